@@ -1,0 +1,15 @@
+//! routesim: a discrete-event capacity simulator for status-routed support teams.
+//!
+//! The flow is `scenario` (file → validated [`model::Scenario`]) → `engine`
+//! (one replication, routed by `routing`, measured by `stats`) → `replicate`
+//! (many replications in parallel, aggregated) → `report` (result files).
+//! See ARCHITECTURE.md for the map and the invariants.
+
+pub mod dist;
+pub mod error;
+pub mod model;
+pub mod scenario;
+pub mod time;
+
+pub use error::{Error, Result};
+pub use model::Scenario;

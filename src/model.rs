@@ -1,0 +1,297 @@
+//! The validated scenario: what the engine runs. Names are resolved to
+//! indices, durations are seconds, rates are per second. Built only by
+//! [`crate::scenario`], so every value here has been checked.
+
+use crate::dist::Dist;
+
+/// A validated scenario, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name used for the output folder and reports.
+    pub name: String,
+    /// Base seed; replication r draws from streams derived from (seed, r).
+    pub seed: u64,
+    /// Length of one replication, seconds.
+    pub horizon: f64,
+    /// Conversations arriving before this (seconds) are not counted; agent time before it neither.
+    pub warmup: f64,
+    /// Length of a reporting interval, seconds; divides a day.
+    pub interval: f64,
+    /// Number of replications to run.
+    pub replications: u32,
+    /// Routing settings.
+    pub routing: Routing,
+    /// Metric settings.
+    pub metrics: MetricSettings,
+    /// All statuses: the four defaults at [`StatusId::AVAILABLE`].. then custom ones.
+    pub statuses: Vec<Status>,
+    /// Channel names, indexed by `Queue::channel`.
+    pub channels: Vec<String>,
+    /// Queues in file order.
+    pub queues: Vec<Queue>,
+    /// Teams (routing profiles) in file order.
+    pub teams: Vec<Team>,
+    /// Agent groups in file order.
+    pub groups: Vec<AgentGroup>,
+}
+
+impl Scenario {
+    /// Number of reporting intervals in one day.
+    pub fn intervals_per_day(&self) -> usize {
+        (crate::time::DAY / self.interval).round() as usize
+    }
+
+    /// Number of reporting intervals in the horizon (the last may be partial).
+    pub fn interval_count(&self) -> usize {
+        ((self.horizon / self.interval).ceil() as usize).max(1)
+    }
+
+    /// Indices of the teams whose profile serves `queue`.
+    pub fn teams_serving(&self, queue: usize) -> impl Iterator<Item = usize> + '_ {
+        self.teams
+            .iter()
+            .enumerate()
+            .filter(move |(_, t)| t.queues.contains(&queue))
+            .map(|(i, _)| i)
+    }
+
+    /// Total number of agents across groups.
+    pub fn agent_count(&self) -> usize {
+        self.groups.iter().map(|g| g.size()).sum()
+    }
+}
+
+/// Scenario-wide routing settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Routing {
+    /// How an agent is chosen among the eligible ones.
+    pub selection: Selection,
+    /// Default for queues that do not set `requeue_when_offline`.
+    pub requeue_when_offline: bool,
+}
+
+/// Agent-selection rule (SPEC rule 12). Ties go to the longest idle, then the lowest index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Longest since last assignment or since becoming available.
+    LongestIdle,
+    /// Most spare capacity units.
+    MostAvailable,
+    /// Fewest open conversations.
+    LeastActive,
+    /// The next eligible agent after the one last assigned from this queue, in index order.
+    RoundRobin,
+}
+
+/// How metrics are computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricSettings {
+    /// Service-level formula.
+    pub service_level: SlFormula,
+    /// Abandons with a wait shorter than this (seconds) are "short".
+    pub short_abandon: f64,
+}
+
+/// Service-level formula (SPEC section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlFormula {
+    /// answered within T / (answered + abandoned)
+    Offered,
+    /// answered within T / answered
+    Answered,
+    /// answered within T / (answered + abandoned after the short-abandon threshold)
+    ExcludeShort,
+    /// (answered within T + abandoned within T) / (answered + abandoned)
+    AbandonsMet,
+}
+
+/// The type of a status: decides whether the agent is routed work and how time counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    /// Routed work.
+    Available,
+    /// Not routed work; keeps working open conversations; counts as productive time.
+    Busy,
+    /// Not routed work; keeps working open conversations; counts as shrinkage.
+    Unavailable,
+    /// Not logged in to routing; open work stops.
+    Offline,
+}
+
+/// Index of a status in [`Scenario::statuses`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StatusId(pub u16);
+
+impl StatusId {
+    /// The default Available status.
+    pub const AVAILABLE: StatusId = StatusId(0);
+    /// The default Busy status.
+    pub const BUSY: StatusId = StatusId(1);
+    /// The default Unavailable status.
+    pub const UNAVAILABLE: StatusId = StatusId(2);
+    /// The default Offline status.
+    pub const OFFLINE: StatusId = StatusId(3);
+
+    /// Position in [`Scenario::statuses`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// A status agents can be in.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// Name shown in reports.
+    pub name: String,
+    /// Optional description from the scenario.
+    pub description: Option<String>,
+    /// Its type.
+    pub kind: StatusKind,
+    /// Disabled statuses stay listed but nothing may enter them.
+    pub enabled: bool,
+}
+
+/// A queue conversations arrive on.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    /// Queue name.
+    pub name: String,
+    /// Index into [`Scenario::channels`].
+    pub channel: usize,
+    /// 1 (highest) to 100.
+    pub priority: u8,
+    /// Capacity units one conversation holds.
+    pub item_size: u32,
+    /// Service-level threshold T, seconds.
+    pub sl_threshold: f64,
+    /// Service-level target, fraction 0-1 (for reports).
+    pub sl_target: f64,
+    /// Poisson arrival rate per second, one per interval of the day (length 1: constant).
+    pub arrivals: Vec<f64>,
+    /// Handle-time distribution.
+    pub handle_time: Dist,
+    /// Wrap-up distribution, if any.
+    pub wrap_up: Option<Dist>,
+    /// Patience distribution; `None` never abandons.
+    pub patience: Option<Dist>,
+    /// Whether conversations go back to this queue when their agent goes Offline.
+    pub requeue_when_offline: bool,
+}
+
+impl Queue {
+    /// Arrival rate per second during `interval_of_day`.
+    pub fn rate_at(&self, interval_of_day: usize) -> f64 {
+        if self.arrivals.len() == 1 {
+            self.arrivals[0]
+        } else {
+            self.arrivals[interval_of_day]
+        }
+    }
+
+    /// Mean arrival rate over a day, per second.
+    pub fn mean_rate(&self) -> f64 {
+        self.arrivals.iter().sum::<f64>() / self.arrivals.len() as f64
+    }
+
+    /// Mean work per conversation (handle plus wrap-up), seconds.
+    pub fn mean_work(&self) -> f64 {
+        self.handle_time.mean() + self.wrap_up.as_ref().map_or(0.0, Dist::mean)
+    }
+}
+
+/// A team's routing profile.
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// Team name.
+    pub name: String,
+    /// Queues served (indices), in file order.
+    pub queues: Vec<usize>,
+    /// Total capacity units per agent.
+    pub capacity: u32,
+    /// Per-channel cap in units, indexed by channel; `u32::MAX` means no cap.
+    pub channel_caps: Vec<u32>,
+}
+
+/// A group of agents sharing a team, shift and schedule.
+#[derive(Debug, Clone)]
+pub struct AgentGroup {
+    /// Group name.
+    pub name: String,
+    /// Team index.
+    pub team: usize,
+    /// How many agents are logged in when.
+    pub headcount: Headcount,
+    /// Daily shift; `None` with a fixed count means logged in all the time.
+    pub shift: Option<Shift>,
+    /// Planned episodes, every day.
+    pub schedule: Vec<Planned>,
+    /// Unplanned episode sources, per agent.
+    pub unplanned: Vec<Unplanned>,
+}
+
+impl AgentGroup {
+    /// Number of agents in the group (the peak of a staffing array).
+    pub fn size(&self) -> usize {
+        match &self.headcount {
+            Headcount::Fixed(n) => *n as usize,
+            Headcount::Staffing(v) => v.iter().copied().max().unwrap_or(0) as usize,
+        }
+    }
+}
+
+/// Headcount of a group.
+#[derive(Debug, Clone)]
+pub enum Headcount {
+    /// A fixed number of agents.
+    Fixed(u32),
+    /// Logged-in headcount per interval of the day, repeating daily.
+    Staffing(Vec<u32>),
+}
+
+/// A daily shift.
+#[derive(Debug, Clone, Copy)]
+pub struct Shift {
+    /// Login time, seconds from the start of the day.
+    pub start: f64,
+    /// Length of the shift, seconds (may run past midnight).
+    pub length: f64,
+    /// Time after login spent Offline before going Available, seconds.
+    pub ready_delay: f64,
+    /// Time before the end spent Unavailable so open work can finish, seconds.
+    pub wind_down: f64,
+}
+
+/// A planned status episode, every day.
+#[derive(Debug, Clone, Copy)]
+pub struct Planned {
+    /// Status entered.
+    pub status: StatusId,
+    /// Earliest start, seconds from the start of the day.
+    pub window_start: f64,
+    /// Latest start, seconds from the start of the day (equal to `window_start` for `at`).
+    pub last_start: f64,
+    /// Length, seconds.
+    pub duration: f64,
+}
+
+impl Planned {
+    /// Start time within the day of agent `i` of `n`: spread evenly over the window.
+    pub fn start_for(&self, i: usize, n: usize) -> f64 {
+        if n <= 1 {
+            self.window_start
+        } else {
+            self.window_start + (self.last_start - self.window_start) * i as f64 / (n - 1) as f64
+        }
+    }
+}
+
+/// An unplanned episode source: a Poisson process per agent.
+#[derive(Debug, Clone)]
+pub struct Unplanned {
+    /// Status entered.
+    pub status: StatusId,
+    /// Episodes per second per agent.
+    pub rate: f64,
+    /// Length distribution.
+    pub duration: Dist,
+}

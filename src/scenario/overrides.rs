@@ -1,0 +1,236 @@
+//! `--set KEY=VALUE` overrides applied to the parsed TOML document, and the
+//! reverse lookup from a dotted key to its line for error messages.
+//!
+//! A key is a dotted path: tables by key, arrays of tables (`[[queue]]`) and
+//! arrays of inline tables by the element's `name`, any array by index
+//! (`agents.day-shift.schedule.0.at`).
+
+use std::ops::Range;
+
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+use crate::error::Error;
+
+/// Applies one `KEY=VALUE` override to `doc`.
+pub(super) fn apply(doc: &mut DocumentMut, arg: &str) -> Result<(), Error> {
+    let fail = |message: String| Error::Override {
+        arg: arg.to_owned(),
+        message,
+    };
+    let (key, value) = arg
+        .split_once('=')
+        .ok_or_else(|| fail("write KEY=VALUE, e.g. --set agents.day-shift.count=30".into()))?;
+    let segments: Vec<&str> = key.trim().split('.').collect();
+    let Some((last, parents)) = segments
+        .split_last()
+        .filter(|_| segments.iter().all(|s| !s.is_empty()))
+    else {
+        return Err(fail(format!("`{key}` is not a dotted key path")));
+    };
+    let mut node = NodeMut::Item(doc.as_item_mut());
+    for (depth, seg) in parents.iter().enumerate() {
+        node = node.child(seg).ok_or_else(|| {
+            let here = segments[..depth].join(".");
+            let here = if here.is_empty() {
+                "the top level".to_owned()
+            } else {
+                format!("`{here}`")
+            };
+            fail(format!("there is no `{seg}` under {here}"))
+        })?;
+    }
+    let missing = || {
+        fail(format!(
+            "`{last}` cannot be set under `{}`",
+            parents.join(".")
+        ))
+    };
+    match node {
+        NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => set_in(t, last, value),
+        NodeMut::Item(Item::Value(Value::InlineTable(t)))
+        | NodeMut::Value(Value::InlineTable(t)) => set_in(t, last, value),
+        NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)) => {
+            let slot = last
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| a.get_mut(i))
+                .ok_or_else(missing)?;
+            *slot = parse_value(value, slot.is_str());
+        }
+        _ => return Err(missing()),
+    }
+    Ok(())
+}
+
+/// The 1-based line where `key` (a dotted path) is written in `text`, if it is.
+pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
+    let doc = toml_edit::Document::parse(text.to_owned()).ok()?;
+    let mut node = Node::Item(doc.as_item());
+    let mut span = None;
+    for seg in key.split('.') {
+        let (next, s) = node.child(seg)?;
+        span = s.or(span);
+        node = next;
+    }
+    let start = span?.start.min(text.len());
+    Some(text[..start].matches('\n').count() + 1)
+}
+
+fn set_in(table: &mut dyn TableLike, key: &str, text: &str) {
+    let as_string = table.get(key).is_some_and(|i| i.as_str().is_some());
+    table.insert(key, Item::Value(parse_value(text, as_string)));
+}
+
+/// A parsed override value: TOML when it parses (numbers, booleans, arrays,
+/// quoted strings), otherwise the text itself; always text where the key
+/// already holds a string (durations, clock times, names).
+fn parse_value(text: &str, as_string: bool) -> Value {
+    let text = text.trim();
+    match text.parse::<Value>() {
+        Ok(v) if !as_string || v.is_str() => v.decorated(" ", ""),
+        _ => Value::from(text.trim_matches('"')).decorated(" ", ""),
+    }
+}
+
+/// A place in the document being edited.
+enum NodeMut<'a> {
+    Item(&'a mut Item),
+    Table(&'a mut Table),
+    Value(&'a mut Value),
+}
+
+impl<'a> NodeMut<'a> {
+    /// One step down; a missing key under a table becomes a new empty table,
+    /// so optional tables such as `[routing]` can be set from the command line.
+    fn child(self, seg: &str) -> Option<NodeMut<'a>> {
+        match self {
+            NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => Some(NodeMut::Item(
+                t.entry(seg).or_insert_with(|| Item::Table(Table::new())),
+            )),
+            NodeMut::Item(Item::ArrayOfTables(aot)) => {
+                named_table_mut(aot, seg).map(NodeMut::Table)
+            }
+            NodeMut::Item(Item::Value(v)) | NodeMut::Value(v) => {
+                value_child_mut(v, seg).map(NodeMut::Value)
+            }
+            NodeMut::Item(_) => None,
+        }
+    }
+}
+
+fn named_table_mut<'a>(aot: &'a mut ArrayOfTables, name: &str) -> Option<&'a mut Table> {
+    aot.iter_mut()
+        .find(|t| t.get("name").and_then(Item::as_str) == Some(name))
+}
+
+fn value_child_mut<'a>(v: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
+    match v {
+        Value::InlineTable(t) => {
+            if !t.contains_key(seg) {
+                t.insert(seg, Value::InlineTable(InlineTable::new()));
+            }
+            t.get_mut(seg)
+        }
+        Value::Array(a) => {
+            let idx = seg.parse::<usize>().ok().or_else(|| {
+                a.iter().position(|e| {
+                    e.as_inline_table()
+                        .and_then(|t| t.get("name"))
+                        .and_then(Value::as_str)
+                        == Some(seg)
+                })
+            })?;
+            a.get_mut(idx)
+        }
+        _ => None,
+    }
+}
+
+/// A place in the parsed (spanned) document, for finding lines.
+enum Node<'a> {
+    Item(&'a Item),
+    Table(&'a Table),
+    Value(&'a Value),
+}
+
+type Span = Option<Range<usize>>;
+
+impl<'a> Node<'a> {
+    fn child(&self, seg: &str) -> Option<(Node<'a>, Span)> {
+        match *self {
+            Node::Item(Item::Table(t)) | Node::Table(t) => {
+                let (k, v) = t.get_key_value(seg)?;
+                Some((Node::Item(v), k.span()))
+            }
+            Node::Item(Item::ArrayOfTables(aot)) => {
+                let t = aot
+                    .iter()
+                    .find(|t| t.get("name").and_then(Item::as_str) == Some(seg))
+                    .or_else(|| seg.parse().ok().and_then(|i| aot.get(i)))?;
+                Some((
+                    Node::Table(t),
+                    t.get_key_value("name")
+                        .and_then(|(k, _)| k.span())
+                        .or(t.span()),
+                ))
+            }
+            Node::Item(Item::Value(v)) | Node::Value(v) => match v {
+                Value::InlineTable(t) => {
+                    let (k, v) = t.get_key_value(seg)?;
+                    Some((Node::Item(v), k.span()))
+                }
+                Value::Array(a) => {
+                    let e = seg
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| a.get(i))
+                        .or_else(|| {
+                            a.iter().find(|e| {
+                                e.as_inline_table()
+                                    .and_then(|t| t.get("name"))
+                                    .and_then(Value::as_str)
+                                    == Some(seg)
+                            })
+                        })?;
+                    Some((Node::Value(e), e.span()))
+                }
+                _ => None,
+            },
+            Node::Item(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_found_through_arrays_of_tables_and_inline_tables() {
+        let text = "a = 1\n[[queue]]\nname = \"x\"\narrivals = { per_hour = 3 }\n\n[[queue]]\nname = \"y\"\nlist = [1, 2]\n";
+        assert_eq!(line_of(text, "a"), Some(1));
+        assert_eq!(line_of(text, "queue.x.arrivals.per_hour"), Some(4));
+        assert_eq!(line_of(text, "queue.y"), Some(7));
+        assert_eq!(line_of(text, "queue.y.list.1"), Some(8));
+        assert_eq!(line_of(text, "queue.z"), None);
+    }
+
+    #[test]
+    fn values_keep_strings_as_strings() {
+        let mut doc: DocumentMut = "h = \"1d\"\nn = 3\n[t]\nx = { a = [\"1s\", \"2s\"] }\n"
+            .parse()
+            .unwrap();
+        apply(&mut doc, "h=7d").unwrap();
+        apply(&mut doc, "n=4").unwrap();
+        apply(&mut doc, "t.x.a.1=5s").unwrap();
+        apply(&mut doc, "t.x.b=true").unwrap();
+        let out = doc.to_string();
+        assert!(out.contains("h = \"7d\""), "{out}");
+        assert!(out.contains("n = 4"), "{out}");
+        assert!(out.contains("\"5s\""), "{out}");
+        assert!(out.contains("b = true"), "{out}");
+        assert!(apply(&mut doc, "n.q=1").is_err());
+        assert!(apply(&mut doc, "=1").is_err());
+        assert!(apply(&mut doc, "t.x.a.9=1").is_err());
+    }
+}

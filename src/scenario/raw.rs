@@ -1,0 +1,151 @@
+//! The scenario file exactly as written: serde structs that mirror the TOML,
+//! with unknown keys rejected. Durations stay strings here; `validate` turns
+//! them into seconds and names into indices.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Value;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    pub name: Option<String>,
+    pub seed: Option<i64>,
+    pub horizon: String,
+    pub warmup: Option<String>,
+    pub interval: Option<String>,
+    pub replications: Option<i64>,
+    pub routing: Option<RawRouting>,
+    pub metrics: Option<RawMetrics>,
+    #[serde(default)]
+    pub status: Vec<RawStatus>,
+    #[serde(default)]
+    pub queue: Vec<RawQueue>,
+    #[serde(default)]
+    pub team: Vec<RawTeam>,
+    #[serde(default)]
+    pub agents: Vec<RawAgents>,
+}
+
+/// `[routing]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRouting {
+    pub agent_selection: Option<String>,
+    pub assignment: Option<String>,
+    pub accept_delay: Option<Value>,
+    pub accept_timeout: Option<Value>,
+    pub requeue_when_offline: Option<bool>,
+}
+
+/// `[metrics]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMetrics {
+    pub service_level: Option<String>,
+    pub short_abandon: Option<String>,
+}
+
+/// `[[status]]`: a custom unavailable status.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStatus {
+    pub name: String,
+    pub description: Option<String>,
+    pub enabled: Option<bool>,
+}
+
+/// `[[queue]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQueue {
+    pub name: String,
+    pub channel: Option<String>,
+    pub priority: Option<i64>,
+    pub item_size: Option<i64>,
+    pub sl_threshold: Option<String>,
+    pub sl_target: Option<f64>,
+    pub arrivals: RawArrivals,
+    pub handle_time: RawDist,
+    pub wrap_up: Option<RawDist>,
+    pub patience: Option<RawDist>,
+    pub requeue_when_offline: Option<bool>,
+    pub busy_while_handling: Option<Value>,
+    pub capacity_aware: Option<Value>,
+}
+
+/// `arrivals = { per_hour = ... }`: one rate, or one per interval of the day.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawArrivals {
+    pub per_hour: Value,
+}
+
+/// A distribution table, `{ dist = "...", ... }`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub(crate) enum RawDist {
+    Exponential { mean: String },
+    Lognormal { mean: String, sd: String },
+    Gamma { mean: String, sd: String },
+    Constant { value: String },
+    Uniform { min: String, max: String },
+    Empirical { values: Vec<String> },
+}
+
+/// `[[team]]`: a routing profile.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTeam {
+    pub name: String,
+    pub queues: Vec<String>,
+    pub capacity: Option<i64>,
+    pub channel_caps: Option<BTreeMap<String, i64>>,
+}
+
+/// `[[agents]]`: a group of identical agents.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgents {
+    pub name: String,
+    pub team: String,
+    pub count: Option<i64>,
+    pub staffing: Option<Vec<i64>>,
+    pub shift: Option<RawShift>,
+    #[serde(default)]
+    pub schedule: Vec<RawPlanned>,
+    #[serde(default)]
+    pub unplanned: Vec<RawUnplanned>,
+}
+
+/// `shift = { start, end, ready_delay, wind_down }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawShift {
+    pub start: String,
+    pub end: String,
+    pub ready_delay: Option<String>,
+    pub wind_down: Option<String>,
+}
+
+/// One planned schedule entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlanned {
+    pub status: String,
+    pub at: Option<String>,
+    pub window: Option<String>,
+    pub duration: String,
+    pub team: Option<Value>,
+}
+
+/// One unplanned episode source.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUnplanned {
+    pub status: String,
+    pub per_hour: f64,
+    pub duration: RawDist,
+}
