@@ -13,3 +13,10 @@ pub mod time;
 
 pub use error::{Error, Result};
 pub use model::Scenario;
+pub mod engine;
+pub mod erlang;
+pub mod replicate;
+pub mod report;
+pub(crate) mod routing;
+pub mod stats;
+pub mod streams;

@@ -1,0 +1,117 @@
+//! Command-line arguments and the two commands. The only module that knows clap.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use routesim::{Error, replicate, report, scenario};
+
+/// Discrete-event capacity simulator for status-routed support teams.
+#[derive(Debug, Parser)]
+#[command(name = "routesim", version, about)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario and write summary.csv, intervals.csv, statuses.csv and summary.json.
+    Run {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Number of replications (overrides the scenario's `replications`).
+        #[arg(long, short = 'r', value_name = "N")]
+        replications: Option<u32>,
+        /// Base seed (overrides the scenario's `seed`).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Output folder [default: output/<scenario name>].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads; 0 uses every core. Results do not depend on it.
+        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+        threads: usize,
+        /// Override a scenario key by dotted path, e.g. agents.day-shift.count=30 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Print nothing but errors.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Validate a scenario and print what it holds, with each queue's offered load.
+    Check {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Override a scenario key by dotted path (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
+}
+
+/// Parses the arguments and runs the command.
+pub(crate) fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut stdout = std::io::stdout().lock();
+    match args.command {
+        Command::Check { file, set } => {
+            let sc = scenario::load(&file, &set)?;
+            stdout.write_all(report::describe(&sc).as_bytes())?;
+        }
+        Command::Run {
+            file,
+            replications,
+            seed,
+            out,
+            threads,
+            set,
+            quiet,
+        } => {
+            let mut sc = scenario::load(&file, &set)?;
+            if let Some(r) = replications {
+                if r == 0 {
+                    return Err(Error::Options("--replications must be at least 1".into()).into());
+                }
+                sc.replications = r;
+            }
+            if let Some(s) = seed {
+                sc.seed = s;
+            }
+            let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
+            let bar = progress_bar(u64::from(sc.replications), quiet);
+            let results = replicate::run(&sc, threads, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let written = report::write_all(&dir, &results)
+                .with_context(|| format!("results for {} were not saved", file.display()))?;
+            if !quiet {
+                let queues: Vec<String> = sc.queues.iter().map(|q| q.name.clone()).collect();
+                writeln!(
+                    stdout,
+                    "{} — {} replications, seed {}",
+                    sc.name, sc.replications, sc.seed
+                )?;
+                stdout.write_all(report::table(&results, &queues).as_bytes())?;
+                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
+            }
+        }
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} replications {pos}/{len} [{bar:30}] {elapsed_precise} (eta {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

@@ -1,0 +1,671 @@
+//! One replication of a scenario: the discrete-event loop.
+//!
+//! [`run`] builds a [`Sim`] from a validated scenario and a replication
+//! number, pops events in (time, sequence) order and applies the routing
+//! rules of SPEC section 1, recording into a [`Tally`]. The loop does no I/O,
+//! cannot fail, and allocates nothing per event once its buffers are warm:
+//! conversations live in a reusable slab, routing state in per-team heaps,
+//! and names were resolved to indices when the scenario was loaded.
+
+mod agents;
+mod conversations;
+mod events;
+
+use rand_distr::{Distribution, Exp1};
+
+use crate::model::{Headcount, Scenario, Selection, StatusKind};
+use crate::routing::{AgentPool, RouteState, WaitQueue, Waiting, before};
+use crate::stats::Tally;
+use crate::streams::{self, Purpose, Rng};
+use crate::time::{DAY, Time};
+use agents::{Agent, Phase};
+use conversations::{Conv, ConvKey, ConvState, Conversations};
+use events::{Event, EventQueue};
+
+/// Simulates replication `replication` of `sc` and returns what it measured.
+pub fn run(sc: &Scenario, replication: u32) -> Tally {
+    run_observed(sc, replication, &mut |_| {})
+}
+
+/// A routing decision, reported to an observer (used by the property tests
+/// to check invariants from outside the engine).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    /// When, seconds.
+    pub time: f64,
+    /// Agent index (groups in file order, agents in group order).
+    pub agent: usize,
+    /// Queue index.
+    pub queue: usize,
+    /// Whether the agent's status was of type available at that moment.
+    pub agent_available: bool,
+    /// Capacity units the agent holds after the assignment.
+    pub used_units: u32,
+    /// The agent's total capacity units.
+    pub capacity: u32,
+    /// Units the agent holds on the conversation's channel after the assignment.
+    pub channel_units: u32,
+    /// The team's cap on that channel (`u32::MAX`: none).
+    pub channel_cap: u32,
+}
+
+/// Like [`run`], calling `observe` on every assignment.
+pub fn run_observed(
+    sc: &Scenario,
+    replication: u32,
+    observe: &mut dyn FnMut(&Assignment),
+) -> Tally {
+    let mut sim = Sim::new(sc, replication, observe);
+    sim.start();
+    sim.run();
+    sim.finish()
+}
+
+/// The state of one replication.
+struct Sim<'s, 'o> {
+    sc: &'s Scenario,
+    now: Time,
+    /// Current reporting interval.
+    interval: usize,
+    events: EventQueue,
+    convs: Conversations,
+    agents: Vec<Agent>,
+    route: Vec<RouteState>,
+    /// Units held per agent and channel: `channel_units[agent * channels + channel]`.
+    channel_units: Vec<u32>,
+    pools: Vec<AgentPool>,
+    queues: Vec<WaitQueue<ConvKey>>,
+    /// Live waiting conversations per queue, and when that count last changed.
+    waiting: Vec<(u32, f64)>,
+    /// Teams serving each queue.
+    queue_teams: Vec<Vec<usize>>,
+    /// Round robin: last agent assigned from each queue.
+    rr_cursor: Vec<u32>,
+    /// First agent index of each group.
+    group_start: Vec<usize>,
+    arrival_rng: Vec<Rng>,
+    conv_rng: Vec<Rng>,
+    tally: Tally,
+    /// Reused buffer for conversations requeued at once.
+    scratch: Vec<ConvKey>,
+    /// Reused buffer for staffing decisions.
+    order: Vec<usize>,
+    observe: &'o mut dyn FnMut(&Assignment),
+}
+
+impl<'s, 'o> Sim<'s, 'o> {
+    fn new(sc: &'s Scenario, replication: u32, observe: &'o mut dyn FnMut(&Assignment)) -> Self {
+        let mut agents = Vec::with_capacity(sc.agent_count());
+        let mut group_start = Vec::with_capacity(sc.groups.len());
+        for (g, group) in sc.groups.iter().enumerate() {
+            group_start.push(agents.len());
+            let capacity = sc.teams[group.team].capacity;
+            for i in 0..group.size() {
+                let rng = streams::stream(
+                    sc.seed,
+                    replication,
+                    Purpose::Episodes,
+                    ((g as u64) << 32) | i as u64,
+                );
+                agents.push(Agent::new(g, group.team, capacity, rng));
+            }
+        }
+        let route = agents
+            .iter()
+            .map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity))
+            .collect();
+        let mut team_sizes = vec![0; sc.teams.len()];
+        for a in &agents {
+            team_sizes[a.team] += 1;
+        }
+        let nq = sc.queues.len();
+        let n_agents = agents.len();
+        Sim {
+            sc,
+            now: Time::ZERO,
+            interval: 0,
+            events: EventQueue::with_capacity(1024 + 4 * n_agents),
+            convs: Conversations::with_capacity(1024),
+            agents,
+            route,
+            channel_units: vec![0; n_agents * sc.channels.len()],
+            pools: team_sizes
+                .into_iter()
+                .map(AgentPool::with_capacity)
+                .collect(),
+            queues: (0..nq).map(|_| WaitQueue::new()).collect(),
+            waiting: vec![(0, 0.0); nq],
+            queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
+            rr_cursor: vec![u32::MAX; nq],
+            group_start,
+            arrival_rng: (0..nq)
+                .map(|q| streams::stream(sc.seed, replication, Purpose::Arrivals, q as u64))
+                .collect(),
+            conv_rng: (0..nq)
+                .map(|q| streams::stream(sc.seed, replication, Purpose::Conversation, q as u64))
+                .collect(),
+            tally: Tally::new(sc),
+            scratch: Vec::with_capacity(16),
+            order: Vec::with_capacity(n_agents),
+            observe,
+        }
+    }
+
+    fn horizon(&self) -> Time {
+        Time(self.sc.horizon)
+    }
+
+    fn schedule(&mut self, at: f64, event: Event) {
+        if at < self.sc.horizon {
+            self.events.push(Time(at), event);
+        }
+    }
+
+    /// Seeds the event list: first arrivals, interval ticks, shifts, episodes, staffing.
+    fn start(&mut self) {
+        let sc = self.sc;
+        for q in 0..sc.queues.len() {
+            if let Some(t) = self.next_arrival(q, 0.0) {
+                self.schedule(t, Event::Arrival(q as u16));
+            }
+        }
+        self.schedule(sc.interval, Event::Tick);
+        if sc.warmup > 0.0 {
+            self.schedule(sc.warmup, Event::WarmupEnd);
+        }
+        for (g, group) in sc.groups.iter().enumerate() {
+            let range = self.group_range(g);
+            match (&group.headcount, &group.shift) {
+                (Headcount::Staffing(_), _) => self.apply_staffing(g),
+                (Headcount::Fixed(_), None) => {
+                    for a in range.clone() {
+                        self.set_phase(a, Phase::On);
+                    }
+                }
+                (Headcount::Fixed(_), Some(shift)) => {
+                    // A shift that began yesterday and runs past midnight is under way at time 0.
+                    let yesterday = shift.start - DAY;
+                    if yesterday + shift.length > 0.0 {
+                        for a in range.clone() {
+                            self.set_phase(a, Phase::On);
+                        }
+                        self.schedule_shift_end(g, yesterday);
+                    }
+                    self.schedule(shift.start, Event::ShiftStart(g as u32));
+                }
+            }
+            let n = range.len();
+            for (entry, p) in group.schedule.iter().enumerate() {
+                for (i, a) in range.clone().enumerate() {
+                    self.schedule(
+                        p.start_for(i, n),
+                        Event::Planned {
+                            agent: a as u32,
+                            entry: entry as u16,
+                        },
+                    );
+                }
+            }
+            for (entry, u) in group.unplanned.iter().enumerate() {
+                if u.rate > 0.0 {
+                    for a in range.clone() {
+                        let gap = self.agents[a].draw_gap(u.rate);
+                        self.schedule(
+                            gap,
+                            Event::Unplanned {
+                                agent: a as u32,
+                                entry: entry as u16,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        let horizon = self.horizon();
+        while let Some((time, event)) = self.events.pop() {
+            if time >= horizon {
+                break;
+            }
+            self.now = time;
+            match event {
+                Event::Arrival(q) => self.on_arrival(usize::from(q)),
+                Event::Abandon(key) => self.on_abandon(key),
+                Event::HandleDone(key) => self.on_handle_done(key),
+                Event::WrapDone(key) => {
+                    if self
+                        .convs
+                        .get(key)
+                        .is_some_and(|c| c.state == ConvState::WrapUp)
+                    {
+                        self.complete(key);
+                    }
+                }
+                Event::Tick => self.on_tick(),
+                Event::WarmupEnd => self.flush_all(),
+                Event::ShiftStart(g) => self.on_shift_start(g as usize),
+                Event::Ready(g) => self.group_phase(g as usize, Phase::Ready, Phase::On),
+                Event::WindDown(g) => {
+                    self.group_phase(g as usize, Phase::Ready, Phase::WindDown);
+                    self.group_phase(g as usize, Phase::On, Phase::WindDown);
+                }
+                Event::ShiftEnd(g) => {
+                    for a in self.group_range(g as usize) {
+                        self.set_phase(a, Phase::Off);
+                    }
+                }
+                Event::Planned { agent, entry } => {
+                    self.on_planned(agent as usize, usize::from(entry))
+                }
+                Event::Unplanned { agent, entry } => {
+                    self.on_unplanned(agent as usize, usize::from(entry))
+                }
+                Event::EpisodeEnd { agent, token } => self.on_episode_end(agent as usize, token),
+            }
+        }
+        self.now = horizon;
+    }
+
+    /// Closes the books at the horizon: open time segments, stranded and unresolved conversations.
+    fn finish(mut self) -> Tally {
+        self.flush_all();
+        for c in self.convs.live() {
+            if !c.counted {
+                continue;
+            }
+            let q = &mut self.tally.queues[usize::from(c.queue)];
+            match c.state {
+                ConvState::Paused => q.stranded += 1,
+                ConvState::Waiting if !c.answered => q.unresolved += 1,
+                _ => {}
+            }
+        }
+        self.tally
+    }
+
+    // ----- conversations -------------------------------------------------
+
+    fn on_arrival(&mut self, q: usize) {
+        let sc = self.sc;
+        let now = self.now.secs();
+        if let Some(t) = self.next_arrival(q, now) {
+            self.schedule(t, Event::Arrival(q as u16));
+        }
+        let queue = &sc.queues[q];
+        let rng = &mut self.conv_rng[q];
+        let handle = queue.handle_time.sample(rng);
+        let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.sample(rng));
+        let patience = queue
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |d| d.sample(rng));
+        let counted = now >= sc.warmup;
+        let key = self.convs.insert(Conv {
+            arrival: now,
+            handle,
+            wrap,
+            remaining: handle,
+            handle_end: 0.0,
+            agent: 0,
+            interval: self.interval as u32,
+            queue: q as u16,
+            state: ConvState::Waiting,
+            answered: false,
+            counted,
+        });
+        self.tally.interval_mut(self.interval, q).offered += 1;
+        if counted {
+            self.tally.queues[q].offered += 1;
+        }
+        if !self.route_conversation(key) && patience.is_finite() {
+            self.schedule(now + patience, Event::Abandon(key));
+        }
+    }
+
+    /// The next arrival time on queue `q` after `from`: a Poisson process with
+    /// a rate that is constant within each interval of the day (inversion of
+    /// the integrated rate, so zero-rate intervals are skipped exactly).
+    fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
+        let queue = &self.sc.queues[q];
+        let mut need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
+        if queue.arrivals.len() == 1 {
+            let rate = queue.arrivals[0];
+            return (rate > 0.0).then(|| from + need / rate);
+        }
+        let (interval, per_day) = (self.sc.interval, queue.arrivals.len());
+        let mut t = from;
+        while t < self.sc.horizon {
+            let k = (t / interval).floor();
+            let end = (k + 1.0) * interval;
+            let rate = queue.arrivals[(k as usize) % per_day];
+            let mass = rate * (end - t);
+            if rate > 0.0 && need <= mass {
+                return Some(t + need / rate);
+            }
+            need -= mass;
+            t = end;
+        }
+        None
+    }
+
+    /// Routes a conversation that has just entered (or re-entered) its queue:
+    /// to the best eligible agent, else into the queue. Returns whether it
+    /// was assigned.
+    ///
+    /// Between events no waiting conversation has an eligible agent, so the
+    /// newcomer is the only one that can be assigned now.
+    fn route_conversation(&mut self, key: ConvKey) -> bool {
+        let Some(c) = self.convs.get(key) else {
+            return false;
+        };
+        let (q, since) = (usize::from(c.queue), c.arrival);
+        let rule = self.sc.routing.selection;
+        let mut best: Option<u32> = None;
+        for &t in &self.queue_teams[q] {
+            let fits = |a: u32| self.fits(a as usize, q);
+            let found = if rule == Selection::RoundRobin {
+                let n = self.route.len() as u32;
+                let start = self.rr_cursor[q].wrapping_add(1) % n;
+                let dist = |a: u32| (a + n - start) % n;
+                self.pools[t]
+                    .members()
+                    .iter()
+                    .copied()
+                    .filter(|&a| fits(a))
+                    .min_by_key(|&a| dist(a))
+                    .filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
+            } else {
+                self.pools[t]
+                    .best(rule, &self.route, fits)
+                    .filter(|&a| best.is_none_or(|b| before(rule, a, b, &self.route)))
+            };
+            if found.is_some() {
+                best = found;
+            }
+        }
+        match best {
+            Some(a) => {
+                self.assign(key, a as usize);
+                true
+            }
+            None => {
+                self.change_waiting(q, 1);
+                self.queues[q].push(Waiting { since, conv: key });
+                false
+            }
+        }
+    }
+
+    /// Whether agent `a` has room for one conversation of queue `q`.
+    #[inline]
+    fn fits(&self, a: usize, q: usize) -> bool {
+        let queue = &self.sc.queues[q];
+        let cap = self.sc.teams[self.agents[a].team].channel_caps[queue.channel];
+        let on_channel = self.channel_units[a * self.sc.channels.len() + queue.channel];
+        self.route[a].spare >= queue.item_size && on_channel + queue.item_size <= cap
+    }
+
+    fn assign(&mut self, key: ConvKey, a: usize) {
+        let sc = self.sc;
+        let now = self.now.secs();
+        self.flush_agent(a);
+        let key = self.convs.renew(key); // any pending abandonment goes stale
+        let Some(c) = self.convs.get_mut(key) else {
+            return;
+        };
+        let q = usize::from(c.queue);
+        c.state = ConvState::Serving;
+        c.agent = a as u32;
+        c.remaining = c.handle;
+        c.handle_end = now + c.handle;
+        let (end, first, wait, counted, interval) = (
+            c.handle_end,
+            !c.answered,
+            now - c.arrival,
+            c.counted,
+            c.interval as usize,
+        );
+        c.answered = true;
+        let queue = &sc.queues[q];
+        let team = self.agents[a].team;
+        if first {
+            let within = wait <= queue.sl_threshold;
+            let it = self.tally.interval_mut(interval, q);
+            it.answered += 1;
+            it.answered_within += u32::from(within);
+            it.wait_sum += wait;
+            if counted {
+                let qt = &mut self.tally.queues[q];
+                qt.answered += 1;
+                qt.answered_within += u64::from(within);
+                qt.wait_sum += wait;
+                qt.waits.saturating_record((wait * 1000.0).round() as u64);
+                self.tally.teams[team].answered += 1;
+            }
+        }
+        let size = queue.item_size;
+        let slot = a * sc.channels.len() + queue.channel;
+        self.channel_units[slot] += size;
+        self.agents[a].open.push(key);
+        let r = &mut self.route[a];
+        r.spare -= size;
+        r.open += 1;
+        r.idle_since = now;
+        let (spare, pooled) = (r.spare, r.pooled());
+        let rule = sc.routing.selection;
+        if pooled {
+            if spare == 0 {
+                self.pools[team].remove(a as u32, rule, &mut self.route);
+            } else {
+                self.pools[team].update(a as u32, rule, &mut self.route);
+            }
+        }
+        self.rr_cursor[q] = a as u32;
+        let capacity = sc.teams[team].capacity;
+        (self.observe)(&Assignment {
+            time: now,
+            agent: a,
+            queue: q,
+            agent_available: sc.statuses[self.agents[a].status.index()].kind
+                == StatusKind::Available,
+            used_units: capacity - spare,
+            capacity,
+            channel_units: self.channel_units[slot],
+            channel_cap: sc.teams[team].channel_caps[queue.channel],
+        });
+        self.events.push(Time(end), Event::HandleDone(key));
+    }
+
+    fn on_handle_done(&mut self, key: ConvKey) {
+        let Some(c) = self.convs.get_mut(key) else {
+            return;
+        };
+        if c.state != ConvState::Serving {
+            return;
+        }
+        if c.wrap > 0.0 {
+            c.state = ConvState::WrapUp;
+            let end = self.now + c.wrap;
+            self.events.push(end, Event::WrapDone(key));
+        } else {
+            self.complete(key);
+        }
+    }
+
+    /// Handle time and wrap-up are over: record, free the capacity, let the agent pull work.
+    fn complete(&mut self, key: ConvKey) {
+        let Some(&c) = self.convs.get(key) else {
+            return;
+        };
+        let (a, q) = (c.agent as usize, usize::from(c.queue));
+        if c.counted {
+            let work = c.handle + c.wrap;
+            let qt = &mut self.tally.queues[q];
+            qt.completed += 1;
+            qt.work_sum += work;
+            let tt = &mut self.tally.teams[self.agents[a].team];
+            tt.completed += 1;
+            tt.work_sum += work;
+        }
+        self.release(a, key, q);
+        self.convs.remove(key);
+        if self.is_available(a) {
+            self.pull_work(a);
+        }
+    }
+
+    /// Takes conversation `key` of queue `q` off agent `a`, returning its capacity.
+    fn release(&mut self, a: usize, key: ConvKey, q: usize) {
+        self.flush_agent(a);
+        let queue = &self.sc.queues[q];
+        self.channel_units[a * self.sc.channels.len() + queue.channel] -= queue.item_size;
+        let open = &mut self.agents[a].open;
+        if let Some(i) = open.iter().position(|&k| k == key) {
+            open.swap_remove(i);
+        }
+        let r = &mut self.route[a];
+        r.spare += queue.item_size;
+        r.open -= 1;
+        let pooled = r.pooled();
+        let (team, rule) = (self.agents[a].team, self.sc.routing.selection);
+        if pooled {
+            self.pools[team].update(a as u32, rule, &mut self.route);
+        } else if self.is_available(a) {
+            self.pools[team].insert(a as u32, rule, &mut self.route);
+        }
+    }
+
+    fn on_abandon(&mut self, key: ConvKey) {
+        let Some(&c) = self.convs.get(key) else {
+            return;
+        };
+        if c.state != ConvState::Waiting {
+            return;
+        }
+        let q = usize::from(c.queue);
+        let wait = self.now.since(Time(c.arrival));
+        let m = self.sc.metrics;
+        let within = wait <= self.sc.queues[q].sl_threshold;
+        let short = wait < m.short_abandon;
+        let it = self.tally.interval_mut(c.interval as usize, q);
+        it.abandoned += 1;
+        it.abandoned_within += u32::from(within);
+        it.abandoned_short += u32::from(short);
+        if c.counted {
+            let qt = &mut self.tally.queues[q];
+            qt.abandoned += 1;
+            qt.abandoned_within += u64::from(within);
+            qt.abandoned_short += u64::from(short);
+        }
+        self.change_waiting(q, -1);
+        self.convs.remove(key); // its queue entry goes stale and is dropped at the front
+    }
+
+    /// Agent `a` can take more work: give it the best waiting conversations it fits,
+    /// highest priority first, then longest waiting.
+    fn pull_work(&mut self, a: usize) {
+        let team = self.agents[a].team;
+        loop {
+            let mut best: Option<(usize, Waiting<ConvKey>)> = None;
+            for &q in &self.sc.teams[team].queues {
+                if !self.fits(a, q) {
+                    continue;
+                }
+                let convs = &self.convs;
+                let Some(w) = self.queues[q].front(|k| convs.is_waiting(k)) else {
+                    continue;
+                };
+                let better = best.is_none_or(|(bq, bw)| {
+                    let (p, bp) = (self.sc.queues[q].priority, self.sc.queues[bq].priority);
+                    p < bp || (p == bp && w.since < bw.since)
+                });
+                if better {
+                    best = Some((q, w));
+                }
+            }
+            let Some((q, w)) = best else { return };
+            self.queues[q].pop();
+            self.change_waiting(q, -1);
+            self.assign(w.conv, a);
+        }
+    }
+
+    /// Adjusts the count of waiting conversations in `q`, integrating queue length over time.
+    fn change_waiting(&mut self, q: usize, delta: i32) {
+        self.flush_queue(q);
+        let w = &mut self.waiting[q];
+        w.0 = w.0.saturating_add_signed(delta);
+        let len = w.0;
+        let it = self.tally.interval_mut(self.interval, q);
+        it.queue_max = it.queue_max.max(len);
+    }
+
+    fn flush_queue(&mut self, q: usize) {
+        let now = self.now.secs();
+        let (len, since) = self.waiting[q];
+        self.tally.interval_mut(self.interval, q).queue_area += f64::from(len) * (now - since);
+        self.waiting[q].1 = now;
+    }
+
+    // ----- time accounting -----------------------------------------------
+
+    /// Books agent `a`'s time since its last change to its current status,
+    /// team and interval (and to the summary once past the warm-up).
+    fn flush_agent(&mut self, a: usize) {
+        let now = self.now.secs();
+        let ag = &mut self.agents[a];
+        let dt = now - ag.since;
+        if dt <= 0.0 {
+            return;
+        }
+        let counted = ag.since >= self.sc.warmup;
+        ag.since = now;
+        let (team, status) = (ag.team, ag.status.index());
+        self.tally.add_status_secs(self.interval, team, status, dt);
+        if !counted {
+            return;
+        }
+        let capacity = self.sc.teams[team].capacity;
+        let r = &self.route[a];
+        let tt = &mut self.tally.teams[team];
+        tt.status_secs[status] += dt;
+        if matches!(
+            self.sc.statuses[status].kind,
+            StatusKind::Available | StatusKind::Busy
+        ) {
+            tt.capacity_secs += f64::from(capacity) * dt;
+            tt.units_secs += f64::from(capacity - r.spare) * dt;
+            if r.open > 0 {
+                tt.holding_secs += dt;
+            }
+        }
+    }
+
+    /// Splits every open time segment at `now` (interval ends, warm-up end, horizon).
+    fn flush_all(&mut self) {
+        for a in 0..self.agents.len() {
+            self.flush_agent(a);
+        }
+        for q in 0..self.queues.len() {
+            self.flush_queue(q);
+        }
+    }
+
+    fn on_tick(&mut self) {
+        self.flush_all();
+        self.interval += 1;
+        for q in 0..self.queues.len() {
+            let len = self.waiting[q].0;
+            let it = self.tally.interval_mut(self.interval, q);
+            it.queue_max = it.queue_max.max(len);
+        }
+        for g in 0..self.sc.groups.len() {
+            if matches!(self.sc.groups[g].headcount, Headcount::Staffing(_)) {
+                self.apply_staffing(g);
+            }
+        }
+        self.schedule((self.interval + 1) as f64 * self.sc.interval, Event::Tick);
+    }
+}

@@ -1,0 +1,350 @@
+//! Agents and their statuses: shifts, staffing, planned and unplanned
+//! episodes, and what a status change does to routing and to open work.
+//!
+//! An agent's status is derived from its shift phase and its current
+//! episode, so "return to the status they had before" holds by construction.
+
+use rand_distr::{Distribution, Exp1};
+
+use super::Sim;
+use super::conversations::{ConvKey, ConvState};
+use super::events::Event;
+use crate::model::{Headcount, StatusId, StatusKind};
+use crate::streams::Rng;
+use crate::time::DAY;
+
+/// Where an agent is in the working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Logged out: Offline.
+    Off,
+    /// Logged in, within the ready delay: Offline.
+    Ready,
+    /// Working: Available unless an episode is running.
+    On,
+    /// Last minutes of the shift: Unavailable, finishing open work.
+    WindDown,
+}
+
+/// One synthetic agent.
+#[derive(Debug)]
+pub(super) struct Agent {
+    pub group: usize,
+    pub team: usize,
+    pub phase: Phase,
+    /// The status of the running episode, if any.
+    pub episode: Option<StatusId>,
+    /// Numbers episodes so that a stale end event is recognised.
+    pub episode_token: u32,
+    /// A planned episode that came due during another, started when that one ends.
+    pub deferred: Option<usize>,
+    /// Current status (derived from phase and episode).
+    pub status: StatusId,
+    /// Start of the current time-accounting segment, seconds.
+    pub since: f64,
+    /// Conversations assigned (serving, wrapping up or paused).
+    pub open: Vec<ConvKey>,
+    rng: Rng,
+}
+
+impl Agent {
+    pub(super) fn new(group: usize, team: usize, capacity: u32, rng: Rng) -> Agent {
+        Agent {
+            group,
+            team,
+            phase: Phase::Off,
+            episode: None,
+            episode_token: 0,
+            deferred: None,
+            status: StatusId::OFFLINE,
+            since: 0.0,
+            open: Vec::with_capacity(capacity as usize),
+            rng,
+        }
+    }
+
+    fn derived_status(&self) -> StatusId {
+        match (self.phase, self.episode) {
+            (Phase::Off | Phase::Ready, _) => StatusId::OFFLINE,
+            (Phase::WindDown, _) => StatusId::UNAVAILABLE,
+            (Phase::On, Some(s)) => s,
+            (Phase::On, None) => StatusId::AVAILABLE,
+        }
+    }
+
+    /// Time to the next event of a Poisson process with `rate` per second.
+    pub(super) fn draw_gap(&mut self, rate: f64) -> f64 {
+        let e: f64 = Exp1.sample(&mut self.rng);
+        e / rate
+    }
+}
+
+impl Sim<'_, '_> {
+    pub(super) fn group_range(&self, g: usize) -> std::ops::Range<usize> {
+        let start = self.group_start[g];
+        start..start + self.sc.groups[g].size()
+    }
+
+    pub(super) fn kind(&self, a: usize) -> StatusKind {
+        self.sc.statuses[self.agents[a].status.index()].kind
+    }
+
+    pub(super) fn is_available(&self, a: usize) -> bool {
+        self.kind(a) == StatusKind::Available
+    }
+
+    /// Moves agent `a` to `phase`; leaving `On` ends any episode.
+    pub(super) fn set_phase(&mut self, a: usize, phase: Phase) {
+        self.update_agent(a, |ag| {
+            if phase != Phase::On {
+                ag.episode = None;
+                ag.deferred = None;
+                ag.episode_token = ag.episode_token.wrapping_add(1);
+            }
+            ag.phase = phase;
+        });
+    }
+
+    /// Moves every agent of group `g` in phase `from` to phase `to`.
+    pub(super) fn group_phase(&mut self, g: usize, from: Phase, to: Phase) {
+        for a in self.group_range(g) {
+            if self.agents[a].phase == from {
+                self.set_phase(a, to);
+            }
+        }
+    }
+
+    /// Applies `change` to agent `a` and carries out what the resulting
+    /// status change means: time accounting, pool membership, requeue or
+    /// pause on Offline, resume on return, and pulling work when Available.
+    fn update_agent(&mut self, a: usize, change: impl FnOnce(&mut Agent)) {
+        self.flush_agent(a);
+        let old = self.kind(a);
+        let ag = &mut self.agents[a];
+        change(ag);
+        ag.status = ag.derived_status();
+        let new = self.kind(a);
+        if old == new {
+            return; // e.g. Lunch → Coaching: same routing, time already split
+        }
+        let (team, rule) = (self.agents[a].team, self.sc.routing.selection);
+        if old == StatusKind::Available && self.route[a].pooled() {
+            self.pools[team].remove(a as u32, rule, &mut self.route);
+        }
+        if new == StatusKind::Offline {
+            self.went_offline(a);
+        } else if old == StatusKind::Offline {
+            self.resume(a);
+        }
+        if new == StatusKind::Available {
+            self.route[a].idle_since = self.now.secs();
+            if self.route[a].spare > 0 {
+                self.pools[team].insert(a as u32, rule, &mut self.route);
+            }
+            self.pull_work(a);
+        }
+    }
+
+    /// Open work stops: wrap-ups end now; conversations being handled go
+    /// back to their queue (keeping their age) or pause with the agent.
+    fn went_offline(&mut self, a: usize) {
+        let mut requeue = std::mem::take(&mut self.scratch);
+        requeue.clear();
+        let now = self.now.secs();
+        let mut i = 0;
+        while i < self.agents[a].open.len() {
+            let key = self.agents[a].open[i];
+            let Some(c) = self.convs.get(key).copied() else {
+                i += 1;
+                continue;
+            };
+            let q = usize::from(c.queue);
+            match c.state {
+                ConvState::WrapUp => self.complete(key), // removes it from `open`
+                ConvState::Serving if self.sc.queues[q].requeue_when_offline => {
+                    self.release(a, key, q);
+                    let key = self.convs.renew(key);
+                    if let Some(c) = self.convs.get_mut(key) {
+                        c.state = ConvState::Waiting;
+                    }
+                    if c.counted {
+                        self.tally.queues[q].requeued += 1;
+                    }
+                    requeue.push(key);
+                }
+                ConvState::Serving => {
+                    let key = self.convs.renew(key);
+                    self.agents[a].open[i] = key;
+                    if let Some(c) = self.convs.get_mut(key) {
+                        c.state = ConvState::Paused;
+                        c.remaining = c.handle_end - now;
+                    }
+                    i += 1;
+                }
+                ConvState::Paused | ConvState::Waiting => i += 1,
+            }
+        }
+        for &key in &requeue {
+            self.route_conversation(key);
+        }
+        self.scratch = requeue;
+    }
+
+    /// Back from Offline: paused conversations pick up where they stopped.
+    fn resume(&mut self, a: usize) {
+        let now = self.now.secs();
+        for &key in &self.agents[a].open {
+            if let Some(c) = self
+                .convs
+                .get_mut(key)
+                .filter(|c| c.state == ConvState::Paused)
+            {
+                c.state = ConvState::Serving;
+                c.handle_end = now + c.remaining;
+                self.events
+                    .push(crate::time::Time(c.handle_end), Event::HandleDone(key));
+            }
+        }
+    }
+
+    // ----- shifts and staffing -------------------------------------------
+
+    pub(super) fn on_shift_start(&mut self, g: usize) {
+        let Some(shift) = self.sc.groups[g].shift else {
+            return;
+        };
+        let now = self.now.secs();
+        let phase = if shift.ready_delay > 0.0 {
+            Phase::Ready
+        } else {
+            Phase::On
+        };
+        for a in self.group_range(g) {
+            self.set_phase(a, phase);
+        }
+        if shift.ready_delay > 0.0 {
+            self.schedule(now + shift.ready_delay, Event::Ready(g as u32));
+        }
+        self.schedule_shift_end(g, now);
+        self.schedule(now + DAY, Event::ShiftStart(g as u32));
+    }
+
+    /// Schedules the wind-down and end of group `g`'s shift that started at `start`.
+    pub(super) fn schedule_shift_end(&mut self, g: usize, start: f64) {
+        let Some(shift) = self.sc.groups[g].shift else {
+            return;
+        };
+        let end = start + shift.length;
+        if shift.wind_down > 0.0 {
+            self.schedule(end - shift.wind_down, Event::WindDown(g as u32));
+        }
+        self.schedule(end, Event::ShiftEnd(g as u32));
+    }
+
+    /// Brings group `g`'s logged-in headcount to this interval's staffing
+    /// value: the lowest-numbered agents log in; those with the least open
+    /// work (then the highest-numbered) log off first.
+    pub(super) fn apply_staffing(&mut self, g: usize) {
+        let Headcount::Staffing(levels) = &self.sc.groups[g].headcount else {
+            return;
+        };
+        let target = levels[self.interval % levels.len()] as usize;
+        let range = self.group_range(g);
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        order.extend(range.filter(|&a| self.agents[a].phase != Phase::Off));
+        let logged_in = order.len();
+        if logged_in > target {
+            order.sort_by_key(|&a| (self.agents[a].open.len(), std::cmp::Reverse(a)));
+            for &a in &order[..logged_in - target] {
+                self.set_phase(a, Phase::Off);
+            }
+        } else if logged_in < target {
+            let mut missing = target - logged_in;
+            for a in self.group_range(g) {
+                if missing == 0 {
+                    break;
+                }
+                if self.agents[a].phase == Phase::Off {
+                    self.set_phase(a, Phase::On);
+                    missing -= 1;
+                }
+            }
+        }
+        self.order = order;
+    }
+
+    // ----- episodes --------------------------------------------------------
+
+    /// A planned episode comes due: it starts if the agent is working and
+    /// free of other episodes, waits for the running one to end, or is
+    /// skipped if the agent is logged out or winding down.
+    pub(super) fn on_planned(&mut self, a: usize, entry: usize) {
+        let p = self.sc.groups[self.agents[a].group].schedule[entry];
+        self.schedule(
+            self.now.secs() + DAY,
+            Event::Planned {
+                agent: a as u32,
+                entry: entry as u16,
+            },
+        );
+        let ag = &mut self.agents[a];
+        if ag.phase != Phase::On {
+            return;
+        }
+        if ag.episode.is_some() {
+            ag.deferred.get_or_insert(entry);
+            return;
+        }
+        self.start_episode(a, p.status, p.duration);
+    }
+
+    /// An unplanned episode fires: it starts only if the agent is working
+    /// and in no other episode. The next one is drawn either way.
+    pub(super) fn on_unplanned(&mut self, a: usize, entry: usize) {
+        let sc = self.sc;
+        let u = &sc.groups[self.agents[a].group].unplanned[entry];
+        let gap = self.agents[a].draw_gap(u.rate);
+        self.schedule(
+            self.now.secs() + gap,
+            Event::Unplanned {
+                agent: a as u32,
+                entry: entry as u16,
+            },
+        );
+        let duration = u.duration.sample(&mut self.agents[a].rng);
+        if self.agents[a].phase == Phase::On && self.agents[a].episode.is_none() {
+            self.start_episode(a, u.status, duration);
+        }
+    }
+
+    fn start_episode(&mut self, a: usize, status: StatusId, duration: f64) {
+        let mut token = 0;
+        self.update_agent(a, |ag| {
+            ag.episode_token = ag.episode_token.wrapping_add(1);
+            ag.episode = Some(status);
+            token = ag.episode_token;
+        });
+        self.schedule(
+            self.now.secs() + duration,
+            Event::EpisodeEnd {
+                agent: a as u32,
+                token,
+            },
+        );
+    }
+
+    pub(super) fn on_episode_end(&mut self, a: usize, token: u32) {
+        let ag = &self.agents[a];
+        if ag.episode_token != token || ag.episode.is_none() {
+            return;
+        }
+        self.update_agent(a, |ag| ag.episode = None);
+        if let Some(entry) = self.agents[a].deferred.take() {
+            let p = self.sc.groups[self.agents[a].group].schedule[entry];
+            if self.agents[a].phase == Phase::On {
+                self.start_episode(a, p.status, p.duration);
+            }
+        }
+    }
+}

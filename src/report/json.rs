@@ -1,0 +1,53 @@
+//! `summary.json`: summary.csv's rows for programs, with the run's identity.
+
+use serde_json::{Value, json};
+
+use super::{Exporter, number};
+use crate::error::{Error, Result};
+use crate::replicate::Results;
+
+/// `summary.json`.
+pub(super) struct SummaryJson;
+
+/// A number as in the CSV files (same rounding), or null for "no value".
+fn value(x: f64) -> Value {
+    number(x)
+        .parse::<f64>()
+        .ok()
+        .map_or(Value::Null, |v| json!(v))
+}
+
+impl Exporter for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+        let rows: Vec<Value> = r
+            .summary
+            .iter()
+            .map(|s| {
+                json!({
+                    "scope": s.scope,
+                    "name": s.name,
+                    "metric": s.metric,
+                    "mean": value(s.mean),
+                    "ci95_low": value(s.ci95_low),
+                    "ci95_high": value(s.ci95_high),
+                    "replications": s.replications,
+                })
+            })
+            .collect();
+        let doc = json!({
+            "scenario": r.scenario,
+            "seed": r.seed,
+            "replications": r.replications,
+            "summary": rows,
+        });
+        let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Write {
+            path: "summary.json".into(),
+            source: std::io::Error::other(e),
+        })?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,304 @@
+//! The router's data structures: who can take work and what is waiting.
+//!
+//! [`AgentPool`] holds, per team, the agents that are Available with spare
+//! capacity, as an indexed binary heap ordered by the scenario's selection
+//! rule, so the best agent is found in O(1) and kept in O(log n) per change.
+//! [`WaitQueue`] holds one queue's waiting conversations in queue-age order.
+//! Neither allocates once warmed up.
+
+use std::cmp::Ordering;
+use std::collections::VecDeque;
+
+use crate::model::Selection;
+
+/// Marker for "not in any pool".
+const NOT_POOLED: u32 = u32::MAX;
+
+/// What the router knows of each agent, kept up to date by the engine.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RouteState {
+    /// Time of the last assignment or of becoming Available, seconds.
+    pub idle_since: f64,
+    /// Spare capacity units.
+    pub spare: u32,
+    /// Open conversations.
+    pub open: u32,
+    /// Position in its team's pool heap, or `NOT_POOLED`.
+    pos: u32,
+}
+
+impl RouteState {
+    /// A logged-out agent with `capacity` spare units.
+    pub(crate) fn new(capacity: u32) -> RouteState {
+        RouteState {
+            idle_since: 0.0,
+            spare: capacity,
+            open: 0,
+            pos: NOT_POOLED,
+        }
+    }
+
+    /// Whether the agent is in a pool (Available with spare capacity).
+    pub(crate) fn pooled(&self) -> bool {
+        self.pos != NOT_POOLED
+    }
+}
+
+/// Rule 12's order: does agent `a` come before agent `b`?
+/// Ties fall to the longest idle, then the lowest index.
+#[inline]
+pub(crate) fn before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool {
+    let (x, y) = (&st[a as usize], &st[b as usize]);
+    let primary = match rule {
+        Selection::MostAvailable => y.spare.cmp(&x.spare),
+        Selection::LeastActive => x.open.cmp(&y.open),
+        Selection::LongestIdle | Selection::RoundRobin => Ordering::Equal,
+    };
+    primary
+        .then(x.idle_since.total_cmp(&y.idle_since))
+        .then(a.cmp(&b))
+        .is_lt()
+}
+
+/// The agents of one team that are Available with spare capacity, best first.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct AgentPool {
+    heap: Vec<u32>,
+}
+
+impl AgentPool {
+    /// An empty pool with room for `n` agents.
+    pub(crate) fn with_capacity(n: usize) -> AgentPool {
+        AgentPool {
+            heap: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds agent `a` (not already pooled).
+    pub(crate) fn insert(&mut self, a: u32, rule: Selection, st: &mut [RouteState]) {
+        debug_assert!(!st[a as usize].pooled());
+        let i = self.heap.len();
+        self.heap.push(a);
+        st[a as usize].pos = i as u32;
+        self.sift_up(i, rule, st);
+    }
+
+    /// Removes agent `a` (pooled).
+    pub(crate) fn remove(&mut self, a: u32, rule: Selection, st: &mut [RouteState]) {
+        let i = st[a as usize].pos as usize;
+        st[a as usize].pos = NOT_POOLED;
+        let last = self.heap.pop().expect("a pooled agent is in the heap");
+        if i < self.heap.len() {
+            self.heap[i] = last;
+            st[last as usize].pos = i as u32;
+            self.restore(i, rule, st);
+        }
+    }
+
+    /// Restores order after agent `a`'s key changed (pooled).
+    pub(crate) fn update(&mut self, a: u32, rule: Selection, st: &mut [RouteState]) {
+        let i = st[a as usize].pos as usize;
+        self.restore(i, rule, st);
+    }
+
+    /// The best agent by the rule among those `fits` accepts. The top is
+    /// checked first; only if it does not fit (item size, channel cap) are
+    /// the others scanned.
+    #[inline]
+    pub(crate) fn best(
+        &self,
+        rule: Selection,
+        st: &[RouteState],
+        fits: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        let &top = self.heap.first()?;
+        if fits(top) {
+            return Some(top);
+        }
+        self.heap[1..]
+            .iter()
+            .copied()
+            .filter(|&a| fits(a))
+            .reduce(|b, a| if before(rule, a, b, st) { a } else { b })
+    }
+
+    /// Pooled agents, in heap order (for round robin's scan).
+    pub(crate) fn members(&self) -> &[u32] {
+        &self.heap
+    }
+
+    fn restore(&mut self, i: usize, rule: Selection, st: &mut [RouteState]) {
+        if i > 0 && before(rule, self.heap[i], self.heap[(i - 1) / 2], st) {
+            self.sift_up(i, rule, st);
+        } else {
+            self.sift_down(i, rule, st);
+        }
+    }
+
+    fn sift_up(&mut self, mut i: usize, rule: Selection, st: &mut [RouteState]) {
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if !before(rule, self.heap[i], self.heap[parent], st) {
+                break;
+            }
+            self.swap(i, parent, st);
+            i = parent;
+        }
+    }
+
+    fn sift_down(&mut self, mut i: usize, rule: Selection, st: &mut [RouteState]) {
+        let n = self.heap.len();
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut best = i;
+            if l < n && before(rule, self.heap[l], self.heap[best], st) {
+                best = l;
+            }
+            if r < n && before(rule, self.heap[r], self.heap[best], st) {
+                best = r;
+            }
+            if best == i {
+                break;
+            }
+            self.swap(i, best, st);
+            i = best;
+        }
+    }
+
+    fn swap(&mut self, i: usize, j: usize, st: &mut [RouteState]) {
+        self.heap.swap(i, j);
+        st[self.heap[i] as usize].pos = i as u32;
+        st[self.heap[j] as usize].pos = j as u32;
+    }
+}
+
+/// A conversation waiting in a queue: its queue age and slab handle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Waiting<K> {
+    /// When it first entered the queue (kept across requeues), seconds.
+    pub since: f64,
+    /// The engine's handle for it.
+    pub conv: K,
+}
+
+/// One queue's waiting conversations, oldest first. Conversations that
+/// abandon are dropped lazily when they reach the front.
+#[derive(Debug, Clone)]
+pub(crate) struct WaitQueue<K> {
+    entries: VecDeque<Waiting<K>>,
+}
+
+impl<K: Copy> WaitQueue<K> {
+    /// An empty queue.
+    pub(crate) fn new() -> WaitQueue<K> {
+        WaitQueue {
+            entries: VecDeque::with_capacity(64),
+        }
+    }
+
+    /// Adds a conversation, keeping age order: O(1) for a new arrival, a
+    /// binary search for a requeued one that keeps its original age.
+    pub(crate) fn push(&mut self, w: Waiting<K>) {
+        match self.entries.back() {
+            Some(last) if last.since > w.since => {
+                let at = self.entries.partition_point(|e| e.since <= w.since);
+                self.entries.insert(at, w);
+            }
+            _ => self.entries.push_back(w),
+        }
+    }
+
+    /// The oldest live conversation, discarding dead ones on the way.
+    #[inline]
+    pub(crate) fn front(&mut self, live: impl Fn(K) -> bool) -> Option<Waiting<K>> {
+        while let Some(&w) = self.entries.front() {
+            if live(w.conv) {
+                return Some(w);
+            }
+            self.entries.pop_front();
+        }
+        None
+    }
+
+    /// Removes the front entry (after [`WaitQueue::front`] returned it).
+    pub(crate) fn pop(&mut self) {
+        self.entries.pop_front();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn states(keys: &[(f64, u32, u32)]) -> Vec<RouteState> {
+        keys.iter()
+            .map(|&(idle, spare, open)| RouteState {
+                idle_since: idle,
+                spare,
+                open,
+                pos: NOT_POOLED,
+            })
+            .collect()
+    }
+
+    /// The pool's top equals a brute-force minimum under every rule, through
+    /// any sequence of inserts, removals and key changes.
+    #[test]
+    fn pool_top_matches_brute_force() {
+        let rules = [
+            Selection::LongestIdle,
+            Selection::MostAvailable,
+            Selection::LeastActive,
+        ];
+        proptest!(|(keys in prop::collection::vec((0u8..5, 1u32..4, 0u32..3), 1..30),
+                    ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5), 0..200),
+                    r in 0usize..3)| {
+            let rule = rules[r];
+            let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>());
+            let n = st.len();
+            let mut pool = AgentPool::with_capacity(n);
+            for (who, op, val) in ops {
+                let a = (who % n) as u32;
+                match op {
+                    0 if !st[a as usize].pooled() => pool.insert(a, rule, &mut st),
+                    1 if st[a as usize].pooled() => pool.remove(a, rule, &mut st),
+                    _ => {
+                        st[a as usize].idle_since = f64::from(val);
+                        st[a as usize].spare = u32::from(val % 3) + 1;
+                        if st[a as usize].pooled() { pool.update(a, rule, &mut st); }
+                    }
+                }
+                let brute = (0..n as u32).filter(|&b| st[b as usize].pooled())
+                    .reduce(|x, y| if before(rule, y, x, &st) { y } else { x });
+                prop_assert_eq!(pool.best(rule, &st, |_| true), brute);
+                let even = (0..n as u32).filter(|&b| st[b as usize].pooled() && b % 2 == 0)
+                    .reduce(|x, y| if before(rule, y, x, &st) { y } else { x });
+                prop_assert_eq!(pool.best(rule, &st, |b| b % 2 == 0), even);
+            }
+        });
+    }
+
+    #[test]
+    fn ties_fall_to_longest_idle_then_lowest_index() {
+        let st = states(&[(5.0, 2, 0), (3.0, 2, 0), (3.0, 2, 0), (1.0, 1, 0)]);
+        assert!(before(Selection::MostAvailable, 1, 0, &st));
+        assert!(before(Selection::MostAvailable, 1, 2, &st));
+        assert!(before(Selection::MostAvailable, 2, 3, &st));
+        assert!(before(Selection::LongestIdle, 3, 1, &st));
+    }
+
+    #[test]
+    fn requeued_conversations_keep_their_age() {
+        let mut q = WaitQueue::new();
+        for (since, id) in [(1.0, 1), (3.0, 3), (4.0, 4), (2.0, 2), (0.5, 0)] {
+            q.push(Waiting { since, conv: id });
+        }
+        let mut order = vec![];
+        while let Some(w) = q.front(|id| id != 3) {
+            order.push(w.conv);
+            q.pop();
+        }
+        assert_eq!(order, vec![0, 1, 2, 4]);
+    }
+}

@@ -1,0 +1,350 @@
+//! Per-replication measurement in streaming form: counters, sums and one
+//! fixed-size wait histogram per queue, so memory does not grow with the
+//! horizon (only per-interval rows do). [`Tally`] is filled by the engine;
+//! [`Tally::summary_values`] turns it into the summary metrics that
+//! [`crate::replicate`] aggregates across replications.
+
+use hdrhistogram::Histogram;
+
+use crate::model::{Scenario, SlFormula, StatusKind};
+
+/// Counts and sums for one queue over the counted window.
+#[derive(Debug, Clone)]
+pub struct QueueTally {
+    /// Conversations that arrived (after warm-up).
+    pub offered: u64,
+    /// First assignments.
+    pub answered: u64,
+    /// Answered with wait ≤ the queue's threshold.
+    pub answered_within: u64,
+    /// Abandoned while waiting.
+    pub abandoned: u64,
+    /// Abandoned with wait ≤ the threshold.
+    pub abandoned_within: u64,
+    /// Abandoned with wait < the short-abandon threshold.
+    pub abandoned_short: u64,
+    /// Requeue events (agent went Offline with the conversation open).
+    pub requeued: u64,
+    /// Left with an Offline agent at the horizon.
+    pub stranded: u64,
+    /// Still waiting, never answered, at the horizon.
+    pub unresolved: u64,
+    /// Sum of waits of answered conversations, seconds.
+    pub wait_sum: f64,
+    /// Conversations whose handle time and wrap-up completed.
+    pub completed: u64,
+    /// Sum of handle plus wrap-up of completed conversations, seconds.
+    pub work_sum: f64,
+    /// Waits of answered conversations, milliseconds.
+    pub waits: Histogram<u64>,
+}
+
+/// Agent time and work for one team over the counted window.
+#[derive(Debug, Clone)]
+pub struct TeamTally {
+    /// Agent-seconds per status (index as in `Scenario::statuses`).
+    pub status_secs: Vec<f64>,
+    /// Agent-seconds holding at least one conversation while in an available- or busy-type status.
+    pub holding_secs: f64,
+    /// Capacity units in use × seconds, while in an available- or busy-type status.
+    pub units_secs: f64,
+    /// Capacity units × seconds in available- or busy-type statuses.
+    pub capacity_secs: f64,
+    /// Conversations answered (first assignment) by the team.
+    pub answered: u64,
+    /// Conversations completed by the team.
+    pub completed: u64,
+    /// Sum of handle plus wrap-up of those, seconds.
+    pub work_sum: f64,
+}
+
+/// One queue during one interval (all arrivals in that interval, warm-up included).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IntervalTally {
+    /// Arrivals.
+    pub offered: u32,
+    /// Of those, answered.
+    pub answered: u32,
+    /// Answered within the threshold.
+    pub answered_within: u32,
+    /// Abandoned.
+    pub abandoned: u32,
+    /// Abandoned within the threshold.
+    pub abandoned_within: u32,
+    /// Abandoned before the short-abandon threshold.
+    pub abandoned_short: u32,
+    /// Sum of waits of answered, seconds.
+    pub wait_sum: f64,
+    /// Waiting conversations × seconds during the interval.
+    pub queue_area: f64,
+    /// Most conversations waiting at once during the interval.
+    pub queue_max: u32,
+}
+
+/// Everything one replication measured.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    /// Per queue, scenario order.
+    pub queues: Vec<QueueTally>,
+    /// Per team, scenario order.
+    pub teams: Vec<TeamTally>,
+    /// Per interval then queue: `intervals[i * queues + q]`.
+    pub intervals: Vec<IntervalTally>,
+    /// Agent-seconds per interval, team and status: `[(i * teams + t) * statuses + s]`.
+    pub interval_status_secs: Vec<f64>,
+    n_queues: usize,
+    n_teams: usize,
+    n_statuses: usize,
+}
+
+impl Tally {
+    /// Empty tallies sized for `sc`.
+    pub fn new(sc: &Scenario) -> Tally {
+        let max_ms = ((sc.horizon * 1000.0).ceil() as u64).max(2);
+        let hist = Histogram::new_with_bounds(1, max_ms, 3)
+            .expect("bounds 1..max_ms with 3 digits are valid");
+        let queue = QueueTally {
+            offered: 0,
+            answered: 0,
+            answered_within: 0,
+            abandoned: 0,
+            abandoned_within: 0,
+            abandoned_short: 0,
+            requeued: 0,
+            stranded: 0,
+            unresolved: 0,
+            wait_sum: 0.0,
+            completed: 0,
+            work_sum: 0.0,
+            waits: hist,
+        };
+        let team = TeamTally {
+            status_secs: vec![0.0; sc.statuses.len()],
+            holding_secs: 0.0,
+            units_secs: 0.0,
+            capacity_secs: 0.0,
+            answered: 0,
+            completed: 0,
+            work_sum: 0.0,
+        };
+        let n = sc.interval_count();
+        Tally {
+            queues: vec![queue; sc.queues.len()],
+            teams: vec![team; sc.teams.len()],
+            intervals: vec![IntervalTally::default(); n * sc.queues.len()],
+            interval_status_secs: vec![0.0; n * sc.teams.len() * sc.statuses.len()],
+            n_queues: sc.queues.len(),
+            n_teams: sc.teams.len(),
+            n_statuses: sc.statuses.len(),
+        }
+    }
+
+    /// The tally of queue `q` in interval `i`.
+    #[inline]
+    pub fn interval_mut(&mut self, i: usize, q: usize) -> &mut IntervalTally {
+        &mut self.intervals[i * self.n_queues + q]
+    }
+
+    /// The tally of queue `q` in interval `i`.
+    pub fn interval(&self, i: usize, q: usize) -> &IntervalTally {
+        &self.intervals[i * self.n_queues + q]
+    }
+
+    /// Agent-seconds of team `t` in status `s` during interval `i`.
+    pub fn status_secs(&self, i: usize, t: usize, s: usize) -> f64 {
+        self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s]
+    }
+
+    /// Adds `secs` of team `t` in status `s` to interval `i`.
+    #[inline]
+    pub(crate) fn add_status_secs(&mut self, i: usize, t: usize, s: usize, secs: f64) {
+        self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s] += secs;
+    }
+
+    /// The summary metric values of this replication, in the order of [`summary_layout`].
+    pub fn summary_values(&self, sc: &Scenario) -> Vec<f64> {
+        let mut out = Vec::new();
+        let all_teams: Vec<usize> = (0..sc.teams.len()).collect();
+        let mut total = self.queues[0].clone();
+        for q in &self.queues[1..] {
+            merge(&mut total, q);
+        }
+        conversation_metrics(&total, sc, &mut out);
+        agent_metrics(&all_teams, self, sc, &mut out);
+        for (qi, q) in self.queues.iter().enumerate() {
+            conversation_metrics(q, sc, &mut out);
+            let serving: Vec<usize> = sc.teams_serving(qi).collect();
+            agent_metrics(&serving, self, sc, &mut out);
+        }
+        for (ti, t) in self.teams.iter().enumerate() {
+            out.push(t.answered as f64);
+            out.push(ratio(t.work_sum, t.completed as f64));
+            agent_metrics(&[ti], self, sc, &mut out);
+        }
+        out
+    }
+}
+
+/// Which rows a summary holds: (scope, name, metric), in output order.
+pub fn summary_layout(sc: &Scenario) -> Vec<(&'static str, String, &'static str)> {
+    let mut rows = Vec::new();
+    let mut push = |scope: &'static str, name: &str, metrics: &[&'static str]| {
+        rows.extend(metrics.iter().map(|m| (scope, name.to_owned(), *m)));
+    };
+    push("total", "all", &CONVERSATION_METRICS);
+    push("total", "all", &AGENT_METRICS);
+    for q in &sc.queues {
+        push("queue", &q.name, &CONVERSATION_METRICS);
+        push("queue", &q.name, &AGENT_METRICS);
+    }
+    for t in &sc.teams {
+        push("team", &t.name, &["answered", "aht"]);
+        push("team", &t.name, &AGENT_METRICS);
+    }
+    rows
+}
+
+/// Conversation metrics, in output order.
+pub const CONVERSATION_METRICS: [&str; 13] = [
+    "offered",
+    "answered",
+    "abandoned",
+    "requeued",
+    "stranded",
+    "unresolved",
+    "service_level",
+    "asa",
+    "wait_p50",
+    "wait_p90",
+    "wait_p99",
+    "abandon_rate",
+    "aht",
+];
+
+/// Agent metrics, in output order (for a queue: over the teams serving it).
+pub const AGENT_METRICS: [&str; 3] = ["occupancy", "capacity_utilisation", "shrinkage"];
+
+fn merge(into: &mut QueueTally, q: &QueueTally) {
+    into.offered += q.offered;
+    into.answered += q.answered;
+    into.answered_within += q.answered_within;
+    into.abandoned += q.abandoned;
+    into.abandoned_within += q.abandoned_within;
+    into.abandoned_short += q.abandoned_short;
+    into.requeued += q.requeued;
+    into.stranded += q.stranded;
+    into.unresolved += q.unresolved;
+    into.wait_sum += q.wait_sum;
+    into.completed += q.completed;
+    into.work_sum += q.work_sum;
+    // Same bounds on both sides, so adding cannot fail.
+    let _ = into.waits.add(&q.waits);
+}
+
+/// `num / den`, or NaN (reported as "no value") when nothing was counted.
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 { num / den } else { f64::NAN }
+}
+
+/// Service level by the scenario's formula (SPEC section 3).
+pub fn service_level(
+    f: SlFormula,
+    answered_within: u64,
+    abandoned_within: u64,
+    answered: u64,
+    abandoned: u64,
+    abandoned_short: u64,
+) -> f64 {
+    let (aw, bw, a, b, s) = (
+        answered_within as f64,
+        abandoned_within as f64,
+        answered as f64,
+        abandoned as f64,
+        abandoned_short as f64,
+    );
+    match f {
+        SlFormula::Offered => ratio(aw, a + b),
+        SlFormula::Answered => ratio(aw, a),
+        SlFormula::ExcludeShort => ratio(aw, a + b - s),
+        SlFormula::AbandonsMet => ratio(aw + bw, a + b),
+    }
+}
+
+/// Abandon rate leaving out short abandons: long abandons / (answered + long abandons).
+pub fn abandon_rate(answered: u64, abandoned: u64, abandoned_short: u64) -> f64 {
+    let long = (abandoned - abandoned_short) as f64;
+    ratio(long, answered as f64 + long)
+}
+
+fn conversation_metrics(q: &QueueTally, sc: &Scenario, out: &mut Vec<f64>) {
+    let pct = |p: f64| {
+        if q.waits.is_empty() {
+            f64::NAN
+        } else {
+            q.waits.value_at_quantile(p) as f64 / 1000.0
+        }
+    };
+    out.extend([
+        q.offered as f64,
+        q.answered as f64,
+        q.abandoned as f64,
+        q.requeued as f64,
+        q.stranded as f64,
+        q.unresolved as f64,
+        service_level(
+            sc.metrics.service_level,
+            q.answered_within,
+            q.abandoned_within,
+            q.answered,
+            q.abandoned,
+            q.abandoned_short,
+        ),
+        ratio(q.wait_sum, q.answered as f64),
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        abandon_rate(q.answered, q.abandoned, q.abandoned_short),
+        ratio(q.work_sum, q.completed as f64),
+    ]);
+}
+
+fn agent_metrics(teams: &[usize], tally: &Tally, sc: &Scenario, out: &mut Vec<f64>) {
+    let (mut holding, mut productive, mut units, mut capacity, mut unavailable, mut logged_in) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for &t in teams {
+        let tt = &tally.teams[t];
+        holding += tt.holding_secs;
+        units += tt.units_secs;
+        capacity += tt.capacity_secs;
+        for (s, secs) in sc.statuses.iter().zip(&tt.status_secs) {
+            match s.kind {
+                StatusKind::Available | StatusKind::Busy => productive += secs,
+                StatusKind::Unavailable => unavailable += secs,
+                StatusKind::Offline => continue,
+            }
+            logged_in += secs;
+        }
+    }
+    out.extend([
+        ratio(holding, productive),
+        ratio(units, capacity),
+        ratio(unavailable, logged_in),
+    ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_level_formulas_follow_the_spec() {
+        // 80 answered (60 within T), 20 abandoned (5 within T, 4 short).
+        let f = |f| service_level(f, 60, 5, 80, 20, 4);
+        assert_eq!(f(SlFormula::Offered), 0.6);
+        assert_eq!(f(SlFormula::Answered), 0.75);
+        assert_eq!(f(SlFormula::ExcludeShort), 60.0 / 96.0);
+        assert_eq!(f(SlFormula::AbandonsMet), 0.65);
+        assert_eq!(abandon_rate(80, 20, 4), 16.0 / 96.0);
+        assert!(service_level(SlFormula::Offered, 0, 0, 0, 0, 0).is_nan());
+    }
+}
