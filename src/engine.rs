@@ -13,7 +13,7 @@ mod events;
 
 use rand_distr::{Distribution, Exp1};
 
-use crate::model::{Headcount, Scenario, Selection, StatusKind};
+use crate::model::{Headcount, Scenario, Selection, StatusId, StatusKind};
 use crate::routing::{AgentPool, RouteState, WaitQueue, Waiting, before};
 use crate::stats::Tally;
 use crate::streams::{self, Purpose, Rng};
@@ -24,37 +24,77 @@ use events::{Event, EventQueue};
 
 /// Simulates replication `replication` of `sc` and returns what it measured.
 pub fn run(sc: &Scenario, replication: u32) -> Tally {
-    run_observed(sc, replication, &mut |_| {})
+    run_observed(sc, replication, |_| {})
 }
 
-/// A routing decision, reported to an observer (used by the property tests
-/// to check invariants from outside the engine).
+/// What happened, reported to an observer: the property and rule tests keep
+/// their own model of the state from these and check the engine against it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Assignment {
-    /// When, seconds.
-    pub time: f64,
-    /// Agent index (groups in file order, agents in group order).
-    pub agent: usize,
-    /// Queue index.
-    pub queue: usize,
-    /// Whether the agent's status was of type available at that moment.
-    pub agent_available: bool,
-    /// Capacity units the agent holds after the assignment.
-    pub used_units: u32,
-    /// The agent's total capacity units.
-    pub capacity: u32,
-    /// Units the agent holds on the conversation's channel after the assignment.
-    pub channel_units: u32,
-    /// The team's cap on that channel (`u32::MAX`: none).
-    pub channel_cap: u32,
+pub enum Trace {
+    /// A conversation arrived (`id` is unique within the replication).
+    Arrived {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+        /// Queue index.
+        queue: usize,
+    },
+    /// A conversation was assigned to an agent.
+    Assigned {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+        /// Queue index.
+        queue: usize,
+        /// Agent index (groups in file order, agents in group order).
+        agent: usize,
+        /// Seconds since the conversation first arrived (queue age).
+        age: f64,
+        /// Capacity units the agent holds after the assignment.
+        used_units: u32,
+        /// Units the agent holds on the conversation's channel after it.
+        channel_units: u32,
+    },
+    /// A waiting conversation abandoned.
+    Abandoned {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+    },
+    /// An agent went Offline and the conversation went back to its queue.
+    Requeued {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+        /// The agent who had it.
+        agent: usize,
+    },
+    /// Handle time and wrap-up are over; the agent's capacity is free.
+    Completed {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+        /// The agent who had it.
+        agent: usize,
+    },
+    /// An agent's status changed (every agent starts Offline).
+    Status {
+        /// Seconds.
+        time: f64,
+        /// Agent index.
+        agent: usize,
+        /// New status.
+        status: StatusId,
+    },
 }
 
-/// Like [`run`], calling `observe` on every assignment.
-pub fn run_observed(
-    sc: &Scenario,
-    replication: u32,
-    observe: &mut dyn FnMut(&Assignment),
-) -> Tally {
+/// Like [`run`], reporting every [`Trace`] event to `observe`.
+pub fn run_observed<O: FnMut(&Trace)>(sc: &Scenario, replication: u32, observe: O) -> Tally {
     let mut sim = Sim::new(sc, replication, observe);
     sim.start();
     sim.run();
@@ -62,7 +102,7 @@ pub fn run_observed(
 }
 
 /// The state of one replication.
-struct Sim<'s, 'o> {
+struct Sim<'s, O> {
     sc: &'s Scenario,
     now: Time,
     /// Current reporting interval.
@@ -90,11 +130,13 @@ struct Sim<'s, 'o> {
     scratch: Vec<ConvKey>,
     /// Reused buffer for staffing decisions.
     order: Vec<usize>,
-    observe: &'o mut dyn FnMut(&Assignment),
+    /// Conversations created so far (ids for the trace).
+    next_id: u64,
+    observe: O,
 }
 
-impl<'s, 'o> Sim<'s, 'o> {
-    fn new(sc: &'s Scenario, replication: u32, observe: &'o mut dyn FnMut(&Assignment)) -> Self {
+impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
+    fn new(sc: &'s Scenario, replication: u32, observe: O) -> Self {
         let mut agents = Vec::with_capacity(sc.agent_count());
         let mut group_start = Vec::with_capacity(sc.groups.len());
         for (g, group) in sc.groups.iter().enumerate() {
@@ -147,6 +189,7 @@ impl<'s, 'o> Sim<'s, 'o> {
             tally: Tally::new(sc),
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
+            next_id: 0,
             observe,
         }
     }
@@ -302,7 +345,15 @@ impl<'s, 'o> Sim<'s, 'o> {
             .as_ref()
             .map_or(f64::INFINITY, |d| d.sample(rng));
         let counted = now >= sc.warmup;
+        let id = self.next_id;
+        self.next_id += 1;
+        (self.observe)(&Trace::Arrived {
+            time: now,
+            id,
+            queue: q,
+        });
         let key = self.convs.insert(Conv {
+            id,
             arrival: now,
             handle,
             wrap,
@@ -420,13 +471,15 @@ impl<'s, 'o> Sim<'s, 'o> {
         c.agent = a as u32;
         c.remaining = c.handle;
         c.handle_end = now + c.handle;
-        let (end, first, wait, counted, interval) = (
+        let (end, first, counted, interval, id, arrival) = (
             c.handle_end,
             !c.answered,
-            now - c.arrival,
             c.counted,
             c.interval as usize,
+            c.id,
+            c.arrival,
         );
+        let wait = now - arrival;
         c.answered = true;
         let queue = &sc.queues[q];
         let team = self.agents[a].team;
@@ -464,16 +517,14 @@ impl<'s, 'o> Sim<'s, 'o> {
         }
         self.rr_cursor[q] = a as u32;
         let capacity = sc.teams[team].capacity;
-        (self.observe)(&Assignment {
+        (self.observe)(&Trace::Assigned {
             time: now,
-            agent: a,
+            id,
             queue: q,
-            agent_available: sc.statuses[self.agents[a].status.index()].kind
-                == StatusKind::Available,
+            agent: a,
+            age: now - arrival,
             used_units: capacity - spare,
-            capacity,
             channel_units: self.channel_units[slot],
-            channel_cap: sc.teams[team].channel_caps[queue.channel],
         });
         self.events.push(Time(end), Event::HandleDone(key));
     }
@@ -511,6 +562,11 @@ impl<'s, 'o> Sim<'s, 'o> {
         }
         self.release(a, key, q);
         self.convs.remove(key);
+        (self.observe)(&Trace::Completed {
+            time: self.now.secs(),
+            id: c.id,
+            agent: a,
+        });
         if self.is_available(a) {
             self.pull_work(a);
         }
@@ -560,6 +616,10 @@ impl<'s, 'o> Sim<'s, 'o> {
             qt.abandoned_short += u64::from(short);
         }
         self.change_waiting(q, -1);
+        (self.observe)(&Trace::Abandoned {
+            time: self.now.secs(),
+            id: c.id,
+        });
         self.convs.remove(key); // its queue entry goes stale and is dropped at the front
     }
 

@@ -6,9 +6,9 @@
 
 use rand_distr::{Distribution, Exp1};
 
-use super::Sim;
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
+use super::{Sim, Trace};
 use crate::model::{Headcount, StatusId, StatusKind};
 use crate::streams::Rng;
 use crate::time::DAY;
@@ -79,7 +79,7 @@ impl Agent {
     }
 }
 
-impl Sim<'_, '_> {
+impl<O: FnMut(&Trace)> Sim<'_, O> {
     pub(super) fn group_range(&self, g: usize) -> std::ops::Range<usize> {
         let start = self.group_start[g];
         start..start + self.sc.groups[g].size()
@@ -122,7 +122,15 @@ impl Sim<'_, '_> {
         let old = self.kind(a);
         let ag = &mut self.agents[a];
         change(ag);
+        let before = ag.status;
         ag.status = ag.derived_status();
+        if ag.status != before {
+            (self.observe)(&Trace::Status {
+                time: self.now.secs(),
+                agent: a,
+                status: ag.status,
+            });
+        }
         let new = self.kind(a);
         if old == new {
             return; // e.g. Lunch → Coaching: same routing, time already split
@@ -184,7 +192,25 @@ impl Sim<'_, '_> {
                 ConvState::Paused | ConvState::Waiting => i += 1,
             }
         }
+        // Oldest, highest-priority first, so each goes where rule 11 would send it.
+        let (queues, convs) = (&self.sc.queues, &self.convs);
+        requeue.sort_by(|x, y| {
+            let rank = |k| {
+                convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| {
+                    (queues[usize::from(c.queue)].priority, c.arrival)
+                })
+            };
+            let (a, b) = (rank(*x), rank(*y));
+            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
+        });
         for &key in &requeue {
+            if let Some(c) = self.convs.get(key) {
+                (self.observe)(&Trace::Requeued {
+                    time: now,
+                    id: c.id,
+                    agent: a,
+                });
+            }
             self.route_conversation(key);
         }
         self.scratch = requeue;

@@ -27,6 +27,8 @@ pub(crate) enum ConvState {
 /// One conversation.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Conv {
+    /// Unique id within the replication (for the trace).
+    pub id: u64,
     /// Arrival time (queue age is kept across requeues), seconds.
     pub arrival: f64,
     /// Handle time drawn at arrival, seconds.
