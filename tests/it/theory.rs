@@ -19,10 +19,10 @@ use routesim::replicate::{self, Results};
 const K: f64 = 4.0;
 /// Largest standard error accepted per metric, so the test has power.
 const MAX_SE: [(&str, f64); 4] = [
-    ("service_level", 0.01),
-    ("asa", 1.5),
-    ("abandon_rate", 0.005),
-    ("occupancy", 0.005),
+    ("service_level", 0.004),
+    ("asa", 0.6),
+    ("abandon_rate", 0.002),
+    ("occupancy", 0.002),
 ];
 
 struct Case {
@@ -129,8 +129,8 @@ fn erlang_c_moderate_load() {
         mean_patience_s: None,
         agents: 11,
         threshold_s: 20.0,
-        horizon: "2d",
-        replications: 16,
+        horizon: "6d",
+        replications: 24,
     });
 }
 
@@ -143,8 +143,8 @@ fn erlang_c_load_0_90() {
         mean_patience_s: None,
         agents: 10,
         threshold_s: 30.0,
-        horizon: "2d",
-        replications: 16,
+        horizon: "6d",
+        replications: 24,
     });
 }
 
@@ -157,8 +157,8 @@ fn erlang_c_large_team_load_0_95() {
         mean_patience_s: None,
         agents: 95,
         threshold_s: 20.0,
-        horizon: "3d",
-        replications: 16,
+        horizon: "12d",
+        replications: 32,
     });
 }
 
@@ -171,8 +171,8 @@ fn erlang_a_load_1_00() {
         mean_patience_s: Some(120.0),
         agents: 9,
         threshold_s: 20.0,
-        horizon: "2d",
-        replications: 16,
+        horizon: "6d",
+        replications: 24,
     });
 }
 
@@ -185,8 +185,8 @@ fn erlang_a_large_team() {
         mean_patience_s: Some(180.0),
         agents: 92,
         threshold_s: 20.0,
-        horizon: "2d",
-        replications: 16,
+        horizon: "6d",
+        replications: 24,
     });
 }
 
@@ -199,8 +199,8 @@ fn erlang_a_overloaded() {
         mean_patience_s: Some(60.0),
         agents: 16,
         threshold_s: 15.0,
-        horizon: "2d",
-        replications: 16,
+        horizon: "6d",
+        replications: 24,
     });
 }
 
