@@ -417,7 +417,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         for &t in &self.queue_teams[q] {
             let fits = |a: u32| self.fits(a as usize, q);
             let found = if rule == Selection::RoundRobin {
-                let n = self.route.len() as u32;
+                // At least one agent is pooled here, so n > 0.
+                let n = (self.route.len() as u32).max(1);
                 let start = self.rr_cursor[q].wrapping_add(1) % n;
                 let dist = |a: u32| (a + n - start) % n;
                 self.pools[t]

@@ -2,6 +2,7 @@
 //! routing rules one small scenario at a time, property tests of the
 //! invariants, and end-to-end runs of the `routesim` binary.
 
+mod checker;
 mod cli;
 mod properties;
 mod rules;

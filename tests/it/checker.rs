@@ -1,0 +1,377 @@
+//! An independent model of routing state, rebuilt from the engine's trace.
+//!
+//! [`Checker`] follows every `Trace` event, keeps its own view of each
+//! agent's status, load and idle time and of every conversation, and panics
+//! with a description the moment the engine does something the routing
+//! rules forbid. At the end it reconciles its counts with the engine's
+//! tallies.
+
+use std::collections::HashMap;
+
+use routesim::engine::Trace;
+use routesim::model::{Scenario, Selection, StatusId, StatusKind};
+use routesim::stats::Tally;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    Waiting,
+    Assigned(usize),
+    Abandoned,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Conv {
+    queue: usize,
+    arrival: f64,
+    state: State,
+    answered: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Agent {
+    team: usize,
+    status: StatusId,
+    since: f64,
+    used: u32,
+    channel: Vec<u32>,
+    open: u32,
+    idle_since: f64,
+}
+
+/// Counts of what the checker saw.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Seen {
+    pub arrived: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub unresolved: u64,
+    pub requeued: u64,
+    /// Assignments where the selection rule was checked.
+    pub selections_checked: u64,
+    /// Assignments made while other conversations were waiting in the agent's queues.
+    pub contested: u64,
+}
+
+/// Replays a trace against the routing rules.
+pub struct Checker<'s> {
+    sc: &'s Scenario,
+    agents: Vec<Agent>,
+    convs: HashMap<u64, Conv>,
+    /// Agent-seconds per agent and status.
+    status_secs: Vec<Vec<f64>>,
+    rr_cursor: Vec<Option<usize>>,
+    /// Conversation being routed right now (arrival or requeue), to check the selection rule.
+    routing: Option<u64>,
+    pub seen: Seen,
+}
+
+impl<'s> Checker<'s> {
+    pub fn new(sc: &'s Scenario) -> Self {
+        let mut agents = Vec::new();
+        for g in &sc.groups {
+            for _ in 0..g.size() {
+                agents.push(Agent {
+                    team: g.team,
+                    status: StatusId::OFFLINE,
+                    since: 0.0,
+                    used: 0,
+                    channel: vec![0; sc.channels.len()],
+                    open: 0,
+                    idle_since: 0.0,
+                });
+            }
+        }
+        let n = agents.len();
+        Checker {
+            sc,
+            agents,
+            convs: HashMap::new(),
+            status_secs: vec![vec![0.0; sc.statuses.len()]; n],
+            rr_cursor: vec![None; sc.queues.len()],
+            routing: None,
+            seen: Seen::default(),
+        }
+    }
+
+    fn kind(&self, a: usize) -> StatusKind {
+        self.sc.statuses[self.agents[a].status.index()].kind
+    }
+
+    fn fits(&self, a: usize, q: usize) -> bool {
+        let queue = &self.sc.queues[q];
+        let team = &self.sc.teams[self.agents[a].team];
+        let ag = &self.agents[a];
+        ag.used + queue.item_size <= team.capacity
+            && ag.channel[queue.channel] + queue.item_size <= team.channel_caps[queue.channel]
+    }
+
+    fn eligible(&self, a: usize, q: usize) -> bool {
+        self.kind(a) == StatusKind::Available
+            && self.sc.teams[self.agents[a].team].queues.contains(&q)
+            && self.fits(a, q)
+    }
+
+    /// Rule 12: the agent the selection rule picks for queue `q` among the eligible.
+    fn expected_agent(&self, q: usize) -> Option<usize> {
+        let n = self.agents.len();
+        let eligible = (0..n).filter(|&a| self.eligible(a, q));
+        let cap = |a: usize| self.sc.teams[self.agents[a].team].capacity;
+        match self.sc.routing.selection {
+            Selection::RoundRobin => {
+                let start = self.rr_cursor[q].map_or(0, |c| (c + 1) % n);
+                eligible.min_by_key(|&a| (a + n - start) % n)
+            }
+            rule => eligible.min_by(|&x, &y| {
+                let (ax, ay) = (&self.agents[x], &self.agents[y]);
+                let primary = match rule {
+                    Selection::MostAvailable => (cap(y) - ay.used).cmp(&(cap(x) - ax.used)),
+                    Selection::LeastActive => ax.open.cmp(&ay.open),
+                    _ => std::cmp::Ordering::Equal,
+                };
+                primary
+                    .then(ax.idle_since.total_cmp(&ay.idle_since))
+                    .then(x.cmp(&y))
+            }),
+        }
+    }
+
+    pub fn observe(&mut self, t: &Trace) {
+        match *t {
+            Trace::Arrived { id, queue, time } => {
+                self.seen.arrived += 1;
+                let prev = self.convs.insert(
+                    id,
+                    Conv {
+                        queue,
+                        arrival: time,
+                        state: State::Waiting,
+                        answered: false,
+                    },
+                );
+                assert!(prev.is_none(), "conversation {id} arrived twice");
+                self.routing = Some(id);
+            }
+            Trace::Assigned {
+                time,
+                id,
+                queue,
+                agent,
+                age,
+                used_units,
+                channel_units,
+            } => {
+                let c = self.convs[&id];
+                assert_eq!(
+                    c.state,
+                    State::Waiting,
+                    "t={time}: conversation {id} assigned while {:?}",
+                    c.state
+                );
+                assert_eq!(c.queue, queue);
+                assert!(
+                    (age - (time - c.arrival)).abs() < 1e-9,
+                    "queue age not kept for {id}"
+                );
+                assert_eq!(
+                    self.kind(agent),
+                    StatusKind::Available,
+                    "t={time}: {id} routed to agent {agent} in status {:?}",
+                    self.agents[agent].status
+                );
+                assert!(
+                    self.sc.teams[self.agents[agent].team]
+                        .queues
+                        .contains(&queue),
+                    "agent's team does not serve queue {queue}"
+                );
+                assert!(
+                    self.fits(agent, queue),
+                    "t={time}: agent {agent} lacks capacity for {id}"
+                );
+                // Rule 11: no conversation this agent could take ranks before this one.
+                let rank = |c: &Conv| (self.sc.queues[c.queue].priority, c.arrival);
+                let mine = rank(&c);
+                let mut others = false;
+                for (&oid, o) in &self.convs {
+                    if oid == id || o.state != State::Waiting || !self.eligible(agent, o.queue) {
+                        continue;
+                    }
+                    others = true;
+                    let r = rank(o);
+                    assert!(
+                        !(r.0 < mine.0 || (r.0 == mine.0 && r.1 < mine.1)),
+                        "t={time}: agent {agent} took {id} (priority {}, arrived {}) while {oid} (priority {}, arrived {}) waited",
+                        mine.0,
+                        mine.1,
+                        r.0,
+                        r.1
+                    );
+                }
+                self.seen.contested += u64::from(others);
+                // Rule 12, for conversations being routed (arrival or requeue).
+                if self.routing == Some(id) {
+                    let want = self.expected_agent(queue);
+                    assert_eq!(
+                        want,
+                        Some(agent),
+                        "t={time}: selection rule {:?} picks {want:?}, engine picked {agent}",
+                        self.sc.routing.selection
+                    );
+                    self.seen.selections_checked += 1;
+                }
+                self.routing = None;
+                self.rr_cursor[queue] = Some(agent);
+                let q = &self.sc.queues[queue];
+                let ag = &mut self.agents[agent];
+                ag.used += q.item_size;
+                ag.channel[q.channel] += q.item_size;
+                ag.open += 1;
+                ag.idle_since = time;
+                assert_eq!(
+                    ag.used, used_units,
+                    "engine's load for agent {agent} differs"
+                );
+                assert_eq!(ag.channel[q.channel], channel_units);
+                let cap = self.sc.teams[ag.team].capacity;
+                assert!(ag.used <= cap, "capacity exceeded");
+                assert!(
+                    channel_units <= self.sc.teams[ag.team].channel_caps[q.channel],
+                    "channel cap exceeded"
+                );
+                let c = self.convs.get_mut(&id).unwrap();
+                c.state = State::Assigned(agent);
+                if !c.answered {
+                    c.answered = true;
+                    self.seen.answered += 1;
+                }
+            }
+            Trace::Abandoned { id, time } => {
+                self.routing = None;
+                let c = self.convs.get_mut(&id).unwrap();
+                assert_eq!(
+                    c.state,
+                    State::Waiting,
+                    "t={time}: {id} abandoned while {:?}",
+                    c.state
+                );
+                assert!(!c.answered, "{id} abandoned after being answered");
+                c.state = State::Abandoned;
+                self.seen.abandoned += 1;
+            }
+            Trace::Requeued { id, agent, time } => {
+                assert_eq!(
+                    self.kind(agent),
+                    StatusKind::Offline,
+                    "t={time}: requeue from agent {agent} who is not Offline"
+                );
+                self.release(id, agent, State::Waiting);
+                self.seen.requeued += 1;
+                self.routing = Some(id);
+            }
+            Trace::Completed { id, agent, .. } => {
+                self.routing = None;
+                self.release(id, agent, State::Done);
+            }
+            Trace::Status {
+                time,
+                agent,
+                status,
+            } => {
+                self.routing = None;
+                let ag = &mut self.agents[agent];
+                assert_ne!(ag.status, status, "status event without a change");
+                self.status_secs[agent][ag.status.index()] += time - ag.since;
+                ag.since = time;
+                ag.status = status;
+                if self.sc.statuses[status.index()].kind == StatusKind::Available {
+                    ag.idle_since = time;
+                }
+            }
+        }
+    }
+
+    fn release(&mut self, id: u64, agent: usize, to: State) {
+        let c = self.convs.get_mut(&id).unwrap();
+        assert_eq!(
+            c.state,
+            State::Assigned(agent),
+            "{id} released by {agent} but is {:?}",
+            c.state
+        );
+        c.state = to;
+        let q = &self.sc.queues[c.queue];
+        let ag = &mut self.agents[agent];
+        ag.used -= q.item_size;
+        ag.channel[q.channel] -= q.item_size;
+        ag.open -= 1;
+    }
+
+    /// Closes the books at the horizon and reconciles with the engine's
+    /// tallies (scenario without warm-up, so every arrival counts).
+    pub fn finish(mut self, tally: &Tally) -> Seen {
+        let horizon = self.sc.horizon;
+        for (a, ag) in self.agents.iter().enumerate() {
+            self.status_secs[a][ag.status.index()] += horizon - ag.since;
+        }
+        self.seen.unresolved = self
+            .convs
+            .values()
+            .filter(|c| c.state == State::Waiting && !c.answered)
+            .count() as u64;
+        let s = self.seen;
+        let sum =
+            |f: fn(&routesim::stats::QueueTally) -> u64| tally.queues.iter().map(f).sum::<u64>();
+        assert_eq!(sum(|q| q.offered), s.arrived, "offered");
+        assert_eq!(sum(|q| q.answered), s.answered, "answered");
+        assert_eq!(sum(|q| q.abandoned), s.abandoned, "abandoned");
+        assert_eq!(sum(|q| q.unresolved), s.unresolved, "unresolved");
+        assert_eq!(sum(|q| q.requeued), s.requeued, "requeued");
+        assert_eq!(
+            s.arrived,
+            s.answered + s.abandoned + s.unresolved,
+            "a conversation ended in no known way"
+        );
+        // Time in status: the trace's account equals the engine's, per team and status,
+        // and adds up to the horizon for every agent.
+        for (t, team) in tally.teams.iter().enumerate() {
+            let members: Vec<usize> = (0..self.agents.len())
+                .filter(|&a| self.agents[a].team == t)
+                .collect();
+            for s in 0..self.sc.statuses.len() {
+                let mine: f64 = members.iter().map(|&a| self.status_secs[a][s]).sum();
+                assert!(
+                    (mine - team.status_secs[s]).abs() < 1e-6 * horizon.max(1.0),
+                    "team {t} status {s}: trace {mine} vs tally {}",
+                    team.status_secs[s]
+                );
+            }
+            let total: f64 = team.status_secs.iter().sum();
+            assert!(
+                (total - members.len() as f64 * horizon).abs() < 1e-6 * horizon,
+                "team {t}: {total} agent-seconds for {} agents",
+                members.len()
+            );
+        }
+        let n_int = self.sc.interval_count();
+        let per_interval: f64 = (0..n_int)
+            .flat_map(|i| {
+                (0..self.sc.teams.len())
+                    .flat_map(move |t| (0..self.sc.statuses.len()).map(move |s| (i, t, s)))
+            })
+            .map(|(i, t, s)| tally.status_secs(i, t, s))
+            .sum();
+        assert!(
+            (per_interval - self.agents.len() as f64 * horizon).abs() < 1e-6 * horizon,
+            "interval status time does not add up"
+        );
+        s
+    }
+}
+
+/// Runs replication `rep` of `sc` through the checker and returns what it saw.
+pub fn check_run(sc: &Scenario, rep: u32) -> (Seen, Tally) {
+    let mut checker = Checker::new(sc);
+    let tally = routesim::engine::run_observed(sc, rep, |t| checker.observe(t));
+    (checker.finish(&tally), tally)
+}
