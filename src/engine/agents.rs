@@ -360,17 +360,19 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         );
     }
 
+    /// The episode ends: the agent goes straight into a deferred planned
+    /// episode if one is waiting (never Available in between, so no work is
+    /// routed to them for an instant), else back to the status before it.
     pub(super) fn on_episode_end(&mut self, a: usize, token: u32) {
-        let ag = &self.agents[a];
+        let ag = &mut self.agents[a];
         if ag.episode_token != token || ag.episode.is_none() {
             return;
         }
-        self.update_agent(a, |ag| ag.episode = None);
-        if let Some(entry) = self.agents[a].deferred.take() {
-            let p = self.sc.groups[self.agents[a].group].schedule[entry];
-            if self.agents[a].phase == Phase::On {
-                self.start_episode(a, p.status, p.duration);
-            }
+        if let Some(entry) = ag.deferred.take() {
+            let p = self.sc.groups[ag.group].schedule[entry];
+            self.start_episode(a, p.status, p.duration);
+        } else {
+            self.update_agent(a, |ag| ag.episode = None);
         }
     }
 }

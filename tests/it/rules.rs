@@ -1,1 +1,561 @@
-//! placeholder
+//! The routing rules of SPEC section 1, one small scenario each, with
+//! expectations worked out by hand from the rule.
+
+use routesim::engine::{self, Trace};
+use routesim::model::{Scenario, StatusId};
+use routesim::replicate;
+
+use crate::checker::check_run;
+
+fn scenario(text: &str) -> Scenario {
+    routesim::scenario::parse(text, "rule.toml", "rule", &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn trace(sc: &Scenario) -> Vec<Trace> {
+    let mut out = Vec::new();
+    engine::run_observed(sc, 0, |t| out.push(*t));
+    out
+}
+
+/// Times agent `agent` entered `status`.
+fn entered(tr: &[Trace], agent: usize, status: StatusId) -> Vec<f64> {
+    tr.iter()
+        .filter_map(|t| match *t {
+            Trace::Status {
+                time,
+                agent: a,
+                status: s,
+            } if a == agent && s == status => Some(time),
+            _ => None,
+        })
+        .collect()
+}
+
+fn status_id(sc: &Scenario, name: &str) -> StatusId {
+    StatusId(sc.statuses.iter().position(|s| s.name == name).unwrap() as u16)
+}
+
+const H: f64 = 3600.0;
+
+/// Rule 11: higher priority first. Two queues share one overloaded team; the
+/// checker asserts every pick, and the high-priority queue waits far less.
+#[test]
+fn priority_order() {
+    let sc = scenario(
+        r#"
+horizon = "2d"
+[[queue]]
+name = "vip"
+priority = 1
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[queue]]
+name = "std"
+priority = 5
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[team]]
+name = "t"
+queues = ["std", "vip"]
+[[agents]]
+name = "a"
+team = "t"
+count = 4
+"#,
+    );
+    let (seen, tally) = check_run(&sc, 0);
+    assert!(seen.contested > 100, "{seen:?}");
+    let asa = |q: usize| tally.queues[q].wait_sum / tally.queues[q].answered as f64;
+    assert!(
+        asa(0) * 5.0 < asa(1),
+        "vip ASA {} vs std {}",
+        asa(0),
+        asa(1)
+    );
+}
+
+/// Rule 11: within a priority, the longest-waiting conversation first — across
+/// queues too. Two queues of equal priority and a single FIFO order.
+#[test]
+fn longest_wait_within_priority() {
+    let sc = scenario(
+        r#"
+horizon = "1d"
+[[queue]]
+name = "a"
+arrivals = { per_hour = 50 }
+handle_time = { dist = "constant", value = "2m" }
+[[queue]]
+name = "b"
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean = "2m" }
+[[team]]
+name = "t"
+queues = ["a", "b"]
+[[agents]]
+name = "g"
+team = "t"
+count = 3
+"#,
+    );
+    let (seen, _) = check_run(&sc, 0);
+    assert!(seen.contested > 100, "{seen:?}");
+    // FIFO overall: answered conversations leave the queue in arrival order.
+    let tr = trace(&sc);
+    let mut arrivals = std::collections::HashMap::new();
+    let mut last = -1.0;
+    for t in &tr {
+        match *t {
+            Trace::Arrived { id, time, .. } => {
+                arrivals.insert(id, time);
+            }
+            Trace::Assigned { id, age, .. } if age > 0.0 => {
+                let arrived = arrivals[&id];
+                assert!(
+                    arrived >= last,
+                    "conversation from {arrived} answered after one from {last}"
+                );
+                last = arrived;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn selection_scenario(rule: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+horizon = "1d"
+[routing]
+agent_selection = "{rule}"
+[[queue]]
+name = "chat"
+arrivals = {{ per_hour = 150 }}
+handle_time = {{ dist = "lognormal", mean = "6m", sd = "4m" }}
+[[queue]]
+name = "big"
+item_size = 2
+arrivals = {{ per_hour = 20 }}
+handle_time = {{ dist = "exponential", mean = "5m" }}
+[[team]]
+name = "t"
+queues = ["chat", "big"]
+capacity = 3
+[[agents]]
+name = "g"
+team = "t"
+count = 7
+unplanned = [{{ status = "Busy", per_hour = 1, duration = {{ dist = "exponential", mean = "5m" }} }}]
+"#
+    ))
+}
+
+/// Rule 12, each selection rule: the checker recomputes the choice from its
+/// own model of every agent's load and idle time, tie-breaks included.
+#[test]
+fn each_agent_selection_rule_picks_the_agent_it_should() {
+    let mut firsts = Vec::new();
+    for rule in [
+        "longest_idle",
+        "most_available",
+        "least_active",
+        "round_robin",
+    ] {
+        let sc = selection_scenario(rule);
+        let (seen, _) = check_run(&sc, 0);
+        assert!(seen.selections_checked > 1000, "{rule}: {seen:?}");
+        let tr = trace(&sc);
+        let order: Vec<usize> = tr
+            .iter()
+            .filter_map(|t| {
+                if let Trace::Assigned { agent, .. } = *t {
+                    Some(agent)
+                } else {
+                    None
+                }
+            })
+            .take(40)
+            .collect();
+        firsts.push(order);
+    }
+    // Everyone is idle since time 0 at first: ties go to the lowest index.
+    for order in &firsts {
+        assert_eq!(order[0], 0);
+    }
+    // The rules are different rules: they do not all make the same choices.
+    assert!(
+        firsts.windows(2).any(|w| w[0] != w[1]),
+        "all rules chose alike: {firsts:?}"
+    );
+}
+
+fn requeue_scenario(requeue: bool, horizon: &str, queue_override: Option<bool>) -> Scenario {
+    let over = queue_override.map_or(String::new(), |b| format!("requeue_when_offline = {b}"));
+    scenario(&format!(
+        r#"
+horizon = "{horizon}"
+[routing]
+requeue_when_offline = {requeue}
+[[queue]]
+name = "q"
+arrivals = {{ per_hour = 30 }}
+handle_time = {{ dist = "constant", value = "40m" }}
+{over}
+[[team]]
+name = "t"
+queues = ["q"]
+capacity = 2
+[[agents]]
+name = "early"
+team = "t"
+count = 3
+shift = {{ start = "00:00", end = "02:00" }}
+[[agents]]
+name = "late"
+team = "t"
+count = 3
+shift = {{ start = "02:00", end = "06:00" }}
+"#
+    ))
+}
+
+/// Rule 5, requeue on: at 02:00 the early agents' open conversations go back
+/// to the queue, keep their age (checked by the checker) and are answered by
+/// the late shift; nothing is stranded.
+#[test]
+fn requeue_when_offline_on() {
+    let sc = requeue_scenario(true, "5h", None);
+    let (seen, tally) = check_run(&sc, 0);
+    assert!(seen.requeued >= 3, "{seen:?}");
+    assert_eq!(tally.queues[0].stranded, 0);
+    let tr = trace(&sc);
+    let requeued: Vec<u64> = tr
+        .iter()
+        .filter_map(|t| {
+            if let Trace::Requeued { id, time, .. } = *t {
+                assert_eq!(time, 2.0 * H);
+                Some(id)
+            } else {
+                None
+            }
+        })
+        .collect();
+    for id in requeued {
+        let late = tr.iter().any(|t| matches!(*t, Trace::Assigned { id: i, agent, time, .. } if i == id && agent >= 3 && time >= 2.0 * H));
+        assert!(late, "requeued {id} never reached the late shift");
+    }
+}
+
+/// Rule 5, requeue off: the conversations stay with the Offline agent and,
+/// with no return before the horizon, are counted as stranded.
+#[test]
+fn requeue_when_offline_off_strands() {
+    for sc in [
+        requeue_scenario(false, "5h", None),
+        requeue_scenario(true, "5h", Some(false)),
+    ] {
+        let (seen, tally) = check_run(&sc, 0);
+        assert_eq!(seen.requeued, 0);
+        assert!(
+            tally.queues[0].stranded >= 3,
+            "stranded {}",
+            tally.queues[0].stranded
+        );
+    }
+}
+
+/// Rule 5, requeue off with a return: paused work resumes when the agent logs
+/// back in the next day and finishes with its remaining handle time.
+#[test]
+fn requeue_off_paused_work_resumes_on_return() {
+    // (Work paused when the shifts end again on day 2 is stranded at the horizon; that is right.)
+    let sc = requeue_scenario(false, "1d3h", None);
+    check_run(&sc, 0);
+    let tr = trace(&sc);
+    let mut assigned_at = std::collections::HashMap::new();
+    let mut resumed = 0;
+    for t in &tr {
+        match *t {
+            Trace::Assigned {
+                id, time, agent, ..
+            } if agent < 3 => {
+                assigned_at.insert(id, time);
+            }
+            Trace::Completed { id, time, agent } if agent < 3 && time > 24.0 * H => {
+                let start = assigned_at[&id];
+                if start < 2.0 * H {
+                    // 40 min of handling: (2h - start) before the break, the rest after 24:00.
+                    let rest = 40.0 * 60.0 - (2.0 * H - start);
+                    assert!(
+                        (time - (24.0 * H + rest)).abs() < 1e-6,
+                        "{id}: done at {time}, expected {}",
+                        24.0 * H + rest
+                    );
+                    resumed += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(resumed >= 3, "{resumed} conversations resumed");
+}
+
+const LUNCH: &str = r#"
+horizon = "1d"
+interval = "30m"
+[[status]]
+name = "Lunch"
+[[status]]
+name = "Training"
+enabled = false
+[[queue]]
+name = "q"
+arrivals = { per_hour = 20 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[team]]
+name = "t"
+queues = ["q"]
+[[agents]]
+name = "g"
+team = "t"
+count = 5
+"#;
+
+/// Rules 2 and 4: a custom status's time is reported under its own name, and
+/// the agent returns to Available when the episode ends.
+#[test]
+fn custom_status_time_under_its_name() {
+    let sc = scenario(&format!(
+        "{LUNCH}schedule = [{{ status = \"Lunch\", at = \"12:00\", duration = \"30m\" }}]\n"
+    ));
+    let r = replicate::run(&sc, 1, &|| {}).unwrap();
+    let lunch: Vec<_> = r.statuses.iter().filter(|s| s.status == "Lunch").collect();
+    for row in &lunch {
+        let want = if row.start == 12.0 * H {
+            5.0 * 1800.0
+        } else {
+            0.0
+        };
+        assert!(
+            (row.agent_seconds - want).abs() < 1e-6,
+            "interval {}: {} Lunch agent-seconds",
+            row.interval,
+            row.agent_seconds
+        );
+    }
+    let tr = trace(&sc);
+    let lunch_id = status_id(&sc, "Lunch");
+    for a in 0..5 {
+        assert_eq!(entered(&tr, a, lunch_id), vec![12.0 * H]);
+        assert_eq!(entered(&tr, a, StatusId::AVAILABLE), vec![0.0, 12.5 * H]);
+    }
+}
+
+/// Rule 1: a disabled custom status cannot be entered; the error names it and where it is used.
+#[test]
+fn disabled_custom_status_is_rejected() {
+    let text = format!(
+        "{LUNCH}schedule = [{{ status = \"Training\", at = \"09:00\", duration = \"1h\" }}]\n"
+    );
+    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("Training") && err.contains("disabled"),
+        "{err}"
+    );
+    assert!(err.contains("agents.g.schedule.0.status"), "{err}");
+    let text =
+        format!("{LUNCH}schedule = [{{ status = \"Nap\", at = \"09:00\", duration = \"1h\" }}]\n");
+    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown status `Nap`"), "{err}");
+}
+
+/// Rule 4: a window spreads the group's agents evenly, so the episode fits in it.
+#[test]
+fn schedule_window_spreads_agents() {
+    let sc = scenario(&format!(
+        "{LUNCH}schedule = [{{ status = \"Lunch\", window = \"11:00-13:00\", duration = \"30m\" }}]\n"
+    ));
+    let tr = trace(&sc);
+    let lunch_id = status_id(&sc, "Lunch");
+    for a in 0..5 {
+        let want = 11.0 * H + a as f64 * (1.5 * H / 4.0);
+        assert_eq!(entered(&tr, a, lunch_id), vec![want], "agent {a}");
+    }
+}
+
+/// Rule 3: login Offline, Available after the ready delay; Unavailable for the
+/// wind-down while open work finishes; Offline at the end.
+#[test]
+fn shift_ready_delay_and_wind_down() {
+    let sc = scenario(
+        r#"
+horizon = "1d"
+interval = "30m"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 60 }
+handle_time = { dist = "constant", value = "8m" }
+[[team]]
+name = "t"
+queues = ["q"]
+capacity = 2
+[[agents]]
+name = "g"
+team = "t"
+count = 4
+shift = { start = "08:00", end = "16:00", ready_delay = "5m", wind_down = "10m" }
+"#,
+    );
+    let tr = trace(&sc);
+    for a in 0..4 {
+        assert_eq!(entered(&tr, a, StatusId::AVAILABLE), vec![8.0 * H + 300.0]);
+        assert_eq!(
+            entered(&tr, a, StatusId::UNAVAILABLE),
+            vec![16.0 * H - 600.0]
+        );
+        assert_eq!(entered(&tr, a, StatusId::OFFLINE), vec![16.0 * H]);
+    }
+    // Work assigned before the wind-down finishes during it.
+    let finished_in_wind_down = tr.iter().filter(|t| matches!(**t, Trace::Completed { time, .. } if time > 16.0 * H - 600.0 && time <= 16.0 * H)).count();
+    assert!(finished_in_wind_down > 0);
+    let (_, tally) = check_run(&sc, 0);
+    let unavailable_1530: f64 = tally.status_secs(31, 0, StatusId::UNAVAILABLE.index());
+    assert!(
+        (unavailable_1530 - 4.0 * 600.0).abs() < 1e-6,
+        "{unavailable_1530}"
+    );
+    let offline_0800: f64 = tally.status_secs(16, 0, StatusId::OFFLINE.index());
+    assert!((offline_0800 - 4.0 * 300.0).abs() < 1e-6, "{offline_0800}");
+}
+
+/// Rule 3: a shift past midnight is under way at time 0 and starts again at night.
+#[test]
+fn overnight_shift() {
+    let sc = scenario(
+        r#"
+horizon = "1d"
+[[queue]]
+name = "q"
+arrivals = { per_hour = 5 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[team]]
+name = "t"
+queues = ["q"]
+[[agents]]
+name = "night"
+team = "t"
+count = 2
+shift = { start = "22:00", end = "06:00" }
+"#,
+    );
+    let tr = trace(&sc);
+    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 22.0 * H]);
+    assert_eq!(entered(&tr, 0, StatusId::OFFLINE), vec![6.0 * H]);
+}
+
+/// Staffing arrays: the logged-in headcount follows the array, and when it
+/// drops the agents with the least open work log off first.
+#[test]
+fn staffing_array_and_least_loaded_log_off_first() {
+    let levels: Vec<u32> = (0..24).map(|h| [2, 6, 3, 8, 1, 5][h % 6]).collect();
+    let text = format!(
+        r#"
+horizon = "1d"
+interval = "1h"
+[[queue]]
+name = "q"
+arrivals = {{ per_hour = 60 }}
+handle_time = {{ dist = "exponential", mean = "15m" }}
+[[team]]
+name = "t"
+queues = ["q"]
+capacity = 3
+[[agents]]
+name = "g"
+team = "t"
+staffing = {levels:?}
+"#
+    );
+    let sc = scenario(&text);
+    let r = replicate::run(&sc, 1, &|| {}).unwrap();
+    for row in &r.intervals {
+        assert!(
+            (row.agents_logged_in - f64::from(levels[row.interval])).abs() < 1e-9,
+            "interval {}: {}",
+            row.interval,
+            row.agents_logged_in
+        );
+    }
+    // Replay: at each drop, nobody who logs off had more open work than anyone who stayed.
+    let tr = trace(&sc);
+    let mut open = [0i32; 8];
+    let mut logged_in = [false; 8];
+    let mut i = 0;
+    while i < tr.len() {
+        let time = match tr[i] {
+            Trace::Status { time, .. } => time,
+            _ => f64::NAN,
+        };
+        if time.is_finite() && time > 0.0 {
+            let mut off = vec![];
+            let mut j = i;
+            while let Some(Trace::Status {
+                time: t,
+                agent,
+                status,
+            }) = tr.get(j).copied()
+            {
+                if t != time {
+                    break;
+                }
+                if status == StatusId::OFFLINE {
+                    off.push((agent, open[agent]));
+                    logged_in[agent] = false;
+                } else {
+                    logged_in[agent] = true;
+                }
+                j += 1;
+            }
+            let stay_min = (0..8).filter(|&a| logged_in[a]).map(|a| open[a]).min();
+            for (agent, load) in &off {
+                if let Some(min) = stay_min {
+                    assert!(
+                        *load <= min,
+                        "t={time}: agent {agent} with {load} open logged off before one with {min}"
+                    );
+                }
+            }
+        }
+        match tr[i] {
+            Trace::Assigned { agent, .. } => open[agent] += 1,
+            Trace::Completed { agent, .. } | Trace::Requeued { agent, .. } => open[agent] -= 1,
+            Trace::Status { agent, status, .. } => logged_in[agent] = status != StatusId::OFFLINE,
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// Rule 4: a planned episode that comes due during another waits for it to
+/// end, then runs in full; the agent then returns to Available.
+#[test]
+fn planned_episode_waits_for_the_running_one() {
+    let sc = scenario(&format!(
+        "{LUNCH}schedule = [{{ status = \"Unavailable\", at = \"11:50\", duration = \"20m\" }}, {{ status = \"Lunch\", at = \"12:00\", duration = \"30m\" }}]\n"
+    ));
+    let tr = trace(&sc);
+    let lunch_id = status_id(&sc, "Lunch");
+    assert_eq!(
+        entered(&tr, 0, StatusId::UNAVAILABLE),
+        vec![11.0 * H + 50.0 * 60.0]
+    );
+    assert_eq!(entered(&tr, 0, lunch_id), vec![12.0 * H + 10.0 * 60.0]);
+    assert_eq!(
+        entered(&tr, 0, StatusId::AVAILABLE),
+        vec![0.0, 12.0 * H + 40.0 * 60.0]
+    );
+}
