@@ -488,7 +488,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             let within = wait <= queue.sl_threshold;
             let it = self.tally.interval_mut(interval, q);
             it.answered += 1;
-            it.answered_within += u32::from(within);
+            it.answered_within += u64::from(within);
             it.wait_sum += wait;
             if counted {
                 let qt = &mut self.tally.queues[q];
@@ -608,8 +608,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let short = wait < m.short_abandon;
         let it = self.tally.interval_mut(c.interval as usize, q);
         it.abandoned += 1;
-        it.abandoned_within += u32::from(within);
-        it.abandoned_short += u32::from(short);
+        it.abandoned_within += u64::from(within);
+        it.abandoned_short += u64::from(short);
         if c.counted {
             let qt = &mut self.tally.queues[q];
             qt.abandoned += 1;
@@ -660,7 +660,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         w.0 = w.0.saturating_add_signed(delta);
         let len = w.0;
         let it = self.tally.interval_mut(self.interval, q);
-        it.queue_max = it.queue_max.max(len);
+        it.queue_max = it.queue_max.max(u64::from(len));
     }
 
     fn flush_queue(&mut self, q: usize) {
@@ -720,7 +720,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         for q in 0..self.queues.len() {
             let len = self.waiting[q].0;
             let it = self.tally.interval_mut(self.interval, q);
-            it.queue_max = it.queue_max.max(len);
+            it.queue_max = it.queue_max.max(u64::from(len));
         }
         for g in 0..self.sc.groups.len() {
             if matches!(self.sc.groups[g].headcount, Headcount::Staffing(_)) {

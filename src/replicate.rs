@@ -228,7 +228,7 @@ fn interval_rows(sc: &Scenario, sums: &[IntervalTally], status_secs: &[f64]) -> 
                     }
                 }
             }
-            let per = |x: u32| f64::from(x) / reps;
+            let per = |x: u64| x as f64 / reps;
             rows.push(IntervalRow {
                 interval: i,
                 start: i as f64 * sc.interval,
@@ -239,14 +239,14 @@ fn interval_rows(sc: &Scenario, sums: &[IntervalTally], status_secs: &[f64]) -> 
                 abandoned: per(t.abandoned),
                 service_level: stats::service_level(
                     sc.metrics.service_level,
-                    u64::from(t.answered_within),
-                    u64::from(t.abandoned_within),
-                    u64::from(t.answered),
-                    u64::from(t.abandoned),
-                    u64::from(t.abandoned_short),
+                    t.answered_within,
+                    t.abandoned_within,
+                    t.answered,
+                    t.abandoned,
+                    t.abandoned_short,
                 ),
                 asa: if t.answered > 0 {
-                    t.wait_sum / f64::from(t.answered)
+                    t.wait_sum / t.answered as f64
                 } else {
                     f64::NAN
                 },

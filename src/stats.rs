@@ -62,23 +62,23 @@ pub struct TeamTally {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IntervalTally {
     /// Arrivals.
-    pub offered: u32,
+    pub offered: u64,
     /// Of those, answered.
-    pub answered: u32,
+    pub answered: u64,
     /// Answered within the threshold.
-    pub answered_within: u32,
+    pub answered_within: u64,
     /// Abandoned.
-    pub abandoned: u32,
+    pub abandoned: u64,
     /// Abandoned within the threshold.
-    pub abandoned_within: u32,
+    pub abandoned_within: u64,
     /// Abandoned before the short-abandon threshold.
-    pub abandoned_short: u32,
+    pub abandoned_short: u64,
     /// Sum of waits of answered, seconds.
     pub wait_sum: f64,
     /// Waiting conversations × seconds during the interval.
     pub queue_area: f64,
     /// Most conversations waiting at once during the interval.
-    pub queue_max: u32,
+    pub queue_max: u64,
 }
 
 /// Everything one replication measured.

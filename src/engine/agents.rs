@@ -194,7 +194,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         // Oldest, highest-priority first, so each goes where rule 11 would send it.
         let (queues, convs) = (&self.sc.queues, &self.convs);
-        requeue.sort_by(|x, y| {
+        requeue.sort_unstable_by(|x, y| {
             let rank = |k| {
                 convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| {
                     (queues[usize::from(c.queue)].priority, c.arrival)
@@ -281,7 +281,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         order.extend(range.filter(|&a| self.agents[a].phase != Phase::Off));
         let logged_in = order.len();
         if logged_in > target {
-            order.sort_by_key(|&a| (self.agents[a].open.len(), std::cmp::Reverse(a)));
+            order.sort_unstable_by_key(|&a| (self.agents[a].open.len(), std::cmp::Reverse(a)));
             for &a in &order[..logged_in - target] {
                 self.set_phase(a, Phase::Off);
             }
