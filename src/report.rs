@@ -107,6 +107,77 @@ pub fn number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::replicate::SummaryRow;
+
+    fn results(mean: f64) -> Results {
+        Results {
+            scenario: "t".into(),
+            seed: 1,
+            replications: 2,
+            summary: vec![SummaryRow {
+                scope: "total",
+                name: "all".into(),
+                metric: "offered",
+                mean,
+                ci95_low: mean - 1.0,
+                ci95_high: mean + 1.0,
+                replications: 2,
+            }],
+            intervals: vec![],
+            statuses: vec![],
+        }
+    }
+
+    #[test]
+    fn write_all_replaces_whole_files_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        write_all(dir.path(), &results(5.0)).unwrap();
+        let written = write_all(dir.path(), &results(7.0)).unwrap();
+        assert_eq!(written.len(), 4);
+        let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+        assert_eq!(
+            summary,
+            "scope,name,metric,mean,ci95_low,ci95_high,replications\ntotal,all,offered,7,6,8,2\n"
+        );
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "intervals.csv",
+                "notes.txt",
+                "statuses.csv",
+                "summary.csv",
+                "summary.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_earlier_results_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &results(5.0)).unwrap();
+        let before = std::fs::read(dir.path().join("summary.csv")).unwrap();
+        // A folder where a staged file would go makes that write fail midway.
+        let blocker = dir
+            .path()
+            .join(format!(".summary.json.tmp-{}", std::process::id()));
+        std::fs::create_dir(&blocker).unwrap();
+        assert!(write_all(dir.path(), &results(9.0)).is_err());
+        assert_eq!(
+            std::fs::read(dir.path().join("summary.csv")).unwrap(),
+            before
+        );
+        assert!(
+            !dir.path()
+                .join(format!(".summary.csv.tmp-{}", std::process::id()))
+                .exists()
+        );
+    }
 
     #[test]
     fn numbers_are_short_and_stable() {
