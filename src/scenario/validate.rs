@@ -30,7 +30,7 @@ fn invalid<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T> {
 /// Limits that keep one run's memory and time bounded; beyond them the
 /// scenario is almost certainly a typo.
 const MAX_AGENTS: usize = 200_000;
-const MAX_INTERVALS: f64 = 1_000_000.0;
+const MAX_INTERVALS: f64 = 200_000.0;
 const MAX_REPLICATIONS: i64 = 100_000;
 const MAX_ARRIVALS: f64 = 2e9;
 
