@@ -1,2 +1,313 @@
-//! placeholder bench
-fn main() {}
+//! Engine speed: routesim against a bare M/M/c+M yardstick, and the support day.
+//!
+//! Criterion groups:
+//!
+//! - `erlang-a/routesim`: one replication of `scenarios/erlang-a.toml`
+//!   (1800 arrivals/h, exponential 3 min handle and patience, 92 agents)
+//!   cut to a 1-day horizon with no warm-up, through `engine::run`.
+//!   Throughput is conversations offered.
+//! - `erlang-a/yardstick`: the same queue simulated as fast as an honest
+//!   M/M/c+M FCFS simulation can be ([`yardstick`]: the wait recursion over a
+//!   min-heap of agent free times, no event list, no statuses, no routing).
+//!   Throughput is conversations offered.
+//! - `support-day/10-replications`: `replicate::run` of
+//!   `scenarios/support-day.toml`, 10 replications on one thread.
+//!   Throughput is replications.
+//!
+//! After criterion, a short timing loop of its own (best of 5 runs each)
+//! prints routesim's and the yardstick's nanoseconds per conversation and
+//! their ratio against the target (routesim at most 5x the yardstick), and a
+//! sanity check that both simulate the same queue: service level (20 s) and
+//! abandon rate over the scenario's own 7-day horizon, next to the exact
+//! Erlang A values (0.8726 and 0.0320).
+//!
+//! Run it alone (timings are noisy on a shared 2-core machine):
+//!
+//! ```text
+//! cargo bench --bench engine
+//! ```
+//!
+//! `cargo test --benches` runs each criterion function once as a smoke test
+//! and prints only the sanity check.
+
+// A benchmark's printed figures are its result.
+#![allow(clippy::print_stdout)]
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Exp};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use routesim::{Scenario, engine, replicate, scenario};
+
+/// Exact Erlang A values for erlang-a.toml (from the scenario's header).
+const EXACT_SL: f64 = 0.8726;
+const EXACT_ABANDON: f64 = 0.0320;
+/// Target: routesim at most this many times the yardstick's time per conversation.
+const RATIO_TARGET: f64 = 5.0;
+
+fn scenario_path(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// erlang-a.toml with `horizon` and no warm-up, so `offered` counts every arrival.
+fn erlang_a(horizon: &str) -> Scenario {
+    let overrides = [format!("horizon={horizon}"), "replications=1".to_owned()];
+    let mut sc = scenario::load(Path::new(&scenario_path("erlang-a.toml")), &overrides)
+        .expect("scenarios/erlang-a.toml loads");
+    sc.warmup = 0.0;
+    sc
+}
+
+/// The M/M/c+M parameters of a one-queue, one-group scenario.
+#[derive(Debug, Clone, Copy)]
+struct Params {
+    /// Arrivals per second.
+    lambda: f64,
+    /// Mean handle time, seconds.
+    handle: f64,
+    /// Mean patience, seconds.
+    patience: f64,
+    /// Agents (capacity 1 each).
+    agents: usize,
+    /// Service-level threshold, seconds.
+    threshold: f64,
+    /// Simulated seconds.
+    horizon: f64,
+    seed: u64,
+}
+
+impl Params {
+    fn of(sc: &Scenario) -> Params {
+        assert!(
+            sc.queues.len() == 1
+                && sc.groups.len() == 1
+                && sc.teams.len() == 1
+                && sc.teams[0].capacity == 1
+                && sc.queues[0].arrivals.len() == 1
+                && sc.queues[0].wrap_up.is_none(),
+            "the yardstick needs a plain M/M/c+M scenario"
+        );
+        let q = &sc.queues[0];
+        Params {
+            lambda: q.arrivals[0],
+            handle: q.handle_time.mean(),
+            patience: q.patience.as_ref().expect("erlang-a has patience").mean(),
+            agents: sc.groups[0].size(),
+            threshold: q.sl_threshold,
+            horizon: sc.horizon,
+            seed: sc.seed,
+        }
+    }
+}
+
+/// What one run measured.
+#[derive(Debug, Clone, Copy, Default)]
+struct Outcome {
+    offered: u64,
+    answered: u64,
+    abandoned: u64,
+    /// Answered with wait ≤ the threshold.
+    within: u64,
+    /// Sum of waits of answered, seconds.
+    wait_sum: f64,
+}
+
+impl Outcome {
+    /// Service level, "offered" formula: answered within / (answered + abandoned).
+    fn service_level(&self) -> f64 {
+        self.within as f64 / (self.answered + self.abandoned) as f64
+    }
+    fn abandon_rate(&self) -> f64 {
+        self.abandoned as f64 / (self.answered + self.abandoned) as f64
+    }
+    fn asa(&self) -> f64 {
+        self.wait_sum / self.answered as f64
+    }
+}
+
+/// M/M/c+M FCFS by the wait recursion: the heap holds each agent's next free
+/// time (non-negative `f64` bits order like the numbers). An arrival at `t`
+/// looks at the earliest free time `f`; its wait is `max(0, f - t)`; if that
+/// exceeds its patience it abandons and no agent is used, otherwise that
+/// agent is busy until `max(t, f) + service`. Exact for FCFS with
+/// abandonment, because an abandoning customer never delays anyone.
+fn yardstick(p: &Params) -> Outcome {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(p.seed);
+    let gap = Exp::new(p.lambda).expect("positive rate");
+    let service = Exp::new(1.0 / p.handle).expect("positive mean");
+    let patience = Exp::new(1.0 / p.patience).expect("positive mean");
+    let mut free: BinaryHeap<Reverse<u64>> = (0..p.agents).map(|_| Reverse(0)).collect();
+    let mut out = Outcome::default();
+    let mut t = 0.0;
+    loop {
+        t += gap.sample(&mut rng);
+        if t >= p.horizon {
+            break;
+        }
+        out.offered += 1;
+        let s = service.sample(&mut rng);
+        let limit = patience.sample(&mut rng);
+        let mut top = free.peek_mut().expect("at least one agent");
+        let f = f64::from_bits(top.0);
+        let start = f.max(t);
+        let wait = start - t;
+        if wait > limit {
+            // Reading through PeekMut without writing leaves the heap as it was.
+            out.abandoned += 1;
+        } else {
+            out.answered += 1;
+            out.within += u64::from(wait <= p.threshold);
+            out.wait_sum += wait;
+            *top = Reverse((start + s).to_bits());
+        }
+    }
+    out
+}
+
+/// One replication of `sc` through the engine.
+fn routesim(sc: &Scenario) -> Outcome {
+    let tally = engine::run(sc, 0);
+    let q = &tally.queues[0];
+    Outcome {
+        offered: q.offered,
+        answered: q.answered,
+        abandoned: q.abandoned,
+        within: q.answered_within,
+        wait_sum: q.wait_sum,
+    }
+}
+
+/// Fastest of `runs` runs of `f`, with what the last run measured.
+fn best_of(runs: usize, mut f: impl FnMut() -> Outcome) -> (Duration, Outcome) {
+    let mut best = Duration::MAX;
+    let mut out = Outcome::default();
+    for _ in 0..runs {
+        let start = Instant::now();
+        out = black_box(f());
+        best = best.min(start.elapsed());
+    }
+    (best, out)
+}
+
+fn benches(c: &mut Criterion) {
+    let sc = erlang_a("1d");
+    let p = Params::of(&sc);
+    let offered_routesim = routesim(&sc).offered;
+    let offered_yardstick = yardstick(&p).offered;
+
+    let mut g = c.benchmark_group("erlang-a");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    g.throughput(Throughput::Elements(offered_routesim));
+    g.bench_function("routesim", |b| b.iter(|| engine::run(black_box(&sc), 0)));
+    g.throughput(Throughput::Elements(offered_yardstick));
+    g.bench_function("yardstick", |b| b.iter(|| yardstick(black_box(&p))));
+    g.finish();
+
+    let overrides = ["replications=10".to_owned()];
+    let day = scenario::load(Path::new(&scenario_path("support-day.toml")), &overrides)
+        .expect("scenarios/support-day.toml loads");
+    let mut g = c.benchmark_group("support-day");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    g.throughput(Throughput::Elements(u64::from(day.replications)));
+    g.bench_function("10-replications", |b| {
+        b.iter(|| replicate::run(black_box(&day), 1, &|| {}).expect("one thread starts"))
+    });
+    g.finish();
+}
+
+/// Routesim against the yardstick per conversation, by a timing loop of our own.
+fn compare_speed() {
+    let sc = erlang_a("1d");
+    let p = Params::of(&sc);
+    let (t_sim, o_sim) = best_of(5, || routesim(&sc));
+    let (t_yard, o_yard) = best_of(5, || yardstick(&p));
+    let ns_sim = t_sim.as_nanos() as f64 / o_sim.offered as f64;
+    let ns_yard = t_yard.as_nanos() as f64 / o_yard.offered as f64;
+    let ratio = ns_sim / ns_yard;
+    println!();
+    println!(
+        "erlang-a, 1 day, best of 5: routesim {ns_sim:.1} ns/conversation ({} offered), \
+         yardstick {ns_yard:.1} ns/conversation ({} offered)",
+        o_sim.offered, o_yard.offered
+    );
+    println!(
+        "ratio routesim/yardstick {ratio:.2}x (target <= {RATIO_TARGET}x): {}",
+        if ratio <= RATIO_TARGET {
+            "PASS"
+        } else {
+            "MISS"
+        }
+    );
+}
+
+/// Both simulate the same queue: their measures agree with each other and with Erlang A.
+fn sanity_check() {
+    let sc = erlang_a("7d");
+    let p = Params::of(&sc);
+    let sim = routesim(&sc);
+    let yard = yardstick(&p);
+    println!();
+    println!("erlang-a, 7 days, one replication each:");
+    println!(
+        "  {:<10} {:>9} {:>8} {:>8} {:>8}",
+        "", "offered", "SL(20s)", "abandon", "ASA s"
+    );
+    for (name, o) in [("routesim", sim), ("yardstick", yard)] {
+        println!(
+            "  {name:<10} {:>9} {:>8.4} {:>8.4} {:>8.2}",
+            o.offered,
+            o.service_level(),
+            o.abandon_rate(),
+            o.asa()
+        );
+    }
+    println!(
+        "  {:<10} {:>9} {EXACT_SL:>8.4} {EXACT_ABANDON:>8.4} {:>8.2}",
+        "exact", "", 5.584
+    );
+    // About 300 000 customers each: a few standard errors of the daily noise.
+    let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol;
+    let agree = close(sim.service_level(), yard.service_level(), 0.02)
+        && close(sim.abandon_rate(), yard.abandon_rate(), 0.008)
+        && close(sim.service_level(), EXACT_SL, 0.02)
+        && close(yard.service_level(), EXACT_SL, 0.02)
+        && close(sim.abandon_rate(), EXACT_ABANDON, 0.008)
+        && close(yard.abandon_rate(), EXACT_ABANDON, 0.008);
+    println!(
+        "  same queue (SL within 0.02, abandon within 0.008 of each other and of exact): {}",
+        if agree {
+            "yes"
+        } else {
+            "NO - check the yardstick"
+        }
+    );
+}
+
+fn main() {
+    // cargo bench passes --bench; cargo test --benches passes neither flag
+    // and criterion then runs each function once as a test.
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    let benchmarking = has("--bench") && !has("--test") && !has("--list");
+
+    let mut c = Criterion::default().configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+    if has("--list") {
+        return;
+    }
+    if benchmarking {
+        compare_speed();
+    }
+    sanity_check();
+}

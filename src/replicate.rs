@@ -250,11 +250,7 @@ fn interval_rows(sc: &Scenario, sums: &[IntervalTally], status_secs: &[f64]) -> 
                 } else {
                     f64::NAN
                 },
-                abandon_rate: stats::abandon_rate(
-                    u64::from(t.answered),
-                    u64::from(t.abandoned),
-                    u64::from(t.abandoned_short),
-                ),
+                abandon_rate: stats::abandon_rate(t.answered, t.abandoned, t.abandoned_short),
                 queue_avg: t.queue_area / reps / len,
                 queue_max: per(t.queue_max),
                 agents_logged_in: logged_in / reps / len,
