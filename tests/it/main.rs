@@ -2,6 +2,8 @@
 //! routing rules one small scenario at a time, property tests of the
 //! invariants, and end-to-end runs of the `routesim` binary.
 
+#![allow(clippy::unwrap_used, unreachable_pub)] // test code: a failed unwrap is a failed test
+
 mod checker;
 mod cli;
 mod properties;
