@@ -202,9 +202,7 @@ fn benches(c: &mut Criterion) {
     let offered_yardstick = yardstick(&p).offered;
 
     let mut g = c.benchmark_group("erlang-a");
-    g.sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     g.throughput(Throughput::Elements(offered_routesim));
     g.bench_function("routesim", |b| b.iter(|| engine::run(black_box(&sc), 0)));
     g.throughput(Throughput::Elements(offered_yardstick));
@@ -215,9 +213,7 @@ fn benches(c: &mut Criterion) {
     let day = scenario::load(Path::new(&scenario_path("support-day.toml")), &overrides)
         .expect("scenarios/support-day.toml loads");
     let mut g = c.benchmark_group("support-day");
-    g.sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     g.throughput(Throughput::Elements(u64::from(day.replications)));
     g.bench_function("10-replications", |b| {
         b.iter(|| replicate::run(black_box(&day), 1, &|| {}).expect("one thread starts"))
@@ -242,11 +238,7 @@ fn compare_speed() {
     );
     println!(
         "ratio routesim/yardstick {ratio:.2}x (target <= {RATIO_TARGET}x): {}",
-        if ratio <= RATIO_TARGET {
-            "PASS"
-        } else {
-            "MISS"
-        }
+        if ratio <= RATIO_TARGET { "PASS" } else { "MISS" }
     );
 }
 
@@ -258,10 +250,7 @@ fn sanity_check() {
     let yard = yardstick(&p);
     println!();
     println!("erlang-a, 7 days, one replication each:");
-    println!(
-        "  {:<10} {:>9} {:>8} {:>8} {:>8}",
-        "", "offered", "SL(20s)", "abandon", "ASA s"
-    );
+    println!("  {:<10} {:>9} {:>8} {:>8} {:>8}", "", "offered", "SL(20s)", "abandon", "ASA s");
     for (name, o) in [("routesim", sim), ("yardstick", yard)] {
         println!(
             "  {name:<10} {:>9} {:>8.4} {:>8.4} {:>8.2}",
@@ -271,10 +260,7 @@ fn sanity_check() {
             o.asa()
         );
     }
-    println!(
-        "  {:<10} {:>9} {EXACT_SL:>8.4} {EXACT_ABANDON:>8.4} {:>8.2}",
-        "exact", "", 5.584
-    );
+    println!("  {:<10} {:>9} {EXACT_SL:>8.4} {EXACT_ABANDON:>8.4} {:>8.2}", "exact", "", 5.584);
     // About 300 000 customers each: a few standard errors of the daily noise.
     let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol;
     let agree = close(sim.service_level(), yard.service_level(), 0.02)
@@ -285,11 +271,7 @@ fn sanity_check() {
         && close(yard.abandon_rate(), EXACT_ABANDON, 0.008);
     println!(
         "  same queue (SL within 0.02, abandon within 0.008 of each other and of exact): {}",
-        if agree {
-            "yes"
-        } else {
-            "NO - check the yardstick"
-        }
+        if agree { "yes" } else { "NO - check the yardstick" }
     );
 }
 

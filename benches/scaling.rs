@@ -82,10 +82,7 @@ fn proc_status_kib(field: &str) -> Option<u64> {
 /// per-interval result rows legitimately grow with the horizon.
 fn memory_child(horizon: &str) {
     let start = proc_status_kib("VmHWM");
-    let sc = load(
-        "erlang-a.toml",
-        &[&format!("horizon={horizon}"), "replications=1"],
-    );
+    let sc = load("erlang-a.toml", &[&format!("horizon={horizon}"), "replications=1"]);
     std::hint::black_box(engine::run(&sc, 0));
     let engine = proc_status_kib("VmHWM");
     let results = replicate::run(&sc, 1, &|| {}).expect("one thread starts");
@@ -115,25 +112,15 @@ fn memory_of(horizon: &str) -> Option<Peaks> {
     let exe = std::env::current_exe().ok()?;
     let out = Command::new(exe).env(CHILD_ENV, horizon).output().ok()?;
     if !out.status.success() {
-        println!(
-            "memory child for {horizon} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        println!("memory child for {horizon} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
         return None;
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout.lines().find(|l| l.starts_with(CHILD_ENV))?;
     let field = |name: &str| -> Option<u64> {
-        line.split_whitespace()
-            .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))?
-            .parse()
-            .ok()
+        line.split_whitespace().find_map(|w| w.strip_prefix(name)?.strip_prefix('='))?.parse().ok()
     };
-    Some(Peaks {
-        start: field("start_kib")?,
-        engine: field("engine_kib")?,
-        peak: field("peak_kib")?,
-    })
+    Some(Peaks { start: field("start_kib")?, engine: field("engine_kib")?, peak: field("peak_kib")? })
 }
 
 fn mib(kib: u64) -> f64 {
@@ -161,27 +148,11 @@ fn main() {
     let rate2 = reps / two.as_secs_f64();
     let speedup = rate2 / rate1;
     println!("support-day, 40 replications, best of 5:");
-    println!(
-        "  1 thread:  {:>8.1} ms  {rate1:>8.1} replications/s",
-        one.as_secs_f64() * 1e3
-    );
-    println!(
-        "  2 threads: {:>8.1} ms  {rate2:>8.1} replications/s",
-        two.as_secs_f64() * 1e3
-    );
+    println!("  1 thread:  {:>8.1} ms  {rate1:>8.1} replications/s", one.as_secs_f64() * 1e3);
+    println!("  2 threads: {:>8.1} ms  {rate2:>8.1} replications/s", two.as_secs_f64() * 1e3);
     println!("  speed-up {speedup:.2}x (target >= {SPEEDUP_TARGET}x)");
-    table.push((
-        "replications/s, 1 thread".into(),
-        format!("{rate1:.1}"),
-        String::new(),
-        "",
-    ));
-    table.push((
-        "replications/s, 2 threads".into(),
-        format!("{rate2:.1}"),
-        String::new(),
-        "",
-    ));
+    table.push(("replications/s, 1 thread".into(), format!("{rate1:.1}"), String::new(), ""));
+    table.push(("replications/s, 2 threads".into(), format!("{rate2:.1}"), String::new(), ""));
     table.push((
         "thread speed-up 2 vs 1".into(),
         format!("{speedup:.2}x"),
@@ -211,18 +182,8 @@ fn main() {
         (Some(Peaks { peak: s, .. }), Some(Peaks { peak: l, .. })) => {
             let ratio = l as f64 / s as f64;
             println!("  ratio 60d/6d {ratio:.2}x (target < {MEMORY_RATIO_TARGET}x)");
-            table.push((
-                "peak RSS 6d".into(),
-                format!("{:.1} MiB", mib(s)),
-                String::new(),
-                "",
-            ));
-            table.push((
-                "peak RSS 60d".into(),
-                format!("{:.1} MiB", mib(l)),
-                String::new(),
-                "",
-            ));
+            table.push(("peak RSS 6d".into(), format!("{:.1} MiB", mib(s)), String::new(), ""));
+            table.push(("peak RSS 60d".into(), format!("{:.1} MiB", mib(l)), String::new(), ""));
             table.push((
                 "peak RSS 60d / 6d".into(),
                 format!("{ratio:.2}x"),
@@ -242,10 +203,7 @@ fn main() {
     let day = load("support-day.toml", &["replications=10"]);
     let quick = best_run(&day, 0, 3);
     println!();
-    println!(
-        "support-day, 10 replications, all cores, best of 3: {:.1} ms",
-        quick.as_secs_f64() * 1e3
-    );
+    println!("support-day, 10 replications, all cores, best of 3: {:.1} ms", quick.as_secs_f64() * 1e3);
     table.push((
         "Quick start wall time".into(),
         format!("{:.1} ms", quick.as_secs_f64() * 1e3),

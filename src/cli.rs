@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use routesim::{Error, replicate, report, scenario};
+use routesim::{replicate, report, scenario};
 
 /// Discrete-event capacity simulator for status-routed support teams.
 #[derive(Debug, Parser)]
@@ -23,12 +23,12 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         file: PathBuf,
-        /// Number of replications (overrides the scenario's `replications`).
+        /// Number of replications (same as --set replications=N).
         #[arg(long, short = 'r', value_name = "N")]
-        replications: Option<u32>,
-        /// Base seed (overrides the scenario's `seed`).
+        replications: Option<i64>,
+        /// Base seed (same as --set seed=S).
         #[arg(long, value_name = "S")]
-        seed: Option<u64>,
+        seed: Option<i64>,
         /// Output folder [default: output/<scenario name>].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -61,25 +61,11 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let sc = scenario::load(&file, &set)?;
             stdout.write_all(report::describe(&sc).as_bytes())?;
         }
-        Command::Run {
-            file,
-            replications,
-            seed,
-            out,
-            threads,
-            set,
-            quiet,
-        } => {
-            let mut sc = scenario::load(&file, &set)?;
-            if let Some(r) = replications {
-                if r == 0 {
-                    return Err(Error::Options("--replications must be at least 1".into()).into());
-                }
-                sc.replications = r;
-            }
-            if let Some(s) = seed {
-                sc.seed = s;
-            }
+        Command::Run { file, replications, seed, out, threads, mut set, quiet } => {
+            // Options that stand for scenario keys are overrides, checked like the file.
+            set.extend(replications.map(|r| format!("replications={r}")));
+            set.extend(seed.map(|s| format!("seed={s}")));
+            let sc = scenario::load(&file, &set)?;
             let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
             let bar = progress_bar(u64::from(sc.replications), quiet);
             let results = replicate::run(&sc, threads, &|| bar.inc(1))?;
@@ -88,11 +74,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("results for {} were not saved", file.display()))?;
             if !quiet {
                 let queues: Vec<String> = sc.queues.iter().map(|q| q.name.clone()).collect();
-                writeln!(
-                    stdout,
-                    "{} — {} replications, seed {}",
-                    sc.name, sc.replications, sc.seed
-                )?;
+                writeln!(stdout, "{} — {} replications, seed {}", sc.name, sc.replications, sc.seed)?;
                 stdout.write_all(report::table(&results, &queues).as_bytes())?;
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }

@@ -26,10 +26,7 @@ impl Dist {
     /// Always `value` seconds.
     pub fn constant(value: f64) -> Result<Dist, String> {
         check_non_negative("value", value)?;
-        Ok(Dist {
-            kind: Kind::Constant(value),
-            mean: value,
-        })
+        Ok(Dist { kind: Kind::Constant(value), mean: value })
     }
 
     /// Exponential with the given mean (seconds); a zero mean is the constant 0.
@@ -39,10 +36,7 @@ impl Dist {
             return Dist::constant(0.0);
         }
         let exp = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
-        Ok(Dist {
-            kind: Kind::Exponential(exp),
-            mean,
-        })
+        Ok(Dist { kind: Kind::Exponential(exp), mean })
     }
 
     /// Lognormal given the mean and standard deviation of the variable itself.
@@ -55,10 +49,7 @@ impl Dist {
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
         let ln = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| e.to_string())?;
-        Ok(Dist {
-            kind: Kind::LogNormal(ln),
-            mean,
-        })
+        Ok(Dist { kind: Kind::LogNormal(ln), mean })
     }
 
     /// Gamma given its mean and standard deviation.
@@ -71,10 +62,7 @@ impl Dist {
         let shape = (mean / sd).powi(2);
         let scale = sd * sd / mean;
         let g = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
-        Ok(Dist {
-            kind: Kind::Gamma(g),
-            mean,
-        })
+        Ok(Dist { kind: Kind::Gamma(g), mean })
     }
 
     /// Uniform between `min` and `max` seconds.
@@ -88,10 +76,7 @@ impl Dist {
             return Dist::constant(min);
         }
         let u = Uniform::new(min, max).map_err(|e| e.to_string())?;
-        Ok(Dist {
-            kind: Kind::Uniform(u),
-            mean: (min + max) / 2.0,
-        })
+        Ok(Dist { kind: Kind::Uniform(u), mean: (min + max) / 2.0 })
     }
 
     /// Each of `values` with equal probability.
@@ -103,10 +88,7 @@ impl Dist {
             check_non_negative("values", v)?;
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Ok(Dist {
-            kind: Kind::Empirical(values.into_boxed_slice()),
-            mean,
-        })
+        Ok(Dist { kind: Kind::Empirical(values.into_boxed_slice()), mean })
     }
 
     /// The distribution's mean, seconds.
@@ -132,9 +114,7 @@ fn check_non_negative(key: &str, v: f64) -> Result<(), String> {
     if v.is_finite() && v >= 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "`{key}` must be a finite duration of zero or more, got {v} s"
-        ))
+        Err(format!("`{key}` must be a finite duration of zero or more, got {v} s"))
     }
 }
 
@@ -161,11 +141,7 @@ mod tests {
         let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
         let se = sd / (n as f64).sqrt();
         assert!((m - mean).abs() < 4.0 * se + 1e-12, "mean {m} vs {mean}");
-        assert!(
-            (v.sqrt() - sd).abs() < 0.03 * sd + 1e-12,
-            "sd {} vs {sd}",
-            v.sqrt()
-        );
+        assert!((v.sqrt() - sd).abs() < 0.03 * sd + 1e-12, "sd {} vs {sd}", v.sqrt());
         assert!(xs.iter().all(|&x| x >= 0.0));
         assert!((d.mean() - mean).abs() < 1e-9);
     }
@@ -175,18 +151,10 @@ mod tests {
         check_moments(&Dist::exponential(180.0).unwrap(), 180.0, 180.0);
         check_moments(&Dist::lognormal(480.0, 300.0).unwrap(), 480.0, 300.0);
         check_moments(&Dist::gamma(60.0, 30.0).unwrap(), 60.0, 30.0);
-        check_moments(
-            &Dist::uniform(10.0, 20.0).unwrap(),
-            15.0,
-            10.0 / 12f64.sqrt(),
-        );
+        check_moments(&Dist::uniform(10.0, 20.0).unwrap(), 15.0, 10.0 / 12f64.sqrt());
         check_moments(&Dist::constant(30.0).unwrap(), 30.0, 0.0);
         let e = Dist::empirical(vec![1.0, 2.0, 3.0]).unwrap();
-        check_moments(
-            &e,
-            2.0,
-            (2.0f64 / 3.0).sqrt() * (200_000.0f64 / 199_999.0).sqrt(),
-        );
+        check_moments(&e, 2.0, (2.0f64 / 3.0).sqrt() * (200_000.0f64 / 199_999.0).sqrt());
     }
 
     #[test]

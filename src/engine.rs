@@ -20,7 +20,7 @@ use crate::streams::{self, Purpose, Rng};
 use crate::time::{DAY, Time};
 use agents::{Agent, Phase};
 use conversations::{Conv, ConvKey, ConvState, Conversations};
-use events::{Event, EventQueue};
+use events::{Deadlines, Event, EventQueue};
 
 /// Simulates replication `replication` of `sc` and returns what it measured.
 pub fn run(sc: &Scenario, replication: u32) -> Tally {
@@ -108,6 +108,12 @@ struct Sim<'s, O> {
     /// Current reporting interval.
     interval: usize,
     events: EventQueue,
+    /// Patience deadlines of waiting conversations.
+    deadlines: Deadlines,
+    /// Next arrival per queue: (time, sequence number); infinite when none.
+    arrivals: Vec<(Time, u64)>,
+    /// The earliest of `arrivals`, and its queue.
+    next_arrival: (Time, u64, usize),
     convs: Conversations,
     agents: Vec<Agent>,
     route: Vec<RouteState>,
@@ -130,6 +136,8 @@ struct Sim<'s, O> {
     scratch: Vec<ConvKey>,
     /// Reused buffer for staffing decisions.
     order: Vec<usize>,
+    /// Answered conversations per queue that did not wait (counted).
+    zero_waits: Vec<u64>,
     /// Conversations created so far (ids for the trace).
     next_id: u64,
     observe: O,
@@ -143,19 +151,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             group_start.push(agents.len());
             let capacity = sc.teams[group.team].capacity;
             for i in 0..group.size() {
-                let rng = streams::stream(
-                    sc.seed,
-                    replication,
-                    Purpose::Episodes,
-                    ((g as u64) << 32) | i as u64,
-                );
+                let rng =
+                    streams::stream(sc.seed, replication, Purpose::Episodes, ((g as u64) << 32) | i as u64);
                 agents.push(Agent::new(g, group.team, capacity, rng));
             }
         }
-        let route = agents
-            .iter()
-            .map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity))
-            .collect();
+        let route = agents.iter().map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity)).collect();
         let mut team_sizes = vec![0; sc.teams.len()];
         for a in &agents {
             team_sizes[a.team] += 1;
@@ -167,14 +168,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             now: Time::ZERO,
             interval: 0,
             events: EventQueue::with_capacity(1024 + 4 * n_agents),
+            deadlines: Deadlines::default(),
+            arrivals: vec![(Time(f64::INFINITY), u64::MAX); nq],
+            next_arrival: (Time(f64::INFINITY), u64::MAX, 0),
             convs: Conversations::with_capacity(1024),
             agents,
             route,
             channel_units: vec![0; n_agents * sc.channels.len()],
-            pools: team_sizes
-                .into_iter()
-                .map(AgentPool::with_capacity)
-                .collect(),
+            pools: team_sizes.into_iter().map(AgentPool::with_capacity).collect(),
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
             queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
@@ -189,6 +190,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             tally: Tally::new(sc),
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
+            zero_waits: vec![0; nq],
             next_id: 0,
             observe,
         }
@@ -208,9 +210,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn start(&mut self) {
         let sc = self.sc;
         for q in 0..sc.queues.len() {
-            if let Some(t) = self.next_arrival(q, 0.0) {
-                self.schedule(t, Event::Arrival(q as u16));
-            }
+            let t = self.next_arrival(q, 0.0);
+            self.set_next_arrival(q, t);
         }
         self.schedule(sc.interval, Event::Tick);
         if sc.warmup > 0.0 {
@@ -240,26 +241,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             let n = range.len();
             for (entry, p) in group.schedule.iter().enumerate() {
                 for (i, a) in range.clone().enumerate() {
-                    self.schedule(
-                        p.start_for(i, n),
-                        Event::Planned {
-                            agent: a as u32,
-                            entry: entry as u16,
-                        },
-                    );
+                    self.schedule(p.start_for(i, n), Event::Planned { agent: a as u32, entry: entry as u16 });
                 }
             }
             for (entry, u) in group.unplanned.iter().enumerate() {
                 if u.rate > 0.0 {
                     for a in range.clone() {
                         let gap = self.agents[a].draw_gap(u.rate);
-                        self.schedule(
-                            gap,
-                            Event::Unplanned {
-                                agent: a as u32,
-                                entry: entry as u16,
-                            },
-                        );
+                        self.schedule(gap, Event::Unplanned { agent: a as u32, entry: entry as u16 });
                     }
                 }
             }
@@ -268,21 +257,34 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     fn run(&mut self) {
         let horizon = self.horizon();
-        while let Some((time, event)) = self.events.pop() {
-            if time >= horizon {
+        loop {
+            // The earliest of: the event heap, the patience deadlines, the next arrival.
+            let earliest = |a: Option<(Time, u64)>, b: (Time, u64)| match a {
+                Some(a) if a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt() => a,
+                _ => b,
+            };
+            let (at, at_seq, q) = self.next_arrival;
+            let first = earliest(self.deadlines.peek(), (at, at_seq));
+            let first = earliest(self.events.peek(), first);
+            if first.0 >= horizon {
                 break;
             }
-            self.now = time;
+            self.now = first.0;
+            if first.1 == at_seq {
+                self.on_arrival(q);
+                continue;
+            }
+            if self.deadlines.peek().is_some_and(|d| d.1 == first.1) {
+                if let Some(key) = self.deadlines.pop() {
+                    self.on_abandon(key);
+                }
+                continue;
+            }
+            let Some((_, event)) = self.events.pop() else { break };
             match event {
-                Event::Arrival(q) => self.on_arrival(usize::from(q)),
-                Event::Abandon(key) => self.on_abandon(key),
                 Event::HandleDone(key) => self.on_handle_done(key),
                 Event::WrapDone(key) => {
-                    if self
-                        .convs
-                        .get(key)
-                        .is_some_and(|c| c.state == ConvState::WrapUp)
-                    {
+                    if self.convs.get(key).is_some_and(|c| c.state == ConvState::WrapUp) {
                         self.complete(key);
                     }
                 }
@@ -299,12 +301,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                         self.set_phase(a, Phase::Off);
                     }
                 }
-                Event::Planned { agent, entry } => {
-                    self.on_planned(agent as usize, usize::from(entry))
-                }
-                Event::Unplanned { agent, entry } => {
-                    self.on_unplanned(agent as usize, usize::from(entry))
-                }
+                Event::Planned { agent, entry } => self.on_planned(agent as usize, usize::from(entry)),
+                Event::Unplanned { agent, entry } => self.on_unplanned(agent as usize, usize::from(entry)),
                 Event::EpisodeEnd { agent, token } => self.on_episode_end(agent as usize, token),
             }
         }
@@ -314,6 +312,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Closes the books at the horizon: open time segments, stranded and unresolved conversations.
     fn finish(mut self) -> Tally {
         self.flush_all();
+        for (q, &n) in self.zero_waits.iter().enumerate() {
+            self.tally.queues[q].waits.saturating_record_n(0, n);
+        }
         for c in self.convs.live() {
             if !c.counted {
                 continue;
@@ -333,25 +334,17 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn on_arrival(&mut self, q: usize) {
         let sc = self.sc;
         let now = self.now.secs();
-        if let Some(t) = self.next_arrival(q, now) {
-            self.schedule(t, Event::Arrival(q as u16));
-        }
+        let next = self.next_arrival(q, now);
+        self.set_next_arrival(q, next);
         let queue = &sc.queues[q];
         let rng = &mut self.conv_rng[q];
         let handle = queue.handle_time.sample(rng);
         let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.sample(rng));
-        let patience = queue
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |d| d.sample(rng));
+        let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.sample(rng));
         let counted = now >= sc.warmup;
         let id = self.next_id;
         self.next_id += 1;
-        (self.observe)(&Trace::Arrived {
-            time: now,
-            id,
-            queue: q,
-        });
+        (self.observe)(&Trace::Arrived { time: now, id, queue: q });
         let key = self.convs.insert(Conv {
             id,
             arrival: now,
@@ -370,9 +363,23 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         if counted {
             self.tally.queues[q].offered += 1;
         }
-        if !self.route_conversation(key) && patience.is_finite() {
-            self.schedule(now + patience, Event::Abandon(key));
+        if !self.route_conversation(key) && patience.is_finite() && now + patience < sc.horizon {
+            let seq = self.events.next_seq();
+            self.deadlines.push(Time(now + patience), seq, key);
         }
+    }
+
+    /// Records queue `q`'s next arrival (none: never) and the earliest over all queues.
+    fn set_next_arrival(&mut self, q: usize, at: Option<f64>) {
+        let seq = self.events.next_seq();
+        self.arrivals[q] = (Time(at.unwrap_or(f64::INFINITY)), seq);
+        let mut best = (Time(f64::INFINITY), u64::MAX, 0);
+        for (i, &(t, s)) in self.arrivals.iter().enumerate() {
+            if t.total_cmp(&best.0).then(s.cmp(&best.1)).is_lt() {
+                best = (t, s, i);
+            }
+        }
+        self.next_arrival = best;
     }
 
     /// The next arrival time on queue `q` after `from`: a Poisson process with
@@ -463,7 +470,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let sc = self.sc;
         let now = self.now.secs();
         self.flush_agent(a);
-        let key = self.convs.renew(key); // any pending abandonment goes stale
+        self.deadlines.remove(key);
+        let key = self.convs.renew(key);
         let Some(c) = self.convs.get_mut(key) else {
             return;
         };
@@ -472,14 +480,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         c.agent = a as u32;
         c.remaining = c.handle;
         c.handle_end = now + c.handle;
-        let (end, first, counted, interval, id, arrival) = (
-            c.handle_end,
-            !c.answered,
-            c.counted,
-            c.interval as usize,
-            c.id,
-            c.arrival,
-        );
+        let (end, first, counted, interval, id, arrival) =
+            (c.handle_end, !c.answered, c.counted, c.interval as usize, c.id, c.arrival);
         let wait = now - arrival;
         c.answered = true;
         let queue = &sc.queues[q];
@@ -495,7 +497,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 qt.answered += 1;
                 qt.answered_within += u64::from(within);
                 qt.wait_sum += wait;
-                qt.waits.saturating_record((wait * 1000.0).round() as u64);
+                if wait > 0.0 {
+                    qt.waits.saturating_record((wait * 1000.0).round() as u64);
+                } else {
+                    self.zero_waits[q] += 1; // added to the histogram at the end, in one go
+                }
                 self.tally.teams[team].answered += 1;
             }
         }
@@ -563,11 +569,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         self.release(a, key, q);
         self.convs.remove(key);
-        (self.observe)(&Trace::Completed {
-            time: self.now.secs(),
-            id: c.id,
-            agent: a,
-        });
+        (self.observe)(&Trace::Completed { time: self.now.secs(), id: c.id, agent: a });
         if self.is_available(a) {
             self.pull_work(a);
         }
@@ -617,10 +619,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             qt.abandoned_short += u64::from(short);
         }
         self.change_waiting(q, -1);
-        (self.observe)(&Trace::Abandoned {
-            time: self.now.secs(),
-            id: c.id,
-        });
+        (self.observe)(&Trace::Abandoned { time: self.now.secs(), id: c.id });
         self.convs.remove(key); // its queue entry goes stale and is dropped at the front
     }
 
@@ -692,10 +691,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let r = &self.route[a];
         let tt = &mut self.tally.teams[team];
         tt.status_secs[status] += dt;
-        if matches!(
-            self.sc.statuses[status].kind,
-            StatusKind::Available | StatusKind::Busy
-        ) {
+        if matches!(self.sc.statuses[status].kind, StatusKind::Available | StatusKind::Busy) {
             tt.capacity_secs += f64::from(capacity) * dt;
             tt.units_secs += f64::from(capacity - r.spare) * dt;
             if r.open > 0 {

@@ -127,10 +127,7 @@ pub fn erlang_c(
     let a = derived("lambda * mean_service", lambda * mean_service)?;
     let c = f64::from(agents);
     if a >= c {
-        return Err(ErlangError::Unstable {
-            offered_load: a,
-            agents,
-        });
+        return Err(ErlangError::Unstable { offered_load: a, agents });
     }
     let b = erlang_b_unchecked(a, agents);
     let prob_wait = c * b / (c - a * (1.0 - b));
@@ -249,11 +246,7 @@ fn derived(name: &'static str, value: f64) -> Result<f64, ErlangError> {
 
 /// Rejects zero agents.
 fn check_agents(agents: u32) -> Result<(), ErlangError> {
-    if agents == 0 {
-        Err(ErlangError::NoAgents)
-    } else {
-        Ok(())
-    }
+    if agents == 0 { Err(ErlangError::NoAgents) } else { Ok(()) }
 }
 
 /// Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1)), B(0) = 1.
@@ -346,11 +339,7 @@ fn stationary(lambda: f64, mu: f64, theta: f64, agents: u32) -> Result<Chain, Er
     let c = u64::from(agents);
     let c_mu = f64::from(agents) * mu;
     let death = |n: u64| {
-        if n <= c {
-            n as f64 * mu
-        } else {
-            c_mu + (n - c) as f64 * theta
-        }
+        if n <= c { n as f64 * mu } else { c_mu + (n - c) as f64 * theta }
     };
     let too_large = ErlangError::StateSpaceTooLarge { limit: MAX_STATES };
     // The mode is the largest n with lambda >= death(n) (the chain is log-concave).
@@ -364,12 +353,7 @@ fn stationary(lambda: f64, mu: f64, theta: f64, agents: u32) -> Result<Chain, Er
         c + extra as u64
     };
     let ln_cut = TRUNCATION_REL.ln();
-    let mut chain = Chain {
-        agents: c,
-        below: 0.0,
-        busy_below: 0.0,
-        queue: Vec::new(),
-    };
+    let mut chain = Chain { agents: c, below: 0.0, busy_below: 0.0, queue: Vec::new() };
     chain.record(mode, 1.0);
 
     // Upward: stop at the first n > c past the mode with pi_n / pi_mode < 1e-17, or earlier
@@ -442,11 +426,7 @@ impl TaggedChain {
         for i in 0..len {
             let here = self.mass[i];
             leaving += here;
-            let from_above = if i + 1 < len {
-                self.mass[i + 1] * self.down[i + 1]
-            } else {
-                0.0
-            };
+            let from_above = if i + 1 < len { self.mass[i + 1] * self.down[i + 1] } else { 0.0 };
             let next = here * self.stay[i] + from_above;
             self.mass[i] = next;
             waiting += next;
@@ -467,12 +447,8 @@ fn within_threshold(start: &[f64], c_mu: f64, theta: f64, t: f64) -> (f64, f64) 
     let unif = c_mu + positions as f64 * theta;
     let mut chain = TaggedChain {
         mass: start.to_vec(),
-        down: (0..positions)
-            .map(|i| (c_mu + i as f64 * theta) / unif)
-            .collect(),
-        stay: (0..positions)
-            .map(|i| (positions - 1 - i) as f64 * theta / unif)
-            .collect(),
+        down: (0..positions).map(|i| (c_mu + i as f64 * theta) / unif).collect(),
+        stay: (0..positions).map(|i| (positions - 1 - i) as f64 * theta / unif).collect(),
         abandon: theta / unif,
         served: 0.0,
         abandoned: 0.0,

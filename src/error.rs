@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The scenario file could not be read; nothing was simulated or written.
-    #[error("cannot read scenario {path}: {source}")]
+    #[error("cannot read scenario {path}")]
     ReadScenario {
         /// The file named by the user.
         path: PathBuf,
@@ -36,23 +36,25 @@ pub enum Error {
         /// What is wrong and what would be accepted.
         message: String,
     },
-    /// A `--set KEY=VALUE` override could not be applied.
-    #[error("--set {arg}: {message}")]
+    /// A `--set KEY=VALUE` override could not be applied. Nothing was simulated or written.
+    #[error("{origin}: --set {arg}: {message}")]
     Override {
+        /// The scenario file being overridden.
+        origin: String,
         /// The override as given on the command line.
         arg: String,
         /// Why it could not be applied.
         message: String,
     },
     /// A result file could not be written; earlier results are left as they were.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The file or folder being written.
         path: PathBuf,
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// A run option (threads, replications) is out of range.
+    /// A run option (threads) is out of range. Nothing was simulated or written.
     #[error("{0}")]
     Options(String),
 }

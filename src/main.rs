@@ -16,9 +16,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
-            let bad_input = err
-                .downcast_ref::<routesim::Error>()
-                .is_none_or(routesim::Error::is_bad_input);
+            let bad_input = err.downcast_ref::<routesim::Error>().is_none_or(routesim::Error::is_bad_input);
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }

@@ -48,11 +48,7 @@ impl Scenario {
 
     /// Indices of the teams whose profile serves `queue`.
     pub fn teams_serving(&self, queue: usize) -> impl Iterator<Item = usize> + '_ {
-        self.teams
-            .iter()
-            .enumerate()
-            .filter(move |(_, t)| t.queues.contains(&queue))
-            .map(|(i, _)| i)
+        self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
     }
 
     /// Total number of agents across groups.
@@ -181,11 +177,7 @@ pub struct Queue {
 impl Queue {
     /// Arrival rate per second during `interval_of_day`.
     pub fn rate_at(&self, interval_of_day: usize) -> f64 {
-        if self.arrivals.len() == 1 {
-            self.arrivals[0]
-        } else {
-            self.arrivals[interval_of_day]
-        }
+        if self.arrivals.len() == 1 { self.arrivals[0] } else { self.arrivals[interval_of_day] }
     }
 
     /// Mean arrival rate over a day, per second.

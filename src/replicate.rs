@@ -14,6 +14,9 @@ use crate::model::{Scenario, StatusKind};
 use crate::stats::{self, IntervalTally, Tally};
 use crate::time::DAY;
 
+/// Most worker threads accepted.
+pub const MAX_THREADS: usize = 1024;
+
 /// Replications folded at a time (bounds memory; any value gives the same output).
 const CHUNK: u32 = 64;
 
@@ -37,9 +40,7 @@ pub struct Results {
 impl Results {
     /// The summary row for `scope`/`name`/`metric`, if there is one.
     pub fn get(&self, scope: &str, name: &str, metric: &str) -> Option<&SummaryRow> {
-        self.summary
-            .iter()
-            .find(|r| r.scope == scope && r.name == name && r.metric == metric)
+        self.summary.iter().find(|r| r.scope == scope && r.name == name && r.metric == metric)
     }
 }
 
@@ -113,13 +114,19 @@ pub struct StatusRow {
 /// Runs all replications of `sc` on `threads` threads (0: one per core),
 /// calling `progress` as each finishes.
 pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Results> {
+    if threads > MAX_THREADS {
+        return Err(Error::Options(format!(
+            "--threads {threads}: use at most {MAX_THREADS} (0 means one per core)"
+        )));
+    }
+    // More threads than replications would only idle.
+    let threads = if threads == 0 { 0 } else { threads.min(sc.replications as usize) };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
     let layout = stats::summary_layout(sc);
-    let mut values: Vec<Vec<f64>> =
-        vec![Vec::with_capacity(sc.replications as usize); layout.len()];
+    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(sc.replications as usize); layout.len()];
     let mut intervals = vec![IntervalTally::default(); sc.interval_count() * sc.queues.len()];
     let mut status_secs = vec![0.0; sc.interval_count() * sc.teams.len() * sc.statuses.len()];
     let mut start = 0;
@@ -153,15 +160,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         .zip(&values)
         .map(|((scope, name, metric), vs)| {
             let (mean, ci95_low, ci95_high, n) = mean_ci(vs);
-            SummaryRow {
-                scope,
-                name,
-                metric,
-                mean,
-                ci95_low,
-                ci95_high,
-                replications: n,
-            }
+            SummaryRow { scope, name, metric, mean, ci95_low, ci95_high, replications: n }
         })
         .collect();
     Ok(Results {
@@ -245,11 +244,7 @@ fn interval_rows(sc: &Scenario, sums: &[IntervalTally], status_secs: &[f64]) -> 
                     t.abandoned,
                     t.abandoned_short,
                 ),
-                asa: if t.answered > 0 {
-                    t.wait_sum / t.answered as f64
-                } else {
-                    f64::NAN
-                },
+                asa: if t.answered > 0 { t.wait_sum / t.answered as f64 } else { f64::NAN },
                 abandon_rate: stats::abandon_rate(t.answered, t.abandoned, t.abandoned_short),
                 queue_avg: t.queue_area / reps / len,
                 queue_max: per(t.queue_max),
@@ -285,10 +280,7 @@ fn status_rows(sc: &Scenario, status_secs: &[f64]) -> Vec<StatusRow> {
 pub fn day_clock(secs: f64) -> (u64, String) {
     let day = (secs / DAY).floor();
     let in_day = (secs - day * DAY).round() as u64;
-    (
-        day as u64,
-        format!("{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60),
-    )
+    (day as u64, format!("{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60))
 }
 
 #[cfg(test)]
@@ -301,10 +293,7 @@ mod tests {
         let (m, lo, hi, n) = mean_ci(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
         assert_eq!((m, n), (2.5, 4));
         let half = 3.182_446_305 * (5.0f64 / 3.0).sqrt() / 2.0;
-        assert!(
-            (hi - m - half).abs() < 1e-6 && (m - lo - half).abs() < 1e-6,
-            "{lo} {hi}"
-        );
+        assert!((hi - m - half).abs() < 1e-6 && (m - lo - half).abs() < 1e-6, "{lo} {hi}");
         let (m, lo, _, n) = mean_ci(&[7.0]);
         assert_eq!((m, n), (7.0, 1));
         assert!(lo.is_nan());

@@ -42,22 +42,12 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 /// needed); returns the paths written. Nothing in `dir` changes unless all
 /// files rendered and were written in full.
 pub fn write_all(dir: &Path, results: &Results) -> Result<Vec<PathBuf>> {
-    let rendered: Vec<(&'static str, Vec<u8>)> = exporters()
-        .iter()
-        .map(|e| Ok((e.file_name(), e.render(results)?)))
-        .collect::<Result<_>>()?;
-    fs::create_dir_all(dir).map_err(|source| Error::Write {
-        path: dir.to_owned(),
-        source,
-    })?;
+    let rendered: Vec<(&'static str, Vec<u8>)> =
+        exporters().iter().map(|e| Ok((e.file_name(), e.render(results)?))).collect::<Result<_>>()?;
+    fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_owned(), source })?;
     let staged: Vec<(PathBuf, PathBuf)> = rendered
         .iter()
-        .map(|(name, _)| {
-            (
-                dir.join(format!(".{name}.tmp-{}", std::process::id())),
-                dir.join(name),
-            )
-        })
+        .map(|(name, _)| (dir.join(format!(".{name}.tmp-{}", std::process::id())), dir.join(name)))
         .collect();
     let cleanup = |staged: &[(PathBuf, PathBuf)]| {
         for (tmp, _) in staged {
@@ -67,17 +57,11 @@ pub fn write_all(dir: &Path, results: &Results) -> Result<Vec<PathBuf>> {
     for ((tmp, _), (_, bytes)) in staged.iter().zip(&rendered) {
         if let Err(source) = write_synced(tmp, bytes) {
             cleanup(&staged);
-            return Err(Error::Write {
-                path: tmp.clone(),
-                source,
-            });
+            return Err(Error::Write { path: tmp.clone(), source });
         }
     }
     for (tmp, dest) in &staged {
-        fs::rename(tmp, dest).map_err(|source| Error::Write {
-            path: dest.clone(),
-            source,
-        })?;
+        fs::rename(tmp, dest).map_err(|source| Error::Write { path: dest.clone(), source })?;
     }
     Ok(staged.into_iter().map(|(_, dest)| dest).collect())
 }
@@ -97,11 +81,7 @@ pub fn number(x: f64) -> String {
     }
     let s = format!("{x:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
-    }
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
 }
 
 #[cfg(test)]
@@ -145,16 +125,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(
-            names,
-            [
-                "intervals.csv",
-                "notes.txt",
-                "statuses.csv",
-                "summary.csv",
-                "summary.json"
-            ]
-        );
+        assert_eq!(names, ["intervals.csv", "notes.txt", "statuses.csv", "summary.csv", "summary.json"]);
     }
 
     #[test]
@@ -163,20 +134,11 @@ mod tests {
         write_all(dir.path(), &results(5.0)).unwrap();
         let before = std::fs::read(dir.path().join("summary.csv")).unwrap();
         // A folder where a staged file would go makes that write fail midway.
-        let blocker = dir
-            .path()
-            .join(format!(".summary.json.tmp-{}", std::process::id()));
+        let blocker = dir.path().join(format!(".summary.json.tmp-{}", std::process::id()));
         std::fs::create_dir(&blocker).unwrap();
         assert!(write_all(dir.path(), &results(9.0)).is_err());
-        assert_eq!(
-            std::fs::read(dir.path().join("summary.csv")).unwrap(),
-            before
-        );
-        assert!(
-            !dir.path()
-                .join(format!(".summary.csv.tmp-{}", std::process::id()))
-                .exists()
-        );
+        assert_eq!(std::fs::read(dir.path().join("summary.csv")).unwrap(), before);
+        assert!(!dir.path().join(format!(".summary.csv.tmp-{}", std::process::id())).exists());
     }
 
     #[test]

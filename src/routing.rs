@@ -30,12 +30,7 @@ pub(crate) struct RouteState {
 impl RouteState {
     /// A logged-out agent with `capacity` spare units.
     pub(crate) fn new(capacity: u32) -> RouteState {
-        RouteState {
-            idle_since: 0.0,
-            spare: capacity,
-            open: 0,
-            pos: NOT_POOLED,
-        }
+        RouteState { idle_since: 0.0, spare: capacity, open: 0, pos: NOT_POOLED }
     }
 
     /// Whether the agent is in a pool (Available with spare capacity).
@@ -46,7 +41,7 @@ impl RouteState {
 
 /// Rule 12's order: does agent `a` come before agent `b`?
 /// Ties fall to the longest idle, then the lowest index.
-#[inline]
+#[inline(always)]
 pub(crate) fn before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool {
     let (x, y) = (&st[a as usize], &st[b as usize]);
     let primary = match rule {
@@ -55,7 +50,8 @@ pub(crate) fn before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool
         Selection::LongestIdle | Selection::RoundRobin => Ordering::Equal,
     };
     primary
-        .then(x.idle_since.total_cmp(&y.idle_since))
+        // Idle times are never negative: their bits order like the numbers.
+        .then(x.idle_since.to_bits().cmp(&y.idle_since.to_bits()))
         .then(a.cmp(&b))
         .is_lt()
 }
@@ -69,9 +65,7 @@ pub(crate) struct AgentPool {
 impl AgentPool {
     /// An empty pool with room for `n` agents.
     pub(crate) fn with_capacity(n: usize) -> AgentPool {
-        AgentPool {
-            heap: Vec::with_capacity(n),
-        }
+        AgentPool { heap: Vec::with_capacity(n) }
     }
 
     /// Adds agent `a` (not already pooled).
@@ -105,12 +99,7 @@ impl AgentPool {
     /// checked first; only if it does not fit (item size, channel cap) are
     /// the others scanned.
     #[inline]
-    pub(crate) fn best(
-        &self,
-        rule: Selection,
-        st: &[RouteState],
-        fits: impl Fn(u32) -> bool,
-    ) -> Option<u32> {
+    pub(crate) fn best(&self, rule: Selection, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
         let &top = self.heap.first()?;
         if fits(top) {
             return Some(top);
@@ -191,9 +180,7 @@ pub(crate) struct WaitQueue<K> {
 impl<K: Copy> WaitQueue<K> {
     /// An empty queue.
     pub(crate) fn new() -> WaitQueue<K> {
-        WaitQueue {
-            entries: VecDeque::with_capacity(64),
-        }
+        WaitQueue { entries: VecDeque::with_capacity(64) }
     }
 
     /// Adds a conversation, keeping age order: O(1) for a new arrival, a
@@ -233,12 +220,7 @@ mod tests {
 
     fn states(keys: &[(f64, u32, u32)]) -> Vec<RouteState> {
         keys.iter()
-            .map(|&(idle, spare, open)| RouteState {
-                idle_since: idle,
-                spare,
-                open,
-                pos: NOT_POOLED,
-            })
+            .map(|&(idle, spare, open)| RouteState { idle_since: idle, spare, open, pos: NOT_POOLED })
             .collect()
     }
 
@@ -246,11 +228,7 @@ mod tests {
     /// any sequence of inserts, removals and key changes.
     #[test]
     fn pool_top_matches_brute_force() {
-        let rules = [
-            Selection::LongestIdle,
-            Selection::MostAvailable,
-            Selection::LeastActive,
-        ];
+        let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive];
         proptest!(|(keys in prop::collection::vec((0u8..5, 1u32..4, 0u32..3), 1..30),
                     ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5), 0..200),
                     r in 0usize..3)| {

@@ -16,25 +16,15 @@ use crate::model::Scenario;
 ///
 /// `overrides` are `KEY=VALUE` strings as given to `--set`.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
-        path: path.to_owned(),
-        source,
-    })?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     parse(&text, &path.display().to_string(), &stem, overrides)
 }
 
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
 /// is the scenario's name when the file sets none.
-pub fn parse(
-    text: &str,
-    origin: &str,
-    default_name: &str,
-    overrides: &[String],
-) -> Result<Scenario> {
+pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String]) -> Result<Scenario> {
     let syntax = |origin: &str, e: &dyn std::fmt::Display| Error::Syntax {
         origin: origin.to_owned(),
         message: e.to_string().trim_end().to_owned(),
@@ -44,7 +34,7 @@ pub fn parse(
         (text.to_owned(), origin.to_owned())
     } else {
         for arg in overrides {
-            overrides::apply(&mut doc, arg)?;
+            overrides::apply(&mut doc, arg, origin)?;
         }
         (doc.to_string(), format!("{origin} (with --set overrides)"))
     };
@@ -118,28 +108,15 @@ count = 4
             let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
             parse(MINIMAL, "s.toml", "s", &args)
         };
-        let s = set(&[
-            "agents.g.count=9",
-            "queue.chat.arrivals.per_hour=90",
-            "horizon=2d",
-        ])
-        .unwrap();
+        let s = set(&["agents.g.count=9", "queue.chat.arrivals.per_hour=90", "horizon=2d"]).unwrap();
         assert_eq!(s.groups[0].size(), 9);
         assert!((s.queues[0].arrivals[0] - 90.0 / 3600.0).abs() < 1e-12);
         assert_eq!(s.horizon, 2.0 * 86_400.0);
         let s = set(&["routing.agent_selection=most_available"]).unwrap();
         assert_eq!(s.routing.selection, crate::model::Selection::MostAvailable);
-        for bad in [
-            "agents.nobody.count=3",
-            "queue.chat.prioritty=2",
-            "nokey",
-            "agents.g.count=-1",
-        ] {
+        for bad in ["agents.nobody.count=3", "queue.chat.prioritty=2", "nokey", "agents.g.count=-1"] {
             let e = set(&[bad]).unwrap_err().to_string();
-            assert!(
-                e.contains("--set") || e.contains("prioritty") || e.contains("count"),
-                "{bad}: {e}"
-            );
+            assert!(e.contains("--set") || e.contains("prioritty") || e.contains("count"), "{bad}: {e}");
         }
     }
 }

@@ -101,8 +101,8 @@ impl Tally {
     /// Empty tallies sized for `sc`.
     pub fn new(sc: &Scenario) -> Tally {
         let max_ms = ((sc.horizon * 1000.0).ceil() as u64).max(2);
-        let hist = Histogram::new_with_bounds(1, max_ms, 3)
-            .expect("bounds 1..max_ms with 3 digits are valid");
+        let hist =
+            Histogram::new_with_bounds(1, max_ms, 3).expect("bounds 1..max_ms with 3 digits are valid");
         let queue = QueueTally {
             offered: 0,
             answered: 0,
@@ -221,6 +221,11 @@ pub const CONVERSATION_METRICS: [&str; 13] = [
     "aht",
 ];
 
+/// Whether `metric` is a fraction from 0 to 1 (else a count or seconds).
+pub fn is_fraction(metric: &str) -> bool {
+    matches!(metric, "service_level" | "abandon_rate" | "occupancy" | "capacity_utilisation" | "shrinkage")
+}
+
 /// Agent metrics, in output order (for a queue: over the teams serving it).
 pub const AGENT_METRICS: [&str; 3] = ["occupancy", "capacity_utilisation", "shrinkage"];
 
@@ -278,11 +283,7 @@ pub fn abandon_rate(answered: u64, abandoned: u64, abandoned_short: u64) -> f64 
 
 fn conversation_metrics(q: &QueueTally, sc: &Scenario, out: &mut Vec<f64>) {
     let pct = |p: f64| {
-        if q.waits.is_empty() {
-            f64::NAN
-        } else {
-            q.waits.value_at_quantile(p) as f64 / 1000.0
-        }
+        if q.waits.is_empty() { f64::NAN } else { q.waits.value_at_quantile(p) as f64 / 1000.0 }
     };
     out.extend([
         q.offered as f64,
@@ -325,11 +326,7 @@ fn agent_metrics(teams: &[usize], tally: &Tally, sc: &Scenario, out: &mut Vec<f6
             logged_in += secs;
         }
     }
-    out.extend([
-        ratio(holding, productive),
-        ratio(units, capacity),
-        ratio(unavailable, logged_in),
-    ]);
+    out.extend([ratio(holding, productive), ratio(units, capacity), ratio(unavailable, logged_in)]);
 }
 
 #[cfg(test)]

@@ -125,11 +125,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let before = ag.status;
         ag.status = ag.derived_status();
         if ag.status != before {
-            (self.observe)(&Trace::Status {
-                time: self.now.secs(),
-                agent: a,
-                status: ag.status,
-            });
+            (self.observe)(&Trace::Status { time: self.now.secs(), agent: a, status: ag.status });
         }
         let new = self.kind(a);
         if old == new {
@@ -196,20 +192,16 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let (queues, convs) = (&self.sc.queues, &self.convs);
         requeue.sort_unstable_by(|x, y| {
             let rank = |k| {
-                convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| {
-                    (queues[usize::from(c.queue)].priority, c.arrival)
-                })
+                convs
+                    .get(k)
+                    .map_or((u8::MAX, f64::INFINITY), |c| (queues[usize::from(c.queue)].priority, c.arrival))
             };
             let (a, b) = (rank(*x), rank(*y));
             a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
         });
         for &key in &requeue {
             if let Some(c) = self.convs.get(key) {
-                (self.observe)(&Trace::Requeued {
-                    time: now,
-                    id: c.id,
-                    agent: a,
-                });
+                (self.observe)(&Trace::Requeued { time: now, id: c.id, agent: a });
             }
             self.route_conversation(key);
         }
@@ -220,15 +212,10 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     fn resume(&mut self, a: usize) {
         let now = self.now.secs();
         for &key in &self.agents[a].open {
-            if let Some(c) = self
-                .convs
-                .get_mut(key)
-                .filter(|c| c.state == ConvState::Paused)
-            {
+            if let Some(c) = self.convs.get_mut(key).filter(|c| c.state == ConvState::Paused) {
                 c.state = ConvState::Serving;
                 c.handle_end = now + c.remaining;
-                self.events
-                    .push(crate::time::Time(c.handle_end), Event::HandleDone(key));
+                self.events.push(crate::time::Time(c.handle_end), Event::HandleDone(key));
             }
         }
     }
@@ -240,11 +227,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             return;
         };
         let now = self.now.secs();
-        let phase = if shift.ready_delay > 0.0 {
-            Phase::Ready
-        } else {
-            Phase::On
-        };
+        let phase = if shift.ready_delay > 0.0 { Phase::Ready } else { Phase::On };
         for a in self.group_range(g) {
             self.set_phase(a, phase);
         }
@@ -307,13 +290,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// skipped if the agent is logged out or winding down.
     pub(super) fn on_planned(&mut self, a: usize, entry: usize) {
         let p = self.sc.groups[self.agents[a].group].schedule[entry];
-        self.schedule(
-            self.now.secs() + DAY,
-            Event::Planned {
-                agent: a as u32,
-                entry: entry as u16,
-            },
-        );
+        self.schedule(self.now.secs() + DAY, Event::Planned { agent: a as u32, entry: entry as u16 });
         let ag = &mut self.agents[a];
         if ag.phase != Phase::On {
             return;
@@ -331,13 +308,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let sc = self.sc;
         let u = &sc.groups[self.agents[a].group].unplanned[entry];
         let gap = self.agents[a].draw_gap(u.rate);
-        self.schedule(
-            self.now.secs() + gap,
-            Event::Unplanned {
-                agent: a as u32,
-                entry: entry as u16,
-            },
-        );
+        self.schedule(self.now.secs() + gap, Event::Unplanned { agent: a as u32, entry: entry as u16 });
         let duration = u.duration.sample(&mut self.agents[a].rng);
         if self.agents[a].phase == Phase::On && self.agents[a].episode.is_none() {
             self.start_episode(a, u.status, duration);
@@ -351,13 +322,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             ag.episode = Some(status);
             token = ag.episode_token;
         });
-        self.schedule(
-            self.now.secs() + duration,
-            Event::EpisodeEnd {
-                agent: a as u32,
-                token,
-            },
-        );
+        self.schedule(self.now.secs() + duration, Event::EpisodeEnd { agent: a as u32, token });
     }
 
     /// The episode ends: the agent goes straight into a deferred planned

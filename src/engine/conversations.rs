@@ -11,6 +11,14 @@ pub(crate) struct ConvKey {
     generation: u32,
 }
 
+impl ConvKey {
+    /// The slab slot (stable for the conversation's life).
+    #[inline]
+    pub(crate) fn slot(self) -> usize {
+        self.slot as usize
+    }
+}
+
 /// Where a conversation is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ConvState {
@@ -63,10 +71,7 @@ pub(crate) struct Conversations {
 impl Conversations {
     /// An empty slab with room for `n`.
     pub(crate) fn with_capacity(n: usize) -> Conversations {
-        Conversations {
-            slots: Vec::with_capacity(n),
-            free: Vec::with_capacity(n),
-        }
+        Conversations { slots: Vec::with_capacity(n), free: Vec::with_capacity(n) }
     }
 
     /// Stores `conv`, reusing a free slot if there is one.
@@ -75,16 +80,10 @@ impl Conversations {
         if let Some(slot) = self.free.pop() {
             let entry = &mut self.slots[slot as usize];
             entry.1 = conv;
-            ConvKey {
-                slot,
-                generation: entry.0,
-            }
+            ConvKey { slot, generation: entry.0 }
         } else {
             self.slots.push((0, conv));
-            ConvKey {
-                slot: (self.slots.len() - 1) as u32,
-                generation: 0,
-            }
+            ConvKey { slot: (self.slots.len() - 1) as u32, generation: 0 }
         }
     }
 
@@ -113,10 +112,7 @@ impl Conversations {
     pub(crate) fn renew(&mut self, key: ConvKey) -> ConvKey {
         let entry = &mut self.slots[key.slot as usize];
         entry.0 = entry.0.wrapping_add(1);
-        ConvKey {
-            slot: key.slot,
-            generation: entry.0,
-        }
+        ConvKey { slot: key.slot, generation: entry.0 }
     }
 
     /// Frees the slot; every copy of `key` goes stale.
@@ -133,10 +129,6 @@ impl Conversations {
         for &s in free {
             is_free[s as usize] = true;
         }
-        self.slots
-            .iter()
-            .zip(is_free)
-            .filter(|(_, f)| !f)
-            .map(|((_, c), _)| c)
+        self.slots.iter().zip(is_free).filter(|(_, f)| !f).map(|((_, c), _)| c)
     }
 }

@@ -1,9 +1,17 @@
-//! The future event list: a binary min-heap ordered by (time, sequence
-//! number), so events at equal times come out in the order they were
-//! scheduled and every run repeats exactly.
+//! The future event list, ordered by (time, sequence number) so events at
+//! equal times come out in the order they were scheduled and every run
+//! repeats exactly.
+//!
+//! Most events live in a 4-ary heap ([`EventQueue`]). Patience deadlines
+//! live in their own indexed heap ([`Deadlines`]) so a conversation that is
+//! answered takes its deadline out at once instead of leaving a stale event
+//! in the main heap. The engine keeps each queue's next arrival beside them
+//! and takes the earliest of the three; all draw sequence numbers from one
+//! counter, so the order is the same total order as one heap would give.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+
+use dary_heap::QuaternaryHeap;
 
 use super::conversations::ConvKey;
 use crate::time::Time;
@@ -11,10 +19,6 @@ use crate::time::Time;
 /// Everything that can happen. Small and `Copy`: no allocation per event.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Event {
-    /// The next conversation arrives on queue `.0`.
-    Arrival(u16),
-    /// A waiting conversation's patience runs out.
-    Abandon(ConvKey),
     /// A conversation's handle time is over (wrap-up may follow).
     HandleDone(ConvKey),
     /// A conversation's wrap-up is over.
@@ -58,40 +62,45 @@ impl PartialOrd for Scheduled {
     }
 }
 impl Ord for Scheduled {
-    /// Reversed, so the std max-heap pops the earliest event first.
+    /// Reversed, so the max-heap pops the earliest event first. Times are
+    /// never negative, so their bit patterns order like the numbers.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
+        (other.time.0.to_bits(), other.seq).cmp(&(self.time.0.to_bits(), self.seq))
     }
 }
 
 /// Pending events, earliest first.
 #[derive(Debug)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Scheduled>,
+    heap: QuaternaryHeap<Scheduled>,
     seq: u64,
 }
 
 impl EventQueue {
     /// An empty queue with room for `n` pending events.
     pub(crate) fn with_capacity(n: usize) -> EventQueue {
-        EventQueue {
-            heap: BinaryHeap::with_capacity(n),
-            seq: 0,
-        }
+        EventQueue { heap: QuaternaryHeap::with_capacity(n), seq: 0 }
+    }
+
+    /// The next sequence number, for anything ordered with these events.
+    #[inline]
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
     }
 
     /// Schedules `event` at `time`.
     #[inline]
     pub(crate) fn push(&mut self, time: Time, event: Event) {
-        self.seq += 1;
-        self.heap.push(Scheduled {
-            time,
-            seq: self.seq,
-            event,
-        });
+        let seq = self.next_seq();
+        self.heap.push(Scheduled { time, seq, event });
+    }
+
+    /// Time and sequence number of the earliest event.
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<(Time, u64)> {
+        self.heap.peek().map(|s| (s.time, s.seq))
     }
 
     /// The earliest event, if any.
@@ -101,9 +110,147 @@ impl EventQueue {
     }
 }
 
+/// Slot position marker: the conversation has no deadline.
+const NO_DEADLINE: u32 = u32::MAX;
+
+/// Patience deadlines of waiting conversations: an indexed binary min-heap
+/// on (time, sequence number) with removal by conversation.
+#[derive(Debug, Default)]
+pub(crate) struct Deadlines {
+    heap: Vec<(Time, u64, ConvKey)>,
+    /// Heap position per conversation slot.
+    pos: Vec<u32>,
+}
+
+impl Deadlines {
+    /// Adds the deadline of conversation `key` (which has none).
+    pub(crate) fn push(&mut self, time: Time, seq: u64, key: ConvKey) {
+        let slot = key.slot();
+        if slot >= self.pos.len() {
+            self.pos.resize(slot + 1, NO_DEADLINE);
+        }
+        self.heap.push((time, seq, key));
+        self.pos[slot] = (self.heap.len() - 1) as u32;
+        self.sift_up(self.heap.len() - 1);
+    }
+
+    /// Time and sequence number of the earliest deadline.
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<(Time, u64)> {
+        self.heap.first().map(|&(t, s, _)| (t, s))
+    }
+
+    /// Takes the earliest deadline's conversation.
+    pub(crate) fn pop(&mut self) -> Option<ConvKey> {
+        let key = self.heap.first()?.2;
+        self.remove(key);
+        Some(key)
+    }
+
+    /// Drops the deadline of the conversation in `key`'s slot, if it has one.
+    #[inline]
+    pub(crate) fn remove(&mut self, key: ConvKey) {
+        let Some(&i) = self.pos.get(key.slot()) else { return };
+        if i == NO_DEADLINE {
+            return;
+        }
+        let i = i as usize;
+        self.pos[key.slot()] = NO_DEADLINE;
+        let last = self.heap.len() - 1;
+        if i != last {
+            self.heap.swap(i, last);
+            self.pos[self.heap[i].2.slot()] = i as u32;
+        }
+        self.heap.pop();
+        if i < self.heap.len() {
+            self.sift_down(i);
+            self.sift_up(i);
+        }
+    }
+
+    fn less(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.heap[i], &self.heap[j]);
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt()
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.heap.swap(i, j);
+        self.pos[self.heap[i].2.slot()] = i as u32;
+        self.pos[self.heap[j].2.slot()] = j as u32;
+    }
+
+    fn sift_up(&mut self, mut i: usize) {
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if !self.less(i, parent) {
+                break;
+            }
+            self.swap(i, parent);
+            i = parent;
+        }
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut m = i;
+            if l < self.heap.len() && self.less(l, m) {
+                m = l;
+            }
+            if r < self.heap.len() && self.less(r, m) {
+                m = r;
+            }
+            if m == i {
+                return;
+            }
+            self.swap(i, m);
+            i = m;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::conversations::{Conv, ConvState, Conversations};
+    use proptest::prelude::*;
+
+    fn conv() -> Conv {
+        Conv {
+            id: 0,
+            arrival: 0.0,
+            handle: 0.0,
+            wrap: 0.0,
+            remaining: 0.0,
+            handle_end: 0.0,
+            agent: 0,
+            interval: 0,
+            queue: 0,
+            state: ConvState::Waiting,
+            answered: false,
+            counted: true,
+        }
+    }
+
+    proptest! {
+        /// Deadlines come out in (time, seq) order, skipping removed ones.
+        #[test]
+        fn deadlines_pop_in_order_after_removals(times in prop::collection::vec(0u8..20, 1..60), drop in prop::collection::vec(any::<bool>(), 60)) {
+            let mut convs = Conversations::with_capacity(4);
+            let mut d = Deadlines::default();
+            let mut kept = vec![];
+            let keys: Vec<_> = times.iter().map(|_| convs.insert(conv())).collect();
+            for (seq, (&t, &k)) in times.iter().zip(&keys).enumerate() {
+                d.push(Time(f64::from(t)), seq as u64, k);
+            }
+            for (seq, (&t, &k)) in times.iter().zip(&keys).enumerate() {
+                if drop[seq] { d.remove(k); } else { kept.push((t, seq, k)); }
+            }
+            kept.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+            let popped: Vec<_> = std::iter::from_fn(|| d.pop()).collect();
+            prop_assert_eq!(popped, kept.into_iter().map(|x| x.2).collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn equal_times_come_out_in_scheduling_order() {

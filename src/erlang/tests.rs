@@ -2,18 +2,11 @@ use super::*;
 
 /// |x - y| <= tol * |y| (relative), or <= tol when y == 0 (absolute).
 fn close(x: f64, y: f64, tol: f64) -> bool {
-    if y == 0.0 {
-        x.abs() <= tol
-    } else {
-        (x - y).abs() <= tol * y.abs()
-    }
+    if y == 0.0 { x.abs() <= tol } else { (x - y).abs() <= tol * y.abs() }
 }
 
 fn assert_close(what: &str, x: f64, y: f64, tol: f64) {
-    assert!(
-        close(x, y, tol),
-        "{what}: got {x}, expected {y} (tol {tol})"
-    );
+    assert!(close(x, y, tol), "{what}: got {x}, expected {y} (tol {tol})");
 }
 
 /// Terms a^k / k! for k = 0..=c, by direct multiplication (a different route than the
@@ -43,11 +36,7 @@ fn direct_erlang_c(a: f64, c: u32) -> f64 {
 fn direct_pi(lambda: f64, mu: f64, theta: f64, c: usize, n_max: usize) -> Vec<f64> {
     let mut pi = vec![1.0];
     for n in 1..=n_max {
-        let death = if n <= c {
-            n as f64 * mu
-        } else {
-            c as f64 * mu + (n - c) as f64 * theta
-        };
+        let death = if n <= c { n as f64 * mu } else { c as f64 * mu + (n - c) as f64 * theta };
         pi.push(pi[n - 1] * lambda / death);
     }
     let total: f64 = pi.iter().sum();
@@ -80,20 +69,8 @@ const CASES_A: [(f64, f64, f64, u32, f64); 6] = [
 
 #[test]
 fn erlang_b_matches_direct_sum() {
-    for (a, c) in [
-        (10.0, 11),
-        (2.0, 3),
-        (0.5, 4),
-        (5.0, 1),
-        (20.0, 25),
-        (30.0, 20),
-    ] {
-        assert_close(
-            "erlang_b",
-            erlang_b(a, c).unwrap(),
-            direct_erlang_b(a, c),
-            1e-12,
-        );
+    for (a, c) in [(10.0, 11), (2.0, 3), (0.5, 4), (5.0, 1), (20.0, 25), (30.0, 20)] {
+        assert_close("erlang_b", erlang_b(a, c).unwrap(), direct_erlang_b(a, c), 1e-12);
     }
     // a = 2, c = 3: (8/6) / (1 + 2 + 2 + 8/6) = 4/19.
     assert_close("B(2,3)", erlang_b(2.0, 3).unwrap(), 4.0 / 19.0, 1e-14);
@@ -102,14 +79,7 @@ fn erlang_b_matches_direct_sum() {
 
 #[test]
 fn erlang_c_matches_direct_sum_and_textbook() {
-    for (a, c) in [
-        (10.0, 11),
-        (2.0, 3),
-        (0.5, 4),
-        (0.9, 1),
-        (20.0, 25),
-        (8.0, 10),
-    ] {
+    for (a, c) in [(10.0, 11), (2.0, 3), (0.5, 4), (0.9, 1), (20.0, 25), (8.0, 10)] {
         // lambda = a / 60 per second, mean service 60 s.
         let m = erlang_c(a / 60.0, 60.0, c, 20.0).unwrap();
         assert_close("erlang_c", m.prob_wait, direct_erlang_c(a, c), 1e-12);
@@ -119,21 +89,12 @@ fn erlang_c_matches_direct_sum_and_textbook() {
     assert_close("C(2,3)", m.prob_wait, 4.0 / 9.0, 1e-14);
     // Textbook: 10 Erlangs on 11 agents waits with probability 0.6821.
     let m = erlang_c(10.0 / 60.0, 60.0, 11, 20.0).unwrap();
-    assert!(
-        (m.prob_wait - 0.6821).abs() < 5e-5,
-        "C(11, 10) = {}",
-        m.prob_wait
-    );
+    assert!((m.prob_wait - 0.6821).abs() < 5e-5, "C(11, 10) = {}", m.prob_wait);
     // M/M/1: C = rho, ASA = rho / (mu - lambda), SL = 1 - rho exp(-(mu - lambda) T).
     let m = erlang_c(0.008, 100.0, 1, 30.0).unwrap();
     assert_close("M/M/1 C", m.prob_wait, 0.8, 1e-14);
     assert_close("M/M/1 ASA", m.asa, 0.8 / 0.002, 1e-12);
-    assert_close(
-        "M/M/1 SL",
-        m.service_level,
-        1.0 - 0.8 * (-0.06_f64).exp(),
-        1e-12,
-    );
+    assert_close("M/M/1 SL", m.service_level, 1.0 - 0.8 * (-0.06_f64).exp(), 1e-12);
 }
 
 #[test]
@@ -153,12 +114,9 @@ fn erlang_c_fields_are_consistent() {
 
 #[test]
 fn erlang_a_reduces_to_erlang_c_without_abandonment() {
-    for (lambda, s, c, t) in [
-        (0.1, 90.0, 11, 20.0),
-        (0.2, 45.0, 10, 30.0),
-        (0.5, 180.0, 95, 20.0),
-        (0.008, 100.0, 1, 30.0),
-    ] {
+    for (lambda, s, c, t) in
+        [(0.1, 90.0, 11, 20.0), (0.2, 45.0, 10, 30.0), (0.5, 180.0, 95, 20.0), (0.008, 100.0, 1, 30.0)]
+    {
         let ec = erlang_c(lambda, s, c, t).unwrap();
         // The exact deviation is linear in theta (about 1e-6 relative at mean patience
         // 1e9 s for 9 Erlangs on 10 agents), so use 1e11 s to test the limit itself.
@@ -170,19 +128,11 @@ fn erlang_a_reduces_to_erlang_c_without_abandonment() {
             ("answered_within", ea.answered_within, ec.answered_within),
             ("abandoned_within", ea.abandoned_within, ec.abandoned_within),
             ("service_level", ea.service_level, ec.service_level),
-            (
-                "sl_answered",
-                ea.service_level_answered,
-                ec.service_level_answered,
-            ),
+            ("sl_answered", ea.service_level_answered, ec.service_level_answered),
             ("asa", ea.asa, ec.asa),
             ("abandon_rate", ea.abandon_rate, ec.abandon_rate),
             ("occupancy", ea.occupancy, ec.occupancy),
-            (
-                "mean_queue_length",
-                ea.mean_queue_length,
-                ec.mean_queue_length,
-            ),
+            ("mean_queue_length", ea.mean_queue_length, ec.mean_queue_length),
         ];
         for (name, a, b) in pairs {
             assert_close(name, a, b, 1e-6);
@@ -215,19 +165,9 @@ fn erlang_a_flow_balance() {
     for (lambda, s, p, c, t) in CASES_A {
         let m = erlang_a(lambda, s, p, c, t).unwrap();
         // Abandonment flow from queue positions equals theta times the chain's mean queue.
-        assert_close(
-            "lambda * abandoned",
-            lambda * m.abandoned,
-            m.mean_queue_length / p,
-            1e-9,
-        );
+        assert_close("lambda * abandoned", lambda * m.abandoned, m.mean_queue_length / p, 1e-9);
         // Answered flow equals service completions: lambda * answered = mu * busy.
-        assert_close(
-            "lambda * answered",
-            lambda * m.answered,
-            m.occupancy * f64::from(c) / s,
-            1e-9,
-        );
+        assert_close("lambda * answered", lambda * m.answered, m.occupancy * f64::from(c) / s, 1e-9);
     }
 }
 
@@ -236,9 +176,7 @@ fn erlang_a_fractions_are_consistent() {
     for (lambda, s, p, c, _) in CASES_A {
         let mut previous = -1.0;
         let mut previous_ab = -1.0;
-        for t in [
-            0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 60.0, 300.0, 3600.0, 1e5,
-        ] {
+        for t in [0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 60.0, 300.0, 3600.0, 1e5] {
             let m = erlang_a(lambda, s, p, c, t).unwrap();
             assert_close("answered + abandoned", m.answered + m.abandoned, 1.0, 1e-12);
             assert!((0.0..=1.0).contains(&m.service_level));
@@ -287,10 +225,7 @@ fn uniformization_matches_hypoexponential_closed_form() {
         }
         let m = erlang_a(lambda, s, p, c as u32, t).unwrap();
         assert!((m.answered_within - answered_within).abs() < 1e-9, "t={t}");
-        assert!(
-            (m.abandoned_within - abandoned_within).abs() < 1e-9,
-            "t={t}"
-        );
+        assert!((m.abandoned_within - abandoned_within).abs() < 1e-9, "t={t}");
     }
 }
 
@@ -307,11 +242,7 @@ fn uniformization_matches_rk4_integration() {
         let mut dy = vec![0.0; positions + 2];
         for i in 0..positions {
             let q = c_mu + (i + 1) as f64 * theta;
-            let inflow = if i + 1 < positions {
-                (c_mu + (i + 1) as f64 * theta) * y[i + 1]
-            } else {
-                0.0
-            };
+            let inflow = if i + 1 < positions { (c_mu + (i + 1) as f64 * theta) * y[i + 1] } else { 0.0 };
             dy[i] = -q * y[i] + inflow;
             dy[positions + 1] += theta * y[i];
         }
@@ -322,9 +253,8 @@ fn uniformization_matches_rk4_integration() {
     y.extend([0.0, 0.0]);
     let steps = 2000;
     let h = t / steps as f64;
-    let axpy = |y: &[f64], k: &[f64], f: f64| -> Vec<f64> {
-        y.iter().zip(k).map(|(a, b)| a + f * b).collect()
-    };
+    let axpy =
+        |y: &[f64], k: &[f64], f: f64| -> Vec<f64> { y.iter().zip(k).map(|(a, b)| a + f * b).collect() };
     for _ in 0..steps {
         let k1 = deriv(&y);
         let k2 = deriv(&axpy(&y, &k1, h / 2.0));
@@ -372,10 +302,9 @@ fn asa_matches_integral_of_answered_within() {
     // E[wait ; served] = integral over t of (answered - answered_within(t)); this checks
     // the sum-of-1/q formula for ASA against the (separately verified) transient solution.
     let rule = gauss_legendre(10);
-    for (lambda, s, p, c, panel, panels) in [
-        (1.2, 2.0, 1.0, 3_u32, 1.0, 24),
-        (0.5, 180.0, 180.0, 92, 5.0, 60),
-    ] {
+    for (lambda, s, p, c, panel, panels) in
+        [(1.2, 2.0, 1.0, 3_u32, 1.0, 24), (0.5, 180.0, 180.0, 92, 5.0, 60)]
+    {
         let m = erlang_a(lambda, s, p, c, 0.0).unwrap();
         let mut integral = 0.0;
         for j in 0..panels {
@@ -399,10 +328,7 @@ fn overload_is_fine_for_erlang_a_and_an_error_for_erlang_c() {
     assert!(m.abandoned > 1.0 - 1.0 / 1.2);
     assert!(m.prob_wait > 0.5 && m.occupancy > 0.95 && m.occupancy < 1.0);
     assert!(m.service_level < m.service_level_answered);
-    assert!(matches!(
-        erlang_c(lambda, s, c, 20.0),
-        Err(ErlangError::Unstable { agents: 50, .. })
-    ));
+    assert!(matches!(erlang_c(lambda, s, c, 20.0), Err(ErlangError::Unstable { agents: 50, .. })));
     // Load exactly equal to c is also unstable.
     assert!(erlang_c(0.5, 20.0, 10, 20.0).is_err());
 }
@@ -429,24 +355,15 @@ fn bad_inputs_are_errors() {
         (0.01, 60.0, 3, inf),
         (1e200, 1e200, 3, 20.0),
     ] {
-        assert!(
-            erlang_c(l, s, c, t).is_err(),
-            "erlang_c({l}, {s}, {c}, {t})"
-        );
-        assert!(
-            erlang_a(l, s, 120.0, c, t).is_err(),
-            "erlang_a({l}, {s}, {c}, {t})"
-        );
+        assert!(erlang_c(l, s, c, t).is_err(), "erlang_c({l}, {s}, {c}, {t})");
+        assert!(erlang_a(l, s, 120.0, c, t).is_err(), "erlang_a({l}, {s}, {c}, {t})");
     }
     for p in [nan, 0.0, -5.0, inf, 1e-320] {
         assert!(erlang_a(0.01, 60.0, p, 3, 20.0).is_err(), "patience {p}");
     }
     assert_eq!(
         erlang_a(0.01, 60.0, 120.0, 3, -1.0),
-        Err(ErlangError::Negative {
-            name: "threshold",
-            value: -1.0
-        })
+        Err(ErlangError::Negative { name: "threshold", value: -1.0 })
     );
     // Overloaded with near-infinite patience: the queue would need ~9e11 states.
     assert_eq!(
@@ -471,13 +388,7 @@ fn large_and_small_systems_are_finite() {
     assert_close("sum", m.answered + m.abandoned, 1.0, 1e-12);
     let c = erlang_c(1000.0 / 180.0, 180.0, 1020, 20.0).unwrap();
     assert!(c.prob_wait > 0.0 && c.prob_wait < 1.0);
-    for (lambda, c) in [
-        (2000.0, 2000),
-        (2000.0, 1900),
-        (2000.0, 2100),
-        (0.1, 1),
-        (0.1, 40),
-    ] {
+    for (lambda, c) in [(2000.0, 2000), (2000.0, 1900), (2000.0, 2100), (0.1, 1), (0.1, 40)] {
         let m = erlang_a(lambda / 60.0, 60.0, 60.0, c, 20.0).unwrap();
         for v in [m.service_level, m.asa, m.mean_queue_length, m.occupancy] {
             assert!(v.is_finite());

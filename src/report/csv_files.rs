@@ -12,15 +12,8 @@ pub(super) struct Intervals;
 pub(super) struct Statuses;
 
 /// Header of summary.csv (SPEC section 4).
-pub(super) const SUMMARY_HEADER: [&str; 7] = [
-    "scope",
-    "name",
-    "metric",
-    "mean",
-    "ci95_low",
-    "ci95_high",
-    "replications",
-];
+pub(super) const SUMMARY_HEADER: [&str; 7] =
+    ["scope", "name", "metric", "mean", "ci95_low", "ci95_high", "replications"];
 /// Header of intervals.csv.
 pub(super) const INTERVALS_HEADER: [&str; 16] = [
     "interval",
@@ -41,29 +34,17 @@ pub(super) const INTERVALS_HEADER: [&str; 16] = [
     "length_seconds",
 ];
 /// Header of statuses.csv.
-pub(super) const STATUSES_HEADER: [&str; 6] = [
-    "interval",
-    "day",
-    "start",
-    "team",
-    "status",
-    "agent_seconds",
-];
+pub(super) const STATUSES_HEADER: [&str; 6] = ["interval", "day", "start", "team", "status", "agent_seconds"];
 
 fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let to_err = |e: csv::Error| Error::Write {
-        path: "(csv)".into(),
-        source: std::io::Error::other(e),
-    };
+    let to_err = |e: csv::Error| Error::Write { path: "(csv)".into(), source: std::io::Error::other(e) };
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(to_err)?;
     for row in rows {
         w.write_record(&row).map_err(to_err)?;
     }
-    w.into_inner().map_err(|e| Error::Write {
-        path: "(csv)".into(),
-        source: std::io::Error::other(e.to_string()),
-    })
+    w.into_inner()
+        .map_err(|e| Error::Write { path: "(csv)".into(), source: std::io::Error::other(e.to_string()) })
 }
 
 impl Exporter for Summary {

@@ -41,15 +41,7 @@ pub fn describe(sc: &Scenario) -> String {
     let _ = writeln!(
         o,
         "  {:<16} {:<8} {:>4} {:>5} {:>10} {:>10} {:>9} {:>12} {:>12}",
-        "name",
-        "channel",
-        "prio",
-        "size",
-        "per hour",
-        "peak/h",
-        "work (s)",
-        "load (Erl)",
-        "peak (Erl)"
+        "name", "channel", "prio", "size", "per hour", "peak/h", "work (s)", "load (Erl)", "peak (Erl)"
     );
     for q in &sc.queues {
         let peak = q.arrivals.iter().copied().fold(0.0, f64::max);
@@ -69,11 +61,7 @@ pub fn describe(sc: &Scenario) -> String {
     }
     let _ = writeln!(o, "\nteams:");
     for t in &sc.teams {
-        let queues: Vec<&str> = t
-            .queues
-            .iter()
-            .map(|&q| sc.queues[q].name.as_str())
-            .collect();
+        let queues: Vec<&str> = t.queues.iter().map(|&q| sc.queues[q].name.as_str()).collect();
         let caps: Vec<String> = t
             .channel_caps
             .iter()
@@ -81,27 +69,16 @@ pub fn describe(sc: &Scenario) -> String {
             .filter(|(_, c)| **c != u32::MAX)
             .map(|(ch, c)| format!("{}={c}", sc.channels[ch]))
             .collect();
-        let caps = if caps.is_empty() {
-            String::new()
-        } else {
-            format!(", caps {}", caps.join(" "))
-        };
-        let _ = writeln!(
-            o,
-            "  {:<16} capacity {}{caps}; serves {}",
-            t.name,
-            t.capacity,
-            queues.join(", ")
-        );
+        let caps = if caps.is_empty() { String::new() } else { format!(", caps {}", caps.join(" ")) };
+        let _ = writeln!(o, "  {:<16} capacity {}{caps}; serves {}", t.name, t.capacity, queues.join(", "));
     }
     let _ = writeln!(o, "\nagent groups:");
     for g in &sc.groups {
         let head = match &g.headcount {
             Headcount::Fixed(n) => format!("{n} agents"),
-            Headcount::Staffing(v) => format!(
-                "staffing array, peak {}",
-                v.iter().max().copied().unwrap_or(0)
-            ),
+            Headcount::Staffing(v) => {
+                format!("staffing array, peak {}", v.iter().max().copied().unwrap_or(0))
+            }
         };
         let shift = g.shift.map_or_else(
             || "always logged in".to_owned(),

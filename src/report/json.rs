@@ -11,10 +11,7 @@ pub(super) struct SummaryJson;
 
 /// A number as in the CSV files (same rounding), or null for "no value".
 fn value(x: f64) -> Value {
-    number(x)
-        .parse::<f64>()
-        .ok()
-        .map_or(Value::Null, |v| json!(v))
+    number(x).parse::<f64>().ok().map_or(Value::Null, |v| json!(v))
 }
 
 impl Exporter for SummaryJson {
@@ -43,10 +40,8 @@ impl Exporter for SummaryJson {
             "replications": r.replications,
             "summary": rows,
         });
-        let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Write {
-            path: "summary.json".into(),
-            source: std::io::Error::other(e),
-        })?;
+        let mut bytes = serde_json::to_vec_pretty(&doc)
+            .map_err(|e| Error::Write { path: "summary.json".into(), source: std::io::Error::other(e) })?;
         bytes.push(b'\n');
         Ok(bytes)
     }

@@ -13,10 +13,7 @@ pub fn table(r: &Results, queues: &[String]) -> String {
         "{:<16} {:>10} {:>22} {:>9} {:>9} {:>9}",
         "queue", "offered", "service level (95% CI)", "ASA", "abandon", "occupancy"
     );
-    let names = queues
-        .iter()
-        .map(|q| ("queue", q.as_str()))
-        .chain([("total", "all")]);
+    let names = queues.iter().map(|q| ("queue", q.as_str())).chain([("total", "all")]);
     for (scope, name) in names {
         let get = |m: &str| r.get(scope, name, m);
         let mean = |m: &str| get(m).map_or(f64::NAN, |row| row.mean);

@@ -11,19 +11,14 @@ use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike,
 
 use crate::error::Error;
 
-/// Applies one `KEY=VALUE` override to `doc`.
-pub(super) fn apply(doc: &mut DocumentMut, arg: &str) -> Result<(), Error> {
-    let fail = |message: String| Error::Override {
-        arg: arg.to_owned(),
-        message,
-    };
+/// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`.
+pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<(), Error> {
+    let fail = |message: String| Error::Override { origin: origin.to_owned(), arg: arg.to_owned(), message };
     let (key, value) = arg
         .split_once('=')
         .ok_or_else(|| fail("write KEY=VALUE, e.g. --set agents.day-shift.count=30".into()))?;
     let segments: Vec<&str> = key.trim().split('.').collect();
-    let Some((last, parents)) = segments
-        .split_last()
-        .filter(|_| segments.iter().all(|s| !s.is_empty()))
+    let Some((last, parents)) = segments.split_last().filter(|_| segments.iter().all(|s| !s.is_empty()))
     else {
         return Err(fail(format!("`{key}` is not a dotted key path")));
     };
@@ -31,30 +26,18 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str) -> Result<(), Error> {
     for (depth, seg) in parents.iter().enumerate() {
         node = node.child(seg).ok_or_else(|| {
             let here = segments[..depth].join(".");
-            let here = if here.is_empty() {
-                "the top level".to_owned()
-            } else {
-                format!("`{here}`")
-            };
+            let here = if here.is_empty() { "the top level".to_owned() } else { format!("`{here}`") };
             fail(format!("there is no `{seg}` under {here}"))
         })?;
     }
-    let missing = || {
-        fail(format!(
-            "`{last}` cannot be set under `{}`",
-            parents.join(".")
-        ))
-    };
+    let missing = || fail(format!("`{last}` cannot be set under `{}`", parents.join(".")));
     match node {
         NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => set_in(t, last, value),
-        NodeMut::Item(Item::Value(Value::InlineTable(t)))
-        | NodeMut::Value(Value::InlineTable(t)) => set_in(t, last, value),
+        NodeMut::Item(Item::Value(Value::InlineTable(t))) | NodeMut::Value(Value::InlineTable(t)) => {
+            set_in(t, last, value)
+        }
         NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)) => {
-            let slot = last
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| a.get_mut(i))
-                .ok_or_else(missing)?;
+            let slot = last.parse::<usize>().ok().and_then(|i| a.get_mut(i)).ok_or_else(missing)?;
             *slot = parse_value(value, slot.is_str());
         }
         _ => return Err(missing()),
@@ -104,23 +87,18 @@ impl<'a> NodeMut<'a> {
     /// so optional tables such as `[routing]` can be set from the command line.
     fn child(self, seg: &str) -> Option<NodeMut<'a>> {
         match self {
-            NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => Some(NodeMut::Item(
-                t.entry(seg).or_insert_with(|| Item::Table(Table::new())),
-            )),
-            NodeMut::Item(Item::ArrayOfTables(aot)) => {
-                named_table_mut(aot, seg).map(NodeMut::Table)
+            NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => {
+                Some(NodeMut::Item(t.entry(seg).or_insert_with(|| Item::Table(Table::new()))))
             }
-            NodeMut::Item(Item::Value(v)) | NodeMut::Value(v) => {
-                value_child_mut(v, seg).map(NodeMut::Value)
-            }
+            NodeMut::Item(Item::ArrayOfTables(aot)) => named_table_mut(aot, seg).map(NodeMut::Table),
+            NodeMut::Item(Item::Value(v)) | NodeMut::Value(v) => value_child_mut(v, seg).map(NodeMut::Value),
             NodeMut::Item(_) => None,
         }
     }
 }
 
 fn named_table_mut<'a>(aot: &'a mut ArrayOfTables, name: &str) -> Option<&'a mut Table> {
-    aot.iter_mut()
-        .find(|t| t.get("name").and_then(Item::as_str) == Some(name))
+    aot.iter_mut().find(|t| t.get("name").and_then(Item::as_str) == Some(name))
 }
 
 fn value_child_mut<'a>(v: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
@@ -134,10 +112,7 @@ fn value_child_mut<'a>(v: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
         Value::Array(a) => {
             let idx = seg.parse::<usize>().ok().or_else(|| {
                 a.iter().position(|e| {
-                    e.as_inline_table()
-                        .and_then(|t| t.get("name"))
-                        .and_then(Value::as_str)
-                        == Some(seg)
+                    e.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str) == Some(seg)
                 })
             })?;
             a.get_mut(idx)
@@ -167,12 +142,7 @@ impl<'a> Node<'a> {
                     .iter()
                     .find(|t| t.get("name").and_then(Item::as_str) == Some(seg))
                     .or_else(|| seg.parse().ok().and_then(|i| aot.get(i)))?;
-                Some((
-                    Node::Table(t),
-                    t.get_key_value("name")
-                        .and_then(|(k, _)| k.span())
-                        .or(t.span()),
-                ))
+                Some((Node::Table(t), t.get_key_value("name").and_then(|(k, _)| k.span()).or(t.span())))
             }
             Node::Item(Item::Value(v)) | Node::Value(v) => match v {
                 Value::InlineTable(t) => {
@@ -180,18 +150,12 @@ impl<'a> Node<'a> {
                     Some((Node::Item(v), k.span()))
                 }
                 Value::Array(a) => {
-                    let e = seg
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| a.get(i))
-                        .or_else(|| {
-                            a.iter().find(|e| {
-                                e.as_inline_table()
-                                    .and_then(|t| t.get("name"))
-                                    .and_then(Value::as_str)
-                                    == Some(seg)
-                            })
-                        })?;
+                    let e = seg.parse::<usize>().ok().and_then(|i| a.get(i)).or_else(|| {
+                        a.iter().find(|e| {
+                            e.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str)
+                                == Some(seg)
+                        })
+                    })?;
                     Some((Node::Value(e), e.span()))
                 }
                 _ => None,
@@ -217,20 +181,18 @@ mod tests {
 
     #[test]
     fn values_keep_strings_as_strings() {
-        let mut doc: DocumentMut = "h = \"1d\"\nn = 3\n[t]\nx = { a = [\"1s\", \"2s\"] }\n"
-            .parse()
-            .unwrap();
-        apply(&mut doc, "h=7d").unwrap();
-        apply(&mut doc, "n=4").unwrap();
-        apply(&mut doc, "t.x.a.1=5s").unwrap();
-        apply(&mut doc, "t.x.b=true").unwrap();
+        let mut doc: DocumentMut = "h = \"1d\"\nn = 3\n[t]\nx = { a = [\"1s\", \"2s\"] }\n".parse().unwrap();
+        apply(&mut doc, "h=7d", "s.toml").unwrap();
+        apply(&mut doc, "n=4", "s.toml").unwrap();
+        apply(&mut doc, "t.x.a.1=5s", "s.toml").unwrap();
+        apply(&mut doc, "t.x.b=true", "s.toml").unwrap();
         let out = doc.to_string();
         assert!(out.contains("h = \"7d\""), "{out}");
         assert!(out.contains("n = 4"), "{out}");
         assert!(out.contains("\"5s\""), "{out}");
         assert!(out.contains("b = true"), "{out}");
-        assert!(apply(&mut doc, "n.q=1").is_err());
-        assert!(apply(&mut doc, "=1").is_err());
-        assert!(apply(&mut doc, "t.x.a.9=1").is_err());
+        assert!(apply(&mut doc, "n.q=1", "s.toml").is_err());
+        assert!(apply(&mut doc, "=1", "s.toml").is_err());
+        assert!(apply(&mut doc, "t.x.a.9=1", "s.toml").is_err());
     }
 }

@@ -4,8 +4,7 @@
 /// Parses a duration such as `"45s"`, `"2.5m"`, `"1h30m"`, `"7d"` or `"250ms"`
 /// into seconds; every number needs a unit.
 pub(crate) fn parse_duration(text: &str) -> Result<f64, String> {
-    let hint =
-        "a duration is a number with a unit (ms, s, m, h, d), e.g. \"45s\", \"2.5m\", \"1h30m\"";
+    let hint = "a duration is a number with a unit (ms, s, m, h, d), e.g. \"45s\", \"2.5m\", \"1h30m\"";
     let s = text.trim();
     if s.is_empty() {
         return Err(format!("empty duration; {hint}"));
@@ -13,19 +12,14 @@ pub(crate) fn parse_duration(text: &str) -> Result<f64, String> {
     let mut total = 0.0;
     let mut rest = s;
     while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         if num_len == 0 {
             return Err(format!("`{text}` is not a duration; {hint}"));
         }
-        let value: f64 = rest[..num_len]
-            .parse()
-            .map_err(|_| format!("`{text}` is not a duration; {hint}"))?;
+        let value: f64 =
+            rest[..num_len].parse().map_err(|_| format!("`{text}` is not a duration; {hint}"))?;
         rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let scale = match rest[..unit_len].trim() {
             "ms" => 0.001,
             "s" => 1.0,
@@ -58,9 +52,9 @@ pub(crate) fn parse_clock(text: &str) -> Result<f64, String> {
 
 /// Parses a window `"HH:MM-HH:MM"` within one day into (start, end) seconds, start before end.
 pub(crate) fn parse_window(text: &str) -> Result<(f64, f64), String> {
-    let (a, b) = text.split_once('-').ok_or_else(|| {
-        format!("`{text}` is not a window; write \"HH:MM-HH:MM\", e.g. \"11:30-13:30\"")
-    })?;
+    let (a, b) = text
+        .split_once('-')
+        .ok_or_else(|| format!("`{text}` is not a window; write \"HH:MM-HH:MM\", e.g. \"11:30-13:30\""))?;
     let (start, end) = (parse_clock(a)?, parse_clock(b)?);
     if start >= end {
         return Err(format!(

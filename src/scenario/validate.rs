@@ -6,8 +6,8 @@ use super::raw::{RawAgents, RawDist, RawQueue, RawScenario, RawTeam};
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
 use crate::model::{
-    AgentGroup, Headcount, MetricSettings, Planned, Queue, Routing, Scenario, Selection, Shift,
-    SlFormula, Status, StatusId, StatusKind, Team, Unplanned,
+    AgentGroup, Headcount, MetricSettings, Planned, Queue, Routing, Scenario, Selection, Shift, SlFormula,
+    Status, StatusId, StatusKind, Team, Unplanned,
 };
 use crate::time::DAY;
 
@@ -21,10 +21,7 @@ pub(super) struct Invalid {
 type Result<T> = std::result::Result<T, Invalid>;
 
 fn invalid<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T> {
-    Err(Invalid {
-        key: key.into(),
-        message: message.into(),
-    })
+    Err(Invalid { key: key.into(), message: message.into() })
 }
 
 /// Limits that keep one run's memory and time bounded; beyond them the
@@ -39,10 +36,16 @@ switching come in a later release); remove it to run this scenario";
 
 pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario> {
     let name = raw.name.clone().unwrap_or_else(|| default_name.to_owned());
-    if name.trim().is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+    let folder_safe = !name.trim().is_empty()
+        && name.chars().count() <= 100
+        && !name.starts_with('.')
+        && !name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'));
+    if !folder_safe {
         return invalid(
             "name",
-            format!("`{name}` cannot name an output folder; use letters, digits, - and _"),
+            format!("{name:?} cannot name an output folder; use up to 100 letters, digits, spaces, - and _"),
         );
     }
     let seed = match raw.seed {
@@ -56,10 +59,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     }
     let warmup = opt_duration("warmup", raw.warmup.as_deref(), 0.0)?;
     if warmup >= horizon {
-        return invalid(
-            "warmup",
-            format!("({warmup} s) must be shorter than the horizon ({horizon} s)"),
-        );
+        return invalid("warmup", format!("({warmup} s) must be shorter than the horizon ({horizon} s)"));
     }
     let interval = opt_duration("interval", raw.interval.as_deref(), 1800.0)?;
     let per_day = DAY / interval;
@@ -93,10 +93,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     for (i, q) in raw.queue.iter().enumerate() {
         let key = format!("queue.{}", q.name);
         if raw.queue[..i].iter().any(|o| o.name == q.name) {
-            return invalid(
-                format!("{key}.name"),
-                format!("queue `{}` is defined twice", q.name),
-            );
+            return invalid(format!("queue.{i}.name"), format!("queue `{}` is defined twice", q.name));
         }
         queues.push(queue(q, &key, &routing, intervals_per_day, &mut channels)?);
     }
@@ -117,10 +114,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     for (i, t) in raw.team.iter().enumerate() {
         let key = format!("team.{}", t.name);
         if raw.team[..i].iter().any(|o| o.name == t.name) {
-            return invalid(
-                format!("{key}.name"),
-                format!("team `{}` is defined twice", t.name),
-            );
+            return invalid(format!("team.{i}.name"), format!("team `{}` is defined twice", t.name));
         }
         teams.push(team(t, &key, &raw.queue, &channels)?);
     }
@@ -132,10 +126,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
                 "no [[team]] serves this queue; add it to a team's `queues`",
             );
         }
-        if serving
-            .iter()
-            .all(|t| t.capacity < q.item_size || t.channel_caps[q.channel] < q.item_size)
-        {
+        if serving.iter().all(|t| t.capacity < q.item_size || t.channel_caps[q.channel] < q.item_size) {
             return invalid(
                 format!("queue.{}.item_size", q.name),
                 format!(
@@ -150,10 +141,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     for (i, g) in raw.agents.iter().enumerate() {
         let key = format!("agents.{}", g.name);
         if raw.agents[..i].iter().any(|o| o.name == g.name) {
-            return invalid(
-                format!("{key}.name"),
-                format!("agent group `{}` is defined twice", g.name),
-            );
+            return invalid(format!("agents.{i}.name"), format!("agent group `{}` is defined twice", g.name));
         }
         groups.push(group(g, &key, &raw.team, &statuses, intervals_per_day)?);
     }
@@ -187,10 +175,7 @@ fn opt_duration(key: &str, text: Option<&str>, default: f64) -> Result<f64> {
 }
 
 fn routing(raw: &RawScenario) -> Result<Routing> {
-    let mut routing = Routing {
-        selection: Selection::LongestIdle,
-        requeue_when_offline: true,
-    };
+    let mut routing = Routing { selection: Selection::LongestIdle, requeue_when_offline: true };
     let Some(r) = &raw.routing else {
         return Ok(routing);
     };
@@ -214,10 +199,7 @@ fn routing(raw: &RawScenario) -> Result<Routing> {
         None | Some("auto") => {}
         Some("accept") => return invalid("routing.assignment", format!("\"accept\" {NOT_YET}")),
         Some(other) => {
-            return invalid(
-                "routing.assignment",
-                format!("unknown mode `{other}`; use \"auto\""),
-            );
+            return invalid("routing.assignment", format!("unknown mode `{other}`; use \"auto\""));
         }
     }
     if r.accept_delay.is_some() {
@@ -231,10 +213,7 @@ fn routing(raw: &RawScenario) -> Result<Routing> {
 }
 
 fn metrics(raw: &RawScenario) -> Result<MetricSettings> {
-    let mut m = MetricSettings {
-        service_level: SlFormula::Offered,
-        short_abandon: 0.0,
-    };
+    let mut m = MetricSettings { service_level: SlFormula::Offered, short_abandon: 0.0 };
     let Some(r) = &raw.metrics else { return Ok(m) };
     if let Some(f) = &r.service_level {
         m.service_level = match f.as_str() {
@@ -257,12 +236,7 @@ fn metrics(raw: &RawScenario) -> Result<MetricSettings> {
 }
 
 fn statuses(raw: &RawScenario) -> Result<Vec<Status>> {
-    let default = |name: &str, kind| Status {
-        name: name.into(),
-        description: None,
-        kind,
-        enabled: true,
-    };
+    let default = |name: &str, kind| Status { name: name.into(), description: None, kind, enabled: true };
     let mut out = vec![
         default("Available", StatusKind::Available),
         default("Busy", StatusKind::Busy),
@@ -277,10 +251,7 @@ fn statuses(raw: &RawScenario) -> Result<Vec<Status>> {
         if let Some(clash) = out.iter().find(|o| o.name.eq_ignore_ascii_case(&s.name)) {
             return invalid(
                 key,
-                format!(
-                    "status `{}` clashes with the status `{}` already defined",
-                    s.name, clash.name
-                ),
+                format!("status `{}` clashes with the status `{}` already defined", s.name, clash.name),
             );
         }
         out.push(Status {
@@ -334,11 +305,7 @@ fn queue(
             format!("must be from 1 to 1000 capacity units, got {item_size}"),
         );
     }
-    let sl_threshold = opt_duration(
-        &format!("{key}.sl_threshold"),
-        q.sl_threshold.as_deref(),
-        30.0,
-    )?;
+    let sl_threshold = opt_duration(&format!("{key}.sl_threshold"), q.sl_threshold.as_deref(), 30.0)?;
     let sl_target = q.sl_target.unwrap_or(0.8);
     if !(0.0..=1.0).contains(&sl_target) {
         return invalid(
@@ -346,11 +313,7 @@ fn queue(
             format!("must be a fraction from 0 to 1, got {sl_target}"),
         );
     }
-    let arrivals = rates(
-        &q.arrivals.per_hour,
-        &format!("{key}.arrivals.per_hour"),
-        per_day,
-    )?;
+    let arrivals = rates(&q.arrivals.per_hour, &format!("{key}.arrivals.per_hour"), per_day)?;
     Ok(Queue {
         name: q.name.clone(),
         channel,
@@ -360,19 +323,9 @@ fn queue(
         sl_target,
         arrivals,
         handle_time: dist(&q.handle_time, &format!("{key}.handle_time"))?,
-        wrap_up: q
-            .wrap_up
-            .as_ref()
-            .map(|d| dist(d, &format!("{key}.wrap_up")))
-            .transpose()?,
-        patience: q
-            .patience
-            .as_ref()
-            .map(|d| dist(d, &format!("{key}.patience")))
-            .transpose()?,
-        requeue_when_offline: q
-            .requeue_when_offline
-            .unwrap_or(routing.requeue_when_offline),
+        wrap_up: q.wrap_up.as_ref().map(|d| dist(d, &format!("{key}.wrap_up"))).transpose()?,
+        patience: q.patience.as_ref().map(|d| dist(d, &format!("{key}.patience"))).transpose()?,
+        requeue_when_offline: q.requeue_when_offline.unwrap_or(routing.requeue_when_offline),
     })
 }
 
@@ -398,26 +351,15 @@ fn rates(v: &toml::Value, key: &str, per_day: usize) -> Result<Vec<f64>> {
                 .iter()
                 .map(number)
                 .collect::<Option<_>>()
-                .map_or_else(
-                    || invalid(key, "every rate must be a number (arrivals per hour)"),
-                    Ok,
-                )?
+                .map_or_else(|| invalid(key, "every rate must be a number (arrivals per hour)"), Ok)?
         }
         other => vec![number(other).map_or_else(
-            || {
-                invalid(
-                    key,
-                    "must be a number, or an array with one number per interval of the day",
-                )
-            },
+            || invalid(key, "must be a number, or an array with one number per interval of the day"),
             Ok,
         )?],
     };
     if let Some(bad) = values.iter().find(|r| !r.is_finite() || **r < 0.0) {
-        return invalid(
-            key,
-            format!("arrival rates must be zero or more per hour, got {bad}"),
-        );
+        return invalid(key, format!("arrival rates must be zero or more per hour, got {bad}"));
     }
     Ok(values.iter().map(|r| r / 3600.0).collect())
 }
@@ -451,10 +393,7 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String]) -> Res
         let Some(q) = queues.iter().position(|q| q.name == *name) else {
             return invalid(
                 format!("{key}.queues.{i}"),
-                format!(
-                    "unknown queue `{name}`; known: {}",
-                    names(queues.iter().map(|q| &q.name))
-                ),
+                format!("unknown queue `{name}`; known: {}", names(queues.iter().map(|q| &q.name))),
             );
         };
         if !served.contains(&q) {
@@ -462,10 +401,7 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String]) -> Res
         }
     }
     if served.is_empty() {
-        return invalid(
-            format!("{key}.queues"),
-            "a team must serve at least one queue",
-        );
+        return invalid(format!("{key}.queues"), "a team must serve at least one queue");
     }
     let capacity = t.capacity.unwrap_or(1);
     if !(1..=1000).contains(&capacity) {
@@ -480,26 +416,15 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String]) -> Res
         let Some(c) = channels.iter().position(|c| c == channel) else {
             return invalid(
                 ckey,
-                format!(
-                    "unknown channel `{channel}`; the queues use {}",
-                    names(channels.iter())
-                ),
+                format!("unknown channel `{channel}`; the queues use {}", names(channels.iter())),
             );
         };
         if !(1..=1000).contains(&cap) {
-            return invalid(
-                ckey,
-                format!("a channel cap must be from 1 to 1000 units, got {cap}"),
-            );
+            return invalid(ckey, format!("a channel cap must be from 1 to 1000 units, got {cap}"));
         }
         caps[c] = cap as u32;
     }
-    Ok(Team {
-        name: t.name.clone(),
-        queues: served,
-        capacity: capacity as u32,
-        channel_caps: caps,
-    })
+    Ok(Team { name: t.name.clone(), queues: served, capacity: capacity as u32, channel_caps: caps })
 }
 
 fn group(
@@ -510,40 +435,24 @@ fn group(
     per_day: usize,
 ) -> Result<AgentGroup> {
     if g.name.trim().is_empty() || g.name.contains('.') {
-        return invalid(
-            format!("{key}.name"),
-            "an agent group needs a name without dots",
-        );
+        return invalid(format!("{key}.name"), "an agent group needs a name without dots");
     }
     let Some(team) = teams.iter().position(|t| t.name == g.team) else {
         return invalid(
             format!("{key}.team"),
-            format!(
-                "unknown team `{}`; known: {}",
-                g.team,
-                names(teams.iter().map(|t| &t.name))
-            ),
+            format!("unknown team `{}`; known: {}", g.team, names(teams.iter().map(|t| &t.name))),
         );
     };
     let headcount = match (g.count, &g.staffing) {
         (Some(_), Some(_)) => {
-            return invalid(
-                format!("{key}.staffing"),
-                "give either `count` or `staffing`, not both",
-            );
+            return invalid(format!("{key}.staffing"), "give either `count` or `staffing`, not both");
         }
         (None, None) => {
-            return invalid(
-                key,
-                "give `count` (agents) or `staffing` (headcount per interval)",
-            );
+            return invalid(key, "give `count` (agents) or `staffing` (headcount per interval)");
         }
         (Some(n), None) => {
             if !(0..=MAX_AGENTS as i64).contains(&n) {
-                return invalid(
-                    format!("{key}.count"),
-                    format!("must be from 0 to {MAX_AGENTS}, got {n}"),
-                );
+                return invalid(format!("{key}.count"), format!("must be from 0 to {MAX_AGENTS}, got {n}"));
             }
             Headcount::Fixed(n as u32)
         }
@@ -565,10 +474,7 @@ fn group(
                 );
             }
             if let Some(bad) = v.iter().find(|n| !(0..=MAX_AGENTS as i64).contains(n)) {
-                return invalid(
-                    skey,
-                    format!("headcounts must be from 0 to {MAX_AGENTS}, got {bad}"),
-                );
+                return invalid(skey, format!("headcounts must be from 0 to {MAX_AGENTS}, got {bad}"));
             }
             Headcount::Staffing(v.iter().map(|&n| n as u32).collect())
         }
@@ -579,7 +485,10 @@ fn group(
         let end = parse_clock(&s.end).or_else(|m| invalid(k("end"), m))?;
         let length = if end > start { end - start } else { end + DAY - start };
         if end == start || (start == 0.0 && end == DAY) {
-            return invalid(k("end"), "a shift must be shorter than a day; leave `shift` out for agents who are always logged in");
+            return invalid(
+                k("end"),
+                "a shift must be shorter than a day; leave `shift` out for agents who are always logged in",
+            );
         }
         let ready_delay = opt_duration(&k("ready_delay"), s.ready_delay.as_deref(), 0.0)?;
         let wind_down = opt_duration(&k("wind_down"), s.wind_down.as_deref(), 0.0)?;
@@ -598,10 +507,7 @@ fn group(
         let status = status_ref(&p.status, &k("status"), statuses)?;
         let duration = duration(&k("duration"), &p.duration)?;
         if duration <= 0.0 || duration >= DAY {
-            return invalid(
-                k("duration"),
-                "must be longer than zero and shorter than a day",
-            );
+            return invalid(k("duration"), "must be longer than zero and shorter than a day");
         }
         let (window_start, last_start) = match (&p.at, &p.window) {
             (Some(at), None) => {
@@ -628,12 +534,7 @@ fn group(
                 );
             }
         };
-        schedule.push(Planned {
-            status,
-            window_start,
-            last_start,
-            duration,
-        });
+        schedule.push(Planned { status, window_start, last_start, duration });
     }
     let mut unplanned = Vec::new();
     for (i, u) in g.unplanned.iter().enumerate() {
@@ -642,10 +543,7 @@ fn group(
         if !u.per_hour.is_finite() || u.per_hour < 0.0 || u.per_hour > 3600.0 {
             return invalid(
                 k("per_hour"),
-                format!(
-                    "must be from 0 to 3600 episodes per hour, got {}",
-                    u.per_hour
-                ),
+                format!("must be from 0 to 3600 episodes per hour, got {}", u.per_hour),
             );
         }
         unplanned.push(Unplanned {
@@ -654,14 +552,7 @@ fn group(
             duration: dist(&u.duration, &k("duration"))?,
         });
     }
-    Ok(AgentGroup {
-        name: g.name.clone(),
-        team,
-        headcount,
-        shift,
-        schedule,
-        unplanned,
-    })
+    Ok(AgentGroup { name: g.name.clone(), team, headcount, shift, schedule, unplanned })
 }
 
 /// Resolves a status used by an episode: known, enabled and not Available.
@@ -669,19 +560,14 @@ fn status_ref(name: &str, key: &str, statuses: &[Status]) -> Result<StatusId> {
     let Some(i) = statuses.iter().position(|s| s.name == name) else {
         return invalid(
             key,
-            format!(
-                "unknown status `{name}`; known: {}",
-                names(statuses.iter().map(|s| &s.name))
-            ),
+            format!("unknown status `{name}`; known: {}", names(statuses.iter().map(|s| &s.name))),
         );
     };
     let s = &statuses[i];
     if !s.enabled {
         return invalid(
             key,
-            format!(
-                "status `{name}` is disabled (enabled = false); enable it or remove this entry"
-            ),
+            format!("status `{name}` is disabled (enabled = false); enable it or remove this entry"),
         );
     }
     if s.kind == StatusKind::Available {
@@ -695,9 +581,5 @@ fn status_ref(name: &str, key: &str, statuses: &[Status]) -> Result<StatusId> {
 
 fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
     let v: Vec<String> = it.map(|n| format!("`{n}`")).collect();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
+    if v.is_empty() { "none".into() } else { v.join(", ") }
 }

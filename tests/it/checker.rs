@@ -129,9 +129,7 @@ impl<'s> Checker<'s> {
                     Selection::LeastActive => ax.open.cmp(&ay.open),
                     _ => std::cmp::Ordering::Equal,
                 };
-                primary
-                    .then(ax.idle_since.total_cmp(&ay.idle_since))
-                    .then(x.cmp(&y))
+                primary.then(ax.idle_since.total_cmp(&ay.idle_since)).then(x.cmp(&y))
             }),
         }
     }
@@ -140,27 +138,13 @@ impl<'s> Checker<'s> {
         match *t {
             Trace::Arrived { id, queue, time } => {
                 self.seen.arrived += 1;
-                let prev = self.convs.insert(
-                    id,
-                    Conv {
-                        queue,
-                        arrival: time,
-                        state: State::Waiting,
-                        answered: false,
-                    },
-                );
+                let prev = self
+                    .convs
+                    .insert(id, Conv { queue, arrival: time, state: State::Waiting, answered: false });
                 assert!(prev.is_none(), "conversation {id} arrived twice");
                 self.routing = Some(id);
             }
-            Trace::Assigned {
-                time,
-                id,
-                queue,
-                agent,
-                age,
-                used_units,
-                channel_units,
-            } => {
+            Trace::Assigned { time, id, queue, agent, age, used_units, channel_units } => {
                 let c = self.convs[&id];
                 assert_eq!(
                     c.state,
@@ -169,10 +153,7 @@ impl<'s> Checker<'s> {
                     c.state
                 );
                 assert_eq!(c.queue, queue);
-                assert!(
-                    (age - (time - c.arrival)).abs() < 1e-9,
-                    "queue age not kept for {id}"
-                );
+                assert!((age - (time - c.arrival)).abs() < 1e-9, "queue age not kept for {id}");
                 assert_eq!(
                     self.kind(agent),
                     StatusKind::Available,
@@ -180,15 +161,10 @@ impl<'s> Checker<'s> {
                     self.agents[agent].status
                 );
                 assert!(
-                    self.sc.teams[self.agents[agent].team]
-                        .queues
-                        .contains(&queue),
+                    self.sc.teams[self.agents[agent].team].queues.contains(&queue),
                     "agent's team does not serve queue {queue}"
                 );
-                assert!(
-                    self.fits(agent, queue),
-                    "t={time}: agent {agent} lacks capacity for {id}"
-                );
+                assert!(self.fits(agent, queue), "t={time}: agent {agent} lacks capacity for {id}");
                 // Rule 11: no conversation this agent could take ranks before this one.
                 let rank = |c: &Conv| (self.sc.queues[c.queue].priority, c.arrival);
                 let mine = rank(&c);
@@ -228,10 +204,7 @@ impl<'s> Checker<'s> {
                 ag.channel[q.channel] += q.item_size;
                 ag.open += 1;
                 ag.idle_since = time;
-                assert_eq!(
-                    ag.used, used_units,
-                    "engine's load for agent {agent} differs"
-                );
+                assert_eq!(ag.used, used_units, "engine's load for agent {agent} differs");
                 assert_eq!(ag.channel[q.channel], channel_units);
                 let cap = self.sc.teams[ag.team].capacity;
                 assert!(ag.used <= cap, "capacity exceeded");
@@ -249,12 +222,7 @@ impl<'s> Checker<'s> {
             Trace::Abandoned { id, time } => {
                 self.routing = None;
                 let c = self.convs.get_mut(&id).unwrap();
-                assert_eq!(
-                    c.state,
-                    State::Waiting,
-                    "t={time}: {id} abandoned while {:?}",
-                    c.state
-                );
+                assert_eq!(c.state, State::Waiting, "t={time}: {id} abandoned while {:?}", c.state);
                 assert!(!c.answered, "{id} abandoned after being answered");
                 c.state = State::Abandoned;
                 self.seen.abandoned += 1;
@@ -273,11 +241,7 @@ impl<'s> Checker<'s> {
                 self.routing = None;
                 self.release(id, agent, State::Done);
             }
-            Trace::Status {
-                time,
-                agent,
-                status,
-            } => {
+            Trace::Status { time, agent, status } => {
                 self.routing = None;
                 let ag = &mut self.agents[agent];
                 assert_ne!(ag.status, status, "status event without a change");
@@ -293,12 +257,7 @@ impl<'s> Checker<'s> {
 
     fn release(&mut self, id: u64, agent: usize, to: State) {
         let c = self.convs.get_mut(&id).unwrap();
-        assert_eq!(
-            c.state,
-            State::Assigned(agent),
-            "{id} released by {agent} but is {:?}",
-            c.state
-        );
+        assert_eq!(c.state, State::Assigned(agent), "{id} released by {agent} but is {:?}", c.state);
         c.state = to;
         let q = &self.sc.queues[c.queue];
         let ag = &mut self.agents[agent];
@@ -314,14 +273,10 @@ impl<'s> Checker<'s> {
         for (a, ag) in self.agents.iter().enumerate() {
             self.status_secs[a][ag.status.index()] += horizon - ag.since;
         }
-        self.seen.unresolved = self
-            .convs
-            .values()
-            .filter(|c| c.state == State::Waiting && !c.answered)
-            .count() as u64;
+        self.seen.unresolved =
+            self.convs.values().filter(|c| c.state == State::Waiting && !c.answered).count() as u64;
         let s = self.seen;
-        let sum =
-            |f: fn(&routesim::stats::QueueTally) -> u64| tally.queues.iter().map(f).sum::<u64>();
+        let sum = |f: fn(&routesim::stats::QueueTally) -> u64| tally.queues.iter().map(f).sum::<u64>();
         assert_eq!(sum(|q| q.offered), s.arrived, "offered");
         assert_eq!(sum(|q| q.answered), s.answered, "answered");
         assert_eq!(sum(|q| q.abandoned), s.abandoned, "abandoned");
@@ -335,9 +290,7 @@ impl<'s> Checker<'s> {
         // Time in status: the trace's account equals the engine's, per team and status,
         // and adds up to the horizon for every agent.
         for (t, team) in tally.teams.iter().enumerate() {
-            let members: Vec<usize> = (0..self.agents.len())
-                .filter(|&a| self.agents[a].team == t)
-                .collect();
+            let members: Vec<usize> = (0..self.agents.len()).filter(|&a| self.agents[a].team == t).collect();
             for s in 0..self.sc.statuses.len() {
                 let mine: f64 = members.iter().map(|&a| self.status_secs[a][s]).sum();
                 assert!(

@@ -21,11 +21,7 @@ fn scenario_text() -> impl Strategy<Value = String> {
         prop::option::of(30u32..=300),
         prop::option::of(any::<bool>()),
     );
-    let team = (
-        prop::collection::vec(any::<bool>(), 3),
-        1u32..=4,
-        prop::option::of(1u32..=2),
-    );
+    let team = (prop::collection::vec(any::<bool>(), 3), 1u32..=4, prop::option::of(1u32..=2));
     let group = (
         0usize..2,
         1u32..=6,

@@ -21,11 +21,7 @@ fn trace(sc: &Scenario) -> Vec<Trace> {
 fn entered(tr: &[Trace], agent: usize, status: StatusId) -> Vec<f64> {
     tr.iter()
         .filter_map(|t| match *t {
-            Trace::Status {
-                time,
-                agent: a,
-                status: s,
-            } if a == agent && s == status => Some(time),
+            Trace::Status { time, agent: a, status: s } if a == agent && s == status => Some(time),
             _ => None,
         })
         .collect()
@@ -66,12 +62,7 @@ count = 4
     let (seen, tally) = check_run(&sc, 0);
     assert!(seen.contested > 100, "{seen:?}");
     let asa = |q: usize| tally.queues[q].wait_sum / tally.queues[q].answered as f64;
-    assert!(
-        asa(0) * 5.0 < asa(1),
-        "vip ASA {} vs std {}",
-        asa(0),
-        asa(1)
-    );
+    assert!(asa(0) * 5.0 < asa(1), "vip ASA {} vs std {}", asa(0), asa(1));
 }
 
 /// Rule 11: within a priority, the longest-waiting conversation first — across
@@ -111,10 +102,7 @@ count = 3
             }
             Trace::Assigned { id, age, .. } if age > 0.0 => {
                 let arrived = arrivals[&id];
-                assert!(
-                    arrived >= last,
-                    "conversation from {arrived} answered after one from {last}"
-                );
+                assert!(arrived >= last, "conversation from {arrived} answered after one from {last}");
                 last = arrived;
             }
             _ => {}
@@ -155,25 +143,14 @@ unplanned = [{{ status = "Busy", per_hour = 1, duration = {{ dist = "exponential
 #[test]
 fn each_agent_selection_rule_picks_the_agent_it_should() {
     let mut firsts = Vec::new();
-    for rule in [
-        "longest_idle",
-        "most_available",
-        "least_active",
-        "round_robin",
-    ] {
+    for rule in ["longest_idle", "most_available", "least_active", "round_robin"] {
         let sc = selection_scenario(rule);
         let (seen, _) = check_run(&sc, 0);
         assert!(seen.selections_checked > 1000, "{rule}: {seen:?}");
         let tr = trace(&sc);
         let order: Vec<usize> = tr
             .iter()
-            .filter_map(|t| {
-                if let Trace::Assigned { agent, .. } = *t {
-                    Some(agent)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|t| if let Trace::Assigned { agent, .. } = *t { Some(agent) } else { None })
             .take(40)
             .collect();
         firsts.push(order);
@@ -183,10 +160,7 @@ fn each_agent_selection_rule_picks_the_agent_it_should() {
         assert_eq!(order[0], 0);
     }
     // The rules are different rules: they do not all make the same choices.
-    assert!(
-        firsts.windows(2).any(|w| w[0] != w[1]),
-        "all rules chose alike: {firsts:?}"
-    );
+    assert!(firsts.windows(2).any(|w| w[0] != w[1]), "all rules chose alike: {firsts:?}");
 }
 
 fn requeue_scenario(requeue: bool, horizon: &str, queue_override: Option<bool>) -> Scenario {
@@ -250,17 +224,10 @@ fn requeue_when_offline_on() {
 /// with no return before the horizon, are counted as stranded.
 #[test]
 fn requeue_when_offline_off_strands() {
-    for sc in [
-        requeue_scenario(false, "5h", None),
-        requeue_scenario(true, "5h", Some(false)),
-    ] {
+    for sc in [requeue_scenario(false, "5h", None), requeue_scenario(true, "5h", Some(false))] {
         let (seen, tally) = check_run(&sc, 0);
         assert_eq!(seen.requeued, 0);
-        assert!(
-            tally.queues[0].stranded >= 3,
-            "stranded {}",
-            tally.queues[0].stranded
-        );
+        assert!(tally.queues[0].stranded >= 3, "stranded {}", tally.queues[0].stranded);
     }
 }
 
@@ -276,9 +243,7 @@ fn requeue_off_paused_work_resumes_on_return() {
     let mut resumed = 0;
     for t in &tr {
         match *t {
-            Trace::Assigned {
-                id, time, agent, ..
-            } if agent < 3 => {
+            Trace::Assigned { id, time, agent, .. } if agent < 3 => {
                 assigned_at.insert(id, time);
             }
             Trace::Completed { id, time, agent } if agent < 3 && time > 24.0 * H => {
@@ -331,11 +296,7 @@ fn custom_status_time_under_its_name() {
     let r = replicate::run(&sc, 1, &|| {}).unwrap();
     let lunch: Vec<_> = r.statuses.iter().filter(|s| s.status == "Lunch").collect();
     for row in &lunch {
-        let want = if row.start == 12.0 * H {
-            5.0 * 1800.0
-        } else {
-            0.0
-        };
+        let want = if row.start == 12.0 * H { 5.0 * 1800.0 } else { 0.0 };
         assert!(
             (row.agent_seconds - want).abs() < 1e-6,
             "interval {}: {} Lunch agent-seconds",
@@ -354,22 +315,13 @@ fn custom_status_time_under_its_name() {
 /// Rule 1: a disabled custom status cannot be entered; the error names it and where it is used.
 #[test]
 fn disabled_custom_status_is_rejected() {
-    let text = format!(
-        "{LUNCH}schedule = [{{ status = \"Training\", at = \"09:00\", duration = \"1h\" }}]\n"
-    );
-    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("Training") && err.contains("disabled"),
-        "{err}"
-    );
-    assert!(err.contains("agents.g.schedule.0.status"), "{err}");
     let text =
-        format!("{LUNCH}schedule = [{{ status = \"Nap\", at = \"09:00\", duration = \"1h\" }}]\n");
-    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[])
-        .unwrap_err()
-        .to_string();
+        format!("{LUNCH}schedule = [{{ status = \"Training\", at = \"09:00\", duration = \"1h\" }}]\n");
+    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
+    assert!(err.contains("Training") && err.contains("disabled"), "{err}");
+    assert!(err.contains("agents.g.schedule.0.status"), "{err}");
+    let text = format!("{LUNCH}schedule = [{{ status = \"Nap\", at = \"09:00\", duration = \"1h\" }}]\n");
+    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
     assert!(err.contains("unknown status `Nap`"), "{err}");
 }
 
@@ -413,21 +365,20 @@ shift = { start = "08:00", end = "16:00", ready_delay = "5m", wind_down = "10m" 
     let tr = trace(&sc);
     for a in 0..4 {
         assert_eq!(entered(&tr, a, StatusId::AVAILABLE), vec![8.0 * H + 300.0]);
-        assert_eq!(
-            entered(&tr, a, StatusId::UNAVAILABLE),
-            vec![16.0 * H - 600.0]
-        );
+        assert_eq!(entered(&tr, a, StatusId::UNAVAILABLE), vec![16.0 * H - 600.0]);
         assert_eq!(entered(&tr, a, StatusId::OFFLINE), vec![16.0 * H]);
     }
     // Work assigned before the wind-down finishes during it.
-    let finished_in_wind_down = tr.iter().filter(|t| matches!(**t, Trace::Completed { time, .. } if time > 16.0 * H - 600.0 && time <= 16.0 * H)).count();
+    let finished_in_wind_down = tr
+        .iter()
+        .filter(
+            |t| matches!(**t, Trace::Completed { time, .. } if time > 16.0 * H - 600.0 && time <= 16.0 * H),
+        )
+        .count();
     assert!(finished_in_wind_down > 0);
     let (_, tally) = check_run(&sc, 0);
     let unavailable_1530: f64 = tally.status_secs(31, 0, StatusId::UNAVAILABLE.index());
-    assert!(
-        (unavailable_1530 - 4.0 * 600.0).abs() < 1e-6,
-        "{unavailable_1530}"
-    );
+    assert!((unavailable_1530 - 4.0 * 600.0).abs() < 1e-6, "{unavailable_1530}");
     let offline_0800: f64 = tally.status_secs(16, 0, StatusId::OFFLINE.index());
     assert!((offline_0800 - 4.0 * 300.0).abs() < 1e-6, "{offline_0800}");
 }
@@ -503,12 +454,7 @@ staffing = {levels:?}
         if time.is_finite() && time > 0.0 {
             let mut off = vec![];
             let mut j = i;
-            while let Some(Trace::Status {
-                time: t,
-                agent,
-                status,
-            }) = tr.get(j).copied()
-            {
+            while let Some(Trace::Status { time: t, agent, status }) = tr.get(j).copied() {
                 if t != time {
                     break;
                 }
@@ -549,13 +495,7 @@ fn planned_episode_waits_for_the_running_one() {
     ));
     let tr = trace(&sc);
     let lunch_id = status_id(&sc, "Lunch");
-    assert_eq!(
-        entered(&tr, 0, StatusId::UNAVAILABLE),
-        vec![11.0 * H + 50.0 * 60.0]
-    );
+    assert_eq!(entered(&tr, 0, StatusId::UNAVAILABLE), vec![11.0 * H + 50.0 * 60.0]);
     assert_eq!(entered(&tr, 0, lunch_id), vec![12.0 * H + 10.0 * 60.0]);
-    assert_eq!(
-        entered(&tr, 0, StatusId::AVAILABLE),
-        vec![0.0, 12.0 * H + 40.0 * 60.0]
-    );
+    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 12.0 * H + 40.0 * 60.0]);
 }

@@ -18,12 +18,8 @@ use routesim::replicate::{self, Results};
 /// How many standard errors a mean may be from the exact value.
 const K: f64 = 4.0;
 /// Largest standard error accepted per metric, so the test has power.
-const MAX_SE: [(&str, f64); 4] = [
-    ("service_level", 0.004),
-    ("asa", 0.6),
-    ("abandon_rate", 0.002),
-    ("occupancy", 0.002),
-];
+const MAX_SE: [(&str, f64); 4] =
+    [("service_level", 0.004), ("asa", 0.6), ("abandon_rate", 0.002), ("occupancy", 0.002)];
 
 struct Case {
     lambda_per_hour: f64,
@@ -36,9 +32,9 @@ struct Case {
 }
 
 fn simulate(c: &Case) -> Results {
-    let patience = c.mean_patience_s.map_or(String::new(), |p| {
-        format!("patience = {{ dist = \"exponential\", mean = \"{p}s\" }}")
-    });
+    let patience = c
+        .mean_patience_s
+        .map_or(String::new(), |p| format!("patience = {{ dist = \"exponential\", mean = \"{p}s\" }}"));
     let text = format!(
         r#"
 seed = 11
@@ -97,10 +93,7 @@ fn check(c: &Case) {
             assert_eq!(row.mean, 0.0, "no patience, yet abandons");
             continue;
         }
-        assert!(
-            se.is_finite() && se < max_se,
-            "{metric}: SE {se} too wide to test (>{max_se}); {t} reps"
-        );
+        assert!(se.is_finite() && se < max_se, "{metric}: SE {se} too wide to test (>{max_se}); {t} reps");
         let z = (row.mean - want) / se;
         assert!(
             z.abs() <= K,
@@ -115,9 +108,7 @@ fn check(c: &Case) {
 /// Two-sided 95% Student-t critical value for `n` replications (n - 1 d.f.).
 fn student_t_975(n: u32) -> f64 {
     use statrs::distribution::{ContinuousCDF, StudentsT};
-    StudentsT::new(0.0, 1.0, f64::from(n - 1))
-        .unwrap()
-        .inverse_cdf(0.975)
+    StudentsT::new(0.0, 1.0, f64::from(n - 1)).unwrap().inverse_cdf(0.975)
 }
 
 /// Erlang C, occupancy 0.82: λ = 360/h, 90 s handle, 11 agents, T = 20 s.
@@ -210,30 +201,14 @@ fn bundled_reference_scenarios_match_their_comments() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let c = routesim::scenario::load(&dir.join("erlang-c.toml"), &[]).unwrap();
     let q = &c.queues[0];
-    let m = erlang::erlang_c(
-        q.arrivals[0],
-        q.handle_time.mean(),
-        c.groups[0].size() as u32,
-        q.sl_threshold,
-    )
-    .unwrap();
-    assert!(
-        (m.service_level - 0.7151).abs() < 1e-4 && (m.asa - 17.88).abs() < 0.01,
-        "{m:?}"
-    );
+    let m = erlang::erlang_c(q.arrivals[0], q.handle_time.mean(), c.groups[0].size() as u32, q.sl_threshold)
+        .unwrap();
+    assert!((m.service_level - 0.7151).abs() < 1e-4 && (m.asa - 17.88).abs() < 0.01, "{m:?}");
     let a = routesim::scenario::load(&dir.join("erlang-a.toml"), &[]).unwrap();
     let q = &a.queues[0];
     let p = q.patience.as_ref().unwrap().mean();
-    let m = erlang::erlang_a(
-        q.arrivals[0],
-        q.handle_time.mean(),
-        p,
-        a.groups[0].size() as u32,
-        q.sl_threshold,
-    )
-    .unwrap();
-    assert!(
-        (m.service_level - 0.8726).abs() < 1e-4 && (m.abandon_rate - 0.03199).abs() < 1e-4,
-        "{m:?}"
-    );
+    let m =
+        erlang::erlang_a(q.arrivals[0], q.handle_time.mean(), p, a.groups[0].size() as u32, q.sl_threshold)
+            .unwrap();
+    assert!((m.service_level - 0.8726).abs() < 1e-4 && (m.abandon_rate - 0.03199).abs() < 1e-4, "{m:?}");
 }
