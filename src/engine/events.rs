@@ -45,9 +45,25 @@ pub(crate) enum Event {
 
 #[derive(Debug)]
 struct Scheduled {
-    time: Time,
-    seq: u64,
+    /// `!(time bits << 64 | seq)`: the largest key is the earliest event, so
+    /// the max-heap needs one integer comparison per step. Times are never
+    /// negative, so their bit patterns order like the numbers.
+    key: u128,
     event: Event,
+}
+
+impl Scheduled {
+    fn new(time: Time, seq: u64, event: Event) -> Scheduled {
+        Scheduled { key: !((u128::from(time.0.to_bits()) << 64) | u128::from(seq)), event }
+    }
+
+    fn time(&self) -> Time {
+        Time(f64::from_bits(((!self.key) >> 64) as u64))
+    }
+
+    fn seq(&self) -> u64 {
+        !self.key as u64
+    }
 }
 
 impl PartialEq for Scheduled {
@@ -62,11 +78,9 @@ impl PartialOrd for Scheduled {
     }
 }
 impl Ord for Scheduled {
-    /// Reversed, so the max-heap pops the earliest event first. Times are
-    /// never negative, so their bit patterns order like the numbers.
     #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time.0.to_bits(), other.seq).cmp(&(self.time.0.to_bits(), self.seq))
+        self.key.cmp(&other.key)
     }
 }
 
@@ -94,19 +108,19 @@ impl EventQueue {
     #[inline]
     pub(crate) fn push(&mut self, time: Time, event: Event) {
         let seq = self.next_seq();
-        self.heap.push(Scheduled { time, seq, event });
+        self.heap.push(Scheduled::new(time, seq, event));
     }
 
     /// Time and sequence number of the earliest event.
     #[inline]
     pub(crate) fn peek(&self) -> Option<(Time, u64)> {
-        self.heap.peek().map(|s| (s.time, s.seq))
+        self.heap.peek().map(|s| (s.time(), s.seq()))
     }
 
     /// The earliest event, if any.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(Time, Event)> {
-        self.heap.pop().map(|s| (s.time, s.event))
+        self.heap.pop().map(|s| (s.time(), s.event))
     }
 }
 
