@@ -436,9 +436,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     .min_by_key(|&a| dist(a))
                     .filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
             } else {
-                self.pools[t]
-                    .best(rule, &self.route, fits)
-                    .filter(|&a| best.is_none_or(|b| before(rule, a, b, &self.route)))
+                self.pools[t].best(&self.route, fits).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
             };
             if found.is_some() {
                 best = found;
@@ -513,13 +511,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         r.spare -= size;
         r.open += 1;
         r.idle_since = now;
+        r.rekey(a as u32, sc.routing.selection);
         let (spare, pooled) = (r.spare, r.pooled());
-        let rule = sc.routing.selection;
         if pooled {
             if spare == 0 {
-                self.pools[team].remove(a as u32, rule, &mut self.route);
+                self.pools[team].remove(a as u32, &mut self.route);
             } else {
-                self.pools[team].update(a as u32, rule, &mut self.route);
+                self.pools[team].update(a as u32, &mut self.route);
             }
         }
         self.rr_cursor[q] = a as u32;
@@ -572,6 +570,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         (self.observe)(&Trace::Completed { time: self.now.secs(), id: c.id, agent: a });
         if self.is_available(a) {
             self.pull_work(a);
+            self.repool(a);
         }
     }
 
@@ -587,12 +586,18 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let r = &mut self.route[a];
         r.spare += queue.item_size;
         r.open -= 1;
-        let pooled = r.pooled();
-        let (team, rule) = (self.agents[a].team, self.sc.routing.selection);
-        if pooled {
-            self.pools[team].update(a as u32, rule, &mut self.route);
-        } else if self.is_available(a) {
-            self.pools[team].insert(a as u32, rule, &mut self.route);
+        r.rekey(a as u32, self.sc.routing.selection);
+        if r.pooled() {
+            self.pools[self.agents[a].team].update(a as u32, &mut self.route);
+        }
+    }
+
+    /// Puts an Available agent with spare capacity back in its team's pool.
+    /// Called after [`Sim::pull_work`], so an agent who takes waiting work at
+    /// once never enters the pool only to leave it again.
+    pub(super) fn repool(&mut self, a: usize) {
+        if self.is_available(a) && self.route[a].spare > 0 && !self.route[a].pooled() {
+            self.pools[self.agents[a].team].insert(a as u32, &mut self.route);
         }
     }
 

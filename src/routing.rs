@@ -6,7 +6,6 @@
 //! [`WaitQueue`] holds one queue's waiting conversations in queue-age order.
 //! Neither allocates once warmed up.
 
-use std::cmp::Ordering;
 use std::collections::VecDeque;
 
 use crate::model::Selection;
@@ -25,12 +24,29 @@ pub(crate) struct RouteState {
     pub open: u32,
     /// Position in its team's pool heap, or `NOT_POOLED`.
     pos: u32,
+    /// Rule 12's order as one number (smaller first); see [`RouteState::rekey`].
+    key: u128,
 }
 
 impl RouteState {
     /// A logged-out agent with `capacity` spare units.
     pub(crate) fn new(capacity: u32) -> RouteState {
-        RouteState { idle_since: 0.0, spare: capacity, open: 0, pos: NOT_POOLED }
+        RouteState { idle_since: 0.0, spare: capacity, open: 0, pos: NOT_POOLED, key: 0 }
+    }
+
+    /// Recomputes the ordering key of agent `index` after its idle time,
+    /// spare capacity or open count changed: the rule's criterion in the top
+    /// 32 bits, then the idle-since time (never negative, so its bits order
+    /// like the number), then the agent index, so one integer comparison
+    /// applies the rule and both tie-breaks.
+    #[inline]
+    pub(crate) fn rekey(&mut self, index: u32, rule: Selection) {
+        let primary = match rule {
+            Selection::MostAvailable => u32::MAX - self.spare,
+            Selection::LeastActive => self.open,
+            Selection::LongestIdle | Selection::RoundRobin => 0,
+        };
+        self.key = (u128::from(primary) << 96) | (u128::from(self.idle_since.to_bits()) << 32) | u128::from(index);
     }
 
     /// Whether the agent is in a pool (Available with spare capacity).
@@ -42,18 +58,8 @@ impl RouteState {
 /// Rule 12's order: does agent `a` come before agent `b`?
 /// Ties fall to the longest idle, then the lowest index.
 #[inline(always)]
-pub(crate) fn before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool {
-    let (x, y) = (&st[a as usize], &st[b as usize]);
-    let primary = match rule {
-        Selection::MostAvailable => y.spare.cmp(&x.spare),
-        Selection::LeastActive => x.open.cmp(&y.open),
-        Selection::LongestIdle | Selection::RoundRobin => Ordering::Equal,
-    };
-    primary
-        // Idle times are never negative: their bits order like the numbers.
-        .then(x.idle_since.to_bits().cmp(&y.idle_since.to_bits()))
-        .then(a.cmp(&b))
-        .is_lt()
+pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
+    st[a as usize].key < st[b as usize].key
 }
 
 /// The agents of one team that are Available with spare capacity, best first.
@@ -69,37 +75,37 @@ impl AgentPool {
     }
 
     /// Adds agent `a` (not already pooled).
-    pub(crate) fn insert(&mut self, a: u32, rule: Selection, st: &mut [RouteState]) {
+    pub(crate) fn insert(&mut self, a: u32, st: &mut [RouteState]) {
         debug_assert!(!st[a as usize].pooled());
         let i = self.heap.len();
         self.heap.push(a);
         st[a as usize].pos = i as u32;
-        self.sift_up(i, rule, st);
+        self.sift_up(i, st);
     }
 
     /// Removes agent `a` (pooled).
-    pub(crate) fn remove(&mut self, a: u32, rule: Selection, st: &mut [RouteState]) {
+    pub(crate) fn remove(&mut self, a: u32, st: &mut [RouteState]) {
         let i = st[a as usize].pos as usize;
         st[a as usize].pos = NOT_POOLED;
         let last = self.heap.pop().expect("a pooled agent is in the heap");
         if i < self.heap.len() {
             self.heap[i] = last;
             st[last as usize].pos = i as u32;
-            self.restore(i, rule, st);
+            self.restore(i, st);
         }
     }
 
     /// Restores order after agent `a`'s key changed (pooled).
-    pub(crate) fn update(&mut self, a: u32, rule: Selection, st: &mut [RouteState]) {
+    pub(crate) fn update(&mut self, a: u32, st: &mut [RouteState]) {
         let i = st[a as usize].pos as usize;
-        self.restore(i, rule, st);
+        self.restore(i, st);
     }
 
     /// The best agent by the rule among those `fits` accepts. The top is
     /// checked first; only if it does not fit (item size, channel cap) are
     /// the others scanned.
     #[inline]
-    pub(crate) fn best(&self, rule: Selection, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
+    pub(crate) fn best(&self, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
         let &top = self.heap.first()?;
         if fits(top) {
             return Some(top);
@@ -108,7 +114,7 @@ impl AgentPool {
             .iter()
             .copied()
             .filter(|&a| fits(a))
-            .reduce(|b, a| if before(rule, a, b, st) { a } else { b })
+            .reduce(|b, a| if before(a, b, st) { a } else { b })
     }
 
     /// Pooled agents, in heap order (for round robin's scan).
@@ -116,18 +122,18 @@ impl AgentPool {
         &self.heap
     }
 
-    fn restore(&mut self, i: usize, rule: Selection, st: &mut [RouteState]) {
-        if i > 0 && before(rule, self.heap[i], self.heap[(i - 1) / 2], st) {
-            self.sift_up(i, rule, st);
+    fn restore(&mut self, i: usize, st: &mut [RouteState]) {
+        if i > 0 && before(self.heap[i], self.heap[(i - 1) / 2], st) {
+            self.sift_up(i, st);
         } else {
-            self.sift_down(i, rule, st);
+            self.sift_down(i, st);
         }
     }
 
-    fn sift_up(&mut self, mut i: usize, rule: Selection, st: &mut [RouteState]) {
+    fn sift_up(&mut self, mut i: usize, st: &mut [RouteState]) {
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !before(rule, self.heap[i], self.heap[parent], st) {
+            if !before(self.heap[i], self.heap[parent], st) {
                 break;
             }
             self.swap(i, parent, st);
@@ -135,15 +141,15 @@ impl AgentPool {
         }
     }
 
-    fn sift_down(&mut self, mut i: usize, rule: Selection, st: &mut [RouteState]) {
+    fn sift_down(&mut self, mut i: usize, st: &mut [RouteState]) {
         let n = self.heap.len();
         loop {
             let (l, r) = (2 * i + 1, 2 * i + 2);
             let mut best = i;
-            if l < n && before(rule, self.heap[l], self.heap[best], st) {
+            if l < n && before(self.heap[l], self.heap[best], st) {
                 best = l;
             }
-            if r < n && before(rule, self.heap[r], self.heap[best], st) {
+            if r < n && before(self.heap[r], self.heap[best], st) {
                 best = r;
             }
             if best == i {
@@ -218,14 +224,30 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn states(keys: &[(f64, u32, u32)]) -> Vec<RouteState> {
-        keys.iter()
-            .map(|&(idle, spare, open)| RouteState { idle_since: idle, spare, open, pos: NOT_POOLED })
-            .collect()
+    fn states(keys: &[(f64, u32, u32)], rule: Selection) -> Vec<RouteState> {
+        let mut st: Vec<RouteState> = keys
+            .iter()
+            .map(|&(idle, spare, open)| RouteState { idle_since: idle, spare, open, pos: NOT_POOLED, key: 0 })
+            .collect();
+        for (i, r) in st.iter_mut().enumerate() {
+            r.rekey(i as u32, rule);
+        }
+        st
     }
 
-    /// The pool's top equals a brute-force minimum under every rule, through
-    /// any sequence of inserts, removals and key changes.
+    /// Rule 12 written out: the rule's criterion, then longest idle, then lowest index.
+    fn reference_before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool {
+        let (x, y) = (&st[a as usize], &st[b as usize]);
+        let primary = match rule {
+            Selection::MostAvailable => y.spare.cmp(&x.spare),
+            Selection::LeastActive => x.open.cmp(&y.open),
+            Selection::LongestIdle | Selection::RoundRobin => std::cmp::Ordering::Equal,
+        };
+        primary.then(x.idle_since.total_cmp(&y.idle_since)).then(a.cmp(&b)).is_lt()
+    }
+
+    /// The pool's top equals a brute-force minimum by rule 12 under every
+    /// rule, through any sequence of inserts, removals and key changes.
     #[test]
     fn pool_top_matches_brute_force() {
         let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive];
@@ -233,37 +255,41 @@ mod tests {
                     ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5), 0..200),
                     r in 0usize..3)| {
             let rule = rules[r];
-            let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>());
+            let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>(), rule);
             let n = st.len();
             let mut pool = AgentPool::with_capacity(n);
             for (who, op, val) in ops {
                 let a = (who % n) as u32;
                 match op {
-                    0 if !st[a as usize].pooled() => pool.insert(a, rule, &mut st),
-                    1 if st[a as usize].pooled() => pool.remove(a, rule, &mut st),
+                    0 if !st[a as usize].pooled() => pool.insert(a, &mut st),
+                    1 if st[a as usize].pooled() => pool.remove(a, &mut st),
                     _ => {
-                        st[a as usize].idle_since = f64::from(val);
-                        st[a as usize].spare = u32::from(val % 3) + 1;
-                        if st[a as usize].pooled() { pool.update(a, rule, &mut st); }
+                        let r = &mut st[a as usize];
+                        r.idle_since = f64::from(val);
+                        r.spare = u32::from(val % 3) + 1;
+                        r.open = u32::from(val % 2);
+                        r.rekey(a, rule);
+                        if r.pooled() { pool.update(a, &mut st); }
                     }
                 }
-                let brute = (0..n as u32).filter(|&b| st[b as usize].pooled())
-                    .reduce(|x, y| if before(rule, y, x, &st) { y } else { x });
-                prop_assert_eq!(pool.best(rule, &st, |_| true), brute);
-                let even = (0..n as u32).filter(|&b| st[b as usize].pooled() && b % 2 == 0)
-                    .reduce(|x, y| if before(rule, y, x, &st) { y } else { x });
-                prop_assert_eq!(pool.best(rule, &st, |b| b % 2 == 0), even);
+                let brute = |keep: &dyn Fn(u32) -> bool| (0..n as u32).filter(|&b| st[b as usize].pooled() && keep(b))
+                    .reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
+                prop_assert_eq!(pool.best(&st, |_| true), brute(&|_| true));
+                prop_assert_eq!(pool.best(&st, |b| b % 2 == 0), brute(&|b| b % 2 == 0));
             }
         });
     }
 
     #[test]
     fn ties_fall_to_longest_idle_then_lowest_index() {
-        let st = states(&[(5.0, 2, 0), (3.0, 2, 0), (3.0, 2, 0), (1.0, 1, 0)]);
-        assert!(before(Selection::MostAvailable, 1, 0, &st));
-        assert!(before(Selection::MostAvailable, 1, 2, &st));
-        assert!(before(Selection::MostAvailable, 2, 3, &st));
-        assert!(before(Selection::LongestIdle, 3, 1, &st));
+        let keys = [(5.0, 2, 0), (3.0, 2, 0), (3.0, 2, 0), (1.0, 1, 0)];
+        let st = states(&keys, Selection::MostAvailable);
+        assert!(before(1, 0, &st));
+        assert!(before(1, 2, &st));
+        assert!(before(2, 3, &st));
+        let st = states(&keys, Selection::LongestIdle);
+        assert!(before(3, 1, &st));
+        assert!(before(1, 2, &st));
     }
 
     #[test]

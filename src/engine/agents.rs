@@ -133,7 +133,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         let (team, rule) = (self.agents[a].team, self.sc.routing.selection);
         if old == StatusKind::Available && self.route[a].pooled() {
-            self.pools[team].remove(a as u32, rule, &mut self.route);
+            self.pools[team].remove(a as u32, &mut self.route);
         }
         if new == StatusKind::Offline {
             self.went_offline(a);
@@ -142,10 +142,9 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         if new == StatusKind::Available {
             self.route[a].idle_since = self.now.secs();
-            if self.route[a].spare > 0 {
-                self.pools[team].insert(a as u32, rule, &mut self.route);
-            }
+            self.route[a].rekey(a as u32, rule);
             self.pull_work(a);
+            self.repool(a);
         }
     }
 
