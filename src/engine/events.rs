@@ -89,12 +89,16 @@ impl Ord for Scheduled {
 pub(crate) struct EventQueue {
     heap: QuaternaryHeap<Scheduled>,
     seq: u64,
+    /// The top was handed out by `pop` but is still in the heap: a `push`
+    /// that follows (an agent finishing one conversation and taking the
+    /// next) replaces it in place with one sift instead of two.
+    popped: bool,
 }
 
 impl EventQueue {
     /// An empty queue with room for `n` pending events.
     pub(crate) fn with_capacity(n: usize) -> EventQueue {
-        EventQueue { heap: QuaternaryHeap::with_capacity(n), seq: 0 }
+        EventQueue { heap: QuaternaryHeap::with_capacity(n), seq: 0, popped: false }
     }
 
     /// The next sequence number, for anything ordered with these events.
@@ -108,19 +112,40 @@ impl EventQueue {
     #[inline]
     pub(crate) fn push(&mut self, time: Time, event: Event) {
         let seq = self.next_seq();
-        self.heap.push(Scheduled::new(time, seq, event));
+        let item = Scheduled::new(time, seq, event);
+        if self.popped {
+            self.popped = false;
+            if let Some(mut top) = self.heap.peek_mut() {
+                *top = item; // sifts down when `top` drops
+                return;
+            }
+        }
+        self.heap.push(item);
+    }
+
+    /// Removes a top that `pop` handed out and no `push` replaced.
+    #[inline]
+    fn settle(&mut self) {
+        if self.popped {
+            self.popped = false;
+            self.heap.pop();
+        }
     }
 
     /// Time and sequence number of the earliest event.
     #[inline]
-    pub(crate) fn peek(&self) -> Option<(Time, u64)> {
+    pub(crate) fn peek(&mut self) -> Option<(Time, u64)> {
+        self.settle();
         self.heap.peek().map(|s| (s.time(), s.seq()))
     }
 
     /// The earliest event, if any.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(Time, Event)> {
-        self.heap.pop().map(|s| (s.time(), s.event))
+        self.settle();
+        let top = self.heap.peek().map(|s| (s.time(), s.event))?;
+        self.popped = true;
+        Some(top)
     }
 }
 
