@@ -20,7 +20,7 @@ use crate::streams::{self, Purpose, Rng};
 use crate::time::{DAY, Time};
 use agents::{Agent, Phase};
 use conversations::{Conv, ConvKey, ConvState, Conversations};
-use events::{Deadlines, Event, EventQueue};
+use events::{Deadlines, Event, EventQueue, key_time, order_key};
 
 /// Simulates replication `replication` of `sc` and returns what it measured.
 pub fn run(sc: &Scenario, replication: u32) -> Tally {
@@ -110,10 +110,10 @@ struct Sim<'s, O> {
     events: EventQueue,
     /// Patience deadlines of waiting conversations.
     deadlines: Deadlines,
-    /// Next arrival per queue: (time, sequence number); infinite when none.
-    arrivals: Vec<(Time, u64)>,
+    /// Next arrival per queue as an order key; `u128::MAX` when none.
+    arrivals: Vec<u128>,
     /// The earliest of `arrivals`, and its queue.
-    next_arrival: (Time, u64, usize),
+    next_arrival: (u128, usize),
     convs: Conversations,
     agents: Vec<Agent>,
     route: Vec<RouteState>,
@@ -169,8 +169,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             interval: 0,
             events: EventQueue::with_capacity(1024 + 4 * n_agents),
             deadlines: Deadlines::default(),
-            arrivals: vec![(Time(f64::INFINITY), u64::MAX); nq],
-            next_arrival: (Time(f64::INFINITY), u64::MAX, 0),
+            arrivals: vec![u128::MAX; nq],
+            next_arrival: (u128::MAX, 0),
             convs: Conversations::with_capacity(1024),
             agents,
             route,
@@ -259,22 +259,18 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let horizon = self.horizon();
         loop {
             // The earliest of: the event heap, the patience deadlines, the next arrival.
-            let earliest = |a: Option<(Time, u64)>, b: (Time, u64)| match a {
-                Some(a) if a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt() => a,
-                _ => b,
-            };
-            let (at, at_seq, q) = self.next_arrival;
-            let first = earliest(self.deadlines.peek(), (at, at_seq));
-            let first = earliest(self.events.peek(), first);
-            if first.0 >= horizon {
+            let (arrival, q) = self.next_arrival;
+            let deadline = self.deadlines.peek_key();
+            let first = arrival.min(deadline).min(self.events.peek_key());
+            if first == u128::MAX || key_time(first) >= horizon {
                 break;
             }
-            self.now = first.0;
-            if first.1 == at_seq {
+            self.now = key_time(first);
+            if first == arrival {
                 self.on_arrival(q);
                 continue;
             }
-            if self.deadlines.peek().is_some_and(|d| d.1 == first.1) {
+            if first == deadline {
                 if let Some(key) = self.deadlines.pop() {
                     self.on_abandon(key);
                 }
@@ -372,11 +368,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Records queue `q`'s next arrival (none: never) and the earliest over all queues.
     fn set_next_arrival(&mut self, q: usize, at: Option<f64>) {
         let seq = self.events.next_seq();
-        self.arrivals[q] = (Time(at.unwrap_or(f64::INFINITY)), seq);
-        let mut best = (Time(f64::INFINITY), u64::MAX, 0);
-        for (i, &(t, s)) in self.arrivals.iter().enumerate() {
-            if t.total_cmp(&best.0).then(s.cmp(&best.1)).is_lt() {
-                best = (t, s, i);
+        self.arrivals[q] = at.map_or(u128::MAX, |t| order_key(Time(t), seq));
+        let mut best = (u128::MAX, 0);
+        for (i, &k) in self.arrivals.iter().enumerate() {
+            if k < best.0 {
+                best = (k, i);
             }
         }
         self.next_arrival = best;

@@ -54,15 +54,11 @@ struct Scheduled {
 
 impl Scheduled {
     fn new(time: Time, seq: u64, event: Event) -> Scheduled {
-        Scheduled { key: !((u128::from(time.0.to_bits()) << 64) | u128::from(seq)), event }
+        Scheduled { key: !order_key(time, seq), event }
     }
 
     fn time(&self) -> Time {
-        Time(f64::from_bits(((!self.key) >> 64) as u64))
-    }
-
-    fn seq(&self) -> u64 {
-        !self.key as u64
+        key_time(!self.key)
     }
 }
 
@@ -82,6 +78,20 @@ impl Ord for Scheduled {
     fn cmp(&self, other: &Self) -> Ordering {
         self.key.cmp(&other.key)
     }
+}
+
+/// The order of anything scheduled: `time bits << 64 | seq`. Times are never
+/// negative, so their bit patterns order like the numbers, and one integer
+/// comparison orders by time, then sequence number.
+#[inline]
+pub(crate) fn order_key(time: Time, seq: u64) -> u128 {
+    (u128::from(time.0.to_bits()) << 64) | u128::from(seq)
+}
+
+/// The time in an [`order_key`].
+#[inline]
+pub(crate) fn key_time(key: u128) -> Time {
+    Time(f64::from_bits((key >> 64) as u64))
 }
 
 /// Pending events, earliest first.
@@ -132,11 +142,11 @@ impl EventQueue {
         }
     }
 
-    /// Time and sequence number of the earliest event.
+    /// The [`order_key`] of the earliest event (`u128::MAX` when none).
     #[inline]
-    pub(crate) fn peek(&mut self) -> Option<(Time, u64)> {
+    pub(crate) fn peek_key(&mut self) -> u128 {
         self.settle();
-        self.heap.peek().map(|s| (s.time(), s.seq()))
+        self.heap.peek().map_or(u128::MAX, |s| !s.key)
     }
 
     /// The earliest event, if any.
@@ -156,7 +166,7 @@ const NO_DEADLINE: u32 = u32::MAX;
 /// on (time, sequence number) with removal by conversation.
 #[derive(Debug, Default)]
 pub(crate) struct Deadlines {
-    heap: Vec<(Time, u64, ConvKey)>,
+    heap: Vec<(u128, ConvKey)>,
     /// Heap position per conversation slot.
     pos: Vec<u32>,
 }
@@ -168,20 +178,20 @@ impl Deadlines {
         if slot >= self.pos.len() {
             self.pos.resize(slot + 1, NO_DEADLINE);
         }
-        self.heap.push((time, seq, key));
+        self.heap.push((order_key(time, seq), key));
         self.pos[slot] = (self.heap.len() - 1) as u32;
         self.sift_up(self.heap.len() - 1);
     }
 
-    /// Time and sequence number of the earliest deadline.
+    /// The [`order_key`] of the earliest deadline (`u128::MAX` when none).
     #[inline]
-    pub(crate) fn peek(&self) -> Option<(Time, u64)> {
-        self.heap.first().map(|&(t, s, _)| (t, s))
+    pub(crate) fn peek_key(&self) -> u128 {
+        self.heap.first().map_or(u128::MAX, |&(k, _)| k)
     }
 
     /// Takes the earliest deadline's conversation.
     pub(crate) fn pop(&mut self) -> Option<ConvKey> {
-        let key = self.heap.first()?.2;
+        let key = self.heap.first()?.1;
         self.remove(key);
         Some(key)
     }
@@ -198,7 +208,7 @@ impl Deadlines {
         let last = self.heap.len() - 1;
         if i != last {
             self.heap.swap(i, last);
-            self.pos[self.heap[i].2.slot()] = i as u32;
+            self.pos[self.heap[i].1.slot()] = i as u32;
         }
         self.heap.pop();
         if i < self.heap.len() {
@@ -208,14 +218,13 @@ impl Deadlines {
     }
 
     fn less(&self, i: usize, j: usize) -> bool {
-        let (a, b) = (&self.heap[i], &self.heap[j]);
-        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt()
+        self.heap[i].0 < self.heap[j].0
     }
 
     fn swap(&mut self, i: usize, j: usize) {
         self.heap.swap(i, j);
-        self.pos[self.heap[i].2.slot()] = i as u32;
-        self.pos[self.heap[j].2.slot()] = j as u32;
+        self.pos[self.heap[i].1.slot()] = i as u32;
+        self.pos[self.heap[j].1.slot()] = j as u32;
     }
 
     fn sift_up(&mut self, mut i: usize) {
