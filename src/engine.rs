@@ -628,7 +628,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// highest priority first, then longest waiting.
     fn pull_work(&mut self, a: usize) {
         let team = self.agents[a].team;
-        loop {
+        // Every item takes at least one unit: a full agent can take nothing.
+        while self.route[a].spare > 0 {
             let mut best: Option<(usize, Waiting<ConvKey>)> = None;
             for &q in &self.sc.teams[team].queues {
                 if !self.fits(a, q) {
