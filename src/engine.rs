@@ -432,7 +432,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     .min_by_key(|&a| dist(a))
                     .filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
             } else {
-                self.pools[t].best(&self.route, fits).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
+                self.pools[t]
+                    .best(&self.route, fits)
+                    .filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
             };
             if found.is_some() {
                 best = found;

@@ -175,11 +175,6 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// Arrival rate per second during `interval_of_day`.
-    pub fn rate_at(&self, interval_of_day: usize) -> f64 {
-        if self.arrivals.len() == 1 { self.arrivals[0] } else { self.arrivals[interval_of_day] }
-    }
-
     /// Mean arrival rate over a day, per second.
     pub fn mean_rate(&self) -> f64 {
         self.arrivals.iter().sum::<f64>() / self.arrivals.len() as f64

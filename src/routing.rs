@@ -46,7 +46,8 @@ impl RouteState {
             Selection::LeastActive => self.open,
             Selection::LongestIdle | Selection::RoundRobin => 0,
         };
-        self.key = (u128::from(primary) << 96) | (u128::from(self.idle_since.to_bits()) << 32) | u128::from(index);
+        self.key =
+            (u128::from(primary) << 96) | (u128::from(self.idle_since.to_bits()) << 32) | u128::from(index);
     }
 
     /// Whether the agent is in a pool (Available with spare capacity).
