@@ -153,7 +153,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             for i in 0..group.size() {
                 let rng =
                     streams::stream(sc.seed, replication, Purpose::Episodes, ((g as u64) << 32) | i as u64);
-                agents.push(Agent::new(g, group.team, capacity, rng));
+                agents.push(Agent::new(g, group.team, capacity, group.schedule.len(), rng));
             }
         }
         let route = agents.iter().map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity)).collect();
@@ -200,9 +200,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         Time(self.sc.horizon)
     }
 
+    /// Schedules `event` at `at` if it falls before the horizon. Nothing is
+    /// ever scheduled in the past.
     fn schedule(&mut self, at: f64, event: Event) {
+        debug_assert!(at >= self.now.secs(), "event scheduled in the past");
         if at < self.sc.horizon {
-            self.events.push(Time(at), event);
+            self.events.push(Time(at.max(self.now.secs())), event);
         }
     }
 
@@ -230,10 +233,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     // A shift that began yesterday and runs past midnight is under way at time 0.
                     let yesterday = shift.start - DAY;
                     if yesterday + shift.length > 0.0 {
-                        for a in range.clone() {
-                            self.set_phase(a, Phase::On);
-                        }
-                        self.schedule_shift_end(g, yesterday);
+                        self.begin_shift(g, yesterday);
                     }
                     self.schedule(shift.start, Event::ShiftStart(g as u32));
                 }
@@ -390,16 +390,19 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         let (interval, per_day) = (self.sc.interval, queue.arrivals.len());
         let mut t = from;
+        // The interval number is carried as an integer, so each step moves on
+        // to the next interval whatever the rounding of t / interval.
+        let mut k = (t / interval).floor() as usize;
         while t < self.sc.horizon {
-            let k = (t / interval).floor();
-            let end = (k + 1.0) * interval;
-            let rate = queue.arrivals[(k as usize) % per_day];
-            let mass = rate * (end - t);
+            let end = (k + 1) as f64 * interval;
+            let rate = queue.arrivals[k % per_day];
+            let mass = rate * (end - t).max(0.0);
             if rate > 0.0 && need <= mass {
                 return Some(t + need / rate);
             }
             need -= mass;
-            t = end;
+            t = t.max(end);
+            k += 1;
         }
         None
     }
@@ -687,7 +690,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let counted = ag.since >= self.sc.warmup;
         ag.since = now;
         let (team, status) = (ag.team, ag.status.index());
-        self.tally.add_status_secs(self.interval, team, status, dt);
+        let kind = self.sc.statuses[status].kind;
+        // Logged in: any status but Offline, or Offline in the ready delay after login.
+        let logged_in = kind != StatusKind::Offline || ag.phase == Phase::Ready;
+        self.tally.add_status_secs(self.interval, team, status, dt, logged_in);
         if !counted {
             return;
         }
@@ -695,7 +701,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let r = &self.route[a];
         let tt = &mut self.tally.teams[team];
         tt.status_secs[status] += dt;
-        if matches!(self.sc.statuses[status].kind, StatusKind::Available | StatusKind::Busy) {
+        if logged_in {
+            tt.logged_in_secs += dt;
+        }
+        if matches!(kind, StatusKind::Available | StatusKind::Busy) {
             tt.capacity_secs += f64::from(capacity) * dt;
             tt.units_secs += f64::from(capacity - r.spare) * dt;
             if r.open > 0 {

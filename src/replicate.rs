@@ -90,7 +90,8 @@ pub struct IntervalRow {
     pub queue_avg: f64,
     /// Most waiting at once, averaged over replications.
     pub queue_max: f64,
-    /// Time-average agents logged in (not Offline) on the teams serving the queue.
+    /// Time-average agents logged in on the teams serving the queue (any
+    /// status but Offline, plus the ready delay after login).
     pub agents_logged_in: f64,
     /// Time-average agents in an available-type status on those teams.
     pub agents_available: f64,
@@ -129,6 +130,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(sc.replications as usize); layout.len()];
     let mut intervals = vec![IntervalTally::default(); sc.interval_count() * sc.queues.len()];
     let mut status_secs = vec![0.0; sc.interval_count() * sc.teams.len() * sc.statuses.len()];
+    let mut logged_in_secs = vec![0.0; sc.interval_count() * sc.teams.len()];
     let mut start = 0;
     while start < sc.replications {
         let end = (start + CHUNK).min(sc.replications);
@@ -152,6 +154,9 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
             for (acc, s) in status_secs.iter_mut().zip(&tally.interval_status_secs) {
                 *acc += s;
             }
+            for (acc, s) in logged_in_secs.iter_mut().zip(&tally.interval_logged_in_secs) {
+                *acc += s;
+            }
         }
         start = end;
     }
@@ -168,7 +173,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         seed: sc.seed,
         replications: sc.replications,
         summary,
-        intervals: interval_rows(sc, &intervals, &status_secs),
+        intervals: interval_rows(sc, &intervals, &status_secs, &logged_in_secs),
         statuses: status_rows(sc, &status_secs),
     })
 }
@@ -207,7 +212,12 @@ fn interval_length(sc: &Scenario, i: usize) -> f64 {
     (sc.horizon - start).min(sc.interval)
 }
 
-fn interval_rows(sc: &Scenario, sums: &[IntervalTally], status_secs: &[f64]) -> Vec<IntervalRow> {
+fn interval_rows(
+    sc: &Scenario,
+    sums: &[IntervalTally],
+    status_secs: &[f64],
+    logged_in_secs: &[f64],
+) -> Vec<IntervalRow> {
     let reps = f64::from(sc.replications);
     let (nq, nt, ns) = (sc.queues.len(), sc.teams.len(), sc.statuses.len());
     let mut rows = Vec::with_capacity(sums.len());
@@ -217,11 +227,9 @@ fn interval_rows(sc: &Scenario, sums: &[IntervalTally], status_secs: &[f64]) -> 
             let t = &sums[i * nq + q];
             let (mut logged_in, mut available) = (0.0, 0.0);
             for team in sc.teams_serving(q) {
+                logged_in += logged_in_secs[i * nt + team];
                 for (s, status) in sc.statuses.iter().enumerate() {
                     let secs = status_secs[(i * nt + team) * ns + s];
-                    if status.kind != StatusKind::Offline {
-                        logged_in += secs;
-                    }
                     if status.kind == StatusKind::Available {
                         available += secs;
                     }

@@ -50,6 +50,9 @@ pub struct TeamTally {
     pub units_secs: f64,
     /// Capacity units × seconds in available- or busy-type statuses.
     pub capacity_secs: f64,
+    /// Agent-seconds logged in: any status but Offline, plus the Offline
+    /// ready delay after login (SPEC rule 3: agents log in Offline).
+    pub logged_in_secs: f64,
     /// Conversations answered (first assignment) by the team.
     pub answered: u64,
     /// Conversations completed by the team.
@@ -92,6 +95,8 @@ pub struct Tally {
     pub intervals: Vec<IntervalTally>,
     /// Agent-seconds per interval, team and status: `[(i * teams + t) * statuses + s]`.
     pub interval_status_secs: Vec<f64>,
+    /// Agent-seconds logged in per interval and team: `[i * teams + t]`.
+    pub interval_logged_in_secs: Vec<f64>,
     n_queues: usize,
     n_teams: usize,
     n_statuses: usize,
@@ -123,6 +128,7 @@ impl Tally {
             holding_secs: 0.0,
             units_secs: 0.0,
             capacity_secs: 0.0,
+            logged_in_secs: 0.0,
             answered: 0,
             completed: 0,
             work_sum: 0.0,
@@ -133,6 +139,7 @@ impl Tally {
             teams: vec![team; sc.teams.len()],
             intervals: vec![IntervalTally::default(); n * sc.queues.len()],
             interval_status_secs: vec![0.0; n * sc.teams.len() * sc.statuses.len()],
+            interval_logged_in_secs: vec![0.0; n * sc.teams.len()],
             n_queues: sc.queues.len(),
             n_teams: sc.teams.len(),
             n_statuses: sc.statuses.len(),
@@ -155,10 +162,13 @@ impl Tally {
         self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s]
     }
 
-    /// Adds `secs` of team `t` in status `s` to interval `i`.
+    /// Adds `secs` of team `t` in status `s` to interval `i` (and to its logged-in time).
     #[inline]
-    pub(crate) fn add_status_secs(&mut self, i: usize, t: usize, s: usize, secs: f64) {
+    pub(crate) fn add_status_secs(&mut self, i: usize, t: usize, s: usize, secs: f64, logged_in: bool) {
         self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s] += secs;
+        if logged_in {
+            self.interval_logged_in_secs[i * self.n_teams + t] += secs;
+        }
     }
 
     /// The summary metric values of this replication, in the order of [`summary_layout`].
@@ -317,13 +327,13 @@ fn agent_metrics(teams: &[usize], tally: &Tally, sc: &Scenario, out: &mut Vec<f6
         holding += tt.holding_secs;
         units += tt.units_secs;
         capacity += tt.capacity_secs;
+        logged_in += tt.logged_in_secs;
         for (s, secs) in sc.statuses.iter().zip(&tt.status_secs) {
             match s.kind {
                 StatusKind::Available | StatusKind::Busy => productive += secs,
                 StatusKind::Unavailable => unavailable += secs,
-                StatusKind::Offline => continue,
+                StatusKind::Offline => {}
             }
-            logged_in += secs;
         }
     }
     out.extend([ratio(holding, productive), ratio(units, capacity), ratio(unavailable, logged_in)]);

@@ -36,8 +36,10 @@ pub(super) struct Agent {
     pub episode: Option<StatusId>,
     /// Numbers episodes so that a stale end event is recognised.
     pub episode_token: u32,
-    /// A planned episode that came due during another, started when that one ends.
-    pub deferred: Option<usize>,
+    /// Planned episodes that came due during another, in the order they came
+    /// due; each starts when the one before it ends. Room for every schedule
+    /// entry is reserved up front, so this never allocates in the loop.
+    pub deferred: Vec<usize>,
     /// Current status (derived from phase and episode).
     pub status: StatusId,
     /// Start of the current time-accounting segment, seconds.
@@ -48,14 +50,14 @@ pub(super) struct Agent {
 }
 
 impl Agent {
-    pub(super) fn new(group: usize, team: usize, capacity: u32, rng: Rng) -> Agent {
+    pub(super) fn new(group: usize, team: usize, capacity: u32, planned: usize, rng: Rng) -> Agent {
         Agent {
             group,
             team,
             phase: Phase::Off,
             episode: None,
             episode_token: 0,
-            deferred: None,
+            deferred: Vec::with_capacity(planned),
             status: StatusId::OFFLINE,
             since: 0.0,
             open: Vec::with_capacity(capacity as usize),
@@ -98,7 +100,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         self.update_agent(a, |ag| {
             if phase != Phase::On {
                 ag.episode = None;
-                ag.deferred = None;
+                ag.deferred.clear();
                 ag.episode_token = ag.episode_token.wrapping_add(1);
             }
             ag.phase = phase;
@@ -222,29 +224,36 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     // ----- shifts and staffing -------------------------------------------
 
     pub(super) fn on_shift_start(&mut self, g: usize) {
+        let now = self.now.secs();
+        self.begin_shift(g, now);
+        self.schedule(now + DAY, Event::ShiftStart(g as u32));
+    }
+
+    /// Puts group `g` in the phase its shift that started at `start` (now,
+    /// or before time 0 for a shift under way at midnight) has reached, and
+    /// schedules the transitions still ahead: ready, wind-down, end.
+    pub(super) fn begin_shift(&mut self, g: usize, start: f64) {
         let Some(shift) = self.sc.groups[g].shift else {
             return;
         };
         let now = self.now.secs();
-        let phase = if shift.ready_delay > 0.0 { Phase::Ready } else { Phase::On };
+        let (ready_at, end) = (start + shift.ready_delay, start + shift.length);
+        let wind_at = end - shift.wind_down;
+        let phase = if now < ready_at {
+            Phase::Ready
+        } else if shift.wind_down > 0.0 && now >= wind_at {
+            Phase::WindDown
+        } else {
+            Phase::On
+        };
         for a in self.group_range(g) {
             self.set_phase(a, phase);
         }
-        if shift.ready_delay > 0.0 {
-            self.schedule(now + shift.ready_delay, Event::Ready(g as u32));
+        if ready_at > now {
+            self.schedule(ready_at, Event::Ready(g as u32));
         }
-        self.schedule_shift_end(g, now);
-        self.schedule(now + DAY, Event::ShiftStart(g as u32));
-    }
-
-    /// Schedules the wind-down and end of group `g`'s shift that started at `start`.
-    pub(super) fn schedule_shift_end(&mut self, g: usize, start: f64) {
-        let Some(shift) = self.sc.groups[g].shift else {
-            return;
-        };
-        let end = start + shift.length;
-        if shift.wind_down > 0.0 {
-            self.schedule(end - shift.wind_down, Event::WindDown(g as u32));
+        if shift.wind_down > 0.0 && wind_at > now {
+            self.schedule(wind_at, Event::WindDown(g as u32));
         }
         self.schedule(end, Event::ShiftEnd(g as u32));
     }
@@ -295,7 +304,9 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             return;
         }
         if ag.episode.is_some() {
-            ag.deferred.get_or_insert(entry);
+            if !ag.deferred.contains(&entry) {
+                ag.deferred.push(entry);
+            }
             return;
         }
         self.start_episode(a, p.status, p.duration);
@@ -332,7 +343,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         if ag.episode_token != token || ag.episode.is_none() {
             return;
         }
-        if let Some(entry) = ag.deferred.take() {
+        if !ag.deferred.is_empty() {
+            let entry = ag.deferred.remove(0);
             let p = self.sc.groups[ag.group].schedule[entry];
             self.start_episode(a, p.status, p.duration);
         } else {

@@ -63,10 +63,10 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     }
     let interval = opt_duration("interval", raw.interval.as_deref(), 1800.0)?;
     let per_day = DAY / interval;
-    if interval < 1.0 || (per_day - per_day.round()).abs() > 1e-9 {
+    if interval < 1.0 || interval.fract() != 0.0 || (per_day - per_day.round()).abs() > 1e-9 {
         return invalid(
             "interval",
-            "must be at least 1s and divide a day evenly (e.g. \"15m\", \"30m\", \"1h\")",
+            "must be a whole number of seconds that divides a day evenly (e.g. \"15m\", \"30m\", \"1h\")",
         );
     }
     if horizon / interval > MAX_INTERVALS {

@@ -499,3 +499,98 @@ fn planned_episode_waits_for_the_running_one() {
     assert_eq!(entered(&tr, 0, lunch_id), vec![12.0 * H + 10.0 * 60.0]);
     assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 12.0 * H + 40.0 * 60.0]);
 }
+
+fn one_group(shift_and_schedule: &str, extra_top: &str) -> Scenario {
+    let rates: Vec<u32> = (0..48).map(|i| 10 + i % 7).collect();
+    scenario(&format!(
+        r#"
+horizon = "1d"
+interval = "30m"
+{extra_top}
+[[status]]
+name = "Lunch"
+[[status]]
+name = "Coaching"
+[[queue]]
+name = "q"
+arrivals = {{ per_hour = {rates:?} }}
+handle_time = {{ dist = "exponential", mean = "4m" }}
+[[team]]
+name = "t"
+queues = ["q"]
+[[agents]]
+name = "g"
+team = "t"
+count = 3
+{shift_and_schedule}
+"#
+    ))
+}
+
+/// Regression: a shift under way at midnight started Available at time 0,
+/// ignoring a wind-down (or ready delay) already due, and scheduled its
+/// wind-down at a negative time that fired at the end of the run.
+#[test]
+fn shift_under_way_at_midnight_keeps_wind_down_and_ready_delay() {
+    let sc = one_group(r#"shift = { start = "23:00", end = "00:30", wind_down = "60m" }"#, "");
+    let tr = trace(&sc);
+    assert_eq!(entered(&tr, 0, StatusId::UNAVAILABLE), vec![0.0, 23.5 * H]);
+    assert_eq!(entered(&tr, 0, StatusId::OFFLINE), vec![0.5 * H]);
+    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![23.0 * H]);
+    let sc = one_group(r#"shift = { start = "23:50", end = "08:00", ready_delay = "20m" }"#, "");
+    let tr = trace(&sc);
+    // Ready at 00:10; the next login at 23:50 is still in its ready delay at the horizon.
+    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![600.0]);
+    for t in &tr {
+        if let Trace::Status { time, .. } = *t {
+            assert!((0.0..sc.horizon).contains(&time), "status change at {time}");
+        }
+    }
+    check_run(&sc, 0);
+}
+
+/// Regression: an interval that is not a whole number of seconds (9.6 s
+/// divides the day) let rounding stall the arrival search; it is rejected.
+#[test]
+fn fractional_interval_is_rejected() {
+    let text = format!("{LUNCH}").replace("interval = \"30m\"", "interval = \"9.6s\"");
+    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
+    assert!(err.contains("`interval`") && err.contains("whole number of seconds"), "{err}");
+}
+
+/// Regression: only the first of several planned episodes that came due
+/// during another ran; the rest were dropped. Now they follow in order.
+#[test]
+fn planned_episodes_due_during_another_all_run_in_order() {
+    let sc = one_group(
+        r#"schedule = [
+  { status = "Lunch", at = "12:00", duration = "60m" },
+  { status = "Unavailable", at = "12:15", duration = "10m" },
+  { status = "Coaching", at = "12:30", duration = "20m" },
+]"#,
+        "",
+    );
+    let tr = trace(&sc);
+    assert_eq!(entered(&tr, 0, status_id(&sc, "Lunch")), vec![12.0 * H]);
+    assert_eq!(entered(&tr, 0, StatusId::UNAVAILABLE), vec![13.0 * H]);
+    assert_eq!(entered(&tr, 0, status_id(&sc, "Coaching")), vec![13.0 * H + 600.0]);
+    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 13.5 * H]);
+}
+
+/// Regression: the ready delay after login (agents log in Offline) was left
+/// out of "time logged in", overstating shrinkage and understating agents
+/// logged in.
+#[test]
+fn ready_delay_counts_as_logged_in() {
+    let sc = one_group(
+        r#"shift = { start = "08:00", end = "16:00", ready_delay = "15m" }
+schedule = [{ status = "Lunch", at = "12:00", duration = "30m" }]"#,
+        "replications = 1",
+    );
+    let r = replicate::run(&sc, 1, &|| {}).unwrap();
+    let shrinkage = r.get("team", "t", "shrinkage").unwrap().mean;
+    assert!((shrinkage - 1800.0 / (8.0 * H)).abs() < 1e-9, "shrinkage {shrinkage}");
+    let at_eight = r.intervals.iter().find(|row| row.start == 8.0 * H).unwrap();
+    assert!((at_eight.agents_logged_in - 3.0).abs() < 1e-9, "{}", at_eight.agents_logged_in);
+    assert!((at_eight.agents_available - 3.0 * 15.0 / 30.0).abs() < 1e-9, "{}", at_eight.agents_available);
+}
