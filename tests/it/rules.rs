@@ -553,7 +553,7 @@ fn shift_under_way_at_midnight_keeps_wind_down_and_ready_delay() {
 /// divides the day) let rounding stall the arrival search; it is rejected.
 #[test]
 fn fractional_interval_is_rejected() {
-    let text = format!("{LUNCH}").replace("interval = \"30m\"", "interval = \"9.6s\"");
+    let text = LUNCH.replace("interval = \"30m\"", "interval = \"9.6s\"");
     let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
     assert!(err.contains("`interval`") && err.contains("whole number of seconds"), "{err}");
 }
