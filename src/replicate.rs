@@ -149,7 +149,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
                 acc.push(v);
             }
             for (acc, t) in intervals.iter_mut().zip(&tally.intervals) {
-                add_interval(acc, t);
+                acc.add(t);
             }
             for (acc, s) in status_secs.iter_mut().zip(&tally.interval_status_secs) {
                 *acc += s;
@@ -193,18 +193,6 @@ pub fn mean_ci(values: &[f64]) -> (f64, f64, f64, u32) {
     let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).map_or(f64::NAN, |d| d.inverse_cdf(0.975));
     let half = t * (var / n as f64).sqrt();
     (mean, mean - half, mean + half, n as u32)
-}
-
-fn add_interval(acc: &mut IntervalTally, t: &IntervalTally) {
-    acc.offered += t.offered;
-    acc.answered += t.answered;
-    acc.answered_within += t.answered_within;
-    acc.abandoned += t.abandoned;
-    acc.abandoned_within += t.abandoned_within;
-    acc.abandoned_short += t.abandoned_short;
-    acc.wait_sum += t.wait_sum;
-    acc.queue_area += t.queue_area;
-    acc.queue_max += t.queue_max;
 }
 
 fn interval_length(sc: &Scenario, i: usize) -> f64 {

@@ -39,6 +39,26 @@ pub struct QueueTally {
     pub waits: Histogram<u64>,
 }
 
+impl QueueTally {
+    /// Adds another queue's tally (for the total scope).
+    fn add(&mut self, q: &QueueTally) {
+        self.offered += q.offered;
+        self.answered += q.answered;
+        self.answered_within += q.answered_within;
+        self.abandoned += q.abandoned;
+        self.abandoned_within += q.abandoned_within;
+        self.abandoned_short += q.abandoned_short;
+        self.requeued += q.requeued;
+        self.stranded += q.stranded;
+        self.unresolved += q.unresolved;
+        self.wait_sum += q.wait_sum;
+        self.completed += q.completed;
+        self.work_sum += q.work_sum;
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = self.waits.add(&q.waits);
+    }
+}
+
 /// Agent time and work for one team over the counted window.
 #[derive(Debug, Clone)]
 pub struct TeamTally {
@@ -82,6 +102,21 @@ pub struct IntervalTally {
     pub queue_area: f64,
     /// Most conversations waiting at once during the interval.
     pub queue_max: u64,
+}
+
+impl IntervalTally {
+    /// Adds another replication's tally of the same interval and queue.
+    pub fn add(&mut self, t: &IntervalTally) {
+        self.offered += t.offered;
+        self.answered += t.answered;
+        self.answered_within += t.answered_within;
+        self.abandoned += t.abandoned;
+        self.abandoned_within += t.abandoned_within;
+        self.abandoned_short += t.abandoned_short;
+        self.wait_sum += t.wait_sum;
+        self.queue_area += t.queue_area;
+        self.queue_max += t.queue_max;
+    }
 }
 
 /// Everything one replication measured.
@@ -152,11 +187,6 @@ impl Tally {
         &mut self.intervals[i * self.n_queues + q]
     }
 
-    /// The tally of queue `q` in interval `i`.
-    pub fn interval(&self, i: usize, q: usize) -> &IntervalTally {
-        &self.intervals[i * self.n_queues + q]
-    }
-
     /// Agent-seconds of team `t` in status `s` during interval `i`.
     pub fn status_secs(&self, i: usize, t: usize, s: usize) -> f64 {
         self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s]
@@ -177,7 +207,7 @@ impl Tally {
         let all_teams: Vec<usize> = (0..sc.teams.len()).collect();
         let mut total = self.queues[0].clone();
         for q in &self.queues[1..] {
-            merge(&mut total, q);
+            total.add(q);
         }
         conversation_metrics(&total, sc, &mut out);
         agent_metrics(&all_teams, self, sc, &mut out);
@@ -238,23 +268,6 @@ pub fn is_fraction(metric: &str) -> bool {
 
 /// Agent metrics, in output order (for a queue: over the teams serving it).
 pub const AGENT_METRICS: [&str; 3] = ["occupancy", "capacity_utilisation", "shrinkage"];
-
-fn merge(into: &mut QueueTally, q: &QueueTally) {
-    into.offered += q.offered;
-    into.answered += q.answered;
-    into.answered_within += q.answered_within;
-    into.abandoned += q.abandoned;
-    into.abandoned_within += q.abandoned_within;
-    into.abandoned_short += q.abandoned_short;
-    into.requeued += q.requeued;
-    into.stranded += q.stranded;
-    into.unresolved += q.unresolved;
-    into.wait_sum += q.wait_sum;
-    into.completed += q.completed;
-    into.work_sum += q.work_sum;
-    // Same bounds on both sides, so adding cannot fail.
-    let _ = into.waits.add(&q.waits);
-}
 
 /// `num / den`, or NaN (reported as "no value") when nothing was counted.
 fn ratio(num: f64, den: f64) -> f64 {

@@ -3,7 +3,6 @@
 //! Instants are a newtype so they cannot be mixed with durations by accident;
 //! durations are plain `f64` seconds throughout the crate.
 
-use std::cmp::Ordering;
 use std::ops::Add;
 
 /// Seconds in one simulated day.
@@ -25,11 +24,6 @@ impl Time {
     /// Seconds elapsed from `earlier` to `self`.
     pub fn since(self, earlier: Time) -> f64 {
         self.0 - earlier.0
-    }
-
-    /// A total order (instants are never NaN; `total_cmp` keeps the heap sound anyway).
-    pub fn total_cmp(&self, other: &Time) -> Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 
