@@ -175,7 +175,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             agents,
             route,
             channel_units: vec![0; n_agents * sc.channels.len()],
-            pools: team_sizes.into_iter().map(AgentPool::with_capacity).collect(),
+            pools: team_sizes.into_iter().map(|n| AgentPool::for_rule(sc.routing.selection, n)).collect(),
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
             queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
@@ -427,13 +427,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 let n = (self.route.len() as u32).max(1);
                 let start = self.rr_cursor[q].wrapping_add(1) % n;
                 let dist = |a: u32| (a + n - start) % n;
-                self.pools[t]
-                    .members()
-                    .iter()
-                    .copied()
-                    .filter(|&a| fits(a))
-                    .min_by_key(|&a| dist(a))
-                    .filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
+                let mut nearest: Option<u32> = None;
+                self.pools[t].for_each(&self.route, |a| {
+                    if fits(a) && nearest.is_none_or(|b| dist(a) < dist(b)) {
+                        nearest = Some(a);
+                    }
+                });
+                nearest.filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
             } else {
                 self.pools[t]
                     .best(&self.route, fits)

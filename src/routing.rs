@@ -12,6 +12,8 @@ use crate::model::Selection;
 
 /// Marker for "not in any pool".
 const NOT_POOLED: u32 = u32::MAX;
+/// `pos` of an agent in a [`ListPool`].
+const IN_LIST: u32 = 0;
 
 /// What the router knows of each agent, kept up to date by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -22,8 +24,11 @@ pub(crate) struct RouteState {
     pub spare: u32,
     /// Open conversations.
     pub open: u32,
-    /// Position in its team's pool heap, or `NOT_POOLED`.
+    /// Position in its team's pool heap, `IN_LIST` in a list pool, or `NOT_POOLED`.
     pos: u32,
+    /// Neighbours in a list pool (`NIL` at the ends).
+    prev: u32,
+    next: u32,
     /// Rule 12's order as one number (smaller first); see [`RouteState::rekey`].
     key: u128,
 }
@@ -31,7 +36,15 @@ pub(crate) struct RouteState {
 impl RouteState {
     /// A logged-out agent with `capacity` spare units.
     pub(crate) fn new(capacity: u32) -> RouteState {
-        RouteState { idle_since: 0.0, spare: capacity, open: 0, pos: NOT_POOLED, key: 0 }
+        RouteState {
+            idle_since: 0.0,
+            spare: capacity,
+            open: 0,
+            pos: NOT_POOLED,
+            prev: NIL,
+            next: NIL,
+            key: 0,
+        }
     }
 
     /// Recomputes the ordering key of agent `index` after its idle time,
@@ -64,31 +77,175 @@ pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
 }
 
 /// The agents of one team that are Available with spare capacity, best first.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct AgentPool {
-    heap: Vec<u32>,
+///
+/// Two layouts keep the same order: a sorted list for the rules whose keys
+/// only ever grow (longest idle and round robin: an agent's key changes only
+/// to "idle since now", so it joins at the back in O(1)), and an indexed
+/// heap for the rules whose keys move both ways (most available, least
+/// active). Either is correct for every rule; the choice is only speed.
+#[derive(Debug, Clone)]
+pub(crate) enum AgentPool {
+    /// Sorted doubly linked list through [`RouteState`], best at the head.
+    List(ListPool),
+    /// Indexed binary heap, best at the root.
+    Heap(HeapPool),
 }
 
 impl AgentPool {
-    /// An empty pool with room for `n` agents.
-    pub(crate) fn with_capacity(n: usize) -> AgentPool {
-        AgentPool { heap: Vec::with_capacity(n) }
+    /// An empty pool for a team of `n` agents, laid out for `rule`.
+    pub(crate) fn for_rule(rule: Selection, n: usize) -> AgentPool {
+        match rule {
+            Selection::LongestIdle | Selection::RoundRobin => AgentPool::List(ListPool::default()),
+            Selection::MostAvailable | Selection::LeastActive => AgentPool::Heap(HeapPool::with_capacity(n)),
+        }
     }
 
     /// Adds agent `a` (not already pooled).
+    #[inline]
     pub(crate) fn insert(&mut self, a: u32, st: &mut [RouteState]) {
         debug_assert!(!st[a as usize].pooled());
+        match self {
+            AgentPool::List(l) => l.insert(a, st),
+            AgentPool::Heap(h) => h.insert(a, st),
+        }
+    }
+
+    /// Removes agent `a` (pooled).
+    #[inline]
+    pub(crate) fn remove(&mut self, a: u32, st: &mut [RouteState]) {
+        debug_assert!(st[a as usize].pooled());
+        match self {
+            AgentPool::List(l) => l.remove(a, st),
+            AgentPool::Heap(h) => h.remove(a, st),
+        }
+    }
+
+    /// Restores order after agent `a`'s key changed (pooled).
+    #[inline]
+    pub(crate) fn update(&mut self, a: u32, st: &mut [RouteState]) {
+        match self {
+            AgentPool::List(l) => l.update(a, st),
+            AgentPool::Heap(h) => h.update(a, st),
+        }
+    }
+
+    /// The best agent by the rule among those `fits` accepts. The best is
+    /// checked first; only if it does not fit (item size, channel cap) are
+    /// the others looked at.
+    #[inline]
+    pub(crate) fn best(&self, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
+        match self {
+            AgentPool::List(l) => l.iter(st).find(|&a| fits(a)),
+            AgentPool::Heap(h) => h.best(st, fits),
+        }
+    }
+
+    /// Calls `f` on every pooled agent, in no particular order (for round robin's scan).
+    #[inline]
+    pub(crate) fn for_each(&self, st: &[RouteState], mut f: impl FnMut(u32)) {
+        match self {
+            AgentPool::List(l) => l.iter(st).for_each(f),
+            AgentPool::Heap(h) => h.heap.iter().for_each(|&a| f(a)),
+        }
+    }
+}
+
+/// Marker for "no agent" in list links.
+const NIL: u32 = u32::MAX;
+
+/// A pool as a list sorted by key, linked through [`RouteState::prev`] and
+/// [`RouteState::next`]. Insertion walks from the back, which is O(1) when
+/// keys arrive in increasing order, as they do under longest idle.
+#[derive(Debug, Clone)]
+pub(crate) struct ListPool {
+    head: u32,
+    tail: u32,
+}
+
+impl Default for ListPool {
+    fn default() -> ListPool {
+        ListPool { head: NIL, tail: NIL }
+    }
+}
+
+impl ListPool {
+    fn insert(&mut self, a: u32, st: &mut [RouteState]) {
+        let key = st[a as usize].key;
+        let mut prev = self.tail;
+        while prev != NIL && st[prev as usize].key > key {
+            prev = st[prev as usize].prev;
+        }
+        let next = if prev == NIL { self.head } else { st[prev as usize].next };
+        let r = &mut st[a as usize];
+        (r.prev, r.next, r.pos) = (prev, next, IN_LIST);
+        match prev {
+            NIL => self.head = a,
+            p => st[p as usize].next = a,
+        }
+        match next {
+            NIL => self.tail = a,
+            n => st[n as usize].prev = a,
+        }
+    }
+
+    fn remove(&mut self, a: u32, st: &mut [RouteState]) {
+        let r = &mut st[a as usize];
+        let (prev, next) = (r.prev, r.next);
+        r.pos = NOT_POOLED;
+        match prev {
+            NIL => self.head = next,
+            p => st[p as usize].next = next,
+        }
+        match next {
+            NIL => self.tail = prev,
+            n => st[n as usize].prev = prev,
+        }
+    }
+
+    fn update(&mut self, a: u32, st: &mut [RouteState]) {
+        let r = &st[a as usize];
+        let in_order = (r.prev == NIL || st[r.prev as usize].key < r.key)
+            && (r.next == NIL || r.key < st[r.next as usize].key);
+        if !in_order {
+            self.remove(a, st);
+            self.insert(a, st);
+        }
+    }
+
+    fn iter<'a>(&self, st: &'a [RouteState]) -> impl Iterator<Item = u32> + 'a {
+        let mut at = self.head;
+        std::iter::from_fn(move || {
+            let a = at;
+            (a != NIL).then(|| {
+                at = st[a as usize].next;
+                a
+            })
+        })
+    }
+}
+
+/// A pool as an indexed binary heap on the key; positions live in [`RouteState::pos`].
+#[derive(Debug, Default, Clone)]
+pub(crate) struct HeapPool {
+    heap: Vec<u32>,
+}
+
+impl HeapPool {
+    fn with_capacity(n: usize) -> HeapPool {
+        HeapPool { heap: Vec::with_capacity(n) }
+    }
+
+    fn insert(&mut self, a: u32, st: &mut [RouteState]) {
         let i = self.heap.len();
         self.heap.push(a);
         st[a as usize].pos = i as u32;
         self.sift_up(i, st);
     }
 
-    /// Removes agent `a` (pooled).
-    pub(crate) fn remove(&mut self, a: u32, st: &mut [RouteState]) {
+    fn remove(&mut self, a: u32, st: &mut [RouteState]) {
         let i = st[a as usize].pos as usize;
         st[a as usize].pos = NOT_POOLED;
-        let last = self.heap.pop().expect("a pooled agent is in the heap");
+        let Some(last) = self.heap.pop() else { return };
         if i < self.heap.len() {
             self.heap[i] = last;
             st[last as usize].pos = i as u32;
@@ -96,17 +253,12 @@ impl AgentPool {
         }
     }
 
-    /// Restores order after agent `a`'s key changed (pooled).
-    pub(crate) fn update(&mut self, a: u32, st: &mut [RouteState]) {
+    fn update(&mut self, a: u32, st: &mut [RouteState]) {
         let i = st[a as usize].pos as usize;
         self.restore(i, st);
     }
 
-    /// The best agent by the rule among those `fits` accepts. The top is
-    /// checked first; only if it does not fit (item size, channel cap) are
-    /// the others scanned.
-    #[inline]
-    pub(crate) fn best(&self, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
+    fn best(&self, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
         let &top = self.heap.first()?;
         if fits(top) {
             return Some(top);
@@ -116,11 +268,6 @@ impl AgentPool {
             .copied()
             .filter(|&a| fits(a))
             .reduce(|b, a| if before(a, b, st) { a } else { b })
-    }
-
-    /// Pooled agents, in heap order (for round robin's scan).
-    pub(crate) fn members(&self) -> &[u32] {
-        &self.heap
     }
 
     fn restore(&mut self, i: usize, st: &mut [RouteState]) {
@@ -228,7 +375,15 @@ mod tests {
     fn states(keys: &[(f64, u32, u32)], rule: Selection) -> Vec<RouteState> {
         let mut st: Vec<RouteState> = keys
             .iter()
-            .map(|&(idle, spare, open)| RouteState { idle_since: idle, spare, open, pos: NOT_POOLED, key: 0 })
+            .map(|&(idle, spare, open)| RouteState {
+                idle_since: idle,
+                spare,
+                open,
+                pos: NOT_POOLED,
+                prev: NIL,
+                next: NIL,
+                key: 0,
+            })
             .collect();
         for (i, r) in st.iter_mut().enumerate() {
             r.rekey(i as u32, rule);
@@ -247,18 +402,24 @@ mod tests {
         primary.then(x.idle_since.total_cmp(&y.idle_since)).then(a.cmp(&b)).is_lt()
     }
 
-    /// The pool's top equals a brute-force minimum by rule 12 under every
-    /// rule, through any sequence of inserts, removals and key changes.
+    /// The pool's best equals a brute-force minimum by rule 12 under every
+    /// rule and in both layouts, through any sequence of inserts, removals
+    /// and key changes, and its members are exactly the pooled agents.
     #[test]
-    fn pool_top_matches_brute_force() {
+    fn pool_best_matches_brute_force() {
         let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive];
         proptest!(|(keys in prop::collection::vec((0u8..5, 1u32..4, 0u32..3), 1..30),
                     ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5), 0..200),
-                    r in 0usize..3)| {
+                    r in 0usize..3,
+                    list in any::<bool>())| {
             let rule = rules[r];
             let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>(), rule);
             let n = st.len();
-            let mut pool = AgentPool::with_capacity(n);
+            let mut pool = if list {
+                AgentPool::List(ListPool::default())
+            } else {
+                AgentPool::Heap(HeapPool::with_capacity(n))
+            };
             for (who, op, val) in ops {
                 let a = (who % n) as u32;
                 match op {
@@ -277,6 +438,11 @@ mod tests {
                     .reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
                 prop_assert_eq!(pool.best(&st, |_| true), brute(&|_| true));
                 prop_assert_eq!(pool.best(&st, |b| b % 2 == 0), brute(&|b| b % 2 == 0));
+                let mut members = vec![];
+                pool.for_each(&st, |a| members.push(a));
+                members.sort_unstable();
+                let pooled: Vec<u32> = (0..n as u32).filter(|&b| st[b as usize].pooled()).collect();
+                prop_assert_eq!(members, pooled);
             }
         });
     }
