@@ -101,6 +101,18 @@ pub fn run_observed<O: FnMut(&Trace)>(sc: &Scenario, replication: u32, observe: 
     sim.finish()
 }
 
+/// Work held by one team's agents in productive statuses, for occupancy:
+/// kept per team rather than per agent so an assignment books one segment.
+#[derive(Debug, Clone, Copy, Default)]
+struct TeamWork {
+    /// Capacity units held.
+    units: u32,
+    /// Agents holding at least one conversation.
+    holders: u32,
+    /// When `units` or `holders` last changed (or were last booked), seconds.
+    since: f64,
+}
+
 /// The state of one replication.
 struct Sim<'s, O> {
     sc: &'s Scenario,
@@ -132,6 +144,9 @@ struct Sim<'s, O> {
     arrival_rng: Vec<Rng>,
     conv_rng: Vec<Rng>,
     tally: Tally,
+    /// Per team: units held and agents holding work, among agents in
+    /// productive statuses, integrated over time for occupancy.
+    work: Vec<TeamWork>,
     /// Reused buffer for conversations requeued at once.
     scratch: Vec<ConvKey>,
     /// Reused buffer for staffing decisions.
@@ -188,6 +203,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 .map(|q| streams::stream(sc.seed, replication, Purpose::Conversation, q as u64))
                 .collect(),
             tally: Tally::new(sc),
+            work: vec![TeamWork::default(); sc.teams.len()],
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
             zero_waits: vec![0; nq],
@@ -468,7 +484,6 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn assign(&mut self, key: ConvKey, a: usize) {
         let sc = self.sc;
         let now = self.now.secs();
-        self.flush_agent(a);
         self.deadlines.remove(key);
         let key = self.convs.renew(key);
         let Some(c) = self.convs.get_mut(key) else {
@@ -508,6 +523,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let slot = a * sc.channels.len() + queue.channel;
         self.channel_units[slot] += size;
         self.agents[a].open.push(key);
+        if self.kind(a).is_productive() {
+            let holding = self.route[a].open == 0;
+            self.change_work(team, size as i32, i32::from(holding));
+        }
         let r = &mut self.route[a];
         r.spare -= size;
         r.open += 1;
@@ -577,8 +596,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// Takes conversation `key` of queue `q` off agent `a`, returning its capacity.
     fn release(&mut self, a: usize, key: ConvKey, q: usize) {
-        self.flush_agent(a);
         let queue = &self.sc.queues[q];
+        if self.kind(a).is_productive() {
+            let freed = self.route[a].open == 1;
+            self.change_work(self.agents[a].team, -(queue.item_size as i32), -i32::from(freed));
+        }
         self.channel_units[a * self.sc.channels.len() + queue.channel] -= queue.item_size;
         let open = &mut self.agents[a].open;
         if let Some(i) = open.iter().position(|&k| k == key) {
@@ -698,19 +720,35 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             return;
         }
         let capacity = self.sc.teams[team].capacity;
-        let r = &self.route[a];
         let tt = &mut self.tally.teams[team];
         tt.status_secs[status] += dt;
         if logged_in {
             tt.logged_in_secs += dt;
         }
-        if matches!(kind, StatusKind::Available | StatusKind::Busy) {
+        if kind.is_productive() {
             tt.capacity_secs += f64::from(capacity) * dt;
-            tt.units_secs += f64::from(capacity - r.spare) * dt;
-            if r.open > 0 {
-                tt.holding_secs += dt;
-            }
         }
+    }
+
+    /// Changes team `t`'s units held and agents holding work (productive
+    /// statuses only), booking the time since the last change first.
+    fn change_work(&mut self, t: usize, units: i32, holders: i32) {
+        self.flush_work(t);
+        let w = &mut self.work[t];
+        w.units = w.units.wrapping_add_signed(units);
+        w.holders = w.holders.wrapping_add_signed(holders);
+    }
+
+    /// Books team `t`'s units held and agents holding work since the last change.
+    fn flush_work(&mut self, t: usize) {
+        let now = self.now.secs();
+        let w = &mut self.work[t];
+        if w.since >= self.sc.warmup {
+            let (tt, dt) = (&mut self.tally.teams[t], now - w.since);
+            tt.units_secs += f64::from(w.units) * dt;
+            tt.holding_secs += f64::from(w.holders) * dt;
+        }
+        w.since = now;
     }
 
     /// Splits every open time segment at `now` (interval ends, warm-up end, horizon).
@@ -720,6 +758,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         for q in 0..self.queues.len() {
             self.flush_queue(q);
+        }
+        for t in 0..self.work.len() {
+            self.flush_work(t);
         }
     }
 

@@ -114,6 +114,14 @@ pub enum StatusKind {
     Offline,
 }
 
+impl StatusKind {
+    /// Whether time in this status counts toward occupancy and capacity
+    /// utilisation (available- and busy-type statuses).
+    pub fn is_productive(self) -> bool {
+        matches!(self, StatusKind::Available | StatusKind::Busy)
+    }
+}
+
 /// Index of a status in [`Scenario::statuses`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StatusId(pub u16);

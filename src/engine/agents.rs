@@ -134,6 +134,13 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             return; // e.g. Lunch → Coaching: same routing, time already split
         }
         let (team, rule) = (self.agents[a].team, self.sc.routing.selection);
+        if old.is_productive() != new.is_productive() {
+            // The agent's held work starts or stops counting toward occupancy.
+            let r = &self.route[a];
+            let (units, holding) = ((self.sc.teams[team].capacity - r.spare) as i32, i32::from(r.open > 0));
+            let sign = if new.is_productive() { 1 } else { -1 };
+            self.change_work(team, sign * units, sign * holding);
+        }
         if old == StatusKind::Available && self.route[a].pooled() {
             self.pools[team].remove(a as u32, &mut self.route);
         }

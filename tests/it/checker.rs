@@ -37,6 +37,16 @@ struct Agent {
     channel: Vec<u32>,
     open: u32,
     idle_since: f64,
+    /// Since when `used`, `open` and the status have been unchanged (for occupancy).
+    work_since: f64,
+}
+
+/// Occupancy integrals per team, kept by the checker itself.
+#[derive(Debug, Default, Clone, Copy)]
+struct Work {
+    units_secs: f64,
+    holding_secs: f64,
+    capacity_secs: f64,
 }
 
 /// Counts of what the checker saw.
@@ -60,6 +70,8 @@ pub struct Checker<'s> {
     convs: HashMap<u64, Conv>,
     /// Agent-seconds per agent and status.
     status_secs: Vec<Vec<f64>>,
+    /// Per team.
+    work: Vec<Work>,
     rr_cursor: Vec<Option<usize>>,
     /// Conversation being routed right now (arrival or requeue), to check the selection rule.
     routing: Option<u64>,
@@ -79,6 +91,7 @@ impl<'s> Checker<'s> {
                     channel: vec![0; sc.channels.len()],
                     open: 0,
                     idle_since: 0.0,
+                    work_since: 0.0,
                 });
             }
         }
@@ -88,6 +101,7 @@ impl<'s> Checker<'s> {
             agents,
             convs: HashMap::new(),
             status_secs: vec![vec![0.0; sc.statuses.len()]; n],
+            work: vec![Work::default(); sc.teams.len()],
             rr_cursor: vec![None; sc.queues.len()],
             routing: None,
             seen: Seen::default(),
@@ -96,6 +110,20 @@ impl<'s> Checker<'s> {
 
     fn kind(&self, a: usize) -> StatusKind {
         self.sc.statuses[self.agents[a].status.index()].kind
+    }
+
+    /// Books agent `a`'s load since its last change, if its status is productive.
+    fn book_work(&mut self, a: usize, time: f64) {
+        let kind = self.kind(a);
+        let ag = &mut self.agents[a];
+        let dt = time - ag.work_since;
+        ag.work_since = time;
+        if matches!(kind, StatusKind::Available | StatusKind::Busy) {
+            let w = &mut self.work[ag.team];
+            w.units_secs += f64::from(ag.used) * dt;
+            w.holding_secs += if ag.open > 0 { dt } else { 0.0 };
+            w.capacity_secs += f64::from(self.sc.teams[ag.team].capacity) * dt;
+        }
     }
 
     fn fits(&self, a: usize, q: usize) -> bool {
@@ -198,6 +226,7 @@ impl<'s> Checker<'s> {
                 }
                 self.routing = None;
                 self.rr_cursor[queue] = Some(agent);
+                self.book_work(agent, time);
                 let q = &self.sc.queues[queue];
                 let ag = &mut self.agents[agent];
                 ag.used += q.item_size;
@@ -228,6 +257,7 @@ impl<'s> Checker<'s> {
                 self.seen.abandoned += 1;
             }
             Trace::Requeued { id, agent, time } => {
+                self.book_work(agent, time);
                 assert_eq!(
                     self.kind(agent),
                     StatusKind::Offline,
@@ -237,12 +267,14 @@ impl<'s> Checker<'s> {
                 self.seen.requeued += 1;
                 self.routing = Some(id);
             }
-            Trace::Completed { id, agent, .. } => {
+            Trace::Completed { id, agent, time } => {
                 self.routing = None;
+                self.book_work(agent, time);
                 self.release(id, agent, State::Done);
             }
             Trace::Status { time, agent, status } => {
                 self.routing = None;
+                self.book_work(agent, time);
                 let ag = &mut self.agents[agent];
                 assert_ne!(ag.status, status, "status event without a change");
                 self.status_secs[agent][ag.status.index()] += time - ag.since;
@@ -270,8 +302,10 @@ impl<'s> Checker<'s> {
     /// tallies (scenario without warm-up, so every arrival counts).
     pub fn finish(mut self, tally: &Tally) -> Seen {
         let horizon = self.sc.horizon;
-        for (a, ag) in self.agents.iter().enumerate() {
+        for a in 0..self.agents.len() {
+            let ag = &self.agents[a];
             self.status_secs[a][ag.status.index()] += horizon - ag.since;
+            self.book_work(a, horizon);
         }
         self.seen.unresolved =
             self.convs.values().filter(|c| c.state == State::Waiting && !c.answered).count() as u64;
@@ -297,6 +331,18 @@ impl<'s> Checker<'s> {
                     (mine - team.status_secs[s]).abs() < 1e-6 * horizon.max(1.0),
                     "team {t} status {s}: trace {mine} vs tally {}",
                     team.status_secs[s]
+                );
+            }
+            // Occupancy's parts: units held, agents holding work, capacity offered.
+            let w = self.work[t];
+            for (what, mine, engine) in [
+                ("units", w.units_secs, team.units_secs),
+                ("holding", w.holding_secs, team.holding_secs),
+                ("capacity", w.capacity_secs, team.capacity_secs),
+            ] {
+                assert!(
+                    (mine - engine).abs() < 1e-6 * horizon.max(1.0),
+                    "team {t} {what}-seconds: trace {mine} vs tally {engine}"
                 );
             }
             let total: f64 = team.status_secs.iter().sum();
