@@ -113,6 +113,18 @@ struct TeamWork {
     since: f64,
 }
 
+/// What a conversation of one queue takes from an agent of one team.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    /// Capacity units.
+    size: u32,
+    /// Channel index.
+    channel: usize,
+    /// The team's cap on that channel, or `u32::MAX` when it cannot bind
+    /// (at least the team's capacity: spare capacity is then the only limit).
+    cap: u32,
+}
+
 /// The state of one replication.
 struct Sim<'s, O> {
     sc: &'s Scenario,
@@ -135,6 +147,8 @@ struct Sim<'s, O> {
     queues: Vec<WaitQueue<ConvKey>>,
     /// Live waiting conversations per queue, and when that count last changed.
     waiting: Vec<(u32, f64)>,
+    /// Per team then queue: `fit[t * queues + q]`.
+    fit: Vec<Fit>,
     /// Teams serving each queue.
     queue_teams: Vec<Vec<usize>>,
     /// Round robin: last agent assigned from each queue.
@@ -193,6 +207,21 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             pools: team_sizes.into_iter().map(|n| AgentPool::for_rule(sc.routing.selection, n)).collect(),
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
+            fit: sc
+                .teams
+                .iter()
+                .flat_map(|team| {
+                    sc.queues.iter().map(|queue| {
+                        let cap = team.channel_caps[queue.channel];
+                        let binds = cap < team.capacity;
+                        Fit {
+                            size: queue.item_size,
+                            channel: queue.channel,
+                            cap: if binds { cap } else { u32::MAX },
+                        }
+                    })
+                })
+                .collect(),
             queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
             rr_cursor: vec![u32::MAX; nq],
             group_start,
@@ -437,7 +466,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let rule = self.sc.routing.selection;
         let mut best: Option<u32> = None;
         for &t in &self.queue_teams[q] {
-            let fits = |a: u32| self.fits(a as usize, q);
+            let fits = |a: u32| self.fits(a as usize, t, q);
             let found = if rule == Selection::RoundRobin {
                 // At least one agent is pooled here, so n > 0.
                 let n = (self.route.len() as u32).max(1);
@@ -472,13 +501,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
     }
 
-    /// Whether agent `a` has room for one conversation of queue `q`.
+    /// Whether agent `a` of team `t` has room for one conversation of queue `q`.
     #[inline]
-    fn fits(&self, a: usize, q: usize) -> bool {
-        let queue = &self.sc.queues[q];
-        let cap = self.sc.teams[self.agents[a].team].channel_caps[queue.channel];
-        let on_channel = self.channel_units[a * self.sc.channels.len() + queue.channel];
-        self.route[a].spare >= queue.item_size && on_channel + queue.item_size <= cap
+    fn fits(&self, a: usize, t: usize, q: usize) -> bool {
+        let f = self.fit[t * self.queues.len() + q];
+        self.route[a].spare >= f.size
+            && (f.cap == u32::MAX
+                || self.channel_units[a * self.sc.channels.len() + f.channel] + f.size <= f.cap)
     }
 
     fn assign(&mut self, key: ConvKey, a: usize) {
@@ -659,7 +688,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         while self.route[a].spare > 0 {
             let mut best: Option<(usize, Waiting<ConvKey>)> = None;
             for &q in &self.sc.teams[team].queues {
-                if !self.fits(a, q) {
+                if !self.fits(a, team, q) {
                     continue;
                 }
                 let convs = &self.convs;
@@ -712,7 +741,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let counted = ag.since >= self.sc.warmup;
         ag.since = now;
         let (team, status) = (ag.team, ag.status.index());
-        let kind = self.sc.statuses[status].kind;
+        let kind = ag.kind;
         // Logged in: any status but Offline, or Offline in the ready delay after login.
         let logged_in = kind != StatusKind::Offline || ag.phase == Phase::Ready;
         self.tally.add_status_secs(self.interval, team, status, dt, logged_in);

@@ -78,11 +78,11 @@ pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
 
 /// The agents of one team that are Available with spare capacity, best first.
 ///
-/// Two layouts keep the same order: a sorted list for the rules whose keys
-/// only ever grow (longest idle and round robin: an agent's key changes only
-/// to "idle since now", so it joins at the back in O(1)), and an indexed
-/// heap for the rules whose keys move both ways (most available, least
-/// active). Either is correct for every rule; the choice is only speed.
+/// Two layouts keep the same order: a sorted list for the rules ordered by
+/// idle time alone (longest idle, round robin), where the best is always at
+/// the head and a pool holds few agents when work is waiting, and an indexed
+/// heap for the rules whose keys move both ways with load (most available,
+/// least active). Either is correct for every rule; the choice is only speed.
 #[derive(Debug, Clone)]
 pub(crate) enum AgentPool {
     /// Sorted doubly linked list through [`RouteState`], best at the head.
@@ -153,9 +153,9 @@ impl AgentPool {
 /// Marker for "no agent" in list links.
 const NIL: u32 = u32::MAX;
 
-/// A pool as a list sorted by key, linked through [`RouteState::prev`] and
-/// [`RouteState::next`]. Insertion walks from the back, which is O(1) when
-/// keys arrive in increasing order, as they do under longest idle.
+/// A pool as a list sorted by key, linked through `RouteState::prev` and
+/// `RouteState::next`: O(1) to take the best or remove any agent, a walk
+/// to insert.
 #[derive(Debug, Clone)]
 pub(crate) struct ListPool {
     head: u32,
@@ -169,13 +169,33 @@ impl Default for ListPool {
 }
 
 impl ListPool {
+    /// Adds agent `a`, searching from the front: an agent rejoining the
+    /// pool keeps the idle-since time of its last assignment, which is
+    /// usually earlier than that of most agents waiting in the pool.
     fn insert(&mut self, a: u32, st: &mut [RouteState]) {
+        let key = st[a as usize].key;
+        let mut next = self.head;
+        while next != NIL && st[next as usize].key < key {
+            next = st[next as usize].next;
+        }
+        let prev = if next == NIL { self.tail } else { st[next as usize].prev };
+        self.link(a, prev, next, st);
+    }
+
+    /// Adds agent `a`, searching from the back: for an agent whose key has
+    /// just grown (assigned while keeping spare capacity: idle since now).
+    fn insert_from_back(&mut self, a: u32, st: &mut [RouteState]) {
         let key = st[a as usize].key;
         let mut prev = self.tail;
         while prev != NIL && st[prev as usize].key > key {
             prev = st[prev as usize].prev;
         }
         let next = if prev == NIL { self.head } else { st[prev as usize].next };
+        self.link(a, prev, next, st);
+    }
+
+    /// Links agent `a` between `prev` and `next` (adjacent, `NIL` at the ends).
+    fn link(&mut self, a: u32, prev: u32, next: u32, st: &mut [RouteState]) {
         let r = &mut st[a as usize];
         (r.prev, r.next, r.pos) = (prev, next, IN_LIST);
         match prev {
@@ -208,7 +228,7 @@ impl ListPool {
             && (r.next == NIL || r.key < st[r.next as usize].key);
         if !in_order {
             self.remove(a, st);
-            self.insert(a, st);
+            self.insert_from_back(a, st);
         }
     }
 

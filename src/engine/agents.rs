@@ -42,6 +42,8 @@ pub(super) struct Agent {
     pub deferred: Vec<usize>,
     /// Current status (derived from phase and episode).
     pub status: StatusId,
+    /// The type of `status`, kept beside it for the router.
+    pub kind: StatusKind,
     /// Start of the current time-accounting segment, seconds.
     pub since: f64,
     /// Conversations assigned (serving, wrapping up or paused).
@@ -59,6 +61,7 @@ impl Agent {
             episode_token: 0,
             deferred: Vec::with_capacity(planned),
             status: StatusId::OFFLINE,
+            kind: StatusKind::Offline,
             since: 0.0,
             open: Vec::with_capacity(capacity as usize),
             rng,
@@ -87,10 +90,12 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         start..start + self.sc.groups[g].size()
     }
 
+    #[inline]
     pub(super) fn kind(&self, a: usize) -> StatusKind {
-        self.sc.statuses[self.agents[a].status.index()].kind
+        self.agents[a].kind
     }
 
+    #[inline]
     pub(super) fn is_available(&self, a: usize) -> bool {
         self.kind(a) == StatusKind::Available
     }
@@ -126,6 +131,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         change(ag);
         let before = ag.status;
         ag.status = ag.derived_status();
+        ag.kind = self.sc.statuses[ag.status.index()].kind;
         if ag.status != before {
             (self.observe)(&Trace::Status { time: self.now.secs(), agent: a, status: ag.status });
         }
