@@ -413,7 +413,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Records queue `q`'s next arrival (none: never) and the earliest over all queues.
     fn set_next_arrival(&mut self, q: usize, at: Option<f64>) {
         let seq = self.events.next_seq();
-        self.arrivals[q] = at.map_or(u128::MAX, |t| order_key(Time(t), seq));
+        let key = at.map_or(u128::MAX, |t| order_key(Time(t), seq));
+        self.arrivals[q] = key;
+        if key <= self.next_arrival.0 {
+            // Earlier than every other queue's next arrival (keys are unique).
+            self.next_arrival = (key, q);
+            return;
+        }
         let mut best = (u128::MAX, 0);
         for (i, &k) in self.arrivals.iter().enumerate() {
             if k < best.0 {
@@ -513,7 +519,6 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn assign(&mut self, key: ConvKey, a: usize) {
         let sc = self.sc;
         let now = self.now.secs();
-        self.deadlines.remove(key);
         let key = self.convs.renew(key);
         let Some(c) = self.convs.get_mut(key) else {
             return;
@@ -638,9 +643,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let r = &mut self.route[a];
         r.spare += queue.item_size;
         r.open -= 1;
-        r.rekey(a as u32, self.sc.routing.selection);
-        if r.pooled() {
-            self.pools[self.agents[a].team].update(a as u32, &mut self.route);
+        let rule = self.sc.routing.selection;
+        if rule.ranks_by_load() {
+            r.rekey(a as u32, rule);
+            if r.pooled() {
+                self.pools[self.agents[a].team].update(a as u32, &mut self.route);
+            }
         }
     }
 
@@ -688,7 +696,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         while self.route[a].spare > 0 {
             let mut best: Option<(usize, Waiting<ConvKey>)> = None;
             for &q in &self.sc.teams[team].queues {
-                if !self.fits(a, team, q) {
+                // Nothing live waits (the queue may still hold stale entries).
+                if self.waiting[q].0 == 0 || !self.fits(a, team, q) {
                     continue;
                 }
                 let convs = &self.convs;
@@ -706,6 +715,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             let Some((q, w)) = best else { return };
             self.queues[q].pop();
             self.change_waiting(q, -1);
+            // Only conversations that waited have a patience deadline.
+            self.deadlines.remove(w.conv);
             self.assign(w.conv, a);
         }
     }

@@ -79,6 +79,14 @@ pub enum Selection {
     RoundRobin,
 }
 
+impl Selection {
+    /// Whether the rule ranks agents by their load (spare capacity or open
+    /// conversations), so finishing a conversation changes an agent's rank.
+    pub fn ranks_by_load(self) -> bool {
+        matches!(self, Selection::MostAvailable | Selection::LeastActive)
+    }
+}
+
 /// How metrics are computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MetricSettings {
