@@ -204,7 +204,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             agents,
             route,
             channel_units: vec![0; n_agents * sc.channels.len()],
-            pools: team_sizes.into_iter().map(|n| AgentPool::for_rule(sc.routing.selection, n)).collect(),
+            pools: team_sizes.into_iter().map(AgentPool::with_capacity).collect(),
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
             fit: sc
@@ -479,16 +479,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 let start = self.rr_cursor[q].wrapping_add(1) % n;
                 let dist = |a: u32| (a + n - start) % n;
                 let mut nearest: Option<u32> = None;
-                self.pools[t].for_each(&self.route, |a| {
+                self.pools[t].for_each(|a| {
                     if fits(a) && nearest.is_none_or(|b| dist(a) < dist(b)) {
                         nearest = Some(a);
                     }
                 });
                 nearest.filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
             } else {
-                self.pools[t]
-                    .best(&self.route, fits)
-                    .filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
+                self.pools[t].best(fits).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
             };
             if found.is_some() {
                 best = found;

@@ -1,7 +1,7 @@
 //! The router's data structures: who can take work and what is waiting.
 //!
 //! [`AgentPool`] holds, per team, the agents that are Available with spare
-//! capacity, as an indexed binary heap ordered by the scenario's selection
+//! capacity, as an indexed 4-ary heap ordered by the scenario's selection
 //! rule, so the best agent is found in O(1) and kept in O(log n) per change.
 //! [`WaitQueue`] holds one queue's waiting conversations in queue-age order.
 //! Neither allocates once warmed up.
@@ -12,8 +12,6 @@ use crate::model::Selection;
 
 /// Marker for "not in any pool".
 const NOT_POOLED: u32 = u32::MAX;
-/// `pos` of an agent in a [`ListPool`].
-const IN_LIST: u32 = 0;
 
 /// What the router knows of each agent, kept up to date by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -24,11 +22,8 @@ pub(crate) struct RouteState {
     pub spare: u32,
     /// Open conversations.
     pub open: u32,
-    /// Position in its team's pool heap, `IN_LIST` in a list pool, or `NOT_POOLED`.
+    /// Position in its team's pool heap, or `NOT_POOLED`.
     pos: u32,
-    /// Neighbours in a list pool (`NIL` at the ends).
-    prev: u32,
-    next: u32,
     /// Rule 12's order as one number (smaller first); see [`RouteState::rekey`].
     key: u128,
 }
@@ -36,15 +31,7 @@ pub(crate) struct RouteState {
 impl RouteState {
     /// A logged-out agent with `capacity` spare units.
     pub(crate) fn new(capacity: u32) -> RouteState {
-        RouteState {
-            idle_since: 0.0,
-            spare: capacity,
-            open: 0,
-            pos: NOT_POOLED,
-            prev: NIL,
-            next: NIL,
-            key: 0,
-        }
+        RouteState { idle_since: 0.0, spare: capacity, open: 0, pos: NOT_POOLED, key: 0 }
     }
 
     /// Recomputes the ordering key of agent `index` after its idle time,
@@ -78,260 +65,129 @@ pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
 
 /// The agents of one team that are Available with spare capacity, best first.
 ///
-/// Two layouts keep the same order: a sorted list for the rules ordered by
-/// idle time alone (longest idle, round robin), where the best is always at
-/// the head and a pool holds few agents when work is waiting, and an indexed
-/// heap for the rules whose keys move both ways with load (most available,
-/// least active). Either is correct for every rule; the choice is only speed.
-#[derive(Debug, Clone)]
-pub(crate) enum AgentPool {
-    /// Sorted doubly linked list through [`RouteState`], best at the head.
-    List(ListPool),
-    /// Indexed binary heap, best at the root.
-    Heap(HeapPool),
+/// A 4-ary min-heap of the agents' keys ([`RouteState::rekey`]), stored in
+/// the heap itself so a sift compares neighbouring integers instead of
+/// following agent indices; each agent's position is kept in
+/// [`RouteState`] for removal and re-ranking. O(1) to find the best, O(log n)
+/// per change whatever the rule and however many agents are idle.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct AgentPool {
+    heap: Vec<u128>,
+}
+
+/// Children per heap node.
+const ARITY: usize = 4;
+
+/// The agent a key belongs to (its low 32 bits; see [`RouteState::rekey`]).
+#[inline]
+fn agent_of(key: u128) -> u32 {
+    key as u32
 }
 
 impl AgentPool {
-    /// An empty pool for a team of `n` agents, laid out for `rule`.
-    pub(crate) fn for_rule(rule: Selection, n: usize) -> AgentPool {
-        match rule {
-            Selection::LongestIdle | Selection::RoundRobin => AgentPool::List(ListPool::default()),
-            Selection::MostAvailable | Selection::LeastActive => AgentPool::Heap(HeapPool::with_capacity(n)),
-        }
+    /// An empty pool with room for `n` agents.
+    pub(crate) fn with_capacity(n: usize) -> AgentPool {
+        AgentPool { heap: Vec::with_capacity(n) }
     }
 
     /// Adds agent `a` (not already pooled).
     #[inline]
     pub(crate) fn insert(&mut self, a: u32, st: &mut [RouteState]) {
         debug_assert!(!st[a as usize].pooled());
-        match self {
-            AgentPool::List(l) => l.insert(a, st),
-            AgentPool::Heap(h) => h.insert(a, st),
-        }
+        let key = st[a as usize].key;
+        self.heap.push(key);
+        self.sift_up(self.heap.len() - 1, key, st);
     }
 
     /// Removes agent `a` (pooled).
     #[inline]
     pub(crate) fn remove(&mut self, a: u32, st: &mut [RouteState]) {
         debug_assert!(st[a as usize].pooled());
-        match self {
-            AgentPool::List(l) => l.remove(a, st),
-            AgentPool::Heap(h) => h.remove(a, st),
+        let i = st[a as usize].pos as usize;
+        st[a as usize].pos = NOT_POOLED;
+        let Some(last) = self.heap.pop() else { return };
+        if i < self.heap.len() {
+            self.restore(i, last, st);
         }
     }
 
     /// Restores order after agent `a`'s key changed (pooled).
     #[inline]
     pub(crate) fn update(&mut self, a: u32, st: &mut [RouteState]) {
-        match self {
-            AgentPool::List(l) => l.update(a, st),
-            AgentPool::Heap(h) => h.update(a, st),
-        }
+        let r = &st[a as usize];
+        self.restore(r.pos as usize, r.key, st);
     }
 
-    /// The best agent by the rule among those `fits` accepts. The best is
+    /// The best agent by the rule among those `fits` accepts. The top is
     /// checked first; only if it does not fit (item size, channel cap) are
-    /// the others looked at.
+    /// the others scanned.
     #[inline]
-    pub(crate) fn best(&self, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
-        match self {
-            AgentPool::List(l) => l.iter(st).find(|&a| fits(a)),
-            AgentPool::Heap(h) => h.best(st, fits),
+    pub(crate) fn best(&self, fits: impl Fn(u32) -> bool) -> Option<u32> {
+        let &top = self.heap.first()?;
+        if fits(agent_of(top)) {
+            return Some(agent_of(top));
         }
+        self.heap[1..].iter().copied().filter(|&k| fits(agent_of(k))).min().map(agent_of)
     }
 
     /// Calls `f` on every pooled agent, in no particular order (for round robin's scan).
     #[inline]
-    pub(crate) fn for_each(&self, st: &[RouteState], mut f: impl FnMut(u32)) {
-        match self {
-            AgentPool::List(l) => l.iter(st).for_each(f),
-            AgentPool::Heap(h) => h.heap.iter().for_each(|&a| f(a)),
-        }
-    }
-}
-
-/// Marker for "no agent" in list links.
-const NIL: u32 = u32::MAX;
-
-/// A pool as a list sorted by key, linked through `RouteState::prev` and
-/// `RouteState::next`: O(1) to take the best or remove any agent, a walk
-/// to insert.
-#[derive(Debug, Clone)]
-pub(crate) struct ListPool {
-    head: u32,
-    tail: u32,
-}
-
-impl Default for ListPool {
-    fn default() -> ListPool {
-        ListPool { head: NIL, tail: NIL }
-    }
-}
-
-impl ListPool {
-    /// Adds agent `a`, searching from the front: an agent rejoining the
-    /// pool keeps the idle-since time of its last assignment, which is
-    /// usually earlier than that of most agents waiting in the pool.
-    fn insert(&mut self, a: u32, st: &mut [RouteState]) {
-        let key = st[a as usize].key;
-        let mut next = self.head;
-        while next != NIL && st[next as usize].key < key {
-            next = st[next as usize].next;
-        }
-        let prev = if next == NIL { self.tail } else { st[next as usize].prev };
-        self.link(a, prev, next, st);
+    pub(crate) fn for_each(&self, f: impl FnMut(u32)) {
+        self.heap.iter().map(|&k| agent_of(k)).for_each(f);
     }
 
-    /// Adds agent `a`, searching from the back: for an agent whose key has
-    /// just grown (assigned while keeping spare capacity: idle since now).
-    fn insert_from_back(&mut self, a: u32, st: &mut [RouteState]) {
-        let key = st[a as usize].key;
-        let mut prev = self.tail;
-        while prev != NIL && st[prev as usize].key > key {
-            prev = st[prev as usize].prev;
-        }
-        let next = if prev == NIL { self.head } else { st[prev as usize].next };
-        self.link(a, prev, next, st);
-    }
-
-    /// Links agent `a` between `prev` and `next` (adjacent, `NIL` at the ends).
-    fn link(&mut self, a: u32, prev: u32, next: u32, st: &mut [RouteState]) {
-        let r = &mut st[a as usize];
-        (r.prev, r.next, r.pos) = (prev, next, IN_LIST);
-        match prev {
-            NIL => self.head = a,
-            p => st[p as usize].next = a,
-        }
-        match next {
-            NIL => self.tail = a,
-            n => st[n as usize].prev = a,
-        }
-    }
-
-    fn remove(&mut self, a: u32, st: &mut [RouteState]) {
-        let r = &mut st[a as usize];
-        let (prev, next) = (r.prev, r.next);
-        r.pos = NOT_POOLED;
-        match prev {
-            NIL => self.head = next,
-            p => st[p as usize].next = next,
-        }
-        match next {
-            NIL => self.tail = prev,
-            n => st[n as usize].prev = prev,
-        }
-    }
-
-    fn update(&mut self, a: u32, st: &mut [RouteState]) {
-        let r = &st[a as usize];
-        let in_order = (r.prev == NIL || st[r.prev as usize].key < r.key)
-            && (r.next == NIL || r.key < st[r.next as usize].key);
-        if !in_order {
-            self.remove(a, st);
-            self.insert_from_back(a, st);
-        }
-    }
-
-    fn iter<'a>(&self, st: &'a [RouteState]) -> impl Iterator<Item = u32> + 'a {
-        let mut at = self.head;
-        std::iter::from_fn(move || {
-            let a = at;
-            (a != NIL).then(|| {
-                at = st[a as usize].next;
-                a
-            })
-        })
-    }
-}
-
-/// A pool as an indexed binary heap on the key; positions live in [`RouteState::pos`].
-#[derive(Debug, Default, Clone)]
-pub(crate) struct HeapPool {
-    heap: Vec<u32>,
-}
-
-impl HeapPool {
-    fn with_capacity(n: usize) -> HeapPool {
-        HeapPool { heap: Vec::with_capacity(n) }
-    }
-
-    fn insert(&mut self, a: u32, st: &mut [RouteState]) {
-        let i = self.heap.len();
-        self.heap.push(a);
-        st[a as usize].pos = i as u32;
-        self.sift_up(i, st);
-    }
-
-    fn remove(&mut self, a: u32, st: &mut [RouteState]) {
-        let i = st[a as usize].pos as usize;
-        st[a as usize].pos = NOT_POOLED;
-        let Some(last) = self.heap.pop() else { return };
-        if i < self.heap.len() {
-            self.heap[i] = last;
-            st[last as usize].pos = i as u32;
-            self.restore(i, st);
-        }
-    }
-
-    fn update(&mut self, a: u32, st: &mut [RouteState]) {
-        let i = st[a as usize].pos as usize;
-        self.restore(i, st);
-    }
-
-    fn best(&self, st: &[RouteState], fits: impl Fn(u32) -> bool) -> Option<u32> {
-        let &top = self.heap.first()?;
-        if fits(top) {
-            return Some(top);
-        }
-        self.heap[1..]
-            .iter()
-            .copied()
-            .filter(|&a| fits(a))
-            .reduce(|b, a| if before(a, b, st) { a } else { b })
-    }
-
-    fn restore(&mut self, i: usize, st: &mut [RouteState]) {
-        if i > 0 && before(self.heap[i], self.heap[(i - 1) / 2], st) {
-            self.sift_up(i, st);
+    /// Puts `key` at position `i` (whose old key is gone) and restores order.
+    #[inline]
+    fn restore(&mut self, i: usize, key: u128, st: &mut [RouteState]) {
+        if i > 0 && key < self.heap[(i - 1) / ARITY] {
+            self.sift_up(i, key, st);
         } else {
-            self.sift_down(i, st);
+            self.sift_down(i, key, st);
         }
     }
 
-    fn sift_up(&mut self, mut i: usize, st: &mut [RouteState]) {
+    /// Places `key` at or above position `i`, moving larger parents down.
+    fn sift_up(&mut self, mut i: usize, key: u128, st: &mut [RouteState]) {
         while i > 0 {
-            let parent = (i - 1) / 2;
-            if !before(self.heap[i], self.heap[parent], st) {
+            let parent = (i - 1) / ARITY;
+            let up = self.heap[parent];
+            if up <= key {
                 break;
             }
-            self.swap(i, parent, st);
+            self.place(i, up, st);
             i = parent;
         }
+        self.place(i, key, st);
     }
 
-    fn sift_down(&mut self, mut i: usize, st: &mut [RouteState]) {
+    /// Places `key` at or below position `i`, moving smaller children up.
+    fn sift_down(&mut self, mut i: usize, key: u128, st: &mut [RouteState]) {
         let n = self.heap.len();
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut best = i;
-            if l < n && before(self.heap[l], self.heap[best], st) {
-                best = l;
-            }
-            if r < n && before(self.heap[r], self.heap[best], st) {
-                best = r;
-            }
-            if best == i {
+            let first = ARITY * i + 1;
+            if first >= n {
                 break;
             }
-            self.swap(i, best, st);
-            i = best;
+            let (mut child, mut least) = (first, self.heap[first]);
+            for c in first + 1..(first + ARITY).min(n) {
+                let k = self.heap[c];
+                if k < least {
+                    (child, least) = (c, k);
+                }
+            }
+            if key <= least {
+                break;
+            }
+            self.place(i, least, st);
+            i = child;
         }
+        self.place(i, key, st);
     }
 
-    fn swap(&mut self, i: usize, j: usize, st: &mut [RouteState]) {
-        self.heap.swap(i, j);
-        st[self.heap[i] as usize].pos = i as u32;
-        st[self.heap[j] as usize].pos = j as u32;
+    #[inline]
+    fn place(&mut self, i: usize, key: u128, st: &mut [RouteState]) {
+        self.heap[i] = key;
+        st[agent_of(key) as usize].pos = i as u32;
     }
 }
 
@@ -395,15 +251,7 @@ mod tests {
     fn states(keys: &[(f64, u32, u32)], rule: Selection) -> Vec<RouteState> {
         let mut st: Vec<RouteState> = keys
             .iter()
-            .map(|&(idle, spare, open)| RouteState {
-                idle_since: idle,
-                spare,
-                open,
-                pos: NOT_POOLED,
-                prev: NIL,
-                next: NIL,
-                key: 0,
-            })
+            .map(|&(idle, spare, open)| RouteState { idle_since: idle, spare, open, pos: NOT_POOLED, key: 0 })
             .collect();
         for (i, r) in st.iter_mut().enumerate() {
             r.rekey(i as u32, rule);
@@ -423,23 +271,18 @@ mod tests {
     }
 
     /// The pool's best equals a brute-force minimum by rule 12 under every
-    /// rule and in both layouts, through any sequence of inserts, removals
-    /// and key changes, and its members are exactly the pooled agents.
+    /// rule, through any sequence of inserts, removals and key changes, and
+    /// its members are exactly the pooled agents.
     #[test]
     fn pool_best_matches_brute_force() {
         let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive];
         proptest!(|(keys in prop::collection::vec((0u8..5, 1u32..4, 0u32..3), 1..30),
                     ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5), 0..200),
-                    r in 0usize..3,
-                    list in any::<bool>())| {
+                    r in 0usize..3)| {
             let rule = rules[r];
             let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>(), rule);
             let n = st.len();
-            let mut pool = if list {
-                AgentPool::List(ListPool::default())
-            } else {
-                AgentPool::Heap(HeapPool::with_capacity(n))
-            };
+            let mut pool = AgentPool::with_capacity(n);
             for (who, op, val) in ops {
                 let a = (who % n) as u32;
                 match op {
@@ -456,10 +299,10 @@ mod tests {
                 }
                 let brute = |keep: &dyn Fn(u32) -> bool| (0..n as u32).filter(|&b| st[b as usize].pooled() && keep(b))
                     .reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
-                prop_assert_eq!(pool.best(&st, |_| true), brute(&|_| true));
-                prop_assert_eq!(pool.best(&st, |b| b % 2 == 0), brute(&|b| b % 2 == 0));
+                prop_assert_eq!(pool.best(|_| true), brute(&|_| true));
+                prop_assert_eq!(pool.best(|b| b % 2 == 0), brute(&|b| b % 2 == 0));
                 let mut members = vec![];
-                pool.for_each(&st, |a| members.push(a));
+                pool.for_each(|a| members.push(a));
                 members.sort_unstable();
                 let pooled: Vec<u32> = (0..n as u32).filter(|&b| st[b as usize].pooled()).collect();
                 prop_assert_eq!(members, pooled);
