@@ -178,9 +178,9 @@ impl Deadlines {
         if slot >= self.pos.len() {
             self.pos.resize(slot + 1, NO_DEADLINE);
         }
-        self.heap.push((order_key(time, seq), key));
-        self.pos[slot] = (self.heap.len() - 1) as u32;
-        self.sift_up(self.heap.len() - 1);
+        let entry = (order_key(time, seq), key);
+        self.heap.push(entry);
+        self.sift_up(self.heap.len() - 1, entry);
     }
 
     /// The [`order_key`] of the earliest deadline (`u128::MAX` when none).
@@ -203,57 +203,56 @@ impl Deadlines {
         if i == NO_DEADLINE {
             return;
         }
-        let i = i as usize;
         self.pos[key.slot()] = NO_DEADLINE;
-        let last = self.heap.len() - 1;
-        if i != last {
-            self.heap.swap(i, last);
-            self.pos[self.heap[i].1.slot()] = i as u32;
-        }
-        self.heap.pop();
+        let i = i as usize;
+        let Some(last) = self.heap.pop() else { return };
         if i < self.heap.len() {
-            self.sift_down(i);
-            self.sift_up(i);
+            if i > 0 && last.0 < self.heap[(i - 1) / 2].0 {
+                self.sift_up(i, last);
+            } else {
+                self.sift_down(i, last);
+            }
         }
     }
 
-    fn less(&self, i: usize, j: usize) -> bool {
-        self.heap[i].0 < self.heap[j].0
+    /// Puts `entry` at position `i` and records where it is.
+    #[inline]
+    fn place(&mut self, i: usize, entry: (u128, ConvKey)) {
+        self.heap[i] = entry;
+        self.pos[entry.1.slot()] = i as u32;
     }
 
-    fn swap(&mut self, i: usize, j: usize) {
-        self.heap.swap(i, j);
-        self.pos[self.heap[i].1.slot()] = i as u32;
-        self.pos[self.heap[j].1.slot()] = j as u32;
-    }
-
-    fn sift_up(&mut self, mut i: usize) {
+    /// Places `entry` at or above position `i`, moving later parents down.
+    fn sift_up(&mut self, mut i: usize, entry: (u128, ConvKey)) {
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !self.less(i, parent) {
+            let up = self.heap[parent];
+            if up.0 <= entry.0 {
                 break;
             }
-            self.swap(i, parent);
+            self.place(i, up);
             i = parent;
         }
+        self.place(i, entry);
     }
 
-    fn sift_down(&mut self, mut i: usize) {
+    /// Places `entry` at or below position `i`, moving earlier children up.
+    fn sift_down(&mut self, mut i: usize, entry: (u128, ConvKey)) {
+        let n = self.heap.len();
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut m = i;
-            if l < self.heap.len() && self.less(l, m) {
-                m = l;
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
             }
-            if r < self.heap.len() && self.less(r, m) {
-                m = r;
+            let c = if l + 1 < n && self.heap[l + 1].0 < self.heap[l].0 { l + 1 } else { l };
+            let down = self.heap[c];
+            if entry.0 <= down.0 {
+                break;
             }
-            if m == i {
-                return;
-            }
-            self.swap(i, m);
-            i = m;
+            self.place(i, down);
+            i = c;
         }
+        self.place(i, entry);
     }
 }
 
