@@ -101,15 +101,23 @@ pub fn run_observed<O: FnMut(&Trace)>(sc: &Scenario, replication: u32, observe: 
     sim.finish()
 }
 
-/// Work held by one team's agents in productive statuses, for occupancy:
-/// kept per team rather than per agent so an assignment books one segment.
+/// Work held by one team's agents in productive statuses, for occupancy.
+///
+/// Integrated by parts so that a change costs a multiply-add and no segment
+/// bookkeeping: with `units_area` set to `-units × s` at a booking time `s`
+/// and lowered by `delta × t` at every change, `units_area + units × T` is
+/// the integral of units held over `[s, T]`. Likewise for `holders`.
 #[derive(Debug, Clone, Copy, Default)]
 struct TeamWork {
     /// Capacity units held.
     units: u32,
     /// Agents holding at least one conversation.
     holders: u32,
-    /// When `units` or `holders` last changed (or were last booked), seconds.
+    /// See the type's documentation, unit-seconds.
+    units_area: f64,
+    /// See the type's documentation, agent-seconds.
+    holders_area: f64,
+    /// When the work was last booked, seconds.
     since: f64,
 }
 
@@ -768,24 +776,29 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
     }
 
-    /// Changes team `t`'s units held and agents holding work (productive
-    /// statuses only), booking the time since the last change first.
+    /// Changes team `t`'s units held and agents holding work (productive statuses only).
+    #[inline]
     fn change_work(&mut self, t: usize, units: i32, holders: i32) {
-        self.flush_work(t);
+        let now = self.now.secs();
         let w = &mut self.work[t];
         w.units = w.units.wrapping_add_signed(units);
         w.holders = w.holders.wrapping_add_signed(holders);
+        w.units_area -= f64::from(units) * now;
+        w.holders_area -= f64::from(holders) * now;
     }
 
-    /// Books team `t`'s units held and agents holding work since the last change.
+    /// Books team `t`'s units held and agents holding work since the last booking.
     fn flush_work(&mut self, t: usize) {
         let now = self.now.secs();
         let w = &mut self.work[t];
+        let (units, holders) = (f64::from(w.units), f64::from(w.holders));
         if w.since >= self.sc.warmup {
-            let (tt, dt) = (&mut self.tally.teams[t], now - w.since);
-            tt.units_secs += f64::from(w.units) * dt;
-            tt.holding_secs += f64::from(w.holders) * dt;
+            let tt = &mut self.tally.teams[t];
+            tt.units_secs += w.units_area + units * now;
+            tt.holding_secs += w.holders_area + holders * now;
         }
+        w.units_area = -units * now;
+        w.holders_area = -holders * now;
         w.since = now;
     }
 
