@@ -10,6 +10,10 @@
 //!   M/M/c+M FCFS simulation can be ([`yardstick`]: the wait recursion over a
 //!   min-heap of agent free times, no event list, no statuses, no routing).
 //!   Throughput is conversations offered.
+//! - `erlang-a/3000-agents`: the same queue at ten times the traffic (18 000
+//!   arrivals/h) with 3000 agents, about 2100 of them idle at any time, cut
+//!   to 6 hours. Guards the routing pools against costs that grow with the
+//!   number of idle agents. Throughput is conversations offered.
 //! - `support-day/10-replications`: `replicate::run` of
 //!   `scenarios/support-day.toml`, 10 replications on one thread.
 //!   Throughput is replications.
@@ -57,9 +61,15 @@ fn scenario_path(name: &str) -> String {
 
 /// erlang-a.toml with `horizon` and no warm-up, so `offered` counts every arrival.
 fn erlang_a(horizon: &str) -> Scenario {
-    let overrides = [format!("horizon={horizon}"), "replications=1".to_owned()];
-    let mut sc = scenario::load(Path::new(&scenario_path("erlang-a.toml")), &overrides)
-        .expect("scenarios/erlang-a.toml loads");
+    erlang_a_with(&[&format!("horizon={horizon}")])
+}
+
+/// erlang-a.toml with `overrides` (`--set` style), one replication and no warm-up.
+fn erlang_a_with(overrides: &[&str]) -> Scenario {
+    let mut all: Vec<String> = overrides.iter().map(|s| (*s).to_owned()).collect();
+    all.push("replications=1".to_owned());
+    let mut sc = scenario::load(Path::new(&scenario_path("erlang-a.toml")), &all)
+        .expect("scenarios/erlang-a.toml loads with the overrides");
     sc.warmup = 0.0;
     sc
 }
@@ -207,6 +217,9 @@ fn benches(c: &mut Criterion) {
     g.bench_function("routesim", |b| b.iter(|| engine::run(black_box(&sc), 0)));
     g.throughput(Throughput::Elements(offered_yardstick));
     g.bench_function("yardstick", |b| b.iter(|| yardstick(black_box(&p))));
+    let big = erlang_a_with(&["horizon=6h", "agents.all.count=3000", "queue.calls.arrivals.per_hour=18000"]);
+    g.throughput(Throughput::Elements(routesim(&big).offered));
+    g.bench_function("3000-agents", |b| b.iter(|| engine::run(black_box(&big), 0)));
     g.finish();
 
     let overrides = ["replications=10".to_owned()];
