@@ -563,10 +563,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let slot = a * sc.channels.len() + queue.channel;
         self.channel_units[slot] += size;
         self.agents[a].open.push(key);
-        if self.kind(a).is_productive() {
-            let holding = self.route[a].open == 0;
-            self.change_work(team, size as i32, i32::from(holding));
-        }
+        // Only Available agents are assigned work, so the work counts toward occupancy.
+        debug_assert!(self.is_available(a), "assignment to an agent who is not Available");
+        let holding = self.route[a].open == 0;
+        self.change_work(team, size as i32, i32::from(holding));
         let r = &mut self.route[a];
         r.spare -= size;
         r.open += 1;
