@@ -522,6 +522,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 || self.channel_units[a * self.sc.channels.len() + f.channel] + f.size <= f.cap)
     }
 
+    #[inline(always)]
     fn assign(&mut self, key: ConvKey, a: usize) {
         let sc = self.sc;
         let now = self.now.secs();

@@ -70,13 +70,22 @@ pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
 /// following agent indices; each agent's position is kept in
 /// [`RouteState`] for removal and re-ranking. O(1) to find the best, O(log n)
 /// per change whatever the rule and however many agents are idle.
-#[derive(Debug, Default, Clone)]
+///
+/// The heap is followed by [`ARITY`] sentinel keys (`u128::MAX`, which no
+/// agent's key reaches), so every node with a first child has a full set of
+/// children and the least of them is chosen without branches.
+#[derive(Debug, Clone)]
 pub(crate) struct AgentPool {
+    /// `len` keys in heap order, then `ARITY` sentinels.
     heap: Vec<u128>,
+    len: usize,
 }
 
 /// Children per heap node.
 const ARITY: usize = 4;
+
+/// Fills the slots after the last key: greater than every agent's key.
+const SENTINEL: u128 = u128::MAX;
 
 /// The agent a key belongs to (its low 32 bits; see [`RouteState::rekey`]).
 #[inline]
@@ -87,7 +96,9 @@ fn agent_of(key: u128) -> u32 {
 impl AgentPool {
     /// An empty pool with room for `n` agents.
     pub(crate) fn with_capacity(n: usize) -> AgentPool {
-        AgentPool { heap: Vec::with_capacity(n) }
+        let mut heap = Vec::with_capacity(n + ARITY);
+        heap.resize(ARITY, SENTINEL);
+        AgentPool { heap, len: 0 }
     }
 
     /// Adds agent `a` (not already pooled).
@@ -95,8 +106,10 @@ impl AgentPool {
     pub(crate) fn insert(&mut self, a: u32, st: &mut [RouteState]) {
         debug_assert!(!st[a as usize].pooled());
         let key = st[a as usize].key;
-        self.heap.push(key);
-        self.sift_up(self.heap.len() - 1, key, st);
+        debug_assert!(key != SENTINEL);
+        self.heap.push(SENTINEL);
+        self.len += 1;
+        self.sift_up(self.len - 1, key, st);
     }
 
     /// Removes agent `a` (pooled).
@@ -105,8 +118,11 @@ impl AgentPool {
         debug_assert!(st[a as usize].pooled());
         let i = st[a as usize].pos as usize;
         st[a as usize].pos = NOT_POOLED;
-        let Some(last) = self.heap.pop() else { return };
-        if i < self.heap.len() {
+        let Some(n) = self.len.checked_sub(1) else { return };
+        let last = std::mem::replace(&mut self.heap[n], SENTINEL);
+        self.heap.pop();
+        self.len = n;
+        if i < n {
             self.restore(i, last, st);
         }
     }
@@ -123,17 +139,18 @@ impl AgentPool {
     /// the others scanned.
     #[inline]
     pub(crate) fn best(&self, fits: impl Fn(u32) -> bool) -> Option<u32> {
-        let &top = self.heap.first()?;
+        let keys = &self.heap[..self.len];
+        let &top = keys.first()?;
         if fits(agent_of(top)) {
             return Some(agent_of(top));
         }
-        self.heap[1..].iter().copied().filter(|&k| fits(agent_of(k))).min().map(agent_of)
+        keys[1..].iter().copied().filter(|&k| fits(agent_of(k))).min().map(agent_of)
     }
 
     /// Calls `f` on every pooled agent, in no particular order (for round robin's scan).
     #[inline]
     pub(crate) fn for_each(&self, f: impl FnMut(u32)) {
-        self.heap.iter().map(|&k| agent_of(k)).for_each(f);
+        self.heap[..self.len].iter().map(|&k| agent_of(k)).for_each(f);
     }
 
     /// Puts `key` at position `i` (whose old key is gone) and restores order.
@@ -161,20 +178,18 @@ impl AgentPool {
     }
 
     /// Places `key` at or below position `i`, moving smaller children up.
+    /// The least of the four children is picked by selects, not branches
+    /// (the sentinels stand in for missing children).
     fn sift_down(&mut self, mut i: usize, key: u128, st: &mut [RouteState]) {
-        let n = self.heap.len();
         loop {
             let first = ARITY * i + 1;
-            if first >= n {
+            if first >= self.len {
                 break;
             }
-            let (mut child, mut least) = (first, self.heap[first]);
-            for c in first + 1..(first + ARITY).min(n) {
-                let k = self.heap[c];
-                if k < least {
-                    (child, least) = (c, k);
-                }
-            }
+            let Some(&[k0, k1, k2, k3]) = self.heap.get(first..first + ARITY) else { break };
+            let (c01, k01) = if k1 < k0 { (first + 1, k1) } else { (first, k0) };
+            let (c23, k23) = if k3 < k2 { (first + 3, k3) } else { (first + 2, k2) };
+            let (child, least) = if k23 < k01 { (c23, k23) } else { (c01, k01) };
             if key <= least {
                 break;
             }
