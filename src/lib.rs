@@ -15,6 +15,7 @@ pub use error::{Error, Result};
 pub use model::Scenario;
 pub mod engine;
 pub mod erlang;
+pub(crate) mod heap;
 pub mod replicate;
 pub mod report;
 pub(crate) mod routing;

@@ -1,13 +1,14 @@
 //! The router's data structures: who can take work and what is waiting.
 //!
 //! [`AgentPool`] holds, per team, the agents that are Available with spare
-//! capacity, as an indexed 4-ary heap ordered by the scenario's selection
+//! capacity, as an indexed 4-ary heap ([`QuadHeap`]) ordered by the scenario's selection
 //! rule, so the best agent is found in O(1) and kept in O(log n) per change.
 //! [`WaitQueue`] holds one queue's waiting conversations in queue-age order.
 //! Neither allocates once warmed up.
 
 use std::collections::VecDeque;
 
+use crate::heap::{QuadHeap, Track};
 use crate::model::Selection;
 
 /// Marker for "not in any pool".
@@ -65,27 +66,15 @@ pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
 
 /// The agents of one team that are Available with spare capacity, best first.
 ///
-/// A 4-ary min-heap of the agents' keys ([`RouteState::rekey`]), stored in
-/// the heap itself so a sift compares neighbouring integers instead of
-/// following agent indices; each agent's position is kept in
-/// [`RouteState`] for removal and re-ranking. O(1) to find the best, O(log n)
-/// per change whatever the rule and however many agents are idle.
-///
-/// The heap is followed by [`ARITY`] sentinel keys (`u128::MAX`, which no
-/// agent's key reaches), so every node with a first child has a full set of
-/// children and the least of them is chosen without branches.
+/// A [`QuadHeap`] of the agents' keys ([`RouteState::rekey`]), stored in the
+/// heap itself so a sift compares neighbouring integers instead of following
+/// agent indices; each agent's position is kept in [`RouteState`] for
+/// removal and re-ranking. O(1) to find the best, O(log n) per change
+/// whatever the rule and however many agents are idle.
 #[derive(Debug, Clone)]
 pub(crate) struct AgentPool {
-    /// `len` keys in heap order, then `ARITY` sentinels.
-    heap: Vec<u128>,
-    len: usize,
+    heap: QuadHeap<()>,
 }
-
-/// Children per heap node.
-const ARITY: usize = 4;
-
-/// Fills the slots after the last key: greater than every agent's key.
-const SENTINEL: u128 = u128::MAX;
 
 /// The agent a key belongs to (its low 32 bits; see [`RouteState::rekey`]).
 #[inline]
@@ -93,45 +82,43 @@ fn agent_of(key: u128) -> u32 {
     key as u32
 }
 
+/// Keeps each pooled agent's heap position in its [`RouteState`].
+impl Track<()> for &mut [RouteState] {
+    #[inline(always)]
+    fn placed(&mut self, key: u128, _: (), i: usize) {
+        self[agent_of(key) as usize].pos = i as u32;
+    }
+}
+
 impl AgentPool {
     /// An empty pool with room for `n` agents.
     pub(crate) fn with_capacity(n: usize) -> AgentPool {
-        let mut heap = Vec::with_capacity(n + ARITY);
-        heap.resize(ARITY, SENTINEL);
-        AgentPool { heap, len: 0 }
+        AgentPool { heap: QuadHeap::with_capacity(n, ()) }
     }
 
     /// Adds agent `a` (not already pooled).
     #[inline]
-    pub(crate) fn insert(&mut self, a: u32, st: &mut [RouteState]) {
+    pub(crate) fn insert(&mut self, a: u32, mut st: &mut [RouteState]) {
         debug_assert!(!st[a as usize].pooled());
         let key = st[a as usize].key;
-        debug_assert!(key != SENTINEL);
-        self.heap.push(SENTINEL);
-        self.len += 1;
-        self.sift_up(self.len - 1, key, st);
+        self.heap.push(key, (), &mut st);
     }
 
     /// Removes agent `a` (pooled).
     #[inline]
-    pub(crate) fn remove(&mut self, a: u32, st: &mut [RouteState]) {
+    pub(crate) fn remove(&mut self, a: u32, mut st: &mut [RouteState]) {
         debug_assert!(st[a as usize].pooled());
         let i = st[a as usize].pos as usize;
         st[a as usize].pos = NOT_POOLED;
-        let Some(n) = self.len.checked_sub(1) else { return };
-        let last = std::mem::replace(&mut self.heap[n], SENTINEL);
-        self.heap.pop();
-        self.len = n;
-        if i < n {
-            self.restore(i, last, st);
-        }
+        self.heap.remove_at(i, &mut st);
     }
 
     /// Restores order after agent `a`'s key changed (pooled).
     #[inline]
-    pub(crate) fn update(&mut self, a: u32, st: &mut [RouteState]) {
+    pub(crate) fn update(&mut self, a: u32, mut st: &mut [RouteState]) {
         let r = &st[a as usize];
-        self.restore(r.pos as usize, r.key, st);
+        let (i, key) = (r.pos as usize, r.key);
+        self.heap.replace_at(i, key, (), &mut st);
     }
 
     /// The best agent by the rule among those `fits` accepts. The top is
@@ -139,7 +126,7 @@ impl AgentPool {
     /// the others scanned.
     #[inline]
     pub(crate) fn best(&self, fits: impl Fn(u32) -> bool) -> Option<u32> {
-        let keys = &self.heap[..self.len];
+        let keys = self.heap.keys();
         let &top = keys.first()?;
         if fits(agent_of(top)) {
             return Some(agent_of(top));
@@ -150,59 +137,7 @@ impl AgentPool {
     /// Calls `f` on every pooled agent, in no particular order (for round robin's scan).
     #[inline]
     pub(crate) fn for_each(&self, f: impl FnMut(u32)) {
-        self.heap[..self.len].iter().map(|&k| agent_of(k)).for_each(f);
-    }
-
-    /// Puts `key` at position `i` (whose old key is gone) and restores order.
-    #[inline]
-    fn restore(&mut self, i: usize, key: u128, st: &mut [RouteState]) {
-        if i > 0 && key < self.heap[(i - 1) / ARITY] {
-            self.sift_up(i, key, st);
-        } else {
-            self.sift_down(i, key, st);
-        }
-    }
-
-    /// Places `key` at or above position `i`, moving larger parents down.
-    fn sift_up(&mut self, mut i: usize, key: u128, st: &mut [RouteState]) {
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            let up = self.heap[parent];
-            if up <= key {
-                break;
-            }
-            self.place(i, up, st);
-            i = parent;
-        }
-        self.place(i, key, st);
-    }
-
-    /// Places `key` at or below position `i`, moving smaller children up.
-    /// The least of the four children is picked by selects, not branches
-    /// (the sentinels stand in for missing children).
-    fn sift_down(&mut self, mut i: usize, key: u128, st: &mut [RouteState]) {
-        loop {
-            let first = ARITY * i + 1;
-            if first >= self.len {
-                break;
-            }
-            let Some(&[k0, k1, k2, k3]) = self.heap.get(first..first + ARITY) else { break };
-            let (c01, k01) = if k1 < k0 { (first + 1, k1) } else { (first, k0) };
-            let (c23, k23) = if k3 < k2 { (first + 3, k3) } else { (first + 2, k2) };
-            let (child, least) = if k23 < k01 { (c23, k23) } else { (c01, k01) };
-            if key <= least {
-                break;
-            }
-            self.place(i, least, st);
-            i = child;
-        }
-        self.place(i, key, st);
-    }
-
-    #[inline]
-    fn place(&mut self, i: usize, key: u128, st: &mut [RouteState]) {
-        self.heap[i] = key;
-        st[agent_of(key) as usize].pos = i as u32;
+        self.heap.keys().iter().map(|&k| agent_of(k)).for_each(f);
     }
 }
 

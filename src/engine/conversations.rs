@@ -12,6 +12,9 @@ pub(crate) struct ConvKey {
 }
 
 impl ConvKey {
+    /// A key that names no conversation (fills unused slots).
+    pub(crate) const DANGLING: ConvKey = ConvKey { slot: u32::MAX, generation: u32::MAX };
+
     /// The slab slot (stable for the conversation's life).
     #[inline]
     pub(crate) fn slot(self) -> usize {

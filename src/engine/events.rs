@@ -9,11 +9,8 @@
 //! and takes the earliest of the three; all draw sequence numbers from one
 //! counter, so the order is the same total order as one heap would give.
 
-use std::cmp::Ordering;
-
-use dary_heap::QuaternaryHeap;
-
 use super::conversations::ConvKey;
+use crate::heap::{QuadHeap, Track, Untracked};
 use crate::time::Time;
 
 /// Everything that can happen. Small and `Copy`: no allocation per event.
@@ -43,43 +40,6 @@ pub(crate) enum Event {
     EpisodeEnd { agent: u32, token: u32 },
 }
 
-#[derive(Debug)]
-struct Scheduled {
-    /// `!(time bits << 64 | seq)`: the largest key is the earliest event, so
-    /// the max-heap needs one integer comparison per step. Times are never
-    /// negative, so their bit patterns order like the numbers.
-    key: u128,
-    event: Event,
-}
-
-impl Scheduled {
-    fn new(time: Time, seq: u64, event: Event) -> Scheduled {
-        Scheduled { key: !order_key(time, seq), event }
-    }
-
-    fn time(&self) -> Time {
-        key_time(!self.key)
-    }
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scheduled {
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
-    }
-}
-
 /// The order of anything scheduled: `time bits << 64 | seq`. Times are never
 /// negative, so their bit patterns order like the numbers, and one integer
 /// comparison orders by time, then sequence number.
@@ -94,10 +54,10 @@ pub(crate) fn key_time(key: u128) -> Time {
     Time(f64::from_bits((key >> 64) as u64))
 }
 
-/// Pending events, earliest first.
+/// Pending events, earliest first: a [`QuadHeap`] on [`order_key`].
 #[derive(Debug)]
 pub(crate) struct EventQueue {
-    heap: QuaternaryHeap<Scheduled>,
+    heap: QuadHeap<Event>,
     seq: u64,
     /// The top was handed out by `pop` but is still in the heap: a `push`
     /// that follows (an agent finishing one conversation and taking the
@@ -108,7 +68,7 @@ pub(crate) struct EventQueue {
 impl EventQueue {
     /// An empty queue with room for `n` pending events.
     pub(crate) fn with_capacity(n: usize) -> EventQueue {
-        EventQueue { heap: QuaternaryHeap::with_capacity(n), seq: 0, popped: false }
+        EventQueue { heap: QuadHeap::with_capacity(n, Event::Tick), seq: 0, popped: false }
     }
 
     /// The next sequence number, for anything ordered with these events.
@@ -121,16 +81,13 @@ impl EventQueue {
     /// Schedules `event` at `time`.
     #[inline]
     pub(crate) fn push(&mut self, time: Time, event: Event) {
-        let seq = self.next_seq();
-        let item = Scheduled::new(time, seq, event);
+        let key = order_key(time, self.next_seq());
         if self.popped {
             self.popped = false;
-            if let Some(mut top) = self.heap.peek_mut() {
-                *top = item; // sifts down when `top` drops
-                return;
-            }
+            self.heap.replace_at(0, key, event, &mut Untracked);
+        } else {
+            self.heap.push(key, event, &mut Untracked);
         }
-        self.heap.push(item);
     }
 
     /// Removes a top that `pop` handed out and no `push` replaced.
@@ -138,7 +95,7 @@ impl EventQueue {
     fn settle(&mut self) {
         if self.popped {
             self.popped = false;
-            self.heap.pop();
+            self.heap.remove_at(0, &mut Untracked);
         }
     }
 
@@ -146,52 +103,66 @@ impl EventQueue {
     #[inline]
     pub(crate) fn peek_key(&mut self) -> u128 {
         self.settle();
-        self.heap.peek().map_or(u128::MAX, |s| !s.key)
+        self.heap.top_key()
     }
 
     /// The earliest event, if any.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(Time, Event)> {
         self.settle();
-        let top = self.heap.peek().map(|s| (s.time(), s.event))?;
+        let (key, event) = self.heap.top()?;
         self.popped = true;
-        Some(top)
+        Some((key_time(key), event))
     }
 }
 
 /// Slot position marker: the conversation has no deadline.
 const NO_DEADLINE: u32 = u32::MAX;
 
-/// Patience deadlines of waiting conversations: an indexed binary min-heap
-/// on (time, sequence number) with removal by conversation.
-#[derive(Debug, Default)]
+/// Patience deadlines of waiting conversations: a [`QuadHeap`] on
+/// (time, sequence number) with removal by conversation.
+#[derive(Debug)]
 pub(crate) struct Deadlines {
-    heap: Vec<(u128, ConvKey)>,
-    /// Heap position per conversation slot.
-    pos: Vec<u32>,
+    heap: QuadHeap<ConvKey>,
+    pos: SlotPositions,
+}
+
+/// Heap position per conversation slot ([`NO_DEADLINE`] when none).
+#[derive(Debug, Default)]
+struct SlotPositions(Vec<u32>);
+
+impl Track<ConvKey> for SlotPositions {
+    #[inline(always)]
+    fn placed(&mut self, _: u128, key: ConvKey, i: usize) {
+        self.0[key.slot()] = i as u32;
+    }
+}
+
+impl Default for Deadlines {
+    fn default() -> Deadlines {
+        Deadlines { heap: QuadHeap::with_capacity(64, ConvKey::DANGLING), pos: SlotPositions::default() }
+    }
 }
 
 impl Deadlines {
     /// Adds the deadline of conversation `key` (which has none).
     pub(crate) fn push(&mut self, time: Time, seq: u64, key: ConvKey) {
         let slot = key.slot();
-        if slot >= self.pos.len() {
-            self.pos.resize(slot + 1, NO_DEADLINE);
+        if slot >= self.pos.0.len() {
+            self.pos.0.resize(slot + 1, NO_DEADLINE);
         }
-        let entry = (order_key(time, seq), key);
-        self.heap.push(entry);
-        self.sift_up(self.heap.len() - 1, entry);
+        self.heap.push(order_key(time, seq), key, &mut self.pos);
     }
 
     /// The [`order_key`] of the earliest deadline (`u128::MAX` when none).
     #[inline]
     pub(crate) fn peek_key(&self) -> u128 {
-        self.heap.first().map_or(u128::MAX, |&(k, _)| k)
+        self.heap.top_key()
     }
 
     /// Takes the earliest deadline's conversation.
     pub(crate) fn pop(&mut self) -> Option<ConvKey> {
-        let key = self.heap.first()?.1;
+        let (_, key) = self.heap.top()?;
         self.remove(key);
         Some(key)
     }
@@ -199,60 +170,12 @@ impl Deadlines {
     /// Drops the deadline of the conversation in `key`'s slot, if it has one.
     #[inline]
     pub(crate) fn remove(&mut self, key: ConvKey) {
-        let Some(&i) = self.pos.get(key.slot()) else { return };
+        let Some(&i) = self.pos.0.get(key.slot()) else { return };
         if i == NO_DEADLINE {
             return;
         }
-        self.pos[key.slot()] = NO_DEADLINE;
-        let i = i as usize;
-        let Some(last) = self.heap.pop() else { return };
-        if i < self.heap.len() {
-            if i > 0 && last.0 < self.heap[(i - 1) / 2].0 {
-                self.sift_up(i, last);
-            } else {
-                self.sift_down(i, last);
-            }
-        }
-    }
-
-    /// Puts `entry` at position `i` and records where it is.
-    #[inline]
-    fn place(&mut self, i: usize, entry: (u128, ConvKey)) {
-        self.heap[i] = entry;
-        self.pos[entry.1.slot()] = i as u32;
-    }
-
-    /// Places `entry` at or above position `i`, moving later parents down.
-    fn sift_up(&mut self, mut i: usize, entry: (u128, ConvKey)) {
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            let up = self.heap[parent];
-            if up.0 <= entry.0 {
-                break;
-            }
-            self.place(i, up);
-            i = parent;
-        }
-        self.place(i, entry);
-    }
-
-    /// Places `entry` at or below position `i`, moving earlier children up.
-    fn sift_down(&mut self, mut i: usize, entry: (u128, ConvKey)) {
-        let n = self.heap.len();
-        loop {
-            let l = 2 * i + 1;
-            if l >= n {
-                break;
-            }
-            let c = if l + 1 < n && self.heap[l + 1].0 < self.heap[l].0 { l + 1 } else { l };
-            let down = self.heap[c];
-            if entry.0 <= down.0 {
-                break;
-            }
-            self.place(i, down);
-            i = c;
-        }
-        self.place(i, entry);
+        self.pos.0[key.slot()] = NO_DEADLINE;
+        self.heap.remove_at(i as usize, &mut self.pos);
     }
 }
 
