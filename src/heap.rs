@@ -3,7 +3,7 @@
 //! index of positions stays current (for removal and re-ranking from the
 //! middle).
 //!
-//! The keys are followed by [`ARITY`] sentinels (`u128::MAX`, a key no entry
+//! The keys are followed by at least [`ARITY`] sentinels (`u128::MAX`, a key no entry
 //! may have), so every node that has a first child has four, and the least
 //! of them is picked with selects instead of unpredictable branches. An
 //! empty heap's top key is the sentinel, which reads as "nothing pending".
