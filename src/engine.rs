@@ -27,6 +27,17 @@ pub fn run(sc: &Scenario, replication: u32) -> Tally {
     run_observed(sc, replication, |_| {})
 }
 
+/// Like [`run`], recording into `tally` (from [`Tally::new`] of the same
+/// scenario), which is cleared first: a worker running many replications
+/// reuses one tally's buffers instead of allocating and paging in new ones.
+pub fn run_reusing(sc: &Scenario, replication: u32, mut tally: Tally) -> Tally {
+    tally.clear();
+    let mut sim = Sim::new(sc, replication, tally, |_| {});
+    sim.start();
+    sim.run();
+    sim.finish()
+}
+
 /// What happened, reported to an observer: the property and rule tests keep
 /// their own model of the state from these and check the engine against it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,7 +106,7 @@ pub enum Trace {
 
 /// Like [`run`], reporting every [`Trace`] event to `observe`.
 pub fn run_observed<O: FnMut(&Trace)>(sc: &Scenario, replication: u32, observe: O) -> Tally {
-    let mut sim = Sim::new(sc, replication, observe);
+    let mut sim = Sim::new(sc, replication, Tally::new(sc), observe);
     sim.start();
     sim.run();
     sim.finish()
@@ -181,7 +192,7 @@ struct Sim<'s, O> {
 }
 
 impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
-    fn new(sc: &'s Scenario, replication: u32, observe: O) -> Self {
+    fn new(sc: &'s Scenario, replication: u32, tally: Tally, observe: O) -> Self {
         let mut agents = Vec::with_capacity(sc.agent_count());
         let mut group_start = Vec::with_capacity(sc.groups.len());
         for (g, group) in sc.groups.iter().enumerate() {
@@ -239,7 +250,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             conv_rng: (0..nq)
                 .map(|q| streams::stream(sc.seed, replication, Purpose::Conversation, q as u64))
                 .collect(),
-            tally: Tally::new(sc),
+            tally,
             work: vec![TeamWork::default(); sc.teams.len()],
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
@@ -375,6 +386,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 _ => {}
             }
         }
+        self.tally.close();
         self.tally
     }
 

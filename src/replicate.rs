@@ -2,8 +2,10 @@
 //!
 //! Replications run on a rayon pool in chunks; each chunk's results come
 //! back in replication order and are folded sequentially, so the output is
-//! the same bytes whatever the number of threads, and memory holds one
-//! chunk of tallies at a time.
+//! the same bytes whatever the number of threads. Each worker records into
+//! one [`Tally`] it reuses (clearing it is cheaper than allocating and
+//! paging in its wait histograms per replication); memory holds one chunk
+//! of per-interval rows at a time.
 
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -134,14 +136,22 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
     let mut start = 0;
     while start < sc.replications {
         let end = (start + CHUNK).min(sc.replications);
-        let chunk: Vec<(Vec<f64>, Tally)> = pool.install(|| {
+        let chunk: Vec<(Vec<f64>, Rows)> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|r| {
-                    let tally = engine::run(sc, r);
-                    progress();
-                    (tally.summary_values(sc), tally)
-                })
+                .map_init(
+                    || None,
+                    |spare: &mut Option<Tally>, r| {
+                        // Each worker reuses one tally: no allocating and
+                        // paging in of histograms per replication.
+                        let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
+                        let tally = engine::run_reusing(sc, r, tally);
+                        progress();
+                        let out = (tally.summary_values(sc), Rows::of(&tally));
+                        *spare = Some(tally);
+                        out
+                    },
+                )
                 .collect()
         });
         for (row_values, tally) in chunk {
@@ -176,6 +186,23 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         intervals: interval_rows(sc, &intervals, &status_secs, &logged_in_secs),
         statuses: status_rows(sc, &status_secs),
     })
+}
+
+/// One replication's per-interval records, kept for the ordered fold.
+struct Rows {
+    intervals: Vec<IntervalTally>,
+    interval_status_secs: Vec<f64>,
+    interval_logged_in_secs: Vec<f64>,
+}
+
+impl Rows {
+    fn of(tally: &Tally) -> Rows {
+        Rows {
+            intervals: tally.intervals.clone(),
+            interval_status_secs: tally.interval_status_secs.clone(),
+            interval_logged_in_secs: tally.interval_logged_in_secs.clone(),
+        }
+    }
 }
 
 /// Mean and Student-t 95% interval of the finite values, and how many there were.

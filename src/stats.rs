@@ -40,6 +40,55 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
+    /// Nothing counted; waits up to `max_ms` milliseconds.
+    fn empty(max_ms: u64) -> QueueTally {
+        QueueTally {
+            offered: 0,
+            answered: 0,
+            answered_within: 0,
+            abandoned: 0,
+            abandoned_within: 0,
+            abandoned_short: 0,
+            requeued: 0,
+            stranded: 0,
+            unresolved: 0,
+            wait_sum: 0.0,
+            completed: 0,
+            work_sum: 0.0,
+            waits: Histogram::new_with_bounds(1, max_ms, 3)
+                .expect("bounds 1..max_ms with 3 digits are valid"),
+        }
+    }
+
+    /// Back to nothing counted, keeping the histogram's buckets.
+    fn clear(&mut self) {
+        // Exhaustive, so a new field cannot be forgotten here.
+        let QueueTally {
+            offered,
+            answered,
+            answered_within,
+            abandoned,
+            abandoned_within,
+            abandoned_short,
+            requeued,
+            stranded,
+            unresolved,
+            wait_sum,
+            completed,
+            work_sum,
+            waits,
+        } = self;
+        for n in [offered, answered, answered_within, abandoned, abandoned_within, abandoned_short] {
+            *n = 0;
+        }
+        for n in [requeued, stranded, unresolved, completed] {
+            *n = 0;
+        }
+        *wait_sum = 0.0;
+        *work_sum = 0.0;
+        waits.reset();
+    }
+
     /// Adds another queue's tally (for the total scope).
     fn add(&mut self, q: &QueueTally) {
         self.offered += q.offered;
@@ -79,6 +128,29 @@ pub struct TeamTally {
     pub completed: u64,
     /// Sum of handle plus wrap-up of those, seconds.
     pub work_sum: f64,
+}
+
+impl TeamTally {
+    /// Back to nothing counted, keeping the status buffer.
+    fn clear(&mut self) {
+        // Exhaustive, so a new field cannot be forgotten here.
+        let TeamTally {
+            status_secs,
+            holding_secs,
+            units_secs,
+            capacity_secs,
+            logged_in_secs,
+            answered,
+            completed,
+            work_sum,
+        } = self;
+        status_secs.fill(0.0);
+        for x in [holding_secs, units_secs, capacity_secs, logged_in_secs, work_sum] {
+            *x = 0.0;
+        }
+        *answered = 0;
+        *completed = 0;
+    }
 }
 
 /// One queue during one interval (all arrivals in that interval, warm-up included).
@@ -124,6 +196,8 @@ impl IntervalTally {
 pub struct Tally {
     /// Per queue, scenario order.
     pub queues: Vec<QueueTally>,
+    /// All queues together (the total scope), summed when the replication ends.
+    pub total: QueueTally,
     /// Per team, scenario order.
     pub teams: Vec<TeamTally>,
     /// Per interval then queue: `intervals[i * queues + q]`.
@@ -141,23 +215,9 @@ impl Tally {
     /// Empty tallies sized for `sc`.
     pub fn new(sc: &Scenario) -> Tally {
         let max_ms = ((sc.horizon * 1000.0).ceil() as u64).max(2);
-        let hist =
-            Histogram::new_with_bounds(1, max_ms, 3).expect("bounds 1..max_ms with 3 digits are valid");
-        let queue = QueueTally {
-            offered: 0,
-            answered: 0,
-            answered_within: 0,
-            abandoned: 0,
-            abandoned_within: 0,
-            abandoned_short: 0,
-            requeued: 0,
-            stranded: 0,
-            unresolved: 0,
-            wait_sum: 0.0,
-            completed: 0,
-            work_sum: 0.0,
-            waits: hist,
-        };
+        // Each histogram is made, not cloned: fresh zeroed memory is only
+        // paged in where waits land, a clone would copy every bucket.
+        let queue = || QueueTally::empty(max_ms);
         let team = TeamTally {
             status_secs: vec![0.0; sc.statuses.len()],
             holding_secs: 0.0,
@@ -170,7 +230,8 @@ impl Tally {
         };
         let n = sc.interval_count();
         Tally {
-            queues: vec![queue; sc.queues.len()],
+            queues: (0..sc.queues.len()).map(|_| queue()).collect(),
+            total: queue(),
             teams: vec![team; sc.teams.len()],
             intervals: vec![IntervalTally::default(); n * sc.queues.len()],
             interval_status_secs: vec![0.0; n * sc.teams.len() * sc.statuses.len()],
@@ -178,6 +239,29 @@ impl Tally {
             n_queues: sc.queues.len(),
             n_teams: sc.teams.len(),
             n_statuses: sc.statuses.len(),
+        }
+    }
+
+    /// Empties the tally for another replication of the same scenario,
+    /// keeping its buffers: the same as [`Tally::new`], without allocating.
+    pub fn clear(&mut self) {
+        for q in &mut self.queues {
+            q.clear();
+        }
+        self.total.clear();
+        for t in &mut self.teams {
+            t.clear();
+        }
+        self.intervals.fill(IntervalTally::default());
+        self.interval_status_secs.fill(0.0);
+        self.interval_logged_in_secs.fill(0.0);
+    }
+
+    /// Fills [`Tally::total`] from the queues; the engine calls it last.
+    pub(crate) fn close(&mut self) {
+        self.total.clear();
+        for q in &self.queues {
+            self.total.add(q);
         }
     }
 
@@ -205,11 +289,7 @@ impl Tally {
     pub fn summary_values(&self, sc: &Scenario) -> Vec<f64> {
         let mut out = Vec::new();
         let all_teams: Vec<usize> = (0..sc.teams.len()).collect();
-        let mut total = self.queues[0].clone();
-        for q in &self.queues[1..] {
-            total.add(q);
-        }
-        conversation_metrics(&total, sc, &mut out);
+        conversation_metrics(&self.total, sc, &mut out);
         agent_metrics(&all_teams, self, sc, &mut out);
         for (qi, q) in self.queues.iter().enumerate() {
             conversation_metrics(q, sc, &mut out);

@@ -139,6 +139,21 @@ proptest! {
         let (seen, _) = check_run(&sc, rep);
         prop_assert!(seen.arrived > 0 || sc.queues.iter().all(|q| q.mean_rate() * sc.horizon < 5.0));
     }
+
+    /// A tally reused after another replication records exactly what a
+    /// fresh one does (every counter, histogram bucket and interval row),
+    /// and its total is the sum of its queues.
+    #[test]
+    fn a_reused_tally_equals_a_fresh_one(text in scenario_text(), rep in 0u32..4) {
+        let sc = routesim::scenario::parse(&text, "generated.toml", "generated", &[])
+            .map_err(|e| TestCaseError::fail(format!("generator made an invalid scenario: {e}\n{text}")))?;
+        let fresh = routesim::engine::run(&sc, rep);
+        let dirty = routesim::engine::run(&sc, rep + 1);
+        let reused = routesim::engine::run_reusing(&sc, rep, dirty);
+        prop_assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
+        prop_assert_eq!(fresh.total.offered, fresh.queues.iter().map(|q| q.offered).sum::<u64>());
+        prop_assert_eq!(fresh.total.waits.len(), fresh.queues.iter().map(|q| q.waits.len()).sum::<u64>());
+    }
 }
 
 /// The generator is not vacuous: across its cases it exercises contested
