@@ -31,6 +31,12 @@ pub fn run(sc: &Scenario, replication: u32) -> Tally {
 /// scenario), which is cleared first: a worker running many replications
 /// reuses one tally's buffers instead of allocating and paging in new ones.
 pub fn run_reusing(sc: &Scenario, replication: u32, mut tally: Tally) -> Tally {
+    debug_assert!(
+        tally.queues.len() == sc.queues.len()
+            && tally.teams.len() == sc.teams.len()
+            && tally.intervals.len() == sc.interval_count() * sc.queues.len(),
+        "a tally of another scenario"
+    );
     tally.clear();
     let mut sim = Sim::new(sc, replication, tally, |_| {});
     sim.start();

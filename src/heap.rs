@@ -26,7 +26,9 @@ pub(crate) struct QuadHeap<V> {
     filler: V,
 }
 
-/// Told where each entry lands, to keep an index of positions.
+/// Told where each entry lands, to keep an index of positions. An entry
+/// taken out by [`QuadHeap::remove_at`] is not reported: the caller marks
+/// it as gone.
 pub(crate) trait Track<V> {
     /// The entry `(key, value)` is now at position `i`.
     fn placed(&mut self, key: u128, value: V, i: usize);
@@ -69,6 +71,17 @@ impl<V: Copy> QuadHeap<V> {
         (self.len > 0).then(|| (self.keys[0], self.values[0]))
     }
 
+    /// Heap order holds, and every slot after the last entry (at least
+    /// [`ARITY`] of them) holds the sentinel.
+    #[cfg(test)]
+    fn is_well_formed(&self) -> bool {
+        let ordered = (1..self.len).all(|i| self.keys[(i - 1) / ARITY] <= self.keys[i]);
+        let entries = self.keys[..self.len].iter().all(|&k| k != SENTINEL);
+        let padded =
+            self.keys.len() >= self.len + ARITY && self.keys[self.len..].iter().all(|&k| k == SENTINEL);
+        ordered && entries && padded
+    }
+
     /// The key at position `i`.
     #[cfg(test)]
     pub(crate) fn key_at(&self, i: usize) -> u128 {
@@ -92,7 +105,8 @@ impl<V: Copy> QuadHeap<V> {
         self.sift_up(self.len - 1, key, value, track);
     }
 
-    /// Removes the entry at position `i` (which must hold one).
+    /// Removes the entry at position `i` (which must hold one); the entries
+    /// that move are reported to `track`, the removed one is not.
     #[inline]
     pub(crate) fn remove_at(&mut self, i: usize, track: &mut impl Track<V>) {
         debug_assert!(i < self.len);
@@ -194,8 +208,11 @@ mod tests {
         /// changes, the top is the least key present, every tracked position
         /// holds its entry, and draining yields the keys sorted.
         #[test]
-        fn heap_matches_a_sorted_reference(ops in prop::collection::vec((0u8..3, 0usize..40, 0u64..1000), 0..300)) {
-            let mut heap = QuadHeap::with_capacity(4, usize::MAX);
+        fn heap_matches_a_sorted_reference(
+            capacity in 0usize..6,
+            ops in prop::collection::vec((0u8..3, 0usize..40, 0u64..1000), 0..300),
+        ) {
+            let mut heap = QuadHeap::with_capacity(capacity, usize::MAX);
             let mut pos = Positions(vec![usize::MAX; 40]);
             let mut present: Vec<Option<u128>> = vec![None; 40];
             let mut seq = 0u128;
@@ -208,6 +225,7 @@ mod tests {
                     (2, Some(_)) => { heap.replace_at(pos.0[v], key, v, &mut pos); present[v] = Some(key); }
                     _ => {}
                 }
+                prop_assert!(heap.is_well_formed());
                 let least = present.iter().flatten().min().copied();
                 prop_assert_eq!(heap.top().map(|t| t.0), least);
                 prop_assert_eq!(heap.top_key(), least.unwrap_or(SENTINEL));

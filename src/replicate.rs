@@ -2,10 +2,12 @@
 //!
 //! Replications run on a rayon pool in chunks; each chunk's results come
 //! back in replication order and are folded sequentially, so the output is
-//! the same bytes whatever the number of threads. Each worker records into
-//! one [`Tally`] it reuses (clearing it is cheaper than allocating and
+//! the same bytes whatever the number of threads. Each worker thread records
+//! into one [`Tally`] it reuses (clearing it is cheaper than allocating and
 //! paging in its wait histograms per replication); memory holds one chunk
 //! of per-interval rows at a time.
+
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -133,25 +135,28 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
     let mut intervals = vec![IntervalTally::default(); sc.interval_count() * sc.queues.len()];
     let mut status_secs = vec![0.0; sc.interval_count() * sc.teams.len() * sc.statuses.len()];
     let mut logged_in_secs = vec![0.0; sc.interval_count() * sc.teams.len()];
+    // One spare tally per worker thread, reused across replications and
+    // chunks: clearing it is cheaper than allocating and paging in its wait
+    // histograms for every replication.
+    let spares: Vec<Mutex<Option<Tally>>> =
+        (0..pool.current_num_threads().max(1)).map(|_| Mutex::new(None)).collect();
     let mut start = 0;
     while start < sc.replications {
         let end = (start + CHUNK).min(sc.replications);
         let chunk: Vec<(Vec<f64>, Rows)> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map_init(
-                    || None,
-                    |spare: &mut Option<Tally>, r| {
-                        // Each worker reuses one tally: no allocating and
-                        // paging in of histograms per replication.
-                        let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
-                        let tally = engine::run_reusing(sc, r, tally);
-                        progress();
-                        let out = (tally.summary_values(sc), Rows::of(&tally));
-                        *spare = Some(tally);
-                        out
-                    },
-                )
+                .map(|r| {
+                    // Only this thread touches its slot, so the lock is never contended.
+                    let slot = &spares[rayon::current_thread_index().unwrap_or(0) % spares.len()];
+                    let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
+                    let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
+                    let tally = engine::run_reusing(sc, r, tally);
+                    progress();
+                    let out = (tally.summary_values(sc), Rows::of(&tally));
+                    *spare = Some(tally);
+                    out
+                })
                 .collect()
         });
         for (row_values, tally) in chunk {

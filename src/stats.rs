@@ -1,8 +1,8 @@
 //! Per-replication measurement in streaming form: counters, sums and one
-//! fixed-size wait histogram per queue, so memory does not grow with the
-//! horizon (only per-interval rows do). [`Tally`] is filled by the engine;
-//! [`Tally::summary_values`] turns it into the summary metrics that
-//! [`crate::replicate`] aggregates across replications.
+//! fixed-size wait histogram per queue (and one for their total), so memory
+//! does not grow with the horizon (only per-interval rows do). [`Tally`] is
+//! filled by the engine; [`Tally::summary_values`] turns it into the summary
+//! metrics that [`crate::replicate`] aggregates across replications.
 
 use hdrhistogram::Histogram;
 
@@ -196,7 +196,8 @@ impl IntervalTally {
 pub struct Tally {
     /// Per queue, scenario order.
     pub queues: Vec<QueueTally>,
-    /// All queues together (the total scope), summed when the replication ends.
+    /// All queues together (the total scope), summed by [`Tally::close`]
+    /// when the replication ends.
     pub total: QueueTally,
     /// Per team, scenario order.
     pub teams: Vec<TeamTally>,
@@ -245,20 +246,32 @@ impl Tally {
     /// Empties the tally for another replication of the same scenario,
     /// keeping its buffers: the same as [`Tally::new`], without allocating.
     pub fn clear(&mut self) {
-        for q in &mut self.queues {
+        // Exhaustive, so a new field cannot be forgotten here.
+        let Tally {
+            queues,
+            total,
+            teams,
+            intervals,
+            interval_status_secs,
+            interval_logged_in_secs,
+            n_queues: _,
+            n_teams: _,
+            n_statuses: _,
+        } = self;
+        for q in queues.iter_mut().chain([total]) {
             q.clear();
         }
-        self.total.clear();
-        for t in &mut self.teams {
+        for t in teams {
             t.clear();
         }
-        self.intervals.fill(IntervalTally::default());
-        self.interval_status_secs.fill(0.0);
-        self.interval_logged_in_secs.fill(0.0);
+        intervals.fill(IntervalTally::default());
+        interval_status_secs.fill(0.0);
+        interval_logged_in_secs.fill(0.0);
     }
 
-    /// Fills [`Tally::total`] from the queues; the engine calls it last.
-    pub(crate) fn close(&mut self) {
+    /// Sums the queues into [`Tally::total`]. The engine calls it when a
+    /// replication ends; call it again after changing `queues` by hand.
+    pub fn close(&mut self) {
         self.total.clear();
         for q in &self.queues {
             self.total.add(q);

@@ -180,3 +180,32 @@ fn generated_scenarios_exercise_the_interesting_paths() {
     assert!(total.contested > 0, "{total:?}");
     assert!(total.selections_checked > 100, "{total:?}");
 }
+
+/// `replicate::run`, whose workers reuse their tallies across replications
+/// and chunks, gives exactly the summary that fresh tallies give, on one
+/// thread or two, over more replications than one chunk holds.
+#[test]
+fn replications_through_reused_tallies_match_fresh_ones() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/support-day.toml");
+    let sc = routesim::scenario::load(&path, &["replications=70".to_owned()]).unwrap();
+    let fresh: Vec<Vec<f64>> = (0..70).map(|r| routesim::engine::run(&sc, r).summary_values(&sc)).collect();
+    for threads in [1, 2] {
+        let results = routesim::replicate::run(&sc, threads, &|| {}).unwrap();
+        assert_eq!(results.summary.len(), fresh[0].len());
+        for (m, row) in results.summary.iter().enumerate() {
+            let values: Vec<f64> = fresh.iter().map(|v| v[m]).collect();
+            let (mean, low, high, n) = routesim::replicate::mean_ci(&values);
+            let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+            assert!(
+                same(row.mean, mean)
+                    && same(row.ci95_low, low)
+                    && same(row.ci95_high, high)
+                    && row.replications == n,
+                "{threads} threads, {} {} {}: {row:?} vs fresh {mean} [{low}, {high}] n={n}",
+                row.scope,
+                row.name,
+                row.metric
+            );
+        }
+    }
+}
