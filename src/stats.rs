@@ -1,5 +1,6 @@
 //! Per-replication measurement in streaming form: counters, sums and one
-//! fixed-size wait histogram per queue (and one for their total), so memory
+//! fixed-size wait histogram per queue (and one for their total when there
+//! are several queues), so memory
 //! does not grow with the horizon (only per-interval rows do). [`Tally`] is
 //! filled by the engine; [`Tally::summary_values`] turns it into the summary
 //! metrics that [`crate::replicate`] aggregates across replications.
@@ -86,7 +87,10 @@ impl QueueTally {
         }
         *wait_sum = 0.0;
         *work_sum = 0.0;
-        waits.reset();
+        // A reset writes every bucket: skip it when there is nothing to undo.
+        if !waits.is_empty() {
+            waits.reset();
+        }
     }
 
     /// Adds another queue's tally (for the total scope).
@@ -196,9 +200,9 @@ impl IntervalTally {
 pub struct Tally {
     /// Per queue, scenario order.
     pub queues: Vec<QueueTally>,
-    /// All queues together (the total scope), summed by [`Tally::close`]
-    /// when the replication ends.
-    pub total: QueueTally,
+    /// All queues together when there are several (see [`Tally::total`]),
+    /// summed by [`Tally::close`] when the replication ends.
+    total: Option<QueueTally>,
     /// Per team, scenario order.
     pub teams: Vec<TeamTally>,
     /// Per interval then queue: `intervals[i * queues + q]`.
@@ -232,7 +236,8 @@ impl Tally {
         let n = sc.interval_count();
         Tally {
             queues: (0..sc.queues.len()).map(|_| queue()).collect(),
-            total: queue(),
+            // With one queue the total is that queue: no second histogram.
+            total: (sc.queues.len() > 1).then(queue),
             teams: vec![team; sc.teams.len()],
             intervals: vec![IntervalTally::default(); n * sc.queues.len()],
             interval_status_secs: vec![0.0; n * sc.teams.len() * sc.statuses.len()],
@@ -258,7 +263,7 @@ impl Tally {
             n_teams: _,
             n_statuses: _,
         } = self;
-        for q in queues.iter_mut().chain([total]) {
+        for q in queues.iter_mut().chain(total) {
             q.clear();
         }
         for t in teams {
@@ -272,9 +277,20 @@ impl Tally {
     /// Sums the queues into [`Tally::total`]. The engine calls it when a
     /// replication ends; call it again after changing `queues` by hand.
     pub fn close(&mut self) {
-        self.total.clear();
-        for q in &self.queues {
-            self.total.add(q);
+        if let Some(total) = &mut self.total {
+            total.clear();
+            for q in &self.queues {
+                total.add(q);
+            }
+        }
+    }
+
+    /// All queues together (the total scope): the queue itself when there
+    /// is one, else their sum as of the last [`Tally::close`].
+    pub fn total(&self) -> &QueueTally {
+        match &self.total {
+            Some(total) => total,
+            None => &self.queues[0],
         }
     }
 
@@ -302,7 +318,7 @@ impl Tally {
     pub fn summary_values(&self, sc: &Scenario) -> Vec<f64> {
         let mut out = Vec::new();
         let all_teams: Vec<usize> = (0..sc.teams.len()).collect();
-        conversation_metrics(&self.total, sc, &mut out);
+        conversation_metrics(self.total(), sc, &mut out);
         agent_metrics(&all_teams, self, sc, &mut out);
         for (qi, q) in self.queues.iter().enumerate() {
             conversation_metrics(q, sc, &mut out);

@@ -151,8 +151,8 @@ proptest! {
         let dirty = routesim::engine::run(&sc, rep + 1);
         let reused = routesim::engine::run_reusing(&sc, rep, dirty);
         prop_assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
-        prop_assert_eq!(fresh.total.offered, fresh.queues.iter().map(|q| q.offered).sum::<u64>());
-        prop_assert_eq!(fresh.total.waits.len(), fresh.queues.iter().map(|q| q.waits.len()).sum::<u64>());
+        prop_assert_eq!(fresh.total().offered, fresh.queues.iter().map(|q| q.offered).sum::<u64>());
+        prop_assert_eq!(fresh.total().waits.len(), fresh.queues.iter().map(|q| q.waits.len()).sum::<u64>());
     }
 }
 
