@@ -23,7 +23,6 @@ pub(crate) struct QuadHeap<V> {
     /// The value of each key (the sentinels' values are never read).
     values: Vec<V>,
     len: usize,
-    filler: V,
 }
 
 /// Told where each entry lands, to keep an index of positions. An entry
@@ -50,7 +49,7 @@ impl<V: Copy> QuadHeap<V> {
         let slots = n.max(1) + ARITY;
         let keys = vec![SENTINEL; slots];
         let values = vec![filler; slots];
-        QuadHeap { keys, values, len: 0, filler }
+        QuadHeap { keys, values, len: 0 }
     }
 
     /// Entries in the heap.
@@ -131,7 +130,9 @@ impl<V: Copy> QuadHeap<V> {
     fn grow(&mut self) {
         let slots = 2 * self.keys.len();
         self.keys.resize(slots, SENTINEL);
-        self.values.resize(slots, self.filler);
+        // Any value will do beside a sentinel; slot 0 always exists.
+        let filler = self.values[0];
+        self.values.resize(slots, filler);
     }
 
     /// Places an entry at or around position `i`, whose old entry is gone.

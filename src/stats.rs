@@ -1,9 +1,9 @@
 //! Per-replication measurement in streaming form: counters, sums and one
 //! fixed-size wait histogram per queue (and one for their total when there
-//! are several queues), so memory
-//! does not grow with the horizon (only per-interval rows do). [`Tally`] is
-//! filled by the engine; [`Tally::summary_values`] turns it into the summary
-//! metrics that [`crate::replicate`] aggregates across replications.
+//! are several queues), so memory does not grow with the horizon (only
+//! per-interval rows do). [`Tally`] is filled by the engine;
+//! [`Tally::summary_values`] turns it into the summary metrics that
+//! [`crate::replicate`] aggregates across replications.
 
 use hdrhistogram::Histogram;
 
@@ -113,7 +113,7 @@ impl QueueTally {
 }
 
 /// Agent time and work for one team over the counted window.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TeamTally {
     /// Agent-seconds per status (index as in `Scenario::statuses`).
     pub status_secs: Vec<f64>,
@@ -137,23 +137,9 @@ pub struct TeamTally {
 impl TeamTally {
     /// Back to nothing counted, keeping the status buffer.
     fn clear(&mut self) {
-        // Exhaustive, so a new field cannot be forgotten here.
-        let TeamTally {
-            status_secs,
-            holding_secs,
-            units_secs,
-            capacity_secs,
-            logged_in_secs,
-            answered,
-            completed,
-            work_sum,
-        } = self;
+        let mut status_secs = std::mem::take(&mut self.status_secs);
         status_secs.fill(0.0);
-        for x in [holding_secs, units_secs, capacity_secs, logged_in_secs, work_sum] {
-            *x = 0.0;
-        }
-        *answered = 0;
-        *completed = 0;
+        *self = TeamTally { status_secs, ..TeamTally::default() };
     }
 }
 
@@ -223,16 +209,7 @@ impl Tally {
         // Each histogram is made, not cloned: fresh zeroed memory is only
         // paged in where waits land, a clone would copy every bucket.
         let queue = || QueueTally::empty(max_ms);
-        let team = TeamTally {
-            status_secs: vec![0.0; sc.statuses.len()],
-            holding_secs: 0.0,
-            units_secs: 0.0,
-            capacity_secs: 0.0,
-            logged_in_secs: 0.0,
-            answered: 0,
-            completed: 0,
-            work_sum: 0.0,
-        };
+        let team = TeamTally { status_secs: vec![0.0; sc.statuses.len()], ..TeamTally::default() };
         let n = sc.interval_count();
         Tally {
             queues: (0..sc.queues.len()).map(|_| queue()).collect(),
