@@ -185,11 +185,11 @@ fn routesim(sc: &Scenario) -> Outcome {
     let tally = engine::run(sc, 0);
     let q = &tally.queues[0];
     Outcome {
-        offered: q.offered,
-        answered: q.answered,
-        abandoned: q.abandoned,
-        within: q.answered_within,
-        wait_sum: q.wait_sum,
+        offered: q.counts.offered,
+        answered: q.counts.answered,
+        abandoned: q.counts.abandoned,
+        within: q.counts.answered_within,
+        wait_sum: q.counts.wait_sum,
     }
 }
 

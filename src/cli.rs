@@ -73,9 +73,8 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let written = report::write_all(&dir, &results)
                 .with_context(|| format!("results for {} were not saved", file.display()))?;
             if !quiet {
-                let queues: Vec<String> = sc.queues.iter().map(|q| q.name.clone()).collect();
                 writeln!(stdout, "{} — {} replications, seed {}", sc.name, sc.replications, sc.seed)?;
-                stdout.write_all(report::table(&results, &queues).as_bytes())?;
+                stdout.write_all(report::table(&results).as_bytes())?;
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }
         }

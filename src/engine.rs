@@ -135,6 +135,10 @@ struct TeamWork {
     units_area: f64,
     /// See the type's documentation, agent-seconds.
     holders_area: f64,
+    /// Agents Available with spare capacity (in the team's routing pool).
+    pooled: u32,
+    /// As `units_area`, for `pooled`, agent-seconds.
+    pooled_area: f64,
     /// When the work was last booked, seconds.
     since: f64,
 }
@@ -155,6 +159,12 @@ struct Fit {
 struct Sim<'s, O> {
     sc: &'s Scenario,
     now: Time,
+    /// The horizon plus the drain: nothing happens at or after it, seconds.
+    end: f64,
+    /// Past the horizon: no arrivals, and no agent time or queue length is booked.
+    draining: bool,
+    /// Conversations that arrived and are neither answered nor abandoned yet.
+    unanswered: u64,
     /// Current reporting interval.
     interval: usize,
     events: EventQueue,
@@ -221,6 +231,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         Sim {
             sc,
             now: Time::ZERO,
+            end: sc.horizon + sc.drain,
+            draining: false,
+            unanswered: 0,
             interval: 0,
             events: EventQueue::with_capacity(1024 + 4 * n_agents),
             deadlines: Deadlines::default(),
@@ -271,11 +284,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         Time(self.sc.horizon)
     }
 
-    /// Schedules `event` at `at` if it falls before the horizon. Nothing is
-    /// ever scheduled in the past.
+    /// Schedules `event` at `at` if it falls before the end of the run
+    /// (horizon plus drain). Nothing is ever scheduled in the past.
     fn schedule(&mut self, at: f64, event: Event) {
         debug_assert!(at >= self.now.secs(), "event scheduled in the past");
-        if at < self.sc.horizon {
+        if at < self.end {
             self.events.push(Time(at.max(self.now.secs())), event);
         }
     }
@@ -283,6 +296,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Seeds the event list: first arrivals, interval ticks, shifts, episodes, staffing.
     fn start(&mut self) {
         let sc = self.sc;
+        // First in the event list, so it precedes anything else due at the horizon.
+        self.schedule(sc.horizon, Event::Horizon);
         for q in 0..sc.queues.len() {
             let t = self.next_arrival(q, 0.0);
             self.set_next_arrival(q, t);
@@ -327,13 +342,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     }
 
     fn run(&mut self) {
-        let horizon = self.horizon();
+        let end = Time(self.end);
         loop {
             // The earliest of: the event heap, the patience deadlines, the next arrival.
             let (arrival, q) = self.next_arrival;
             let deadline = self.deadlines.peek_key();
             let first = arrival.min(deadline).min(self.events.peek_key());
-            if first == u128::MAX || key_time(first) >= horizon {
+            if first == u128::MAX || key_time(first) >= end || (self.draining && self.unanswered == 0) {
                 break;
             }
             self.now = key_time(first);
@@ -356,6 +371,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     }
                 }
                 Event::Tick => self.on_tick(),
+                Event::Horizon => {
+                    // Agent time and queue length stop here; work offered before it drains.
+                    self.flush_all();
+                    self.draining = true;
+                }
                 Event::WarmupEnd => self.flush_all(),
                 Event::ShiftStart(g) => self.on_shift_start(g as usize),
                 Event::Ready(g) => self.group_phase(g as usize, Phase::Ready, Phase::On),
@@ -373,24 +393,31 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 Event::EpisodeEnd { agent, token } => self.on_episode_end(agent as usize, token),
             }
         }
-        self.now = horizon;
+        if !self.draining {
+            self.now = self.horizon();
+            self.flush_all();
+        }
     }
 
-    /// Closes the books at the horizon: open time segments, stranded and unresolved conversations.
+    /// Closes the books when the run ends: stranded and unresolved conversations.
     fn finish(mut self) -> Tally {
-        self.flush_all();
         for (q, &n) in self.zero_waits.iter().enumerate() {
             self.tally.queues[q].waits.saturating_record_n(0, n);
         }
         for c in self.convs.live() {
+            let q = usize::from(c.queue);
+            let unresolved = c.state == ConvState::Waiting && !c.answered;
+            if unresolved {
+                self.tally.interval_mut(c.interval as usize, q).counts.unresolved += 1;
+            }
             if !c.counted {
                 continue;
             }
-            let q = &mut self.tally.queues[usize::from(c.queue)];
-            match c.state {
-                ConvState::Paused => q.stranded += 1,
-                ConvState::Waiting if !c.answered => q.unresolved += 1,
-                _ => {}
+            let qt = &mut self.tally.queues[q];
+            if unresolved {
+                qt.counts.unresolved += 1;
+            } else if c.state == ConvState::Paused {
+                qt.stranded += 1;
             }
         }
         self.tally.close();
@@ -427,11 +454,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             answered: false,
             counted,
         });
-        self.tally.interval_mut(self.interval, q).offered += 1;
+        self.tally.interval_mut(self.interval, q).counts.offered += 1;
         if counted {
-            self.tally.queues[q].offered += 1;
+            self.tally.queues[q].counts.offered += 1;
         }
-        if !self.route_conversation(key) && patience.is_finite() && now + patience < sc.horizon {
+        self.unanswered += 1;
+        if !self.route_conversation(key) && patience.is_finite() && now + patience < self.end {
             let seq = self.events.next_seq();
             self.deadlines.push(Time(now + patience), seq, key);
         }
@@ -464,7 +492,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let mut need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
         if queue.arrivals.len() == 1 {
             let rate = queue.arrivals[0];
-            return (rate > 0.0).then(|| from + need / rate);
+            return Some(from + need / rate).filter(|&t| rate > 0.0 && t < self.sc.horizon);
         }
         let (interval, per_day) = (self.sc.interval, queue.arrivals.len());
         let mut t = from;
@@ -561,16 +589,17 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let queue = &sc.queues[q];
         let team = self.agents[a].team;
         if first {
+            self.unanswered -= 1;
             let within = wait <= queue.sl_threshold;
-            let it = self.tally.interval_mut(interval, q);
+            let it = &mut self.tally.interval_mut(interval, q).counts;
             it.answered += 1;
             it.answered_within += u64::from(within);
             it.wait_sum += wait;
             if counted {
                 let qt = &mut self.tally.queues[q];
-                qt.answered += 1;
-                qt.answered_within += u64::from(within);
-                qt.wait_sum += wait;
+                qt.counts.answered += 1;
+                qt.counts.answered_within += u64::from(within);
+                qt.counts.wait_sum += wait;
                 if wait > 0.0 {
                     qt.waits.saturating_record((wait * 1000.0).round() as u64);
                 } else {
@@ -596,6 +625,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         if pooled {
             if spare == 0 {
                 self.pools[team].remove(a as u32, &mut self.route);
+                self.change_pooled(team, -1);
             } else {
                 self.pools[team].update(a as u32, &mut self.route);
             }
@@ -684,6 +714,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     pub(super) fn repool(&mut self, a: usize) {
         if self.is_available(a) && self.route[a].spare > 0 && !self.route[a].pooled() {
             self.pools[self.agents[a].team].insert(a as u32, &mut self.route);
+            self.change_pooled(self.agents[a].team, 1);
         }
     }
 
@@ -699,12 +730,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let m = self.sc.metrics;
         let within = wait <= self.sc.queues[q].sl_threshold;
         let short = wait < m.short_abandon;
-        let it = self.tally.interval_mut(c.interval as usize, q);
+        self.unanswered -= 1;
+        let it = &mut self.tally.interval_mut(c.interval as usize, q).counts;
         it.abandoned += 1;
         it.abandoned_within += u64::from(within);
         it.abandoned_short += u64::from(short);
         if c.counted {
-            let qt = &mut self.tally.queues[q];
+            let qt = &mut self.tally.queues[q].counts;
             qt.abandoned += 1;
             qt.abandoned_within += u64::from(within);
             qt.abandoned_short += u64::from(short);
@@ -753,14 +785,18 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let w = &mut self.waiting[q];
         w.0 = w.0.saturating_add_signed(delta);
         let len = w.0;
-        let it = self.tally.interval_mut(self.interval, q);
-        it.queue_max = it.queue_max.max(u64::from(len));
+        if !self.draining {
+            let it = self.tally.interval_mut(self.interval, q);
+            it.queue_max = it.queue_max.max(u64::from(len));
+        }
     }
 
     fn flush_queue(&mut self, q: usize) {
         let now = self.now.secs();
         let (len, since) = self.waiting[q];
-        self.tally.interval_mut(self.interval, q).queue_area += f64::from(len) * (now - since);
+        if !self.draining {
+            self.tally.interval_mut(self.interval, q).queue_area += f64::from(len) * (now - since);
+        }
         self.waiting[q].1 = now;
     }
 
@@ -777,6 +813,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         let counted = ag.since >= self.sc.warmup;
         ag.since = now;
+        if self.draining {
+            return; // agent time stops at the horizon
+        }
         let (team, status) = (ag.team, ag.status.index());
         let kind = ag.kind;
         // Logged in: any status but Offline, or Offline in the ready delay after login.
@@ -807,18 +846,35 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         w.holders_area -= f64::from(holders) * now;
     }
 
-    /// Books team `t`'s units held and agents holding work since the last booking.
+    /// Changes the number of team `t`'s agents Available with spare capacity.
+    #[inline]
+    fn change_pooled(&mut self, t: usize, delta: i32) {
+        let now = self.now.secs();
+        let w = &mut self.work[t];
+        w.pooled = w.pooled.wrapping_add_signed(delta);
+        w.pooled_area -= f64::from(delta) * now;
+    }
+
+    /// Books team `t`'s units held, agents holding work and agents with
+    /// spare capacity since the last booking (nothing past the horizon).
     fn flush_work(&mut self, t: usize) {
         let now = self.now.secs();
         let w = &mut self.work[t];
-        let (units, holders) = (f64::from(w.units), f64::from(w.holders));
-        if w.since >= self.sc.warmup {
-            let tt = &mut self.tally.teams[t];
-            tt.units_secs += w.units_area + units * now;
-            tt.holding_secs += w.holders_area + holders * now;
+        let (units, holders, pooled) = (f64::from(w.units), f64::from(w.holders), f64::from(w.pooled));
+        if !self.draining {
+            let holding = w.holders_area + holders * now;
+            let ti = self.tally.team_interval_mut(self.interval, t);
+            ti.holding_secs += holding;
+            ti.spare_secs += w.pooled_area + pooled * now;
+            if w.since >= self.sc.warmup {
+                let tt = &mut self.tally.teams[t];
+                tt.units_secs += w.units_area + units * now;
+                tt.holding_secs += holding;
+            }
         }
         w.units_area = -units * now;
         w.holders_area = -holders * now;
+        w.pooled_area = -pooled * now;
         w.since = now;
     }
 
@@ -839,6 +895,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         self.flush_all();
         self.interval += 1;
         for q in 0..self.queues.len() {
+            if self.draining {
+                break;
+            }
             let len = self.waiting[q].0;
             let it = self.tally.interval_mut(self.interval, q);
             it.queue_max = it.queue_max.max(u64::from(len));

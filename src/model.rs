@@ -15,6 +15,9 @@ pub struct Scenario {
     pub horizon: f64,
     /// Conversations arriving before this (seconds) are not counted; agent time before it neither.
     pub warmup: f64,
+    /// After the horizon, how long the run goes on without arrivals so that
+    /// work offered before it can end (docs/model.md, "The run"), seconds.
+    pub drain: f64,
     /// Length of a reporting interval, seconds; divides a day.
     pub interval: f64,
     /// Number of replications to run.

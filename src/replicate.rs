@@ -1,28 +1,31 @@
 //! Many replications of one scenario, in parallel, folded into [`Results`].
 //!
-//! Replications run on a rayon pool in chunks; each chunk's results come
-//! back in replication order and are folded sequentially, so the output is
-//! the same bytes whatever the number of threads. Each worker thread records
-//! into one [`Tally`] it reuses (clearing it is cheaper than allocating and
-//! paging in its wait histograms per replication); memory holds one chunk
-//! of per-interval rows at a time.
+//! Each worker thread records into one [`Tally`] it reuses (clearing it is
+//! cheaper than allocating and paging in its wait histograms), and folds it
+//! into shared accumulators as soon as the replication ends. Everything
+//! folded is an integer (counts, and per-interval time sums in whole
+//! milliseconds) or is stored by replication number, so the result is the
+//! same bytes whatever the number of threads or the order replications
+//! finish in, and memory does not depend on the replication count beyond
+//! the per-replication summary values that `replications.csv` reports.
 
 use std::sync::{Mutex, PoisonError};
 
+use hdrhistogram::Histogram;
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::engine;
 use crate::error::{Error, Result};
-use crate::model::{Scenario, StatusKind};
-use crate::stats::{self, IntervalTally, Tally};
+use crate::model::{Scenario, SlFormula, StatusKind};
+use crate::stats::{self, Counts, Metric, Scope, Tally};
 use crate::time::DAY;
 
 /// Most worker threads accepted.
 pub const MAX_THREADS: usize = 1024;
 
-/// Replications folded at a time (bounds memory; any value gives the same output).
-const CHUNK: u32 = 64;
+/// Most sections the wait percentiles' confidence intervals are taken from.
+pub const MAX_SECTIONS: u32 = 10;
 
 /// Everything a run produced, ready for the exporters.
 #[derive(Debug, Clone)]
@@ -33,59 +36,98 @@ pub struct Results {
     pub seed: u64,
     /// Replications run.
     pub replications: u32,
-    /// One row per scope, name and metric (summary.csv).
+    /// Name of the service-level formula (`offered`, `answered`, ...).
+    pub sl_formula: &'static str,
+    /// Each queue's service-level settings, scenario order.
+    pub queues: Vec<QueueSettings>,
+    /// Team names, scenario order.
+    pub teams: Vec<String>,
+    /// Status names, scenario order.
+    pub statuses: Vec<String>,
+    /// One row per scope and metric (summary.csv).
     pub summary: Vec<SummaryRow>,
+    /// Every summary value of every replication: `per_replication[r][row]`,
+    /// rows as in `summary` (replications.csv).
+    pub per_replication: Vec<Vec<f64>>,
     /// One row per interval and queue (intervals.csv).
     pub intervals: Vec<IntervalRow>,
-    /// One row per interval, team and status (statuses.csv).
-    pub statuses: Vec<StatusRow>,
+    /// One row per interval and team (intervals.csv).
+    pub team_intervals: Vec<TeamIntervalRow>,
+    /// Agent-seconds per replication by interval, team and status
+    /// (statuses.csv): `status_secs[(i * teams + t) * statuses + s]`.
+    pub status_secs: Vec<f64>,
+    /// Reporting interval, seconds.
+    pub interval: f64,
+    /// Horizon, seconds.
+    pub horizon: f64,
+    /// Warm-up, seconds: intervals that start before it are flagged.
+    pub warmup: f64,
+}
+
+/// A queue's service-level settings, as reported beside its results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSettings {
+    /// Queue name.
+    pub name: String,
+    /// Service-level threshold, seconds.
+    pub sl_threshold: f64,
+    /// Service-level target, fraction 0-1.
+    pub sl_target: f64,
 }
 
 impl Results {
-    /// The summary row for `scope`/`name`/`metric`, if there is one.
+    /// The summary row for scope kind `scope` (`total`, `queue`, `team`),
+    /// `name` and metric name `metric`, if there is one.
     pub fn get(&self, scope: &str, name: &str, metric: &str) -> Option<&SummaryRow> {
-        self.summary.iter().find(|r| r.scope == scope && r.name == name && r.metric == metric)
+        self.summary.iter().find(|r| r.scope.kind() == scope && r.name == name && r.metric.name() == metric)
     }
 }
 
 /// A metric's mean across replications with its 95% confidence interval.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
-    /// `total`, `queue` or `team`.
-    pub scope: &'static str,
+    /// Total, a queue or a team.
+    pub scope: Scope,
     /// Queue or team name; `all` for the total.
     pub name: String,
-    /// Metric name (SPEC section 3).
-    pub metric: &'static str,
-    /// Mean over replications where it is defined (seconds, fraction 0-1, or count).
+    /// The metric (name, unit and formula).
+    pub metric: Metric,
+    /// Mean over replications where it is defined; for the wait percentiles,
+    /// the percentile of all replications' waits together.
     pub mean: f64,
-    /// Lower end of the Student-t 95% interval (NaN with fewer than two values).
+    /// Lower end of the 95% interval, clipped to the metric's range (NaN
+    /// with fewer than two values).
     pub ci95_low: f64,
-    /// Upper end of the Student-t 95% interval.
+    /// Upper end of the 95% interval, clipped to the metric's range.
     pub ci95_high: f64,
     /// Replications in which the metric was defined.
     pub replications: u32,
 }
 
-/// One queue during one interval, averaged over replications.
+/// One queue during one interval, over all replications. Counts are means
+/// per replication; rates pool the interval's arrivals of every replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {
     /// Interval number from 0.
     pub interval: usize,
-    /// Start, seconds from the start of day 0.
-    pub start: f64,
-    /// Length, seconds (the last interval may be cut short by the horizon).
-    pub length: f64,
-    /// Queue name.
-    pub queue: String,
+    /// Queue index (scenario order).
+    pub queue: usize,
     /// Arrivals per replication.
     pub offered: f64,
     /// Answered per replication.
     pub answered: f64,
     /// Abandoned per replication.
     pub abandoned: f64,
-    /// Service level of the interval's arrivals, pooled over replications (fraction 0-1).
+    /// Still waiting when the drain ended, per replication.
+    pub unresolved: f64,
+    /// Service level of the interval's arrivals, pooled (fraction 0-1).
     pub service_level: f64,
+    /// 95% interval of the service level across replications (ratio estimator), low end.
+    pub sl_ci95_low: f64,
+    /// High end of that interval.
+    pub sl_ci95_high: f64,
+    /// Whether the pooled service level met the queue's target (None: no service level).
+    pub target_met: Option<bool>,
     /// Mean wait of the interval's answered arrivals, seconds.
     pub asa: f64,
     /// Abandon rate of the interval's arrivals (fraction 0-1).
@@ -94,26 +136,50 @@ pub struct IntervalRow {
     pub queue_avg: f64,
     /// Most waiting at once, averaged over replications.
     pub queue_max: f64,
-    /// Time-average agents logged in on the teams serving the queue (any
-    /// status but Offline, plus the ready delay after login).
-    pub agents_logged_in: f64,
-    /// Time-average agents in an available-type status on those teams.
-    pub agents_available: f64,
+    /// Occupancy of the teams serving the queue (fraction 0-1).
+    pub occupancy: f64,
 }
 
-/// Agent-seconds of one team in one status during one interval, averaged over replications.
+/// One team during one interval, time-averaged and averaged over replications.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StatusRow {
+pub struct TeamIntervalRow {
     /// Interval number from 0.
     pub interval: usize,
-    /// Start, seconds from the start of day 0.
-    pub start: f64,
-    /// Team name.
-    pub team: String,
-    /// Status name (custom statuses by their own name).
-    pub status: String,
-    /// Agent-seconds per replication.
-    pub agent_seconds: f64,
+    /// Team index (scenario order).
+    pub team: usize,
+    /// Agents logged in (any status but Offline, plus the ready delay after login).
+    pub agents_logged_in: f64,
+    /// Agents in an available-type status with spare capacity.
+    pub agents_available_spare: f64,
+    /// Agents in an available-type status with no spare capacity.
+    pub agents_available_full: f64,
+    /// Agents in unavailable-type statuses (breaks, lunch, coaching...).
+    pub agents_unavailable: f64,
+    /// Occupancy: time holding work over time in available- and busy-type statuses.
+    pub occupancy: f64,
+}
+
+impl Results {
+    /// Number of reporting intervals.
+    pub fn interval_count(&self) -> usize {
+        ((self.horizon / self.interval).ceil() as usize).max(1)
+    }
+
+    /// Start of interval `i`, seconds from the start of day 0.
+    pub fn interval_start(&self, i: usize) -> f64 {
+        i as f64 * self.interval
+    }
+
+    /// Length of interval `i`, seconds (the last may be cut short by the horizon).
+    pub fn interval_length(&self, i: usize) -> f64 {
+        (self.horizon - self.interval_start(i)).min(self.interval)
+    }
+
+    /// Whether interval `i` starts before the warm-up ends (its agent time is
+    /// left out of the summary; its arrivals are too, where they arrive before it).
+    pub fn in_warmup(&self, i: usize) -> bool {
+        self.interval_start(i) < self.warmup
+    }
 }
 
 /// Runs all replications of `sc` on `threads` threads (0: one per core),
@@ -130,84 +196,337 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
-    let layout = stats::summary_layout(sc);
-    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(sc.replications as usize); layout.len()];
-    let mut intervals = vec![IntervalTally::default(); sc.interval_count() * sc.queues.len()];
-    let mut status_secs = vec![0.0; sc.interval_count() * sc.teams.len() * sc.statuses.len()];
-    let mut logged_in_secs = vec![0.0; sc.interval_count() * sc.teams.len()];
-    // One spare tally per worker thread, reused across replications and
-    // chunks: clearing it is cheaper than allocating and paging in its wait
+    let layout = stats::layout(sc);
+    let fold = Mutex::new(Fold::new(sc));
+    let sections = Sections::new(sc);
+    // One spare tally per worker thread, reused across replications:
+    // clearing it is cheaper than allocating and paging in its wait
     // histograms for every replication.
     let spares: Vec<Mutex<Option<Tally>>> =
         (0..pool.current_num_threads().max(1)).map(|_| Mutex::new(None)).collect();
-    let mut start = 0;
-    while start < sc.replications {
-        let end = (start + CHUNK).min(sc.replications);
-        let chunk: Vec<(Vec<f64>, Rows)> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|r| {
-                    // Only this thread touches its slot, so the lock is never contended.
-                    let slot = &spares[rayon::current_thread_index().unwrap_or(0) % spares.len()];
-                    let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
-                    let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
-                    let tally = engine::run_reusing(sc, r, tally);
-                    progress();
-                    let out = (tally.summary_values(sc), Rows::of(&tally));
-                    *spare = Some(tally);
-                    out
-                })
-                .collect()
+    pool.install(|| {
+        (0..sc.replications).into_par_iter().for_each(|r| {
+            // Only this thread touches its slot, so the lock is never contended.
+            let slot = &spares[rayon::current_thread_index().unwrap_or(0) % spares.len()];
+            let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
+            let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
+            let tally = engine::run_reusing(sc, r, tally);
+            let values: Vec<f64> = layout.iter().map(|&(scope, m)| m.value(scope, &tally, sc)).collect();
+            sections.add(r, &tally);
+            fold.lock().unwrap_or_else(PoisonError::into_inner).add(sc, r, values, &tally);
+            *spare = Some(tally);
+            progress();
         });
-        for (row_values, tally) in chunk {
-            for (acc, v) in values.iter_mut().zip(row_values) {
-                acc.push(v);
-            }
-            for (acc, t) in intervals.iter_mut().zip(&tally.intervals) {
-                acc.add(t);
-            }
-            for (acc, s) in status_secs.iter_mut().zip(&tally.interval_status_secs) {
-                *acc += s;
-            }
-            for (acc, s) in logged_in_secs.iter_mut().zip(&tally.interval_logged_in_secs) {
-                *acc += s;
-            }
-        }
-        start = end;
-    }
+    });
+    let fold = fold.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let pooled = sections.pooled_percentiles();
     let summary = layout
-        .into_iter()
-        .zip(&values)
-        .map(|((scope, name, metric), vs)| {
-            let (mean, ci95_low, ci95_high, n) = mean_ci(vs);
-            SummaryRow { scope, name, metric, mean, ci95_low, ci95_high, replications: n }
+        .iter()
+        .enumerate()
+        .map(|(row, &(scope, metric))| {
+            let values: Vec<f64> = fold.values.iter().map(|v| v[row]).collect();
+            let (mut mean, mut low, mut high, n) = mean_ci(&values);
+            if let (Some(p), Some(q)) = (metric.quantile(), sections.scope_index(scope)) {
+                (mean, low, high) = pooled.get(q, p);
+            }
+            let (min, max) = metric.unit().range();
+            low = low.clamp(min, max);
+            high = high.clamp(min, max);
+            SummaryRow {
+                scope,
+                name: scope.name(sc).to_owned(),
+                metric,
+                mean,
+                ci95_low: low,
+                ci95_high: high,
+                replications: n,
+            }
         })
         .collect();
     Ok(Results {
         scenario: sc.name.clone(),
         seed: sc.seed,
         replications: sc.replications,
+        sl_formula: formula_name(sc.metrics.service_level),
+        queues: sc
+            .queues
+            .iter()
+            .map(|q| QueueSettings {
+                name: q.name.clone(),
+                sl_threshold: q.sl_threshold,
+                sl_target: q.sl_target,
+            })
+            .collect(),
+        teams: sc.teams.iter().map(|t| t.name.clone()).collect(),
+        statuses: sc.statuses.iter().map(|s| s.name.clone()).collect(),
         summary,
-        intervals: interval_rows(sc, &intervals, &status_secs, &logged_in_secs),
-        statuses: status_rows(sc, &status_secs),
+        intervals: fold.interval_rows(sc),
+        team_intervals: fold.team_rows(sc),
+        status_secs: fold.status.iter().map(|&s| millis(s) / f64::from(sc.replications)).collect(),
+        interval: sc.interval,
+        horizon: sc.horizon,
+        warmup: sc.warmup,
+        per_replication: fold.values,
     })
 }
 
-/// One replication's per-interval records, kept for the ordered fold.
-struct Rows {
-    intervals: Vec<IntervalTally>,
-    interval_status_secs: Vec<f64>,
-    interval_logged_in_secs: Vec<f64>,
+/// The formula's name as written in scenarios.
+pub fn formula_name(f: SlFormula) -> &'static str {
+    match f {
+        SlFormula::Offered => "offered",
+        SlFormula::Answered => "answered",
+        SlFormula::ExcludeShort => "exclude_short",
+        SlFormula::AbandonsMet => "abandons_met",
+    }
 }
 
-impl Rows {
-    fn of(tally: &Tally) -> Rows {
-        Rows {
-            intervals: tally.intervals.clone(),
-            interval_status_secs: tally.interval_status_secs.clone(),
-            interval_logged_in_secs: tally.interval_logged_in_secs.clone(),
+/// Seconds as whole milliseconds, the unit per-interval time sums are folded in.
+fn to_millis(secs: f64) -> i64 {
+    (secs * 1000.0).round() as i64
+}
+
+fn millis(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// One queue during one interval, summed over replications (integers only).
+#[derive(Debug, Clone, Copy, Default)]
+struct IntervalSums {
+    counts: Counts,
+    /// Sum of waits, milliseconds (`counts.wait_sum` is unused here).
+    wait_ms: i64,
+    queue_area_ms: i64,
+    queue_max: u64,
+    /// Service level numerator and denominator: sums of x, y, x², y², xy over replications.
+    sl: [u128; 5],
+}
+
+/// The accumulators every replication is folded into.
+struct Fold {
+    /// Summary values by replication number.
+    values: Vec<Vec<f64>>,
+    intervals: Vec<IntervalSums>,
+    /// Per interval and team: logged-in, holding and spare agent-milliseconds.
+    teams: Vec<[i64; 3]>,
+    /// Per interval, team and status: agent-milliseconds.
+    status: Vec<i64>,
+}
+
+impl Fold {
+    fn new(sc: &Scenario) -> Fold {
+        let n = sc.interval_count();
+        Fold {
+            values: vec![Vec::new(); sc.replications as usize],
+            intervals: vec![IntervalSums::default(); n * sc.queues.len()],
+            teams: vec![[0; 3]; n * sc.teams.len()],
+            status: vec![0; n * sc.teams.len() * sc.statuses.len()],
         }
     }
+
+    fn add(&mut self, sc: &Scenario, r: u32, values: Vec<f64>, tally: &Tally) {
+        self.values[r as usize] = values;
+        for (acc, t) in self.intervals.iter_mut().zip(&tally.intervals) {
+            let mut counts = t.counts;
+            counts.wait_sum = 0.0;
+            acc.counts.add(&counts);
+            acc.wait_ms += to_millis(t.counts.wait_sum);
+            acc.queue_area_ms += to_millis(t.queue_area);
+            acc.queue_max += t.queue_max;
+            let (x, y) = t.counts.sl_parts(sc.metrics.service_level);
+            let (x, y) = (u128::from(x), u128::from(y));
+            for (s, v) in acc.sl.iter_mut().zip([x, y, x * x, y * y, x * y]) {
+                *s += v;
+            }
+        }
+        for (acc, t) in self.teams.iter_mut().zip(&tally.team_intervals) {
+            acc[0] += to_millis(t.logged_in_secs);
+            acc[1] += to_millis(t.holding_secs);
+            acc[2] += to_millis(t.spare_secs);
+        }
+        for (acc, &s) in self.status.iter_mut().zip(&tally.interval_status_secs) {
+            *acc += to_millis(s);
+        }
+    }
+
+    /// Agent-seconds of team `t` in interval `i` summed over replications, by status type:
+    /// (available, busy, unavailable).
+    fn kinds(&self, sc: &Scenario, i: usize, t: usize) -> (f64, f64, f64) {
+        let ns = sc.statuses.len();
+        let (mut avail, mut busy, mut unavail) = (0.0, 0.0, 0.0);
+        for (s, status) in sc.statuses.iter().enumerate() {
+            let secs = millis(self.status[(i * sc.teams.len() + t) * ns + s]);
+            match status.kind {
+                StatusKind::Available => avail += secs,
+                StatusKind::Busy => busy += secs,
+                StatusKind::Unavailable => unavail += secs,
+                StatusKind::Offline => {}
+            }
+        }
+        (avail, busy, unavail)
+    }
+
+    fn interval_rows(&self, sc: &Scenario) -> Vec<IntervalRow> {
+        let reps = f64::from(sc.replications);
+        let nq = sc.queues.len();
+        let mut rows = Vec::with_capacity(self.intervals.len());
+        for i in 0..sc.interval_count() {
+            let len = (sc.horizon - i as f64 * sc.interval).min(sc.interval);
+            for (q, queue) in sc.queues.iter().enumerate() {
+                let t = &self.intervals[i * nq + q];
+                let c = &t.counts;
+                let per = |x: u64| x as f64 / reps;
+                let service_level = c.service_level(sc.metrics.service_level);
+                let (sl_ci95_low, sl_ci95_high) = ratio_ci(&t.sl, sc.replications);
+                let (mut holding, mut productive) = (0.0, 0.0);
+                for team in sc.teams_serving(q) {
+                    let (avail, busy, _) = self.kinds(sc, i, team);
+                    holding += millis(self.teams[i * sc.teams.len() + team][1]);
+                    productive += avail + busy;
+                }
+                rows.push(IntervalRow {
+                    interval: i,
+                    queue: q,
+                    offered: per(c.offered),
+                    answered: per(c.answered),
+                    abandoned: per(c.abandoned),
+                    unresolved: per(c.unresolved),
+                    service_level,
+                    sl_ci95_low,
+                    sl_ci95_high,
+                    target_met: (!service_level.is_nan()).then_some(service_level >= queue.sl_target),
+                    asa: stats::ratio(millis(t.wait_ms), c.answered as f64),
+                    abandon_rate: c.abandon_rate(),
+                    queue_avg: millis(t.queue_area_ms) / reps / len,
+                    queue_max: per(t.queue_max),
+                    occupancy: stats::ratio(holding, productive),
+                });
+            }
+        }
+        rows
+    }
+
+    fn team_rows(&self, sc: &Scenario) -> Vec<TeamIntervalRow> {
+        let reps = f64::from(sc.replications);
+        let nt = sc.teams.len();
+        let mut rows = Vec::with_capacity(self.teams.len());
+        for i in 0..sc.interval_count() {
+            let len = (sc.horizon - i as f64 * sc.interval).min(sc.interval);
+            let avg = |secs: f64| secs / reps / len;
+            for t in 0..nt {
+                let [logged_in, holding, spare] = self.teams[i * nt + t].map(millis);
+                let (avail, busy, unavail) = self.kinds(sc, i, t);
+                rows.push(TeamIntervalRow {
+                    interval: i,
+                    team: t,
+                    agents_logged_in: avg(logged_in),
+                    agents_available_spare: avg(spare),
+                    agents_available_full: avg((avail - spare).max(0.0)),
+                    agents_unavailable: avg(unavail),
+                    occupancy: stats::ratio(holding, avail + busy),
+                });
+            }
+        }
+        rows
+    }
+}
+
+/// The 95% interval of a ratio of sums x/y across `n` replications (the
+/// ratio estimator's variance from per-replication sums), clipped to [0, 1].
+/// `sums` holds Σx, Σy, Σx², Σy², Σxy.
+fn ratio_ci(sums: &[u128; 5], n: u32) -> (f64, f64) {
+    let [sx, sy, sxx, syy, sxy] = sums.map(|v| v as f64);
+    if n < 2 || sy == 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let nf = f64::from(n);
+    let r = sx / sy;
+    // Σ (x - r y)² = Σx² - 2r Σxy + r² Σy²
+    let resid = (sxx - 2.0 * r * sxy + r * r * syy).max(0.0);
+    let ybar = sy / nf;
+    let se = (resid / (nf * (nf - 1.0))).sqrt() / ybar;
+    let half = t975(n - 1) * se;
+    ((r - half).clamp(0.0, 1.0), (r + half).clamp(0.0, 1.0))
+}
+
+/// Wait histograms of all replications, kept in sections (replication r in
+/// section r mod S) so the pooled percentiles get a sectioning interval.
+struct Sections {
+    /// Per section: total, then each queue.
+    hists: Vec<Mutex<Vec<Histogram<u64>>>>,
+    n_queues: usize,
+}
+
+impl Sections {
+    fn new(sc: &Scenario) -> Sections {
+        let n = sc.replications.min(MAX_SECTIONS) as usize;
+        let max_ms = stats::max_wait_ms(sc);
+        let scopes = 1 + sc.queues.len();
+        Sections {
+            hists: (0..n)
+                .map(|_| Mutex::new((0..scopes).map(|_| stats::wait_histogram(max_ms)).collect()))
+                .collect(),
+            n_queues: sc.queues.len(),
+        }
+    }
+
+    /// The histogram index of a scope (teams have no waits).
+    fn scope_index(&self, scope: Scope) -> Option<usize> {
+        match scope {
+            Scope::Total => Some(0),
+            Scope::Queue(q) if q < self.n_queues => Some(q + 1),
+            _ => None,
+        }
+    }
+
+    fn add(&self, r: u32, tally: &Tally) {
+        let mut h = self.hists[r as usize % self.hists.len()].lock().unwrap_or_else(PoisonError::into_inner);
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = h[0].add(&tally.total().waits);
+        for (acc, q) in h[1..].iter_mut().zip(&tally.queues) {
+            let _ = acc.add(&q.waits);
+        }
+    }
+
+    fn pooled_percentiles(&self) -> Pooled {
+        let sections: Vec<Vec<Histogram<u64>>> =
+            self.hists.iter().map(|m| m.lock().unwrap_or_else(PoisonError::into_inner).clone()).collect();
+        Pooled { sections }
+    }
+}
+
+/// Section histograms, read out as pooled percentiles with intervals.
+struct Pooled {
+    sections: Vec<Vec<Histogram<u64>>>,
+}
+
+impl Pooled {
+    /// The `p` percentile of scope `q`'s waits over every replication, and
+    /// its sectioning 95% interval: ± t(S-1) × the sections' spread around
+    /// it / √S (Nakayama's sectioning).
+    fn get(&self, q: usize, p: f64) -> (f64, f64, f64) {
+        let Some(first) = self.sections.first() else {
+            return (f64::NAN, f64::NAN, f64::NAN);
+        };
+        let mut all = first[q].clone();
+        for s in &self.sections[1..] {
+            let _ = all.add(&s[q]);
+        }
+        let overall = stats::percentile(&all, p);
+        let parts: Vec<f64> =
+            self.sections.iter().map(|s| stats::percentile(&s[q], p)).filter(|v| v.is_finite()).collect();
+        let n = parts.len();
+        if n < 2 || !overall.is_finite() {
+            return (overall, f64::NAN, f64::NAN);
+        }
+        let var = parts.iter().map(|v| (v - overall).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let half = t975(n as u32 - 1) * (var / n as f64).sqrt();
+        (overall, overall - half, overall + half)
+    }
+}
+
+/// The two-sided 95% Student-t critical value with `df` degrees of freedom.
+fn t975(df: u32) -> f64 {
+    StudentsT::new(0.0, 1.0, f64::from(df)).map_or(f64::NAN, |d| d.inverse_cdf(0.975))
 }
 
 /// Mean and Student-t 95% interval of the finite values, and how many there were.
@@ -222,86 +541,8 @@ pub fn mean_ci(values: &[f64]) -> (f64, f64, f64, u32) {
         return (mean, f64::NAN, f64::NAN, 1);
     }
     let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).map_or(f64::NAN, |d| d.inverse_cdf(0.975));
-    let half = t * (var / n as f64).sqrt();
+    let half = t975(n as u32 - 1) * (var / n as f64).sqrt();
     (mean, mean - half, mean + half, n as u32)
-}
-
-fn interval_length(sc: &Scenario, i: usize) -> f64 {
-    let start = i as f64 * sc.interval;
-    (sc.horizon - start).min(sc.interval)
-}
-
-fn interval_rows(
-    sc: &Scenario,
-    sums: &[IntervalTally],
-    status_secs: &[f64],
-    logged_in_secs: &[f64],
-) -> Vec<IntervalRow> {
-    let reps = f64::from(sc.replications);
-    let (nq, nt, ns) = (sc.queues.len(), sc.teams.len(), sc.statuses.len());
-    let mut rows = Vec::with_capacity(sums.len());
-    for i in 0..sc.interval_count() {
-        let len = interval_length(sc, i);
-        for (q, queue) in sc.queues.iter().enumerate() {
-            let t = &sums[i * nq + q];
-            let (mut logged_in, mut available) = (0.0, 0.0);
-            for team in sc.teams_serving(q) {
-                logged_in += logged_in_secs[i * nt + team];
-                for (s, status) in sc.statuses.iter().enumerate() {
-                    let secs = status_secs[(i * nt + team) * ns + s];
-                    if status.kind == StatusKind::Available {
-                        available += secs;
-                    }
-                }
-            }
-            let per = |x: u64| x as f64 / reps;
-            rows.push(IntervalRow {
-                interval: i,
-                start: i as f64 * sc.interval,
-                length: len,
-                queue: queue.name.clone(),
-                offered: per(t.offered),
-                answered: per(t.answered),
-                abandoned: per(t.abandoned),
-                service_level: stats::service_level(
-                    sc.metrics.service_level,
-                    t.answered_within,
-                    t.abandoned_within,
-                    t.answered,
-                    t.abandoned,
-                    t.abandoned_short,
-                ),
-                asa: if t.answered > 0 { t.wait_sum / t.answered as f64 } else { f64::NAN },
-                abandon_rate: stats::abandon_rate(t.answered, t.abandoned, t.abandoned_short),
-                queue_avg: t.queue_area / reps / len,
-                queue_max: per(t.queue_max),
-                agents_logged_in: logged_in / reps / len,
-                agents_available: available / reps / len,
-            });
-        }
-    }
-    rows
-}
-
-fn status_rows(sc: &Scenario, status_secs: &[f64]) -> Vec<StatusRow> {
-    let reps = f64::from(sc.replications);
-    let (nt, ns) = (sc.teams.len(), sc.statuses.len());
-    let mut rows = Vec::with_capacity(status_secs.len());
-    for i in 0..sc.interval_count() {
-        for (t, team) in sc.teams.iter().enumerate() {
-            for (s, status) in sc.statuses.iter().enumerate() {
-                rows.push(StatusRow {
-                    interval: i,
-                    start: i as f64 * sc.interval,
-                    team: team.name.clone(),
-                    status: status.name.clone(),
-                    agent_seconds: status_secs[(i * nt + t) * ns + s] / reps,
-                });
-            }
-        }
-    }
-    rows
 }
 
 /// Day number and `HH:MM` of an instant, for reports.
@@ -325,6 +566,25 @@ mod tests {
         let (m, lo, _, n) = mean_ci(&[7.0]);
         assert_eq!((m, n), (7.0, 1));
         assert!(lo.is_nan());
+    }
+
+    #[test]
+    fn ratio_interval_matches_the_textbook_formula() {
+        // Replications (x, y): (8, 10), (6, 10), (9, 12). r = 23/32.
+        let reps = [(8u128, 10u128), (6, 10), (9, 12)];
+        let mut sums = [0u128; 5];
+        for (x, y) in reps {
+            for (s, v) in sums.iter_mut().zip([x, y, x * x, y * y, x * y]) {
+                *s += v;
+            }
+        }
+        let r = 23.0 / 32.0;
+        let resid: f64 = reps.iter().map(|&(x, y)| (x as f64 - r * y as f64).powi(2)).sum();
+        let se = (resid / 6.0).sqrt() / (32.0 / 3.0);
+        let half = 4.302_652_73 * se;
+        let (lo, hi) = ratio_ci(&sums, 3);
+        assert!((lo - (r - half)).abs() < 1e-6 && (hi - (r + half).min(1.0)).abs() < 1e-6, "{lo} {hi}");
+        assert!(ratio_ci(&sums, 1).0.is_nan());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::replicate::Results;
 
+pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
 pub use describe::describe;
 pub use table::table;
 
@@ -34,6 +35,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(csv_files::Summary),
         Box::new(csv_files::Intervals),
         Box::new(csv_files::Statuses),
+        Box::new(csv_files::Replications),
         Box::new(json::SummaryJson),
     ]
 }
@@ -88,23 +90,33 @@ pub fn number(x: f64) -> String {
 mod tests {
     use super::*;
     use crate::replicate::SummaryRow;
+    use crate::stats::{Metric, Scope};
 
     fn results(mean: f64) -> Results {
         Results {
             scenario: "t".into(),
             seed: 1,
             replications: 2,
+            sl_formula: "offered",
+            queues: vec![],
+            teams: vec![],
+            statuses: vec![],
             summary: vec![SummaryRow {
-                scope: "total",
+                scope: Scope::Total,
                 name: "all".into(),
-                metric: "offered",
+                metric: Metric::Offered,
                 mean,
                 ci95_low: mean - 1.0,
                 ci95_high: mean + 1.0,
                 replications: 2,
             }],
+            per_replication: vec![vec![mean - 1.0], vec![mean + 1.0]],
             intervals: vec![],
-            statuses: vec![],
+            team_intervals: vec![],
+            status_secs: vec![],
+            interval: 3600.0,
+            horizon: 3600.0,
+            warmup: 0.0,
         }
     }
 
@@ -114,18 +126,21 @@ mod tests {
         std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         write_all(dir.path(), &results(5.0)).unwrap();
         let written = write_all(dir.path(), &results(7.0)).unwrap();
-        assert_eq!(written.len(), 4);
+        assert_eq!(written.len(), 5);
         let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
         assert_eq!(
             summary,
-            "scope,name,metric,mean,ci95_low,ci95_high,replications\ntotal,all,offered,7,6,8,2\n"
+            "scope,name,metric,unit,mean,ci95_low,ci95_high,replications\ntotal,all,offered,count,7,6,8,2\n"
         );
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["intervals.csv", "notes.txt", "statuses.csv", "summary.csv", "summary.json"]);
+        assert_eq!(
+            names,
+            ["intervals.csv", "notes.txt", "replications.csv", "statuses.csv", "summary.csv", "summary.json"]
+        );
     }
 
     #[test]

@@ -1,37 +1,387 @@
-//! Per-replication measurement in streaming form: counters, sums and one
-//! fixed-size wait histogram per queue (and one for their total when there
-//! are several queues), so memory does not grow with the horizon (only
-//! per-interval rows do). [`Tally`] is filled by the engine;
-//! [`Tally::summary_values`] turns it into the summary metrics that
-//! [`crate::replicate`] aggregates across replications.
+//! Per-replication measurement in streaming form, and the one typed list of
+//! summary metrics.
+//!
+//! [`Tally`] is filled by the engine: counters, sums and one fixed-size wait
+//! histogram per queue (and one for their total when there are several), so
+//! memory does not grow with the horizon (only per-interval rows do).
+//! [`Metric`] owns every summary metric's name, unit and formula, and
+//! [`layout`] says which metrics each scope reports, so a label can never
+//! drift from its value. Definitions: docs/model.md, "Metrics".
 
 use hdrhistogram::Histogram;
 
 use crate::model::{Scenario, SlFormula, StatusKind};
 
-/// Counts and sums for one queue over the counted window.
-#[derive(Debug, Clone)]
-pub struct QueueTally {
-    /// Conversations that arrived (after warm-up).
+/// Every metric of summary.csv: its name, unit and formula live here only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Conversations that arrived in the counted window.
+    Offered,
+    /// Conversations assigned for the first time.
+    Answered,
+    /// Conversations that gave up waiting.
+    Abandoned,
+    /// Requeue events (an agent went Offline with the conversation open).
+    Requeued,
+    /// Conversations left with an Offline agent when the run ended.
+    Stranded,
+    /// Conversations still waiting, never answered, when the drain ended.
+    Unresolved,
+    /// Service level by the scenario's formula, unresolved counted as misses (fraction).
+    ServiceLevel,
+    /// The queue's service-level target (fraction).
+    SlTarget,
+    /// 1 when the replication's service level met the target, else 0: its
+    /// mean is the share of replications that met it (fraction).
+    TargetMet,
+    /// Mean wait of answered conversations (seconds).
+    Asa,
+    /// Median wait of answered conversations (seconds).
+    WaitP50,
+    /// 90th percentile wait of answered conversations (seconds).
+    WaitP90,
+    /// 99th percentile wait of answered conversations (seconds).
+    WaitP99,
+    /// Abandoned (after the short-abandon threshold) over answered plus those (fraction).
+    AbandonRate,
+    /// Mean handle time plus wrap-up of completed conversations (seconds).
+    Aht,
+    /// Time holding work over time in available- and busy-type statuses (fraction).
+    Occupancy,
+    /// Capacity units in use over capacity units offered, in those statuses (fraction).
+    CapacityUtilisation,
+    /// Time in unavailable-type statuses over time logged in (fraction).
+    Shrinkage,
+    /// Agent time logged in (agent-seconds).
+    LoggedIn,
+}
+
+/// The unit of a metric, as written in summary.csv's `unit` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A number of conversations or events.
+    Count,
+    /// A share from 0 to 1.
+    Fraction,
+    /// Seconds.
+    Seconds,
+    /// Agents × seconds.
+    AgentSeconds,
+}
+
+impl Unit {
+    /// The unit's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Fraction => "fraction",
+            Unit::Seconds => "seconds",
+            Unit::AgentSeconds => "agent_seconds",
+        }
+    }
+
+    /// The smallest and largest value a metric in this unit can take; the
+    /// confidence intervals are clipped to it.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Unit::Fraction => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
+}
+
+impl Metric {
+    /// Every metric, in output order.
+    pub const ALL: [Metric; 19] = [
+        Metric::Offered,
+        Metric::Answered,
+        Metric::Abandoned,
+        Metric::Requeued,
+        Metric::Stranded,
+        Metric::Unresolved,
+        Metric::ServiceLevel,
+        Metric::SlTarget,
+        Metric::TargetMet,
+        Metric::Asa,
+        Metric::WaitP50,
+        Metric::WaitP90,
+        Metric::WaitP99,
+        Metric::AbandonRate,
+        Metric::Aht,
+        Metric::Occupancy,
+        Metric::CapacityUtilisation,
+        Metric::Shrinkage,
+        Metric::LoggedIn,
+    ];
+
+    /// The metric's name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Offered => "offered",
+            Metric::Answered => "answered",
+            Metric::Abandoned => "abandoned",
+            Metric::Requeued => "requeued",
+            Metric::Stranded => "stranded",
+            Metric::Unresolved => "unresolved",
+            Metric::ServiceLevel => "service_level",
+            Metric::SlTarget => "sl_target",
+            Metric::TargetMet => "target_met",
+            Metric::Asa => "asa",
+            Metric::WaitP50 => "wait_p50",
+            Metric::WaitP90 => "wait_p90",
+            Metric::WaitP99 => "wait_p99",
+            Metric::AbandonRate => "abandon_rate",
+            Metric::Aht => "aht",
+            Metric::Occupancy => "occupancy",
+            Metric::CapacityUtilisation => "capacity_utilisation",
+            Metric::Shrinkage => "shrinkage",
+            Metric::LoggedIn => "logged_in",
+        }
+    }
+
+    /// The metric named `name` in output files, if any.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// What the metric is measured in.
+    pub fn unit(self) -> Unit {
+        match self {
+            Metric::Offered
+            | Metric::Answered
+            | Metric::Abandoned
+            | Metric::Requeued
+            | Metric::Stranded
+            | Metric::Unresolved => Unit::Count,
+            Metric::ServiceLevel
+            | Metric::SlTarget
+            | Metric::TargetMet
+            | Metric::AbandonRate
+            | Metric::Occupancy
+            | Metric::CapacityUtilisation
+            | Metric::Shrinkage => Unit::Fraction,
+            Metric::Asa | Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99 | Metric::Aht => Unit::Seconds,
+            Metric::LoggedIn => Unit::AgentSeconds,
+        }
+    }
+
+    /// The quantile a wait percentile stands for.
+    pub fn quantile(self) -> Option<f64> {
+        match self {
+            Metric::WaitP50 => Some(0.5),
+            Metric::WaitP90 => Some(0.9),
+            Metric::WaitP99 => Some(0.99),
+            _ => None,
+        }
+    }
+
+    /// Which scopes report the metric: conversation metrics for the total
+    /// and each queue (the target only per queue), answers and handle time
+    /// per team, agent metrics everywhere.
+    pub fn applies_to(self, scope: Scope) -> bool {
+        match self {
+            Metric::SlTarget | Metric::TargetMet => matches!(scope, Scope::Queue(_)),
+            Metric::Answered
+            | Metric::Aht
+            | Metric::Occupancy
+            | Metric::CapacityUtilisation
+            | Metric::Shrinkage
+            | Metric::LoggedIn => true,
+            _ => !matches!(scope, Scope::Team(_)),
+        }
+    }
+
+    /// The metric's value for `scope` in one replication's tally (NaN when
+    /// it is not defined, e.g. ASA with nothing answered).
+    pub fn value(self, scope: Scope, tally: &Tally, sc: &Scenario) -> f64 {
+        let agents = || match scope {
+            Scope::Total => AgentTime::of(tally, sc, 0..sc.teams.len()),
+            Scope::Queue(q) => AgentTime::of(tally, sc, sc.teams_serving(q)),
+            Scope::Team(t) => AgentTime::of(tally, sc, t..t + 1),
+        };
+        let queue = match scope {
+            Scope::Total => Some(tally.total()),
+            Scope::Queue(q) => Some(&tally.queues[q]),
+            Scope::Team(_) => None,
+        };
+        match (self, queue, scope) {
+            (Metric::Occupancy, ..) => agents().occupancy(),
+            (Metric::CapacityUtilisation, ..) => agents().capacity_utilisation(),
+            (Metric::Shrinkage, ..) => agents().shrinkage(),
+            (Metric::LoggedIn, ..) => agents().logged_in,
+            (Metric::Answered, None, Scope::Team(t)) => tally.teams[t].answered as f64,
+            (Metric::Aht, None, Scope::Team(t)) => {
+                ratio(tally.teams[t].work_sum, tally.teams[t].completed as f64)
+            }
+            (_, None, _) => f64::NAN,
+            (m, Some(q), _) => {
+                let target = match scope {
+                    Scope::Queue(i) => sc.queues[i].sl_target,
+                    _ => f64::NAN,
+                };
+                m.of_queue(q, sc.metrics.service_level, target)
+            }
+        }
+    }
+
+    /// The value of a conversation metric from a queue's tally.
+    fn of_queue(self, q: &QueueTally, formula: SlFormula, target: f64) -> f64 {
+        let c = &q.counts;
+        match self {
+            Metric::Offered => c.offered as f64,
+            Metric::Answered => c.answered as f64,
+            Metric::Abandoned => c.abandoned as f64,
+            Metric::Requeued => q.requeued as f64,
+            Metric::Stranded => q.stranded as f64,
+            Metric::Unresolved => c.unresolved as f64,
+            Metric::ServiceLevel => c.service_level(formula),
+            Metric::SlTarget => target,
+            Metric::TargetMet => {
+                let sl = c.service_level(formula);
+                if sl.is_nan() || target.is_nan() { f64::NAN } else { f64::from(u8::from(sl >= target)) }
+            }
+            Metric::Asa => c.asa(),
+            Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99 => {
+                self.quantile().map_or(f64::NAN, |p| percentile(&q.waits, p))
+            }
+            Metric::AbandonRate => c.abandon_rate(),
+            Metric::Aht => ratio(q.work_sum, q.completed as f64),
+            Metric::Occupancy | Metric::CapacityUtilisation | Metric::Shrinkage | Metric::LoggedIn => {
+                f64::NAN
+            }
+        }
+    }
+}
+
+/// The part of the system a summary row describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Every queue and team together (`total`, `all`).
+    Total,
+    /// One queue, by index; its agent metrics are over the teams serving it.
+    Queue(usize),
+    /// One team, by index.
+    Team(usize),
+}
+
+impl Scope {
+    /// `total`, `queue` or `team`, as in summary.csv's `scope` column.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Scope::Total => "total",
+            Scope::Queue(_) => "queue",
+            Scope::Team(_) => "team",
+        }
+    }
+
+    /// The queue's or team's name, `all` for the total.
+    pub fn name(self, sc: &Scenario) -> &str {
+        match self {
+            Scope::Total => "all",
+            Scope::Queue(q) => &sc.queues[q].name,
+            Scope::Team(t) => &sc.teams[t].name,
+        }
+    }
+}
+
+/// Which (scope, metric) rows a summary of `sc` holds, in output order:
+/// the total, each queue, each team.
+pub fn layout(sc: &Scenario) -> Vec<(Scope, Metric)> {
+    let scopes = std::iter::once(Scope::Total)
+        .chain((0..sc.queues.len()).map(Scope::Queue))
+        .chain((0..sc.teams.len()).map(Scope::Team));
+    scopes
+        .flat_map(|s| Metric::ALL.into_iter().filter(move |m| m.applies_to(s)).map(move |m| (s, m)))
+        .collect()
+}
+
+/// The `p` quantile of a wait histogram in milliseconds, as seconds (NaN when empty).
+pub fn percentile(waits: &Histogram<u64>, p: f64) -> f64 {
+    if waits.is_empty() { f64::NAN } else { waits.value_at_quantile(p) as f64 / 1000.0 }
+}
+
+/// How the conversations of one queue (or one interval of it) ended: the
+/// counts every rate is made of.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counts {
+    /// Conversations that arrived.
     pub offered: u64,
-    /// First assignments.
+    /// Of those, answered (first assignment).
     pub answered: u64,
-    /// Answered with wait ≤ the queue's threshold.
+    /// Answered with a wait at most the queue's threshold.
     pub answered_within: u64,
     /// Abandoned while waiting.
     pub abandoned: u64,
-    /// Abandoned with wait ≤ the threshold.
+    /// Abandoned with a wait at most the threshold.
     pub abandoned_within: u64,
-    /// Abandoned with wait < the short-abandon threshold.
+    /// Abandoned with a wait shorter than the short-abandon threshold.
     pub abandoned_short: u64,
+    /// Still waiting, never answered, when the drain ended.
+    pub unresolved: u64,
+    /// Sum of the waits of answered conversations, seconds.
+    pub wait_sum: f64,
+}
+
+impl Counts {
+    /// Adds another tally's counts.
+    pub fn add(&mut self, c: &Counts) {
+        self.offered += c.offered;
+        self.answered += c.answered;
+        self.answered_within += c.answered_within;
+        self.abandoned += c.abandoned;
+        self.abandoned_within += c.abandoned_within;
+        self.abandoned_short += c.abandoned_short;
+        self.unresolved += c.unresolved;
+        self.wait_sum += c.wait_sum;
+    }
+
+    /// Service level by formula `f`; unresolved conversations count in
+    /// every denominator as not answered within the threshold.
+    pub fn service_level(&self, f: SlFormula) -> f64 {
+        let (num, den) = self.sl_parts(f);
+        ratio(num as f64, den as f64)
+    }
+
+    /// The service level's numerator and denominator under formula `f`.
+    pub fn sl_parts(&self, f: SlFormula) -> (u64, u64) {
+        let (aw, bw, a, b, s, u) = (
+            self.answered_within,
+            self.abandoned_within,
+            self.answered,
+            self.abandoned,
+            self.abandoned_short,
+            self.unresolved,
+        );
+        match f {
+            SlFormula::Offered => (aw, a + b + u),
+            SlFormula::Answered => (aw, a + u),
+            SlFormula::ExcludeShort => (aw, a + b - s + u),
+            SlFormula::AbandonsMet => (aw + bw, a + b + u),
+        }
+    }
+
+    /// Long abandons / (answered + long abandons); abandons shorter than the
+    /// short-abandon threshold are left out.
+    pub fn abandon_rate(&self) -> f64 {
+        let long = (self.abandoned - self.abandoned_short) as f64;
+        ratio(long, self.answered as f64 + long)
+    }
+
+    /// Mean wait of answered conversations, seconds.
+    pub fn asa(&self) -> f64 {
+        ratio(self.wait_sum, self.answered as f64)
+    }
+}
+
+/// Counts and sums for one queue over the counted window.
+#[derive(Debug, Clone)]
+pub struct QueueTally {
+    /// How its conversations ended.
+    pub counts: Counts,
     /// Requeue events (agent went Offline with the conversation open).
     pub requeued: u64,
-    /// Left with an Offline agent at the horizon.
+    /// Left with an Offline agent when the run ended.
     pub stranded: u64,
-    /// Still waiting, never answered, at the horizon.
-    pub unresolved: u64,
-    /// Sum of waits of answered conversations, seconds.
-    pub wait_sum: f64,
     /// Conversations whose handle time and wrap-up completed.
     pub completed: u64,
     /// Sum of handle plus wrap-up of completed conversations, seconds.
@@ -44,48 +394,23 @@ impl QueueTally {
     /// Nothing counted; waits up to `max_ms` milliseconds.
     fn empty(max_ms: u64) -> QueueTally {
         QueueTally {
-            offered: 0,
-            answered: 0,
-            answered_within: 0,
-            abandoned: 0,
-            abandoned_within: 0,
-            abandoned_short: 0,
+            counts: Counts::default(),
             requeued: 0,
             stranded: 0,
-            unresolved: 0,
-            wait_sum: 0.0,
             completed: 0,
             work_sum: 0.0,
-            waits: Histogram::new_with_bounds(1, max_ms, 3)
-                .expect("bounds 1..max_ms with 3 digits are valid"),
+            waits: wait_histogram(max_ms),
         }
     }
 
     /// Back to nothing counted, keeping the histogram's buckets.
     fn clear(&mut self) {
         // Exhaustive, so a new field cannot be forgotten here.
-        let QueueTally {
-            offered,
-            answered,
-            answered_within,
-            abandoned,
-            abandoned_within,
-            abandoned_short,
-            requeued,
-            stranded,
-            unresolved,
-            wait_sum,
-            completed,
-            work_sum,
-            waits,
-        } = self;
-        for n in [offered, answered, answered_within, abandoned, abandoned_within, abandoned_short] {
+        let QueueTally { counts, requeued, stranded, completed, work_sum, waits } = self;
+        *counts = Counts::default();
+        for n in [requeued, stranded, completed] {
             *n = 0;
         }
-        for n in [requeued, stranded, unresolved, completed] {
-            *n = 0;
-        }
-        *wait_sum = 0.0;
         *work_sum = 0.0;
         // A reset writes every bucket: skip it when there is nothing to undo.
         if !waits.is_empty() {
@@ -95,21 +420,19 @@ impl QueueTally {
 
     /// Adds another queue's tally (for the total scope).
     fn add(&mut self, q: &QueueTally) {
-        self.offered += q.offered;
-        self.answered += q.answered;
-        self.answered_within += q.answered_within;
-        self.abandoned += q.abandoned;
-        self.abandoned_within += q.abandoned_within;
-        self.abandoned_short += q.abandoned_short;
+        self.counts.add(&q.counts);
         self.requeued += q.requeued;
         self.stranded += q.stranded;
-        self.unresolved += q.unresolved;
-        self.wait_sum += q.wait_sum;
         self.completed += q.completed;
         self.work_sum += q.work_sum;
         // Same bounds on both sides, so adding cannot fail.
         let _ = self.waits.add(&q.waits);
     }
+}
+
+/// An empty wait histogram for waits from 1 ms to `max_ms`, 3 significant digits.
+pub fn wait_histogram(max_ms: u64) -> Histogram<u64> {
+    Histogram::new_with_bounds(1, max_ms.max(2), 3).expect("bounds 1..max_ms with 3 digits are valid")
 }
 
 /// Agent time and work for one team over the counted window.
@@ -124,7 +447,7 @@ pub struct TeamTally {
     /// Capacity units × seconds in available- or busy-type statuses.
     pub capacity_secs: f64,
     /// Agent-seconds logged in: any status but Offline, plus the Offline
-    /// ready delay after login (SPEC rule 3: agents log in Offline).
+    /// ready delay after login (docs/model.md R3: agents log in Offline).
     pub logged_in_secs: f64,
     /// Conversations answered (first assignment) by the team.
     pub answered: u64,
@@ -143,42 +466,28 @@ impl TeamTally {
     }
 }
 
-/// One queue during one interval (all arrivals in that interval, warm-up included).
+/// One queue during one interval (all arrivals in that interval, warm-up
+/// included, each followed to its end).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IntervalTally {
-    /// Arrivals.
-    pub offered: u64,
-    /// Of those, answered.
-    pub answered: u64,
-    /// Answered within the threshold.
-    pub answered_within: u64,
-    /// Abandoned.
-    pub abandoned: u64,
-    /// Abandoned within the threshold.
-    pub abandoned_within: u64,
-    /// Abandoned before the short-abandon threshold.
-    pub abandoned_short: u64,
-    /// Sum of waits of answered, seconds.
-    pub wait_sum: f64,
+    /// How the interval's arrivals ended.
+    pub counts: Counts,
     /// Waiting conversations × seconds during the interval.
     pub queue_area: f64,
     /// Most conversations waiting at once during the interval.
     pub queue_max: u64,
 }
 
-impl IntervalTally {
-    /// Adds another replication's tally of the same interval and queue.
-    pub fn add(&mut self, t: &IntervalTally) {
-        self.offered += t.offered;
-        self.answered += t.answered;
-        self.answered_within += t.answered_within;
-        self.abandoned += t.abandoned;
-        self.abandoned_within += t.abandoned_within;
-        self.abandoned_short += t.abandoned_short;
-        self.wait_sum += t.wait_sum;
-        self.queue_area += t.queue_area;
-        self.queue_max += t.queue_max;
-    }
+/// One team during one interval: the time integrals behind its headcounts
+/// and occupancy.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TeamInterval {
+    /// Agent-seconds logged in (as [`TeamTally::logged_in_secs`]).
+    pub logged_in_secs: f64,
+    /// Agent-seconds holding work in available- and busy-type statuses.
+    pub holding_secs: f64,
+    /// Agent-seconds Available with spare capacity (in the routing pool).
+    pub spare_secs: f64,
 }
 
 /// Everything one replication measured.
@@ -195,8 +504,8 @@ pub struct Tally {
     pub intervals: Vec<IntervalTally>,
     /// Agent-seconds per interval, team and status: `[(i * teams + t) * statuses + s]`.
     pub interval_status_secs: Vec<f64>,
-    /// Agent-seconds logged in per interval and team: `[i * teams + t]`.
-    pub interval_logged_in_secs: Vec<f64>,
+    /// Per interval then team: `[i * teams + t]`.
+    pub team_intervals: Vec<TeamInterval>,
     n_queues: usize,
     n_teams: usize,
     n_statuses: usize,
@@ -205,7 +514,7 @@ pub struct Tally {
 impl Tally {
     /// Empty tallies sized for `sc`.
     pub fn new(sc: &Scenario) -> Tally {
-        let max_ms = ((sc.horizon * 1000.0).ceil() as u64).max(2);
+        let max_ms = max_wait_ms(sc);
         // Each histogram is made, not cloned: fresh zeroed memory is only
         // paged in where waits land, a clone would copy every bucket.
         let queue = || QueueTally::empty(max_ms);
@@ -218,7 +527,7 @@ impl Tally {
             teams: vec![team; sc.teams.len()],
             intervals: vec![IntervalTally::default(); n * sc.queues.len()],
             interval_status_secs: vec![0.0; n * sc.teams.len() * sc.statuses.len()],
-            interval_logged_in_secs: vec![0.0; n * sc.teams.len()],
+            team_intervals: vec![TeamInterval::default(); n * sc.teams.len()],
             n_queues: sc.queues.len(),
             n_teams: sc.teams.len(),
             n_statuses: sc.statuses.len(),
@@ -235,7 +544,7 @@ impl Tally {
             teams,
             intervals,
             interval_status_secs,
-            interval_logged_in_secs,
+            team_intervals,
             n_queues: _,
             n_teams: _,
             n_statuses: _,
@@ -248,7 +557,7 @@ impl Tally {
         }
         intervals.fill(IntervalTally::default());
         interval_status_secs.fill(0.0);
-        interval_logged_in_secs.fill(0.0);
+        team_intervals.fill(TeamInterval::default());
     }
 
     /// Sums the queues into [`Tally::total`]. The engine calls it when a
@@ -277,6 +586,12 @@ impl Tally {
         &mut self.intervals[i * self.n_queues + q]
     }
 
+    /// The time integrals of team `t` in interval `i`.
+    #[inline]
+    pub fn team_interval_mut(&mut self, i: usize, t: usize) -> &mut TeamInterval {
+        &mut self.team_intervals[i * self.n_teams + t]
+    }
+
     /// Agent-seconds of team `t` in status `s` during interval `i`.
     pub fn status_secs(&self, i: usize, t: usize, s: usize) -> f64 {
         self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s]
@@ -287,155 +602,68 @@ impl Tally {
     pub(crate) fn add_status_secs(&mut self, i: usize, t: usize, s: usize, secs: f64, logged_in: bool) {
         self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s] += secs;
         if logged_in {
-            self.interval_logged_in_secs[i * self.n_teams + t] += secs;
+            self.team_intervals[i * self.n_teams + t].logged_in_secs += secs;
         }
     }
 
-    /// The summary metric values of this replication, in the order of [`summary_layout`].
+    /// The summary metric values of this replication, one per row of [`layout`].
     pub fn summary_values(&self, sc: &Scenario) -> Vec<f64> {
-        let mut out = Vec::new();
-        let all_teams: Vec<usize> = (0..sc.teams.len()).collect();
-        conversation_metrics(self.total(), sc, &mut out);
-        agent_metrics(&all_teams, self, sc, &mut out);
-        for (qi, q) in self.queues.iter().enumerate() {
-            conversation_metrics(q, sc, &mut out);
-            let serving: Vec<usize> = sc.teams_serving(qi).collect();
-            agent_metrics(&serving, self, sc, &mut out);
-        }
-        for (ti, t) in self.teams.iter().enumerate() {
-            out.push(t.answered as f64);
-            out.push(ratio(t.work_sum, t.completed as f64));
-            agent_metrics(&[ti], self, sc, &mut out);
-        }
-        out
+        layout(sc).into_iter().map(|(scope, m)| m.value(scope, self, sc)).collect()
     }
 }
 
-/// Which rows a summary holds: (scope, name, metric), in output order.
-pub fn summary_layout(sc: &Scenario) -> Vec<(&'static str, String, &'static str)> {
-    let mut rows = Vec::new();
-    let mut push = |scope: &'static str, name: &str, metrics: &[&'static str]| {
-        rows.extend(metrics.iter().map(|m| (scope, name.to_owned(), *m)));
-    };
-    push("total", "all", &CONVERSATION_METRICS);
-    push("total", "all", &AGENT_METRICS);
-    for q in &sc.queues {
-        push("queue", &q.name, &CONVERSATION_METRICS);
-        push("queue", &q.name, &AGENT_METRICS);
-    }
-    for t in &sc.teams {
-        push("team", &t.name, &["answered", "aht"]);
-        push("team", &t.name, &AGENT_METRICS);
-    }
-    rows
+/// The longest wait a run can record, milliseconds: the horizon plus the drain.
+pub fn max_wait_ms(sc: &Scenario) -> u64 {
+    (((sc.horizon + sc.drain) * 1000.0).ceil() as u64).max(2)
 }
 
-/// Conversation metrics, in output order.
-pub const CONVERSATION_METRICS: [&str; 13] = [
-    "offered",
-    "answered",
-    "abandoned",
-    "requeued",
-    "stranded",
-    "unresolved",
-    "service_level",
-    "asa",
-    "wait_p50",
-    "wait_p90",
-    "wait_p99",
-    "abandon_rate",
-    "aht",
-];
-
-/// Whether `metric` is a fraction from 0 to 1 (else a count or seconds).
-pub fn is_fraction(metric: &str) -> bool {
-    matches!(metric, "service_level" | "abandon_rate" | "occupancy" | "capacity_utilisation" | "shrinkage")
+/// Agent time of a set of teams, the parts of the agent metrics.
+#[derive(Debug, Clone, Copy, Default)]
+struct AgentTime {
+    holding: f64,
+    productive: f64,
+    units: f64,
+    capacity: f64,
+    unavailable: f64,
+    logged_in: f64,
 }
 
-/// Agent metrics, in output order (for a queue: over the teams serving it).
-pub const AGENT_METRICS: [&str; 3] = ["occupancy", "capacity_utilisation", "shrinkage"];
-
-/// `num / den`, or NaN (reported as "no value") when nothing was counted.
-fn ratio(num: f64, den: f64) -> f64 {
-    if den > 0.0 { num / den } else { f64::NAN }
-}
-
-/// Service level by the scenario's formula (SPEC section 3).
-pub fn service_level(
-    f: SlFormula,
-    answered_within: u64,
-    abandoned_within: u64,
-    answered: u64,
-    abandoned: u64,
-    abandoned_short: u64,
-) -> f64 {
-    let (aw, bw, a, b, s) = (
-        answered_within as f64,
-        abandoned_within as f64,
-        answered as f64,
-        abandoned as f64,
-        abandoned_short as f64,
-    );
-    match f {
-        SlFormula::Offered => ratio(aw, a + b),
-        SlFormula::Answered => ratio(aw, a),
-        SlFormula::ExcludeShort => ratio(aw, a + b - s),
-        SlFormula::AbandonsMet => ratio(aw + bw, a + b),
-    }
-}
-
-/// Abandon rate leaving out short abandons: long abandons / (answered + long abandons).
-pub fn abandon_rate(answered: u64, abandoned: u64, abandoned_short: u64) -> f64 {
-    let long = (abandoned - abandoned_short) as f64;
-    ratio(long, answered as f64 + long)
-}
-
-fn conversation_metrics(q: &QueueTally, sc: &Scenario, out: &mut Vec<f64>) {
-    let pct = |p: f64| {
-        if q.waits.is_empty() { f64::NAN } else { q.waits.value_at_quantile(p) as f64 / 1000.0 }
-    };
-    out.extend([
-        q.offered as f64,
-        q.answered as f64,
-        q.abandoned as f64,
-        q.requeued as f64,
-        q.stranded as f64,
-        q.unresolved as f64,
-        service_level(
-            sc.metrics.service_level,
-            q.answered_within,
-            q.abandoned_within,
-            q.answered,
-            q.abandoned,
-            q.abandoned_short,
-        ),
-        ratio(q.wait_sum, q.answered as f64),
-        pct(0.5),
-        pct(0.9),
-        pct(0.99),
-        abandon_rate(q.answered, q.abandoned, q.abandoned_short),
-        ratio(q.work_sum, q.completed as f64),
-    ]);
-}
-
-fn agent_metrics(teams: &[usize], tally: &Tally, sc: &Scenario, out: &mut Vec<f64>) {
-    let (mut holding, mut productive, mut units, mut capacity, mut unavailable, mut logged_in) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for &t in teams {
-        let tt = &tally.teams[t];
-        holding += tt.holding_secs;
-        units += tt.units_secs;
-        capacity += tt.capacity_secs;
-        logged_in += tt.logged_in_secs;
-        for (s, secs) in sc.statuses.iter().zip(&tt.status_secs) {
-            match s.kind {
-                StatusKind::Available | StatusKind::Busy => productive += secs,
-                StatusKind::Unavailable => unavailable += secs,
-                StatusKind::Offline => {}
+impl AgentTime {
+    fn of(tally: &Tally, sc: &Scenario, teams: impl Iterator<Item = usize>) -> AgentTime {
+        let mut a = AgentTime::default();
+        for t in teams {
+            let tt = &tally.teams[t];
+            a.holding += tt.holding_secs;
+            a.units += tt.units_secs;
+            a.capacity += tt.capacity_secs;
+            a.logged_in += tt.logged_in_secs;
+            for (s, secs) in sc.statuses.iter().zip(&tt.status_secs) {
+                match s.kind {
+                    StatusKind::Available | StatusKind::Busy => a.productive += secs,
+                    StatusKind::Unavailable => a.unavailable += secs,
+                    StatusKind::Offline => {}
+                }
             }
         }
+        a
     }
-    out.extend([ratio(holding, productive), ratio(units, capacity), ratio(unavailable, logged_in)]);
+
+    fn occupancy(&self) -> f64 {
+        ratio(self.holding, self.productive)
+    }
+
+    fn capacity_utilisation(&self) -> f64 {
+        ratio(self.units, self.capacity)
+    }
+
+    fn shrinkage(&self) -> f64 {
+        ratio(self.unavailable, self.logged_in)
+    }
+}
+
+/// `num / den`, or NaN (reported as "no value") when nothing was counted.
+pub fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 { num / den } else { f64::NAN }
 }
 
 #[cfg(test)]
@@ -443,14 +671,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn service_level_formulas_follow_the_spec() {
-        // 80 answered (60 within T), 20 abandoned (5 within T, 4 short).
-        let f = |f| service_level(f, 60, 5, 80, 20, 4);
-        assert_eq!(f(SlFormula::Offered), 0.6);
-        assert_eq!(f(SlFormula::Answered), 0.75);
-        assert_eq!(f(SlFormula::ExcludeShort), 60.0 / 96.0);
-        assert_eq!(f(SlFormula::AbandonsMet), 0.65);
-        assert_eq!(abandon_rate(80, 20, 4), 16.0 / 96.0);
-        assert!(service_level(SlFormula::Offered, 0, 0, 0, 0, 0).is_nan());
+    fn service_level_formulas_count_unresolved_as_misses() {
+        // 80 answered (60 within T), 20 abandoned (5 within T, 4 short), 10 unresolved.
+        let c = Counts {
+            offered: 110,
+            answered: 80,
+            answered_within: 60,
+            abandoned: 20,
+            abandoned_within: 5,
+            abandoned_short: 4,
+            unresolved: 10,
+            wait_sum: 800.0,
+        };
+        assert_eq!(c.service_level(SlFormula::Offered), 60.0 / 110.0);
+        assert_eq!(c.service_level(SlFormula::Answered), 60.0 / 90.0);
+        assert_eq!(c.service_level(SlFormula::ExcludeShort), 60.0 / 106.0);
+        assert_eq!(c.service_level(SlFormula::AbandonsMet), 65.0 / 110.0);
+        assert_eq!(c.abandon_rate(), 16.0 / 96.0);
+        assert_eq!(c.asa(), 10.0);
+        let none = Counts::default();
+        assert!(none.service_level(SlFormula::Offered).is_nan());
+        assert!(none.asa().is_nan());
+    }
+
+    #[test]
+    fn metric_names_are_unique_and_round_trip() {
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(m));
+        }
+        let mut names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Metric::ALL.len());
+    }
+
+    #[test]
+    fn units_follow_the_metric() {
+        assert_eq!(Metric::Offered.unit().name(), "count");
+        assert_eq!(Metric::ServiceLevel.unit().name(), "fraction");
+        assert_eq!(Metric::WaitP99.unit().name(), "seconds");
+        assert_eq!(Metric::LoggedIn.unit().name(), "agent_seconds");
+        assert_eq!(Unit::Fraction.range(), (0.0, 1.0));
     }
 }

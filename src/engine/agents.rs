@@ -149,6 +149,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         if old == StatusKind::Available && self.route[a].pooled() {
             self.pools[team].remove(a as u32, &mut self.route);
+            self.change_pooled(team, -1);
         }
         if new == StatusKind::Offline {
             self.went_offline(a);

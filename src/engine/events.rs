@@ -22,6 +22,8 @@ pub(crate) enum Event {
     WrapDone(ConvKey),
     /// A reporting interval ends.
     Tick,
+    /// The horizon: arrivals have stopped; agent time stops being booked.
+    Horizon,
     /// The warm-up ends.
     WarmupEnd,
     /// Group `.0`'s shift starts (agents log in, Offline until ready).

@@ -24,9 +24,10 @@ impl Exporter for SummaryJson {
             .iter()
             .map(|s| {
                 json!({
-                    "scope": s.scope,
+                    "scope": s.scope.kind(),
                     "name": s.name,
-                    "metric": s.metric,
+                    "metric": s.metric.name(),
+                    "unit": s.metric.unit().name(),
                     "mean": value(s.mean),
                     "ci95_low": value(s.ci95_low),
                     "ci95_high": value(s.ci95_high),

@@ -1,45 +1,123 @@
-//! The compact per-queue table `routesim run` prints.
+//! The compact per-queue table `routesim run` prints, with each queue's
+//! target, the queues that miss it and their worst intervals.
 
 use std::fmt::Write;
 
-use crate::replicate::Results;
+use crate::replicate::{Results, day_clock};
 
-/// The per-queue table: offered, service level with its 95% interval, ASA,
-/// abandon rate and occupancy (of the teams serving the queue), then the total.
-pub fn table(r: &Results, queues: &[String]) -> String {
+/// How many of a queue's worst intervals are listed under the table.
+const WORST_LISTED: usize = 3;
+
+/// The per-queue table: offered, unresolved (when there is any), service
+/// level with its 95% interval against the target, ASA, abandon rate and
+/// occupancy (of the teams serving the queue), then the total; under it,
+/// the queues that miss their target and their worst intervals. An
+/// undefined value prints as `-`, never `NaN`.
+pub fn table(r: &Results) -> String {
     let mut out = String::new();
+    let unresolved = r.summary.iter().any(|s| s.metric.name() == "unresolved" && s.mean > 0.0);
+    let _ = write!(out, "{:<16} {:>9}", "queue", "offered");
+    if unresolved {
+        let _ = write!(out, " {:>10}", "unresolved");
+    }
     let _ = writeln!(
         out,
-        "{:<16} {:>10} {:>22} {:>9} {:>9} {:>9}",
-        "queue", "offered", "service level (95% CI)", "ASA", "abandon", "occupancy"
+        " {:>22} {:>8} {:>9} {:>9} {:>9}",
+        "service level (95% CI)", "target", "ASA", "abandon", "occupancy"
     );
-    let names = queues.iter().map(|q| ("queue", q.as_str())).chain([("total", "all")]);
-    for (scope, name) in names {
+    let names = r
+        .queues
+        .iter()
+        .map(|q| ("queue", q.name.as_str(), Some(q.sl_target)))
+        .chain([("total", "all", None)]);
+    let mut missed = Vec::new();
+    for (scope, name, target) in names {
         let get = |m: &str| r.get(scope, name, m);
         let mean = |m: &str| get(m).map_or(f64::NAN, |row| row.mean);
-        let sl = get("service_level").map_or_else(String::new, |row| {
-            if row.ci95_low.is_finite() {
-                format!(
-                    "{:.1}% [{:.1}, {:.1}]",
-                    100.0 * row.mean,
-                    100.0 * row.ci95_low,
-                    100.0 * row.ci95_high
-                )
-            } else {
-                format!("{:.1}%", 100.0 * row.mean)
+        let sl = get("service_level").map_or_else(
+            || "-".to_owned(),
+            |row| {
+                if !row.mean.is_finite() {
+                    "-".to_owned()
+                } else if row.ci95_low.is_finite() {
+                    format!(
+                        "{:.1}% [{:.1}, {:.1}]",
+                        100.0 * row.mean,
+                        100.0 * row.ci95_low,
+                        100.0 * row.ci95_high
+                    )
+                } else {
+                    format!("{:.1}%", 100.0 * row.mean)
+                }
+            },
+        );
+        let target_text = match target {
+            Some(t) => {
+                let miss = mean("service_level") < t;
+                if miss {
+                    missed.push(name);
+                }
+                format!("{}{:.0}%", if miss { "MISS " } else { "" }, 100.0 * t)
             }
-        });
+            None => "-".to_owned(),
+        };
         let label = if scope == "total" { "total" } else { name };
+        let _ = write!(out, "{:<16} {:>9}", label, fixed(mean("offered"), 1, ""));
+        if unresolved {
+            let _ = write!(out, " {:>10}", fixed(mean("unresolved"), 1, ""));
+        }
         let _ = writeln!(
             out,
-            "{:<16} {:>10.1} {:>22} {:>8.1}s {:>8.1}% {:>8.1}%",
-            label,
-            mean("offered"),
+            " {:>22} {:>8} {:>9} {:>9} {:>9}",
             sl,
-            mean("asa"),
-            100.0 * mean("abandon_rate"),
-            100.0 * mean("occupancy"),
+            target_text,
+            fixed(mean("asa"), 1, "s"),
+            fixed(100.0 * mean("abandon_rate"), 1, "%"),
+            fixed(100.0 * mean("occupancy"), 1, "%"),
         );
     }
+    for name in missed {
+        misses(&mut out, r, name);
+    }
+    if unresolved {
+        let _ = writeln!(
+            out,
+            "unresolved: offered before the horizon and still waiting when the drain ended; counted as missing the threshold"
+        );
+    }
+    if r.queues.iter().map(|q| q.sl_threshold).any(|t| Some(t) != r.queues.first().map(|q| q.sl_threshold)) {
+        let _ = writeln!(out, "total: each conversation is judged against its own queue's threshold");
+    }
     out
+}
+
+/// A line naming how many intervals of queue `name` miss its target and the worst of them.
+fn misses(out: &mut String, r: &Results, name: &str) {
+    let Some(q) = r.queues.iter().position(|q| q.name == name) else { return };
+    let mut rows: Vec<_> =
+        r.intervals.iter().filter(|row| row.queue == q && row.target_met.is_some()).collect();
+    let missing = rows.iter().filter(|row| row.target_met == Some(false)).count();
+    rows.sort_by(|a, b| a.service_level.total_cmp(&b.service_level).then(a.interval.cmp(&b.interval)));
+    let worst: Vec<String> = rows
+        .iter()
+        .filter(|row| row.target_met == Some(false))
+        .take(WORST_LISTED)
+        .map(|row| {
+            let (day, clock) = day_clock(r.interval_start(row.interval));
+            let when = if r.horizon > crate::time::DAY { format!("day {day} {clock}") } else { clock };
+            format!("{when} {:.1}%", 100.0 * row.service_level)
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{name} misses its {:.0}% target: {missing} of {} intervals with traffic below it; worst {}",
+        100.0 * r.queues[q].sl_target,
+        rows.len(),
+        if worst.is_empty() { "-".to_owned() } else { worst.join(", ") }
+    );
+}
+
+/// `x` with `decimals` and a unit suffix, or `-` when it is not a number.
+fn fixed(x: f64, decimals: usize, unit: &str) -> String {
+    if x.is_finite() { format!("{x:.decimals$}{unit}") } else { "-".to_owned() }
 }

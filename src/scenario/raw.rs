@@ -15,6 +15,7 @@ pub(crate) struct RawScenario {
     pub seed: Option<i64>,
     pub horizon: String,
     pub warmup: Option<String>,
+    pub drain: Option<String>,
     pub interval: Option<String>,
     pub replications: Option<i64>,
     pub routing: Option<RawRouting>,

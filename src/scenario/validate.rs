@@ -30,6 +30,7 @@ const MAX_AGENTS: usize = 200_000;
 const MAX_INTERVALS: f64 = 200_000.0;
 const MAX_REPLICATIONS: i64 = 100_000;
 const MAX_ARRIVALS: f64 = 2e9;
+const MAX_DRAIN: f64 = 366.0 * DAY;
 
 const NOT_YET: &str = "is not supported yet (offers with accept timeouts, phone-synced Busy and team \
 switching come in a later release); remove it to run this scenario";
@@ -60,6 +61,10 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     let warmup = opt_duration("warmup", raw.warmup.as_deref(), 0.0)?;
     if warmup >= horizon {
         return invalid("warmup", format!("({warmup} s) must be shorter than the horizon ({horizon} s)"));
+    }
+    let drain = opt_duration("drain", raw.drain.as_deref(), DAY)?;
+    if drain > MAX_DRAIN {
+        return invalid("drain", "must be at most 366 days (\"0s\" turns draining off)");
     }
     let interval = opt_duration("interval", raw.interval.as_deref(), 1800.0)?;
     let per_day = DAY / interval;
@@ -154,6 +159,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
         seed,
         horizon,
         warmup,
+        drain,
         interval,
         replications: replications as u32,
         routing,

@@ -114,9 +114,11 @@ impl<'s> Checker<'s> {
 
     /// Books agent `a`'s load since its last change, if its status is productive.
     fn book_work(&mut self, a: usize, time: f64) {
+        // Agent time stops at the horizon; the drain after it books none.
+        let time = time.min(self.sc.horizon);
         let kind = self.kind(a);
         let ag = &mut self.agents[a];
-        let dt = time - ag.work_since;
+        let dt = (time - ag.work_since).max(0.0);
         ag.work_since = time;
         if matches!(kind, StatusKind::Available | StatusKind::Busy) {
             let w = &mut self.work[ag.team];
@@ -165,6 +167,7 @@ impl<'s> Checker<'s> {
     pub fn observe(&mut self, t: &Trace) {
         match *t {
             Trace::Arrived { id, queue, time } => {
+                assert!(time < self.sc.horizon, "conversation {id} arrived at {time}, past the horizon");
                 self.seen.arrived += 1;
                 let prev = self
                     .convs
@@ -277,8 +280,9 @@ impl<'s> Checker<'s> {
                 self.book_work(agent, time);
                 let ag = &mut self.agents[agent];
                 assert_ne!(ag.status, status, "status event without a change");
-                self.status_secs[agent][ag.status.index()] += time - ag.since;
-                ag.since = time;
+                let booked = time.min(self.sc.horizon);
+                self.status_secs[agent][ag.status.index()] += (booked - ag.since).max(0.0);
+                ag.since = booked;
                 ag.status = status;
                 if self.sc.statuses[status.index()].kind == StatusKind::Available {
                     ag.idle_since = time;
@@ -311,10 +315,10 @@ impl<'s> Checker<'s> {
             self.convs.values().filter(|c| c.state == State::Waiting && !c.answered).count() as u64;
         let s = self.seen;
         let sum = |f: fn(&routesim::stats::QueueTally) -> u64| tally.queues.iter().map(f).sum::<u64>();
-        assert_eq!(sum(|q| q.offered), s.arrived, "offered");
-        assert_eq!(sum(|q| q.answered), s.answered, "answered");
-        assert_eq!(sum(|q| q.abandoned), s.abandoned, "abandoned");
-        assert_eq!(sum(|q| q.unresolved), s.unresolved, "unresolved");
+        assert_eq!(sum(|q| q.counts.offered), s.arrived, "offered");
+        assert_eq!(sum(|q| q.counts.answered), s.answered, "answered");
+        assert_eq!(sum(|q| q.counts.abandoned), s.abandoned, "abandoned");
+        assert_eq!(sum(|q| q.counts.unresolved), s.unresolved, "unresolved");
         assert_eq!(sum(|q| q.requeued), s.requeued, "requeued");
         assert_eq!(
             s.arrived,

@@ -22,10 +22,11 @@ const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 /// second; this only stops a hung binary from hanging the test suite.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The four files `routesim run` writes (SPEC section 4).
-const RESULT_FILES: [&str; 4] = ["intervals.csv", "statuses.csv", "summary.csv", "summary.json"];
+/// The files `routesim run` writes (docs/model.md, "Output files").
+const RESULT_FILES: [&str; 5] =
+    ["intervals.csv", "replications.csv", "statuses.csv", "summary.csv", "summary.json"];
 /// Every metric of SPEC section 3 that summary.csv reports for `total`.
-const METRICS: [&str; 16] = [
+const METRICS: [&str; 17] = [
     "offered",
     "answered",
     "abandoned",
@@ -42,6 +43,7 @@ const METRICS: [&str; 16] = [
     "occupancy",
     "capacity_utilisation",
     "shrinkage",
+    "logged_in",
 ];
 const SENTINEL: &[u8] = b"sentinel: results of an earlier run\n";
 
@@ -510,13 +512,16 @@ type Summary = BTreeMap<(String, String, String), [String; 4]>;
 fn summary(dir: &Path) -> Summary {
     let csv = read(&dir.join("summary.csv"));
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("scope,name,metric,mean,ci95_low,ci95_high,replications"));
+    assert_eq!(lines.next(), Some("scope,name,metric,unit,mean,ci95_low,ci95_high,replications"));
     let mut out = Summary::new();
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 7, "summary.csv row {line:?}");
+        assert_eq!(f.len(), 8, "summary.csv row {line:?}");
+        let metric =
+            routesim::stats::Metric::from_name(f[2]).unwrap_or_else(|| panic!("unknown metric {line:?}"));
+        assert_eq!(f[3], metric.unit().name(), "unit of {line:?}");
         let key = (f[0].to_owned(), f[1].to_owned(), f[2].to_owned());
-        let prev = out.insert(key, [f[3], f[4], f[5], f[6]].map(str::to_owned));
+        let prev = out.insert(key, [f[4], f[5], f[6], f[7]].map(str::to_owned));
         assert!(prev.is_none(), "summary.csv repeats {line:?}");
     }
     out
@@ -551,7 +556,7 @@ fn run_writes_exactly_four_files_into_default_folder() {
     assert_eq!(names_in(dir.path()), ["output"]);
     assert_eq!(names_in(&dir.path().join("output")), ["small"]);
     assert_eq!(names_in(&dir.path().join("output/small")), RESULT_FILES);
-    assert!(run.stdout.contains("wrote 4 files to output/small"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 5 files to output/small"), "{}", run.stdout);
     for label in ["chat", "email", "total"] {
         assert!(
             run.stdout.lines().any(|l| l.starts_with(label)),
@@ -624,12 +629,13 @@ fn summary_json_matches_summary_csv() {
         assert_eq!(j["scope"], c[0], "{ctx}");
         assert_eq!(j["name"], c[1], "{ctx}");
         assert_eq!(j["metric"], c[2], "{ctx}");
-        for (field, cell) in ["mean", "ci95_low", "ci95_high"].iter().zip(&c[3..6]) {
+        assert_eq!(j["unit"], c[3], "{ctx}");
+        for (field, cell) in ["mean", "ci95_low", "ci95_high"].iter().zip(&c[4..7]) {
             let want = if cell.is_empty() { None } else { Some(cell.parse::<f64>().expect("csv number")) };
             assert!(j[field].is_null() || j[field].is_f64() || j[field].is_i64(), "{ctx}");
             assert_eq!(j[field].as_f64(), want, "{field} in {ctx}");
         }
-        assert_eq!(j["replications"].as_u64(), Some(c[6].parse().expect("csv count")), "{ctx}");
+        assert_eq!(j["replications"].as_u64(), Some(c[7].parse().expect("csv count")), "{ctx}");
     }
 }
 
@@ -673,19 +679,23 @@ fn statuses_csv_records_lunch_by_name() {
     }
 }
 
-/// intervals.csv has one row per interval (8 of 30 min in 4 h) and queue.
+/// intervals.csv has one row per interval (8 of 30 min in 4 h) and queue,
+/// then one per interval and team.
 #[test]
 fn intervals_csv_has_a_row_per_interval_and_queue() {
     let (_dir, out) = run_small(&[]);
     let csv = read(&out.join("intervals.csv"));
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let q = header.iter().position(|h| *h == "queue").expect("queue column");
-    let o = header.iter().position(|h| *h == "offered").expect("offered column");
+    assert_eq!(header, routesim::report::INTERVALS_HEADER);
+    let q = header.iter().position(|h| *h == "name").expect("name column");
+    let o = header.iter().position(|h| *h == "offered_count").expect("offered column");
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 16);
+    assert_eq!(rows.len(), 32);
     assert_eq!(rows.iter().filter(|r| r[q] == "chat").count(), 8);
     assert_eq!(rows.iter().filter(|r| r[q] == "email").count(), 8);
+    assert_eq!(rows.iter().filter(|r| r[q] == "front").count(), 8);
+    assert_eq!(rows.iter().filter(|r| r[q] == "back").count(), 8);
     // The per-interval offered counts add up to the summary's.
     let s = summary(&out);
     for queue in ["chat", "email"] {
@@ -796,7 +806,7 @@ fn out_dir_keeps_unrelated_files_and_leaves_no_temporaries() {
     let file = fixture("small.toml");
     for _ in 0..2 {
         let run = routesim_ok(dir.path(), &["run", text(&file), "--out", text(&out)]);
-        assert!(run.stdout.contains(&format!("wrote 4 files to {}", out.display())), "{}", run.stdout);
+        assert!(run.stdout.contains(&format!("wrote 5 files to {}", out.display())), "{}", run.stdout);
         let mut want: Vec<&str> = RESULT_FILES.to_vec();
         want.push("notes.txt");
         want.sort_unstable();
@@ -864,6 +874,6 @@ fn quick_start_command_works() {
     fs::create_dir(dir.path().join("scenarios")).expect("mkdir");
     fs::copy(support_day(), dir.path().join("scenarios/support-day.toml")).expect("copy");
     let run = routesim_ok(dir.path(), &["run", "scenarios/support-day.toml"]);
-    assert!(run.stdout.contains("wrote 4 files to output/support-day"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 5 files to output/support-day"), "{}", run.stdout);
     assert_eq!(names_in(&dir.path().join("output/support-day")), RESULT_FILES);
 }

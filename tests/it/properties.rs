@@ -151,7 +151,7 @@ proptest! {
         let dirty = routesim::engine::run(&sc, rep + 1);
         let reused = routesim::engine::run_reusing(&sc, rep, dirty);
         prop_assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
-        prop_assert_eq!(fresh.total().offered, fresh.queues.iter().map(|q| q.offered).sum::<u64>());
+        prop_assert_eq!(fresh.total().counts.offered, fresh.queues.iter().map(|q| q.counts.offered).sum::<u64>());
         prop_assert_eq!(fresh.total().waits.len(), fresh.queues.iter().map(|q| q.waits.len()).sum::<u64>());
     }
 }
@@ -181,31 +181,63 @@ fn generated_scenarios_exercise_the_interesting_paths() {
     assert!(total.selections_checked > 100, "{total:?}");
 }
 
-/// `replicate::run`, whose workers reuse their tallies across replications
-/// and chunks, gives exactly the summary that fresh tallies give, on one
-/// thread or two, over more replications than one chunk holds.
+/// `replicate::run`, whose workers reuse their tallies and fold each
+/// replication as it ends, gives exactly the summary that fresh tallies
+/// give, on one thread or two: means and clipped intervals bit for bit, the
+/// per-replication values row by row, and the wait percentiles as the
+/// percentiles of every replication's waits merged.
 #[test]
 fn replications_through_reused_tallies_match_fresh_ones() {
+    use routesim::stats::{self, Metric, Scope};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/support-day.toml");
     let sc = routesim::scenario::load(&path, &["replications=70".to_owned()]).unwrap();
-    let fresh: Vec<Vec<f64>> = (0..70).map(|r| routesim::engine::run(&sc, r).summary_values(&sc)).collect();
+    let tallies: Vec<_> = (0..70).map(|r| routesim::engine::run(&sc, r)).collect();
+    let fresh: Vec<Vec<f64>> = tallies.iter().map(|t| t.summary_values(&sc)).collect();
+    let merged = |scope: Scope| {
+        let mut h = stats::wait_histogram(stats::max_wait_ms(&sc));
+        for t in &tallies {
+            let waits = match scope {
+                Scope::Total => &t.total().waits,
+                Scope::Queue(q) => &t.queues[q].waits,
+                Scope::Team(_) => unreachable!("teams have no waits"),
+            };
+            h.add(waits).unwrap();
+        }
+        h
+    };
     for threads in [1, 2] {
         let results = routesim::replicate::run(&sc, threads, &|| {}).unwrap();
         assert_eq!(results.summary.len(), fresh[0].len());
+        assert_eq!(results.per_replication.len(), 70);
         for (m, row) in results.summary.iter().enumerate() {
             let values: Vec<f64> = fresh.iter().map(|v| v[m]).collect();
-            let (mean, low, high, n) = routesim::replicate::mean_ci(&values);
+            for (r, v) in values.iter().enumerate() {
+                let got = results.per_replication[r][m];
+                assert!(got.to_bits() == v.to_bits(), "replication {r} row {m}: {got} vs {v}");
+            }
             let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+            let ctx = format!(
+                "{threads} threads, {} {} {}: {row:?}",
+                row.scope.kind(),
+                row.name,
+                row.metric.name()
+            );
+            if let Some(p) = row.metric.quantile() {
+                let want = stats::percentile(&merged(row.scope), p);
+                assert!(same(row.mean, want), "{ctx}: pooled percentile {want}");
+                assert!(row.ci95_low <= row.mean && row.mean <= row.ci95_high, "{ctx}");
+                continue;
+            }
+            let (mean, low, high, n) = routesim::replicate::mean_ci(&values);
+            let (min, max) = row.metric.unit().range();
             assert!(
                 same(row.mean, mean)
-                    && same(row.ci95_low, low)
-                    && same(row.ci95_high, high)
+                    && same(row.ci95_low, low.clamp(min, max))
+                    && same(row.ci95_high, high.clamp(min, max))
                     && row.replications == n,
-                "{threads} threads, {} {} {}: {row:?} vs fresh {mean} [{low}, {high}] n={n}",
-                row.scope,
-                row.name,
-                row.metric
+                "{ctx} vs fresh {mean} [{low}, {high}] n={n}"
             );
+            assert!(Metric::ALL.contains(&row.metric));
         }
     }
 }
