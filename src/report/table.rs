@@ -76,8 +76,8 @@ pub fn table(r: &Results) -> String {
             fixed(100.0 * mean("occupancy"), 1, "%"),
         );
     }
-    for name in missed {
-        misses(&mut out, r, name);
+    for q in 0..r.queues.len() {
+        misses(&mut out, r, q, missed.contains(&r.queues[q].name.as_str()));
     }
     if unresolved {
         let _ = writeln!(
@@ -91,12 +91,15 @@ pub fn table(r: &Results) -> String {
     out
 }
 
-/// A line naming how many intervals of queue `name` miss its target and the worst of them.
-fn misses(out: &mut String, r: &Results, name: &str) {
-    let Some(q) = r.queues.iter().position(|q| q.name == name) else { return };
+/// A line naming how many intervals of queue `q` miss its target and the
+/// worst of them, when any does; `overall` says the whole run missed it too.
+fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
     let mut rows: Vec<_> =
         r.intervals.iter().filter(|row| row.queue == q && row.target_met.is_some()).collect();
     let missing = rows.iter().filter(|row| row.target_met == Some(false)).count();
+    if missing == 0 && !overall {
+        return;
+    }
     rows.sort_by(|a, b| a.service_level.total_cmp(&b.service_level).then(a.interval.cmp(&b.interval)));
     let worst: Vec<String> = rows
         .iter()
@@ -110,7 +113,9 @@ fn misses(out: &mut String, r: &Results, name: &str) {
         .collect();
     let _ = writeln!(
         out,
-        "{name} misses its {:.0}% target: {missing} of {} intervals with traffic below it; worst {}",
+        "{} {} its {:.0}% target overall; {missing} of {} intervals with traffic miss it; worst {}",
+        r.queues[q].name,
+        if overall { "MISSES" } else { "meets" },
         100.0 * r.queues[q].sl_target,
         rows.len(),
         if worst.is_empty() { "-".to_owned() } else { worst.join(", ") }

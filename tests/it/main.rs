@@ -6,6 +6,7 @@
 
 mod checker;
 mod cli;
+mod honest;
 mod properties;
 mod rules;
 mod theory;
