@@ -293,16 +293,23 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
     }
 
+    /// Schedules the horizon (rank 0) or an interval's end (rank 1) at `at`,
+    /// ahead of anything else due at that instant.
+    fn schedule_first(&mut self, at: f64, rank: u64, event: Event) {
+        if at < self.end {
+            self.events.push_first(Time(at), rank, event);
+        }
+    }
+
     /// Seeds the event list: first arrivals, interval ticks, shifts, episodes, staffing.
     fn start(&mut self) {
         let sc = self.sc;
-        // First in the event list, so it precedes anything else due at the horizon.
-        self.schedule(sc.horizon, Event::Horizon);
+        self.schedule_first(sc.horizon, 0, Event::Horizon);
         for q in 0..sc.queues.len() {
             let t = self.next_arrival(q, 0.0);
             self.set_next_arrival(q, t);
         }
-        self.schedule(sc.interval, Event::Tick);
+        self.schedule_first(sc.interval, 1, Event::Tick);
         if sc.warmup > 0.0 {
             self.schedule(sc.warmup, Event::WarmupEnd);
         }
@@ -907,6 +914,6 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 self.apply_staffing(g);
             }
         }
-        self.schedule((self.interval + 1) as f64 * self.sc.interval, Event::Tick);
+        self.schedule_first((self.interval + 1) as f64 * self.sc.interval, 1, Event::Tick);
     }
 }

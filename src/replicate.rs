@@ -4,7 +4,7 @@
 //! cheaper than allocating and paging in its wait histograms), and folds it
 //! into shared accumulators as soon as the replication ends. Everything
 //! folded is an integer (counts, and per-interval time sums in whole
-//! milliseconds) or is stored by replication number, so the result is the
+//! micro- or milliseconds) or is stored by replication number, so the result is the
 //! same bytes whatever the number of threads or the order replications
 //! finish in, and memory does not depend on the replication count beyond
 //! the per-replication summary values that `replications.csv` reports.
@@ -280,7 +280,7 @@ pub fn formula_name(f: SlFormula) -> &'static str {
     }
 }
 
-/// Seconds as whole milliseconds, the unit per-interval time sums are folded in.
+/// Seconds as whole milliseconds, the unit per-interval agent time is folded in.
 fn to_millis(secs: f64) -> i64 {
     (secs * 1000.0).round() as i64
 }
@@ -289,13 +289,22 @@ fn millis(ms: i64) -> f64 {
     ms as f64 / 1000.0
 }
 
+/// Seconds as whole microseconds, the unit per-interval waits are folded in.
+fn to_micros(secs: f64) -> i128 {
+    (secs * 1e6).round() as i128
+}
+
+fn micros(us: i128) -> f64 {
+    us as f64 / 1e6
+}
+
 /// One queue during one interval, summed over replications (integers only).
 #[derive(Debug, Clone, Copy, Default)]
 struct IntervalSums {
     counts: Counts,
-    /// Sum of waits, milliseconds (`counts.wait_sum` is unused here).
-    wait_ms: i64,
-    queue_area_ms: i64,
+    /// Sum of waits, microseconds (`counts.wait_sum` is unused here).
+    wait_us: i128,
+    queue_area_us: i128,
     queue_max: u64,
     /// Service level numerator and denominator: sums of x, y, x², y², xy over replications.
     sl: [u128; 5],
@@ -329,8 +338,8 @@ impl Fold {
             let mut counts = t.counts;
             counts.wait_sum = 0.0;
             acc.counts.add(&counts);
-            acc.wait_ms += to_millis(t.counts.wait_sum);
-            acc.queue_area_ms += to_millis(t.queue_area);
+            acc.wait_us += to_micros(t.counts.wait_sum);
+            acc.queue_area_us += to_micros(t.queue_area);
             acc.queue_max += t.queue_max;
             let (x, y) = t.counts.sl_parts(sc.metrics.service_level);
             let (x, y) = (u128::from(x), u128::from(y));
@@ -394,9 +403,9 @@ impl Fold {
                     sl_ci95_low,
                     sl_ci95_high,
                     target_met: (!service_level.is_nan()).then_some(service_level >= queue.sl_target),
-                    asa: stats::ratio(millis(t.wait_ms), c.answered as f64),
+                    asa: stats::ratio(micros(t.wait_us), c.answered as f64),
                     abandon_rate: c.abandon_rate(),
-                    queue_avg: millis(t.queue_area_ms) / reps / len,
+                    queue_avg: micros(t.queue_area_us) / reps / len,
                     queue_max: per(t.queue_max),
                     occupancy: stats::ratio(holding, productive),
                 });

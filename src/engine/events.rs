@@ -70,7 +70,8 @@ pub(crate) struct EventQueue {
 impl EventQueue {
     /// An empty queue with room for `n` pending events.
     pub(crate) fn with_capacity(n: usize) -> EventQueue {
-        EventQueue { heap: QuadHeap::with_capacity(n, Event::Tick), seq: 0, popped: false }
+        // Sequence numbers below FIRST_SEQ are reserved for `push_first`.
+        EventQueue { heap: QuadHeap::with_capacity(n, Event::Tick), seq: FIRST_SEQ - 1, popped: false }
     }
 
     /// The next sequence number, for anything ordered with these events.
@@ -90,6 +91,15 @@ impl EventQueue {
         } else {
             self.heap.push(key, event, &mut Untracked);
         }
+    }
+
+    /// Schedules `event` at `time` ahead of everything else due then, in
+    /// `rank` order (below [`FIRST_SEQ`]): the horizon, then an interval's
+    /// end, see what the previous instant left. At most one event per rank and time.
+    pub(crate) fn push_first(&mut self, time: Time, rank: u64, event: Event) {
+        debug_assert!(rank < FIRST_SEQ);
+        self.settle();
+        self.heap.push(order_key(time, rank), event, &mut Untracked);
     }
 
     /// Removes a top that `pop` handed out and no `push` replaced.
@@ -117,6 +127,9 @@ impl EventQueue {
         Some((key_time(key), event))
     }
 }
+
+/// The first sequence number `push` hands out; those below are `push_first` ranks.
+pub(crate) const FIRST_SEQ: u64 = 2;
 
 /// Slot position marker: the conversation has no deadline.
 const NO_DEADLINE: u32 = u32::MAX;

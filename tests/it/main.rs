@@ -6,6 +6,7 @@
 
 mod checker;
 mod cli;
+mod columns;
 mod honest;
 mod properties;
 mod rules;
