@@ -802,7 +802,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let now = self.now.secs();
         let (len, since) = self.waiting[q];
         if !self.draining {
-            self.tally.interval_mut(self.interval, q).queue_area += f64::from(len) * (now - since);
+            let area = f64::from(len) * (now - since);
+            self.tally.interval_mut(self.interval, q).queue_area += area;
+            if since >= self.sc.warmup {
+                self.tally.queues[q].queue_area += area;
+            }
         }
         self.waiting[q].1 = now;
     }

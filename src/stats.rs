@@ -44,6 +44,8 @@ pub enum Metric {
     WaitP99,
     /// Abandoned (after the short-abandon threshold) over answered plus those (fraction).
     AbandonRate,
+    /// Time-average number of conversations waiting, from the warm-up to the horizon (count).
+    QueueAvg,
     /// Mean handle time plus wrap-up of completed conversations (seconds).
     Aht,
     /// Time holding work over time in available- and busy-type statuses (fraction).
@@ -92,7 +94,7 @@ impl Unit {
 
 impl Metric {
     /// Every metric, in output order.
-    pub const ALL: [Metric; 19] = [
+    pub const ALL: [Metric; 20] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -107,6 +109,7 @@ impl Metric {
         Metric::WaitP90,
         Metric::WaitP99,
         Metric::AbandonRate,
+        Metric::QueueAvg,
         Metric::Aht,
         Metric::Occupancy,
         Metric::CapacityUtilisation,
@@ -131,6 +134,7 @@ impl Metric {
             Metric::WaitP90 => "wait_p90",
             Metric::WaitP99 => "wait_p99",
             Metric::AbandonRate => "abandon_rate",
+            Metric::QueueAvg => "queue_avg",
             Metric::Aht => "aht",
             Metric::Occupancy => "occupancy",
             Metric::CapacityUtilisation => "capacity_utilisation",
@@ -152,7 +156,8 @@ impl Metric {
             | Metric::Abandoned
             | Metric::Requeued
             | Metric::Stranded
-            | Metric::Unresolved => Unit::Count,
+            | Metric::Unresolved
+            | Metric::QueueAvg => Unit::Count,
             Metric::ServiceLevel
             | Metric::SlTarget
             | Metric::TargetMet
@@ -219,13 +224,13 @@ impl Metric {
                     Scope::Queue(i) => sc.queues[i].sl_target,
                     _ => f64::NAN,
                 };
-                m.of_queue(q, sc.metrics.service_level, target)
+                m.of_queue(q, sc.metrics.service_level, target, sc.horizon - sc.warmup)
             }
         }
     }
 
     /// The value of a conversation metric from a queue's tally.
-    fn of_queue(self, q: &QueueTally, formula: SlFormula, target: f64) -> f64 {
+    fn of_queue(self, q: &QueueTally, formula: SlFormula, target: f64, counted_secs: f64) -> f64 {
         let c = &q.counts;
         match self {
             Metric::Offered => c.offered as f64,
@@ -245,6 +250,7 @@ impl Metric {
                 self.quantile().map_or(f64::NAN, |p| percentile(&q.waits, p))
             }
             Metric::AbandonRate => c.abandon_rate(),
+            Metric::QueueAvg => ratio(q.queue_area, counted_secs),
             Metric::Aht => ratio(q.work_sum, q.completed as f64),
             Metric::Occupancy | Metric::CapacityUtilisation | Metric::Shrinkage | Metric::LoggedIn => {
                 f64::NAN
@@ -386,6 +392,8 @@ pub struct QueueTally {
     pub completed: u64,
     /// Sum of handle plus wrap-up of completed conversations, seconds.
     pub work_sum: f64,
+    /// Conversations waiting × seconds, from the warm-up to the horizon.
+    pub queue_area: f64,
     /// Waits of answered conversations, milliseconds.
     pub waits: Histogram<u64>,
 }
@@ -399,6 +407,7 @@ impl QueueTally {
             stranded: 0,
             completed: 0,
             work_sum: 0.0,
+            queue_area: 0.0,
             waits: wait_histogram(max_ms),
         }
     }
@@ -406,12 +415,13 @@ impl QueueTally {
     /// Back to nothing counted, keeping the histogram's buckets.
     fn clear(&mut self) {
         // Exhaustive, so a new field cannot be forgotten here.
-        let QueueTally { counts, requeued, stranded, completed, work_sum, waits } = self;
+        let QueueTally { counts, requeued, stranded, completed, work_sum, queue_area, waits } = self;
         *counts = Counts::default();
         for n in [requeued, stranded, completed] {
             *n = 0;
         }
         *work_sum = 0.0;
+        *queue_area = 0.0;
         // A reset writes every bucket: skip it when there is nothing to undo.
         if !waits.is_empty() {
             waits.reset();
@@ -425,6 +435,7 @@ impl QueueTally {
         self.stranded += q.stranded;
         self.completed += q.completed;
         self.work_sum += q.work_sum;
+        self.queue_area += q.queue_area;
         // Same bounds on both sides, so adding cannot fail.
         let _ = self.waits.add(&q.waits);
     }

@@ -355,6 +355,15 @@ impl<'s> Ledger<'s> {
             "wait_p90" => quantile(0.9),
             "wait_p99" => quantile(0.99),
             "abandon_rate" => n(long_abandons) / n(answered.len() + long_abandons),
+            "queue_avg" => {
+                let queues: Vec<usize> =
+                    if kind == "total" { (0..sc.queues.len()).collect() } else { vec![index] };
+                let area: f64 = queues
+                    .iter()
+                    .map(|&q| Ledger::integral(&self.waiting[q], sc.warmup, sc.horizon, f64::from))
+                    .sum();
+                area / (sc.horizon - sc.warmup)
+            }
             "aht" => completed.iter().map(|c| c.work).sum::<f64>() / n(completed.len()),
             other => panic!("no ledger formula for {other}"),
         }

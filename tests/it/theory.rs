@@ -2,8 +2,8 @@
 //!
 //! Each case simulates a one-queue, one-team, capacity-1 scenario with
 //! Poisson arrivals and exponential handle time (and, for Erlang A,
-//! exponential patience), and compares service level, ASA, abandon rate and
-//! occupancy with `routesim::erlang`.
+//! exponential patience), and compares service level, ASA, abandon rate,
+//! occupancy and the mean queue length with `routesim::erlang`.
 //!
 //! Tolerance: |mean - exact| ≤ 4 standard errors of the replication mean
 //! (SE from the Student-t interval the run reports). Replication means are
@@ -18,8 +18,14 @@ use routesim::replicate::{self, Results};
 /// How many standard errors a mean may be from the exact value.
 const K: f64 = 4.0;
 /// Largest standard error accepted per metric, so the test has power.
-const MAX_SE: [(&str, f64); 4] =
-    [("service_level", 0.004), ("asa", 0.6), ("abandon_rate", 0.002), ("occupancy", 0.002)];
+const MAX_SE: [(&str, f64); 5] = [
+    ("service_level", 0.004),
+    ("asa", 0.6),
+    ("abandon_rate", 0.002),
+    ("occupancy", 0.002),
+    // Relative: at most 5% of the exact mean queue length (see `check`).
+    ("queue_avg", 0.05),
+];
 
 struct Case {
     lambda_per_hour: f64,
@@ -83,6 +89,7 @@ fn check(c: &Case) {
         ("asa", e.asa),
         ("abandon_rate", e.abandon_rate),
         ("occupancy", e.occupancy),
+        ("queue_avg", e.mean_queue_length),
     ];
     let t = r.replications as f64; // only for the message
     for ((metric, want), (_, max_se)) in expected.into_iter().zip(MAX_SE) {
@@ -93,6 +100,7 @@ fn check(c: &Case) {
             assert_eq!(row.mean, 0.0, "no patience, yet abandons");
             continue;
         }
+        let max_se = if metric == "queue_avg" { max_se * want } else { max_se };
         assert!(se.is_finite() && se < max_se, "{metric}: SE {se} too wide to test (>{max_se}); {t} reps");
         let z = (row.mean - want) / se;
         assert!(
