@@ -59,6 +59,8 @@ pub(crate) fn main() -> anyhow::Result<()> {
     match args.command {
         Command::Check { file, set } => {
             let sc = scenario::load(&file, &set)?;
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            replicate::check_fits(&sc, cores.min(sc.replications as usize), replicate::available_memory())?;
             stdout.write_all(report::describe(&sc).as_bytes())?;
         }
         Command::Run { file, replications, seed, out, threads, mut set, quiet } => {

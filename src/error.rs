@@ -54,6 +54,10 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The run would need more memory than the machine has; the message
+    /// gives both figures and what to change. Nothing was simulated or written.
+    #[error("{0}")]
+    TooLarge(String),
     /// A run option (threads) is out of range. Nothing was simulated or written.
     #[error("{0}")]
     Options(String),

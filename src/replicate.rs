@@ -183,7 +183,8 @@ impl Results {
 }
 
 /// Runs all replications of `sc` on `threads` threads (0: one per core),
-/// calling `progress` as each finishes.
+/// calling `progress` as each finishes. Fails before simulating when the
+/// run would not fit in memory (see [`footprint`]).
 pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Results> {
     if threads > MAX_THREADS {
         return Err(Error::Options(format!(
@@ -196,6 +197,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
+    check_fits(sc, pool.current_num_threads(), available_memory())?;
     let layout = stats::layout(sc);
     let fold = Mutex::new(Fold::new(sc));
     let sections = Sections::new(sc);
@@ -268,6 +270,58 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         warmup: sc.warmup,
         per_replication: fold.values,
     })
+}
+
+/// Bytes a run of `sc` on `threads` worker threads holds at its peak, about:
+/// one tally per worker, the accumulators, the results and the rendered
+/// output files. It grows with the intervals × teams × statuses of the
+/// horizon and with the threads, not with the replications (beyond one
+/// summary row of numbers each).
+pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
+    use std::mem::size_of;
+    let (n, nq, nt, ns) =
+        (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
+    let hist = 8 * stats::wait_histogram(stats::max_wait_ms(sc)).distinct_values() as u64;
+    let tally = n
+        * (nq * size_of::<stats::IntervalTally>() as u64
+            + nt * (ns * 8 + size_of::<stats::TeamInterval>() as u64))
+        + (nq + 1) * hist;
+    let fold = n * (nq * size_of::<IntervalSums>() as u64 + nt * (24 + ns * 8));
+    let results =
+        n * (nq * size_of::<IntervalRow>() as u64 + nt * (size_of::<TeamIntervalRow>() as u64 + ns * 8));
+    let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist;
+    let per_replication = u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8;
+    // statuses.csv and intervals.csv, rendered before they are written.
+    let files = n * (nt * ns * 60 + (nq + nt) * 220);
+    threads.max(1) as u64 * tally + fold + results + sections + per_replication + files
+}
+
+/// Fails with a plain explanation when [`footprint`] exceeds `available` bytes.
+pub fn check_fits(sc: &Scenario, threads: usize, available: Option<u64>) -> Result<()> {
+    let need = footprint(sc, threads);
+    let Some(have) = available else { return Ok(()) };
+    if need <= have {
+        return Ok(());
+    }
+    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+    Err(Error::TooLarge(format!(
+        "this run would need about {:.1} GiB of memory and {:.1} GiB is available: {} intervals \
+         of {} teams × {} statuses are recorded for each of {threads} worker threads; use a longer \
+         `interval`, a shorter `horizon`, fewer statuses or teams, or fewer --threads",
+        gib(need),
+        gib(have),
+        sc.interval_count(),
+        sc.teams.len(),
+        sc.statuses.len(),
+    )))
+}
+
+/// The memory this machine has available (Linux: MemAvailable), if known.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// The formula's name as written in scenarios.
@@ -594,6 +648,29 @@ mod tests {
         let (lo, hi) = ratio_ci(&sums, 3);
         assert!((lo - (r - half)).abs() < 1e-6 && (hi - (r + half).min(1.0)).abs() < 1e-6, "{lo} {hi}");
         assert!(ratio_ci(&sums, 1).0.is_nan());
+    }
+
+    #[test]
+    fn a_run_too_large_for_memory_is_refused_before_simulating() {
+        let text = |statuses: usize| {
+            let mut t = String::from(
+                "horizon = \"4000d\"\n[[queue]]\nname = \"q\"\narrivals = { per_hour = 1 }\n\
+                 handle_time = { dist = \"constant\", value = \"1m\" }\n[[team]]\nname = \"t\"\nqueues = [\"q\"]\n\
+                 [[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 1\n",
+            );
+            for i in 0..statuses {
+                t += &format!("[[status]]\nname = \"S{i}\"\n");
+            }
+            t
+        };
+        let big = crate::scenario::parse(&text(1500), "big.toml", "big", &[]).unwrap();
+        // 192,000 intervals × 1,504 statuses × 8 bytes: over 2 GiB per worker alone.
+        assert!(footprint(&big, 2) > 8 << 30, "{}", footprint(&big, 2));
+        let err = check_fits(&big, 2, Some(24 << 30)).unwrap_err().to_string();
+        assert!(err.contains("GiB") && err.contains("interval"), "{err}");
+        let small = crate::scenario::parse(&text(1), "small.toml", "small", &[]).unwrap();
+        assert!(check_fits(&small, 2, Some(24 << 30)).is_ok());
+        assert!(footprint(&small, 2) < footprint(&small, 4));
     }
 
     #[test]

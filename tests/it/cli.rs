@@ -877,3 +877,29 @@ fn quick_start_command_works() {
     assert!(run.stdout.contains("wrote 5 files to output/support-day"), "{}", run.stdout);
     assert_eq!(names_in(&dir.path().join("output/support-day")), RESULT_FILES);
 }
+
+/// Regression: 1,500 statuses over 4,000 days passed `check`, then `run`
+/// aborted (exit 134) allocating its per-interval rows. Both now refuse it
+/// at once with exit 2 and a message giving the memory it would need.
+#[test]
+fn a_run_too_large_for_memory_is_refused_by_check_and_run() {
+    let dir = tempdir();
+    let mut body = String::from(
+        "horizon = \"4000d\"\n[[queue]]\nname = \"q\"\narrivals = { per_hour = 1 }\n\
+         handle_time = { dist = \"constant\", value = \"1m\" }\n[[team]]\nname = \"t\"\nqueues = [\"q\"]\n\
+         [[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 1\n",
+    );
+    for i in 0..1500 {
+        body += &format!("[[status]]\nname = \"S{i}\"\n");
+    }
+    let file = dir.path().join("huge.toml");
+    fs::write(&file, body).expect("write scenario");
+    for cmd in ["check", "run"] {
+        let started = std::time::Instant::now();
+        let out = routesim(dir.path(), &[cmd, text(&file)]);
+        assert_eq!(out.code, Some(2), "{cmd}: {out:#?}");
+        assert!(out.stderr.contains("GiB") && out.stderr.contains("interval"), "{cmd}: {}", out.stderr);
+        assert!(!dir.path().join("output").exists(), "{cmd} wrote output");
+        assert!(started.elapsed() < TIMEOUT);
+    }
+}
