@@ -4,12 +4,13 @@
 
 mod overrides;
 mod raw;
+mod schema;
 mod units;
 mod validate;
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::Scenario;
 
 /// Reads, overrides and validates the scenario at `path`.
@@ -24,27 +25,95 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
 
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
 /// is the scenario's name when the file sets none.
+///
+/// Every problem of the file is reported at once ([`Error::Invalid`]), each
+/// with its line in `text`, or with the `--set` that wrote the key.
 pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String]) -> Result<Scenario> {
-    let syntax = |origin: &str, e: &dyn std::fmt::Display| Error::Syntax {
+    let syntax = |e: &dyn std::fmt::Display| Error::Syntax {
         origin: origin.to_owned(),
         message: e.to_string().trim_end().to_owned(),
     };
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| syntax(origin, &e))?;
-    let (text, origin) = if overrides.is_empty() {
-        (text.to_owned(), origin.to_owned())
-    } else {
-        for arg in overrides {
-            overrides::apply(&mut doc, arg, origin)?;
-        }
-        (doc.to_string(), format!("{origin} (with --set overrides)"))
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| syntax(&e))?;
+    let mut set = Vec::new();
+    for arg in overrides {
+        let key = overrides::apply(&mut doc, arg, origin)?;
+        set.push((key, arg.clone()));
+    }
+    let set_args: Vec<String> = set.iter().map(|(_, a)| a.clone()).collect();
+    let mut found = schema::check(&mut doc);
+    let shaped = found.is_empty();
+    match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
+        Ok(raw) => match validate::validate(raw, default_name) {
+            Ok(sc) if shaped => return Ok(sc),
+            Ok(_) => {}
+            // Problems under a key already reported come from its placeholder.
+            Err(more) => {
+                let reported: Vec<String> = found.iter().map(|p| p.key.clone()).collect();
+                found.extend(more.into_iter().filter(|p| !reported.iter().any(|r| within(&p.key, r))));
+            }
+        },
+        Err(e) => found.push(validate::Invalid { key: String::new(), message: plain(e.message()) }),
+    }
+    let mut problems: Vec<Problem> = found
+        .into_iter()
+        .map(|p| {
+            let set = set.iter().position(|(k, _)| within(&p.key, k));
+            let line = if set.is_some() || p.key.is_empty() { None } else { line_near(text, &p.key) };
+            (set, Problem { key: p.key, line, set: set.map(|i| set_args[i].clone()), message: p.message })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    // File problems in line order, then `--set` problems in argument order.
+    let order = |p: &Problem| {
+        let arg = p.set.as_ref().and_then(|a| overrides.iter().position(|o| o == a));
+        (arg.is_some(), arg.unwrap_or(0), p.line.unwrap_or(usize::MAX))
     };
-    let raw: raw::RawScenario = toml::from_str(&text).map_err(|e| syntax(&origin, &e))?;
-    validate::validate(raw, default_name).map_err(|v| Error::Invalid {
-        line: overrides::line_of(&text, &v.key),
-        origin,
-        key: v.key,
-        message: v.message,
-    })
+    problems.sort_by_key(order);
+    Err(Error::Invalid { origin: origin.to_owned(), problems })
+}
+
+/// Whether dotted `key` is `parent` or lies under it.
+fn within(key: &str, parent: &str) -> bool {
+    key == parent || (key.starts_with(parent) && key[parent.len()..].starts_with('.'))
+}
+
+/// The line of `key` in `text`, or of the nearest table above it that is
+/// written there (a missing key is blamed on its table).
+fn line_near(text: &str, key: &str) -> Option<usize> {
+    let mut key = key;
+    loop {
+        if let Some(line) = overrides::line_of(text, key) {
+            return Some(line);
+        }
+        key = &key[..key.rfind('.')?];
+    }
+}
+
+/// A format error the shape check did not catch, without serde's words.
+fn plain(message: &str) -> String {
+    let mut m = message.trim().to_owned();
+    for (from, to) in [
+        ("invalid type: ", "wrong kind of value: found "),
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("unknown variant", "unknown value"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a table"),
+        ("sequence", "list"),
+        ("map", "table"),
+        ("string", "text"),
+    ] {
+        m = m.replace(from, to);
+    }
+    if let Some(i) = m.find("expected struct ").or_else(|| m.find("expected internally tagged enum ")) {
+        m.truncate(i);
+        m.push_str("expected a table");
+    }
+    m
 }
 
 #[cfg(test)]
@@ -91,7 +160,7 @@ count = 4
         assert!(e.starts_with("s.toml: "), "{e}");
         assert!(e.contains("line"), "{e}");
         let e = err(&format!("{MINIMAL}\nbogus = 1\n"));
-        assert!(e.contains("bogus") && e.contains("line"), "{e}");
+        assert!(e.starts_with("s.toml:15: key `agents.g.bogus`: unknown key `bogus`"), "{e}");
     }
 
     #[test]
@@ -118,5 +187,106 @@ count = 4
             let e = set(&[bad]).unwrap_err().to_string();
             assert!(e.contains("--set") || e.contains("prioritty") || e.contains("count"), "{bad}: {e}");
         }
+    }
+
+    /// Words of Rust or serde that no message may show.
+    const FORBIDDEN: &[&str] = &[
+        "Raw",
+        "i64",
+        "f64",
+        "u32",
+        "usize",
+        "sequence",
+        " map",
+        "internally tagged",
+        "struct",
+        "variant",
+        "invalid type",
+        "Some(",
+        "None",
+    ];
+
+    fn plain_words(e: &str) {
+        for w in FORBIDDEN {
+            assert!(!e.contains(w), "{w:?} in {e}");
+        }
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_in_file_order() {
+        let text = MINIMAL
+            .replace("per_hour = 60", "per_hour = -5")
+            .replace("queues = [\"chat\"]", "queues = [\"chta\"]")
+            .replace("count = 4", "count = \"four\"");
+        let e = err(&text);
+        plain_words(&e);
+        assert!(e.starts_with("3 problems in s.toml:\n"), "{e}");
+        let lines: Vec<&str> = e.lines().skip(1).map(str::trim).collect();
+        assert!(lines[0].starts_with("s.toml:5: key `queue.chat.arrivals.per_hour`"), "{e}");
+        assert!(
+            lines[1]
+                .starts_with("s.toml:9: key `team.t.queues.0`: unknown queue `chta`; did you mean `chat`?"),
+            "{e}"
+        );
+        assert!(lines[2].starts_with("s.toml:13: key `agents.g.count`: expected a whole number"), "{e}");
+    }
+
+    #[test]
+    fn common_mistakes_are_told_in_plain_words() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "handle_time = { dist = \"exponential\", mean = \"3m\" }",
+                "handle_time = \"5m\"",
+                "s.toml:6: key `queue.chat.handle_time`: expected a distribution, such as `{ dist = \"constant\", value = \"5m\" }`",
+            ),
+            (
+                "count = 4",
+                "count = \"ten\"",
+                "s.toml:13: key `agents.g.count`: expected a whole number, such as `count = 10`",
+            ),
+            (
+                "name = \"chat\"",
+                "name = \"chat\"\nprioritty = 2",
+                "s.toml:5: key `queue.chat.prioritty`: unknown key `prioritty` in `queue.chat`; did you mean `priority`?",
+            ),
+            (
+                "team = \"t\"",
+                "team = \"T\"",
+                "s.toml:12: key `agents.g.team`: unknown team `T`; did you mean `t`?",
+            ),
+            ("horizon = \"1d\"", "horizon = \"100000d\"", "s.toml:2: key `horizon`: holds"),
+            (
+                "count = 4",
+                "count = 4\nshift = { start = \"08:00\", end = \"09:00\", ready_delay = \"2h\" }",
+                "s.toml:14: key `agents.g.shift.ready_delay`: the ready delay (7200 s)",
+            ),
+            (
+                "count = 4",
+                "count = 4\nschedule = [{ status = \"lunch\", at = \"12:00\", duration = \"30m\" }]\n[[status]]\nname = \"Lunch\"",
+                "s.toml:14: key `agents.g.schedule.0.status`: unknown status `lunch`; did you mean `Lunch`?",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let e = err(&MINIMAL.replacen(from, to, 1));
+            plain_words(&e);
+            assert!(e.starts_with(want), "want {want}\n got {e}");
+        }
+    }
+
+    #[test]
+    fn set_problems_name_the_set_and_file_problems_their_original_line() {
+        let args = ["queue.chat.priority=0".to_owned(), "horizon=\"zz\"".to_owned()];
+        let text = MINIMAL.replace("count = 4", "count = -4");
+        let e = parse(&text, "s.toml", "s", &args).unwrap_err().to_string();
+        plain_words(&e);
+        let lines: Vec<&str> = e.lines().skip(1).map(str::trim).collect();
+        assert_eq!(lines.len(), 3, "{e}");
+        assert!(lines[0].starts_with("s.toml:13: key `agents.g.count`"), "{e}");
+        assert!(
+            lines[1].starts_with("s.toml: --set queue.chat.priority=0: key `queue.chat.priority`"),
+            "{e}"
+        );
+        assert!(lines[2].starts_with("s.toml: --set horizon=\"zz\": key `horizon`"), "{e}");
+        assert!(!e.contains("with --set overrides"), "{e}");
     }
 }

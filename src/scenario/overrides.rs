@@ -11,8 +11,9 @@ use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike,
 
 use crate::error::Error;
 
-/// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`.
-pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<(), Error> {
+/// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`, and
+/// returns the dotted key it set.
+pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<String, Error> {
     let fail = |message: String| Error::Override { origin: origin.to_owned(), arg: arg.to_owned(), message };
     let (key, value) = arg
         .split_once('=')
@@ -42,7 +43,7 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<()
         }
         _ => return Err(missing()),
     }
-    Ok(())
+    Ok(segments.join("."))
 }
 
 /// The 1-based line where `key` (a dotted path) is written in `text`, if it is.

@@ -269,8 +269,12 @@ fn assert_no_problems(problems: &[String]) {
 /// section 6), with what its message must name.
 const BAD_FILES: &[(&str, &[&str], Line)] = &[
     ("bad/syntax.toml", &["arrivals"], Line::Syntax("[30, 40")),
-    ("bad/unknown_key.toml", &["prioritty"], Line::Syntax("prioritty")),
-    ("bad/wrong_type.toml", &["count"], Line::Syntax("count = \"three\"")),
+    ("bad/unknown_key.toml", &["`queue.chat.prioritty`", "did you mean `priority`?"], Line::Key("prioritty")),
+    (
+        "bad/wrong_type.toml",
+        &["`agents.day.count`", "a whole number, such as `count = 10`"],
+        Line::Key("count = \"three\""),
+    ),
     ("bad/negative_rate.toml", &["`queue.chat.arrivals.per_hour`", "-5"], Line::Key("per_hour = -5")),
     (
         "bad/rate_array_length.toml",
