@@ -7,6 +7,9 @@ mod raw;
 mod schema;
 mod units;
 mod validate;
+mod warnings;
+
+pub use warnings::{Warning, warnings};
 
 use std::path::Path;
 
