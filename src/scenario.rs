@@ -60,7 +60,11 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
     let mut problems: Vec<Problem> = found
         .into_iter()
         .map(|p| {
-            let set = set.iter().position(|(k, _)| within(&p.key, k));
+            // A key set by a `--set`, or one that only exists because a `--set` wrote under it.
+            let set = set.iter().position(|(k, _)| within(&p.key, k)).or_else(|| {
+                let created = overrides::line_of(text, &p.key).is_none();
+                set.iter().position(|(k, _)| created && !p.key.is_empty() && within(k, &p.key))
+            });
             let line = if set.is_some() || p.key.is_empty() { None } else { line_near(text, &p.key) };
             (set, Problem { key: p.key, line, set: set.map(|i| set_args[i].clone()), message: p.message })
         })

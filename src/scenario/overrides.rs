@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
+use super::schema::unknown;
 use crate::error::Error;
 
 /// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`, and
@@ -23,12 +24,15 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
     else {
         return Err(fail(format!("`{key}` is not a dotted key path")));
     };
+    let known = names_under(doc, parents);
     let mut node = NodeMut::Item(doc.as_item_mut());
     for (depth, seg) in parents.iter().enumerate() {
         node = node.child(seg).ok_or_else(|| {
             let here = segments[..depth].join(".");
             let here = if here.is_empty() { "the top level".to_owned() } else { format!("`{here}`") };
-            fail(format!("there is no `{seg}` under {here}"))
+            let names = known.get(depth).map(Vec::as_slice).unwrap_or_default();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            fail(unknown("name", seg, &format!("under {here}"), &names))
         })?;
     }
     let missing = || fail(format!("`{last}` cannot be set under `{}`", parents.join(".")));
@@ -44,6 +48,20 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
         _ => return Err(missing()),
     }
     Ok(segments.join("."))
+}
+
+/// For each step of `path`, the names that step could take (keys of a
+/// table, names of the elements of a list of tables), as far as the path
+/// can be followed in `doc`.
+fn names_under(doc: &DocumentMut, path: &[&str]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut node = Some(Node::Item(doc.as_item()));
+    for seg in path {
+        let Some(n) = node else { break };
+        out.push(n.names());
+        node = n.child(seg).map(|(next, _)| next);
+    }
+    out
 }
 
 /// The 1-based line where `key` (a dotted path) is written in `text`, if it is.
@@ -132,6 +150,23 @@ enum Node<'a> {
 type Span = Option<Range<usize>>;
 
 impl<'a> Node<'a> {
+    /// The names one step down: keys of a table, `name`s of listed tables.
+    fn names(&self) -> Vec<String> {
+        let named = |t: &dyn TableLike| t.get("name").and_then(Item::as_str).map(str::to_owned);
+        match *self {
+            Node::Item(Item::Table(t)) | Node::Table(t) => t.iter().map(|(k, _)| k.to_owned()).collect(),
+            Node::Item(Item::ArrayOfTables(aot)) => aot.iter().filter_map(|t| named(t)).collect(),
+            Node::Item(Item::Value(v)) | Node::Value(v) => match v {
+                Value::InlineTable(t) => t.iter().map(|(k, _)| k.to_owned()).collect(),
+                Value::Array(a) => {
+                    a.iter().filter_map(|e| e.as_inline_table().and_then(|t| named(t))).collect()
+                }
+                _ => Vec::new(),
+            },
+            Node::Item(_) => Vec::new(),
+        }
+    }
+
     fn child(&self, seg: &str) -> Option<(Node<'a>, Span)> {
         match *self {
             Node::Item(Item::Table(t)) | Node::Table(t) => {
@@ -195,5 +230,8 @@ mod tests {
         assert!(apply(&mut doc, "n.q=1", "s.toml").is_err());
         assert!(apply(&mut doc, "=1", "s.toml").is_err());
         assert!(apply(&mut doc, "t.x.a.9=1", "s.toml").is_err());
+        let mut doc: DocumentMut = "[[agents]]\nname = \"day\"\ncount = 3\n".parse().unwrap();
+        let e = apply(&mut doc, "agents.dya.count=4", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown name `dya` under `agents`; did you mean `day`?"), "{e}");
     }
 }
