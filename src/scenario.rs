@@ -55,7 +55,11 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
                 found.extend(more.into_iter().filter(|p| !reported.iter().any(|r| within(&p.key, r))));
             }
         },
-        Err(e) => found.push(validate::Invalid { key: String::new(), message: plain(e.message()) }),
+        Err(e) => {
+            let key = e.span().and_then(|s| overrides::key_at(&doc.to_string(), s.start)).unwrap_or_default();
+            let message = plain(e.message(), &key);
+            found.push(validate::Invalid { key, message });
+        }
     }
     let mut problems: Vec<Problem> = found
         .into_iter()
@@ -98,9 +102,21 @@ fn line_near(text: &str, key: &str) -> Option<usize> {
     }
 }
 
-/// A format error the shape check did not catch, without serde's words.
-fn plain(message: &str) -> String {
-    let mut m = message.trim().to_owned();
+/// A format error the shape check did not catch, without serde's words;
+/// an unknown key gets the nearest allowed one.
+fn plain(message: &str, key: &str) -> String {
+    let m = message.trim();
+    if let Some(rest) = m.strip_prefix("unknown field `")
+        && let Some((given, expected)) = rest.split_once('`')
+    {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let place = match key.rsplit_once('.') {
+            Some((parent, _)) => format!("in `{parent}`"),
+            None => "at the top level".to_owned(),
+        };
+        return schema::unknown("key", given, &place, &allowed);
+    }
+    let mut m = m.to_owned();
     for (from, to) in [
         ("invalid type: ", "wrong kind of value: found "),
         ("unknown field", "unknown key"),
@@ -278,6 +294,16 @@ count = 4
             plain_words(&e);
             assert!(e.starts_with(want), "want {want}\n got {e}");
         }
+    }
+
+    #[test]
+    fn format_problems_the_shape_check_leaves_to_serde_are_plain_too() {
+        let e = err(&MINIMAL.replace("per_hour = 60", "per_hour = 60, per_hr = 3"));
+        plain_words(&e);
+        assert!(e.starts_with("s.toml:5: key `queue.chat.arrivals.per_hr`: unknown key `per_hr` in `queue.chat.arrivals`; did you mean `per_hour`?"), "{e}");
+        let e = err(&MINIMAL.replace("arrivals = { per_hour = 60 }", "arrivals = { }"));
+        plain_words(&e);
+        assert!(e.contains("missing key `per_hour`"), "{e}");
     }
 
     #[test]

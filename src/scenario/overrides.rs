@@ -78,6 +78,70 @@ pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
     Some(text[..start].matches('\n').count() + 1)
 }
 
+/// The dotted key (as `--set` spells it) of the innermost key written at
+/// byte `offset` of `text`, if any.
+pub(super) fn key_at(text: &str, offset: usize) -> Option<String> {
+    let doc = toml_edit::Document::parse(text.to_owned()).ok()?;
+    let path = find_in_table(doc.as_table(), offset, "")?;
+    (!path.is_empty()).then_some(path)
+}
+
+fn contains(span: Option<Range<usize>>, offset: usize) -> bool {
+    span.is_some_and(|s| s.start <= offset && offset < s.end.max(s.start + 1))
+}
+
+fn find_in_table(t: &dyn TableLike, offset: usize, path: &str) -> Option<String> {
+    let join = |k: &str| if path.is_empty() { k.to_owned() } else { format!("{path}.{k}") };
+    for (k, _) in t.iter() {
+        let (key, item) = t.get_key_value(k)?;
+        let here = join(k);
+        if contains(key.span(), offset) {
+            return Some(here);
+        }
+        match item {
+            Item::Table(inner) => {
+                if let Some(found) = find_in_table(inner, offset, &here) {
+                    return Some(found);
+                }
+            }
+            Item::ArrayOfTables(aot) => {
+                for (i, inner) in aot.iter().enumerate() {
+                    if let Some(found) = find_in_table(inner, offset, &label(&here, inner, i)) {
+                        return Some(found);
+                    }
+                }
+            }
+            Item::Value(v) if contains(v.span(), offset) => return Some(find_in_value(v, offset, &here)),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn find_in_value(v: &Value, offset: usize, path: &str) -> String {
+    match v {
+        Value::InlineTable(t) => find_in_table(t, offset, path).unwrap_or_else(|| path.to_owned()),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find(|(_, e)| contains(e.span(), offset))
+            .map(|(i, e)| match e.as_inline_table() {
+                Some(t) => find_in_value(e, offset, &label(path, t, i)),
+                None => find_in_value(e, offset, &format!("{path}.{i}")),
+            })
+            .unwrap_or_else(|| path.to_owned()),
+        _ => path.to_owned(),
+    }
+}
+
+/// An element of a list of tables, by its `name` or else its index.
+fn label(path: &str, t: &dyn TableLike, i: usize) -> String {
+    match t.get("name").and_then(Item::as_str).filter(|n| !n.is_empty() && !n.contains('.')) {
+        Some(name) => format!("{path}.{name}"),
+        None => format!("{path}.{i}"),
+    }
+}
+
 fn set_in(table: &mut dyn TableLike, key: &str, text: &str) {
     let as_string = table.get(key).is_some_and(|i| i.as_str().is_some());
     table.insert(key, Item::Value(parse_value(text, as_string)));
@@ -213,6 +277,17 @@ mod tests {
         assert_eq!(line_of(text, "queue.y"), Some(7));
         assert_eq!(line_of(text, "queue.y.list.1"), Some(8));
         assert_eq!(line_of(text, "queue.z"), None);
+    }
+
+    #[test]
+    fn keys_are_found_from_a_position() {
+        let text = "a = 1\n[[queue]]\nname = \"x\"\narrivals = { per_hour = 3, per_hr = 4 }\nlist = [{ name = \"e\", v = 1 }]\n";
+        let at = |needle: &str| key_at(text, text.find(needle).unwrap());
+        assert_eq!(at("a ="), Some("a".into()));
+        assert_eq!(at("per_hr "), Some("queue.x.arrivals.per_hr".into()));
+        assert_eq!(at("4 }"), Some("queue.x.arrivals.per_hr".into()));
+        assert_eq!(at("v = 1"), Some("queue.x.list.e.v".into()));
+        assert_eq!(at("[[queue"), None);
     }
 
     #[test]
