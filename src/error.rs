@@ -14,8 +14,8 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The scenario is not valid TOML or does not match the format (unknown
-    /// key, wrong type); the message carries the line. Nothing was written.
+    /// The scenario is not valid TOML; the parser's message carries the line.
+    /// Nothing was written.
     #[error("{origin}: {message}")]
     Syntax {
         /// The file (and overrides) the text came from.

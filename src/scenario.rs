@@ -1,6 +1,8 @@
-//! Loading a scenario: TOML text → `--set` overrides → serde mirror
-//! ([`raw`]) → checked [`Scenario`] ([`validate`]). Every failure is an
-//! [`Error`] naming the file, the key and, where it can be found, the line.
+//! Loading a scenario: TOML text → `--set` overrides → shape check
+//! ([`schema`]) → serde mirror ([`raw`]) → checked [`Scenario`]
+//! ([`validate`]). Every problem of a file is reported at once, each naming
+//! the key and its line in the file (or the `--set` that wrote it); what is
+//! legal but suspicious comes out as [`warnings`].
 
 mod overrides;
 mod raw;
@@ -38,16 +40,25 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
     };
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| syntax(&e))?;
     let mut set = Vec::new();
+    // A `--set` that cannot be applied is a problem like the others: the
+    // rest of the overrides and the file are still checked.
+    let mut unapplied = Vec::new();
     for arg in overrides {
-        let key = overrides::apply(&mut doc, arg, origin)?;
-        set.push((key, arg.clone()));
+        match overrides::apply(&mut doc, arg, origin) {
+            Ok(key) => set.push((key, arg.clone())),
+            Err(Error::Override { message, .. }) => {
+                let key = arg.split_once('=').map_or("", |(k, _)| k.trim()).to_owned();
+                unapplied.push(Problem { key, line: None, set: Some(arg.clone()), message });
+            }
+            Err(other) => return Err(other),
+        }
     }
     let set_args: Vec<String> = set.iter().map(|(_, a)| a.clone()).collect();
     let mut found = schema::check(&mut doc);
     let shaped = found.is_empty();
     match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
         Ok(raw) => match validate::validate(raw, default_name) {
-            Ok(sc) if shaped => return Ok(sc),
+            Ok(sc) if shaped && unapplied.is_empty() => return Ok(sc),
             Ok(_) => {}
             // Problems under a key already reported come from its placeholder.
             Err(more) => {
@@ -70,11 +81,9 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
                 set.iter().position(|(k, _)| created && !p.key.is_empty() && within(k, &p.key))
             });
             let line = if set.is_some() || p.key.is_empty() { None } else { line_near(text, &p.key) };
-            (set, Problem { key: p.key, line, set: set.map(|i| set_args[i].clone()), message: p.message })
+            Problem { key: p.key, line, set: set.map(|i| set_args[i].clone()), message: p.message }
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(_, p)| p)
+        .chain(unapplied)
         .collect();
     // File problems in line order, then `--set` problems in argument order.
     let order = |p: &Problem| {
@@ -208,8 +217,14 @@ count = 4
         assert_eq!(s.routing.selection, crate::model::Selection::MostAvailable);
         for bad in ["agents.nobody.count=3", "queue.chat.prioritty=2", "nokey", "agents.g.count=-1"] {
             let e = set(&[bad]).unwrap_err().to_string();
-            assert!(e.contains("--set") || e.contains("prioritty") || e.contains("count"), "{bad}: {e}");
+            assert!(e.starts_with(&format!("s.toml: --set {bad}: ")), "{bad}: {e}");
         }
+        let e = set(&["agents.nobody.count=3", "nokey", "horizon=0s"]).unwrap_err().to_string();
+        assert!(e.starts_with("3 problems in s.toml:"), "{e}");
+        assert!(
+            e.contains("--set agents.nobody.count=3: key `agents.nobody.count`: unknown name `nobody`"),
+            "{e}"
+        );
     }
 
     /// Words of Rust or serde that no message may show.

@@ -12,6 +12,8 @@ use crate::time::DAY;
 /// Days of the horizon scanned for per-interval warnings: a week covers
 /// daily and weekly patterns without scanning long horizons in full.
 const DAYS_SCANNED: f64 = 7.0;
+/// At most this many intervals are scanned, so very short intervals stay cheap.
+const INTERVALS_SCANNED: f64 = 20_000.0;
 
 /// Something legal but almost certainly a mistake, with the key it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +148,7 @@ fn coverage(sc: &Scenario, q: usize, a: f64, b: f64, mid: f64) -> (bool, f64) {
 /// what the working agents can hold.
 fn uncovered_arrivals(sc: &Scenario, q: usize, out: &mut Vec<Warning>) {
     let queue = &sc.queues[q];
-    let span = sc.horizon.min(DAYS_SCANNED * DAY);
+    let span = sc.horizon.min(DAYS_SCANNED * DAY).min(INTERVALS_SCANNED * sc.interval);
     let count = ((span / sc.interval).ceil() as usize).max(1);
     let mut nobody = Vec::new();
     let mut lost = 0.0;
