@@ -59,6 +59,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
     match args.command {
         Command::Check { file, set } => {
             let sc = scenario::load(&file, &set)?;
+            warn(&file, &sc);
             let cores = std::thread::available_parallelism().map_or(1, usize::from);
             replicate::check_fits(&sc, cores.min(sc.replications as usize), replicate::available_memory())?;
             stdout.write_all(report::describe(&sc).as_bytes())?;
@@ -68,6 +69,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             set.extend(replications.map(|r| format!("replications={r}")));
             set.extend(seed.map(|s| format!("seed={s}")));
             let sc = scenario::load(&file, &set)?;
+            warn(&file, &sc);
             let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
             let bar = progress_bar(u64::from(sc.replications), quiet);
             let results = replicate::run(&sc, threads, &|| bar.inc(1))?;
@@ -83,6 +85,14 @@ pub(crate) fn main() -> anyhow::Result<()> {
     }
     stdout.flush()?;
     Ok(())
+}
+
+/// Prints the scenario's warnings on stderr (even with --quiet); they never fail the command.
+fn warn(file: &std::path::Path, sc: &routesim::Scenario) {
+    let mut stderr = std::io::stderr().lock();
+    for w in scenario::warnings(sc) {
+        let _ = writeln!(stderr, "warning: {}: {w}", file.display());
+    }
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.

@@ -14,8 +14,8 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The scenario is not valid TOML or does not match the format (unknown
-    /// key, wrong type); the message carries the line. Nothing was written.
+    /// The scenario is not valid TOML; the parser's message carries the line.
+    /// Nothing was written.
     #[error("{origin}: {message}")]
     Syntax {
         /// The file (and overrides) the text came from.
@@ -23,18 +23,15 @@ pub enum Error {
         /// The parser's message, with line and column.
         message: String,
     },
-    /// A key holds a value that makes no sense (negative rate, unknown name,
-    /// zero capacity...). Nothing was simulated or written.
-    #[error("{origin}{}: key `{key}`: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    /// Keys hold values that make no sense (wrong kind of value, unknown key,
+    /// negative rate, unknown name...): every problem found in the file, in
+    /// file order. Nothing was simulated or written.
+    #[error("{}", show_problems(origin, problems))]
     Invalid {
-        /// The file (and overrides) the scenario came from.
+        /// The scenario file the problems were found in.
         origin: String,
-        /// Dotted path of the key at fault, as `--set` spells it.
-        key: String,
-        /// 1-based line of the key in the file, where it could be found.
-        line: Option<usize>,
-        /// What is wrong and what would be accepted.
-        message: String,
+        /// Each problem with its key, line or `--set`; never empty.
+        problems: Vec<Problem>,
     },
     /// A `--set KEY=VALUE` override could not be applied. Nothing was simulated or written.
     #[error("{origin}: --set {arg}: {message}")]
@@ -71,5 +68,79 @@ impl Error {
     }
 }
 
+/// At most this many problems are listed; the rest are counted.
+pub const MAX_PROBLEMS_SHOWN: usize = 20;
+
+/// One problem in a scenario: the key at fault, where it was written, and
+/// what would be accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted path of the key at fault, as `--set` spells it.
+    pub key: String,
+    /// 1-based line of the key in the scenario file, where it could be found.
+    pub line: Option<usize>,
+    /// The `--set KEY=VALUE` argument that wrote the key (or a table above it), if one did.
+    pub set: Option<String>,
+    /// What is wrong and what would be accepted, in the scenario's own words.
+    pub message: String,
+}
+
+impl Problem {
+    /// The problem as one line: `FILE:LINE: key `K`: MESSAGE`, or
+    /// `FILE: --set K=V: key `K`: MESSAGE` when a `--set` wrote the key.
+    pub fn show(&self, origin: &str) -> String {
+        let at = match (&self.set, self.line) {
+            (Some(arg), _) => format!("{origin}: --set {arg}"),
+            (None, Some(line)) => format!("{origin}:{line}"),
+            (None, None) => origin.to_owned(),
+        };
+        if self.key.is_empty() {
+            format!("{at}: {}", self.message)
+        } else {
+            format!("{at}: key `{}`: {}", self.key, self.message)
+        }
+    }
+}
+
+/// One problem on one line; several as a count followed by one per line
+/// (up to [`MAX_PROBLEMS_SHOWN`], then how many more).
+fn show_problems(origin: &str, problems: &[Problem]) -> String {
+    if let [one] = problems {
+        return one.show(origin);
+    }
+    let mut out = format!("{} problems in {origin}:", problems.len());
+    for p in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+        out.push_str("\n  ");
+        out.push_str(&p.show(origin));
+    }
+    if problems.len() > MAX_PROBLEMS_SHOWN {
+        out.push_str(&format!("\n  ... and {} more", problems.len() - MAX_PROBLEMS_SHOWN));
+    }
+    out
+}
+
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(key: &str, line: Option<usize>, set: Option<&str>) -> Problem {
+        Problem { key: key.into(), line, set: set.map(str::to_owned), message: "bad".into() }
+    }
+
+    #[test]
+    fn one_problem_is_one_line_and_many_are_listed_up_to_the_limit() {
+        let one = Error::Invalid { origin: "s.toml".into(), problems: vec![problem("a.b", Some(3), None)] };
+        assert_eq!(one.to_string(), "s.toml:3: key `a.b`: bad");
+        let set = problem("a", None, Some("a=1")).show("s.toml");
+        assert_eq!(set, "s.toml: --set a=1: key `a`: bad");
+        let many: Vec<Problem> = (1..=25).map(|i| problem("k", Some(i), None)).collect();
+        let text = Error::Invalid { origin: "s.toml".into(), problems: many }.to_string();
+        assert!(text.starts_with("25 problems in s.toml:\n  s.toml:1: key `k`: bad\n"), "{text}");
+        assert!(text.contains("s.toml:20:") && !text.contains("s.toml:21:"), "{text}");
+        assert!(text.ends_with("... and 5 more"), "{text}");
+        assert!(one.is_bad_input());
+    }
+}

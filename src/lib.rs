@@ -11,7 +11,7 @@ pub mod model;
 pub mod scenario;
 pub mod time;
 
-pub use error::{Error, Result};
+pub use error::{Error, Problem, Result};
 pub use model::Scenario;
 pub mod engine;
 pub mod erlang;

@@ -54,6 +54,16 @@ impl Scenario {
         self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
     }
 
+    /// Arrival rate of queue `q` at time `t` (seconds from the start of day 0), per second.
+    pub fn rate_at(&self, q: usize, t: f64) -> f64 {
+        let rates = &self.queues[q].arrivals;
+        match rates.len() {
+            0 => 0.0,
+            1 => rates[0],
+            n => rates[((t.max(0.0) / self.interval) as usize) % n],
+        }
+    }
+
     /// Total number of agents across groups.
     pub fn agent_count(&self) -> usize {
         self.groups.iter().map(|g| g.size()).sum()

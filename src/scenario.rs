@@ -1,15 +1,21 @@
-//! Loading a scenario: TOML text → `--set` overrides → serde mirror
-//! ([`raw`]) → checked [`Scenario`] ([`validate`]). Every failure is an
-//! [`Error`] naming the file, the key and, where it can be found, the line.
+//! Loading a scenario: TOML text → `--set` overrides → shape check
+//! ([`schema`]) → serde mirror ([`raw`]) → checked [`Scenario`]
+//! ([`validate`]). Every problem of a file is reported at once, each naming
+//! the key and its line in the file (or the `--set` that wrote it); what is
+//! legal but suspicious comes out as [`warnings`].
 
 mod overrides;
 mod raw;
+mod schema;
 mod units;
 mod validate;
+mod warnings;
+
+pub use warnings::{Warning, warnings};
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::Scenario;
 
 /// Reads, overrides and validates the scenario at `path`.
@@ -24,27 +30,122 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
 
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
 /// is the scenario's name when the file sets none.
+///
+/// Every problem of the file is reported at once ([`Error::Invalid`]), each
+/// with its line in `text`, or with the `--set` that wrote the key.
 pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String]) -> Result<Scenario> {
-    let syntax = |origin: &str, e: &dyn std::fmt::Display| Error::Syntax {
+    let syntax = |e: &dyn std::fmt::Display| Error::Syntax {
         origin: origin.to_owned(),
         message: e.to_string().trim_end().to_owned(),
     };
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| syntax(origin, &e))?;
-    let (text, origin) = if overrides.is_empty() {
-        (text.to_owned(), origin.to_owned())
-    } else {
-        for arg in overrides {
-            overrides::apply(&mut doc, arg, origin)?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| syntax(&e))?;
+    let mut set = Vec::new();
+    // A `--set` that cannot be applied is a problem like the others: the
+    // rest of the overrides and the file are still checked.
+    let mut unapplied = Vec::new();
+    for arg in overrides {
+        match overrides::apply(&mut doc, arg, origin) {
+            Ok(key) => set.push((key, arg.clone())),
+            Err(Error::Override { message, .. }) => {
+                let key = arg.split_once('=').map_or("", |(k, _)| k.trim()).to_owned();
+                unapplied.push(Problem { key, line: None, set: Some(arg.clone()), message });
+            }
+            Err(other) => return Err(other),
         }
-        (doc.to_string(), format!("{origin} (with --set overrides)"))
+    }
+    let set_args: Vec<String> = set.iter().map(|(_, a)| a.clone()).collect();
+    let mut found = schema::check(&mut doc);
+    let shaped = found.is_empty();
+    match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
+        Ok(raw) => match validate::validate(raw, default_name) {
+            Ok(sc) if shaped && unapplied.is_empty() => return Ok(sc),
+            Ok(_) => {}
+            // Problems under a key already reported come from its placeholder.
+            Err(more) => {
+                let reported: Vec<String> = found.iter().map(|p| p.key.clone()).collect();
+                found.extend(more.into_iter().filter(|p| !reported.iter().any(|r| within(&p.key, r))));
+            }
+        },
+        Err(e) => {
+            let key = e.span().and_then(|s| overrides::key_at(&doc.to_string(), s.start)).unwrap_or_default();
+            let message = plain(e.message(), &key);
+            found.push(validate::Invalid { key, message });
+        }
+    }
+    let mut problems: Vec<Problem> = found
+        .into_iter()
+        .map(|p| {
+            // A key set by a `--set`, or one that only exists because a `--set` wrote under it.
+            let set = set.iter().position(|(k, _)| within(&p.key, k)).or_else(|| {
+                let created = overrides::line_of(text, &p.key).is_none();
+                set.iter().position(|(k, _)| created && !p.key.is_empty() && within(k, &p.key))
+            });
+            let line = if set.is_some() || p.key.is_empty() { None } else { line_near(text, &p.key) };
+            Problem { key: p.key, line, set: set.map(|i| set_args[i].clone()), message: p.message }
+        })
+        .chain(unapplied)
+        .collect();
+    // File problems in line order, then `--set` problems in argument order.
+    let order = |p: &Problem| {
+        let arg = p.set.as_ref().and_then(|a| overrides.iter().position(|o| o == a));
+        (arg.is_some(), arg.unwrap_or(0), p.line.unwrap_or(usize::MAX))
     };
-    let raw: raw::RawScenario = toml::from_str(&text).map_err(|e| syntax(&origin, &e))?;
-    validate::validate(raw, default_name).map_err(|v| Error::Invalid {
-        line: overrides::line_of(&text, &v.key),
-        origin,
-        key: v.key,
-        message: v.message,
-    })
+    problems.sort_by_key(order);
+    Err(Error::Invalid { origin: origin.to_owned(), problems })
+}
+
+/// Whether dotted `key` is `parent` or lies under it.
+fn within(key: &str, parent: &str) -> bool {
+    key == parent || (key.starts_with(parent) && key[parent.len()..].starts_with('.'))
+}
+
+/// The line of `key` in `text`, or of the nearest table above it that is
+/// written there (a missing key is blamed on its table).
+fn line_near(text: &str, key: &str) -> Option<usize> {
+    let mut key = key;
+    loop {
+        if let Some(line) = overrides::line_of(text, key) {
+            return Some(line);
+        }
+        key = &key[..key.rfind('.')?];
+    }
+}
+
+/// A format error the shape check did not catch, without serde's words;
+/// an unknown key gets the nearest allowed one.
+fn plain(message: &str, key: &str) -> String {
+    let m = message.trim();
+    if let Some(rest) = m.strip_prefix("unknown field `")
+        && let Some((given, expected)) = rest.split_once('`')
+    {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let place = match key.rsplit_once('.') {
+            Some((parent, _)) => format!("in `{parent}`"),
+            None => "at the top level".to_owned(),
+        };
+        return schema::unknown("key", given, &place, &allowed);
+    }
+    let mut m = m.to_owned();
+    for (from, to) in [
+        ("invalid type: ", "wrong kind of value: found "),
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("unknown variant", "unknown value"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a table"),
+        ("sequence", "list"),
+        ("map", "table"),
+        ("string", "text"),
+    ] {
+        m = m.replace(from, to);
+    }
+    if let Some(i) = m.find("expected struct ").or_else(|| m.find("expected internally tagged enum ")) {
+        m.truncate(i);
+        m.push_str("expected a table");
+    }
+    m
 }
 
 #[cfg(test)]
@@ -91,7 +192,7 @@ count = 4
         assert!(e.starts_with("s.toml: "), "{e}");
         assert!(e.contains("line"), "{e}");
         let e = err(&format!("{MINIMAL}\nbogus = 1\n"));
-        assert!(e.contains("bogus") && e.contains("line"), "{e}");
+        assert!(e.starts_with("s.toml:15: key `agents.g.bogus`: unknown key `bogus`"), "{e}");
     }
 
     #[test]
@@ -116,7 +217,124 @@ count = 4
         assert_eq!(s.routing.selection, crate::model::Selection::MostAvailable);
         for bad in ["agents.nobody.count=3", "queue.chat.prioritty=2", "nokey", "agents.g.count=-1"] {
             let e = set(&[bad]).unwrap_err().to_string();
-            assert!(e.contains("--set") || e.contains("prioritty") || e.contains("count"), "{bad}: {e}");
+            assert!(e.starts_with(&format!("s.toml: --set {bad}: ")), "{bad}: {e}");
         }
+        let e = set(&["agents.nobody.count=3", "nokey", "horizon=0s"]).unwrap_err().to_string();
+        assert!(e.starts_with("3 problems in s.toml:"), "{e}");
+        assert!(
+            e.contains("--set agents.nobody.count=3: key `agents.nobody.count`: unknown name `nobody`"),
+            "{e}"
+        );
+    }
+
+    /// Words of Rust or serde that no message may show.
+    const FORBIDDEN: &[&str] = &[
+        "Raw",
+        "i64",
+        "f64",
+        "u32",
+        "usize",
+        "sequence",
+        " map",
+        "internally tagged",
+        "struct",
+        "variant",
+        "invalid type",
+        "Some(",
+        "None",
+    ];
+
+    fn plain_words(e: &str) {
+        for w in FORBIDDEN {
+            assert!(!e.contains(w), "{w:?} in {e}");
+        }
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_in_file_order() {
+        let text = MINIMAL
+            .replace("per_hour = 60", "per_hour = -5")
+            .replace("queues = [\"chat\"]", "queues = [\"chta\"]")
+            .replace("count = 4", "count = \"four\"");
+        let e = err(&text);
+        plain_words(&e);
+        assert!(e.starts_with("3 problems in s.toml:\n"), "{e}");
+        let lines: Vec<&str> = e.lines().skip(1).map(str::trim).collect();
+        assert!(lines[0].starts_with("s.toml:5: key `queue.chat.arrivals.per_hour`"), "{e}");
+        assert!(
+            lines[1]
+                .starts_with("s.toml:9: key `team.t.queues.0`: unknown queue `chta`; did you mean `chat`?"),
+            "{e}"
+        );
+        assert!(lines[2].starts_with("s.toml:13: key `agents.g.count`: expected a whole number"), "{e}");
+    }
+
+    #[test]
+    fn common_mistakes_are_told_in_plain_words() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "handle_time = { dist = \"exponential\", mean = \"3m\" }",
+                "handle_time = \"5m\"",
+                "s.toml:6: key `queue.chat.handle_time`: expected a distribution, such as `{ dist = \"constant\", value = \"5m\" }`",
+            ),
+            (
+                "count = 4",
+                "count = \"ten\"",
+                "s.toml:13: key `agents.g.count`: expected a whole number, such as `count = 10`",
+            ),
+            (
+                "name = \"chat\"",
+                "name = \"chat\"\nprioritty = 2",
+                "s.toml:5: key `queue.chat.prioritty`: unknown key `prioritty` in `queue.chat`; did you mean `priority`?",
+            ),
+            (
+                "team = \"t\"",
+                "team = \"T\"",
+                "s.toml:12: key `agents.g.team`: unknown team `T`; did you mean `t`?",
+            ),
+            ("horizon = \"1d\"", "horizon = \"100000d\"", "s.toml:2: key `horizon`: holds"),
+            (
+                "count = 4",
+                "count = 4\nshift = { start = \"08:00\", end = \"09:00\", ready_delay = \"2h\" }",
+                "s.toml:14: key `agents.g.shift.ready_delay`: the ready delay (7200 s)",
+            ),
+            (
+                "count = 4",
+                "count = 4\nschedule = [{ status = \"lunch\", at = \"12:00\", duration = \"30m\" }]\n[[status]]\nname = \"Lunch\"",
+                "s.toml:14: key `agents.g.schedule.0.status`: unknown status `lunch`; did you mean `Lunch`?",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let e = err(&MINIMAL.replacen(from, to, 1));
+            plain_words(&e);
+            assert!(e.starts_with(want), "want {want}\n got {e}");
+        }
+    }
+
+    #[test]
+    fn format_problems_the_shape_check_leaves_to_serde_are_plain_too() {
+        let e = err(&MINIMAL.replace("per_hour = 60", "per_hour = 60, per_hr = 3"));
+        plain_words(&e);
+        assert!(e.starts_with("s.toml:5: key `queue.chat.arrivals.per_hr`: unknown key `per_hr` in `queue.chat.arrivals`; did you mean `per_hour`?"), "{e}");
+        let e = err(&MINIMAL.replace("arrivals = { per_hour = 60 }", "arrivals = { }"));
+        plain_words(&e);
+        assert!(e.contains("missing key `per_hour`"), "{e}");
+    }
+
+    #[test]
+    fn set_problems_name_the_set_and_file_problems_their_original_line() {
+        let args = ["queue.chat.priority=0".to_owned(), "horizon=\"zz\"".to_owned()];
+        let text = MINIMAL.replace("count = 4", "count = -4");
+        let e = parse(&text, "s.toml", "s", &args).unwrap_err().to_string();
+        plain_words(&e);
+        let lines: Vec<&str> = e.lines().skip(1).map(str::trim).collect();
+        assert_eq!(lines.len(), 3, "{e}");
+        assert!(lines[0].starts_with("s.toml:13: key `agents.g.count`"), "{e}");
+        assert!(
+            lines[1].starts_with("s.toml: --set queue.chat.priority=0: key `queue.chat.priority`"),
+            "{e}"
+        );
+        assert!(lines[2].starts_with("s.toml: --set horizon=\"zz\": key `horizon`"), "{e}");
+        assert!(!e.contains("with --set overrides"), "{e}");
     }
 }

@@ -9,10 +9,12 @@ use std::ops::Range;
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
+use super::schema::unknown;
 use crate::error::Error;
 
-/// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`.
-pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<(), Error> {
+/// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`, and
+/// returns the dotted key it set.
+pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<String, Error> {
     let fail = |message: String| Error::Override { origin: origin.to_owned(), arg: arg.to_owned(), message };
     let (key, value) = arg
         .split_once('=')
@@ -22,12 +24,15 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<()
     else {
         return Err(fail(format!("`{key}` is not a dotted key path")));
     };
+    let known = names_under(doc, parents);
     let mut node = NodeMut::Item(doc.as_item_mut());
     for (depth, seg) in parents.iter().enumerate() {
         node = node.child(seg).ok_or_else(|| {
             let here = segments[..depth].join(".");
             let here = if here.is_empty() { "the top level".to_owned() } else { format!("`{here}`") };
-            fail(format!("there is no `{seg}` under {here}"))
+            let names = known.get(depth).map(Vec::as_slice).unwrap_or_default();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            fail(unknown("name", seg, &format!("under {here}"), &names))
         })?;
     }
     let missing = || fail(format!("`{last}` cannot be set under `{}`", parents.join(".")));
@@ -42,7 +47,21 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<()
         }
         _ => return Err(missing()),
     }
-    Ok(())
+    Ok(segments.join("."))
+}
+
+/// For each step of `path`, the names that step could take (keys of a
+/// table, names of the elements of a list of tables), as far as the path
+/// can be followed in `doc`.
+fn names_under(doc: &DocumentMut, path: &[&str]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut node = Some(Node::Item(doc.as_item()));
+    for seg in path {
+        let Some(n) = node else { break };
+        out.push(n.names());
+        node = n.child(seg).map(|(next, _)| next);
+    }
+    out
 }
 
 /// The 1-based line where `key` (a dotted path) is written in `text`, if it is.
@@ -57,6 +76,70 @@ pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
     }
     let start = span?.start.min(text.len());
     Some(text[..start].matches('\n').count() + 1)
+}
+
+/// The dotted key (as `--set` spells it) of the innermost key written at
+/// byte `offset` of `text`, if any.
+pub(super) fn key_at(text: &str, offset: usize) -> Option<String> {
+    let doc = toml_edit::Document::parse(text.to_owned()).ok()?;
+    let path = find_in_table(doc.as_table(), offset, "")?;
+    (!path.is_empty()).then_some(path)
+}
+
+fn contains(span: Option<Range<usize>>, offset: usize) -> bool {
+    span.is_some_and(|s| s.start <= offset && offset < s.end.max(s.start + 1))
+}
+
+fn find_in_table(t: &dyn TableLike, offset: usize, path: &str) -> Option<String> {
+    let join = |k: &str| if path.is_empty() { k.to_owned() } else { format!("{path}.{k}") };
+    for (k, _) in t.iter() {
+        let (key, item) = t.get_key_value(k)?;
+        let here = join(k);
+        if contains(key.span(), offset) {
+            return Some(here);
+        }
+        match item {
+            Item::Table(inner) => {
+                if let Some(found) = find_in_table(inner, offset, &here) {
+                    return Some(found);
+                }
+            }
+            Item::ArrayOfTables(aot) => {
+                for (i, inner) in aot.iter().enumerate() {
+                    if let Some(found) = find_in_table(inner, offset, &label(&here, inner, i)) {
+                        return Some(found);
+                    }
+                }
+            }
+            Item::Value(v) if contains(v.span(), offset) => return Some(find_in_value(v, offset, &here)),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn find_in_value(v: &Value, offset: usize, path: &str) -> String {
+    match v {
+        Value::InlineTable(t) => find_in_table(t, offset, path).unwrap_or_else(|| path.to_owned()),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find(|(_, e)| contains(e.span(), offset))
+            .map(|(i, e)| match e.as_inline_table() {
+                Some(t) => find_in_value(e, offset, &label(path, t, i)),
+                None => find_in_value(e, offset, &format!("{path}.{i}")),
+            })
+            .unwrap_or_else(|| path.to_owned()),
+        _ => path.to_owned(),
+    }
+}
+
+/// An element of a list of tables, by its `name` or else its index.
+fn label(path: &str, t: &dyn TableLike, i: usize) -> String {
+    match t.get("name").and_then(Item::as_str).filter(|n| !n.is_empty() && !n.contains('.')) {
+        Some(name) => format!("{path}.{name}"),
+        None => format!("{path}.{i}"),
+    }
 }
 
 fn set_in(table: &mut dyn TableLike, key: &str, text: &str) {
@@ -131,6 +214,23 @@ enum Node<'a> {
 type Span = Option<Range<usize>>;
 
 impl<'a> Node<'a> {
+    /// The names one step down: keys of a table, `name`s of listed tables.
+    fn names(&self) -> Vec<String> {
+        let named = |t: &dyn TableLike| t.get("name").and_then(Item::as_str).map(str::to_owned);
+        match *self {
+            Node::Item(Item::Table(t)) | Node::Table(t) => t.iter().map(|(k, _)| k.to_owned()).collect(),
+            Node::Item(Item::ArrayOfTables(aot)) => aot.iter().filter_map(|t| named(t)).collect(),
+            Node::Item(Item::Value(v)) | Node::Value(v) => match v {
+                Value::InlineTable(t) => t.iter().map(|(k, _)| k.to_owned()).collect(),
+                Value::Array(a) => {
+                    a.iter().filter_map(|e| e.as_inline_table().and_then(|t| named(t))).collect()
+                }
+                _ => Vec::new(),
+            },
+            Node::Item(_) => Vec::new(),
+        }
+    }
+
     fn child(&self, seg: &str) -> Option<(Node<'a>, Span)> {
         match *self {
             Node::Item(Item::Table(t)) | Node::Table(t) => {
@@ -180,6 +280,17 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_found_from_a_position() {
+        let text = "a = 1\n[[queue]]\nname = \"x\"\narrivals = { per_hour = 3, per_hr = 4 }\nlist = [{ name = \"e\", v = 1 }]\n";
+        let at = |needle: &str| key_at(text, text.find(needle).unwrap());
+        assert_eq!(at("a ="), Some("a".into()));
+        assert_eq!(at("per_hr "), Some("queue.x.arrivals.per_hr".into()));
+        assert_eq!(at("4 }"), Some("queue.x.arrivals.per_hr".into()));
+        assert_eq!(at("v = 1"), Some("queue.x.list.e.v".into()));
+        assert_eq!(at("[[queue"), None);
+    }
+
+    #[test]
     fn values_keep_strings_as_strings() {
         let mut doc: DocumentMut = "h = \"1d\"\nn = 3\n[t]\nx = { a = [\"1s\", \"2s\"] }\n".parse().unwrap();
         apply(&mut doc, "h=7d", "s.toml").unwrap();
@@ -194,5 +305,8 @@ mod tests {
         assert!(apply(&mut doc, "n.q=1", "s.toml").is_err());
         assert!(apply(&mut doc, "=1", "s.toml").is_err());
         assert!(apply(&mut doc, "t.x.a.9=1", "s.toml").is_err());
+        let mut doc: DocumentMut = "[[agents]]\nname = \"day\"\ncount = 3\n".parse().unwrap();
+        let e = apply(&mut doc, "agents.dya.count=4", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown name `dya` under `agents`; did you mean `day`?"), "{e}");
     }
 }

@@ -1,8 +1,10 @@
 //! Checks the raw scenario and builds the [`Scenario`] the engine runs:
-//! durations to seconds, rates to per second, names to indices. The first
-//! problem found is returned with the dotted key at fault.
+//! durations to seconds, rates to per second, names to indices. Every
+//! problem found is returned, each with the dotted key at fault; checks go
+//! on with the next field, queue, team or group after one fails.
 
-use super::raw::{RawAgents, RawDist, RawQueue, RawScenario, RawTeam};
+use super::raw::{RawAgents, RawDist, RawQueue, RawScenario, RawShift, RawTeam};
+use super::schema::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
 use crate::model::{
@@ -35,7 +37,30 @@ const MAX_DRAIN: f64 = 366.0 * DAY;
 const NOT_YET: &str = "is not supported yet (offers with accept timeouts, phone-synced Busy and team \
 switching come in a later release); remove it to run this scenario";
 
-pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario> {
+/// Collects the problems found; checks go on after one fails, so a file's
+/// problems are all reported at once.
+#[derive(Default)]
+pub(super) struct Problems(pub Vec<Invalid>);
+
+impl Problems {
+    /// The value, or `None` with its problem recorded.
+    fn take<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    fn add(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Invalid { key: key.into(), message: message.into() });
+    }
+}
+
+pub(super) fn validate(raw: RawScenario, default_name: &str) -> std::result::Result<Scenario, Vec<Invalid>> {
+    let mut e = Problems::default();
     let name = raw.name.clone().unwrap_or_else(|| default_name.to_owned());
     let folder_safe = !name.trim().is_empty()
         && name.chars().count() <= 100
@@ -44,101 +69,138 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
             .chars()
             .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'));
     if !folder_safe {
-        return invalid(
+        e.add(
             "name",
             format!("{name:?} cannot name an output folder; use up to 100 letters, digits, spaces, - and _"),
         );
     }
     let seed = match raw.seed {
-        None => 1,
-        Some(s) if s >= 0 => s as u64,
-        Some(s) => return invalid("seed", format!("must be zero or more, got {s}")),
+        None => Some(1),
+        Some(s) if s >= 0 => Some(s as u64),
+        Some(s) => {
+            e.add("seed", format!("must be zero or more, got {s}"));
+            None
+        }
     };
-    let horizon = duration("horizon", &raw.horizon)?;
-    if horizon <= 0.0 {
-        return invalid("horizon", "must be longer than zero");
+    let horizon = e.take(
+        duration("horizon", &raw.horizon)
+            .and_then(|h| if h <= 0.0 { invalid("horizon", "must be longer than zero") } else { Ok(h) }),
+    );
+    let warmup = e.take(opt_duration("warmup", raw.warmup.as_deref(), 0.0));
+    if let (Some(w), Some(h)) = (warmup, horizon)
+        && w >= h
+    {
+        e.add("warmup", format!("({w} s) must be shorter than the horizon ({h} s)"));
     }
-    let warmup = opt_duration("warmup", raw.warmup.as_deref(), 0.0)?;
-    if warmup >= horizon {
-        return invalid("warmup", format!("({warmup} s) must be shorter than the horizon ({horizon} s)"));
-    }
-    let drain = opt_duration("drain", raw.drain.as_deref(), DAY)?;
-    if drain > MAX_DRAIN {
-        return invalid("drain", "must be at most 366 days (\"0s\" turns draining off)");
-    }
-    let interval = opt_duration("interval", raw.interval.as_deref(), 1800.0)?;
-    let per_day = DAY / interval;
-    if interval < 1.0 || interval.fract() != 0.0 || (per_day - per_day.round()).abs() > 1e-9 {
-        return invalid(
-            "interval",
-            "must be a whole number of seconds that divides a day evenly (e.g. \"15m\", \"30m\", \"1h\")",
+    let drain = e.take(opt_duration("drain", raw.drain.as_deref(), DAY).and_then(|d| {
+        if d > MAX_DRAIN {
+            invalid("drain", "must be at most 366 days (\"0s\" turns draining off)")
+        } else {
+            Ok(d)
+        }
+    }));
+    let interval = e.take(opt_duration("interval", raw.interval.as_deref(), 1800.0).and_then(|i| {
+        let per_day = DAY / i;
+        if i < 1.0 || i.fract() != 0.0 || (per_day - per_day.round()).abs() > 1e-9 {
+            invalid(
+                "interval",
+                "must be a whole number of seconds that divides a day evenly (e.g. \"15m\", \"30m\", \"1h\")",
+            )
+        } else {
+            Ok(i)
+        }
+    }));
+    if let (Some(h), Some(i)) = (horizon, interval)
+        && h / i > MAX_INTERVALS
+    {
+        e.add(
+            "horizon",
+            format!(
+                "holds {:.0} reporting intervals of {i} s, more than routesim handles ({MAX_INTERVALS}); \
+                 shorten the horizon (or lengthen `interval`)",
+                h / i
+            ),
         );
     }
-    if horizon / interval > MAX_INTERVALS {
-        return invalid(
-            "interval",
-            format!("the horizon holds more than {MAX_INTERVALS} intervals; use a longer interval"),
-        );
-    }
-    let intervals_per_day = per_day.round() as usize;
+    let per_day = interval.map(|i| (DAY / i).round() as usize);
     let replications = raw.replications.unwrap_or(10);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
-        return invalid(
-            "replications",
-            format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"),
-        );
+        e.add("replications", format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"));
     }
 
-    let routing = routing(&raw)?;
-    let metrics = metrics(&raw)?;
-    let statuses = statuses(&raw)?;
+    let routing = e.take(routing(&raw));
+    let metrics = e.take(metrics(&raw));
+    let statuses = statuses(&raw, &mut e);
 
     let mut channels: Vec<String> = Vec::new();
     let mut queues = Vec::new();
+    let default_routing = Routing { selection: Selection::LongestIdle, requeue_when_offline: true };
     for (i, q) in raw.queue.iter().enumerate() {
         let key = format!("queue.{}", q.name);
         if raw.queue[..i].iter().any(|o| o.name == q.name) {
-            return invalid(format!("queue.{i}.name"), format!("queue `{}` is defined twice", q.name));
+            e.add(format!("queue.{i}.name"), format!("queue `{}` is defined twice", q.name));
+            queues.push(None);
+            continue;
         }
-        queues.push(queue(q, &key, &routing, intervals_per_day, &mut channels)?);
+        queues.push(queue(
+            q,
+            &key,
+            routing.as_ref().unwrap_or(&default_routing),
+            per_day,
+            &mut channels,
+            &mut e,
+        ));
     }
     if queues.is_empty() {
-        return invalid("queue", "the scenario needs at least one [[queue]]");
-    }
-    let expected: f64 = queues.iter().map(|q| q.mean_rate() * horizon).sum();
-    if expected > MAX_ARRIVALS {
-        return invalid(
+        e.add(
             "queue",
-            format!(
-                "about {expected:.0} arrivals per replication is more than routesim handles ({MAX_ARRIVALS}); shorten the horizon"
-            ),
+            "the scenario needs at least one [[queue]], e.g. [[queue]] with name, arrivals and handle_time",
         );
+    }
+    if let (Some(h), Some(qs)) = (horizon, queues.iter().cloned().collect::<Option<Vec<Queue>>>()) {
+        let expected: f64 = qs.iter().map(|q| q.mean_rate() * h).sum();
+        if expected > MAX_ARRIVALS {
+            e.add(
+                "horizon",
+                format!(
+                    "about {expected:.0} arrivals per replication is more than routesim handles ({MAX_ARRIVALS}); shorten the horizon"
+                ),
+            );
+        }
     }
 
     let mut teams = Vec::new();
     for (i, t) in raw.team.iter().enumerate() {
         let key = format!("team.{}", t.name);
         if raw.team[..i].iter().any(|o| o.name == t.name) {
-            return invalid(format!("team.{i}.name"), format!("team `{}` is defined twice", t.name));
+            e.add(format!("team.{i}.name"), format!("team `{}` is defined twice", t.name));
+            teams.push(None);
+            continue;
         }
-        teams.push(team(t, &key, &raw.queue, &channels)?);
+        teams.push(team(t, &key, &raw.queue, &channels, &mut e));
     }
-    for (qi, q) in queues.iter().enumerate() {
-        let serving: Vec<&Team> = teams.iter().filter(|t| t.queues.contains(&qi)).collect();
-        if serving.is_empty() {
-            return invalid(
-                format!("queue.{}", q.name),
-                "no [[team]] serves this queue; add it to a team's `queues`",
-            );
-        }
-        if serving.iter().all(|t| t.capacity < q.item_size || t.channel_caps[q.channel] < q.item_size) {
-            return invalid(
-                format!("queue.{}.item_size", q.name),
-                format!(
-                    "{} units does not fit the capacity (or channel cap) of any team serving this queue",
-                    q.item_size
-                ),
-            );
+    // Which teams serve a queue is only known when every team was read.
+    if let Some(all_teams) = teams.iter().cloned().collect::<Option<Vec<Team>>>() {
+        for (qi, q) in queues.iter().enumerate() {
+            let Some(q) = q else { continue };
+            let serving: Vec<&Team> = all_teams.iter().filter(|t| t.queues.contains(&qi)).collect();
+            if serving.is_empty() {
+                e.add(
+                    format!("queue.{}", q.name),
+                    "no [[team]] serves this queue; add it to a team's `queues`",
+                );
+            } else if serving
+                .iter()
+                .all(|t| t.capacity < q.item_size || t.channel_caps[q.channel] < q.item_size)
+            {
+                e.add(
+                    format!("queue.{}.item_size", q.name),
+                    format!(
+                        "{} units does not fit the capacity (or channel cap) of any team serving this queue",
+                        q.item_size
+                    ),
+                );
+            }
         }
     }
 
@@ -146,30 +208,42 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> Result<Scenario>
     for (i, g) in raw.agents.iter().enumerate() {
         let key = format!("agents.{}", g.name);
         if raw.agents[..i].iter().any(|o| o.name == g.name) {
-            return invalid(format!("agents.{i}.name"), format!("agent group `{}` is defined twice", g.name));
+            e.add(format!("agents.{i}.name"), format!("agent group `{}` is defined twice", g.name));
+            groups.push(None);
+            continue;
         }
-        groups.push(group(g, &key, &raw.team, &statuses, intervals_per_day)?);
+        groups.push(group(g, &key, &raw.team, &statuses, per_day, &mut e));
     }
-    if groups.iter().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
-        return invalid("agents", format!("more than {MAX_AGENTS} agents in all"));
+    if groups.iter().flatten().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
+        e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
     }
 
-    Ok(Scenario {
-        name,
-        seed,
-        horizon,
-        warmup,
-        drain,
-        interval,
-        replications: replications as u32,
-        routing,
-        metrics,
-        statuses,
-        channels,
-        queues,
-        teams,
-        groups,
-    })
+    let built = (|| {
+        Some(Scenario {
+            name,
+            seed: seed?,
+            horizon: horizon?,
+            warmup: warmup?,
+            drain: drain?,
+            interval: interval?,
+            replications: u32::try_from(replications).ok()?,
+            routing: routing?,
+            metrics: metrics?,
+            statuses,
+            channels,
+            queues: queues.into_iter().collect::<Option<_>>()?,
+            teams: teams.into_iter().collect::<Option<_>>()?,
+            groups: groups.into_iter().collect::<Option<_>>()?,
+        })
+    })();
+    match built {
+        Some(sc) if e.0.is_empty() => Ok(sc),
+        // A part left unbuilt always comes with its problem; this guards the rule.
+        _ if e.0.is_empty() => {
+            Err(vec![Invalid { key: String::new(), message: "the scenario is incomplete".into() }])
+        }
+        _ => Err(e.0),
+    }
 }
 
 fn duration(key: &str, text: &str) -> Result<f64> {
@@ -194,8 +268,11 @@ fn routing(raw: &RawScenario) -> Result<Routing> {
             other => {
                 return invalid(
                     "routing.agent_selection",
-                    format!(
-                        "unknown rule `{other}`; choose longest_idle, most_available, least_active or round_robin"
+                    unknown(
+                        "rule",
+                        other,
+                        "",
+                        &["longest_idle", "most_available", "least_active", "round_robin"],
                     ),
                 );
             }
@@ -205,7 +282,7 @@ fn routing(raw: &RawScenario) -> Result<Routing> {
         None | Some("auto") => {}
         Some("accept") => return invalid("routing.assignment", format!("\"accept\" {NOT_YET}")),
         Some(other) => {
-            return invalid("routing.assignment", format!("unknown mode `{other}`; use \"auto\""));
+            return invalid("routing.assignment", unknown("mode", other, "", &["auto"]));
         }
     }
     if r.accept_delay.is_some() {
@@ -230,9 +307,7 @@ fn metrics(raw: &RawScenario) -> Result<MetricSettings> {
             other => {
                 return invalid(
                     "metrics.service_level",
-                    format!(
-                        "unknown formula `{other}`; choose offered, answered, exclude_short or abandons_met"
-                    ),
+                    unknown("formula", other, "", &["offered", "answered", "exclude_short", "abandons_met"]),
                 );
             }
         };
@@ -241,7 +316,7 @@ fn metrics(raw: &RawScenario) -> Result<MetricSettings> {
     Ok(m)
 }
 
-fn statuses(raw: &RawScenario) -> Result<Vec<Status>> {
+fn statuses(raw: &RawScenario, e: &mut Problems) -> Vec<Status> {
     let default = |name: &str, kind| Status { name: name.into(), description: None, kind, enabled: true };
     let mut out = vec![
         default("Available", StatusKind::Available),
@@ -252,14 +327,14 @@ fn statuses(raw: &RawScenario) -> Result<Vec<Status>> {
     for (i, s) in raw.status.iter().enumerate() {
         let key = format!("status.{i}.name");
         if s.name.trim().is_empty() {
-            return invalid(key, "a status needs a name");
-        }
-        if let Some(clash) = out.iter().find(|o| o.name.eq_ignore_ascii_case(&s.name)) {
-            return invalid(
+            e.add(key, "a status needs a name");
+        } else if let Some(clash) = out.iter().find(|o| o.name.eq_ignore_ascii_case(&s.name)) {
+            e.add(
                 key,
                 format!("status `{}` clashes with the status `{}` already defined", s.name, clash.name),
             );
         }
+        // Kept even when wrong, so episodes naming it are not reported again.
         out.push(Status {
             name: s.name.clone(),
             description: s.description.clone(),
@@ -268,26 +343,32 @@ fn statuses(raw: &RawScenario) -> Result<Vec<Status>> {
         });
     }
     if out.len() > usize::from(u16::MAX) {
-        return invalid("status", "too many statuses");
+        e.add("status", "too many statuses");
+        out.truncate(usize::from(u16::MAX));
     }
-    Ok(out)
+    out
 }
 
 fn queue(
     q: &RawQueue,
     key: &str,
     routing: &Routing,
-    per_day: usize,
+    per_day: Option<usize>,
     channels: &mut Vec<String>,
-) -> Result<Queue> {
+    e: &mut Problems,
+) -> Option<Queue> {
+    let mut ok = true;
     if q.name.trim().is_empty() || q.name.contains('.') {
-        return invalid(format!("{key}.name"), "a queue needs a name without dots");
+        e.add(format!("{key}.name"), "a queue needs a name without dots");
+        ok = false;
     }
     if q.busy_while_handling.is_some() {
-        return invalid(format!("{key}.busy_while_handling"), NOT_YET);
+        e.add(format!("{key}.busy_while_handling"), NOT_YET);
+        ok = false;
     }
     if q.capacity_aware.is_some() {
-        return invalid(format!("{key}.capacity_aware"), NOT_YET);
+        e.add(format!("{key}.capacity_aware"), NOT_YET);
+        ok = false;
     }
     let channel_name = q.channel.clone().unwrap_or_else(|| q.name.clone());
     let channel = match channels.iter().position(|c| *c == channel_name) {
@@ -299,38 +380,40 @@ fn queue(
     };
     let priority = q.priority.unwrap_or(1);
     if !(1..=100).contains(&priority) {
-        return invalid(
-            format!("{key}.priority"),
-            format!("must be from 1 (highest) to 100, got {priority}"),
-        );
+        e.add(format!("{key}.priority"), format!("must be from 1 (highest) to 100, got {priority}"));
+        ok = false;
     }
     let item_size = q.item_size.unwrap_or(1);
     if !(1..=1000).contains(&item_size) {
-        return invalid(
-            format!("{key}.item_size"),
-            format!("must be from 1 to 1000 capacity units, got {item_size}"),
-        );
+        e.add(format!("{key}.item_size"), format!("must be from 1 to 1000 capacity units, got {item_size}"));
+        ok = false;
     }
-    let sl_threshold = opt_duration(&format!("{key}.sl_threshold"), q.sl_threshold.as_deref(), 30.0)?;
+    let sl_threshold = e.take(opt_duration(&format!("{key}.sl_threshold"), q.sl_threshold.as_deref(), 30.0));
     let sl_target = q.sl_target.unwrap_or(0.8);
     if !(0.0..=1.0).contains(&sl_target) {
-        return invalid(
-            format!("{key}.sl_target"),
-            format!("must be a fraction from 0 to 1, got {sl_target}"),
-        );
+        e.add(format!("{key}.sl_target"), format!("must be a fraction from 0 to 1, got {sl_target}"));
+        ok = false;
     }
-    let arrivals = rates(&q.arrivals.per_hour, &format!("{key}.arrivals.per_hour"), per_day)?;
-    Ok(Queue {
+    // Without a valid interval the length of a rate array cannot be checked.
+    let arrivals =
+        per_day.and_then(|n| e.take(rates(&q.arrivals.per_hour, &format!("{key}.arrivals.per_hour"), n)));
+    let handle_time = e.take(dist(&q.handle_time, &format!("{key}.handle_time")));
+    let wrap_up = e.take(q.wrap_up.as_ref().map(|d| dist(d, &format!("{key}.wrap_up"))).transpose());
+    let patience = e.take(q.patience.as_ref().map(|d| dist(d, &format!("{key}.patience"))).transpose());
+    if !ok {
+        return None;
+    }
+    Some(Queue {
         name: q.name.clone(),
         channel,
         priority: priority as u8,
         item_size: item_size as u32,
-        sl_threshold,
+        sl_threshold: sl_threshold?,
         sl_target,
-        arrivals,
-        handle_time: dist(&q.handle_time, &format!("{key}.handle_time"))?,
-        wrap_up: q.wrap_up.as_ref().map(|d| dist(d, &format!("{key}.wrap_up"))).transpose()?,
-        patience: q.patience.as_ref().map(|d| dist(d, &format!("{key}.patience"))).transpose()?,
+        arrivals: arrivals?,
+        handle_time: handle_time?,
+        wrap_up: wrap_up?,
+        patience: patience?,
         requeue_when_offline: q.requeue_when_offline.unwrap_or(routing.requeue_when_offline),
     })
 }
@@ -390,47 +473,51 @@ fn dist(d: &RawDist, key: &str) -> Result<Dist> {
     built.or_else(|m| invalid(key, m))
 }
 
-fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String]) -> Result<Team> {
+fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String], e: &mut Problems) -> Option<Team> {
+    let mut ok = true;
     if t.name.trim().is_empty() || t.name.contains('.') {
-        return invalid(format!("{key}.name"), "a team needs a name without dots");
+        e.add(format!("{key}.name"), "a team needs a name without dots");
+        ok = false;
     }
     let mut served = Vec::new();
     for (i, name) in t.queues.iter().enumerate() {
-        let Some(q) = queues.iter().position(|q| q.name == *name) else {
-            return invalid(
-                format!("{key}.queues.{i}"),
-                format!("unknown queue `{name}`; known: {}", names(queues.iter().map(|q| &q.name))),
-            );
-        };
-        if !served.contains(&q) {
-            served.push(q);
+        match queues.iter().position(|q| q.name == *name) {
+            Some(q) if !served.contains(&q) => served.push(q),
+            Some(_) => {}
+            None => {
+                e.add(
+                    format!("{key}.queues.{i}"),
+                    unknown_name("queue", name, queues.iter().map(|q| &q.name)),
+                );
+                ok = false;
+            }
         }
     }
-    if served.is_empty() {
-        return invalid(format!("{key}.queues"), "a team must serve at least one queue");
+    if t.queues.is_empty() {
+        e.add(format!("{key}.queues"), "a team must serve at least one queue, e.g. `queues = [\"chat\"]`");
+        ok = false;
     }
     let capacity = t.capacity.unwrap_or(1);
     if !(1..=1000).contains(&capacity) {
-        return invalid(
-            format!("{key}.capacity"),
-            format!("must be from 1 to 1000 capacity units, got {capacity}"),
-        );
+        e.add(format!("{key}.capacity"), format!("must be from 1 to 1000 capacity units, got {capacity}"));
+        ok = false;
     }
     let mut caps = vec![u32::MAX; channels.len()];
     for (channel, &cap) in t.channel_caps.iter().flatten() {
         let ckey = format!("{key}.channel_caps.{channel}");
         let Some(c) = channels.iter().position(|c| c == channel) else {
-            return invalid(
-                ckey,
-                format!("unknown channel `{channel}`; the queues use {}", names(channels.iter())),
-            );
+            e.add(ckey, unknown_name("channel", channel, channels.iter()));
+            ok = false;
+            continue;
         };
         if !(1..=1000).contains(&cap) {
-            return invalid(ckey, format!("a channel cap must be from 1 to 1000 units, got {cap}"));
+            e.add(ckey, format!("a channel cap must be from 1 to 1000 units, got {cap}"));
+            ok = false;
+            continue;
         }
         caps[c] = cap as u32;
     }
-    Ok(Team { name: t.name.clone(), queues: served, capacity: capacity as u32, channel_caps: caps })
+    ok.then(|| Team { name: t.name.clone(), queues: served, capacity: capacity as u32, channel_caps: caps })
 }
 
 fn group(
@@ -438,29 +525,117 @@ fn group(
     key: &str,
     teams: &[RawTeam],
     statuses: &[Status],
-    per_day: usize,
-) -> Result<AgentGroup> {
+    per_day: Option<usize>,
+    e: &mut Problems,
+) -> Option<AgentGroup> {
+    let mut ok = true;
     if g.name.trim().is_empty() || g.name.contains('.') {
-        return invalid(format!("{key}.name"), "an agent group needs a name without dots");
+        e.add(format!("{key}.name"), "an agent group needs a name without dots");
+        ok = false;
     }
-    let Some(team) = teams.iter().position(|t| t.name == g.team) else {
-        return invalid(
-            format!("{key}.team"),
-            format!("unknown team `{}`; known: {}", g.team, names(teams.iter().map(|t| &t.name))),
-        );
-    };
-    let headcount = match (g.count, &g.staffing) {
+    let team = teams.iter().position(|t| t.name == g.team);
+    if team.is_none() {
+        e.add(format!("{key}.team"), unknown_name("team", &g.team, teams.iter().map(|t| &t.name)));
+    }
+    let headcount = e.take(headcount(g, key, per_day));
+    let shift = e.take(g.shift.as_ref().map(|s| shift(s, key)).transpose());
+    let mut schedule = Vec::new();
+    for (i, p) in g.schedule.iter().enumerate() {
+        let k = |f: &str| format!("{key}.schedule.{i}.{f}");
+        if p.team.is_some() {
+            e.add(k("team"), format!("team switching {NOT_YET}"));
+            ok = false;
+        }
+        let status = e.take(status_ref(&p.status, &k("status"), statuses));
+        let duration = e.take(duration(&k("duration"), &p.duration).and_then(|d| {
+            if d <= 0.0 || d >= DAY {
+                invalid(k("duration"), "must be longer than zero and shorter than a day")
+            } else {
+                Ok(d)
+            }
+        }));
+        let window = match (&p.at, &p.window) {
+            (Some(at), None) => {
+                e.take(parse_clock(at).or_else(|m| invalid(k("at"), m)).and_then(|t| {
+                    if t >= DAY { invalid(k("at"), "must be before 24:00") } else { Ok((t, t)) }
+                }))
+            }
+            (None, Some(w)) => {
+                let ab = e.take(parse_window(w).or_else(|m| invalid(k("window"), m)));
+                match (ab, duration) {
+                    (Some((a, b)), Some(d)) if b - a < d => {
+                        e.add(k("window"), format!("window `{w}` is shorter than the episode ({d} s)"));
+                        None
+                    }
+                    (Some((a, b)), Some(d)) => Some((a, b - d)),
+                    _ => None,
+                }
+            }
+            (Some(_), Some(_)) => {
+                e.add(k("window"), "give either `at = \"HH:MM\"` or `window = \"HH:MM-HH:MM\"`, not both");
+                None
+            }
+            (None, None) => {
+                e.add(
+                    format!("{key}.schedule.{i}"),
+                    "say when: add `at = \"HH:MM\"` or `window = \"HH:MM-HH:MM\"`",
+                );
+                None
+            }
+        };
+        match (status, duration, window) {
+            (Some(status), Some(duration), Some((window_start, last_start))) => {
+                schedule.push(Planned { status, window_start, last_start, duration })
+            }
+            _ => ok = false,
+        }
+    }
+    let mut unplanned = Vec::new();
+    for (i, u) in g.unplanned.iter().enumerate() {
+        let k = |f: &str| format!("{key}.unplanned.{i}.{f}");
+        let status = e.take(status_ref(&u.status, &k("status"), statuses));
+        let rate = if !u.per_hour.is_finite() || u.per_hour < 0.0 || u.per_hour > 3600.0 {
+            e.add(k("per_hour"), format!("must be from 0 to 3600 episodes per hour, got {}", u.per_hour));
+            None
+        } else {
+            Some(u.per_hour / 3600.0)
+        };
+        let duration = e.take(dist(&u.duration, &k("duration")));
+        match (status, rate, duration) {
+            (Some(status), Some(rate), Some(duration)) => {
+                unplanned.push(Unplanned { status, rate, duration })
+            }
+            _ => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(AgentGroup {
+        name: g.name.clone(),
+        team: team?,
+        headcount: headcount?,
+        shift: shift?,
+        schedule,
+        unplanned,
+    })
+}
+
+/// `count` or `staffing`, one of them.
+fn headcount(g: &RawAgents, key: &str, per_day: Option<usize>) -> Result<Headcount> {
+    match (g.count, &g.staffing) {
         (Some(_), Some(_)) => {
-            return invalid(format!("{key}.staffing"), "give either `count` or `staffing`, not both");
+            invalid(format!("{key}.staffing"), "give either `count` or `staffing`, not both")
         }
-        (None, None) => {
-            return invalid(key, "give `count` (agents) or `staffing` (headcount per interval)");
-        }
+        (None, None) => invalid(
+            key,
+            "say how many agents: add `count = 10`, or `staffing = [...]` with a headcount per interval of the day",
+        ),
         (Some(n), None) => {
             if !(0..=MAX_AGENTS as i64).contains(&n) {
                 return invalid(format!("{key}.count"), format!("must be from 0 to {MAX_AGENTS}, got {n}"));
             }
-            Headcount::Fixed(n as u32)
+            Ok(Headcount::Fixed(n as u32))
         }
         (None, Some(v)) => {
             let skey = format!("{key}.staffing");
@@ -470,7 +645,9 @@ fn group(
                     "`staffing` sets who is logged in when, so it cannot be combined with `shift`",
                 );
             }
-            if v.len() != per_day {
+            if let Some(per_day) = per_day
+                && v.len() != per_day
+            {
                 return invalid(
                     skey,
                     format!(
@@ -482,92 +659,43 @@ fn group(
             if let Some(bad) = v.iter().find(|n| !(0..=MAX_AGENTS as i64).contains(n)) {
                 return invalid(skey, format!("headcounts must be from 0 to {MAX_AGENTS}, got {bad}"));
             }
-            Headcount::Staffing(v.iter().map(|&n| n as u32).collect())
+            Ok(Headcount::Staffing(v.iter().map(|&n| n as u32).collect()))
         }
-    };
-    let shift = g.shift.as_ref().map(|s| -> Result<Shift> {
-        let k = |f: &str| format!("{key}.shift.{f}");
-        let start = parse_clock(&s.start).or_else(|m| invalid(k("start"), m))?;
-        let end = parse_clock(&s.end).or_else(|m| invalid(k("end"), m))?;
-        let length = if end > start { end - start } else { end + DAY - start };
-        if end == start || (start == 0.0 && end == DAY) {
-            return invalid(
-                k("end"),
-                "a shift must be shorter than a day; leave `shift` out for agents who are always logged in",
-            );
-        }
-        let ready_delay = opt_duration(&k("ready_delay"), s.ready_delay.as_deref(), 0.0)?;
-        let wind_down = opt_duration(&k("wind_down"), s.wind_down.as_deref(), 0.0)?;
-        if ready_delay + wind_down >= length {
-            return invalid(k("wind_down"), "ready delay plus wind-down must be shorter than the shift");
-        }
-        Ok(Shift { start: start % DAY, length, ready_delay, wind_down })
-    });
-    let shift = shift.transpose()?;
-    let mut schedule = Vec::new();
-    for (i, p) in g.schedule.iter().enumerate() {
-        let k = |f: &str| format!("{key}.schedule.{i}.{f}");
-        if p.team.is_some() {
-            return invalid(k("team"), format!("team switching {NOT_YET}"));
-        }
-        let status = status_ref(&p.status, &k("status"), statuses)?;
-        let duration = duration(&k("duration"), &p.duration)?;
-        if duration <= 0.0 || duration >= DAY {
-            return invalid(k("duration"), "must be longer than zero and shorter than a day");
-        }
-        let (window_start, last_start) = match (&p.at, &p.window) {
-            (Some(at), None) => {
-                let t = parse_clock(at).or_else(|m| invalid(k("at"), m))?;
-                if t >= DAY {
-                    return invalid(k("at"), "must be before 24:00");
-                }
-                (t, t)
-            }
-            (None, Some(w)) => {
-                let (a, b) = parse_window(w).or_else(|m| invalid(k("window"), m))?;
-                if b - a < duration {
-                    return invalid(
-                        k("window"),
-                        format!("window `{w}` is shorter than the episode ({duration} s)"),
-                    );
-                }
-                (a, b - duration)
-            }
-            _ => {
-                return invalid(
-                    k("at"),
-                    "give exactly one of `at = \"HH:MM\"` or `window = \"HH:MM-HH:MM\"`",
-                );
-            }
-        };
-        schedule.push(Planned { status, window_start, last_start, duration });
     }
-    let mut unplanned = Vec::new();
-    for (i, u) in g.unplanned.iter().enumerate() {
-        let k = |f: &str| format!("{key}.unplanned.{i}.{f}");
-        let status = status_ref(&u.status, &k("status"), statuses)?;
-        if !u.per_hour.is_finite() || u.per_hour < 0.0 || u.per_hour > 3600.0 {
-            return invalid(
-                k("per_hour"),
-                format!("must be from 0 to 3600 episodes per hour, got {}", u.per_hour),
-            );
-        }
-        unplanned.push(Unplanned {
-            status,
-            rate: u.per_hour / 3600.0,
-            duration: dist(&u.duration, &k("duration"))?,
-        });
+}
+
+/// A shift; the key blamed for a too-long ready delay or wind-down is the
+/// one that does not fit.
+fn shift(s: &RawShift, key: &str) -> Result<Shift> {
+    let k = |f: &str| format!("{key}.shift.{f}");
+    let start = parse_clock(&s.start).or_else(|m| invalid(k("start"), m))?;
+    let end = parse_clock(&s.end).or_else(|m| invalid(k("end"), m))?;
+    let length = if end > start { end - start } else { end + DAY - start };
+    if end == start || (start == 0.0 && end == DAY) {
+        return invalid(
+            k("end"),
+            "a shift must be shorter than a day; leave `shift` out for agents who are always logged in",
+        );
     }
-    Ok(AgentGroup { name: g.name.clone(), team, headcount, shift, schedule, unplanned })
+    let ready_delay = opt_duration(&k("ready_delay"), s.ready_delay.as_deref(), 0.0)?;
+    let wind_down = opt_duration(&k("wind_down"), s.wind_down.as_deref(), 0.0)?;
+    if ready_delay + wind_down >= length {
+        let culprit = if ready_delay >= length || wind_down == 0.0 { "ready_delay" } else { "wind_down" };
+        return invalid(
+            k(culprit),
+            format!(
+                "the ready delay ({ready_delay} s) plus the wind-down ({wind_down} s) must be shorter than the shift ({length} s, {} to {})",
+                s.start, s.end
+            ),
+        );
+    }
+    Ok(Shift { start: start % DAY, length, ready_delay, wind_down })
 }
 
 /// Resolves a status used by an episode: known, enabled and not Available.
 fn status_ref(name: &str, key: &str, statuses: &[Status]) -> Result<StatusId> {
     let Some(i) = statuses.iter().position(|s| s.name == name) else {
-        return invalid(
-            key,
-            format!("unknown status `{name}`; known: {}", names(statuses.iter().map(|s| &s.name))),
-        );
+        return invalid(key, unknown_name("status", name, statuses.iter().map(|s| &s.name)));
     };
     let s = &statuses[i];
     if !s.enabled {
@@ -585,7 +713,8 @@ fn status_ref(name: &str, key: &str, statuses: &[Status]) -> Result<StatusId> {
     Ok(StatusId(i as u16))
 }
 
-fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
-    let v: Vec<String> = it.map(|n| format!("`{n}`")).collect();
-    if v.is_empty() { "none".into() } else { v.join(", ") }
+/// "unknown queue `voce`; did you mean `voice`?", or the known names when none is near.
+fn unknown_name<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let known: Vec<&str> = known.map(String::as_str).collect();
+    unknown(what, given, "", &known)
 }

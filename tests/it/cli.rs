@@ -45,6 +45,23 @@ const METRICS: [&str; 17] = [
     "shrinkage",
     "logged_in",
 ];
+/// Words of Rust types or serde that no message to a user may show.
+const RUST_WORDS: &[&str] = &[
+    "Raw",
+    "i64",
+    "f64",
+    "u32",
+    "usize",
+    "sequence",
+    " map",
+    "internally tagged",
+    "struct",
+    "variant",
+    "invalid type",
+    "Some(",
+    "None",
+    "(with --set overrides)",
+];
 const SENTINEL: &[u8] = b"sentinel: results of an earlier run\n";
 
 // ---------------------------------------------------------------- harness
@@ -248,6 +265,9 @@ fn bad_input_problems(
             want(run.stderr.contains(&at), format!("stderr does not say `{at}`"));
         }
     }
+    for word in RUST_WORDS {
+        want(!run.stderr.contains(word), format!("stderr shows Rust or serde wording {word:?}"));
+    }
     want(run.stdout.is_empty(), "something was printed on stdout".into());
     let after = tree(dir.path());
     want(
@@ -271,8 +291,12 @@ fn assert_no_problems(problems: &[String]) {
 /// section 6), with what its message must name.
 const BAD_FILES: &[(&str, &[&str], Line)] = &[
     ("bad/syntax.toml", &["arrivals"], Line::Syntax("[30, 40")),
-    ("bad/unknown_key.toml", &["prioritty"], Line::Syntax("prioritty")),
-    ("bad/wrong_type.toml", &["count"], Line::Syntax("count = \"three\"")),
+    ("bad/unknown_key.toml", &["`queue.chat.prioritty`", "did you mean `priority`?"], Line::Key("prioritty")),
+    (
+        "bad/wrong_type.toml",
+        &["`agents.day.count`", "a whole number, such as `count = 10`"],
+        Line::Key("count = \"three\""),
+    ),
     ("bad/negative_rate.toml", &["`queue.chat.arrivals.per_hour`", "-5"], Line::Key("per_hour = -5")),
     (
         "bad/rate_array_length.toml",
@@ -322,6 +346,30 @@ const BAD_FILES: &[(&str, &[&str], Line)] = &[
         &["`queue.chat.busy_while_handling`", "not supported yet"],
         Line::Key("busy_while_handling = true"),
     ),
+    (
+        "bad/dist_as_duration.toml",
+        &["`queue.chat.handle_time`", "a distribution, such as `{ dist = \"constant\", value = \"5m\" }`"],
+        Line::Key("handle_time = \"5m\""),
+    ),
+    (
+        "bad/misspelled_status.toml",
+        &["`agents.day.schedule.0.status`", "unknown status `lunch`; did you mean `Lunch`?"],
+        Line::Key("status = \"lunch\""),
+    ),
+    (
+        "bad/misspelled_names.toml",
+        &[
+            "`team.tier1.queues.0`: unknown queue `chta`; did you mean `chat`?",
+            "`agents.day.team`: unknown team `Tier1`; did you mean `tier1`?",
+        ],
+        Line::Key("team = \"Tier1\""),
+    ),
+    ("bad/huge_horizon.toml", &["key `horizon`", "shorten the horizon"], Line::Key("horizon = \"10000d\"")),
+    (
+        "bad/long_ready_delay.toml",
+        &["key `agents.day.shift.ready_delay`", "ready delay (7200 s)"],
+        Line::Key("ready_delay = \"2h\""),
+    ),
     ("no-such-file.toml", &["cannot read"], Line::Any),
     ("bad", &["cannot read"], Line::Any),
 ];
@@ -353,7 +401,14 @@ fn bad_overrides_are_rejected_and_touch_nothing() {
         ("nokey", &["nokey"]),
         ("=3", &["=3"]),
         ("agents..count=3", &["agents..count"]),
-        ("agents.day.count=-1", &["`agents.day.count`", "-1"]),
+        ("agents.day.count=-1", &["--set agents.day.count=-1: key `agents.day.count`", "-1"]),
+        ("agents.dya.count=3", &["--set agents.dya.count=3", "did you mean `day`?"]),
+        ("agents.day.count=ten", &["--set agents.day.count=ten: key `agents.day.count`", "`count = 10`"]),
+        (
+            "queue.chat.prioritty=2",
+            &["--set queue.chat.prioritty=2: key `queue.chat.prioritty`", "did you mean `priority`?"],
+        ),
+        ("queue.chat.handle_time=5m", &["--set queue.chat.handle_time=5m: key `queue.chat.handle_time`"]),
     ];
     let mut problems = Vec::new();
     for &(set, names) in cases {
@@ -368,6 +423,59 @@ fn bad_overrides_are_rejected_and_touch_nothing() {
         }
     }
     assert_no_problems(&problems);
+}
+
+/// A file with three different problems reports all of them in one run,
+/// one per line in file order, each with its line and key.
+#[test]
+fn several_problems_are_reported_in_one_run() {
+    let file = fixture("bad/three_problems.toml");
+    let keys = ["`queue.chat.arrivals.per_hour`", "`queue.chat.prioritty`", "`agents.day.count`"];
+    let mut problems = bad_input_problems(&file, &["check", text(&file)], &keys, Line::Any, true);
+    let run = routesim(Path::new(CRATE), &["check", text(&file)]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    if !lines.first().is_some_and(|l| l.starts_with("error: 3 problems in ")) || lines.len() != 4 {
+        problems.push(format!("not three problems, one per line:\n{}", run.stderr));
+    }
+    for (i, (marker, key)) in ["per_hour = -5", "prioritty", "count = \"ten\""].iter().zip(keys).enumerate() {
+        let at = format!("{}:{}: key {key}", text(&file), line_of(&file, marker));
+        if !lines.get(i + 1).is_some_and(|l| l.contains(&at)) {
+            problems.push(format!("line {} of stderr is not `{at}...`:\n{}", i + 2, run.stderr));
+        }
+    }
+    assert_no_problems(&problems);
+}
+
+/// Legal but suspicious scenarios: `check` and `run` (even `-q`) print a
+/// `warning: ` naming the key on stderr and still succeed.
+#[test]
+fn warnings_are_printed_and_do_not_fail() {
+    let dir = tempdir();
+    let file = dir.path().join("warn.toml");
+    let text_of = base_with("count = 3", "count = 3\n[[agents]]\nname = \"none\"\nteam = \"t1\"\ncount = 0");
+    fs::write(&file, text_of).expect("write");
+    for args in [vec!["check", text(&file)], vec!["run", text(&file), "-q"]] {
+        let run = routesim_ok(dir.path(), &args);
+        let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+        assert_eq!(warnings.len(), 1, "{args:?}: {run:#?}");
+        assert!(warnings[0].contains("key `agents.none.count`"), "{args:?}: {run:#?}");
+    }
+}
+
+/// The bundled support-day scenario warns only about the emails that
+/// arrive after the last shift ends (21:00-22:00), which is right: they
+/// wait for the next morning.
+#[test]
+fn support_day_warns_only_about_late_emails() {
+    let dir = tempdir();
+    let run = routesim_ok(dir.path(), &["check", text(&support_day())]);
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("key `queue.email.arrivals`") && warnings[0].contains("21:00-22:00"),
+        "{}",
+        warnings[0]
+    );
 }
 
 /// `run --replications 0`: exit 2, the key and the file named, output

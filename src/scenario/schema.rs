@@ -1,0 +1,535 @@
+//! The shape of a scenario file checked before serde sees it: every key is
+//! known and holds the right kind of value. Each problem is put in the
+//! user's words, with an example in the scenario's own syntax, and then
+//! repaired (the key removed, or a placeholder written where the key is
+//! required) so that the remaining checks still run and every problem of
+//! the file is reported in one go.
+
+use toml_edit::{DocumentMut, Item, TableLike, Value};
+
+use super::validate::Invalid;
+
+/// What a key may hold.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Text (names, durations, clock times).
+    Str,
+    /// A whole number.
+    Int,
+    /// A whole or decimal number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// A list of texts.
+    StrList,
+    /// A list of whole numbers.
+    IntList,
+    /// A table of whole numbers, keyed by name.
+    IntTable,
+    /// A distribution table, `{ dist = "...", ... }`.
+    Dist,
+    /// A table with these keys.
+    Table(&'static [Field]),
+    /// A list of tables (`[[queue]]`, or `[{...}, {...}]`) with these keys.
+    Tables(&'static [Field]),
+    /// A table whose keys are checked later (arrivals).
+    AnyTable,
+    /// Anything; checked later (keys of features not supported yet).
+    Any,
+}
+
+/// One allowed key.
+struct Field {
+    name: &'static str,
+    kind: Kind,
+    required: bool,
+    /// The key written as a user would write it; for required keys its
+    /// value must parse, as it is the placeholder after a problem.
+    example: &'static str,
+}
+
+const fn opt(name: &'static str, kind: Kind, example: &'static str) -> Field {
+    Field { name, kind, required: false, example }
+}
+
+const fn req(name: &'static str, kind: Kind, example: &'static str) -> Field {
+    Field { name, kind, required: true, example }
+}
+
+const TOP: &[Field] = &[
+    opt("name", Kind::Str, "name = \"support-day\""),
+    opt("seed", Kind::Int, "seed = 42"),
+    req("horizon", Kind::Str, "horizon = \"1d\""),
+    opt("warmup", Kind::Str, "warmup = \"2h\""),
+    opt("drain", Kind::Str, "drain = \"1d\""),
+    opt("interval", Kind::Str, "interval = \"30m\""),
+    opt("replications", Kind::Int, "replications = 10"),
+    opt("routing", Kind::Table(ROUTING), "[routing]"),
+    opt("metrics", Kind::Table(METRICS), "[metrics]"),
+    opt("status", Kind::Tables(STATUS), "[[status]]"),
+    opt("queue", Kind::Tables(QUEUE), "[[queue]]"),
+    opt("team", Kind::Tables(TEAM), "[[team]]"),
+    opt("agents", Kind::Tables(AGENTS), "[[agents]]"),
+];
+
+const ROUTING: &[Field] = &[
+    opt("agent_selection", Kind::Str, "agent_selection = \"longest_idle\""),
+    opt("assignment", Kind::Str, "assignment = \"auto\""),
+    opt("accept_delay", Kind::Any, ""),
+    opt("accept_timeout", Kind::Any, ""),
+    opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
+];
+
+const METRICS: &[Field] = &[
+    opt("service_level", Kind::Str, "service_level = \"offered\""),
+    opt("short_abandon", Kind::Str, "short_abandon = \"5s\""),
+];
+
+const STATUS: &[Field] = &[
+    req("name", Kind::Str, "name = \"Lunch\""),
+    opt("description", Kind::Str, "description = \"Meal break\""),
+    opt("enabled", Kind::Bool, "enabled = false"),
+];
+
+const QUEUE: &[Field] = &[
+    req("name", Kind::Str, "name = \"chat\""),
+    opt("channel", Kind::Str, "channel = \"chat\""),
+    opt("priority", Kind::Int, "priority = 1"),
+    opt("item_size", Kind::Int, "item_size = 1"),
+    opt("sl_threshold", Kind::Str, "sl_threshold = \"30s\""),
+    opt("sl_target", Kind::Number, "sl_target = 0.8"),
+    req("arrivals", Kind::AnyTable, "arrivals = { per_hour = 30 }"),
+    req("handle_time", Kind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),
+    opt("wrap_up", Kind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
+    opt("patience", Kind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
+    opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
+    opt("busy_while_handling", Kind::Any, ""),
+    opt("capacity_aware", Kind::Any, ""),
+];
+
+const TEAM: &[Field] = &[
+    req("name", Kind::Str, "name = \"tier1\""),
+    req("queues", Kind::StrList, "queues = [\"chat\", \"email\"]"),
+    opt("capacity", Kind::Int, "capacity = 3"),
+    opt("channel_caps", Kind::IntTable, "channel_caps = { chat = 2 }"),
+];
+
+const AGENTS: &[Field] = &[
+    req("name", Kind::Str, "name = \"day-shift\""),
+    req("team", Kind::Str, "team = \"tier1\""),
+    opt("count", Kind::Int, "count = 10"),
+    opt("staffing", Kind::IntList, "staffing = [0, 0, 2, 4]"),
+    opt("shift", Kind::Table(SHIFT), "shift = { start = \"08:00\", end = \"16:30\" }"),
+    opt(
+        "schedule",
+        Kind::Tables(PLANNED),
+        "schedule = [{ status = \"Lunch\", window = \"11:30-13:30\", duration = \"30m\" }]",
+    ),
+    opt(
+        "unplanned",
+        Kind::Tables(UNPLANNED),
+        "unplanned = [{ status = \"Busy\", per_hour = 0.5, duration = { dist = \"exponential\", mean = \"5m\" } }]",
+    ),
+];
+
+const SHIFT: &[Field] = &[
+    req("start", Kind::Str, "start = \"08:00\""),
+    req("end", Kind::Str, "end = \"16:30\""),
+    opt("ready_delay", Kind::Str, "ready_delay = \"5m\""),
+    opt("wind_down", Kind::Str, "wind_down = \"10m\""),
+];
+
+const PLANNED: &[Field] = &[
+    req("status", Kind::Str, "status = \"Lunch\""),
+    opt("at", Kind::Str, "at = \"12:00\""),
+    opt("window", Kind::Str, "window = \"11:30-13:30\""),
+    req("duration", Kind::Str, "duration = \"30m\""),
+    opt("team", Kind::Any, ""),
+];
+
+const UNPLANNED: &[Field] = &[
+    req("status", Kind::Str, "status = \"Busy\""),
+    req("per_hour", Kind::Number, "per_hour = 0.5"),
+    req("duration", Kind::Dist, "duration = { dist = \"exponential\", mean = \"5m\" }"),
+];
+
+/// The distributions and the keys each takes (all durations, except
+/// `values`, a list of durations).
+const DISTS: &[(&str, &[&str], &str)] = &[
+    ("exponential", &["mean"], "{ dist = \"exponential\", mean = \"5m\" }"),
+    ("lognormal", &["mean", "sd"], "{ dist = \"lognormal\", mean = \"8m\", sd = \"5m\" }"),
+    ("gamma", &["mean", "sd"], "{ dist = \"gamma\", mean = \"6m\", sd = \"4m\" }"),
+    ("constant", &["value"], "{ dist = \"constant\", value = \"5m\" }"),
+    ("uniform", &["min", "max"], "{ dist = \"uniform\", min = \"2m\", max = \"8m\" }"),
+    ("empirical", &["values"], "{ dist = \"empirical\", values = [\"2m\", \"3m\", \"10m\"] }"),
+];
+
+/// Checks `doc` against the scenario's shape, repairs what is wrong so the
+/// later checks can run, and returns every problem found.
+pub(super) fn check(doc: &mut DocumentMut) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    check_table(doc.as_table_mut(), TOP, "", &mut out);
+    out
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+}
+
+fn place(path: &str) -> String {
+    if path.is_empty() { "at the top level".to_owned() } else { format!("in `{path}`") }
+}
+
+fn push(out: &mut Vec<Invalid>, key: String, message: String) {
+    out.push(Invalid { key, message });
+}
+
+fn check_table(t: &mut dyn TableLike, fields: &[Field], path: &str, out: &mut Vec<Invalid>) {
+    let keys: Vec<String> = t.iter().map(|(k, _)| k.to_owned()).collect();
+    let present: Vec<&str> = fields.iter().map(|f| f.name).filter(|n| keys.iter().any(|k| k == n)).collect();
+    for k in &keys {
+        let k = k.as_str();
+        let key = join(path, k);
+        let Some(field) = fields.iter().find(|f| f.name == k) else {
+            let allowed: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            push(out, key, unknown("key", k, &place(path), &allowed));
+            t.remove(k);
+            continue;
+        };
+        let Some(item) = t.get_mut(k) else { continue };
+        if !check_item(item, field, &key, out) {
+            // A placeholder where the example gives one, so the checks that
+            // follow do not report the key again as missing.
+            match placeholder(field) {
+                Some(v) => *item = Item::Value(v),
+                None => {
+                    t.remove(k);
+                }
+            }
+        }
+    }
+    for f in fields.iter().filter(|f| f.required) {
+        if !present.contains(&f.name) {
+            push(out, join(path, f.name), format!("is missing {}; add e.g. `{}`", place(path), f.example));
+        }
+    }
+    // Required keys that are missing or were removed get a placeholder, so
+    // that the rest of the file can still be checked.
+    for f in fields.iter().filter(|f| f.required) {
+        if t.get(f.name).is_none()
+            && let Some(v) = placeholder(f)
+        {
+            t.insert(f.name, Item::Value(v));
+        }
+    }
+}
+
+/// The value of a field's example, when it is one.
+fn placeholder(f: &Field) -> Option<Value> {
+    let (_, v) = f.example.split_once('=')?;
+    v.trim().parse::<Value>().ok()
+}
+
+/// Checks one value; false when it is wrong and must be removed.
+fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>) -> bool {
+    let wrong = |out: &mut Vec<Invalid>, what: &str, example: &str, item: &Item| {
+        push(out, key.to_owned(), format!("expected {what}, such as `{example}`; found {}", describe(item)));
+        false
+    };
+    let value = item.as_value();
+    match field.kind {
+        Kind::Any => true,
+        Kind::Str => value.is_some_and(Value::is_str) || wrong(out, "text in quotes", field.example, item),
+        Kind::Int => {
+            value.is_some_and(Value::is_integer) || wrong(out, "a whole number", field.example, item)
+        }
+        Kind::Number => {
+            value.is_some_and(|v| v.is_integer() || v.is_float())
+                || wrong(out, "a number", field.example, item)
+        }
+        Kind::Bool => value.is_some_and(Value::is_bool) || wrong(out, "true or false", field.example, item),
+        Kind::StrList => {
+            value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_str))
+                || wrong(out, "a list of names in quotes", field.example, item)
+        }
+        Kind::IntList => {
+            value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_integer))
+                || wrong(out, "a list of whole numbers", field.example, item)
+        }
+        Kind::IntTable => {
+            item.as_table_like().is_some_and(|t| t.iter().all(|(_, v)| v.as_integer().is_some()))
+                || wrong(out, "a table of whole numbers", field.example, item)
+        }
+        Kind::AnyTable => item.is_table_like() || wrong(out, "a table", field.example, item),
+        Kind::Table(fields) => match item.as_table_like_mut() {
+            Some(t) => {
+                check_table(t, fields, key, out);
+                true
+            }
+            None => wrong(out, "a table", field.example, item),
+        },
+        Kind::Tables(fields) => check_tables(item, fields, field.example, key, out),
+        Kind::Dist => check_dist(item, key, out),
+    }
+}
+
+/// A list of tables, each element named by its `name` key (or its index).
+fn check_tables(item: &mut Item, fields: &[Field], example: &str, key: &str, out: &mut Vec<Invalid>) -> bool {
+    let label = |t: &dyn TableLike, i: usize| {
+        let name = t.get("name").and_then(Item::as_str).filter(|n| !n.is_empty() && !n.contains('.'));
+        join(key, &name.map_or_else(|| i.to_string(), str::to_owned))
+    };
+    match item {
+        Item::ArrayOfTables(aot) => {
+            for (i, t) in aot.iter_mut().enumerate() {
+                let path = label(t, i);
+                check_table(t, fields, &path, out);
+            }
+            true
+        }
+        Item::Value(Value::Array(a)) => {
+            let mut bad = Vec::new();
+            for (i, v) in a.iter_mut().enumerate() {
+                match v.as_inline_table_mut() {
+                    Some(t) => {
+                        let path = label(t, i);
+                        check_table(t, fields, &path, out);
+                    }
+                    None => {
+                        push(
+                            out,
+                            join(key, &i.to_string()),
+                            format!("expected a table, such as `{example}`; found {}", describe_value(v)),
+                        );
+                        bad.push(i);
+                    }
+                }
+            }
+            for i in bad.into_iter().rev() {
+                a.remove(i);
+            }
+            true
+        }
+        other => {
+            push(
+                out,
+                key.to_owned(),
+                format!("expected a list of tables, such as `{example}`; found {}", describe(other)),
+            );
+            false
+        }
+    }
+}
+
+/// A distribution: a table with a known `dist` and its keys, each a duration.
+fn check_dist(item: &mut Item, key: &str, out: &mut Vec<Invalid>) -> bool {
+    let example = |given: Option<&str>| match given {
+        Some(text) => format!("{{ dist = \"constant\", value = \"{text}\" }}"),
+        None => "{ dist = \"exponential\", mean = \"5m\" }".to_owned(),
+    };
+    let Some(t) = item.as_table_like_mut() else {
+        let given = item.as_str().map(str::to_owned);
+        push(
+            out,
+            key.to_owned(),
+            format!(
+                "expected a distribution, such as `{}`; found {}",
+                example(given.as_deref()),
+                describe(item)
+            ),
+        );
+        return false;
+    };
+    let kinds: Vec<&str> = DISTS.iter().map(|d| d.0).collect();
+    let dkey = join(key, "dist");
+    let Some(dist) = t.get("dist") else {
+        push(out, dkey, format!("is missing; say which distribution, such as `{}`", example(None)));
+        return false;
+    };
+    let Some(name) = dist.as_str() else {
+        push(out, dkey, format!("expected the name of a distribution in quotes; found {}", describe(dist)));
+        return false;
+    };
+    let Some(&(_, params, whole)) = DISTS.iter().find(|d| d.0 == name) else {
+        push(out, dkey, unknown("distribution", name, "", &kinds));
+        return false;
+    };
+    let mut ok = true;
+    let keys: Vec<String> = t.iter().map(|(k, _)| k.to_owned()).filter(|k| k != "dist").collect();
+    for k in keys {
+        let Some(item) = t.get(&k) else { continue };
+        if !params.contains(&k.as_str()) {
+            push(out, join(key, &k), unknown("key", &k, &format!("a {name} distribution"), params));
+            ok = false;
+        } else if k == "values" {
+            if !item.as_array().is_some_and(|a| a.iter().all(Value::is_str)) {
+                push(
+                    out,
+                    join(key, &k),
+                    format!("expected a list of durations, such as `{whole}`; found {}", describe(item)),
+                );
+                ok = false;
+            }
+        } else if !item.is_str() {
+            push(
+                out,
+                join(key, &k),
+                format!("expected a duration in quotes, such as `{whole}`; found {}", describe(item)),
+            );
+            ok = false;
+        }
+    }
+    for p in params.iter().filter(|p| t.get(p).is_none()) {
+        push(out, join(key, p), format!("is missing; a {name} distribution is written `{whole}`"));
+        ok = false;
+    }
+    ok
+}
+
+/// "unknown key `prioritty` in `queue.chat`; did you mean `priority`?"
+pub(super) fn unknown(what: &str, given: &str, place: &str, allowed: &[&str]) -> String {
+    let place = if place.is_empty() { String::new() } else { format!(" {place}") };
+    match nearest(given, allowed.iter().copied()) {
+        Some(near) => format!("unknown {what} `{given}`{place}; did you mean `{near}`?"),
+        None => {
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            let list = if list.is_empty() { "none".to_owned() } else { list.join(", ") };
+            format!("unknown {what} `{given}`{place}; expected one of {list}")
+        }
+    }
+}
+
+/// The candidate nearest to `given`: the same name in other case first,
+/// then the closest by edit distance, if close enough to be a typo.
+pub(super) fn nearest<'a>(given: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    if let Some(c) = candidates.clone().find(|c| c.eq_ignore_ascii_case(given)) {
+        return Some(c);
+    }
+    let lower = given.to_lowercase();
+    let limit = (given.chars().count() / 3).clamp(1, 3);
+    candidates
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counted in characters, a swap of two neighbours counting
+/// as one edit (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// A value as the user wrote it, in words: "the text \"ten\"", "a table".
+fn describe(item: &Item) -> String {
+    match item {
+        Item::Value(v) => describe_value(v),
+        Item::Table(_) => "a table".to_owned(),
+        Item::ArrayOfTables(_) => "a list of tables".to_owned(),
+        Item::None => "nothing".to_owned(),
+    }
+}
+
+fn describe_value(v: &Value) -> String {
+    let shown = |v: &Value| {
+        let s = v.clone().decorated("", "").to_string();
+        if s.chars().count() > 40 { format!("{}...", s.chars().take(37).collect::<String>()) } else { s }
+    };
+    match v {
+        Value::String(_) => format!("the text {}", shown(v)),
+        Value::Integer(_) => format!("the whole number {}", shown(v)),
+        Value::Float(_) => format!("the number {}", shown(v)),
+        Value::Boolean(_) => shown(v),
+        Value::Datetime(_) => format!("the date or time {}", shown(v)),
+        Value::Array(_) => format!("the list {}", shown(v)),
+        Value::InlineTable(_) => format!("the table {}", shown(v)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        let mut doc: DocumentMut = text.parse().unwrap();
+        check(&mut doc).into_iter().map(|p| format!("{}: {}", p.key, p.message)).collect()
+    }
+
+    #[test]
+    fn every_required_placeholder_parses() {
+        fn walk(fields: &[Field]) {
+            for f in fields {
+                if f.required {
+                    let (k, v) = f.example.split_once('=').unwrap();
+                    assert_eq!(k.trim(), f.name);
+                    assert!(v.trim().parse::<Value>().is_ok(), "{}", f.example);
+                }
+                if let Kind::Table(inner) | Kind::Tables(inner) = f.kind {
+                    walk(inner);
+                }
+            }
+        }
+        walk(TOP);
+        for (_, _, whole) in DISTS {
+            assert!(whole.parse::<Value>().is_ok(), "{whole}");
+        }
+    }
+
+    #[test]
+    fn near_names_case_first_then_edit_distance() {
+        let names = ["Available", "Busy", "Lunch", "Coaching"];
+        assert_eq!(nearest("lunch", names.iter().copied()), Some("Lunch"));
+        assert_eq!(nearest("Lnch", names.iter().copied()), Some("Lunch"));
+        assert_eq!(nearest("prioritty", ["priority", "name"].into_iter()), Some("priority"));
+        assert_eq!(nearest("zzzzzz", names.iter().copied()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(nearest("chta", ["chat", "email"].into_iter()), Some("chat"));
+    }
+
+    #[test]
+    fn wrong_kinds_and_unknown_keys_are_all_reported_and_repaired() {
+        let p = problems(
+            "horizon = 5\n[[queue]]\nname = \"chat\"\nprioritty = 2\narrivals = { per_hour = 1 }\nhandle_time = \"5m\"\n[[agents]]\nname = \"g\"\nteam = \"t\"\ncount = \"ten\"\n",
+        );
+        assert_eq!(p.len(), 4, "{p:#?}");
+        assert!(p[0].starts_with("horizon: expected text in quotes, such as `horizon = \"1d\"`"), "{}", p[0]);
+        assert!(p[1].contains(
+            "queue.chat.prioritty: unknown key `prioritty` in `queue.chat`; did you mean `priority`?"
+        ));
+        assert!(p[2].contains("`{ dist = \"constant\", value = \"5m\" }`"), "{}", p[2]);
+        assert!(p[3].contains(
+            "agents.g.count: expected a whole number, such as `count = 10`; found the text \"ten\""
+        ));
+    }
+
+    #[test]
+    fn distributions_are_checked_by_kind() {
+        let base = "horizon = \"1d\"\n[[queue]]\nname = \"q\"\narrivals = { per_hour = 1 }\n";
+        let p = problems(&format!("{base}handle_time = {{ dist = \"normal\", mean = \"5m\" }}\n"));
+        assert!(p[0].contains("unknown distribution `normal`"), "{p:?}");
+        let p = problems(&format!("{base}handle_time = {{ dist = \"lognormal\", mean = \"5m\" }}\n"));
+        assert!(p[0].starts_with("queue.q.handle_time.sd: is missing"), "{p:?}");
+        let p = problems(&format!("{base}handle_time = {{ dist = \"constant\", value = 5 }}\n"));
+        assert!(p[0].contains("expected a duration in quotes"), "{p:?}");
+        let p = problems(&format!("{base}handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\n"));
+        assert!(p.is_empty(), "{p:?}");
+    }
+}
