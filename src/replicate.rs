@@ -39,6 +39,21 @@ pub struct Results {
     pub intervals: Vec<IntervalRow>,
     /// One row per interval, team and status (statuses.csv).
     pub statuses: Vec<StatusRow>,
+    /// Each queue's service-level settings, in scenario order (summary.json).
+    pub queues: Vec<QueueSettings>,
+    /// The service-level formula's name (`metrics.service_level`).
+    pub sl_formula: &'static str,
+}
+
+/// A queue's service-level settings, reported beside its results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSettings {
+    /// Queue name.
+    pub name: String,
+    /// Service-level threshold, seconds.
+    pub sl_threshold: f64,
+    /// Service-level target, fraction 0-1.
+    pub sl_target: f64,
 }
 
 impl Results {
@@ -190,6 +205,16 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         summary,
         intervals: interval_rows(sc, &intervals, &status_secs, &logged_in_secs),
         statuses: status_rows(sc, &status_secs),
+        queues: sc
+            .queues
+            .iter()
+            .map(|q| QueueSettings {
+                name: q.name.clone(),
+                sl_threshold: q.sl_threshold,
+                sl_target: q.sl_target,
+            })
+            .collect(),
+        sl_formula: sc.metrics.service_level.name(),
     })
 }
 

@@ -22,6 +22,44 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
     parse(&text, &path.display().to_string(), &stem, overrides)
 }
 
+/// A validated scenario with the text that reproduces it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// The effective scenario as TOML: the file with the overrides applied
+    /// and the name written out, so it runs the same from anywhere.
+    pub effective_toml: String,
+}
+
+/// [`load`], also returning the effective scenario's text.
+pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let origin = path.display().to_string();
+    let scenario = parse(&text, &origin, &stem, overrides)?;
+    let effective_toml = effective_text(&text, &origin, &scenario.name, overrides)?;
+    Ok(Loaded { scenario, effective_toml })
+}
+
+/// `text` with `overrides` applied and `name` set where the file relied on
+/// its stem; comments and layout kept. Only called on text that [`parse`]
+/// accepted with the same overrides.
+fn effective_text(text: &str, origin: &str, name: &str, overrides: &[String]) -> Result<String> {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| Error::Syntax {
+        origin: origin.to_owned(),
+        message: e.to_string(),
+    })?;
+    for arg in overrides {
+        overrides::apply(&mut doc, arg, origin)?;
+    }
+    if !doc.contains_key("name") {
+        doc.insert("name", toml_edit::value(name));
+    }
+    Ok(doc.to_string())
+}
+
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
 /// is the scenario's name when the file sets none.
 pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String]) -> Result<Scenario> {
@@ -100,6 +138,27 @@ count = 4
         let e = err(&text);
         assert!(e.contains("`queue.chat.arrivals.per_hour`"), "{e}");
         assert!(e.contains("s.toml:5:"), "{e}");
+    }
+
+    #[test]
+    fn the_effective_text_has_the_overrides_and_the_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stem.toml");
+        std::fs::write(&path, format!("# a comment\n{MINIMAL}")).unwrap();
+        let args = vec!["agents.g.count=9".to_owned(), "seed=5".to_owned()];
+        let loaded = load_effective(&path, &args).unwrap();
+        assert_eq!((loaded.scenario.groups[0].size(), loaded.scenario.seed), (9, 5));
+        let text = &loaded.effective_toml;
+        assert!(text.starts_with("# a comment\n"), "{text}");
+        // Read back from anywhere under any file name, it is the same scenario.
+        let again = parse(text, "elsewhere/scenario.toml", "scenario", &[]).unwrap();
+        assert_eq!(again.name, "stem");
+        assert_eq!((again.groups[0].size(), again.seed), (9, 5));
+        assert_eq!(format!("{again:?}"), format!("{:?}", loaded.scenario));
+        // A name in the file is kept as it is.
+        std::fs::write(&path, format!("name = \"mine\"\n{MINIMAL}")).unwrap();
+        let loaded = load_effective(&path, &[]).unwrap();
+        assert_eq!(loaded.effective_toml.matches("name = \"mine\"").count(), 1);
     }
 
     #[test]

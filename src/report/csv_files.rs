@@ -1,6 +1,6 @@
 //! The CSV exporters: summary.csv, intervals.csv, statuses.csv.
 
-use super::{Exporter, number};
+use super::{Exporter, Provenance, number};
 use crate::error::{Error, Result};
 use crate::replicate::{Results, day_clock};
 
@@ -51,7 +51,7 @@ impl Exporter for Summary {
     fn file_name(&self) -> &'static str {
         "summary.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         write(
             &SUMMARY_HEADER,
             r.summary.iter().map(|s| {
@@ -73,7 +73,7 @@ impl Exporter for Intervals {
     fn file_name(&self) -> &'static str {
         "intervals.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         write(
             &INTERVALS_HEADER,
             r.intervals.iter().map(|i| {
@@ -105,7 +105,7 @@ impl Exporter for Statuses {
     fn file_name(&self) -> &'static str {
         "statuses.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         write(
             &STATUSES_HEADER,
             r.statuses.iter().map(|s| {

@@ -22,8 +22,9 @@ const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 /// second; this only stops a hung binary from hanging the test suite.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The four files `routesim run` writes (SPEC section 4).
-const RESULT_FILES: [&str; 4] = ["intervals.csv", "statuses.csv", "summary.csv", "summary.json"];
+/// The files `routesim run` writes (SPEC section 4), sorted.
+const RESULT_FILES: [&str; 5] =
+    ["intervals.csv", "scenario.toml", "statuses.csv", "summary.csv", "summary.json"];
 /// Every metric of SPEC section 3 that summary.csv reports for `total`.
 const METRICS: [&str; 16] = [
     "offered",
@@ -551,7 +552,7 @@ fn run_writes_exactly_four_files_into_default_folder() {
     assert_eq!(names_in(dir.path()), ["output"]);
     assert_eq!(names_in(&dir.path().join("output")), ["small"]);
     assert_eq!(names_in(&dir.path().join("output/small")), RESULT_FILES);
-    assert!(run.stdout.contains("wrote 4 files to output/small"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 5 files to output/small"), "{}", run.stdout);
     for label in ["chat", "email", "total"] {
         assert!(
             run.stdout.lines().any(|l| l.starts_with(label)),
@@ -796,7 +797,7 @@ fn out_dir_keeps_unrelated_files_and_leaves_no_temporaries() {
     let file = fixture("small.toml");
     for _ in 0..2 {
         let run = routesim_ok(dir.path(), &["run", text(&file), "--out", text(&out)]);
-        assert!(run.stdout.contains(&format!("wrote 4 files to {}", out.display())), "{}", run.stdout);
+        assert!(run.stdout.contains(&format!("wrote 5 files to {}", out.display())), "{}", run.stdout);
         let mut want: Vec<&str> = RESULT_FILES.to_vec();
         want.push("notes.txt");
         want.sort_unstable();
@@ -864,6 +865,6 @@ fn quick_start_command_works() {
     fs::create_dir(dir.path().join("scenarios")).expect("mkdir");
     fs::copy(support_day(), dir.path().join("scenarios/support-day.toml")).expect("copy");
     let run = routesim_ok(dir.path(), &["run", "scenarios/support-day.toml"]);
-    assert!(run.stdout.contains("wrote 4 files to output/support-day"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 5 files to output/support-day"), "{}", run.stdout);
     assert_eq!(names_in(&dir.path().join("output/support-day")), RESULT_FILES);
 }

@@ -1,0 +1,750 @@
+//! The result folder on disk: checked before simulating ([`prepare`]) and
+//! replaced whole afterwards ([`Target::replace`]).
+//!
+//! The new set is written into a staging folder beside the target
+//! (`.NAME.staging-PID`: same parent, so the same file system), synced, and
+//! swapped with the target: on Linux in one atomic
+//! `renameat2(RENAME_EXCHANGE)`; elsewhere, or where the file system lacks
+//! it, by renaming the target to `.NAME.old-PID` and the staging folder to
+//! the target (renaming back if that fails). The previous set is then
+//! removed. The target is at every moment the complete previous set or the
+//! complete new set (in the fallback, for an instant between two renames,
+//! absent).
+//!
+//! Before swapping, every file of the previous set is checked to be
+//! removable where the file system can tell (Linux refuses a hard link to
+//! an immutable or append-only file, and a new file in such a folder), so
+//! a file that cannot be replaced stops the run with the previous set in
+//! place, rather than leaving it half-removed beside the new one.
+//!
+//! Foreign files: the names routesim writes ([`OWNED`]) belong to the run
+//! that wrote them and are replaced or dropped; anything else a user put in
+//! the folder is carried into the new set (hard-linked, or copied where
+//! links are not supported).
+//!
+//! Leftovers of an interrupted run (`.NAME.staging-PID`, `.NAME.old-PID`
+//! whose process is gone) are removed by the next
+//! [`prepare`] of the same folder.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Names routesim writes into a result folder (files and the `charts`
+/// folder), by any command. They are never carried from the previous set
+/// into the new one; every other name in the folder is.
+pub const OWNED: &[&str] = &[
+    "summary.csv",
+    "intervals.csv",
+    "statuses.csv",
+    "summary.json",
+    "replications.csv",
+    "scenario.toml",
+    "staffing.csv",
+    "sweep.csv",
+    "compare.csv",
+    "compare_intervals.csv",
+    "report.html",
+    "charts",
+];
+
+/// Kinds of sibling folder a run creates beside the target.
+const KINDS: [&str; 2] = ["staging", "old"];
+
+/// A result folder that has been checked to be writable; [`prepare`] makes one.
+#[derive(Debug)]
+pub struct Target {
+    /// The folder as the user named it (for messages).
+    shown: PathBuf,
+    /// The folder's parent, absolute.
+    parent: PathBuf,
+    /// The folder's own name.
+    name: OsString,
+    /// Leftovers of earlier runs that could not be removed, with why.
+    leftovers: Vec<String>,
+}
+
+/// Checks that `dir` can hold results before anything is simulated:
+/// creates its parent, requires `dir` to be a folder or absent, creates and
+/// removes a probe beside it, checks that the files of a previous set can
+/// be replaced, and removes what interrupted runs left beside it. `dir`
+/// itself is not created or changed.
+pub fn prepare(dir: &Path) -> Result<Target> {
+    let fail = |problem: String| Error::OutputLocation { path: dir.to_owned(), problem };
+    // A link to a folder stands for that folder: the folder is replaced, the link kept.
+    let resolved = match fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(dir).map_err(|e| fail(format!("it is a link that cannot be followed ({e})")))?
+        }
+        _ => dir.to_owned(),
+    };
+    let name = resolved
+        .file_name()
+        .ok_or_else(|| fail("name a folder by its own name, e.g. --out results/what-if".into()))?
+        .to_owned();
+    let parent = match resolved.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)
+        .map_err(|e| fail(format!("cannot create folder {}: {e}", parent.display())))?;
+    let parent = fs::canonicalize(&parent)
+        .map_err(|e| fail(format!("cannot resolve folder {}: {e}", parent.display())))?;
+    let mut target = Target { shown: dir.to_owned(), parent, name, leftovers: Vec::new() };
+    let previous = match fs::metadata(target.path()) {
+        Ok(m) if m.is_dir() => true,
+        Ok(_) => {
+            return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(fail(format!("cannot look at it: {e}"))),
+    };
+    target.leftovers = sweep(&target.parent, &target.name);
+    // The probe is the staging folder itself, so a name too long for it fails here.
+    let probe = target.sibling("staging");
+    fs::create_dir(&probe)
+        .map_err(|e| fail(format!("cannot create files in {}: {e}", target.show_parent().display())))?;
+    let removable = if previous { check_removable(&target.path(), &probe) } else { Ok(()) };
+    let _ = fs::remove_dir_all(&probe);
+    removable.map_err(|(path, e)| {
+        fail(format!(
+            "{} cannot be replaced ({e}); nothing was simulated and the folder is as it was",
+            target.show(&path).display()
+        ))
+    })?;
+    Ok(target)
+}
+
+/// The file-system steps of a swap; tests replace them to make any one fail.
+pub(super) trait Ops {
+    /// Atomically exchanges two paths; `Ok(false)` where that is not supported.
+    fn exchange(&self, a: &Path, b: &Path) -> io::Result<bool>;
+    /// Renames `from` to `to`.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Removes a folder and everything in it.
+    fn remove_all(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+pub(super) struct RealOps;
+
+impl Ops for RealOps {
+    fn exchange(&self, a: &Path, b: &Path) -> io::Result<bool> {
+        exchange(a, b)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+    fn remove_all(&self, dir: &Path) -> io::Result<()> {
+        fs::remove_dir_all(dir)
+    }
+}
+
+impl Target {
+    /// The folder as the user named it.
+    pub fn dir(&self) -> &Path {
+        &self.shown
+    }
+
+    /// Leftovers of interrupted runs that [`prepare`] found but could not
+    /// remove, each with the reason (for a warning).
+    pub fn leftovers(&self) -> &[String] {
+        &self.leftovers
+    }
+
+    /// Replaces the folder's contents with `files` (name, bytes) whole, for
+    /// the scenario named `scenario`; returns the paths written, as the
+    /// user named the folder.
+    pub(super) fn replace(&self, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+        self.replace_with(&RealOps, scenario, files)
+    }
+
+    /// [`Target::replace`] through `ops`.
+    pub(super) fn replace_with(
+        &self,
+        ops: &dyn Ops,
+        scenario: &str,
+        files: &[(&str, Vec<u8>)],
+    ) -> Result<Vec<PathBuf>> {
+        let target = self.path();
+        let had_previous = fs::metadata(&target).is_ok_and(|m| m.is_dir());
+        let not_saved = |step: String, cause: io::Error| Error::NotSaved {
+            scenario: scenario.to_owned(),
+            dir: self.shown.clone(),
+            step,
+            cause,
+            had_previous,
+        };
+        let staging = self.sibling("staging");
+        let drop_staging = || {
+            let _ = fs::remove_dir_all(&staging);
+        };
+        if let Err((step, cause)) = self.stage(&staging, files, had_previous.then_some(target.as_path())) {
+            drop_staging();
+            return Err(not_saved(step, cause));
+        }
+        let written = files.iter().map(|(name, _)| self.shown.join(name)).collect();
+        if !had_previous {
+            if let Err(e) = ops.rename(&staging, &target) {
+                drop_staging();
+                let step =
+                    format!("cannot rename {} to {}", self.show(&staging).display(), self.shown.display());
+                return Err(not_saved(step, e));
+            }
+            sync_dir(&self.parent);
+            return Ok(written);
+        }
+        let old = match ops.exchange(&staging, &target) {
+            Ok(true) => staging.clone(),
+            Ok(false) => {
+                let old = self.sibling("old");
+                let _ = remove_any(&old);
+                if let Err(e) = ops.rename(&target, &old) {
+                    drop_staging();
+                    let step = format!("cannot move {} aside", self.shown.display());
+                    return Err(not_saved(step, e));
+                }
+                if let Err(e) = ops.rename(&staging, &target) {
+                    return Err(match ops.rename(&old, &target) {
+                        Ok(()) => {
+                            drop_staging();
+                            let step = format!("cannot move the new set into {}", self.shown.display());
+                            not_saved(step, e)
+                        }
+                        Err(cause) => Error::FolderMissing {
+                            scenario: scenario.to_owned(),
+                            dir: self.shown.clone(),
+                            old: self.show(&old),
+                            new: self.show(&staging),
+                            cause,
+                        },
+                    });
+                }
+                old
+            }
+            Err(e) => {
+                drop_staging();
+                let step =
+                    format!("cannot swap {} with {}", self.show(&staging).display(), self.shown.display());
+                return Err(not_saved(step, e));
+            }
+        };
+        sync_dir(&self.parent);
+        ops.remove_all(&old).map_err(|cause| Error::OldSetLeft {
+            dir: self.shown.clone(),
+            old: self.show(&old),
+            cause,
+        })?;
+        Ok(written)
+    }
+
+    /// Writes `files` into a fresh `staging` folder, synced; with a
+    /// `previous` set, checks it can be removed and carries its foreign
+    /// entries over. On failure: what was being done and why.
+    fn stage(
+        &self,
+        staging: &Path,
+        files: &[(&str, Vec<u8>)],
+        previous: Option<&Path>,
+    ) -> std::result::Result<(), (String, io::Error)> {
+        let at = |what: &str, p: &Path| format!("{what} {}", self.show(p).display());
+        // Our own PID's staging folder can only be a leftover of this process.
+        remove_any(staging).map_err(|e| (at("cannot remove", staging), e))?;
+        fs::create_dir(staging).map_err(|e| (at("cannot create", staging), e))?;
+        for (name, bytes) in files {
+            let path = staging.join(name);
+            write_synced(&path, bytes).map_err(|e| (at("cannot write", &path), e))?;
+        }
+        if let Some(previous) = previous {
+            check_removable(previous, staging)
+                .map_err(|(path, e)| (format!("{} cannot be replaced", self.show(&path).display()), e))?;
+            for entry in fs::read_dir(previous).map_err(|e| (at("cannot read", previous), e))? {
+                let entry = entry.map_err(|e| (at("cannot read", previous), e))?;
+                let name = entry.file_name();
+                let ours =
+                    name.to_str().is_some_and(|n| OWNED.contains(&n) || files.iter().any(|(f, _)| *f == n));
+                if !ours {
+                    carry(&entry.path(), &staging.join(&name)).map_err(|e| {
+                        (format!("cannot carry over {}", self.show(&entry.path()).display()), e)
+                    })?;
+                }
+            }
+        }
+        sync_dir(staging);
+        Ok(())
+    }
+
+    /// The target, absolute.
+    fn path(&self) -> PathBuf {
+        self.parent.join(&self.name)
+    }
+
+    /// `.NAME.KIND-PID` beside the target.
+    fn sibling(&self, kind: &str) -> PathBuf {
+        let mut name = OsString::from(".");
+        name.push(&self.name);
+        name.push(format!(".{kind}-{}", std::process::id()));
+        self.parent.join(name)
+    }
+
+    /// The parent as the user named it (empty for the current folder).
+    fn show_parent(&self) -> PathBuf {
+        self.shown.parent().map(Path::to_owned).unwrap_or_default()
+    }
+
+    /// `path` (under the absolute parent) as the user would name it.
+    fn show(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.parent) {
+            Ok(rel) => {
+                let mut comps = rel.components();
+                // Paths inside the target keep the user's spelling of the target.
+                match comps.next() {
+                    Some(first) if first.as_os_str() == self.name => self.shown.join(comps.as_path()),
+                    _ => self.show_parent().join(rel),
+                }
+            }
+            Err(_) => path.to_owned(),
+        }
+    }
+}
+
+/// Removes what interrupted runs left beside `name` in `parent`: siblings
+/// `.NAME.KIND-PID` whose process is gone (or is this one). Returns those
+/// that could not be removed, with why.
+fn sweep(parent: &Path, name: &std::ffi::OsStr) -> Vec<String> {
+    let Some(name) = name.to_str() else { return Vec::new() };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(parent) else { return Vec::new() };
+    let mut failed = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else { continue };
+        let Some((kind, pid)) = rest.rsplit_once('-') else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if !KINDS.contains(&kind) || !stale(pid, &entry.path()) {
+            continue;
+        }
+        if let Err(e) = remove_any(&entry.path()) {
+            failed.push(format!("{}: {e}", entry.path().display()));
+        }
+    }
+    failed
+}
+
+/// Whether a sibling made by process `pid` is left over: that process is
+/// gone or is this one (unix), or it is more than a day old (elsewhere).
+fn stale(pid: u32, path: &Path) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let _ = path;
+        !alive(pid)
+    }
+    #[cfg(not(unix))]
+    {
+        fs::symlink_metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 86_400)
+    }
+}
+
+/// Whether process `pid` exists.
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 sends nothing; kill only checks that the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Atomically exchanges two paths; `Ok(false)` where that is not supported.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+/// Atomically exchanges two paths; `Ok(false)` where that is not supported.
+#[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Checks that the folder `dir` and everything under it could be removed,
+/// where the file system can tell: hard-links each file into `scratch`
+/// (refused for immutable and append-only files) and creates a probe file
+/// in each folder. On failure: the path at fault and why.
+fn check_removable(dir: &Path, scratch: &Path) -> std::result::Result<(), (PathBuf, io::Error)> {
+    let link = scratch.join(format!(".routesim-link-{}", std::process::id()));
+    if !links_work(scratch, &link) {
+        return Ok(());
+    }
+    fn walk(dir: &Path, link: &Path) -> std::result::Result<(), (PathBuf, io::Error)> {
+        let probe = dir.join(format!(".routesim-probe-{}", std::process::id()));
+        fs::File::create(&probe).map_err(|e| (dir.to_owned(), e))?;
+        fs::remove_file(&probe).map_err(|e| (dir.to_owned(), e))?;
+        for entry in fs::read_dir(dir).map_err(|e| (dir.to_owned(), e))? {
+            let path = entry.map_err(|e| (dir.to_owned(), e))?.path();
+            let meta = fs::symlink_metadata(&path).map_err(|e| (path.clone(), e))?;
+            if meta.is_dir() {
+                walk(&path, link)?;
+            } else {
+                fs::hard_link(&path, link).map_err(|e| (path.clone(), e))?;
+                let _ = fs::remove_file(link);
+            }
+        }
+        Ok(())
+    }
+    walk(dir, &link)
+}
+
+/// Whether hard links work in `scratch` (not on FAT, for one).
+fn links_work(scratch: &Path, link: &Path) -> bool {
+    let file = scratch.join(format!(".routesim-file-{}", std::process::id()));
+    let ok = fs::File::create(&file).is_ok() && fs::hard_link(&file, link).is_ok();
+    let _ = fs::remove_file(link);
+    let _ = fs::remove_file(&file);
+    ok
+}
+
+/// Puts a copy of `from` (file, folder or link) at `to`: hard links for
+/// files where possible, real copies otherwise.
+fn carry(from: &Path, to: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(from)?;
+    if meta.is_dir() {
+        fs::create_dir(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            carry(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        return Ok(());
+    }
+    #[cfg(unix)]
+    if meta.file_type().is_symlink() {
+        return std::os::unix::fs::symlink(fs::read_link(from)?, to);
+    }
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to).map(|_| ())
+}
+
+/// Removes a file or folder; absent is fine.
+fn remove_any(path: &Path) -> io::Result<()> {
+    let removed = match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match removed {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes `bytes` to a new file at `path` and syncs it to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut f = fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Syncs a folder's entries to disk where the platform allows (best effort:
+/// the swap is already as safe as the file system makes renames).
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = fs::File::open(path) {
+        let _ = f.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::process::Command;
+
+    /// A PID no process can have (above Linux's largest pid_max).
+    const DEAD: u32 = 999_999_999;
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn set(n: &str) -> Vec<(&'static str, Vec<u8>)> {
+        vec![
+            ("summary.csv", format!("summary {n}\n").into_bytes()),
+            ("a.csv", format!("a {n}\n").into_bytes()),
+        ]
+    }
+
+    /// The folder's files and contents.
+    fn contents(dir: &Path) -> Vec<(String, String)> {
+        names_in(dir).into_iter().map(|n| (n.clone(), fs::read_to_string(dir.join(&n)).unwrap())).collect()
+    }
+
+    fn whole(n: &str) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> =
+            set(n).into_iter().map(|(f, b)| (f.to_owned(), String::from_utf8(b).unwrap())).collect();
+        v.sort();
+        v
+    }
+
+    /// A folder `out` holding set "old".
+    fn with_old_set() -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        prepare(&out).unwrap().replace("t", &set("old")).unwrap();
+        assert_eq!(contents(&out), whole("old"));
+        (root, out)
+    }
+
+    /// Real file-system steps, with chosen ones failing.
+    struct Faulty {
+        /// `None`: the exchange fails; `Some(false)`: it is unsupported; `Some(true)`: it works.
+        exchange: Option<bool>,
+        /// Which renames (0-based, in call order) fail.
+        fail_renames: Vec<usize>,
+        /// Whether removing the old set fails.
+        fail_remove: bool,
+        renames: Cell<usize>,
+    }
+
+    impl Faulty {
+        fn new(exchange: Option<bool>, fail_renames: &[usize], fail_remove: bool) -> Faulty {
+            Faulty { exchange, fail_renames: fail_renames.to_vec(), fail_remove, renames: Cell::new(0) }
+        }
+    }
+
+    fn refused() -> io::Error {
+        io::Error::new(io::ErrorKind::PermissionDenied, "refused by the test")
+    }
+
+    impl Ops for Faulty {
+        fn exchange(&self, a: &Path, b: &Path) -> io::Result<bool> {
+            match self.exchange {
+                None => Err(refused()),
+                Some(false) => Ok(false),
+                Some(true) => RealOps.exchange(a, b),
+            }
+        }
+        fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+            let n = self.renames.get();
+            self.renames.set(n + 1);
+            if self.fail_renames.contains(&n) { Err(refused()) } else { fs::rename(from, to) }
+        }
+        fn remove_all(&self, dir: &Path) -> io::Result<()> {
+            if self.fail_remove { Err(refused()) } else { fs::remove_dir_all(dir) }
+        }
+    }
+
+    fn replace_with(out: &Path, ops: &Faulty) -> Result<Vec<PathBuf>> {
+        prepare(out).unwrap().replace_with(ops, "t", &set("new"))
+    }
+
+    #[test]
+    fn a_first_write_creates_the_folder_and_nothing_else() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("deep/er/out");
+        let written = prepare(&out).unwrap().replace("t", &set("new")).unwrap();
+        assert_eq!(written, [out.join("summary.csv"), out.join("a.csv")]);
+        assert_eq!(contents(&out), whole("new"));
+        assert_eq!(names_in(&root.path().join("deep/er")), ["out"]);
+    }
+
+    #[test]
+    fn every_way_of_swapping_leaves_the_new_set_alone() {
+        for exchange in [Some(true), Some(false)] {
+            let (root, out) = with_old_set();
+            replace_with(&out, &Faulty::new(exchange, &[], false)).unwrap();
+            assert_eq!(contents(&out), whole("new"), "{exchange:?}");
+            assert_eq!(names_in(root.path()), ["out"], "{exchange:?}");
+        }
+    }
+
+    #[test]
+    fn a_failed_swap_keeps_the_previous_set_and_says_so() {
+        // The exchange refused; the fallback's first rename refused; its
+        // second refused and rolled back.
+        for (exchange, renames) in [(None, &[][..]), (Some(false), &[0][..]), (Some(false), &[1][..])] {
+            let (root, out) = with_old_set();
+            let err = replace_with(&out, &Faulty::new(exchange, renames, false)).unwrap_err();
+            let msg = err.to_string();
+            assert!(matches!(err, Error::NotSaved { had_previous: true, .. }), "{msg}");
+            assert!(!err.is_bad_input());
+            assert!(msg.starts_with("results of `t` were not saved: "), "{msg}");
+            assert!(msg.contains("refused by the test"), "{msg}");
+            assert!(msg.ends_with(&format!("{} still holds the previous results", out.display())), "{msg}");
+            assert_eq!(contents(&out), whole("old"), "{msg}");
+            assert_eq!(names_in(root.path()), ["out"], "{msg}");
+        }
+    }
+
+    #[test]
+    fn a_first_write_that_fails_says_nothing_was_written() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let err = replace_with(&out, &Faulty::new(Some(true), &[0], false)).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.ends_with(&format!("nothing was written to {}", out.display())), "{msg}");
+        assert!(names_in(root.path()).is_empty(), "{msg}");
+    }
+
+    #[test]
+    fn an_old_set_that_cannot_be_removed_is_named() {
+        for exchange in [Some(true), Some(false)] {
+            let (root, out) = with_old_set();
+            let err = replace_with(&out, &Faulty::new(exchange, &[], true)).unwrap_err();
+            let msg = err.to_string();
+            let Error::OldSetLeft { old, .. } = &err else { panic!("{msg}") };
+            assert!(msg.starts_with(&format!("{} now holds the new results", out.display())), "{msg}");
+            assert!(msg.contains(&format!("could not be removed from {}", old.display())), "{msg}");
+            assert!(msg.ends_with("remove it by hand"), "{msg}");
+            assert_eq!(contents(&out), whole("new"));
+            assert_eq!(contents(old), whole("old"));
+            // The next run removes it.
+            prepare(&out).unwrap();
+            assert_eq!(names_in(root.path()), ["out"]);
+        }
+    }
+
+    #[test]
+    fn a_failed_roll_back_names_both_sets() {
+        let (root, out) = with_old_set();
+        let err = replace_with(&out, &Faulty::new(Some(false), &[1, 2], false)).unwrap_err();
+        let msg = err.to_string();
+        let Error::FolderMissing { old, new, .. } = &err else { panic!("{msg}") };
+        assert!(msg.contains(&format!("{} could not be put back", out.display())), "{msg}");
+        assert_eq!(contents(old), whole("old"));
+        assert_eq!(contents(new), whole("new"));
+        assert!(!out.exists());
+        drop(root);
+    }
+
+    #[test]
+    fn leftovers_of_dead_runs_are_removed_and_live_ones_kept() {
+        let (root, out) = with_old_set();
+        let leftover = |kind: &str, pid: u32| {
+            let p = root.path().join(format!(".out.{kind}-{pid}"));
+            fs::create_dir(&p).unwrap();
+            fs::write(p.join("summary.csv"), "half").unwrap();
+        };
+        leftover("staging", DEAD);
+        leftover("old", DEAD);
+        // PID 1 is always alive; another folder's leftovers are not ours.
+        leftover("staging", 1);
+        fs::create_dir(root.path().join(".other.old-999999999")).unwrap();
+        let target = prepare(&out).unwrap();
+        assert!(target.leftovers().is_empty());
+        assert_eq!(names_in(root.path()), [".other.old-999999999", ".out.staging-1", "out"]);
+        target.replace("t", &set("new")).unwrap();
+        assert_eq!(contents(&out), whole("new"));
+    }
+
+    #[test]
+    fn a_file_or_nameless_path_is_refused_before_anything_is_written() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("results");
+        fs::write(&file, "mine").unwrap();
+        let err = prepare(&file).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, Error::OutputLocation { .. }) && !err.is_bad_input(), "{msg}");
+        assert!(msg.contains("it is a file, not a folder"), "{msg}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+        assert!(prepare(&root.path().join("results/sub")).is_err(), "a file as parent");
+        assert!(prepare(Path::new("..")).is_err());
+        assert_eq!(names_in(root.path()), ["results"]);
+    }
+
+    #[test]
+    fn a_name_too_long_for_the_staging_folder_is_refused_up_front() {
+        let root = tempfile::tempdir().unwrap();
+        // The folder's own name fits in 255 bytes; `.NAME.staging-PID` does not.
+        let name = "x".repeat(250 - std::process::id().to_string().len());
+        let err = prepare(&root.path().join(name)).unwrap_err();
+        assert!(err.to_string().contains("cannot create files in"), "{err}");
+        assert!(names_in(root.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_folder_is_followed_and_kept() {
+        let (root, out) = with_old_set();
+        let link = root.path().join("latest");
+        std::os::unix::fs::symlink(&out, &link).unwrap();
+        prepare(&link).unwrap().replace("t", &set("new")).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(contents(&out), whole("new"));
+        assert_eq!(names_in(root.path()), ["latest", "out"]);
+    }
+
+    /// Makes a file immutable (`chattr +i`) while alive, where the file
+    /// system supports it; on drop, clears the flag on everything under
+    /// `root`, wherever the file went, so the temporary folder can go.
+    struct Immutable(PathBuf);
+
+    impl Immutable {
+        fn try_new(path: &Path, root: &Path) -> Option<Immutable> {
+            let ok = Command::new("chattr").arg("+i").arg(path).output().is_ok_and(|o| o.status.success());
+            ok.then(|| Immutable(root.to_owned()))
+        }
+    }
+
+    impl Drop for Immutable {
+        fn drop(&mut self) {
+            let _ = Command::new("chattr").arg("-R").arg("-i").arg(&self.0).output();
+        }
+    }
+
+    #[test]
+    fn an_immutable_file_keeps_the_previous_set_whole() {
+        let (root, out) = with_old_set();
+        // Checked when the run starts and again when it saves.
+        let target = prepare(&out).unwrap();
+        let Some(_lock) = Immutable::try_new(&out.join("a.csv"), root.path()) else {
+            eprintln!("note: chattr +i is not supported here; immutable-file case not run");
+            return;
+        };
+        let err = prepare(&out).unwrap_err().to_string();
+        assert!(err.contains("a.csv cannot be replaced") && err.contains("folder is as it was"), "{err}");
+        let err = target.replace("t", &set("new")).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, Error::NotSaved { had_previous: true, .. }), "{msg}");
+        assert!(msg.contains("a.csv cannot be replaced"), "{msg}");
+        assert!(msg.ends_with("still holds the previous results"), "{msg}");
+        assert_eq!(contents(&out), whole("old"));
+        assert_eq!(names_in(root.path()), ["out"]);
+    }
+}
