@@ -19,8 +19,11 @@
 //!
 //! Foreign files: the names routesim writes ([`OWNED`]) belong to the run
 //! that wrote them and are replaced or dropped; anything else a user put in
-//! the folder is carried into the new set (hard-linked, or copied where
-//! links are not supported).
+//! a result folder is carried into the new set (hard-linked, or copied
+//! where links are not supported; folders recreated with their
+//! permissions). An existing folder that is neither empty nor a result
+//! folder (none of the [`OWNED`] names) is refused by [`prepare`], so a
+//! mistyped `--out ~` cannot move a home folder around.
 //!
 //! Leftovers of an interrupted run (`.NAME.staging-PID`, `.NAME.old-PID`
 //! whose process is gone) are removed by the next
@@ -102,6 +105,9 @@ pub fn prepare(dir: &Path) -> Result<Target> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => false,
         Err(e) => return Err(fail(format!("cannot look at it: {e}"))),
     };
+    if previous {
+        refuse_foreign(&target.path()).map_err(fail)?;
+    }
     target.leftovers = sweep(&target.parent, &target.name);
     // The probe is the staging folder itself, so a name too long for it fails here.
     let probe = target.sibling("staging");
@@ -111,11 +117,33 @@ pub fn prepare(dir: &Path) -> Result<Target> {
     let _ = fs::remove_dir_all(&probe);
     removable.map_err(|(path, e)| {
         fail(format!(
-            "{} cannot be replaced ({e}); nothing was simulated and the folder is as it was",
+            "{} cannot be replaced: {e}; nothing was simulated and the folder is as it was",
             target.show(&path).display()
         ))
     })?;
     Ok(target)
+}
+
+/// Refuses an existing folder that is neither empty nor a result folder
+/// (holds none of the [`OWNED`] names): replacing it would move a user's
+/// folder (a home, a project) through a staging copy.
+fn refuse_foreign(dir: &Path) -> std::result::Result<(), String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut foreign = None;
+    for entry in entries {
+        let name = entry.map_err(|e| format!("cannot read it: {e}"))?.file_name();
+        if name.to_str().is_some_and(|n| OWNED.contains(&n)) {
+            return Ok(());
+        }
+        foreign.get_or_insert(name);
+    }
+    match foreign {
+        None => Ok(()),
+        Some(name) => Err(format!(
+            "it holds files that are not routesim results (such as {}); name a new or empty folder, or one routesim wrote",
+            name.to_string_lossy()
+        )),
+    }
 }
 
 /// The file-system steps of a swap; tests replace them to make any one fail.
@@ -441,7 +469,8 @@ fn carry(from: &Path, to: &Path) -> io::Result<()> {
             let entry = entry?;
             carry(&entry.path(), &to.join(entry.file_name()))?;
         }
-        return Ok(());
+        // Last, so a read-only folder is filled first.
+        return fs::set_permissions(to, meta.permissions());
     }
     #[cfg(unix)]
     if meta.file_type().is_symlink() {
@@ -686,6 +715,21 @@ mod tests {
         assert!(prepare(&root.path().join("results/sub")).is_err(), "a file as parent");
         assert!(prepare(Path::new("..")).is_err());
         assert_eq!(names_in(root.path()), ["results"]);
+    }
+
+    #[test]
+    fn a_folder_of_other_files_is_refused_and_an_empty_one_taken() {
+        let root = tempfile::tempdir().unwrap();
+        let mine = root.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("thesis.tex"), "years of work").unwrap();
+        let err = prepare(&mine).unwrap_err().to_string();
+        assert!(err.contains("not routesim results (such as thesis.tex)"), "{err}");
+        assert_eq!(names_in(&mine), ["thesis.tex"]);
+        let empty = root.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        prepare(&empty).unwrap().replace("t", &set("new")).unwrap();
+        assert_eq!(contents(&empty), whole("new"));
     }
 
     #[test]
