@@ -84,7 +84,11 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 writeln!(stdout, "{} — {} replications, seed {}", sc.name, sc.replications, sc.seed)?;
                 stdout.write_all(report::table(&results, &queues).as_bytes())?;
             }
-            let provenance = report::Provenance { overrides: set, scenario_toml: loaded.effective_toml };
+            let provenance = report::Provenance {
+                overrides: set,
+                scenario_toml: loaded.effective_toml,
+                attachments: loaded.attachments,
+            };
             let written = report::write_all(&target, &results, &provenance)?;
             if !quiet {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;

@@ -31,6 +31,9 @@ pub struct Provenance {
     pub overrides: Vec<String>,
     /// The effective scenario (the file with the overrides applied), TOML.
     pub scenario_toml: String,
+    /// Files the effective scenario refers to, written into the folder as
+    /// they are (name, bytes): the forecast's copy.
+    pub attachments: Vec<crate::scenario::Attachment>,
 }
 
 /// One output format.
@@ -56,11 +59,12 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 /// whole (see [`folder`]); returns the paths written. On failure the error
 /// says which set the folder holds.
 pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
-    let rendered: Vec<(&'static str, Vec<u8>)> = exporters()
+    let mut files: Vec<(&str, Vec<u8>)> = exporters()
         .iter()
         .map(|e| Ok((e.file_name(), e.render(results, provenance)?)))
         .collect::<Result<_>>()?;
-    target.replace(&results.scenario, &rendered)
+    files.extend(provenance.attachments.iter().map(|(name, bytes)| (name.as_str(), bytes.clone())));
+    target.replace(&results.scenario, &files)
 }
 
 /// The folder a run writes to without `--out`: `output/<name>/` for the
@@ -121,7 +125,11 @@ mod tests {
     }
 
     fn provenance() -> Provenance {
-        Provenance { overrides: vec!["seed=3".into()], scenario_toml: "name = \"t\"\n".into() }
+        Provenance {
+            overrides: vec!["seed=3".into()],
+            scenario_toml: "name = \"t\"\n".into(),
+            attachments: vec![],
+        }
     }
 
     pub(super) fn names_in(dir: &Path) -> Vec<String> {
@@ -166,6 +174,20 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
         assert_eq!(fs::read_to_string(out.join("mine/a.txt")).unwrap(), "a");
         assert_eq!(names_in(root.path()), ["out"], "no staging or old folder is left beside it");
+    }
+
+    #[test]
+    fn attachments_are_written_beside_the_effective_scenario() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let mut p = provenance();
+        p.attachments.push(("forecast.csv".into(), b"start,queue,offered\n".to_vec()));
+        let written = write_all(&prepare(&out).unwrap(), &results(1.0), &p).unwrap();
+        assert_eq!(written.len(), 6);
+        assert_eq!(fs::read(out.join("forecast.csv")).unwrap(), b"start,queue,offered\n");
+        // A later run without a forecast drops the copy: it belongs to the run.
+        write_all(&prepare(&out).unwrap(), &results(1.0), &provenance()).unwrap();
+        assert!(!out.join("forecast.csv").exists());
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub const OWNED: &[&str] = &[
     "summary.json",
     "replications.csv",
     "scenario.toml",
+    "forecast.csv",
     "staffing.csv",
     "sweep.csv",
     "compare.csv",

@@ -1,8 +1,10 @@
 //! End-to-end runs of the `routesim` binary: bad input of every class of
 //! SPEC section 6 (exit 2, file and key named, output folder untouched),
-//! hostile input that must not panic, the four result files of SPEC
-//! section 4, reproducibility (section 5), `--set`, `--out` and the
-//! bundled support-day scenario.
+//! hostile input that must not panic, the five result files of SPEC
+//! section 4, reproducibility (section 5), `--set`, `--out`, result folders
+//! replaced whole (or refused before simulating) and their provenance
+//! (`scenario.toml` reproduces the folder), and the bundled support-day
+//! scenario.
 //!
 //! Every run happens in a fresh temporary directory used as the current
 //! directory, so the default `output/<name>/` folder lands there.
@@ -542,10 +544,10 @@ fn run_small(extra: &[&str]) -> (TempDir, PathBuf) {
     (dir, out)
 }
 
-/// A run with no `--out` writes exactly the four files into
+/// A run with no `--out` writes exactly the five files into
 /// `output/<name>/` under the current directory and says so.
 #[test]
-fn run_writes_exactly_four_files_into_default_folder() {
+fn run_writes_exactly_five_files_into_default_folder() {
     let dir = tempdir();
     let file = fixture("small.toml");
     let run = routesim_ok(dir.path(), &["run", text(&file)]);
@@ -1018,7 +1020,7 @@ fn check_support_day_lists_queues_with_load() {
 }
 
 /// `run` on support-day with `--replications 2 --out DIR` prints the table
-/// with chat, phone, email and total, and writes the four files to DIR.
+/// with chat, phone, email and total, and writes the five files to DIR.
 #[test]
 fn run_support_day_prints_the_table() {
     let dir = tempdir();
