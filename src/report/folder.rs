@@ -293,8 +293,10 @@ impl Target {
             for entry in fs::read_dir(previous).map_err(|e| (at("cannot read", previous), e))? {
                 let entry = entry.map_err(|e| (at("cannot read", previous), e))?;
                 let name = entry.file_name();
-                let ours =
-                    name.to_str().is_some_and(|n| OWNED.contains(&n) || files.iter().any(|(f, _)| *f == n));
+                // Ours: what this run writes, any routesim result, a probe a killed run left.
+                let ours = name.to_str().is_some_and(|n| {
+                    OWNED.contains(&n) || files.iter().any(|(f, _)| *f == n) || n.starts_with(".routesim-")
+                });
                 if !ours {
                     carry(&entry.path(), &staging.join(&name)).map_err(|e| {
                         (format!("cannot carry over {}", self.show(&entry.path()).display()), e)
