@@ -74,8 +74,9 @@ pub struct Target {
 /// Checks that `dir` can hold results before anything is simulated:
 /// creates its parent, requires `dir` to be a folder or absent, creates and
 /// removes a probe beside it, checks that the files of a previous set can
-/// be replaced, and removes what interrupted runs left beside it. `dir`
-/// itself is not created or changed.
+/// be replaced (creating and removing a probe file in each of its
+/// folders), and removes what interrupted runs left beside it. `dir` itself
+/// is not created, and its contents are not changed.
 pub fn prepare(dir: &Path) -> Result<Target> {
     let fail = |problem: String| Error::OutputLocation { path: dir.to_owned(), problem };
     // A link to a folder stands for that folder: the folder is replaced, the link kept.
@@ -321,9 +322,12 @@ impl Target {
         self.parent.join(name)
     }
 
-    /// The parent as the user named it (empty for the current folder).
+    /// The parent as the user named it (`.` for the current folder).
     fn show_parent(&self) -> PathBuf {
-        self.shown.parent().map(Path::to_owned).unwrap_or_default()
+        match self.shown.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        }
     }
 
     /// `path` (under the absolute parent) as the user would name it.
