@@ -99,6 +99,10 @@ pub fn prepare(dir: &Path) -> Result<Target> {
     let parent = fs::canonicalize(&parent)
         .map_err(|e| fail(format!("cannot resolve folder {}: {e}", parent.display())))?;
     let mut target = Target { shown: dir.to_owned(), parent, name, leftovers: Vec::new() };
+    if fs::metadata(target.path()).is_ok_and(|m| !m.is_dir()) {
+        return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
+    }
+    target.leftovers = sweep(&target.parent, &target.name);
     let previous = match fs::metadata(target.path()) {
         Ok(m) if m.is_dir() => true,
         Ok(_) => {
@@ -110,7 +114,6 @@ pub fn prepare(dir: &Path) -> Result<Target> {
     if previous {
         refuse_foreign(&target.path()).map_err(fail)?;
     }
-    target.leftovers = sweep(&target.parent, &target.name);
     // The probe is the staging folder itself, so a name too long for it fails here.
     let probe = target.sibling("staging");
     fs::create_dir(&probe)
@@ -347,23 +350,34 @@ impl Target {
 }
 
 /// Removes what interrupted runs left beside `name` in `parent`: siblings
-/// `.NAME.KIND-PID` whose process is gone (or is this one). Returns those
-/// that could not be removed, with why.
+/// `.NAME.KIND-PID` whose process is gone (or is this one). When the target
+/// itself is missing, a run was interrupted between the two renames of the
+/// fallback swap: its `.NAME.old-PID` (a whole previous set, moved in one
+/// rename) is renamed back to the target instead. Returns what could not
+/// be removed, with why.
 fn sweep(parent: &Path, name: &std::ffi::OsStr) -> Vec<String> {
+    let target = parent.join(name);
     let Some(name) = name.to_str() else { return Vec::new() };
     let prefix = format!(".{name}.");
     let Ok(entries) = fs::read_dir(parent) else { return Vec::new() };
-    let mut failed = Vec::new();
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else { continue };
         let Some((kind, pid)) = rest.rsplit_once('-') else { continue };
         let Ok(pid) = pid.parse::<u32>() else { continue };
-        if !KINDS.contains(&kind) || !stale(pid, &entry.path()) {
-            continue;
+        if KINDS.contains(&kind) && stale(pid, &entry.path()) {
+            found.push((kind.to_owned(), entry.path()));
         }
-        if let Err(e) = remove_any(&entry.path()) {
-            failed.push(format!("{}: {e}", entry.path().display()));
+    }
+    let mut failed = Vec::new();
+    for (kind, path) in found {
+        let restored = kind == "old"
+            && fs::symlink_metadata(&target).is_err()
+            && fs::metadata(&path).is_ok_and(|m| m.is_dir())
+            && fs::rename(&path, &target).is_ok();
+        if !restored && let Err(e) = remove_any(&path) {
+            failed.push(format!("{}: {e}", path.display()));
         }
     }
     failed
@@ -705,6 +719,19 @@ mod tests {
         let target = prepare(&out).unwrap();
         assert!(target.leftovers().is_empty());
         assert_eq!(names_in(root.path()), [".other.old-999999999", ".out.staging-1", "out"]);
+        target.replace("t", &set("new")).unwrap();
+        assert_eq!(contents(&out), whole("new"));
+    }
+
+    #[test]
+    fn a_previous_set_left_aside_by_an_interrupted_swap_is_put_back() {
+        let (root, out) = with_old_set();
+        // Killed between the fallback's two renames: no folder, both sets beside it.
+        fs::rename(&out, root.path().join(format!(".out.old-{DEAD}"))).unwrap();
+        fs::create_dir(root.path().join(format!(".out.staging-{DEAD}"))).unwrap();
+        let target = prepare(&out).unwrap();
+        assert_eq!(contents(&out), whole("old"));
+        assert_eq!(names_in(root.path()), ["out"]);
         target.replace("t", &set("new")).unwrap();
         assert_eq!(contents(&out), whole("new"));
     }
