@@ -46,7 +46,8 @@ pub enum Error {
         /// Why it could not be applied.
         message: String,
     },
-    /// A result file could not be written; earlier results are left as they were.
+    /// A result file could not be rendered (before anything is written);
+    /// earlier results are left as they were.
     #[error("cannot write {path}")]
     Write {
         /// The file or folder being written.
