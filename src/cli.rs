@@ -3,7 +3,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -19,7 +18,7 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate a scenario and write summary.csv, intervals.csv, statuses.csv and summary.json.
+    /// Simulate a scenario and write summary.csv, intervals.csv, statuses.csv, summary.json and scenario.toml.
     Run {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -29,7 +28,7 @@ enum Command {
         /// Base seed (same as --set seed=S).
         #[arg(long, value_name = "S")]
         seed: Option<i64>,
-        /// Output folder [default: output/<scenario name>].
+        /// Output folder, replaced whole [default: output/<scenario name>, or output/<name>--<hash> with overrides].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Worker threads; 0 uses every core. Results do not depend on it.
@@ -68,17 +67,39 @@ pub(crate) fn main() -> anyhow::Result<()> {
             // Options that stand for scenario keys are overrides, checked like the file.
             set.extend(replications.map(|r| format!("replications={r}")));
             set.extend(seed.map(|s| format!("seed={s}")));
-            let sc = scenario::load(&file, &set)?;
-            warn(&file, &sc);
-            let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
+            let loaded = scenario::load_effective(&file, &set)?;
+            let sc = &loaded.scenario;
+            warn(&file, sc);
+            // A what-if gets its own folder, so the baseline's is never overwritten unasked.
+            let dir = out.unwrap_or_else(|| report::default_dir(&sc.name, &set));
+            // Refuse what cannot fit, then an unusable output folder, before simulating.
+            let workers = if threads == 0 {
+                std::thread::available_parallelism().map_or(1, usize::from)
+            } else {
+                threads
+            };
+            replicate::check_fits(sc, workers.min(sc.replications as usize), replicate::available_memory())?;
+            let target = report::prepare(&dir)?;
+            for leftover in target.leftovers() {
+                writeln!(
+                    std::io::stderr(),
+                    "warning: cannot remove what an interrupted run left: {leftover}"
+                )?;
+            }
             let bar = progress_bar(u64::from(sc.replications), quiet);
-            let results = replicate::run(&sc, threads, &|| bar.inc(1))?;
+            let results = replicate::run(sc, threads, &|| bar.inc(1))?;
             bar.finish_and_clear();
-            let written = report::write_all(&dir, &results)
-                .with_context(|| format!("results for {} were not saved", file.display()))?;
             if !quiet {
                 writeln!(stdout, "{} — {} replications, seed {}", sc.name, sc.replications, sc.seed)?;
                 stdout.write_all(report::table(&results).as_bytes())?;
+            }
+            let provenance = report::Provenance {
+                overrides: set,
+                scenario_toml: loaded.effective_toml,
+                attachments: loaded.attachments,
+            };
+            let written = report::write_all(&target, &results, &provenance)?;
+            if !quiet {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }
         }

@@ -122,6 +122,18 @@ pub enum SlFormula {
     AbandonsMet,
 }
 
+impl SlFormula {
+    /// The formula's name as the scenario's `metrics.service_level` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlFormula::Offered => "offered",
+            SlFormula::Answered => "answered",
+            SlFormula::ExcludeShort => "exclude_short",
+            SlFormula::AbandonsMet => "abandons_met",
+        }
+    }
+}
+
 /// The type of a status: decides whether the agent is routed work and how time counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKind {

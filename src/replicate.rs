@@ -17,7 +17,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::engine;
 use crate::error::{Error, Result};
-use crate::model::{Scenario, SlFormula, StatusKind};
+use crate::model::{Scenario, StatusKind};
 use crate::stats::{self, Counts, Metric, Scope, Tally};
 use crate::time::DAY;
 
@@ -249,7 +249,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         scenario: sc.name.clone(),
         seed: sc.seed,
         replications: sc.replications,
-        sl_formula: formula_name(sc.metrics.service_level),
+        sl_formula: sc.metrics.service_level.name(),
         queues: sc
             .queues
             .iter()
@@ -322,16 +322,6 @@ pub fn available_memory() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
-}
-
-/// The formula's name as written in scenarios.
-pub fn formula_name(f: SlFormula) -> &'static str {
-    match f {
-        SlFormula::Offered => "offered",
-        SlFormula::Answered => "answered",
-        SlFormula::ExcludeShort => "exclude_short",
-        SlFormula::AbandonsMet => "abandons_met",
-    }
 }
 
 /// Seconds as whole milliseconds, the unit per-interval agent time is folded in.

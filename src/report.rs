@@ -1,32 +1,48 @@
 //! Result files and the terminal table.
 //!
-//! Each output format is an [`Exporter`] that renders [`Results`] to bytes,
-//! so formats are tested without touching disk; [`write_all`] does the file
-//! I/O, writing every file under a temporary name first and renaming them
-//! into place only once all are complete, so an interrupted run leaves the
-//! previous results whole.
+//! Each output format is an [`Exporter`] that renders [`Results`] (and the
+//! run's [`Provenance`]) to bytes, so formats are tested without touching
+//! disk; [`write_all`] does the file I/O through [`folder`], which replaces
+//! the whole result folder at once: the folder holds either the complete
+//! previous set or the complete new one, never a mix.
 
 mod csv_files;
 mod describe;
+mod folder;
 mod json;
+mod scenario_toml;
 mod table;
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::replicate::Results;
 
 pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
 pub use describe::describe;
+pub use folder::{OWNED, Target, prepare};
 pub use table::table;
+
+/// How a run was made, beyond what the simulation knows: what the
+/// exporters need to make a result folder say how to reproduce it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provenance {
+    /// The command's overrides, `KEY=VALUE` as given (`--seed S` and
+    /// `--replications N` as `seed=S` and `replications=N`), in order.
+    pub overrides: Vec<String>,
+    /// The effective scenario (the file with the overrides applied), TOML.
+    pub scenario_toml: String,
+    /// Files the effective scenario refers to, written into the folder as
+    /// they are (name, bytes): the forecast's copy.
+    pub attachments: Vec<crate::scenario::Attachment>,
+}
 
 /// One output format.
 pub trait Exporter {
     /// File name inside the output folder.
     fn file_name(&self) -> &'static str;
     /// The file's full contents.
-    fn render(&self, results: &Results) -> Result<Vec<u8>>;
+    fn render(&self, results: &Results, provenance: &Provenance) -> Result<Vec<u8>>;
 }
 
 /// Every exporter `routesim run` writes.
@@ -37,42 +53,38 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(csv_files::Statuses),
         Box::new(csv_files::Replications),
         Box::new(json::SummaryJson),
+        Box::new(scenario_toml::ScenarioToml),
     ]
 }
 
-/// Renders every exporter and writes the files into `dir` (created if
-/// needed); returns the paths written. Nothing in `dir` changes unless all
-/// files rendered and were written in full.
-pub fn write_all(dir: &Path, results: &Results) -> Result<Vec<PathBuf>> {
-    let rendered: Vec<(&'static str, Vec<u8>)> =
-        exporters().iter().map(|e| Ok((e.file_name(), e.render(results)?))).collect::<Result<_>>()?;
-    fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_owned(), source })?;
-    let staged: Vec<(PathBuf, PathBuf)> = rendered
+/// Renders every exporter and replaces the folder `target` with the files,
+/// whole (see [`folder`]); returns the paths written. On failure the error
+/// says which set the folder holds.
+pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<(&str, Vec<u8>)> = exporters()
         .iter()
-        .map(|(name, _)| (dir.join(format!(".{name}.tmp-{}", std::process::id())), dir.join(name)))
-        .collect();
-    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in staged {
-            let _ = fs::remove_file(tmp);
-        }
-    };
-    for ((tmp, _), (_, bytes)) in staged.iter().zip(&rendered) {
-        if let Err(source) = write_synced(tmp, bytes) {
-            cleanup(&staged);
-            return Err(Error::Write { path: tmp.clone(), source });
-        }
-    }
-    for (tmp, dest) in &staged {
-        fs::rename(tmp, dest).map_err(|source| Error::Write { path: dest.clone(), source })?;
-    }
-    Ok(staged.into_iter().map(|(_, dest)| dest).collect())
+        .map(|e| Ok((e.file_name(), e.render(results, provenance)?)))
+        .collect::<Result<_>>()?;
+    files.extend(provenance.attachments.iter().map(|(name, bytes)| (name.as_str(), bytes.clone())));
+    target.replace(&results.scenario, &files)
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut f = fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+/// The folder a run writes to without `--out`: `output/<name>/` for the
+/// scenario as written, `output/<name>--<hash>/` for a what-if (any
+/// override), where the hash (8 hex digits, FNV-1a of the overrides in
+/// order) is stable, so the same what-if lands in the same folder.
+pub fn default_dir(name: &str, overrides: &[String]) -> PathBuf {
+    let base = PathBuf::from("output");
+    if overrides.is_empty() {
+        return base.join(name);
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for arg in overrides {
+        for b in arg.trim().bytes().chain([b'\n']) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    base.join(format!("{name}--{:08x}", (h ^ (h >> 32)) as u32))
 }
 
 /// A number as written in result files: up to 6 decimals, trailing zeros
@@ -89,8 +101,10 @@ pub fn number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::replicate::SummaryRow;
+    use crate::replicate::{QueueSettings, SummaryRow};
     use crate::stats::{Metric, Scope};
+    use std::fs;
+    use std::path::Path;
 
     fn results(mean: f64) -> Results {
         Results {
@@ -98,7 +112,7 @@ mod tests {
             seed: 1,
             replications: 2,
             sl_formula: "offered",
-            queues: vec![],
+            queues: vec![QueueSettings { name: "chat".into(), sl_threshold: 20.0, sl_target: 0.8 }],
             teams: vec![],
             statuses: vec![],
             summary: vec![SummaryRow {
@@ -120,40 +134,110 @@ mod tests {
         }
     }
 
-    #[test]
-    fn write_all_replaces_whole_files_and_leaves_no_temporaries() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-        write_all(dir.path(), &results(5.0)).unwrap();
-        let written = write_all(dir.path(), &results(7.0)).unwrap();
-        assert_eq!(written.len(), 5);
-        let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
-        assert_eq!(
-            summary,
-            "scope,name,metric,unit,mean,ci95_low,ci95_high,replications\ntotal,all,offered,count,7,6,8,2\n"
-        );
-        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+    fn provenance() -> Provenance {
+        Provenance {
+            overrides: vec!["seed=3".into()],
+            scenario_toml: "name = \"t\"\n".into(),
+            attachments: vec![],
+        }
+    }
+
+    pub(super) fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
+        names
+    }
+
+    #[test]
+    fn write_all_replaces_the_set_and_carries_foreign_files_over() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        write_all(&prepare(&out).unwrap(), &results(5.0), &provenance()).unwrap();
+        // A user's file and folder are carried over; a stale file of another command is dropped.
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        fs::create_dir(out.join("mine")).unwrap();
+        fs::write(out.join("mine/a.txt"), "a").unwrap();
+        fs::write(out.join("staffing.csv"), "old").unwrap();
+        let written = write_all(&prepare(&out).unwrap(), &results(7.0), &provenance()).unwrap();
+        assert_eq!(written.len(), 6);
+        assert!(written.iter().all(|p| p.starts_with(&out)), "{written:?}");
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
         assert_eq!(
-            names,
-            ["intervals.csv", "notes.txt", "replications.csv", "statuses.csv", "summary.csv", "summary.json"]
+            summary,
+            "scope,name,metric,unit,mean,ci95_low,ci95_high,replications\ntotal,all,offered,count,7,6,8,2\n"
+        );
+        assert_eq!(
+            names_in(&out),
+            [
+                "intervals.csv",
+                "mine",
+                "notes.txt",
+                "replications.csv",
+                "scenario.toml",
+                "statuses.csv",
+                "summary.csv",
+                "summary.json"
+            ]
+        );
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(out.join("mine/a.txt")).unwrap(), "a");
+        assert_eq!(names_in(root.path()), ["out"], "no staging or old folder is left beside it");
+    }
+
+    #[test]
+    fn attachments_are_written_beside_the_effective_scenario() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let mut p = provenance();
+        p.attachments.push(("forecast.csv".into(), b"start,queue,offered\n".to_vec()));
+        let written = write_all(&prepare(&out).unwrap(), &results(1.0), &p).unwrap();
+        assert_eq!(written.len(), 7);
+        assert_eq!(fs::read(out.join("forecast.csv")).unwrap(), b"start,queue,offered\n");
+        // A later run without a forecast drops the copy: it belongs to the run.
+        write_all(&prepare(&out).unwrap(), &results(1.0), &provenance()).unwrap();
+        assert!(!out.join("forecast.csv").exists());
+    }
+
+    #[test]
+    fn summary_json_says_how_the_run_was_made() {
+        let bytes = json::SummaryJson.render(&results(1.0), &provenance()).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(doc["routesim_version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(doc["overrides"], serde_json::json!(["seed=3"]));
+        assert_eq!(doc["sl_formula"], "offered");
+        assert_eq!(
+            doc["queues"],
+            serde_json::json!([{ "name": "chat", "sl_threshold": 20.0, "sl_target": 0.8 }])
         );
     }
 
     #[test]
-    fn a_failed_write_leaves_earlier_results_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        write_all(dir.path(), &results(5.0)).unwrap();
-        let before = std::fs::read(dir.path().join("summary.csv")).unwrap();
-        // A folder where a staged file would go makes that write fail midway.
-        let blocker = dir.path().join(format!(".summary.json.tmp-{}", std::process::id()));
-        std::fs::create_dir(&blocker).unwrap();
-        assert!(write_all(dir.path(), &results(9.0)).is_err());
-        assert_eq!(std::fs::read(dir.path().join("summary.csv")).unwrap(), before);
-        assert!(!dir.path().join(format!(".summary.csv.tmp-{}", std::process::id())).exists());
+    fn scenario_toml_is_the_effective_text_under_a_comment() {
+        let mut p = provenance();
+        p.overrides.push("queue.chat.note=a\nb".into());
+        let text = String::from_utf8(scenario_toml::ScenarioToml.render(&results(1.0), &p).unwrap()).unwrap();
+        assert!(text.ends_with("\nname = \"t\"\n"), "{text}");
+        assert!(text.contains("(seed=3 queue.chat.note=a b)"), "{text}");
+        let doc: toml_edit::DocumentMut = text.parse().unwrap();
+        assert_eq!(doc["name"].as_str(), Some("t"));
+    }
+
+    #[test]
+    fn what_ifs_get_their_own_stable_folder() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(default_dir("day", &[]), Path::new("output/day"));
+        let a = default_dir("day", &args(&["agents.g.count=9", "seed=2"]));
+        assert_eq!(a, default_dir("day", &args(&["agents.g.count=9", "seed=2"])));
+        assert_ne!(a, default_dir("day", &args(&["agents.g.count=8", "seed=2"])));
+        assert_ne!(a, default_dir("day", &args(&["agents.g.count=9"])));
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with("day--") && name.len() == "day--".len() + 8, "{name}");
+        assert!(name["day--".len()..].chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+        // The hash is FNV-1a, fixed: this folder name must not change between versions.
+        assert_eq!(default_dir("day", &args(&["seed=2"])), Path::new("output/day--02237ad7"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The CSV exporters: summary.csv, intervals.csv, statuses.csv, replications.csv.
 //! Columns are defined in docs/model.md, "Output files".
 
-use super::{Exporter, number};
+use super::{Exporter, Provenance, number};
 use crate::error::{Error, Result};
 use crate::replicate::{Results, day_clock};
 
@@ -69,7 +69,7 @@ impl Exporter for Summary {
     fn file_name(&self) -> &'static str {
         "summary.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         write(
             &SUMMARY_HEADER,
             r.summary.iter().map(|s| {
@@ -92,7 +92,7 @@ impl Exporter for Intervals {
     fn file_name(&self) -> &'static str {
         "intervals.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         let reps = r.replications.to_string();
         let lead = move |i: usize, scope: &str, name: &str| {
             let start = r.interval_start(i);
@@ -154,7 +154,7 @@ impl Exporter for Statuses {
     fn file_name(&self) -> &'static str {
         "statuses.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         let (nt, ns) = (r.teams.len(), r.statuses.len());
         let rows = (0..r.interval_count()).flat_map(move |i| {
             let (day, clock) = day_clock(r.interval_start(i));
@@ -180,7 +180,7 @@ impl Exporter for Replications {
     fn file_name(&self) -> &'static str {
         "replications.csv"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
         let rows = r.per_replication.iter().enumerate().flat_map(|(rep, values)| {
             r.summary.iter().zip(values).map(move |(row, &v)| {
                 vec![

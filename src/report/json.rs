@@ -1,8 +1,11 @@
-//! `summary.json`: summary.csv's rows for programs, with the run's identity.
+//! `summary.json`: summary.csv's rows for programs, with how the run was
+//! made: scenario, seed, replications, routesim version, the command's
+//! overrides, the service-level formula and each queue's threshold
+//! (seconds) and target (fraction 0-1).
 
 use serde_json::{Value, json};
 
-use super::{Exporter, number};
+use super::{Exporter, Provenance, number};
 use crate::error::{Error, Result};
 use crate::replicate::Results;
 
@@ -18,7 +21,7 @@ impl Exporter for SummaryJson {
     fn file_name(&self) -> &'static str {
         "summary.json"
     }
-    fn render(&self, r: &Results) -> Result<Vec<u8>> {
+    fn render(&self, r: &Results, provenance: &Provenance) -> Result<Vec<u8>> {
         let rows: Vec<Value> = r
             .summary
             .iter()
@@ -35,10 +38,19 @@ impl Exporter for SummaryJson {
                 })
             })
             .collect();
+        let queues: Vec<Value> = r
+            .queues
+            .iter()
+            .map(|q| json!({ "name": q.name, "sl_threshold": value(q.sl_threshold), "sl_target": value(q.sl_target) }))
+            .collect();
         let doc = json!({
             "scenario": r.scenario,
             "seed": r.seed,
             "replications": r.replications,
+            "routesim_version": env!("CARGO_PKG_VERSION"),
+            "overrides": provenance.overrides,
+            "sl_formula": r.sl_formula,
+            "queues": queues,
             "summary": rows,
         });
         let mut bytes = serde_json::to_vec_pretty(&doc)

@@ -1,8 +1,10 @@
 //! End-to-end runs of the `routesim` binary: bad input of every class of
 //! SPEC section 6 (exit 2, file and key named, output folder untouched),
-//! hostile input that must not panic, the four result files of SPEC
-//! section 4, reproducibility (section 5), `--set`, `--out` and the
-//! bundled support-day scenario.
+//! hostile input that must not panic, the five result files of SPEC
+//! section 4, reproducibility (section 5), `--set`, `--out`, result folders
+//! replaced whole (or refused before simulating) and their provenance
+//! (`scenario.toml` reproduces the folder), and the bundled support-day
+//! scenario.
 //!
 //! Every run happens in a fresh temporary directory used as the current
 //! directory, so the default `output/<name>/` folder lands there.
@@ -22,9 +24,9 @@ const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 /// second; this only stops a hung binary from hanging the test suite.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The files `routesim run` writes (docs/model.md, "Output files").
-const RESULT_FILES: [&str; 5] =
-    ["intervals.csv", "replications.csv", "statuses.csv", "summary.csv", "summary.json"];
+/// The files `routesim run` writes (docs/model.md, "Output files"), sorted.
+const RESULT_FILES: [&str; 6] =
+    ["intervals.csv", "replications.csv", "scenario.toml", "statuses.csv", "summary.csv", "summary.json"];
 /// Every metric of SPEC section 3 that summary.csv reports for `total`.
 const METRICS: [&str; 17] = [
     "offered",
@@ -654,17 +656,17 @@ fn run_small(extra: &[&str]) -> (TempDir, PathBuf) {
     (dir, out)
 }
 
-/// A run with no `--out` writes exactly the four files into
+/// A run with no `--out` writes exactly the five files into
 /// `output/<name>/` under the current directory and says so.
 #[test]
-fn run_writes_exactly_four_files_into_default_folder() {
+fn run_writes_exactly_five_files_into_default_folder() {
     let dir = tempdir();
     let file = fixture("small.toml");
     let run = routesim_ok(dir.path(), &["run", text(&file)]);
     assert_eq!(names_in(dir.path()), ["output"]);
     assert_eq!(names_in(&dir.path().join("output")), ["small"]);
     assert_eq!(names_in(&dir.path().join("output/small")), RESULT_FILES);
-    assert!(run.stdout.contains("wrote 5 files to output/small"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 6 files to output/small"), "{}", run.stdout);
     for label in ["chat", "email", "total"] {
         assert!(
             run.stdout.lines().any(|l| l.starts_with(label)),
@@ -902,26 +904,204 @@ fn replications_option_sets_the_column() {
     assert_eq!(json["replications"], 3);
 }
 
-/// `--out DIR` that already holds an unrelated file: the file survives
-/// untouched, the four results are added, and no temporary (dot) file is
-/// left behind; a second run over it leaves the same picture.
+/// `--out DIR`, a result folder to which the user added a file and a
+/// folder: they survive untouched, the results are replaced, and no
+/// staging or old folder is left beside it; a second run over it leaves
+/// the same picture. A folder that is not a result folder is refused.
 #[test]
 fn out_dir_keeps_unrelated_files_and_leaves_no_temporaries() {
     let dir = tempdir();
     let out = dir.path().join("mine");
-    fs::create_dir_all(&out).expect("mkdir");
-    fs::write(out.join("notes.txt"), b"keep me\n").expect("write");
     let file = fixture("small.toml");
-    for _ in 0..2 {
-        let run = routesim_ok(dir.path(), &["run", text(&file), "--out", text(&out)]);
-        assert!(run.stdout.contains(&format!("wrote 5 files to {}", out.display())), "{}", run.stdout);
+    routesim_ok(dir.path(), &["run", text(&file), "-q", "--out", text(&out)]);
+    fs::write(out.join("notes.txt"), b"keep me\n").expect("write");
+    fs::create_dir(out.join("charts-by-hand")).expect("mkdir");
+    fs::write(out.join("charts-by-hand/a.svg"), b"<svg/>").expect("write");
+    for seed in ["1", "2"] {
+        let run = routesim_ok(dir.path(), &["run", text(&file), "--seed", seed, "--out", text(&out)]);
+        assert!(run.stdout.contains(&format!("wrote 6 files to {}", out.display())), "{}", run.stdout);
         let mut want: Vec<&str> = RESULT_FILES.to_vec();
-        want.push("notes.txt");
+        want.extend(["notes.txt", "charts-by-hand"]);
         want.sort_unstable();
         assert_eq!(names_in(&out), want);
         assert_eq!(fs::read(out.join("notes.txt")).expect("read"), b"keep me\n");
+        assert_eq!(fs::read(out.join("charts-by-hand/a.svg")).expect("read"), b"<svg/>");
         assert_eq!(names_in(dir.path()), ["mine"], "nothing written elsewhere");
     }
+    let other = dir.path().join("other");
+    fs::create_dir(&other).expect("mkdir");
+    fs::write(other.join("notes.txt"), b"mine\n").expect("write");
+    let run = routesim(dir.path(), &["run", text(&file), "--out", text(&other)]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stderr.contains("not routesim results (such as notes.txt)"), "{}", run.stderr);
+    assert_eq!(names_in(&other), ["notes.txt"]);
+}
+
+// ---------------------------------------------------------------- result folders
+
+/// Makes a path immutable (`chattr +i`) while alive, where the file system
+/// supports it; on drop clears the flag under `root`, wherever the path went.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn try_new(path: &Path, root: &Path) -> Option<Immutable> {
+        let ok = Command::new("chattr").arg("+i").arg(path).output().is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("note: chattr +i is not supported here; the immutable case of this test was not run");
+        }
+        ok.then(|| Immutable(root.to_owned()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-R").arg("-i").arg(&self.0).output();
+    }
+}
+
+/// A file (or the folder itself) that cannot be replaced: the run fails
+/// with exit 1 before simulating, saying the folder is as it was; the
+/// folder holds the previous set, byte for byte, and nothing is left
+/// beside it.
+#[test]
+fn an_unreplaceable_file_keeps_the_previous_set_whole() {
+    for locked in ["summary.csv", ""] {
+        let (dir, out) = run_small(&[]);
+        let before = tree(&out);
+        let Some(_lock) = Immutable::try_new(&out.join(locked), dir.path()) else { return };
+        let file = fixture("small.toml");
+        let run = routesim(dir.path(), &["run", text(&file), "--seed", "99", "--out", text(&out)]);
+        assert_eq!(run.code, Some(1), "[{locked}] {run:#?}");
+        assert!(run.stderr.contains("cannot be replaced"), "[{locked}] {}", run.stderr);
+        assert!(run.stderr.contains("the folder is as it was"), "[{locked}] {}", run.stderr);
+        assert_eq!(run.stdout, "", "nothing simulated, nothing printed");
+        assert_eq!(tree(&out), before, "[{locked}]");
+        assert_eq!(names_in(dir.path()), ["out"], "[{locked}]");
+    }
+}
+
+/// What an interrupted run leaves (a half-written staging folder and a
+/// previous set moved aside, by a process that is gone) is removed by the
+/// next good run, which leaves one clean folder.
+#[cfg(unix)] // elsewhere leftovers are told by age, not by PID
+#[test]
+fn an_interrupted_write_is_cleaned_up_by_the_next_run() {
+    let (dir, out) = run_small(&[]);
+    let dead = 999_999_999; // above any pid_max: no such process
+    for kind in ["staging", "old"] {
+        let left = dir.path().join(format!(".out.{kind}-{dead}"));
+        fs::create_dir(&left).expect("mkdir");
+        fs::write(left.join("summary.csv"), SENTINEL).expect("write");
+    }
+    fs::remove_file(out.join("statuses.csv")).expect("half a set");
+    let file = fixture("small.toml");
+    routesim_ok(dir.path(), &["run", text(&file), "-q", "--out", text(&out)]);
+    assert_eq!(names_in(dir.path()), ["out"]);
+    assert_eq!(names_in(&out), RESULT_FILES);
+}
+
+/// `--out` naming an existing regular file fails before simulating (the
+/// run asked for would take minutes): exit 1, the file named, nothing on
+/// stdout, the file untouched.
+#[test]
+fn out_naming_a_file_fails_before_simulating() {
+    let dir = tempdir();
+    let taken = dir.path().join("taken");
+    fs::write(&taken, SENTINEL).expect("write");
+    let scenario = support_day();
+    let long = ["run", text(&scenario), "-r", "100000", "--set", "horizon=30d", "--out", text(&taken)];
+    let started = Instant::now();
+    let run = routesim(dir.path(), &long);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(started.elapsed() < TIMEOUT / 4, "took {:?}", started.elapsed());
+    let wanted = format!("error: cannot write results to {}", text(&taken));
+    assert!(run.stderr.lines().any(|l| l.starts_with(&wanted)), "{}", run.stderr);
+    assert!(run.stderr.contains("it is a file, not a folder"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(fs::read(&taken).expect("read"), SENTINEL);
+    assert_eq!(names_in(dir.path()), ["taken"]);
+}
+
+/// A what-if without `--out` lands in `output/<name>--<hash>/`, said on
+/// stdout; the baseline's `output/<name>/` is untouched; the same what-if
+/// again lands in the same folder, another in another.
+#[test]
+fn a_what_if_without_out_keeps_the_baseline_folder() {
+    let dir = tempdir();
+    let file = fixture("small.toml");
+    routesim_ok(dir.path(), &["run", text(&file), "-q"]);
+    let baseline = tree(&dir.path().join("output/small"));
+    let what_if = |extra: &[&str]| {
+        let mut args = vec!["run", text(&file)];
+        args.extend_from_slice(extra);
+        let run = routesim_ok(dir.path(), &args);
+        let line = run.stdout.lines().last().expect("a last line").to_owned();
+        let folder = line.strip_prefix("wrote 6 files to output/").unwrap_or_else(|| panic!("{line}"));
+        assert!(folder.starts_with("small--"), "{line}");
+        assert_eq!(names_in(&dir.path().join("output").join(folder)), RESULT_FILES);
+        folder.to_owned()
+    };
+    let more = what_if(&["--set", "agents.day.count=8"]);
+    assert_eq!(what_if(&["--set", "agents.day.count=8"]), more);
+    let seeded = what_if(&["--seed", "8"]);
+    assert_ne!(seeded, more);
+    let mut want = vec!["small".to_owned(), more, seeded];
+    want.sort();
+    assert_eq!(names_in(&dir.path().join("output")), want);
+    assert_eq!(tree(&dir.path().join("output/small")), baseline);
+}
+
+/// The effective `scenario.toml` of a run with `--set`, `--seed` and
+/// `--replications`, from a file that takes its name from its stem, run
+/// again from the result folder, reproduces summary.csv, intervals.csv and
+/// statuses.csv byte for byte, and summary.json but for its `overrides`.
+#[test]
+fn the_effective_scenario_reproduces_the_folder() {
+    let dir = tempdir();
+    let file = dir.path().join("stemmed.toml");
+    fs::write(&file, read(&fixture("small.toml")).replace("name = \"small\"\n", "")).expect("write");
+    let first = dir.path().join("first");
+    let again = dir.path().join("again");
+    let overrides = ["--set", "agents.day.count=5", "--seed", "11", "--replications", "3"];
+    let mut args = vec!["run", text(&file), "-q", "--out", text(&first)];
+    args.extend_from_slice(&overrides);
+    routesim_ok(dir.path(), &args);
+    let effective = first.join("scenario.toml");
+    routesim_ok(dir.path(), &["run", text(&effective), "-q", "--out", text(&again)]);
+    for name in ["summary.csv", "intervals.csv", "statuses.csv"] {
+        assert_eq!(read(&first.join(name)), read(&again.join(name)), "{name}");
+    }
+    let json = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&read(&dir.join("summary.json"))).expect("summary.json parses")
+    };
+    let (mut a, mut b) = (json(&first), json(&again));
+    assert_eq!(a["overrides"], serde_json::json!(["agents.day.count=5", "replications=3", "seed=11"]));
+    assert_eq!(b["overrides"], serde_json::json!([]));
+    assert_eq!((&a["scenario"], &a["seed"], &a["replications"]), (&"stemmed".into(), &11.into(), &3.into()));
+    a["overrides"] = serde_json::Value::Null;
+    b["overrides"] = serde_json::Value::Null;
+    assert_eq!(a, b);
+    // Another seed really changes the numbers: the comparison can fail.
+    assert_ne!(read(&first.join("summary.csv")), read(&run_small(&["--seed", "12"]).1.join("summary.csv")));
+}
+
+/// summary.json says how the run was made: routesim's version, the
+/// overrides as given, the service-level formula, each queue's threshold
+/// (seconds) and target.
+#[test]
+fn summary_json_has_the_provenance() {
+    let (_dir, out) = run_small(&["--set", "queue.chat.sl_threshold=45s", "-r", "2"]);
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).expect("json");
+    assert_eq!(json["routesim_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(json["overrides"], serde_json::json!(["queue.chat.sl_threshold=45s", "replications=2"]));
+    assert_eq!(json["sl_formula"], "offered");
+    let queues = json["queues"].as_array().expect("queues");
+    let names: Vec<&str> = queues.iter().filter_map(|q| q["name"].as_str()).collect();
+    assert_eq!(names, ["chat", "email"]);
+    assert_eq!(queues[0]["sl_threshold"], 45.0);
+    assert_eq!(queues[1]["sl_threshold"], 3600.0);
+    // Neither queue sets a target: the default, 0.8.
+    assert!(queues.iter().all(|q| q["sl_target"] == 0.8), "{queues:?}");
 }
 
 // ---------------------------------------------------------------- bundled scenario
@@ -955,7 +1135,7 @@ fn check_support_day_lists_queues_with_load() {
 }
 
 /// `run` on support-day with `--replications 2 --out DIR` prints the table
-/// with chat, phone, email and total, and writes the four files to DIR.
+/// with chat, phone, email and total, and writes the five files to DIR.
 #[test]
 fn run_support_day_prints_the_table() {
     let dir = tempdir();
@@ -982,7 +1162,7 @@ fn quick_start_command_works() {
     fs::create_dir(dir.path().join("scenarios")).expect("mkdir");
     fs::copy(support_day(), dir.path().join("scenarios/support-day.toml")).expect("copy");
     let run = routesim_ok(dir.path(), &["run", "scenarios/support-day.toml"]);
-    assert!(run.stdout.contains("wrote 5 files to output/support-day"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 6 files to output/support-day"), "{}", run.stdout);
     assert_eq!(names_in(&dir.path().join("output/support-day")), RESULT_FILES);
 }
 
