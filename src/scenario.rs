@@ -2,6 +2,7 @@
 //! ([`raw`]) → checked [`Scenario`] ([`validate`]). Every failure is an
 //! [`Error`] naming the file, the key and, where it can be found, the line.
 
+mod forecast;
 mod overrides;
 mod raw;
 mod units;
@@ -19,12 +20,26 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    parse(&text, &path.display().to_string(), &stem, overrides)
+    let dir = path.parent().unwrap_or(Path::new(""));
+    parse_in(&text, &path.display().to_string(), &stem, overrides, dir)
 }
 
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
-/// is the scenario's name when the file sets none.
+/// is the scenario's name when the file sets none. A `forecast` file is
+/// looked for relative to the current directory.
 pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String]) -> Result<Scenario> {
+    parse_in(text, origin, default_name, overrides, Path::new(""))
+}
+
+/// Like [`parse`], looking for a `forecast` file relative to `dir` (the
+/// scenario file's folder).
+pub fn parse_in(
+    text: &str,
+    origin: &str,
+    default_name: &str,
+    overrides: &[String],
+    dir: &Path,
+) -> Result<Scenario> {
     let syntax = |origin: &str, e: &dyn std::fmt::Display| Error::Syntax {
         origin: origin.to_owned(),
         message: e.to_string().trim_end().to_owned(),
@@ -39,7 +54,31 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
         (doc.to_string(), format!("{origin} (with --set overrides)"))
     };
     let raw: raw::RawScenario = toml::from_str(&text).map_err(|e| syntax(&origin, &e))?;
-    validate::validate(raw, default_name).map_err(|v| Error::Invalid {
+    let forecast = match raw.forecast.as_deref() {
+        None => None,
+        Some(file) if file.trim().is_empty() => {
+            return Err(Error::Invalid {
+                line: overrides::line_of(&text, "forecast"),
+                origin,
+                key: "forecast".into(),
+                message: "names no file; give the forecast CSV's path, relative to the scenario".into(),
+            });
+        }
+        Some(file) => {
+            let path = dir.join(file);
+            let shown = path.display().to_string();
+            let at = |e: forecast::ForecastError| Error::Forecast {
+                file: shown.clone(),
+                row: e.row,
+                column: e.column,
+                message: e.message,
+            };
+            let f = forecast::load(&path).map_err(at)?;
+            f.check_queues(raw.queue.iter().map(|q| q.name.as_str())).map_err(at)?;
+            Some(f)
+        }
+    };
+    validate::validate(raw, default_name, forecast.as_ref()).map_err(|v| Error::Invalid {
         line: overrides::line_of(&text, &v.key),
         origin,
         key: v.key,
@@ -110,7 +149,7 @@ count = 4
         };
         let s = set(&["agents.g.count=9", "queue.chat.arrivals.per_hour=90", "horizon=2d"]).unwrap();
         assert_eq!(s.groups[0].size(), 9);
-        assert!((s.queues[0].arrivals[0] - 90.0 / 3600.0).abs() < 1e-12);
+        assert!((s.queues[0].arrivals.rates()[0] - 90.0 / 3600.0).abs() < 1e-12);
         assert_eq!(s.horizon, 2.0 * 86_400.0);
         let s = set(&["routing.agent_selection=most_available"]).unwrap();
         assert_eq!(s.routing.selection, crate::model::Selection::MostAvailable);

@@ -24,6 +24,8 @@ pub(crate) enum Event {
     Tick,
     /// The warm-up ends.
     WarmupEnd,
+    /// Group `.0`'s staffing array moves on to its next step.
+    Staffing(u32),
     /// Group `.0`'s shift starts (agents log in, Offline until ready).
     ShiftStart(u32),
     /// Group `.0`'s ready delay is over.
