@@ -158,4 +158,154 @@ count = 4
             assert!(e.contains("--set") || e.contains("prioritty") || e.contains("count"), "{bad}: {e}");
         }
     }
+
+    /// Writes `files` (name, contents) into a fresh folder.
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    const FORECAST_SCENARIO: &str = r#"
+horizon = "1d"
+interval = "30m"
+forecast = "f.csv"
+[[queue]]
+name = "chat"
+handle_time = { dist = "exponential", mean = "5m" }
+wrap_up = { dist = "constant", value = "30s" }
+[[queue]]
+name = "email"
+arrivals = { per_hour = 6 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[team]]
+name = "t"
+queues = ["chat", "email"]
+[[agents]]
+name = "g"
+team = "t"
+count = 4
+"#;
+
+    #[test]
+    fn forecast_queues_take_rates_and_aht_from_the_file() {
+        let csv = "start;queue;offered;aht\n08:00;chat;30;600\n08:15;chat;7,5;\n";
+        let dir = folder(&[("s.toml", FORECAST_SCENARIO), ("f.csv", csv)]);
+        let s = load(&dir.path().join("s.toml"), &[]).unwrap();
+        let hour = 3600.0;
+        assert!((s.rate_at(0, 8.0 * hour + 1.0) - 30.0 / 900.0).abs() < 1e-12);
+        assert!((s.rate_at(0, 8.25 * hour + 1.0) - 7.5 / 900.0).abs() < 1e-12);
+        assert_eq!(s.rate_at(0, 8.5 * hour), 0.0, "a missing interval has no arrivals");
+        assert!((s.rate_at(0, 24.0 * hour + 8.0 * hour) - 30.0 / 900.0).abs() < 1e-12, "daily repeat");
+        assert!((s.work_at(0, 8.0 * hour) - 630.0).abs() < 1e-9, "aht 600 s plus 30 s wrap-up");
+        assert!((s.work_at(0, 8.25 * hour) - 330.0).abs() < 1e-9, "no aht: the distribution's mean");
+        assert!((s.rate_at(1, 3.0 * hour) - 6.0 / 3600.0).abs() < 1e-12);
+        // Mean work weights each interval's handle time by its arrivals.
+        let expected = (30.0 * 600.0 + 7.5 * 300.0) / 37.5 + 30.0;
+        assert!((s.queues[0].mean_work() - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn forecast_errors_name_file_row_and_column() {
+        let dir = folder(&[
+            ("s.toml", FORECAST_SCENARIO),
+            ("f.csv", "start,queue,offered\n08:00,chat,3\n08:30,chta,2\n"),
+        ]);
+        let e = load(&dir.path().join("s.toml"), &[]).unwrap_err().to_string();
+        assert!(e.contains("f.csv, row 3, column `queue`"), "{e}");
+        assert!(e.contains("did you mean `chat`"), "{e}");
+        let dir = folder(&[
+            ("s.toml", FORECAST_SCENARIO),
+            ("f.csv", "start,queue,offered\n08:00,chat,3\n08:30,chat,x\n"),
+        ]);
+        let e = load(&dir.path().join("s.toml"), &[]).unwrap_err().to_string();
+        assert!(e.contains("f.csv, row 3, column `offered`") && e.contains("`x`"), "{e}");
+        let dir = folder(&[("s.toml", FORECAST_SCENARIO)]);
+        let e = load(&dir.path().join("s.toml"), &[]).unwrap_err();
+        assert!(
+            e.is_bad_input() && e.to_string().contains("f.csv") && e.to_string().contains("cannot read"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_queue_with_both_arrivals_and_forecast_rows_is_an_error() {
+        let text =
+            FORECAST_SCENARIO.replace("name = \"chat\"\n", "name = \"chat\"\narrivals = { per_hour = 5 }\n");
+        let dir =
+            folder(&[("s.toml", &text), ("f.csv", "start,queue,offered\n08:00,chat,3\n08:30,chat,2\n")]);
+        let e = load(&dir.path().join("s.toml"), &[]).unwrap_err().to_string();
+        assert!(e.contains("`queue.chat.arrivals`") && e.contains("forecast"), "{e}");
+        let text = FORECAST_SCENARIO.replace("forecast = \"f.csv\"\n", "");
+        let e = err(&text);
+        assert!(e.contains("`queue.chat.arrivals`") && e.contains("missing"), "{e}");
+    }
+
+    #[test]
+    fn a_horizon_past_a_dated_forecast_is_an_error_and_it_ends_with_its_last_date() {
+        let csv = "start,queue,offered\n2026-03-02 08:00,chat,3\n2026-03-02 08:30,chat,1\n2026-03-03 08:30,chat,2\n";
+        let dir = folder(&[("s.toml", &FORECAST_SCENARIO.replace("\"1d\"", "\"3d\"")), ("f.csv", csv)]);
+        let e = load(&dir.path().join("s.toml"), &[]).unwrap_err().to_string();
+        assert!(e.contains("`horizon`") && e.contains("dated forecast"), "{e}");
+        let dir = folder(&[("s.toml", &FORECAST_SCENARIO.replace("\"1d\"", "\"2d\"")), ("f.csv", csv)]);
+        let s = load(&dir.path().join("s.toml"), &[]).unwrap();
+        assert!((s.rate_at(0, 86_400.0 + 8.5 * 3600.0) - 2.0 / 1800.0).abs() < 1e-12);
+        assert_eq!(s.rate_at(0, 2.0 * 86_400.0 + 8.0 * 3600.0), 0.0, "no repeat after the last date");
+    }
+
+    #[test]
+    fn per_interval_with_its_own_step_gives_the_per_hour_rates() {
+        // Conversations per 15 minutes, reporting every 30 minutes, against
+        // the same load as rates per hour on the 30-minute interval.
+        let quarter: Vec<String> = (0..96).map(|k| ((k * 7) % 13).to_string()).collect();
+        let half: Vec<String> = (0..48)
+            .map(|k| {
+                let (a, b) = ((2 * k * 7) % 13, ((2 * k + 1) * 7) % 13);
+                (2 * (a + b)).to_string() // per hour = (a + b) per 30 min * 2
+            })
+            .collect();
+        let stepped = MINIMAL
+            .replace("per_hour = 60", &format!("per_interval = [{}], step = \"15m\"", quarter.join(", ")));
+        let hourly = MINIMAL.replace("per_hour = 60", &format!("per_hour = [{}]", half.join(", ")));
+        let (s, h) =
+            (parse(&stepped, "s.toml", "s", &[]).unwrap(), parse(&hourly, "h.toml", "h", &[]).unwrap());
+        assert_eq!(s.interval, 1800.0);
+        assert_eq!(s.queues[0].arrivals.step(), 900.0);
+        for k in 0..48 {
+            let t = k as f64 * 1800.0;
+            let mean = |sc: &Scenario| (sc.rate_at(0, t + 1.0) + sc.rate_at(0, t + 901.0)) / 2.0;
+            assert!((mean(&s) - mean(&h)).abs() < 1e-12, "interval {k}");
+        }
+        assert!((s.queues[0].mean_rate() - h.queues[0].mean_rate()).abs() < 1e-12);
+        // Changing the reporting interval leaves a stepped array valid.
+        assert!(parse(&stepped, "s.toml", "s", &["interval=\"1h\"".into()]).is_ok());
+        let e = err(&stepped.replace("\"15m\"", "\"7m\""));
+        assert!(e.contains("`queue.chat.arrivals.step`"), "{e}");
+        let e = err(&stepped.replace("\"15m\"", "\"30m\""));
+        assert!(e.contains("has 96 values") && e.contains("(48)"), "{e}");
+    }
+
+    #[test]
+    fn staffing_arrays_take_their_own_step_and_may_cover_a_week() {
+        let day: Vec<String> = (0..24).map(|h| (h % 5).to_string()).collect();
+        let text =
+            MINIMAL.replace("count = 4", &format!("staffing = [{}]\nstaffing_step = \"1h\"", day.join(", ")));
+        let s = parse(&text, "s.toml", "s", &[]).unwrap();
+        let crate::model::Headcount::Staffing(st) = &s.groups[0].headcount else { panic!("no staffing") };
+        assert_eq!((st.step(), st.levels().len(), st.peak()), (3600.0, 24, 4));
+        let week: Vec<String> = (0..168).map(|h| (h % 3).to_string()).collect();
+        let text = MINIMAL
+            .replace("count = 4", &format!("staffing = [{}]\nstaffing_step = \"1h\"", week.join(", ")));
+        assert!(parse(&text, "s.toml", "s", &[]).is_ok());
+        let text = MINIMAL.replace("count = 4", &format!("staffing = [{}]", day.join(", ")));
+        let e = err(&text);
+        assert!(
+            e.contains("`agents.g.staffing`") && e.contains("has 24 values") && e.contains("(48)"),
+            "{e}"
+        );
+        let e = err(&MINIMAL.replace("count = 4", "count = 4\nstaffing_step = \"1h\""));
+        assert!(e.contains("`agents.g.staffing_step`"), "{e}");
+    }
 }

@@ -84,7 +84,10 @@ pub fn describe(sc: &Scenario) -> String {
             }
         };
         let shift = g.shift.map_or_else(
-            || "always logged in".to_owned(),
+            || match g.headcount {
+                Headcount::Staffing(_) => "logged in as staffed".to_owned(),
+                Headcount::Fixed(_) => "always logged in".to_owned(),
+            },
             |s| {
                 let (_, start) = crate::replicate::day_clock(s.start);
                 let (_, end) = crate::replicate::day_clock(s.start + s.length);

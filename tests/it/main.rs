@@ -6,6 +6,7 @@
 
 mod checker;
 mod cli;
+mod forecast;
 mod properties;
 mod rules;
 mod theory;
