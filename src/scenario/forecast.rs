@@ -75,9 +75,27 @@ fn fail<T>(row: Option<usize>, column: Option<&'static str>, message: impl Into<
 
 const COLUMNS: [&str; 4] = ["start", "queue", "offered", "aht"];
 
+/// Largest forecast file read, bytes: far above a year of 15-minute rows
+/// for dozens of queues, and a guard against naming a device or a huge file.
+const MAX_BYTES: u64 = 256 << 20;
+
 /// Reads and checks the forecast at `path`.
 pub(crate) fn load(path: &Path) -> Result<Forecast> {
-    let bytes = std::fs::read(path).or_else(|e| fail(None, None, format!("cannot read the file: {e}")))?;
+    use std::io::Read;
+    let cannot = |e: std::io::Error| ForecastError {
+        row: None,
+        column: None,
+        message: format!("cannot read the file: {e}"),
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if !file.metadata().map_err(cannot)?.is_file() {
+        return fail(None, None, "is not a file; `forecast` names a CSV file, relative to the scenario");
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return fail(None, None, format!("is larger than {} MiB", MAX_BYTES >> 20));
+    }
     parse(&bytes, &path.display().to_string())
 }
 

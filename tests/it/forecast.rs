@@ -181,3 +181,54 @@ fn check_names_the_forecast_and_a_bad_row_fails_run_with_its_place() {
     assert!(stderr.contains("did you mean `phone`"), "{stderr}");
     assert!(!dir.path().join("out").exists(), "wrote results for bad input");
 }
+
+/// A staffing array with a 15-minute step under a 30-minute reporting
+/// interval: the logged-in headcount follows the array step by step, not
+/// interval by interval.
+#[test]
+fn staffing_changes_at_its_own_step_boundaries() {
+    let levels: Vec<u32> = (0..96).map(|k| (k * 5) % 7).collect();
+    let list: Vec<String> = levels.iter().map(u32::to_string).collect();
+    let text = format!(
+        r#"
+horizon = "1d"
+interval = "30m"
+[[queue]]
+name = "chat"
+arrivals = {{ per_hour = 20 }}
+handle_time = {{ dist = "exponential", mean = "3m" }}
+[[team]]
+name = "t"
+queues = ["chat"]
+[[agents]]
+name = "g"
+team = "t"
+staffing_step = "15m"
+staffing = [{}]
+"#,
+        list.join(", ")
+    );
+    let sc = routesim::scenario::parse(&text, "s.toml", "s", &[]).unwrap();
+    let mut changes: Vec<(f64, usize, bool)> = Vec::new();
+    engine::run_observed(&sc, 0, |t| {
+        if let Trace::Status { time, agent, status } = *t {
+            changes.push((time, agent, status != routesim::model::StatusId::OFFLINE));
+        }
+    });
+    let mut on = vec![false; sc.agent_count()];
+    let mut next = 0;
+    for (k, &level) in levels.iter().enumerate() {
+        let at = k as f64 * 900.0;
+        while next < changes.len() && changes[next].0 <= at {
+            assert!(
+                changes[next].0 == at || changes[next].0 == 0.0,
+                "a change off the step grid: {:?}",
+                changes[next]
+            );
+            on[changes[next].1] = changes[next].2;
+            next += 1;
+        }
+        let count = on.iter().filter(|&&o| o).count() as u32;
+        assert_eq!(count, level, "step {k} (from {at} s)");
+    }
+}
