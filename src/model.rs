@@ -330,10 +330,9 @@ impl Arrivals {
     /// Factor applied to sampled handle times of conversations arriving at `t`.
     #[inline]
     pub fn handle_scale_at(&self, t: f64) -> f64 {
-        match (&self.handle_scale, self.index_at(t)) {
-            (Some(h), Some(k)) => h[k],
-            _ => 1.0,
-        }
+        // Checked first: queues without `aht` (most) skip the step lookup.
+        let Some(h) = &self.handle_scale else { return 1.0 };
+        self.index_at(t).map_or(1.0, |k| h[k])
     }
 
     /// Mean rate over the pattern, per second.

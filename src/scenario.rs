@@ -279,6 +279,19 @@ count = 4
             assert!((mean(&s) - mean(&h)).abs() < 1e-12, "interval {k}");
         }
         assert!((s.queues[0].mean_rate() - h.queues[0].mean_rate()).abs() < 1e-12);
+        // The same volumes as rates per hour on the same 15-minute step: the same rates, the same run.
+        let per_hour: Vec<String> =
+            quarter.iter().map(|v| (4 * v.parse::<u32>().unwrap()).to_string()).collect();
+        let same = MINIMAL
+            .replace("per_hour = 60", &format!("per_hour = [{}], step = \"15m\"", per_hour.join(", ")));
+        let same = parse(&same, "p.toml", "p", &[]).unwrap();
+        for (a, b) in s.queues[0].arrivals.rates().iter().zip(same.queues[0].arrivals.rates()) {
+            assert!((a - b).abs() <= 1e-15 * a.abs(), "{a} vs {b}");
+        }
+        let offered =
+            |sc: &Scenario| crate::engine::run(sc, 0).intervals.iter().map(|i| i.offered).collect::<Vec<_>>();
+        assert_eq!(offered(&s), offered(&same));
+        assert!(offered(&s).iter().sum::<u64>() > 100);
         // Changing the reporting interval leaves a stepped array valid.
         assert!(parse(&stepped, "s.toml", "s", &["interval=\"1h\"".into()]).is_ok());
         let e = err(&stepped.replace("\"15m\"", "\"7m\""));

@@ -425,7 +425,11 @@ fn parse_start(cell: &str) -> std::result::Result<Start, String> {
     if cell.is_empty() {
         return Err(format!("empty; {hint}"));
     }
-    let (head, clock) = match cell.split_once([' ', 'T']) {
+    let split = cell.split_once(' ').or_else(|| {
+        // `2026-03-02T08:00`, as some tools write it; not the T of Tue or Thu.
+        (cell.len() > 10 && cell.as_bytes()[10] == b'T').then(|| (&cell[..10], &cell[11..]))
+    });
+    let (head, clock) = match split {
         Some((h, c)) => (Some(h.trim()), c.trim()),
         None => (None, cell),
     };
@@ -595,12 +599,15 @@ mod tests {
 
     #[test]
     fn weekly_starts_put_day_zero_on_monday() {
-        let f = ok("start,queue,offered\nMon 00:00,chat,1\nmon 01:00,chat,2\nSunday 23:00,chat,3\n");
+        let f = ok(
+            "start,queue,offered\nMon 00:00,chat,1\nmon 01:00,chat,2\nSunday 23:00,chat,3\nThu 00:00,chat,4\nTue 00:00,chat,5\n",
+        );
         assert_eq!(f.pattern, Pattern::Weekly);
         assert_eq!(f.step, 3600.0);
         let chat = f.queue("chat").unwrap();
         assert_eq!(chat.offered.len(), 7 * 24);
         assert_eq!((chat.offered[0], chat.offered[1], chat.offered[167]), (1.0, 2.0, 3.0));
+        assert_eq!((chat.offered[24], chat.offered[72]), (5.0, 4.0));
     }
 
     #[test]
