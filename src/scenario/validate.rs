@@ -108,9 +108,11 @@ pub(super) fn validate(
         return invalid(
             "horizon",
             format!(
-                "({horizon} s) runs past the end of the dated forecast {} ({span} s from its first date); \
-                 shorten the horizon or extend the forecast",
-                f.file
+                "({} days) runs past the end of the dated forecast {}, which covers {} days; there would be \
+                 no arrivals after its last date, so shorten the horizon or extend the forecast",
+                horizon / DAY,
+                f.file,
+                span / DAY
             ),
         );
     }
