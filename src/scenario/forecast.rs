@@ -16,7 +16,8 @@
 //! times (the shortest on a tie); every start must lie on that grid from
 //! midnight, and it must divide a day.
 //! Intervals missing from the file (for a queue, or for all) have no arrivals.
-//! An empty `aht` cell means the handle-time distribution's own mean.
+//! `aht` is in seconds and sets the mean handle time (wrap-up comes on top);
+//! an empty `aht` cell means the handle-time distribution's own mean.
 //! Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 use std::collections::HashMap;
