@@ -99,13 +99,13 @@ impl Params {
                 && sc.groups.len() == 1
                 && sc.teams.len() == 1
                 && sc.teams[0].capacity == 1
-                && sc.queues[0].arrivals.len() == 1
+                && sc.queues[0].arrivals.rates().len() == 1
                 && sc.queues[0].wrap_up.is_none(),
             "the yardstick needs a plain M/M/c+M scenario"
         );
         let q = &sc.queues[0];
         Params {
-            lambda: q.arrivals[0],
+            lambda: q.arrivals.rates()[0],
             handle: q.handle_time.mean(),
             patience: q.patience.as_ref().expect("erlang-a has patience").mean(),
             agents: sc.groups[0].size(),

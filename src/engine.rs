@@ -383,6 +383,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     self.flush_all();
                     self.draining = true;
                 }
+                Event::Staffing(g) => self.apply_staffing(g as usize),
                 Event::WarmupEnd => self.flush_all(),
                 Event::ShiftStart(g) => self.on_shift_start(g as usize),
                 Event::Ready(g) => self.group_phase(g as usize, Phase::Ready, Phase::On),
@@ -440,7 +441,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         self.set_next_arrival(q, next);
         let queue = &sc.queues[q];
         let rng = &mut self.conv_rng[q];
-        let handle = queue.handle_time.sample(rng);
+        // A forecast's `aht` scales the draw, keeping the distribution's shape.
+        let handle = queue.handle_time.sample(rng) * queue.arrivals.handle_scale_at(now);
         let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.sample(rng));
         let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.sample(rng));
         let counted = now >= sc.warmup;
@@ -492,26 +494,32 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     }
 
     /// The next arrival time on queue `q` after `from`: a Poisson process with
-    /// a rate that is constant within each interval of the day (inversion of
-    /// the integrated rate, so zero-rate intervals are skipped exactly).
+    /// a rate that is constant within each step of the queue's arrival
+    /// pattern (inversion of the integrated rate, so zero-rate steps are
+    /// skipped exactly). A pattern that does not repeat has no arrivals after it.
     fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
-        let queue = &self.sc.queues[q];
+        let arrivals = &self.sc.queues[q].arrivals;
         let mut need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
-        if queue.arrivals.len() == 1 {
-            let rate = queue.arrivals[0];
+        let (rates, step, repeat) = (arrivals.rates(), arrivals.step(), arrivals.repeats());
+        if rates.len() == 1 && repeat {
+            let rate = rates[0];
             return Some(from + need / rate).filter(|&t| rate > 0.0 && t < self.sc.horizon);
         }
-        let (interval, per_day) = (self.sc.interval, queue.arrivals.len());
+        let per_pattern = rates.len();
         let mut t = from;
-        // The interval number is carried as an integer, so each step moves on
-        // to the next interval whatever the rounding of t / interval.
-        let mut k = (t / interval).floor() as usize;
+        // The step number is carried as an integer, so each pass moves on
+        // to the next step whatever the rounding of t / step.
+        let mut k = (t / step).floor() as usize;
         while t < self.sc.horizon {
-            let end = (k + 1) as f64 * interval;
-            let rate = queue.arrivals[k % per_day];
+            if !repeat && k >= per_pattern {
+                return None;
+            }
+            let end = (k + 1) as f64 * step;
+            let rate = rates[k % per_pattern];
             let mass = rate * (end - t).max(0.0);
             if rate > 0.0 && need <= mass {
-                return Some(t + need / rate);
+                // Nothing arrives at or after the horizon (the drain only ends work).
+                return Some(t + need / rate).filter(|&at| at < self.sc.horizon);
             }
             need -= mass;
             t = t.max(end);
@@ -912,11 +920,6 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             let len = self.waiting[q].0;
             let it = self.tally.interval_mut(self.interval, q);
             it.queue_max = it.queue_max.max(u64::from(len));
-        }
-        for g in 0..self.sc.groups.len() {
-            if matches!(self.sc.groups[g].headcount, Headcount::Staffing(_)) {
-                self.apply_staffing(g);
-            }
         }
         self.schedule_first((self.interval + 1) as f64 * self.sc.interval, 1, Event::Tick);
     }

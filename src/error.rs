@@ -33,6 +33,19 @@ pub enum Error {
         /// Each problem with its key, line or `--set`; never empty.
         problems: Vec<Problem>,
     },
+    /// The scenario's forecast file cannot be read or holds a bad row, cell
+    /// or queue name. Nothing was simulated or written.
+    #[error("{file}{}{}: {message}", row.map(|r| format!(", row {r}")).unwrap_or_default(), column.map(|c| format!(", column `{c}`")).unwrap_or_default())]
+    Forecast {
+        /// The forecast file, as opened.
+        file: String,
+        /// Spreadsheet row at fault (the header is row 1), when one is.
+        row: Option<usize>,
+        /// Column at fault, when one is.
+        column: Option<&'static str>,
+        /// What is wrong and what would be accepted.
+        message: String,
+    },
     /// A `--set KEY=VALUE` override could not be applied. Nothing was simulated or written.
     #[error("{origin}: --set {arg}: {message}")]
     Override {

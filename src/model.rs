@@ -54,19 +54,22 @@ impl Scenario {
         self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
     }
 
-    /// Arrival rate of queue `q` at time `t` (seconds from the start of day 0), per second.
-    pub fn rate_at(&self, q: usize, t: f64) -> f64 {
-        let rates = &self.queues[q].arrivals;
-        match rates.len() {
-            0 => 0.0,
-            1 => rates[0],
-            n => rates[((t.max(0.0) / self.interval) as usize) % n],
-        }
-    }
-
     /// Total number of agents across groups.
     pub fn agent_count(&self) -> usize {
         self.groups.iter().map(|g| g.size()).sum()
+    }
+
+    /// Arrival rate of queue `q` at `t` seconds from the start of day 0, per second.
+    pub fn rate_at(&self, q: usize, t: f64) -> f64 {
+        self.queues[q].arrivals.rate_at(t)
+    }
+
+    /// Mean work (handle time plus wrap-up), seconds, of a conversation
+    /// arriving on queue `q` at `t` seconds from the start of day 0.
+    pub fn work_at(&self, q: usize, t: f64) -> f64 {
+        let queue = &self.queues[q];
+        queue.handle_time.mean() * queue.arrivals.handle_scale_at(t)
+            + queue.wrap_up.as_ref().map_or(0.0, Dist::mean)
     }
 }
 
@@ -203,8 +206,8 @@ pub struct Queue {
     pub sl_threshold: f64,
     /// Service-level target, fraction 0-1 (for reports).
     pub sl_target: f64,
-    /// Poisson arrival rate per second, one per interval of the day (length 1: constant).
-    pub arrivals: Vec<f64>,
+    /// When conversations arrive: a Poisson process with a piecewise-constant rate.
+    pub arrivals: Arrivals,
     /// Handle-time distribution.
     pub handle_time: Dist,
     /// Wrap-up distribution, if any.
@@ -216,14 +219,155 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// Mean arrival rate over a day, per second.
+    /// Mean arrival rate over the arrival pattern (a day, a week, or the
+    /// dated forecast's days), per second.
     pub fn mean_rate(&self) -> f64 {
-        self.arrivals.iter().sum::<f64>() / self.arrivals.len() as f64
+        self.arrivals.mean_rate()
     }
 
-    /// Mean work per conversation (handle plus wrap-up), seconds.
+    /// Mean work per conversation (handle plus wrap-up), seconds. With a
+    /// forecast `aht`, the handle time is averaged over the arrivals.
     pub fn mean_work(&self) -> f64 {
-        self.handle_time.mean() + self.wrap_up.as_ref().map_or(0.0, Dist::mean)
+        self.handle_time.mean() * self.arrivals.mean_handle_scale()
+            + self.wrap_up.as_ref().map_or(0.0, Dist::mean)
+    }
+}
+
+/// Where a queue's arrivals come from, for `routesim check`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrivalSource {
+    /// `arrivals = { per_hour = ... }` in the scenario.
+    PerHour,
+    /// `arrivals = { per_interval = ... }` in the scenario.
+    PerInterval,
+    /// The scenario's forecast file.
+    Forecast {
+        /// The file, as it was opened.
+        file: String,
+        /// How its start times repeat.
+        pattern: Pattern,
+    },
+}
+
+/// How the steps of an arrival pattern map onto simulated time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// One day, repeating every day.
+    Daily,
+    /// One week from Monday, repeating every week (day 0 is a Monday).
+    Weekly,
+    /// Calendar days from `first` (day 0), `days` of them; no arrivals after.
+    Dated {
+        /// The first date, `YYYY-MM-DD`.
+        first: String,
+        /// Number of days covered.
+        days: usize,
+    },
+}
+
+/// A queue's arrivals: Poisson with a rate that is constant within each
+/// step, and optionally a handle-time scale per step (a forecast's `aht`).
+/// Built only by the scenario loader, which checks the invariants: a step of
+/// whole seconds dividing a day, rates finite and non-negative.
+#[derive(Debug, Clone)]
+pub struct Arrivals {
+    /// Rate per second of each step from the start of day 0.
+    rates: Vec<f64>,
+    /// Length of a step, seconds.
+    step: f64,
+    /// Whether `rates` repeat after their last step (else no arrivals after it).
+    repeat: bool,
+    /// Handle-time scale per step (forecast `aht` / distribution mean); `None`: 1 everywhere.
+    handle_scale: Option<Vec<f64>>,
+    /// Where the rates came from.
+    source: ArrivalSource,
+}
+
+impl Arrivals {
+    /// Arrivals at `rates` per second, one per `step` seconds, repeating
+    /// when `repeat`; the caller has checked them (see the type).
+    pub(crate) fn new(
+        rates: Vec<f64>,
+        step: f64,
+        repeat: bool,
+        handle_scale: Option<Vec<f64>>,
+        source: ArrivalSource,
+    ) -> Arrivals {
+        debug_assert!(!rates.is_empty() && step >= 1.0);
+        debug_assert!(handle_scale.as_ref().is_none_or(|h| h.len() == rates.len()));
+        Arrivals { rates, step, repeat, handle_scale, source }
+    }
+
+    /// A constant rate per second, all the time.
+    pub(crate) fn constant(rate: f64, source: ArrivalSource) -> Arrivals {
+        Arrivals::new(vec![rate], crate::time::DAY, true, None, source)
+    }
+
+    /// Rate per second of each step.
+    pub fn rates(&self) -> &[f64] {
+        &self.rates
+    }
+
+    /// Length of a step, seconds.
+    pub fn step(&self) -> f64 {
+        self.step
+    }
+
+    /// Whether the rates repeat after the last step (daily and weekly
+    /// patterns) or stop (dated forecasts: no arrivals after the last date).
+    pub fn repeats(&self) -> bool {
+        self.repeat
+    }
+
+    /// Handle-time scale of each step, where a forecast gave `aht`.
+    pub fn handle_scales(&self) -> Option<&[f64]> {
+        self.handle_scale.as_deref()
+    }
+
+    /// Where the rates came from.
+    pub fn source(&self) -> &ArrivalSource {
+        &self.source
+    }
+
+    /// Index into [`Arrivals::rates`] of the step holding `t` (seconds from
+    /// day 0), or `None` past the end of a pattern that does not repeat.
+    #[inline]
+    pub fn index_at(&self, t: f64) -> Option<usize> {
+        let k = (t.max(0.0) / self.step).floor() as usize;
+        if self.repeat { Some(k % self.rates.len()) } else { (k < self.rates.len()).then_some(k) }
+    }
+
+    /// Rate per second at `t` seconds from day 0.
+    pub fn rate_at(&self, t: f64) -> f64 {
+        self.index_at(t).map_or(0.0, |k| self.rates[k])
+    }
+
+    /// Factor applied to sampled handle times of conversations arriving at `t`.
+    #[inline]
+    pub fn handle_scale_at(&self, t: f64) -> f64 {
+        // Checked first: queues without `aht` (most) skip the step lookup.
+        let Some(h) = &self.handle_scale else { return 1.0 };
+        self.index_at(t).map_or(1.0, |k| h[k])
+    }
+
+    /// Mean rate over the pattern, per second.
+    pub fn mean_rate(&self) -> f64 {
+        self.rates.iter().sum::<f64>() / self.rates.len() as f64
+    }
+
+    /// Highest rate of any step, per second.
+    pub fn peak_rate(&self) -> f64 {
+        self.rates.iter().copied().fold(0.0, f64::max)
+    }
+
+    /// Handle-time scale averaged over arrivals (1 without `aht`, or without arrivals).
+    pub fn mean_handle_scale(&self) -> f64 {
+        let Some(h) = &self.handle_scale else { return 1.0 };
+        let total: f64 = self.rates.iter().sum();
+        if total <= 0.0 {
+            return 1.0;
+        }
+        self.rates.iter().zip(h).map(|(r, s)| r * s).sum::<f64>() / total
     }
 }
 
@@ -262,7 +406,7 @@ impl AgentGroup {
     pub fn size(&self) -> usize {
         match &self.headcount {
             Headcount::Fixed(n) => *n as usize,
-            Headcount::Staffing(v) => v.iter().copied().max().unwrap_or(0) as usize,
+            Headcount::Staffing(s) => s.peak() as usize,
         }
     }
 }
@@ -272,8 +416,46 @@ impl AgentGroup {
 pub enum Headcount {
     /// A fixed number of agents.
     Fixed(u32),
-    /// Logged-in headcount per interval of the day, repeating daily.
-    Staffing(Vec<u32>),
+    /// Logged-in headcount per step of the day (or week), repeating.
+    Staffing(Staffing),
+}
+
+/// A staffing array: logged-in headcount per step, repeating daily (or
+/// weekly when it holds seven days). Built only by the scenario loader.
+#[derive(Debug, Clone)]
+pub struct Staffing {
+    /// Headcount of each step from the start of day 0.
+    levels: Vec<u32>,
+    /// Length of a step, seconds; divides a day.
+    step: f64,
+}
+
+impl Staffing {
+    /// Headcounts `levels`, one per `step` seconds; the caller has checked them.
+    pub(crate) fn new(levels: Vec<u32>, step: f64) -> Staffing {
+        debug_assert!(!levels.is_empty() && step >= 1.0);
+        Staffing { levels, step }
+    }
+
+    /// Headcount of each step.
+    pub fn levels(&self) -> &[u32] {
+        &self.levels
+    }
+
+    /// Length of a step, seconds.
+    pub fn step(&self) -> f64 {
+        self.step
+    }
+
+    /// Headcount during step number `k` from day 0 (repeating).
+    pub fn level(&self, k: usize) -> u32 {
+        self.levels[k % self.levels.len()]
+    }
+
+    /// The highest headcount.
+    pub fn peak(&self) -> u32 {
+        self.levels.iter().copied().max().unwrap_or(0)
+    }
 }
 
 /// A daily shift.

@@ -4,6 +4,7 @@
 //! the key and its line in the file (or the `--set` that wrote it); what is
 //! legal but suspicious comes out as [`warnings`].
 
+mod forecast;
 mod overrides;
 mod raw;
 mod schema;
@@ -25,7 +26,8 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    parse(&text, &path.display().to_string(), &stem, overrides)
+    let dir = path.parent().unwrap_or(Path::new(""));
+    parse_in(&text, &path.display().to_string(), &stem, overrides, dir)
 }
 
 /// A validated scenario with the text that reproduces it.
@@ -53,8 +55,8 @@ pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
         .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let origin = path.display().to_string();
-    let scenario = parse(&text, &origin, &stem, overrides)?;
     let base = path.parent().unwrap_or(Path::new(""));
+    let scenario = parse_in(&text, &origin, &stem, overrides, base)?;
     let (effective_toml, attachments) = effective_text(&text, &origin, &scenario.name, overrides, base)?;
     Ok(Loaded { scenario, effective_toml, attachments })
 }
@@ -92,11 +94,24 @@ fn effective_text(
 }
 
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
-/// is the scenario's name when the file sets none.
+/// is the scenario's name when the file sets none. A `forecast` file is
+/// looked for relative to the current directory.
 ///
 /// Every problem of the file is reported at once ([`Error::Invalid`]), each
 /// with its line in `text`, or with the `--set` that wrote the key.
 pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String]) -> Result<Scenario> {
+    parse_in(text, origin, default_name, overrides, Path::new(""))
+}
+
+/// Like [`parse`], looking for a `forecast` file relative to `dir` (the
+/// scenario file's folder).
+pub fn parse_in(
+    text: &str,
+    origin: &str,
+    default_name: &str,
+    overrides: &[String],
+    dir: &Path,
+) -> Result<Scenario> {
     let syntax = |e: &dyn std::fmt::Display| Error::Syntax {
         origin: origin.to_owned(),
         message: e.to_string().trim_end().to_owned(),
@@ -120,15 +135,41 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
     let mut found = schema::check(&mut doc);
     let shaped = found.is_empty();
     match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
-        Ok(raw) => match validate::validate(raw, default_name) {
-            Ok(sc) if shaped && unapplied.is_empty() => return Ok(sc),
-            Ok(_) => {}
-            // Problems under a key already reported come from its placeholder.
-            Err(more) => {
-                let reported: Vec<String> = found.iter().map(|p| p.key.clone()).collect();
-                found.extend(more.into_iter().filter(|p| !reported.iter().any(|r| within(&p.key, r))));
+        Ok(raw) => {
+            let forecast = match raw.forecast.as_deref() {
+                None => None,
+                Some(file) if file.trim().is_empty() => {
+                    found.push(validate::Invalid {
+                        key: "forecast".into(),
+                        message: "names no file; give the forecast CSV's path, relative to the scenario"
+                            .into(),
+                    });
+                    None
+                }
+                Some(file) => {
+                    let path = dir.join(file);
+                    let shown = path.display().to_string();
+                    let at = |e: forecast::ForecastError| Error::Forecast {
+                        file: shown.clone(),
+                        row: e.row,
+                        column: e.column,
+                        message: e.message,
+                    };
+                    let f = forecast::load(&path).map_err(at)?;
+                    f.check_queues(raw.queue.iter().map(|q| q.name.as_str())).map_err(at)?;
+                    Some(f)
+                }
+            };
+            match validate::validate(raw, default_name, forecast.as_ref()) {
+                Ok(sc) if found.is_empty() && shaped && unapplied.is_empty() => return Ok(sc),
+                Ok(_) => {}
+                // Problems under a key already reported come from its placeholder.
+                Err(more) => {
+                    let reported: Vec<String> = found.iter().map(|p| p.key.clone()).collect();
+                    found.extend(more.into_iter().filter(|p| !reported.iter().any(|r| within(&p.key, r))));
+                }
             }
-        },
+        }
         Err(e) => {
             let key = e.span().and_then(|s| overrides::key_at(&doc.to_string(), s.start)).unwrap_or_default();
             let message = plain(e.message(), &key);
@@ -312,7 +353,7 @@ count = 4
         };
         let s = set(&["agents.g.count=9", "queue.chat.arrivals.per_hour=90", "horizon=2d"]).unwrap();
         assert_eq!(s.groups[0].size(), 9);
-        assert!((s.queues[0].arrivals[0] - 90.0 / 3600.0).abs() < 1e-12);
+        assert!((s.queues[0].arrivals.rates()[0] - 90.0 / 3600.0).abs() < 1e-12);
         assert_eq!(s.horizon, 2.0 * 86_400.0);
         let s = set(&["routing.agent_selection=most_available"]).unwrap();
         assert_eq!(s.routing.selection, crate::model::Selection::MostAvailable);
@@ -419,7 +460,7 @@ count = 4
         assert!(e.starts_with("s.toml:5: key `queue.chat.arrivals.per_hr`: unknown key `per_hr` in `queue.chat.arrivals`; did you mean `per_hour`?"), "{e}");
         let e = err(&MINIMAL.replace("arrivals = { per_hour = 60 }", "arrivals = { }"));
         plain_words(&e);
-        assert!(e.contains("missing key `per_hour`"), "{e}");
+        assert!(e.contains("key `queue.chat.arrivals`: give `per_hour = 30`"), "{e}");
     }
 
     #[test]

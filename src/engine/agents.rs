@@ -272,14 +272,19 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         self.schedule(end, Event::ShiftEnd(g as u32));
     }
 
-    /// Brings group `g`'s logged-in headcount to this interval's staffing
-    /// value: the lowest-numbered agents log in; those with the least open
-    /// work (then the highest-numbered) log off first.
+    /// Brings group `g`'s logged-in headcount to the staffing value of the
+    /// step under way (called at time 0 and at each step boundary, which it
+    /// schedules): the lowest-numbered agents log in; those with the least
+    /// open work (then the highest-numbered) log off first.
     pub(super) fn apply_staffing(&mut self, g: usize) {
-        let Headcount::Staffing(levels) = &self.sc.groups[g].headcount else {
+        let Headcount::Staffing(staffing) = &self.sc.groups[g].headcount else {
             return;
         };
-        let target = levels[self.interval % levels.len()] as usize;
+        let step = staffing.step();
+        // Called at step boundaries only, so the quotient is a whole number up to rounding.
+        let k = (self.now.secs() / step).round() as usize;
+        let target = staffing.level(k) as usize;
+        self.schedule((k + 1) as f64 * step, Event::Staffing(g as u32));
         let range = self.group_range(g);
         let mut order = std::mem::take(&mut self.order);
         order.clear();

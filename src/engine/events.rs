@@ -26,6 +26,8 @@ pub(crate) enum Event {
     Horizon,
     /// The warm-up ends.
     WarmupEnd,
+    /// Group `.0`'s staffing array moves on to its next step.
+    Staffing(u32),
     /// Group `.0`'s shift starts (agents log in, Offline until ready).
     ShiftStart(u32),
     /// Group `.0`'s ready delay is over.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Headcount, Scenario, Selection};
+use crate::model::{ArrivalSource, Arrivals, Headcount, Pattern, Scenario, Selection};
 
 /// A readable account of a validated scenario: settings, queues with their
 /// offered load in Erlangs, teams and agent groups.
@@ -40,14 +40,14 @@ pub fn describe(sc: &Scenario) -> String {
     let _ = writeln!(o, "\nqueues:");
     let _ = writeln!(
         o,
-        "  {:<16} {:<8} {:>4} {:>5} {:>10} {:>10} {:>9} {:>12} {:>12}",
+        "  {:<16} {:<8} {:>4} {:>5} {:>10} {:>10} {:>9} {:>12} {:>12}  arrivals from",
         "name", "channel", "prio", "size", "per hour", "peak/h", "work (s)", "load (Erl)", "peak (Erl)"
     );
     for q in &sc.queues {
-        let peak = q.arrivals.iter().copied().fold(0.0, f64::max);
+        let peak = q.arrivals.peak_rate();
         let _ = writeln!(
             o,
-            "  {:<16} {:<8} {:>4} {:>5} {:>10.1} {:>10.1} {:>9.1} {:>12.2} {:>12.2}",
+            "  {:<16} {:<8} {:>4} {:>5} {:>10.1} {:>10.1} {:>9.1} {:>12.2} {:>12.2}  {}",
             q.name,
             sc.channels[q.channel],
             q.priority,
@@ -56,7 +56,8 @@ pub fn describe(sc: &Scenario) -> String {
             peak * 3600.0,
             q.mean_work(),
             q.mean_rate() * q.mean_work(),
-            peak * q.mean_work()
+            peak * q.mean_work(),
+            source(&q.arrivals)
         );
     }
     let _ = writeln!(o, "\nteams:");
@@ -76,12 +77,17 @@ pub fn describe(sc: &Scenario) -> String {
     for g in &sc.groups {
         let head = match &g.headcount {
             Headcount::Fixed(n) => format!("{n} agents"),
-            Headcount::Staffing(v) => {
-                format!("staffing array, peak {}", v.iter().max().copied().unwrap_or(0))
+            Headcount::Staffing(s) => {
+                let days =
+                    if s.levels().len() as f64 * s.step() > crate::time::DAY { "weekly" } else { "daily" };
+                format!("staffing array ({} steps, {days}), peak {}", minutes(s.step()), s.peak())
             }
         };
         let shift = g.shift.map_or_else(
-            || "always logged in".to_owned(),
+            || match g.headcount {
+                Headcount::Staffing(_) => "logged in as staffed".to_owned(),
+                Headcount::Fixed(_) => "always logged in".to_owned(),
+            },
             |s| {
                 let (_, start) = crate::replicate::day_clock(s.start);
                 let (_, end) = crate::replicate::day_clock(s.start + s.length);
@@ -98,4 +104,33 @@ pub fn describe(sc: &Scenario) -> String {
         );
     }
     o
+}
+
+/// Where a queue's arrivals come from, in a few words: the key or the
+/// forecast file, the step and how the pattern repeats.
+fn source(a: &Arrivals) -> String {
+    let steps = || {
+        let days = a.rates().len() as f64 * a.step() / crate::time::DAY;
+        format!("{} steps, {}", minutes(a.step()), if days > 1.0 { "weekly" } else { "daily" })
+    };
+    match a.source() {
+        ArrivalSource::PerHour if a.rates().len() == 1 => "per_hour, constant".to_owned(),
+        ArrivalSource::PerInterval if a.rates().len() == 1 => "per_interval, constant".to_owned(),
+        ArrivalSource::PerHour => format!("per_hour, {}", steps()),
+        ArrivalSource::PerInterval => format!("per_interval, {}", steps()),
+        ArrivalSource::Forecast { file, pattern } => {
+            let pattern = match pattern {
+                Pattern::Daily => "daily".to_owned(),
+                Pattern::Weekly => "weekly".to_owned(),
+                Pattern::Dated { first, days } => format!("dated, {days} days from {first}"),
+            };
+            let aht = if a.handle_scales().is_some() { ", with aht" } else { "" };
+            format!("forecast {file} ({} steps, {pattern}{aht})", minutes(a.step()))
+        }
+    }
+}
+
+/// A step length such as "15 min" or "90 s".
+fn minutes(secs: f64) -> String {
+    if secs % 60.0 == 0.0 { format!("{} min", secs / 60.0) } else { format!("{secs} s") }
 }

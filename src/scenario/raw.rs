@@ -18,6 +18,7 @@ pub(crate) struct RawScenario {
     pub drain: Option<String>,
     pub interval: Option<String>,
     pub replications: Option<i64>,
+    pub forecast: Option<String>,
     pub routing: Option<RawRouting>,
     pub metrics: Option<RawMetrics>,
     #[serde(default)]
@@ -68,7 +69,7 @@ pub(crate) struct RawQueue {
     pub item_size: Option<i64>,
     pub sl_threshold: Option<String>,
     pub sl_target: Option<f64>,
-    pub arrivals: RawArrivals,
+    pub arrivals: Option<RawArrivals>,
     pub handle_time: RawDist,
     pub wrap_up: Option<RawDist>,
     pub patience: Option<RawDist>,
@@ -77,11 +78,14 @@ pub(crate) struct RawQueue {
     pub capacity_aware: Option<Value>,
 }
 
-/// `arrivals = { per_hour = ... }`: one rate, or one per interval of the day.
+/// `arrivals = { per_hour = ... }` or `{ per_interval = ..., step = "15m" }`:
+/// one value, or one per step of the day (or week).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawArrivals {
-    pub per_hour: Value,
+    pub per_hour: Option<Value>,
+    pub per_interval: Option<Value>,
+    pub step: Option<String>,
 }
 
 /// A distribution table, `{ dist = "...", ... }`.
@@ -114,6 +118,7 @@ pub(crate) struct RawAgents {
     pub team: String,
     pub count: Option<i64>,
     pub staffing: Option<Vec<i64>>,
+    pub staffing_step: Option<String>,
     pub shift: Option<RawShift>,
     #[serde(default)]
     pub schedule: Vec<RawPlanned>,

@@ -62,6 +62,7 @@ const TOP: &[Field] = &[
     req("horizon", Kind::Str, "horizon = \"1d\""),
     opt("warmup", Kind::Str, "warmup = \"2h\""),
     opt("drain", Kind::Str, "drain = \"1d\""),
+    opt("forecast", Kind::Str, "forecast = \"forecast.csv\""),
     opt("interval", Kind::Str, "interval = \"30m\""),
     opt("replications", Kind::Int, "replications = 10"),
     opt("routing", Kind::Table(ROUTING), "[routing]"),
@@ -98,7 +99,8 @@ const QUEUE: &[Field] = &[
     opt("item_size", Kind::Int, "item_size = 1"),
     opt("sl_threshold", Kind::Str, "sl_threshold = \"30s\""),
     opt("sl_target", Kind::Number, "sl_target = 0.8"),
-    req("arrivals", Kind::AnyTable, "arrivals = { per_hour = 30 }"),
+    // Not required: a queue may take its arrivals from the `forecast` file.
+    opt("arrivals", Kind::AnyTable, "arrivals = { per_hour = 30 }"),
     req("handle_time", Kind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),
     opt("wrap_up", Kind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
     opt("patience", Kind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
@@ -119,6 +121,7 @@ const AGENTS: &[Field] = &[
     req("team", Kind::Str, "team = \"tier1\""),
     opt("count", Kind::Int, "count = 10"),
     opt("staffing", Kind::IntList, "staffing = [0, 0, 2, 4]"),
+    opt("staffing_step", Kind::Str, "staffing_step = \"15m\""),
     opt("shift", Kind::Table(SHIFT), "shift = { start = \"08:00\", end = \"16:30\" }"),
     opt(
         "schedule",

@@ -3,13 +3,14 @@
 //! problem found is returned, each with the dotted key at fault; checks go
 //! on with the next field, queue, team or group after one fails.
 
-use super::raw::{RawAgents, RawDist, RawQueue, RawScenario, RawShift, RawTeam};
+use super::forecast::{Forecast, ForecastQueue};
+use super::raw::{RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawShift, RawTeam};
 use super::schema::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
 use crate::model::{
-    AgentGroup, Headcount, MetricSettings, Planned, Queue, Routing, Scenario, Selection, Shift, SlFormula,
-    Status, StatusId, StatusKind, Team, Unplanned,
+    AgentGroup, ArrivalSource, Arrivals, Headcount, MetricSettings, Planned, Queue, Routing, Scenario,
+    Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Team, Unplanned,
 };
 use crate::time::DAY;
 
@@ -59,7 +60,11 @@ impl Problems {
     }
 }
 
-pub(super) fn validate(raw: RawScenario, default_name: &str) -> std::result::Result<Scenario, Vec<Invalid>> {
+pub(super) fn validate(
+    raw: RawScenario,
+    default_name: &str,
+    forecast: Option<&Forecast>,
+) -> std::result::Result<Scenario, Vec<Invalid>> {
     let mut e = Problems::default();
     let name = raw.name.clone().unwrap_or_else(|| default_name.to_owned());
     let folder_safe = !name.trim().is_empty()
@@ -122,7 +127,6 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> std::result::Res
             ),
         );
     }
-    let per_day = interval.map(|i| (DAY / i).round() as usize);
     let replications = raw.replications.unwrap_or(10);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
         e.add("replications", format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"));
@@ -146,7 +150,8 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> std::result::Res
             q,
             &key,
             routing.as_ref().unwrap_or(&default_routing),
-            per_day,
+            interval,
+            forecast,
             &mut channels,
             &mut e,
         ));
@@ -212,7 +217,7 @@ pub(super) fn validate(raw: RawScenario, default_name: &str) -> std::result::Res
             groups.push(None);
             continue;
         }
-        groups.push(group(g, &key, &raw.team, &statuses, per_day, &mut e));
+        groups.push(group(g, &key, &raw.team, &statuses, interval, &mut e));
     }
     if groups.iter().flatten().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
         e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
@@ -353,7 +358,8 @@ fn queue(
     q: &RawQueue,
     key: &str,
     routing: &Routing,
-    per_day: Option<usize>,
+    interval: Option<f64>,
+    forecast: Option<&Forecast>,
     channels: &mut Vec<String>,
     e: &mut Problems,
 ) -> Option<Queue> {
@@ -394,10 +400,27 @@ fn queue(
         e.add(format!("{key}.sl_target"), format!("must be a fraction from 0 to 1, got {sl_target}"));
         ok = false;
     }
-    // Without a valid interval the length of a rate array cannot be checked.
-    let arrivals =
-        per_day.and_then(|n| e.take(rates(&q.arrivals.per_hour, &format!("{key}.arrivals.per_hour"), n)));
     let handle_time = e.take(dist(&q.handle_time, &format!("{key}.handle_time")));
+    let from_file = forecast.and_then(|f| f.queue(&q.name).map(|fq| (f, fq)));
+    let arrivals = match (&q.arrivals, from_file) {
+        (Some(_), Some((f, _))) => e.take(invalid(
+            format!("{key}.arrivals"),
+            format!(
+                "this queue takes its arrivals from the forecast {}; remove `arrivals` here or the queue's rows there",
+                f.file
+            ),
+        )),
+        (None, None) => e.take(invalid(
+            format!("{key}.arrivals"),
+            "is missing: give `arrivals = { per_hour = 30 }` (or one value per interval of the day), \
+             or rows for this queue in the `forecast` file",
+        )),
+        (None, Some((f, fq))) => {
+            handle_time.as_ref().and_then(|h| e.take(forecast_arrivals(f, fq, key, h.mean())))
+        }
+        // Without a valid interval the length of a rate array cannot be checked.
+        (Some(a), None) => interval.and_then(|i| e.take(table_arrivals(a, key, i))),
+    };
     let wrap_up = e.take(q.wrap_up.as_ref().map(|d| dist(d, &format!("{key}.wrap_up"))).transpose());
     let patience = e.take(q.patience.as_ref().map(|d| dist(d, &format!("{key}.patience"))).transpose());
     if !ok {
@@ -418,21 +441,74 @@ fn queue(
     })
 }
 
-/// Arrival rates per hour → per second: one value, or one per interval of the day.
-fn rates(v: &toml::Value, key: &str, per_day: usize) -> Result<Vec<f64>> {
+/// A step for arrays (`arrivals.step`, `staffing_step`): whole seconds dividing a day.
+fn step(key: &str, text: Option<&str>, interval: f64) -> Result<f64> {
+    let Some(text) = text else { return Ok(interval) };
+    let step = duration(key, text)?;
+    let per_day = DAY / step;
+    if step < 1.0 || step.fract() != 0.0 || (per_day - per_day.round()).abs() > 1e-9 {
+        return invalid(
+            key,
+            "must be a whole number of seconds that divides a day evenly (e.g. \"15m\", \"30m\", \"1h\")",
+        );
+    }
+    Ok(step)
+}
+
+/// `arrivals = { per_hour | per_interval, step }` → rates per second.
+fn table_arrivals(a: &RawArrivals, key: &str, interval: f64) -> Result<Arrivals> {
+    let step = step(&format!("{key}.arrivals.step"), a.step.as_deref(), interval)?;
+    let (value, per_hour) = match (&a.per_hour, &a.per_interval) {
+        (Some(v), None) => (v, true),
+        (None, Some(v)) => (v, false),
+        (Some(_), Some(_)) => {
+            return invalid(
+                format!("{key}.arrivals.per_interval"),
+                "give either `per_hour` (rates) or `per_interval` (conversations per step), not both",
+            );
+        }
+        (None, None) => {
+            return invalid(
+                format!("{key}.arrivals"),
+                "give `per_hour = 30` (a rate per hour), or `per_interval = [...]` (conversations per step) with a `step`",
+            );
+        }
+    };
+    let (vkey, source) = if per_hour {
+        (format!("{key}.arrivals.per_hour"), ArrivalSource::PerHour)
+    } else {
+        (format!("{key}.arrivals.per_interval"), ArrivalSource::PerInterval)
+    };
+    let values =
+        volumes(value, &vkey, step, if per_hour { "arrivals per hour" } else { "conversations per step" })?;
+    let scale = if per_hour { 3600.0 } else { step };
+    let rates: Vec<f64> = values.iter().map(|v| v / scale).collect();
+    Ok(if rates.len() == 1 {
+        Arrivals::constant(rates[0], source)
+    } else {
+        Arrivals::new(rates, step, true, None, source)
+    })
+}
+
+/// One number, or one per step of the day or of the week; each finite and zero or more.
+fn volumes(v: &toml::Value, key: &str, step: f64, unit: &str) -> Result<Vec<f64>> {
     let number = |v: &toml::Value| match v {
         toml::Value::Integer(i) => Some(*i as f64),
         toml::Value::Float(f) => Some(*f),
         _ => None,
     };
+    let per_day = (DAY / step).round() as usize;
     let values: Vec<f64> = match v {
         toml::Value::Array(items) => {
-            if items.len() != per_day {
+            if items.len() != per_day && items.len() != 7 * per_day {
                 return invalid(
                     key,
                     format!(
-                        "has {} values; give one rate, or exactly one per interval of the day ({per_day})",
-                        items.len()
+                        "has {} values; give one value, or exactly one per step of the day ({per_day}) or of \
+                         the week from Monday ({}), the step being `step` or else the reporting `interval` ({} s)",
+                        items.len(),
+                        7 * per_day,
+                        step
                     ),
                 );
             }
@@ -440,17 +516,41 @@ fn rates(v: &toml::Value, key: &str, per_day: usize) -> Result<Vec<f64>> {
                 .iter()
                 .map(number)
                 .collect::<Option<_>>()
-                .map_or_else(|| invalid(key, "every rate must be a number (arrivals per hour)"), Ok)?
+                .map_or_else(|| invalid(key, format!("every value must be a number ({unit})")), Ok)?
         }
         other => vec![number(other).map_or_else(
-            || invalid(key, "must be a number, or an array with one number per interval of the day"),
+            || invalid(key, "must be a number, or an array with one number per step of the day"),
             Ok,
         )?],
     };
     if let Some(bad) = values.iter().find(|r| !r.is_finite() || **r < 0.0) {
-        return invalid(key, format!("arrival rates must be zero or more per hour, got {bad}"));
+        return invalid(key, format!("arrivals must be zero or more ({unit}), got {bad}"));
     }
-    Ok(values.iter().map(|r| r / 3600.0).collect())
+    Ok(values)
+}
+
+/// A queue's rows of the forecast → rates per second and handle-time scales.
+fn forecast_arrivals(f: &Forecast, fq: &ForecastQueue, key: &str, handle_mean: f64) -> Result<Arrivals> {
+    let rates: Vec<f64> = fq.offered.iter().map(|v| v / f.step).collect();
+    let scale = match &fq.aht {
+        Some(aht) if aht.iter().any(Option::is_some) => {
+            if handle_mean <= 0.0 {
+                return invalid(
+                    format!("{key}.handle_time"),
+                    format!(
+                        "has a mean of zero, so the `aht` of the forecast {} cannot scale it; give a \
+                         distribution with a positive mean",
+                        f.file
+                    ),
+                );
+            }
+            Some(aht.iter().map(|a| a.map_or(1.0, |a| a / handle_mean)).collect())
+        }
+        _ => None,
+    };
+    let repeat = f.dated_span().is_none();
+    let source = ArrivalSource::Forecast { file: f.file.clone(), pattern: f.pattern.clone() };
+    Ok(Arrivals::new(rates, f.step, repeat, scale, source))
 }
 
 fn dist(d: &RawDist, key: &str) -> Result<Dist> {
@@ -525,7 +625,7 @@ fn group(
     key: &str,
     teams: &[RawTeam],
     statuses: &[Status],
-    per_day: Option<usize>,
+    interval: Option<f64>,
     e: &mut Problems,
 ) -> Option<AgentGroup> {
     let mut ok = true;
@@ -537,7 +637,7 @@ fn group(
     if team.is_none() {
         e.add(format!("{key}.team"), unknown_name("team", &g.team, teams.iter().map(|t| &t.name)));
     }
-    let headcount = e.take(headcount(g, key, per_day));
+    let headcount = interval.and_then(|i| e.take(headcount(g, key, i)));
     let shift = e.take(g.shift.as_ref().map(|s| shift(s, key)).transpose());
     let mut schedule = Vec::new();
     for (i, p) in g.schedule.iter().enumerate() {
@@ -622,7 +722,7 @@ fn group(
 }
 
 /// `count` or `staffing`, one of them.
-fn headcount(g: &RawAgents, key: &str, per_day: Option<usize>) -> Result<Headcount> {
+fn headcount(g: &RawAgents, key: &str, interval: f64) -> Result<Headcount> {
     match (g.count, &g.staffing) {
         (Some(_), Some(_)) => {
             invalid(format!("{key}.staffing"), "give either `count` or `staffing`, not both")
@@ -632,6 +732,12 @@ fn headcount(g: &RawAgents, key: &str, per_day: Option<usize>) -> Result<Headcou
             "say how many agents: add `count = 10`, or `staffing = [...]` with a headcount per interval of the day",
         ),
         (Some(n), None) => {
+            if g.staffing_step.is_some() {
+                return invalid(
+                    format!("{key}.staffing_step"),
+                    "applies to a `staffing` array; remove it with `count`",
+                );
+            }
             if !(0..=MAX_AGENTS as i64).contains(&n) {
                 return invalid(format!("{key}.count"), format!("must be from 0 to {MAX_AGENTS}, got {n}"));
             }
@@ -645,21 +751,24 @@ fn headcount(g: &RawAgents, key: &str, per_day: Option<usize>) -> Result<Headcou
                     "`staffing` sets who is logged in when, so it cannot be combined with `shift`",
                 );
             }
-            if let Some(per_day) = per_day
-                && v.len() != per_day
-            {
+            let step = step(&format!("{key}.staffing_step"), g.staffing_step.as_deref(), interval)?;
+            let per_day = (DAY / step).round() as usize;
+            if v.len() != per_day && v.len() != 7 * per_day {
                 return invalid(
                     skey,
                     format!(
-                        "has {} values; give exactly one headcount per interval of the day ({per_day})",
-                        v.len()
+                        "has {} values; give exactly one headcount per step of the day ({per_day}) or of the \
+                         week from Monday ({}), the step being `staffing_step` or else the reporting `interval` ({} s)",
+                        v.len(),
+                        7 * per_day,
+                        step
                     ),
                 );
             }
             if let Some(bad) = v.iter().find(|n| !(0..=MAX_AGENTS as i64).contains(n)) {
                 return invalid(skey, format!("headcounts must be from 0 to {MAX_AGENTS}, got {bad}"));
             }
-            Ok(Headcount::Staffing(v.iter().map(|&n| n as u32).collect()))
+            Ok(Headcount::Staffing(Staffing::new(v.iter().map(|&n| n as u32).collect(), step)))
         }
     }
 }

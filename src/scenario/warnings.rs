@@ -56,9 +56,7 @@ pub fn warnings(sc: &Scenario) -> Vec<Warning> {
 fn empty_group(g: &AgentGroup, out: &mut Vec<Warning>) {
     let (key, what) = match &g.headcount {
         Headcount::Fixed(0) => ("count", "has `count = 0`"),
-        Headcount::Staffing(v) if v.iter().all(|&n| n == 0) => {
-            ("staffing", "has a staffing of zero in every interval")
-        }
+        Headcount::Staffing(v) if v.peak() == 0 => ("staffing", "has a staffing of zero in every interval"),
         _ => return,
     };
     out.push(Warning {
@@ -131,10 +129,7 @@ fn coverage(sc: &Scenario, q: usize, a: f64, b: f64, mid: f64) -> (bool, f64) {
                 (*n > 0 && overlaps(w, a, b), if inside(mid, w) { f64::from(*n) } else { 0.0 })
             }
             (Headcount::Staffing(levels), _) => {
-                let level = |t: f64| {
-                    let step = DAY / levels.len() as f64;
-                    levels[((t.rem_euclid(DAY) / step) as usize).min(levels.len() - 1)]
-                };
+                let level = |t: f64| levels.level((t.max(0.0) / levels.step()) as usize);
                 (level(a) > 0 || level(mid) > 0 || level(b - 1e-6) > 0, f64::from(level(mid)))
             }
         };
@@ -163,7 +158,7 @@ fn uncovered_arrivals(sc: &Scenario, q: usize, out: &mut Vec<Warning>) {
             continue;
         }
         let (anyone, capacity) = coverage(sc, q, a % DAY, a % DAY + (b - a), mid % DAY);
-        let load = rate * queue.mean_work();
+        let load = rate * sc.work_at(q, mid);
         if !anyone {
             nobody.push(k);
             lost += rate * (b - a);

@@ -7,6 +7,7 @@
 mod checker;
 mod cli;
 mod columns;
+mod forecast;
 mod honest;
 mod properties;
 mod rules;

@@ -209,14 +209,14 @@ fn bundled_reference_scenarios_match_their_comments() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let c = routesim::scenario::load(&dir.join("erlang-c.toml"), &[]).unwrap();
     let q = &c.queues[0];
-    let m = erlang::erlang_c(q.arrivals[0], q.handle_time.mean(), c.groups[0].size() as u32, q.sl_threshold)
+    let m = erlang::erlang_c(q.mean_rate(), q.handle_time.mean(), c.groups[0].size() as u32, q.sl_threshold)
         .unwrap();
     assert!((m.service_level - 0.7151).abs() < 1e-4 && (m.asa - 17.88).abs() < 0.01, "{m:?}");
     let a = routesim::scenario::load(&dir.join("erlang-a.toml"), &[]).unwrap();
     let q = &a.queues[0];
     let p = q.patience.as_ref().unwrap().mean();
     let m =
-        erlang::erlang_a(q.arrivals[0], q.handle_time.mean(), p, a.groups[0].size() as u32, q.sl_threshold)
+        erlang::erlang_a(q.mean_rate(), q.handle_time.mean(), p, a.groups[0].size() as u32, q.sl_threshold)
             .unwrap();
     assert!((m.service_level - 0.8726).abs() < 1e-4 && (m.abandon_rate - 0.03199).abs() < 1e-4, "{m:?}");
 }

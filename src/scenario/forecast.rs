@@ -1,0 +1,687 @@
+//! Forecast files: conversations expected per interval and queue (and
+//! optionally the AHT), as planners export them from a spreadsheet or WFM
+//! tool, read into per-queue volumes on one grid of steps.
+//!
+//! The file is CSV with a header naming the columns `start`, `queue`,
+//! `offered` and optionally `aht` (any order, any case). The delimiter is `;`
+//! when the header holds one, else `,`; with `;`, numbers may use a decimal
+//! comma (`12,5`). `start` is, the same way on every row:
+//! - `HH:MM`: a daily pattern, repeating every day;
+//! - `ddd HH:MM` (`Mon`..`Sun`): a weekly pattern, day 0 being a Monday;
+//! - `YYYY-MM-DD HH:MM`: dated; the earliest date is day 0, and there are no
+//!   arrivals after the last date (a horizon past it is an error, see
+//!   `validate`).
+//!
+//! The interval length is the most common gap between consecutive start
+//! times (the shortest on a tie); every start must lie on that grid from
+//! midnight, and it must divide a day.
+//! Intervals missing from the file (for a queue, or for all) have no arrivals.
+//! `aht` is in seconds and sets the mean handle time (wrap-up comes on top);
+//! an empty `aht` cell means the handle-time distribution's own mean.
+//! Rows are numbered as a spreadsheet shows them: the header is row 1.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::model::Pattern;
+use crate::time::DAY;
+
+/// Most steps one forecast may span (about 28 years of 15-minute intervals);
+/// beyond that the dates are almost certainly a typo.
+const MAX_STEPS: usize = 1_000_000;
+
+/// A forecast file, read and checked on its own (queue names not yet resolved).
+#[derive(Debug, Clone)]
+pub(crate) struct Forecast {
+    /// The file as opened, for messages.
+    pub file: String,
+    /// How the start times map onto simulated time.
+    pub pattern: Pattern,
+    /// Interval length, seconds.
+    pub step: f64,
+    /// Queues in order of first appearance.
+    pub queues: Vec<ForecastQueue>,
+}
+
+/// One queue's rows, on the forecast's grid.
+#[derive(Debug, Clone)]
+pub(crate) struct ForecastQueue {
+    /// Queue name as written.
+    pub name: String,
+    /// Row where the queue first appears.
+    pub row: usize,
+    /// Conversations expected in each step of the pattern.
+    pub offered: Vec<f64>,
+    /// AHT in seconds per step where given (`None` when the file has no
+    /// `aht` column).
+    pub aht: Option<Vec<Option<f64>>>,
+}
+
+/// What is wrong with a forecast file, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ForecastError {
+    /// Spreadsheet row (the header is row 1), when one row is at fault.
+    pub row: Option<usize>,
+    /// Column name, when one column is at fault.
+    pub column: Option<&'static str>,
+    /// What is wrong and what would be accepted.
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, ForecastError>;
+
+fn fail<T>(row: Option<usize>, column: Option<&'static str>, message: impl Into<String>) -> Result<T> {
+    Err(ForecastError { row, column, message: message.into() })
+}
+
+const COLUMNS: [&str; 4] = ["start", "queue", "offered", "aht"];
+
+/// Largest forecast file read, bytes: far above a year of 15-minute rows
+/// for dozens of queues, and a guard against naming a device or a huge file.
+const MAX_BYTES: u64 = 256 << 20;
+
+/// Reads and checks the forecast at `path`.
+pub(crate) fn load(path: &Path) -> Result<Forecast> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| ForecastError {
+        row: None,
+        column: None,
+        message: format!("cannot read the file: {e}"),
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if !file.metadata().map_err(cannot)?.is_file() {
+        return fail(None, None, "is not a file; `forecast` names a CSV file, relative to the scenario");
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return fail(None, None, format!("is larger than {} MiB", MAX_BYTES >> 20));
+    }
+    parse(&bytes, &path.display().to_string())
+}
+
+/// A parsed start time: which format, and seconds from the start of its day
+/// (daily), week (weekly) or the epoch day (dated, in `day`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Daily(i64),
+    Weekly(i64),
+    Dated { day: i64, secs: i64 },
+}
+
+impl Start {
+    fn format(self) -> &'static str {
+        match self {
+            Start::Daily(_) => "daily (`HH:MM`)",
+            Start::Weekly(_) => "weekly (`ddd HH:MM`)",
+            Start::Dated { .. } => "dated (`YYYY-MM-DD HH:MM`)",
+        }
+    }
+}
+
+/// Parses forecast `bytes`; `file` names it in the result.
+pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
+    let text = std::str::from_utf8(bytes)
+        .or_else(|e| fail(None, None, format!("is not UTF-8 text ({e}); save it as CSV UTF-8")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().next().unwrap_or("");
+    if header_line.trim().is_empty() {
+        return fail(
+            Some(1),
+            None,
+            "the first row must be a header: start, queue, offered (and optionally aht)",
+        );
+    }
+    let semicolon = header_line.contains(';');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if semicolon { b';' } else { b',' })
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header =
+        reader.headers().or_else(|e| fail(Some(1), None, format!("cannot read the header: {e}")))?.clone();
+    let mut at = [None; 4];
+    for (i, name) in header.iter().enumerate() {
+        let lower = name.to_ascii_lowercase();
+        let Some(c) = COLUMNS.iter().position(|c| *c == lower) else {
+            let hint = near(&lower, COLUMNS.iter().copied())
+                .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            return fail(
+                Some(1),
+                None,
+                format!(
+                    "unknown column `{name}`; {hint}the columns are start, queue, offered and optionally aht"
+                ),
+            );
+        };
+        if at[c].is_some() {
+            return fail(Some(1), Some(COLUMNS[c]), "this column appears twice in the header");
+        }
+        at[c] = Some(i);
+    }
+    for c in 0..3 {
+        if at[c].is_none() {
+            return fail(
+                Some(1),
+                None,
+                format!(
+                    "the header has no `{}` column; the columns are start, queue, offered and optionally aht",
+                    COLUMNS[c]
+                ),
+            );
+        }
+    }
+    let has_aht = at[3].is_some();
+
+    struct Row {
+        row: usize,
+        start: Start,
+        queue: String,
+        offered: f64,
+        aht: Option<f64>,
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut last_line = 1;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let row = e.position().map_or(last_line + 1, |p| p.line() as usize);
+                return fail(Some(row), None, format!("cannot read this row: {e}"));
+            }
+        }
+        let row = record.position().map_or(last_line + 1, |p| p.line() as usize);
+        last_line = row;
+        if record.iter().all(str::is_empty) {
+            continue; // blank line
+        }
+        if record.len() > header.len() {
+            return fail(
+                Some(row),
+                None,
+                format!("has {} cells but the header has {} columns", record.len(), header.len()),
+            );
+        }
+        let cell = |c: usize| at[c].and_then(|i| record.get(i)).unwrap_or("");
+        let start = parse_start(cell(0)).or_else(|m| fail(Some(row), Some("start"), m))?;
+        if let Some(first) = rows.first()
+            && std::mem::discriminant(&first.start) != std::mem::discriminant(&start)
+        {
+            return fail(
+                Some(row),
+                Some("start"),
+                format!(
+                    "`{}` is {} but row {} is {}; use one format for the whole file",
+                    cell(0),
+                    start.format(),
+                    first.row,
+                    first.start.format()
+                ),
+            );
+        }
+        let queue = cell(1);
+        if queue.is_empty() {
+            return fail(Some(row), Some("queue"), "empty; name the queue the row is for");
+        }
+        let offered = number(cell(2), semicolon).or_else(|m| fail(Some(row), Some("offered"), m))?;
+        let Some(offered) = offered else {
+            return fail(Some(row), Some("offered"), "empty; write 0 for an interval with no conversations");
+        };
+        let aht = if has_aht {
+            number(cell(3), semicolon).or_else(|m| fail(Some(row), Some("aht"), m))?
+        } else {
+            None
+        };
+        if aht.is_some_and(|a| a > DAY) {
+            return fail(Some(row), Some("aht"), "is more than a day; give the AHT in seconds");
+        }
+        rows.push(Row { row, start, queue: queue.to_owned(), offered, aht });
+    }
+    let Some(first) = rows.first() else {
+        return fail(None, None, "has a header but no rows");
+    };
+
+    // Offsets in seconds from the start of the pattern.
+    let first_day = rows
+        .iter()
+        .filter_map(|r| match r.start {
+            Start::Dated { day, .. } => Some(day),
+            _ => None,
+        })
+        .min();
+    let offset = |s: Start| match s {
+        Start::Daily(x) | Start::Weekly(x) => x,
+        Start::Dated { day, secs } => (day - first_day.unwrap_or(day)) * 86_400 + secs,
+    };
+    let mut offsets: Vec<i64> = rows.iter().map(|r| offset(r.start)).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    // The most common gap between consecutive start times (the shortest on
+    // a tie): a gap where rows are missing, or one stray start off the grid,
+    // does not change it.
+    let mut gaps: Vec<i64> = offsets.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_unstable();
+    let step = gaps
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run.len(), std::cmp::Reverse(run[0])))
+        .max()
+        .map(|(_, std::cmp::Reverse(gap))| gap);
+    let Some(step) = step else {
+        return fail(
+            None,
+            Some("start"),
+            "every row starts at the same time, so the interval length cannot be read from the \
+             start times; give at least two consecutive intervals",
+        );
+    };
+    if 86_400 % step != 0 {
+        return fail(
+            None,
+            Some("start"),
+            format!(
+                "the intervals read from the start times last {}, which does not divide a day; \
+                 use intervals such as 15, 30 or 60 minutes",
+                if step % 60 == 0 { format!("{} min", step / 60) } else { format!("{step} s") }
+            ),
+        );
+    }
+    if let Some(off) = rows.iter().find(|r| offset(r.start) % step != 0) {
+        return fail(
+            Some(off.row),
+            Some("start"),
+            format!(
+                "is not on the grid of {} intervals from midnight that the other start times follow",
+                minutes(step)
+            ),
+        );
+    }
+    let (pattern, span_days) = match first.start {
+        Start::Daily(_) => (Pattern::Daily, 1),
+        Start::Weekly(_) => (Pattern::Weekly, 7),
+        Start::Dated { .. } => {
+            let lo = first_day.unwrap_or(0);
+            let hi = rows
+                .iter()
+                .filter_map(|r| match r.start {
+                    Start::Dated { day, .. } => Some(day),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(lo);
+            let days = (hi - lo + 1) as usize;
+            (Pattern::Dated { first: civil_from_days(lo), days }, days)
+        }
+    };
+    let steps = span_days * (86_400 / step) as usize;
+    if steps > MAX_STEPS {
+        return fail(
+            None,
+            Some("start"),
+            format!(
+                "spans {span_days} days of {} intervals, more than routesim takes ({MAX_STEPS})",
+                minutes(step)
+            ),
+        );
+    }
+
+    let mut queues: Vec<ForecastQueue> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    for r in &rows {
+        let qi = *index.entry(r.queue.clone()).or_insert_with(|| {
+            queues.push(ForecastQueue {
+                name: r.queue.clone(),
+                row: r.row,
+                offered: vec![0.0; steps],
+                aht: has_aht.then(|| vec![None; steps]),
+            });
+            queues.len() - 1
+        });
+        let k = (offset(r.start) / step) as usize;
+        if let Some(earlier) = seen.insert((qi, k), r.row) {
+            return fail(
+                Some(r.row),
+                Some("start"),
+                format!("queue `{}` already has a row for this interval (row {earlier})", r.queue),
+            );
+        }
+        let q = &mut queues[qi];
+        q.offered[k] = r.offered;
+        if let Some(aht) = &mut q.aht {
+            aht[k] = r.aht;
+        }
+    }
+    Ok(Forecast { file: file.to_owned(), pattern, step: step as f64, queues })
+}
+
+impl Forecast {
+    /// Checks that every queue of the file is one of `known`.
+    pub(crate) fn check_queues<'a>(&self, known: impl Iterator<Item = &'a str> + Clone) -> Result<()> {
+        for q in &self.queues {
+            if known.clone().any(|k| k == q.name) {
+                continue;
+            }
+            let hint =
+                near(&q.name, known.clone()).map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            let list: Vec<String> = known.clone().map(|k| format!("`{k}`")).collect();
+            return fail(
+                Some(q.row),
+                Some("queue"),
+                format!(
+                    "the scenario has no queue `{}`; {hint}its queues are {}",
+                    q.name,
+                    if list.is_empty() { "none".to_owned() } else { list.join(", ") }
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The rows of queue `name`, if the file has any.
+    pub(crate) fn queue(&self, name: &str) -> Option<&ForecastQueue> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+
+    /// Length of the forecast in seconds for a dated one (`None`: it repeats).
+    pub(crate) fn dated_span(&self) -> Option<f64> {
+        match &self.pattern {
+            Pattern::Dated { days, .. } => Some(*days as f64 * DAY),
+            _ => None,
+        }
+    }
+}
+
+/// A number of conversations or seconds: empty → `None`; with `;` files a
+/// decimal comma is read as a point.
+fn number(cell: &str, decimal_comma: bool) -> std::result::Result<Option<f64>, String> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let text = if decimal_comma && !cell.contains('.') { cell.replace(',', ".") } else { cell.to_owned() };
+    let hint = if decimal_comma {
+        "write a number such as 12 or 12,5"
+    } else {
+        "write a number such as 12 or 12.5 (files separated by `,` take a decimal point; use `;` as the separator for decimal commas)"
+    };
+    let bad = || format!("`{cell}` is not a number; {hint}");
+    if !text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
+        return Err(bad());
+    }
+    let v: f64 = text.parse().map_err(|_| bad())?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("`{cell}` must be zero or more"));
+    }
+    Ok(Some(v))
+}
+
+/// Parses a start cell: `HH:MM`, `ddd HH:MM` or `YYYY-MM-DD HH:MM`
+/// (seconds `:SS` allowed; a `T` may separate date and time).
+fn parse_start(cell: &str) -> std::result::Result<Start, String> {
+    let hint =
+        "write `HH:MM` (daily), `ddd HH:MM` with ddd Mon to Sun (weekly) or `YYYY-MM-DD HH:MM` (dated)";
+    let bad = || format!("`{cell}` is not a start time; {hint}");
+    if cell.is_empty() {
+        return Err(format!("empty; {hint}"));
+    }
+    let split = cell.split_once(' ').or_else(|| {
+        // `2026-03-02T08:00`, as some tools write it; not the T of Tue or Thu.
+        (cell.len() > 10 && cell.as_bytes()[10] == b'T').then(|| (&cell[..10], &cell[11..]))
+    });
+    let (head, clock) = match split {
+        Some((h, c)) => (Some(h.trim()), c.trim()),
+        None => (None, cell),
+    };
+    let secs = clock_secs(clock).ok_or_else(bad)?;
+    let Some(head) = head else { return Ok(Start::Daily(secs)) };
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let lower = head.to_ascii_lowercase();
+    if let Some(d) = DAYS.iter().position(|d| lower.len() >= 3 && lower.starts_with(d)) {
+        const FULL: [&str; 7] =
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        if lower.len() == 3 || lower == FULL[d] {
+            return Ok(Start::Weekly(d as i64 * 86_400 + secs));
+        }
+        return Err(bad());
+    }
+    let day = date_days(head).ok_or_else(|| {
+        format!("`{head}` is neither a day of the week (Mon to Sun) nor a date (YYYY-MM-DD); {hint}")
+    })?;
+    Ok(Start::Dated { day, secs })
+}
+
+/// `HH:MM` or `HH:MM:SS` before 24:00, in seconds.
+fn clock_secs(text: &str) -> Option<i64> {
+    let mut parts = text.split(':');
+    let mut field = |max: i64| -> Option<i64> {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        p.parse().ok().filter(|v| *v < max)
+    };
+    let (h, m) = (field(24)?, field(60)?);
+    let s = match parts.next() {
+        None => 0,
+        Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse().ok().filter(|v| *v < 60)?
+        }
+        Some(_) => return None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(h * 3600 + m * 60 + s)
+}
+
+/// `YYYY-MM-DD` → days since 1970-01-01 (proleptic Gregorian), if a real date.
+fn date_days(text: &str) -> Option<i64> {
+    let mut it = text.split('-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(y) && all_digits(m) && all_digits(d)) {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d < 1 || d > month_len[(m - 1) as usize] {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (inverse of [`date_days`]).
+fn civil_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn minutes(secs: i64) -> String {
+    if secs % 60 == 0 { format!("{}-minute", secs / 60) } else { format!("{secs}-second") }
+}
+
+/// The candidate closest to `name` (case-insensitive edit distance at most
+/// a third of its length, at least 1), for "did you mean" hints.
+pub(crate) fn near<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&name, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // d[i][j]: distance between a[..i] and b[..j] (optimal string alignment).
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Forecast {
+        parse(text.as_bytes(), "f.csv").unwrap_or_else(|e| panic!("rejected: {e:?}\n{text}"))
+    }
+
+    fn err(text: &str) -> ForecastError {
+        match parse(text.as_bytes(), "f.csv") {
+            Ok(f) => panic!("accepted: {f:?}\n{text}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn daily_comma_file_gives_volumes_on_its_grid() {
+        let f = ok("start,queue,offered\n08:00,chat,10\n08:30,chat,12.5\n09:30,chat,4\n08:00,mail,3\n");
+        assert_eq!(f.pattern, Pattern::Daily);
+        assert_eq!(f.step, 1800.0);
+        let chat = f.queue("chat").unwrap();
+        assert_eq!(chat.offered.len(), 48);
+        assert_eq!(chat.offered[16], 10.0);
+        assert_eq!(chat.offered[17], 12.5);
+        assert_eq!(chat.offered[18], 0.0, "a missing interval has no arrivals");
+        assert_eq!(chat.offered[19], 4.0);
+        assert!(chat.aht.is_none());
+        assert_eq!(f.queue("mail").unwrap().offered[16], 3.0);
+        assert_eq!(f.queue("mail").unwrap().row, 5);
+    }
+
+    #[test]
+    fn semicolon_file_takes_decimal_commas_and_aht() {
+        let f = ok("Start;Queue;Offered;AHT\n00:00;chat;12,5;300\n00:15;chat;7;\n00:30;chat;0,25;412,5\n");
+        assert_eq!(f.step, 900.0);
+        let chat = f.queue("chat").unwrap();
+        assert_eq!(chat.offered.len(), 96);
+        assert_eq!(&chat.offered[..3], &[12.5, 7.0, 0.25]);
+        assert_eq!(&chat.aht.as_ref().unwrap()[..4], &[Some(300.0), None, Some(412.5), None]);
+    }
+
+    #[test]
+    fn weekly_starts_put_day_zero_on_monday() {
+        let f = ok(
+            "start,queue,offered\nMon 00:00,chat,1\nmon 01:00,chat,2\nSunday 23:00,chat,3\nThu 00:00,chat,4\nTue 00:00,chat,5\n",
+        );
+        assert_eq!(f.pattern, Pattern::Weekly);
+        assert_eq!(f.step, 3600.0);
+        let chat = f.queue("chat").unwrap();
+        assert_eq!(chat.offered.len(), 7 * 24);
+        assert_eq!((chat.offered[0], chat.offered[1], chat.offered[167]), (1.0, 2.0, 3.0));
+        assert_eq!((chat.offered[24], chat.offered[72]), (5.0, 4.0));
+    }
+
+    #[test]
+    fn dated_starts_count_days_from_the_earliest_date() {
+        let f = ok(
+            "start,queue,offered\n2024-03-01 00:00,chat,5\n2024-02-28 12:00,chat,1\n2024-02-28 12:30,chat,2\n",
+        );
+        assert_eq!(f.pattern, Pattern::Dated { first: "2024-02-28".into(), days: 3 }, "2024 is a leap year");
+        assert_eq!(f.dated_span(), Some(3.0 * DAY));
+        let chat = f.queue("chat").unwrap();
+        assert_eq!(chat.offered.len(), 3 * 48);
+        assert_eq!((chat.offered[24], chat.offered[25], chat.offered[96]), (1.0, 2.0, 5.0));
+        assert_eq!(date_days("1970-01-01"), Some(0));
+        assert_eq!(civil_from_days(date_days("2026-11-25").unwrap()), "2026-11-25");
+        assert_eq!(date_days("2023-02-29"), None);
+    }
+
+    #[test]
+    fn bad_cells_name_row_and_column() {
+        let e = err("start;queue;offered\n08:00;chat;1\n08:30;chat;lots\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("offered")));
+        assert!(e.message.contains("`lots`") && e.message.contains("12,5"), "{}", e.message);
+        let e = err("start,queue,offered\n08:00,chat,1\n8h30,chat,2\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("start")));
+        let e = err("start,queue,offered\n08:00,chat,1\n08:30,chat,-2\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("offered")));
+        let e = err("start,queue,offered,aht\n08:00,chat,1,300\n08:30,chat,2,five\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("aht")));
+        let e = err("start,queue,offered\n08:00,chat,1\nMon 08:30,chat,2\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("start")));
+        assert!(e.message.contains("row 2"), "{}", e.message);
+        let e = err("start,queue,offered\n2024-13-01 08:00,chat,1\n");
+        assert_eq!((e.row, e.column), (Some(2), Some("start")));
+        let e = err("start,queue,offered\n08:00,chat,1\n08:30,,2\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("queue")));
+    }
+
+    #[test]
+    fn duplicate_rows_and_broken_grids_are_errors() {
+        let e = err("start,queue,offered\n08:00,chat,1\n08:30,chat,2\n08:00,chat,3\n");
+        assert_eq!((e.row, e.column), (Some(4), Some("start")));
+        assert!(e.message.contains("row 2"), "{}", e.message);
+        let e = err("start,queue,offered\n08:00,chat,1\n08:15,chat,2\n08:30,chat,3\n08:50,chat,3\n");
+        assert_eq!((e.row, e.column), (Some(5), Some("start")), "{e:?}");
+        assert!(e.message.contains("15-minute"), "{}", e.message);
+        let e = err("start,queue,offered\n08:00,chat,1\n08:07,chat,2\n08:14,chat,3\n");
+        assert!(e.message.contains("does not divide a day"), "{}", e.message);
+        let e = err("start,queue,offered\n08:00,chat,1\n");
+        assert!(e.message.contains("interval length"), "{}", e.message);
+        let e = err("start,queue,offered\n08:07,chat,1\n08:22,chat,1\n");
+        assert_eq!((e.row, e.column), (Some(2), Some("start")), "{e:?}");
+    }
+
+    #[test]
+    fn headers_are_checked() {
+        let e = err("start,queue,ofered\n08:00,chat,1\n");
+        assert_eq!(e.row, Some(1));
+        assert!(e.message.contains("did you mean `offered`"), "{}", e.message);
+        let e = err("start,queue\n08:00,chat\n");
+        assert!(e.message.contains("`offered`"), "{}", e.message);
+        let e = err("start,queue,offered\n");
+        assert!(e.message.contains("no rows"), "{}", e.message);
+        let e = err("start,queue,offered\n08:00,chat,1,9\n");
+        assert_eq!(e.row, Some(2));
+        assert!(parse(b"\xff\xfe", "f.csv").is_err());
+    }
+
+    #[test]
+    fn unknown_queues_are_named_with_a_suggestion() {
+        let f = ok("start,queue,offered\n08:00,chat,1\n08:30,chta,2\n");
+        let e = f.check_queues(["chat", "email"].into_iter()).unwrap_err();
+        assert_eq!((e.row, e.column), (Some(3), Some("queue")));
+        assert!(e.message.contains("`chta`") && e.message.contains("did you mean `chat`"), "{}", e.message);
+        assert!(f.check_queues(["chat", "chta"].into_iter()).is_ok());
+    }
+}
