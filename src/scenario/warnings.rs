@@ -173,7 +173,13 @@ fn uncovered_arrivals(sc: &Scenario, q: usize, out: &mut Vec<Warning>) {
         out.push(Warning {
             key: format!("queue.{}.arrivals", queue.name),
             message: format!(
-                "about {lost:.0} conversations arrive in {} when no agent serving this queue is logged in; they wait for the next shift",
+                "about {} arrive in {} when no agent serving this queue is logged in; they wait for the next shift",
+                // The scan may cover several days: say how many a day.
+                if span > DAY {
+                    format!("{:.0} conversations a day", lost * DAY / span)
+                } else {
+                    format!("{lost:.0} conversations")
+                },
                 ranges(sc, &nobody, count)
             ),
         });
@@ -338,5 +344,7 @@ count = 4
             .replace("count = 4", "count = 4\nshift = { start = \"06:00\", end = \"23:00\" }");
         let w = warned(&text);
         assert!(w[0].message.contains("in 00:00-06:00, 23:00-24:00 every day"), "{}", w[0].message);
+        // 7 h a day at 10 per hour: 70 a day, whatever the number of days scanned.
+        assert!(w[0].message.contains("about 70 conversations a day"), "{}", w[0].message);
     }
 }
