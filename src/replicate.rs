@@ -273,8 +273,8 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
 }
 
 /// Bytes a run of `sc` on `threads` worker threads holds at its peak, about:
-/// one tally per worker, the accumulators, the results and the rendered
-/// output files. It grows with the intervals × teams × statuses of the
+/// one tally per worker, the accumulators and the results (the output
+/// files are streamed to disk). It grows with the intervals × teams × statuses of the
 /// horizon and with the threads, not with the replications (beyond one
 /// summary row of numbers each).
 pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
@@ -291,9 +291,8 @@ pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
         n * (nq * size_of::<IntervalRow>() as u64 + nt * (size_of::<TeamIntervalRow>() as u64 + ns * 8));
     let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist;
     let per_replication = u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8;
-    // statuses.csv and intervals.csv, rendered before they are written.
-    let files = n * (nt * ns * 60 + (nq + nt) * 220);
-    threads.max(1) as u64 * tally + fold + results + sections + per_replication + files
+    // The result files are streamed to disk, not held in memory.
+    threads.max(1) as u64 * tally + fold + results + sections + per_replication
 }
 
 /// Fails with a plain explanation when [`footprint`] exceeds `available` bytes.
@@ -656,7 +655,7 @@ mod tests {
         let big = crate::scenario::parse(&text(1500), "big.toml", "big", &[]).unwrap();
         // 192,000 intervals × 1,504 statuses × 8 bytes: over 2 GiB per worker alone.
         assert!(footprint(&big, 2) > 8 << 30, "{}", footprint(&big, 2));
-        let err = check_fits(&big, 2, Some(24 << 30)).unwrap_err().to_string();
+        let err = check_fits(&big, 2, Some(8 << 30)).unwrap_err().to_string();
         assert!(err.contains("GiB") && err.contains("interval"), "{err}");
         let small = crate::scenario::parse(&text(1), "small.toml", "small", &[]).unwrap();
         assert!(check_fits(&small, 2, Some(24 << 30)).is_ok());

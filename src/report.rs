@@ -41,8 +41,28 @@ pub struct Provenance {
 pub trait Exporter {
     /// File name inside the output folder.
     fn file_name(&self) -> &'static str;
-    /// The file's full contents.
-    fn render(&self, results: &Results, provenance: &Provenance) -> Result<Vec<u8>>;
+    /// Writes the file's contents to `w` (streamed: a large file is never
+    /// held in memory whole).
+    fn write(&self, results: &Results, provenance: &Provenance, w: &mut dyn std::io::Write) -> Result<()>;
+    /// The file's full contents, in memory (for tests and small files).
+    fn render(&self, results: &Results, provenance: &Provenance) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write(results, provenance, &mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+/// One exporter's file as content of a result folder.
+struct Export<'a> {
+    exporter: Box<dyn Exporter>,
+    results: &'a Results,
+    provenance: &'a Provenance,
+}
+
+impl folder::Content for Export<'_> {
+    fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.exporter.write(self.results, self.provenance, w).map_err(std::io::Error::other)
+    }
 }
 
 /// Every exporter `routesim run` writes.
@@ -61,11 +81,16 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 /// whole (see [`folder`]); returns the paths written. On failure the error
 /// says which set the folder holds.
 pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<(&str, Vec<u8>)> = exporters()
-        .iter()
-        .map(|e| Ok((e.file_name(), e.render(results, provenance)?)))
-        .collect::<Result<_>>()?;
-    files.extend(provenance.attachments.iter().map(|(name, bytes)| (name.as_str(), bytes.clone())));
+    let mut files: Vec<(&str, Box<dyn folder::Content + '_>)> = exporters()
+        .into_iter()
+        .map(|exporter| {
+            let name = exporter.file_name();
+            (name, Box::new(Export { exporter, results, provenance }) as Box<dyn folder::Content>)
+        })
+        .collect();
+    files.extend(
+        provenance.attachments.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)),
+    );
     target.replace(&results.scenario, &files)
 }
 

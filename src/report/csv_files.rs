@@ -54,23 +54,23 @@ pub const STATUSES_HEADER: [&str; 6] = ["interval", "day", "start", "team", "sta
 /// Header of replications.csv.
 pub const REPLICATIONS_HEADER: [&str; 5] = ["replication", "scope", "name", "metric", "value"];
 
-fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+fn write(w: &mut dyn std::io::Write, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
     let to_err = |e: csv::Error| Error::Write { path: "(csv)".into(), source: std::io::Error::other(e) };
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(w);
     w.write_record(header).map_err(to_err)?;
     for row in rows {
         w.write_record(&row).map_err(to_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Write { path: "(csv)".into(), source: std::io::Error::other(e.to_string()) })
+    w.flush().map_err(|source| Error::Write { path: "(csv)".into(), source })
 }
 
 impl Exporter for Summary {
     fn file_name(&self) -> &'static str {
         "summary.csv"
     }
-    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
+    fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
         write(
+            out,
             &SUMMARY_HEADER,
             r.summary.iter().map(|s| {
                 vec![
@@ -92,7 +92,7 @@ impl Exporter for Intervals {
     fn file_name(&self) -> &'static str {
         "intervals.csv"
     }
-    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
+    fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
         let reps = r.replications.to_string();
         let lead = move |i: usize, scope: &str, name: &str| {
             let start = r.interval_start(i);
@@ -146,7 +146,7 @@ impl Exporter for Intervals {
             ]);
             out
         });
-        write(&INTERVALS_HEADER, queues.chain(teams))
+        write(out, &INTERVALS_HEADER, queues.chain(teams))
     }
 }
 
@@ -154,7 +154,7 @@ impl Exporter for Statuses {
     fn file_name(&self) -> &'static str {
         "statuses.csv"
     }
-    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
+    fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
         let (nt, ns) = (r.teams.len(), r.statuses.len());
         let rows = (0..r.interval_count()).flat_map(move |i| {
             let (day, clock) = day_clock(r.interval_start(i));
@@ -172,7 +172,7 @@ impl Exporter for Statuses {
                 })
             })
         });
-        write(&STATUSES_HEADER, rows)
+        write(out, &STATUSES_HEADER, rows)
     }
 }
 
@@ -180,7 +180,7 @@ impl Exporter for Replications {
     fn file_name(&self) -> &'static str {
         "replications.csv"
     }
-    fn render(&self, r: &Results, _: &Provenance) -> Result<Vec<u8>> {
+    fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
         let rows = r.per_replication.iter().enumerate().flat_map(|(rep, values)| {
             r.summary.iter().zip(values).map(move |(row, &v)| {
                 vec![
@@ -192,6 +192,6 @@ impl Exporter for Replications {
                 ]
             })
         });
-        write(&REPLICATIONS_HEADER, rows)
+        write(out, &REPLICATIONS_HEADER, rows)
     }
 }

@@ -191,16 +191,16 @@ impl Target {
     /// Replaces the folder's contents with `files` (name, bytes) whole, for
     /// the scenario named `scenario`; returns the paths written, as the
     /// user named the folder.
-    pub(super) fn replace(&self, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    pub(super) fn replace<C: Content>(&self, scenario: &str, files: &[(&str, C)]) -> Result<Vec<PathBuf>> {
         self.replace_with(&RealOps, scenario, files)
     }
 
     /// [`Target::replace`] through `ops`.
-    pub(super) fn replace_with(
+    pub(super) fn replace_with<C: Content>(
         &self,
         ops: &dyn Ops,
         scenario: &str,
-        files: &[(&str, Vec<u8>)],
+        files: &[(&str, C)],
     ) -> Result<Vec<PathBuf>> {
         let target = self.path();
         let had_previous = fs::metadata(&target).is_ok_and(|m| m.is_dir());
@@ -277,19 +277,19 @@ impl Target {
     /// Writes `files` into a fresh `staging` folder, synced; with a
     /// `previous` set, checks it can be removed and carries its foreign
     /// entries over. On failure: what was being done and why.
-    fn stage(
+    fn stage<C: Content>(
         &self,
         staging: &Path,
-        files: &[(&str, Vec<u8>)],
+        files: &[(&str, C)],
         previous: Option<&Path>,
     ) -> std::result::Result<(), (String, io::Error)> {
         let at = |what: &str, p: &Path| format!("{what} {}", self.show(p).display());
         // Our own PID's staging folder can only be a leftover of this process.
         remove_any(staging).map_err(|e| (at("cannot remove", staging), e))?;
         fs::create_dir(staging).map_err(|e| (at("cannot create", staging), e))?;
-        for (name, bytes) in files {
+        for (name, content) in files {
             let path = staging.join(name);
-            write_synced(&path, bytes).map_err(|e| (at("cannot write", &path), e))?;
+            write_synced(&path, content).map_err(|e| (at("cannot write", &path), e))?;
         }
         if let Some(previous) = previous {
             check_removable(previous, staging)
@@ -516,12 +516,32 @@ fn remove_any(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Writes `bytes` to a new file at `path` and syncs it to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// What a file of the new set holds: written straight into the staging
+/// folder, so a large result file is never held in memory whole.
+pub(crate) trait Content {
+    /// Writes the file's bytes to `w`.
+    fn write_to(&self, w: &mut dyn io::Write) -> io::Result<()>;
+}
+
+impl Content for Vec<u8> {
+    fn write_to(&self, w: &mut dyn io::Write) -> io::Result<()> {
+        w.write_all(self)
+    }
+}
+
+impl<C: Content + ?Sized> Content for Box<C> {
+    fn write_to(&self, w: &mut dyn io::Write) -> io::Result<()> {
+        (**self).write_to(w)
+    }
+}
+
+/// Writes `content` to a new file at `path` and syncs it to disk.
+fn write_synced(path: &Path, content: &dyn Content) -> io::Result<()> {
     use std::io::Write;
-    let mut f = fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
+    content.write_to(&mut f)?;
+    f.flush()?;
+    f.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()
 }
 
 /// Syncs a folder's entries to disk where the platform allows (best effort:

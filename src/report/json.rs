@@ -21,7 +21,7 @@ impl Exporter for SummaryJson {
     fn file_name(&self) -> &'static str {
         "summary.json"
     }
-    fn render(&self, r: &Results, provenance: &Provenance) -> Result<Vec<u8>> {
+    fn write(&self, r: &Results, provenance: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
         let rows: Vec<Value> = r
             .summary
             .iter()
@@ -56,6 +56,6 @@ impl Exporter for SummaryJson {
         let mut bytes = serde_json::to_vec_pretty(&doc)
             .map_err(|e| Error::Write { path: "summary.json".into(), source: std::io::Error::other(e) })?;
         bytes.push(b'\n');
-        Ok(bytes)
+        out.write_all(&bytes).map_err(|source| Error::Write { path: "summary.json".into(), source })
     }
 }

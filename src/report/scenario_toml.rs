@@ -3,7 +3,7 @@
 //! every other file of the folder byte for byte.
 
 use super::{Exporter, Provenance};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::replicate::Results;
 
 /// `scenario.toml`.
@@ -13,7 +13,7 @@ impl Exporter for ScenarioToml {
     fn file_name(&self) -> &'static str {
         "scenario.toml"
     }
-    fn render(&self, _: &Results, provenance: &Provenance) -> Result<Vec<u8>> {
+    fn write(&self, _: &Results, provenance: &Provenance, w: &mut dyn std::io::Write) -> Result<()> {
         let mut out = format!(
             "# The effective scenario of this result folder, written by routesim {}:\n\
              # the scenario file with the command's overrides applied{}.\n\
@@ -32,6 +32,6 @@ impl Exporter for ScenarioToml {
         if !out.ends_with('\n') {
             out.push('\n');
         }
-        Ok(out.into_bytes())
+        w.write_all(out.as_bytes()).map_err(|source| Error::Write { path: "scenario.toml".into(), source })
     }
 }
