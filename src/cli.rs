@@ -18,7 +18,7 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate a scenario and write summary.csv, intervals.csv, statuses.csv, summary.json and scenario.toml.
+    /// Simulate a scenario; write summary.csv, intervals.csv, statuses.csv, replications.csv, summary.json and scenario.toml.
     Run {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -34,10 +34,10 @@ enum Command {
         /// Worker threads; 0 uses every core. Results do not depend on it.
         #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
         threads: usize,
-        /// Override a scenario key by dotted path, e.g. agents.day-shift.count=30 (repeatable).
+        /// Override a scenario key by dotted path, e.g. agents.early.count=11 (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
-        /// Print nothing but errors.
+        /// Print nothing but warnings and errors (no table, no progress bar).
         #[arg(long, short = 'q')]
         quiet: bool,
     },

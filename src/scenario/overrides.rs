@@ -3,7 +3,7 @@
 //!
 //! A key is a dotted path: tables by key, arrays of tables (`[[queue]]`) and
 //! arrays of inline tables by the element's `name`, any array by index
-//! (`agents.day-shift.schedule.0.at`).
+//! (`agents.early.schedule.0.window`).
 
 use std::ops::Range;
 
@@ -18,7 +18,7 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
     let fail = |message: String| Error::Override { origin: origin.to_owned(), arg: arg.to_owned(), message };
     let (key, value) = arg
         .split_once('=')
-        .ok_or_else(|| fail("write KEY=VALUE, e.g. --set agents.day-shift.count=30".into()))?;
+        .ok_or_else(|| fail("write KEY=VALUE, e.g. --set agents.early.count=11".into()))?;
     let segments: Vec<&str> = key.trim().split('.').collect();
     let Some((last, parents)) = segments.split_last().filter(|_| segments.iter().all(|s| !s.is_empty()))
     else {
