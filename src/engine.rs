@@ -2,7 +2,7 @@
 //!
 //! [`run`] builds a [`Sim`] from a validated scenario and a replication
 //! number, pops events in (time, sequence) order and applies the routing
-//! rules of SPEC section 1, recording into a [`Tally`]. The loop does no I/O,
+//! rules of docs/model.md §1-§3, recording into a [`Tally`]. The loop does no I/O,
 //! cannot fail, and allocates nothing per event once its buffers are warm:
 //! conversations live in a reusable slab, routing state in per-team heaps,
 //! and names were resolved to indices when the scenario was loaded.

@@ -16,7 +16,7 @@ pub struct Scenario {
     /// Conversations arriving before this (seconds) are not counted; agent time before it neither.
     pub warmup: f64,
     /// After the horizon, how long the run goes on without arrivals so that
-    /// work offered before it can end (docs/model.md, "The run"), seconds.
+    /// work offered before it can end (docs/model.md §6), seconds.
     pub drain: f64,
     /// Length of a reporting interval, seconds; divides a day.
     pub interval: f64,
@@ -82,7 +82,7 @@ pub struct Routing {
     pub requeue_when_offline: bool,
 }
 
-/// Agent-selection rule (SPEC rule 12). Ties go to the longest idle, then the lowest index.
+/// Agent-selection rule (docs/model.md §R12). Ties go to the longest idle, then the lowest index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
     /// Longest since last assignment or since becoming available.
@@ -112,7 +112,7 @@ pub struct MetricSettings {
     pub short_abandon: f64,
 }
 
-/// Service-level formula (SPEC section 3).
+/// Service-level formula (docs/model.md §M7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlFormula {
     /// answered within T / (answered + abandoned)

@@ -25,7 +25,7 @@ pub(crate) struct RouteState {
     pub open: u32,
     /// Position in its team's pool heap, or `NOT_POOLED`.
     pos: u32,
-    /// Rule 12's order as one number (smaller first); see [`RouteState::rekey`].
+    /// The order of docs/model.md §R12 as one number (smaller first); see [`RouteState::rekey`].
     key: u128,
 }
 
@@ -57,7 +57,7 @@ impl RouteState {
     }
 }
 
-/// Rule 12's order: does agent `a` come before agent `b`?
+/// The order of docs/model.md §R12: does agent `a` come before agent `b`?
 /// Ties fall to the longest idle, then the lowest index.
 #[inline(always)]
 pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
@@ -209,7 +209,7 @@ mod tests {
         st
     }
 
-    /// Rule 12 written out: the rule's criterion, then longest idle, then lowest index.
+    /// docs/model.md §R12 written out: the rule's criterion, then longest idle, then lowest index.
     fn reference_before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool {
         let (x, y) = (&st[a as usize], &st[b as usize]);
         let primary = match rule {
@@ -220,7 +220,7 @@ mod tests {
         primary.then(x.idle_since.total_cmp(&y.idle_since)).then(a.cmp(&b)).is_lt()
     }
 
-    /// The pool's best equals a brute-force minimum by rule 12 under every
+    /// The pool's best equals a brute-force minimum by docs/model.md §R12 under every
     /// rule, through any sequence of inserts, removals and key changes, and
     /// its members are exactly the pooled agents.
     #[test]

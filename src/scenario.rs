@@ -345,6 +345,25 @@ count = 4
         assert!(e.contains("none.csv"), "{e}");
     }
 
+    /// docs/model.md §10.8: a horizon past a dated forecast's last date is an error on `horizon`.
+    #[test]
+    fn a_horizon_past_a_dated_forecast_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = "start,queue,offered\n2026-03-02 08:00,chat,10\n2026-03-02 08:30,chat,12\n\
+                    2026-03-03 08:00,chat,10\n";
+        std::fs::write(dir.path().join("fc.csv"), rows).unwrap();
+        let text = |horizon: &str| {
+            MINIMAL
+                .replace("horizon = \"1d\"", &format!("horizon = \"{horizon}\"\nforecast = \"fc.csv\""))
+                .replace("arrivals = { per_hour = 60 }\n", "")
+        };
+        assert!(parse_in(&text("2d"), "s.toml", "s", &[], dir.path()).is_ok());
+        let e = parse_in(&text("5d"), "s.toml", "s", &[], dir.path()).unwrap_err().to_string();
+        assert!(e.contains("key `horizon`"), "{e}");
+        assert!(e.contains("(5 days) runs past the end of the dated forecast"), "{e}");
+        assert!(e.contains("which covers 2 days"), "{e}");
+    }
+
     #[test]
     fn overrides_change_values_and_bad_ones_are_errors() {
         let set = |args: &[&str]| {

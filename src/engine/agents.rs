@@ -203,7 +203,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
                 ConvState::Paused | ConvState::Waiting => i += 1,
             }
         }
-        // Oldest, highest-priority first, so each goes where rule 11 would send it.
+        // Most urgent, then oldest first, so each goes where docs/model.md §R11 would send it (§C1).
         let (queues, convs) = (&self.sc.queues, &self.convs);
         requeue.sort_unstable_by(|x, y| {
             let rank = |k| {

@@ -156,6 +156,22 @@ pub(super) fn validate(
             &mut e,
         ));
     }
+    // A dated forecast has no arrivals after its last date: a longer horizon is a mistake.
+    if let (Some(f), Some(h)) = (forecast, horizon)
+        && let Some(span) = f.dated_span()
+        && h > span
+    {
+        e.add(
+            "horizon",
+            format!(
+                "({} days) runs past the end of the dated forecast {}, which covers {} days; there would be \
+                 no arrivals after its last date, so shorten the horizon or extend the forecast",
+                h / DAY,
+                f.file,
+                span / DAY
+            ),
+        );
+    }
     if queues.is_empty() {
         e.add(
             "queue",

@@ -142,7 +142,7 @@ impl<'s> Checker<'s> {
             && self.fits(a, q)
     }
 
-    /// Rule 12: the agent the selection rule picks for queue `q` among the eligible.
+    /// docs/model.md §R12: the agent the selection rule picks for queue `q` among the eligible.
     fn expected_agent(&self, q: usize) -> Option<usize> {
         let n = self.agents.len();
         let eligible = (0..n).filter(|&a| self.eligible(a, q));
@@ -196,7 +196,7 @@ impl<'s> Checker<'s> {
                     "agent's team does not serve queue {queue}"
                 );
                 assert!(self.fits(agent, queue), "t={time}: agent {agent} lacks capacity for {id}");
-                // Rule 11: no conversation this agent could take ranks before this one.
+                // docs/model.md §R11: no conversation this agent could take ranks before this one.
                 let rank = |c: &Conv| (self.sc.queues[c.queue].priority, c.arrival);
                 let mine = rank(&c);
                 let mut others = false;
@@ -216,7 +216,7 @@ impl<'s> Checker<'s> {
                     );
                 }
                 self.seen.contested += u64::from(others);
-                // Rule 12, for conversations being routed (arrival or requeue).
+                // docs/model.md §R12, for conversations being routed (arrival or requeue).
                 if self.routing == Some(id) {
                     let want = self.expected_agent(queue);
                     assert_eq!(

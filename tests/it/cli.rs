@@ -1,7 +1,7 @@
 //! End-to-end runs of the `routesim` binary: bad input of every class of
-//! SPEC section 6 (exit 2, file and key named, output folder untouched),
-//! hostile input that must not panic, the five result files of SPEC
-//! section 4, reproducibility (section 5), `--set`, `--out`, result folders
+//! docs/model.md §10.11 (exit 2, file and key named, output folder untouched),
+//! hostile input that must not panic, the result files of docs/model.md
+//! §11, reproducibility (§9), `--set`, `--out`, result folders
 //! replaced whole (or refused before simulating) and their provenance
 //! (`scenario.toml` reproduces the folder), and the bundled support-day
 //! scenario.
@@ -24,11 +24,11 @@ const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 /// second; this only stops a hung binary from hanging the test suite.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The files `routesim run` writes (docs/model.md, "Output files"), sorted.
+/// The files `routesim run` writes (docs/model.md §11), sorted.
 const RESULT_FILES: [&str; 6] =
     ["intervals.csv", "replications.csv", "scenario.toml", "statuses.csv", "summary.csv", "summary.json"];
-/// Every metric of SPEC section 3 that summary.csv reports for `total`.
-const METRICS: [&str; 17] = [
+/// Every metric of docs/model.md §7 that summary.csv reports for `total` (§11.1).
+const METRICS: [&str; 18] = [
     "offered",
     "answered",
     "abandoned",
@@ -41,6 +41,7 @@ const METRICS: [&str; 17] = [
     "wait_p90",
     "wait_p99",
     "abandon_rate",
+    "queue_avg",
     "aht",
     "occupancy",
     "capacity_utilisation",
@@ -289,8 +290,8 @@ fn assert_no_problems(problems: &[String]) {
 
 // ---------------------------------------------------------------- bad input
 
-/// One fixture under tests/fixtures/bad per class of bad input (SPEC
-/// section 6), with what its message must name.
+/// One fixture under tests/fixtures/bad per class of bad input (docs/model.md
+/// §10.11), with what its message must name.
 const BAD_FILES: &[(&str, &[&str], Line)] = &[
     ("bad/syntax.toml", &["arrivals"], Line::Syntax("[30, 40")),
     ("bad/unknown_key.toml", &["`queue.chat.prioritty`", "did you mean `priority`?"], Line::Key("prioritty")),
@@ -687,8 +688,8 @@ fn quiet_run_prints_nothing() {
     assert_eq!(names_in(&dir.path().join("output/small")), RESULT_FILES);
 }
 
-/// summary.csv has the SPEC header, rows for total/all, each queue and
-/// each team and nothing else, every SPEC metric for total and for each
+/// summary.csv has the header of docs/model.md §11.1, rows for total/all, each queue
+/// and each team and nothing else, every metric of §7 for total and for each
 /// queue, and `replications` equal to the scenario's 2 where always defined.
 #[test]
 fn summary_csv_has_every_scope_and_metric() {

@@ -4,7 +4,7 @@
 //! [`Ledger`] rebuilds, from the engine's trace alone, what happened to each
 //! conversation and each agent, and computes every summary metric and every
 //! intervals.csv / statuses.csv / replications.csv column by its definition
-//! in docs/model.md ("Metrics", "Output files"). The test then reads the
+//! in docs/model.md (§7 metrics, §11 output files). The test then reads the
 //! files `routesim run` wrote, looks each column up by its header name, and
 //! compares. A metric whose label and value were swapped, or a column
 //! computed from the wrong counter, fails here.

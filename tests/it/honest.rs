@@ -1,6 +1,6 @@
 //! Numbers a planner can quote: nothing hidden from the rates (draining),
 //! intervals that stay within a metric's range, and wait percentiles that
-//! pool every replication's waits (docs/model.md, "The run" and "Statistics").
+//! pool every replication's waits (docs/model.md §6 and §8).
 
 use routesim::replicate::{self, Results};
 use routesim::stats::{Metric, Unit};

@@ -1,4 +1,4 @@
-//! The routing rules of SPEC section 1, one small scenario each, with
+//! The routing rules of docs/model.md §1-§3, one small scenario each, with
 //! expectations worked out by hand from the rule.
 
 use routesim::engine::{self, Trace};
@@ -33,7 +33,7 @@ fn status_id(sc: &Scenario, name: &str) -> StatusId {
 
 const H: f64 = 3600.0;
 
-/// Rule 11: higher priority first. Two queues share one overloaded team; the
+/// docs/model.md §R11: higher priority first. Two queues share one overloaded team; the
 /// checker asserts every pick, and the high-priority queue waits far less.
 #[test]
 fn priority_order() {
@@ -65,7 +65,7 @@ count = 4
     assert!(asa(0) * 5.0 < asa(1), "vip ASA {} vs std {}", asa(0), asa(1));
 }
 
-/// Rule 11: within a priority, the longest-waiting conversation first — across
+/// docs/model.md §R11: within a priority, the longest-waiting conversation first — across
 /// queues too. Two queues of equal priority and a single FIFO order.
 #[test]
 fn longest_wait_within_priority() {
@@ -138,7 +138,7 @@ unplanned = [{{ status = "Busy", per_hour = 1, duration = {{ dist = "exponential
     ))
 }
 
-/// Rule 12, each selection rule: the checker recomputes the choice from its
+/// docs/model.md §R12, each selection rule: the checker recomputes the choice from its
 /// own model of every agent's load and idle time, tie-breaks included.
 #[test]
 fn each_agent_selection_rule_picks_the_agent_it_should() {
@@ -195,7 +195,7 @@ shift = {{ start = "02:00", end = "06:00" }}
     ))
 }
 
-/// Rule 5, requeue on: at 02:00 the early agents' open conversations go back
+/// docs/model.md §R5, requeue on: at 02:00 the early agents' open conversations go back
 /// to the queue, keep their age (checked by the checker) and are answered by
 /// the late shift; nothing is stranded.
 #[test]
@@ -222,7 +222,7 @@ fn requeue_when_offline_on() {
     }
 }
 
-/// Rule 5, requeue off: the conversations stay with the Offline agent and,
+/// docs/model.md §R5, requeue off: the conversations stay with the Offline agent and,
 /// with no return before the horizon, are counted as stranded.
 #[test]
 fn requeue_when_offline_off_strands() {
@@ -233,7 +233,7 @@ fn requeue_when_offline_off_strands() {
     }
 }
 
-/// Rule 5, requeue off with a return: paused work resumes when the agent logs
+/// docs/model.md §R5 and §C2, requeue off with a return: paused work resumes when the agent logs
 /// back in the next day and finishes with its remaining handle time.
 #[test]
 fn requeue_off_paused_work_resumes_on_return() {
@@ -288,7 +288,7 @@ team = "t"
 count = 5
 "#;
 
-/// Rules 2 and 4: a custom status's time is reported under its own name, and
+/// docs/model.md §R2 and §R4: a custom status's time is reported under its own name, and
 /// the agent returns to Available when the episode ends.
 #[test]
 fn custom_status_time_under_its_name() {
@@ -312,7 +312,7 @@ fn custom_status_time_under_its_name() {
     }
 }
 
-/// Rule 1: a disabled custom status cannot be entered; the error names it and where it is used.
+/// docs/model.md §R1: a disabled custom status cannot be entered; the error names it and where it is used.
 #[test]
 fn disabled_custom_status_is_rejected() {
     let text =
@@ -325,7 +325,7 @@ fn disabled_custom_status_is_rejected() {
     assert!(err.contains("unknown status `Nap`"), "{err}");
 }
 
-/// Rule 4: a window spreads the group's agents evenly, so the episode fits in it.
+/// docs/model.md §R4: a window spreads the group's agents evenly, so the episode fits in it.
 #[test]
 fn schedule_window_spreads_agents() {
     let sc = scenario(&format!(
@@ -339,7 +339,7 @@ fn schedule_window_spreads_agents() {
     }
 }
 
-/// Rule 3: login Offline, Available after the ready delay; Unavailable for the
+/// docs/model.md §R3: login Offline, Available after the ready delay; Unavailable for the
 /// wind-down while open work finishes; Offline at the end.
 #[test]
 fn shift_ready_delay_and_wind_down() {
@@ -384,7 +384,7 @@ shift = { start = "08:00", end = "16:00", ready_delay = "5m", wind_down = "10m" 
     assert!((offline_0800 - 4.0 * 300.0).abs() < 1e-6, "{offline_0800}");
 }
 
-/// Rule 3: a shift past midnight is under way at time 0 and starts again at night.
+/// docs/model.md §R3 and §C5: a shift past midnight is under way at time 0 and starts again at night.
 #[test]
 fn overnight_shift() {
     let sc = scenario(
@@ -409,7 +409,7 @@ shift = { start = "22:00", end = "06:00" }
     assert_eq!(entered(&tr, 0, StatusId::OFFLINE), vec![6.0 * H]);
 }
 
-/// Staffing arrays: the logged-in headcount follows the array, and when it
+/// Staffing arrays (docs/model.md §C8): the logged-in headcount follows the array, and when it
 /// drops the agents with the least open work log off first.
 #[test]
 fn staffing_array_and_least_loaded_log_off_first() {
@@ -487,7 +487,7 @@ staffing = {levels:?}
     }
 }
 
-/// Rule 4: a planned episode that comes due during another waits for it to
+/// docs/model.md §R4 and §C4: a planned episode that comes due during another waits for it to
 /// end, then runs in full; the agent then returns to Available.
 #[test]
 fn planned_episode_waits_for_the_running_one() {
@@ -530,7 +530,7 @@ count = 3
     ))
 }
 
-/// Regression: a shift under way at midnight started Available at time 0,
+/// Regression (docs/model.md §C5): a shift under way at midnight started Available at time 0,
 /// ignoring a wind-down (or ready delay) already due, and scheduled its
 /// wind-down at a negative time that fired at the end of the run.
 #[test]
@@ -561,7 +561,7 @@ fn fractional_interval_is_rejected() {
     assert!(err.contains("`interval`") && err.contains("whole number of seconds"), "{err}");
 }
 
-/// Regression: only the first of several planned episodes that came due
+/// Regression (docs/model.md §C4): only the first of several planned episodes that came due
 /// during another ran; the rest were dropped. Now they follow in order.
 #[test]
 fn planned_episodes_due_during_another_all_run_in_order() {
@@ -580,7 +580,7 @@ fn planned_episodes_due_during_another_all_run_in_order() {
     assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 13.5 * H]);
 }
 
-/// Regression: the ready delay after login (agents log in Offline) was left
+/// Regression (docs/model.md §C6): the ready delay after login (agents log in Offline) was left
 /// out of "time logged in", overstating shrinkage and understating agents
 /// logged in.
 #[test]
