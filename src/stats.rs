@@ -6,7 +6,7 @@
 //! memory does not grow with the horizon (only per-interval rows do).
 //! [`Metric`] owns every summary metric's name, unit and formula, and
 //! [`layout`] says which metrics each scope reports, so a label can never
-//! drift from its value. Definitions: docs/model.md, "Metrics".
+//! drift from its value. Definitions: docs/model.md §7.
 
 use hdrhistogram::Histogram;
 
@@ -458,7 +458,7 @@ pub struct TeamTally {
     /// Capacity units × seconds in available- or busy-type statuses.
     pub capacity_secs: f64,
     /// Agent-seconds logged in: any status but Offline, plus the Offline
-    /// ready delay after login (docs/model.md R3: agents log in Offline).
+    /// ready delay after login (docs/model.md §R3, §C6: agents log in Offline).
     pub logged_in_secs: f64,
     /// Conversations answered (first assignment) by the team.
     pub answered: u64,

@@ -1,5 +1,5 @@
 //! The CSV exporters: summary.csv, intervals.csv, statuses.csv, replications.csv.
-//! Columns are defined in docs/model.md, "Output files".
+//! Columns are defined in docs/model.md §11.
 
 use super::{Exporter, Provenance, number};
 use crate::error::{Error, Result};
