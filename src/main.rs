@@ -16,7 +16,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
-            let bad_input = err.downcast_ref::<routesim::Error>().is_none_or(routesim::Error::is_bad_input);
+            // Bad input exits 2; anything the environment refused (writing results, stdout) exits 1.
+            let bad_input = match err.downcast_ref::<routesim::Error>() {
+                Some(e) => e.is_bad_input(),
+                None => err.downcast_ref::<std::io::Error>().is_none(),
+            };
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }

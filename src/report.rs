@@ -250,6 +250,16 @@ mod tests {
         assert_eq!(doc["name"].as_str(), Some("t"));
     }
 
+    /// Regression: rerunning a folder's own scenario.toml stacked a second header on the first.
+    #[test]
+    fn a_rerun_scenario_toml_keeps_one_header() {
+        let first = scenario_toml::ScenarioToml.render(&results(1.0), &provenance()).unwrap();
+        let mut p = provenance();
+        p.scenario_toml = String::from_utf8(first.clone()).unwrap();
+        let second = scenario_toml::ScenarioToml.render(&results(1.0), &p).unwrap();
+        assert_eq!(String::from_utf8(second).unwrap(), String::from_utf8(first).unwrap());
+    }
+
     #[test]
     fn what_ifs_get_their_own_stable_folder() {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();

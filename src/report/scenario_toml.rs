@@ -1,6 +1,7 @@
 //! `scenario.toml`: the effective scenario (the file with the command's
 //! overrides applied), so that `routesim run DIR/scenario.toml` reproduces
-//! every other file of the folder byte for byte.
+//! the folder's CSV files byte for byte (summary.json differs only in its
+//! `overrides`, empty for the rerun).
 
 use super::{Exporter, Provenance};
 use crate::error::{Error, Result};
@@ -17,7 +18,7 @@ impl Exporter for ScenarioToml {
         let mut out = format!(
             "# The effective scenario of this result folder, written by routesim {}:\n\
              # the scenario file with the command's overrides applied{}.\n\
-             # `routesim run scenario.toml --out OTHER` reproduces the other files.\n",
+             # `routesim run scenario.toml --out OTHER` reproduces the CSV files (summary.json differs only in `overrides`).\n",
             env!("CARGO_PKG_VERSION"),
             if provenance.overrides.is_empty() {
                 " (there were none)".to_owned()
@@ -28,7 +29,14 @@ impl Exporter for ScenarioToml {
                 format!(" ({})", args.join(" "))
             },
         );
-        out.push_str(&provenance.scenario_toml);
+        // A rerun of a folder's own scenario.toml: one header, not a stack of them.
+        let mut body = provenance.scenario_toml.as_str();
+        if body.starts_with("# The effective scenario of this result folder") {
+            for _ in 0..3 {
+                body = body.split_once('\n').map_or("", |(_, rest)| rest);
+            }
+        }
+        out.push_str(body);
         if !out.ends_with('\n') {
             out.push('\n');
         }
