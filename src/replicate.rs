@@ -200,7 +200,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
     check_fits(sc, pool.current_num_threads(), available_memory())?;
     let layout = stats::layout(sc);
     let fold = Mutex::new(Fold::new(sc));
-    let sections = Sections::new(sc);
+    let sections = Sections::new(sc, pool.current_num_threads());
     // One spare tally per worker thread, reused across replications:
     // clearing it is cheaper than allocating and paging in its wait
     // histograms for every replication.
@@ -208,13 +208,14 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         (0..pool.current_num_threads().max(1)).map(|_| Mutex::new(None)).collect();
     pool.install(|| {
         (0..sc.replications).into_par_iter().for_each(|r| {
-            // Only this thread touches its slot, so the lock is never contended.
-            let slot = &spares[rayon::current_thread_index().unwrap_or(0) % spares.len()];
+            // Only this thread touches its slots, so their locks are never contended.
+            let worker = rayon::current_thread_index().unwrap_or(0);
+            let slot = &spares[worker % spares.len()];
             let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
             let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
             let tally = engine::run_reusing(sc, r, tally);
             let values: Vec<f64> = layout.iter().map(|&(scope, m)| m.value(scope, &tally, sc)).collect();
-            sections.add(r, &tally);
+            sections.add(worker, r, &tally);
             fold.lock().unwrap_or_else(PoisonError::into_inner).add(sc, r, values, &tally);
             *spare = Some(tally);
             progress();
@@ -228,7 +229,7 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
         .map(|(row, &(scope, metric))| {
             let values: Vec<f64> = fold.values.iter().map(|v| v[row]).collect();
             let (mut mean, mut low, mut high, n) = mean_ci(&values);
-            if let (Some(p), Some(q)) = (metric.quantile(), sections.scope_index(scope)) {
+            if let (Some(p), Some(q)) = (metric.quantile(), scope_index(scope, sc.queues.len())) {
                 (mean, low, high) = pooled.get(q, p);
             }
             let (min, max) = metric.unit().range();
@@ -500,54 +501,111 @@ fn ratio_ci(sums: &[u128; 5], n: u32) -> (f64, f64) {
     ((r - half).clamp(0.0, 1.0), (r + half).clamp(0.0, 1.0))
 }
 
-/// Wait histograms of all replications, kept in sections (replication r in
-/// section r mod S) so the pooled percentiles get a sectioning interval.
+/// Wait histograms of all replications: pooled at full precision for the
+/// percentiles themselves, and in sections (replication r in section
+/// r mod S, at 2 significant digits: they only size the interval) for the
+/// sectioning interval. Each worker thread keeps its own (allocated as it
+/// first needs them): no lock is shared and no histogram bounces between
+/// cores; counts are integers, so summing the workers' histograms at the end
+/// gives the same result whatever thread ran which replication.
 struct Sections {
-    /// Per section: total, then each queue.
-    hists: Vec<Mutex<Vec<Histogram<u64>>>>,
+    /// Per worker: the pooled histograms (total, then each queue) and each section's.
+    workers: Vec<Mutex<WorkerWaits>>,
+    sections: usize,
+    max_ms: u64,
     n_queues: usize,
 }
 
+/// One worker's wait histograms (see [`Sections`]).
+#[derive(Default)]
+struct WorkerWaits {
+    pooled: Option<Vec<Histogram<u64>>>,
+    sections: Vec<Option<Vec<Histogram<u64>>>>,
+}
+
+/// Significant digits of the section histograms.
+const SECTION_DIGITS: u8 = 2;
+
 impl Sections {
-    fn new(sc: &Scenario) -> Sections {
-        let n = sc.replications.min(MAX_SECTIONS) as usize;
-        let max_ms = stats::max_wait_ms(sc);
-        let scopes = 1 + sc.queues.len();
+    fn new(sc: &Scenario, workers: usize) -> Sections {
+        let sections = sc.replications.min(MAX_SECTIONS) as usize;
         Sections {
-            hists: (0..n)
-                .map(|_| Mutex::new((0..scopes).map(|_| stats::wait_histogram(max_ms)).collect()))
+            workers: (0..workers.max(1))
+                .map(|_| Mutex::new(WorkerWaits { pooled: None, sections: vec![None; sections] }))
                 .collect(),
+            sections,
+            max_ms: stats::max_wait_ms(sc),
             n_queues: sc.queues.len(),
         }
     }
 
-    /// The histogram index of a scope (teams have no waits).
-    fn scope_index(&self, scope: Scope) -> Option<usize> {
-        match scope {
-            Scope::Total => Some(0),
-            Scope::Queue(q) if q < self.n_queues => Some(q + 1),
-            _ => None,
+    /// Adds replication `r`'s waits, on worker `worker`.
+    fn add(&self, worker: usize, r: u32, tally: &Tally) {
+        let mut mine =
+            self.workers[worker % self.workers.len()].lock().unwrap_or_else(PoisonError::into_inner);
+        let mine = &mut *mine;
+        let scopes = self.n_queues + 1;
+        let pooled = mine
+            .pooled
+            .get_or_insert_with(|| (0..scopes).map(|_| stats::wait_histogram(self.max_ms)).collect());
+        let section = mine.sections[r as usize % self.sections].get_or_insert_with(|| {
+            (0..scopes)
+                .map(|_| {
+                    Histogram::new_with_bounds(1, self.max_ms.max(2), SECTION_DIGITS)
+                        .expect("bounds 1..max_ms with 2 digits are valid")
+                })
+                .collect()
+        });
+        let waits = std::iter::once(&tally.total().waits).chain(tally.queues.iter().map(|q| &q.waits));
+        for ((p, s), w) in pooled.iter_mut().zip(section.iter_mut()).zip(waits) {
+            // Same or wider bounds on both sides, so adding cannot fail.
+            let _ = p.add(w);
+            let _ = s.add(w);
         }
     }
 
-    fn add(&self, r: u32, tally: &Tally) {
-        let mut h = self.hists[r as usize % self.hists.len()].lock().unwrap_or_else(PoisonError::into_inner);
-        // Same bounds on both sides, so adding cannot fail.
-        let _ = h[0].add(&tally.total().waits);
-        for (acc, q) in h[1..].iter_mut().zip(&tally.queues) {
-            let _ = acc.add(&q.waits);
+    /// The pooled and section histograms, summed over the workers.
+    fn pooled_percentiles(self) -> Pooled {
+        let sum = |acc: &mut Option<Vec<Histogram<u64>>>, part: Option<Vec<Histogram<u64>>>| match (
+            acc.as_mut(),
+            part,
+        ) {
+            (_, None) => {}
+            (None, Some(part)) => *acc = Some(part),
+            (Some(acc), Some(part)) => {
+                for (a, p) in acc.iter_mut().zip(&part) {
+                    let _ = a.add(p);
+                }
+            }
+        };
+        let mut pooled = None;
+        let mut sections: Vec<Option<Vec<Histogram<u64>>>> = vec![None; self.sections];
+        for worker in self.workers {
+            let worker = worker.into_inner().unwrap_or_else(PoisonError::into_inner);
+            sum(&mut pooled, worker.pooled);
+            for (acc, part) in sections.iter_mut().zip(worker.sections) {
+                sum(acc, part);
+            }
         }
-    }
-
-    fn pooled_percentiles(&self) -> Pooled {
-        let sections: Vec<Vec<Histogram<u64>>> =
-            self.hists.iter().map(|m| m.lock().unwrap_or_else(PoisonError::into_inner).clone()).collect();
-        Pooled { sections }
+        Pooled { pooled: pooled.unwrap_or_default(), sections: sections.into_iter().flatten().collect() }
     }
 }
 
-/// Section histograms, read out as pooled percentiles with intervals.
+/// The histogram index of a scope among a run's wait histograms (total,
+/// then each of `n_queues` queues); teams have no waits.
+fn scope_index(scope: Scope, n_queues: usize) -> Option<usize> {
+    match scope {
+        Scope::Total => Some(0),
+        Scope::Queue(q) if q < n_queues => Some(q + 1),
+        Scope::Queue(_) | Scope::Team(_) => None,
+    }
+}
+
+/// Pooled and section histograms, read out as percentiles with intervals.
 struct Pooled {
+    /// Per scope, every replication's waits.
+    pooled: Vec<Histogram<u64>>,
+    /// Per section, per scope.
     sections: Vec<Vec<Histogram<u64>>>,
 }
 
@@ -556,14 +614,10 @@ impl Pooled {
     /// its sectioning 95% interval: ± t(S-1) × the sections' spread around
     /// it / √S (Nakayama's sectioning).
     fn get(&self, q: usize, p: f64) -> (f64, f64, f64) {
-        let Some(first) = self.sections.first() else {
+        let Some(all) = self.pooled.get(q) else {
             return (f64::NAN, f64::NAN, f64::NAN);
         };
-        let mut all = first[q].clone();
-        for s in &self.sections[1..] {
-            let _ = all.add(&s[q]);
-        }
-        let overall = stats::percentile(&all, p);
+        let overall = stats::percentile(all, p);
         let parts: Vec<f64> =
             self.sections.iter().map(|s| stats::percentile(&s[q], p)).filter(|v| v.is_finite()).collect();
         let n = parts.len();

@@ -1169,7 +1169,7 @@ fn quick_start_command_works() {
 
 /// Regression: 1,500 statuses over 4,000 days passed `check`, then `run`
 /// aborted (exit 134) allocating its per-interval rows. With 8 teams (about
-/// 18 GiB per worker thread, more than this machine has) both now refuse it
+/// 17 GiB per worker thread, more than this machine has) both now refuse it
 /// at once with exit 2 and a message giving the memory it would need.
 #[test]
 fn a_run_too_large_for_memory_is_refused_by_check_and_run() {
