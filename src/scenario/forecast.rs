@@ -145,7 +145,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
     for (i, name) in header.iter().enumerate() {
         let lower = name.to_ascii_lowercase();
         let Some(c) = COLUMNS.iter().position(|c| *c == lower) else {
-            let hint = near(&lower, COLUMNS.iter().copied())
+            let hint = super::schema::nearest(&lower, COLUMNS.iter().copied())
                 .map_or(String::new(), |n| format!("did you mean `{n}`? "));
             return fail(
                 Some(1),
@@ -364,8 +364,8 @@ impl Forecast {
             if known.clone().any(|k| k == q.name) {
                 continue;
             }
-            let hint =
-                near(&q.name, known.clone()).map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            let hint = super::schema::nearest(&q.name, known.clone())
+                .map_or(String::new(), |n| format!("did you mean `{n}`? "));
             let list: Vec<String> = known.clone().map(|k| format!("`{k}`")).collect();
             return fail(
                 Some(q.row),
@@ -519,42 +519,6 @@ fn civil_from_days(z: i64) -> String {
 
 fn minutes(secs: i64) -> String {
     if secs % 60 == 0 { format!("{}-minute", secs / 60) } else { format!("{secs}-second") }
-}
-
-/// The candidate closest to `name` (case-insensitive edit distance at most
-/// a third of its length, at least 1), for "did you mean" hints.
-pub(crate) fn near<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let name = name.to_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (edit_distance(&name, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    // d[i][j]: distance between a[..i] and b[..j] (optimal string alignment).
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -403,42 +403,20 @@ pub(super) fn unknown(what: &str, given: &str, place: &str, allowed: &[&str]) ->
 }
 
 /// The candidate nearest to `given`: the same name in other case first,
-/// then the closest by edit distance, if close enough to be a typo.
-pub(super) fn nearest<'a>(given: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+/// then the closest by edit distance, if close enough to be a typo. The
+/// one "did you mean" rule of the scenario loader (keys, names, forecast columns).
+pub(crate) fn nearest<'a>(given: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
     if let Some(c) = candidates.clone().find(|c| c.eq_ignore_ascii_case(given)) {
         return Some(c);
     }
     let lower = given.to_lowercase();
     let limit = (given.chars().count() / 3).clamp(1, 3);
     candidates
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        // Optimal string alignment: a swap of two neighbours is one edit.
+        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
-}
-
-/// Edit distance counted in characters, a swap of two neighbours counting
-/// as one edit (optimal string alignment).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// A value as the user wrote it, in words: "the text \"ten\"", "a table".
@@ -503,7 +481,6 @@ mod tests {
         assert_eq!(nearest("Lnch", names.iter().copied()), Some("Lunch"));
         assert_eq!(nearest("prioritty", ["priority", "name"].into_iter()), Some("priority"));
         assert_eq!(nearest("zzzzzz", names.iter().copied()), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(nearest("chta", ["chat", "email"].into_iter()), Some("chat"));
     }
 
