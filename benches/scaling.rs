@@ -12,6 +12,14 @@
 //!   `replicate::run` builds the per-interval result rows (which grow with
 //!   the horizon by design), and the peak before loading (the baseline that
 //!   any ratio of peaks includes).
+//! - Memory against the replication count: peak resident memory of
+//!   `replicate::run` plus writing the result folder for
+//!   `benches/memory-year.toml` (a year of 15-minute intervals, 20 teams,
+//!   10 statuses) and the same over 30 days, with 1 and with 64
+//!   replications on all cores, each in a fresh child process
+//!   (`ROUTESIM_MEM_YEAR=<horizon>,<replications>`). Target: 64
+//!   replications peak under 1.5x one replication (the growth is one more
+//!   worker's tally, not one per replication).
 //! - Quick start: wall time of `replicate::run` of the support day, 10
 //!   replications on all cores, best of 3 (target well under 1 s; 0.5 s is
 //!   counted as the line).
@@ -37,6 +45,8 @@ use routesim::{Scenario, engine, replicate, scenario};
 
 /// The child-process switch: its value is the horizon to run.
 const CHILD_ENV: &str = "ROUTESIM_MEM_CHILD";
+/// The child-process switch of the replication-count case: `<horizon>,<replications>`.
+const YEAR_ENV: &str = "ROUTESIM_MEM_YEAR";
 const SPEEDUP_TARGET: f64 = 1.8;
 const MEMORY_RATIO_TARGET: f64 = 1.5;
 /// "Well under 1 s".
@@ -96,6 +106,36 @@ fn memory_child(horizon: &str) {
     }
 }
 
+/// In the child: `benches/memory-year.toml` over `horizon` with
+/// `replications`, on all cores, results written to a temporary folder;
+/// then report the peak.
+fn year_child(arg: &str) {
+    let (horizon, reps) = arg.split_once(',').unwrap_or((arg, "1"));
+    let path = format!("{}/benches/memory-year.toml", env!("CARGO_MANIFEST_DIR"));
+    let overrides = vec![format!("horizon={horizon}"), format!("replications={reps}")];
+    let sc = scenario::load(Path::new(&path), &overrides).expect("benches/memory-year.toml loads");
+    let results = replicate::run(&sc, 0, &|| {}).expect("threads start");
+    let dir = std::env::temp_dir().join(format!("routesim-mem-year-{}", std::process::id()));
+    let target = routesim::report::prepare(&dir).expect("a temporary result folder");
+    let provenance =
+        routesim::report::Provenance { overrides, scenario_toml: String::new(), attachments: Vec::new() };
+    routesim::report::write_all(&target, &results, &provenance).expect("results written");
+    let _ = std::fs::remove_dir_all(&dir);
+    match proc_status_kib("VmHWM") {
+        Some(p) => println!("{YEAR_ENV} peak_kib={p}"),
+        None => println!("{YEAR_ENV} unavailable"),
+    }
+}
+
+/// Peak KiB of `year_child` for `horizon` and `reps`, in a fresh process.
+fn year_peak(horizon: &str, reps: u32) -> Option<u64> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe).env(YEAR_ENV, format!("{horizon},{reps}")).output().ok()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().find(|l| l.starts_with(YEAR_ENV))?;
+    line.split_whitespace().find_map(|w| w.strip_prefix("peak_kib="))?.parse().ok()
+}
+
 /// Peak resident memory of one run, KiB.
 #[derive(Debug, Clone, Copy)]
 struct Peaks {
@@ -135,6 +175,10 @@ fn main() {
     // `cargo bench` passes `--bench`; no argument changes anything here.
     if let Ok(horizon) = std::env::var(CHILD_ENV) {
         memory_child(&horizon);
+        return;
+    }
+    if let Ok(arg) = std::env::var(YEAR_ENV) {
+        year_child(&arg);
         return;
     }
     let mut table: Vec<(String, String, String, &str)> = Vec::new();
@@ -197,6 +241,30 @@ fn main() {
             format!("< {MEMORY_RATIO_TARGET}x"),
             "MISS",
         )),
+    }
+
+    // Memory against the replication count.
+    println!();
+    println!("benches/memory-year.toml (15-minute intervals, 20 teams, 10 statuses), all cores:");
+    for horizon in ["365d", "30d"] {
+        let (one, many) = (year_peak(horizon, 1), year_peak(horizon, 64));
+        match (one, many) {
+            (Some(a), Some(b)) => {
+                let ratio = b as f64 / a as f64;
+                println!(
+                    "  {horizon:>4}: peak RSS {:>6.1} MiB with 1 replication, {:>6.1} MiB with 64 ({ratio:.2}x)",
+                    mib(a),
+                    mib(b)
+                );
+                table.push((
+                    format!("peak RSS {horizon}, 64 / 1 reps"),
+                    format!("{ratio:.2}x"),
+                    format!("< {MEMORY_RATIO_TARGET}x"),
+                    verdict(ratio < MEMORY_RATIO_TARGET),
+                ));
+            }
+            _ => println!("  {horizon:>4}: peak RSS not measured"),
+        }
     }
 
     // Quick start.
