@@ -49,6 +49,11 @@ impl Scenario {
         ((self.horizon / self.interval).ceil() as usize).max(1)
     }
 
+    /// Length of reporting interval `i`, seconds (the last may be cut short by the horizon).
+    pub fn interval_length(&self, i: usize) -> f64 {
+        (self.horizon - i as f64 * self.interval).min(self.interval)
+    }
+
     /// Indices of the teams whose profile serves `queue`.
     pub fn teams_serving(&self, queue: usize) -> impl Iterator<Item = usize> + '_ {
         self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)

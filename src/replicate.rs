@@ -423,7 +423,7 @@ impl Fold {
         let nq = sc.queues.len();
         let mut rows = Vec::with_capacity(self.intervals.len());
         for i in 0..sc.interval_count() {
-            let len = (sc.horizon - i as f64 * sc.interval).min(sc.interval);
+            let len = sc.interval_length(i);
             for (q, queue) in sc.queues.iter().enumerate() {
                 let t = &self.intervals[i * nq + q];
                 let c = &t.counts;
@@ -463,7 +463,7 @@ impl Fold {
         let nt = sc.teams.len();
         let mut rows = Vec::with_capacity(self.teams.len());
         for i in 0..sc.interval_count() {
-            let len = (sc.horizon - i as f64 * sc.interval).min(sc.interval);
+            let len = sc.interval_length(i);
             let avg = |secs: f64| secs / reps / len;
             for t in 0..nt {
                 let [logged_in, holding, spare] = self.teams[i * nt + t].map(millis);
