@@ -140,6 +140,14 @@ pub enum Error {
     /// A run option (threads) is out of range. Nothing was simulated or written.
     #[error("{0}")]
     Options(String),
+    /// A `--target` could not be read. Nothing was computed or written.
+    #[error("--target {text}: {problem}")]
+    Target {
+        /// The target as given.
+        text: String,
+        /// What is wrong and what would be accepted.
+        problem: String,
+    },
 }
 
 impl Error {

@@ -19,5 +19,6 @@ pub(crate) mod heap;
 pub mod replicate;
 pub mod report;
 pub(crate) mod routing;
+pub mod staffing;
 pub mod stats;
 pub mod streams;

@@ -14,6 +14,12 @@ mod warnings;
 
 pub use warnings::{Warning, warnings};
 
+/// Parses a duration as scenarios write it (`"45s"`, `"2.5m"`, `"1h30m"`) into seconds;
+/// the error says what would be accepted.
+pub fn parse_duration(text: &str) -> std::result::Result<f64, String> {
+    units::parse_duration(text)
+}
+
 use std::path::Path;
 
 use crate::error::{Error, Problem, Result};
