@@ -57,6 +57,12 @@ pub enum Trace {
         id: u64,
         /// Queue index.
         queue: usize,
+        /// Handle time drawn for it, seconds.
+        handle: f64,
+        /// Wrap-up time drawn for it, seconds (0 without wrap-up).
+        wrap: f64,
+        /// Patience drawn for it, seconds (infinite without patience).
+        patience: f64,
     },
     /// A conversation was assigned to an agent.
     Assigned {
@@ -192,7 +198,12 @@ struct Sim<'s, O> {
     /// First agent index of each group.
     group_start: Vec<usize>,
     arrival_rng: Vec<Rng>,
-    conv_rng: Vec<Rng>,
+    /// Per queue: handle-time, wrap-up and patience streams, each its own.
+    handle_rng: Vec<Rng>,
+    wrap_rng: Vec<Rng>,
+    patience_rng: Vec<Rng>,
+    /// Day-level volume multipliers, `day_volume[q][day]` (empty: 1 every day).
+    day_volume: Vec<Vec<f64>>,
     tally: Tally,
     /// Per team: units held and agents holding work, among agents in
     /// productive statuses, integrated over time for occupancy.
@@ -216,8 +227,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             group_start.push(agents.len());
             let capacity = sc.teams[group.team].capacity;
             for i in 0..group.size() {
-                let rng =
-                    streams::stream(sc.seed, replication, Purpose::Episodes, ((g as u64) << 32) | i as u64);
+                let key = streams::key(&group.name, i as u64);
+                let rng = streams::stream(sc.seed, replication, Purpose::Episodes, key);
                 agents.push(Agent::new(g, group.team, capacity, group.schedule.len(), rng));
             }
         }
@@ -264,12 +275,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
             rr_cursor: vec![u32::MAX; nq],
             group_start,
-            arrival_rng: (0..nq)
-                .map(|q| streams::stream(sc.seed, replication, Purpose::Arrivals, q as u64))
-                .collect(),
-            conv_rng: (0..nq)
-                .map(|q| streams::stream(sc.seed, replication, Purpose::Conversation, q as u64))
-                .collect(),
+            arrival_rng: queue_streams(sc, replication, Purpose::Arrivals),
+            handle_rng: queue_streams(sc, replication, Purpose::Handle),
+            wrap_rng: queue_streams(sc, replication, Purpose::WrapUp),
+            patience_rng: queue_streams(sc, replication, Purpose::Patience),
+            day_volume: day_volume(sc, replication),
             tally,
             work: vec![TeamWork::default(); sc.teams.len()],
             scratch: Vec::with_capacity(16),
@@ -440,15 +450,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let next = self.next_arrival(q, now);
         self.set_next_arrival(q, next);
         let queue = &sc.queues[q];
-        let rng = &mut self.conv_rng[q];
         // A forecast's `aht` scales the draw, keeping the distribution's shape.
-        let handle = queue.handle_time.sample(rng) * queue.arrivals.handle_scale_at(now);
-        let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.sample(rng));
-        let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.sample(rng));
+        let handle = queue.handle_time.sample(&mut self.handle_rng[q]) * queue.arrivals.handle_scale_at(now);
+        let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.sample(&mut self.wrap_rng[q]));
+        let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.sample(&mut self.patience_rng[q]));
         let counted = now >= sc.warmup;
         let id = self.next_id;
         self.next_id += 1;
-        (self.observe)(&Trace::Arrived { time: now, id, queue: q });
+        (self.observe)(&Trace::Arrived { time: now, id, queue: q, handle, wrap, patience });
         let key = self.convs.insert(Conv {
             id,
             arrival: now,
@@ -499,23 +508,29 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// skipped exactly). A pattern that does not repeat has no arrivals after it.
     fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
         let arrivals = &self.sc.queues[q].arrivals;
+        let volume = &self.day_volume[q];
         let mut need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
         let (rates, step, repeat) = (arrivals.rates(), arrivals.step(), arrivals.repeats());
-        if rates.len() == 1 && repeat {
+        if rates.len() == 1 && repeat && volume.is_empty() {
             let rate = rates[0];
             return Some(from + need / rate).filter(|&t| rate > 0.0 && t < self.sc.horizon);
         }
         let per_pattern = rates.len();
         let mut t = from;
         // The step number is carried as an integer, so each pass moves on
-        // to the next step whatever the rounding of t / step.
+        // to the next step whatever the rounding of t / step. Steps divide
+        // a day, so a step never straddles two days' volume multipliers.
         let mut k = (t / step).floor() as usize;
         while t < self.sc.horizon {
             if !repeat && k >= per_pattern {
                 return None;
             }
             let end = (k + 1) as f64 * step;
-            let rate = rates[k % per_pattern];
+            let mut rate = rates[k % per_pattern];
+            if !volume.is_empty() {
+                let day = ((k as f64 * step) / DAY) as usize;
+                rate *= volume[day.min(volume.len() - 1)];
+            }
             let mass = rate * (end - t).max(0.0);
             if rate > 0.0 && need <= mass {
                 // Nothing arrives at or after the horizon (the drain only ends work).
@@ -923,4 +938,45 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         self.schedule_first((self.interval + 1) as f64 * self.sc.interval, 1, Event::Tick);
     }
+}
+
+/// One stream per queue for `purpose`, keyed by the queue's name.
+fn queue_streams(sc: &Scenario, replication: u32, purpose: Purpose) -> Vec<Rng> {
+    sc.queues
+        .iter()
+        .map(|q| streams::stream(sc.seed, replication, purpose, streams::key(&q.name, 0)))
+        .collect()
+}
+
+/// Each queue's day-level volume multiplier for every day of the horizon
+/// (docs/model.md §C18): one uniform draw per day, shared by every queue,
+/// mapped through each queue's gamma distribution of mean 1 and its
+/// `rate_cv`. A busy day is busy on every queue; queues without `rate_cv`
+/// get an empty list (1 every day).
+fn day_volume(sc: &Scenario, replication: u32) -> Vec<Vec<f64>> {
+    let days = (sc.horizon / DAY).ceil().max(1.0) as usize;
+    let mut uniforms: Vec<f64> = Vec::new();
+    if sc.queues.iter().any(|q| q.arrivals.rate_cv() > 0.0) {
+        let mut rng = streams::stream(sc.seed, replication, Purpose::DayVolume, 0);
+        uniforms = (0..days).map(|_| rand::distr::Open01.sample(&mut rng)).collect();
+    }
+    sc.queues
+        .iter()
+        .map(|q| {
+            let cv = q.arrivals.rate_cv();
+            if cv <= 0.0 {
+                return Vec::new();
+            }
+            // Mean 1, variance cv^2: shape 1/cv^2, rate 1/cv^2.
+            let shape = 1.0 / (cv * cv);
+            match statrs::distribution::Gamma::new(shape, shape) {
+                Ok(gamma) => uniforms
+                    .iter()
+                    .map(|&u| statrs::distribution::ContinuousCDF::inverse_cdf(&gamma, u))
+                    .collect(),
+                // The loader keeps cv in (0, 2], where the distribution exists.
+                Err(_) => Vec::new(),
+            }
+        })
+        .collect()
 }

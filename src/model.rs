@@ -286,6 +286,9 @@ pub struct Arrivals {
     handle_scale: Option<Vec<f64>>,
     /// Where the rates came from.
     source: ArrivalSource,
+    /// Coefficient of variation of the day-level volume multiplier (0: the
+    /// rates are known exactly).
+    rate_cv: f64,
 }
 
 impl Arrivals {
@@ -300,12 +303,25 @@ impl Arrivals {
     ) -> Arrivals {
         debug_assert!(!rates.is_empty() && step >= 1.0);
         debug_assert!(handle_scale.as_ref().is_none_or(|h| h.len() == rates.len()));
-        Arrivals { rates, step, repeat, handle_scale, source }
+        Arrivals { rates, step, repeat, handle_scale, source, rate_cv: 0.0 }
     }
 
     /// A constant rate per second, all the time.
     pub(crate) fn constant(rate: f64, source: ArrivalSource) -> Arrivals {
         Arrivals::new(vec![rate], crate::time::DAY, true, None, source)
+    }
+
+    /// The same arrivals with a day-level volume uncertainty of coefficient
+    /// of variation `cv` (checked by the loader: 0 to 2).
+    pub(crate) fn with_rate_cv(mut self, cv: f64) -> Arrivals {
+        self.rate_cv = cv;
+        self
+    }
+
+    /// Coefficient of variation of each day's volume multiplier (mean 1;
+    /// 0: rates known exactly). See docs/model.md §C18.
+    pub fn rate_cv(&self) -> f64 {
+        self.rate_cv
     }
 
     /// Rate per second of each step.

@@ -59,6 +59,14 @@ pub fn describe(sc: &Scenario) -> String {
             peak * q.mean_work(),
             source(&q.arrivals)
         );
+        if q.arrivals.rate_cv() > 0.0 {
+            let _ = writeln!(
+                o,
+                "  {:<16} each day's volume varies around these rates: gamma, mean 1, cv {} (shared by every queue's day)",
+                "",
+                q.arrivals.rate_cv()
+            );
+        }
     }
     let _ = writeln!(o, "\nteams:");
     for t in &sc.teams {

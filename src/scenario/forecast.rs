@@ -18,6 +18,8 @@
 //! Intervals missing from the file (for a queue, or for all) have no arrivals.
 //! `aht` is in seconds and sets the mean handle time (wrap-up comes on top);
 //! an empty `aht` cell means the handle-time distribution's own mean.
+//! `rate_cv` is the queue's day-level volume uncertainty (docs/model.md
+//! §C18): one value per queue, on any of its rows (the others empty or equal).
 //! Rows are numbered as a spreadsheet shows them: the header is row 1.
 
 use std::collections::HashMap;
@@ -55,6 +57,8 @@ pub(crate) struct ForecastQueue {
     /// AHT in seconds per step where given (`None` when the file has no
     /// `aht` column).
     pub aht: Option<Vec<Option<f64>>>,
+    /// The queue's day-level volume uncertainty (`rate_cv` column), where given.
+    pub rate_cv: Option<f64>,
 }
 
 /// What is wrong with a forecast file, and where.
@@ -74,7 +78,7 @@ fn fail<T>(row: Option<usize>, column: Option<&'static str>, message: impl Into<
     Err(ForecastError { row, column, message: message.into() })
 }
 
-const COLUMNS: [&str; 4] = ["start", "queue", "offered", "aht"];
+const COLUMNS: [&str; 5] = ["start", "queue", "offered", "aht", "rate_cv"];
 
 /// Largest forecast file read, bytes: far above a year of 15-minute rows
 /// for dozens of queues, and a guard against naming a device or a huge file.
@@ -129,7 +133,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         return fail(
             Some(1),
             None,
-            "the first row must be a header: start, queue, offered (and optionally aht)",
+            "the first row must be a header: start, queue, offered (and optionally aht, rate_cv)",
         );
     }
     let semicolon = header_line.contains(';');
@@ -141,7 +145,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         .from_reader(text.as_bytes());
     let header =
         reader.headers().or_else(|e| fail(Some(1), None, format!("cannot read the header: {e}")))?.clone();
-    let mut at = [None; 4];
+    let mut at = [None; COLUMNS.len()];
     for (i, name) in header.iter().enumerate() {
         let lower = name.to_ascii_lowercase();
         let Some(c) = COLUMNS.iter().position(|c| *c == lower) else {
@@ -151,7 +155,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 Some(1),
                 None,
                 format!(
-                    "unknown column `{name}`; {hint}the columns are start, queue, offered and optionally aht"
+                    "unknown column `{name}`; {hint}the columns are start, queue, offered and optionally aht and rate_cv"
                 ),
             );
         };
@@ -166,7 +170,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 Some(1),
                 None,
                 format!(
-                    "the header has no `{}` column; the columns are start, queue, offered and optionally aht",
+                    "the header has no `{}` column; the columns are start, queue, offered and optionally aht and rate_cv",
                     COLUMNS[c]
                 ),
             );
@@ -180,6 +184,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         queue: String,
         offered: f64,
         aht: Option<f64>,
+        rate_cv: Option<f64>,
     }
     let mut rows: Vec<Row> = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -238,7 +243,18 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         if aht.is_some_and(|a| a > DAY) {
             return fail(Some(row), Some("aht"), "is more than a day; give the AHT in seconds");
         }
-        rows.push(Row { row, start, queue: queue.to_owned(), offered, aht });
+        let rate_cv = number(cell(4), semicolon).or_else(|m| fail(Some(row), Some("rate_cv"), m))?;
+        if rate_cv.is_some_and(|cv| cv > super::validate::MAX_RATE_CV) {
+            return fail(
+                Some(row),
+                Some("rate_cv"),
+                format!(
+                    "is more than {}; it is the coefficient of variation of each day's volume, e.g. 0.1",
+                    super::validate::MAX_RATE_CV
+                ),
+            );
+        }
+        rows.push(Row { row, start, queue: queue.to_owned(), offered, aht, rate_cv });
     }
     let Some(first) = rows.first() else {
         return fail(None, None, "has a header but no rows");
@@ -337,6 +353,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 row: r.row,
                 offered: vec![0.0; steps],
                 aht: has_aht.then(|| vec![None; steps]),
+                rate_cv: None,
             });
             queues.len() - 1
         });
@@ -350,6 +367,22 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         }
         let q = &mut queues[qi];
         q.offered[k] = r.offered;
+        if let Some(cv) = r.rate_cv {
+            match q.rate_cv {
+                Some(earlier) if earlier != cv => {
+                    return fail(
+                        Some(r.row),
+                        Some("rate_cv"),
+                        format!(
+                            "queue `{}` has rate_cv {earlier} on an earlier row; a queue has one rate_cv \
+                             (its day-level volume uncertainty): give the same value or leave the cell empty",
+                            r.queue
+                        ),
+                    );
+                }
+                _ => q.rate_cv = Some(cv),
+            }
+        }
         if let Some(aht) = &mut q.aht {
             aht[k] = r.aht;
         }

@@ -86,6 +86,7 @@ pub(crate) struct RawArrivals {
     pub per_hour: Option<Value>,
     pub per_interval: Option<Value>,
     pub step: Option<String>,
+    pub rate_cv: Option<f64>,
 }
 
 /// A distribution table, `{ dist = "...", ... }`.

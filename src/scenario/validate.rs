@@ -499,11 +499,32 @@ fn table_arrivals(a: &RawArrivals, key: &str, interval: f64) -> Result<Arrivals>
         volumes(value, &vkey, step, if per_hour { "arrivals per hour" } else { "conversations per step" })?;
     let scale = if per_hour { 3600.0 } else { step };
     let rates: Vec<f64> = values.iter().map(|v| v / scale).collect();
+    let cv = rate_cv(a.rate_cv, &format!("{key}.arrivals.rate_cv"))?;
     Ok(if rates.len() == 1 {
         Arrivals::constant(rates[0], source)
     } else {
         Arrivals::new(rates, step, true, None, source)
-    })
+    }
+    .with_rate_cv(cv))
+}
+
+/// Largest `rate_cv` accepted: a day-to-day spread of 200% is already far
+/// beyond any forecast error worth simulating.
+pub(crate) const MAX_RATE_CV: f64 = 2.0;
+
+/// A day-level volume uncertainty (docs/model.md §C18): 0 (none) to [`MAX_RATE_CV`].
+fn rate_cv(cv: Option<f64>, key: &str) -> Result<f64> {
+    let Some(cv) = cv else { return Ok(0.0) };
+    if !cv.is_finite() || !(0.0..=MAX_RATE_CV).contains(&cv) {
+        return invalid(
+            key,
+            format!(
+                "must be between 0 and {MAX_RATE_CV}, got {cv}: the coefficient of variation of each day's \
+                 volume around the forecast, e.g. 0.1 for days typically 10% above or below it"
+            ),
+        );
+    }
+    Ok(cv)
 }
 
 /// One number, or one per step of the day or of the week; each finite and zero or more.
@@ -566,7 +587,7 @@ fn forecast_arrivals(f: &Forecast, fq: &ForecastQueue, key: &str, handle_mean: f
     };
     let repeat = f.dated_span().is_none();
     let source = ArrivalSource::Forecast { file: f.file.clone(), pattern: f.pattern.clone() };
-    Ok(Arrivals::new(rates, f.step, repeat, scale, source))
+    Ok(Arrivals::new(rates, f.step, repeat, scale, source).with_rate_cv(fq.rate_cv.unwrap_or(0.0)))
 }
 
 fn dist(d: &RawDist, key: &str) -> Result<Dist> {

@@ -166,7 +166,7 @@ impl<'s> Checker<'s> {
 
     pub fn observe(&mut self, t: &Trace) {
         match *t {
-            Trace::Arrived { id, queue, time } => {
+            Trace::Arrived { id, queue, time, .. } => {
                 assert!(time < self.sc.horizon, "conversation {id} arrived at {time}, past the horizon");
                 self.seen.arrived += 1;
                 let prev = self

@@ -22,7 +22,7 @@ horizon = "4h"
 warmup = "30m"
 drain = "6h"
 interval = "30m"
-replications = 2
+replications = 3
 
 [metrics]
 short_abandon = "5s"
@@ -160,7 +160,7 @@ impl<'s> Ledger<'s> {
             }
         }
         match *t {
-            Trace::Arrived { time, id, queue } => {
+            Trace::Arrived { time, id, queue, .. } => {
                 self.convs.insert(id, Conv { queue, arrival: time, ..Conv::default() });
                 self.pending = Some((id, time));
             }
@@ -541,7 +541,7 @@ fn every_interval_and_status_column_matches_an_independent_account() {
         assert_eq!(csv.get(row, "warmup"), (from < sc.warmup).to_string());
         let (day, clock) = routesim::replicate::day_clock(from);
         assert_eq!((csv.get(row, "day"), csv.get(row, "start")), (day.to_string(), clock));
-        assert_eq!(csv.get(row, "replications"), "2");
+        assert_eq!(csv.num(row, "replications"), f64::from(sc.replications));
         let name = csv.get(row, "name");
         if csv.get(row, "scope") == "queue" {
             let q = sc.queues.iter().position(|x| x.name == name).unwrap();
@@ -617,7 +617,11 @@ fn every_interval_and_status_column_matches_an_independent_account() {
                 let r = sx / sy;
                 let resid: f64 = parts.iter().map(|(x, y)| (x - r * y).powi(2)).sum();
                 let se = (resid / (reps * (reps - 1.0))).sqrt() / (sy / reps);
-                let half = 12.706_204_736 * se; // t(0.975, 1)
+                let t = {
+                    use statrs::distribution::{ContinuousCDF, StudentsT};
+                    StudentsT::new(0.0, 1.0, reps - 1.0).unwrap().inverse_cdf(0.975)
+                };
+                let half = t * se;
                 ((r - half).clamp(0.0, 1.0), (r + half).clamp(0.0, 1.0))
             } else {
                 (f64::NAN, f64::NAN)

@@ -201,7 +201,7 @@ fn pooled_wait_percentiles_match_exact_erlang_c() {
 seed = 5
 horizon = "1d"
 warmup = "2h"
-replications = 120
+replications = 480
 [[queue]]
 name = "q"
 arrivals = {{ per_hour = {lambda_h} }}
