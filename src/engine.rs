@@ -14,7 +14,7 @@ mod events;
 use rand_distr::{Distribution, Exp1};
 
 use crate::model::{Headcount, Scenario, Selection, StatusId, StatusKind};
-use crate::routing::{AgentPool, RouteState, WaitQueue, Waiting, before};
+use crate::routing::{AgentPool, Fit, RouteState, WaitQueue, Waiting, before};
 use crate::stats::Tally;
 use crate::streams::{self, Purpose, Rng};
 use crate::time::{DAY, Time};
@@ -149,18 +149,6 @@ struct TeamWork {
     since: f64,
 }
 
-/// What a conversation of one queue takes from an agent of one team.
-#[derive(Debug, Clone, Copy)]
-struct Fit {
-    /// Capacity units.
-    size: u32,
-    /// Channel index.
-    channel: usize,
-    /// The team's cap on that channel, or `u32::MAX` when it cannot bind
-    /// (at least the team's capacity: spare capacity is then the only limit).
-    cap: u32,
-}
-
 /// The state of one replication.
 struct Sim<'s, O> {
     sc: &'s Scenario,
@@ -191,6 +179,8 @@ struct Sim<'s, O> {
     waiting: Vec<(u32, f64)>,
     /// Per team then queue: `fit[t * queues + q]`.
     fit: Vec<Fit>,
+    /// Per team then queue: the team pool's fit pool for the queue (None: the whole pool).
+    fit_class: Vec<Option<usize>>,
     /// Teams serving each queue.
     queue_teams: Vec<Vec<usize>>,
     /// Round robin: last agent assigned from each queue.
@@ -233,10 +223,32 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             }
         }
         let route = agents.iter().map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity)).collect();
-        let mut team_sizes = vec![0; sc.teams.len()];
-        for a in &agents {
-            team_sizes[a.team] += 1;
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); sc.teams.len()];
+        for (i, a) in agents.iter().enumerate() {
+            members[a.team].push(i as u32);
         }
+        let fit: Vec<Fit> = sc
+            .teams
+            .iter()
+            .flat_map(|team| {
+                sc.queues.iter().map(|queue| {
+                    let cap = team.channel_caps[queue.channel];
+                    let binds = cap < team.capacity;
+                    Fit { size: queue.item_size, channel: queue.channel, cap: if binds { cap } else { u32::MAX } }
+                })
+            })
+            .collect();
+        let nq = sc.queues.len();
+        let round_robin = sc.routing.selection == Selection::RoundRobin;
+        let pools: Vec<AgentPool> = members
+            .into_iter()
+            .enumerate()
+            .map(|(t, m)| {
+                let fits: Vec<Fit> = sc.teams[t].queues.iter().map(|&q| fit[t * nq + q]).collect();
+                AgentPool::new(m, &fits, round_robin)
+            })
+            .collect();
+        let fit_class = (0..sc.teams.len() * nq).map(|i| pools[i / nq].class_of(fit[i])).collect();
         let nq = sc.queues.len();
         let n_agents = agents.len();
         Sim {
@@ -254,24 +266,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             agents,
             route,
             channel_units: vec![0; n_agents * sc.channels.len()],
-            pools: team_sizes.into_iter().map(AgentPool::with_capacity).collect(),
+            pools,
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
-            fit: sc
-                .teams
-                .iter()
-                .flat_map(|team| {
-                    sc.queues.iter().map(|queue| {
-                        let cap = team.channel_caps[queue.channel];
-                        let binds = cap < team.capacity;
-                        Fit {
-                            size: queue.item_size,
-                            channel: queue.channel,
-                            cap: if binds { cap } else { u32::MAX },
-                        }
-                    })
-                })
-                .collect(),
+            fit,
+            fit_class,
             queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
             rr_cursor: vec![u32::MAX; nq],
             group_start,
@@ -556,23 +555,19 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let (q, since) = (usize::from(c.queue), c.arrival);
         let rule = self.sc.routing.selection;
         let mut best: Option<u32> = None;
+        // Round robin: the nearest pooled agent at or after the one after the
+        // last assigned from this queue, wrapping (dist 0 is that agent).
+        let n = (self.route.len() as u32).max(1);
+        let start = self.rr_cursor[q].wrapping_add(1) % n;
+        let dist = |a: u32| (a + n - start) % n;
         for &t in &self.queue_teams[q] {
-            let fits = |a: u32| self.fits(a as usize, t, q);
+            let class = self.fit_class[t * self.queues.len() + q];
             let found = if rule == Selection::RoundRobin {
-                // At least one agent is pooled here, so n > 0.
-                let n = (self.route.len() as u32).max(1);
-                let start = self.rr_cursor[q].wrapping_add(1) % n;
-                let dist = |a: u32| (a + n - start) % n;
-                let mut nearest: Option<u32> = None;
-                self.pools[t].for_each(|a| {
-                    if fits(a) && nearest.is_none_or(|b| dist(a) < dist(b)) {
-                        nearest = Some(a);
-                    }
-                });
-                nearest.filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
+                self.pools[t].next_from(class, start).filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
             } else {
-                self.pools[t].best(fits).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
+                self.pools[t].best(class).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
             };
+            debug_assert!(found.is_none_or(|a| self.fits(a as usize, t, q)));
             if found.is_some() {
                 best = found;
             }
@@ -653,11 +648,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         r.rekey(a as u32, sc.routing.selection);
         let (spare, pooled) = (r.spare, r.pooled());
         if pooled {
+            let nch = sc.channels.len();
+            let units = &self.channel_units[a * nch..(a + 1) * nch];
             if spare == 0 {
-                self.pools[team].remove(a as u32, &mut self.route);
+                self.pools[team].remove(a as u32, &mut self.route, units);
                 self.change_pooled(team, -1);
             } else {
-                self.pools[team].update(a as u32, &mut self.route);
+                self.pools[team].update(a as u32, &mut self.route, units);
             }
         }
         self.rr_cursor[q] = a as u32;
@@ -730,11 +727,17 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         r.spare += queue.item_size;
         r.open -= 1;
         let rule = self.sc.routing.selection;
+        let nch = self.sc.channels.len();
+        let units = &self.channel_units[a * nch..(a + 1) * nch];
+        let pool = &mut self.pools[self.agents[a].team];
         if rule.ranks_by_load() {
             r.rekey(a as u32, rule);
             if r.pooled() {
-                self.pools[self.agents[a].team].update(a as u32, &mut self.route);
+                pool.update(a as u32, &mut self.route, units);
             }
+        } else if r.pooled() {
+            // Same rank, but more room: it may now meet fits it did not.
+            pool.refresh(a as u32, &self.route, units);
         }
     }
 
@@ -743,7 +746,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// once never enters the pool only to leave it again.
     pub(super) fn repool(&mut self, a: usize) {
         if self.is_available(a) && self.route[a].spare > 0 && !self.route[a].pooled() {
-            self.pools[self.agents[a].team].insert(a as u32, &mut self.route);
+            let nch = self.sc.channels.len();
+            let units = &self.channel_units[a * nch..(a + 1) * nch];
+            self.pools[self.agents[a].team].insert(a as u32, &mut self.route, units);
             self.change_pooled(self.agents[a].team, 1);
         }
     }

@@ -3,8 +3,13 @@
 //! [`AgentPool`] holds, per team, the agents that are Available with spare
 //! capacity, as an indexed 4-ary heap ([`QuadHeap`]) ordered by the scenario's selection
 //! rule, so the best agent is found in O(1) and kept in O(log n) per change.
+//! Beside it, one smaller heap per *fit* — an item size or channel cap that
+//! not every pooled agent meets — holds just the agents that can take such
+//! a conversation, so a blocked top never costs a scan; and, under
+//! `round_robin`, an [`IndexSet`] per heap finds the next agent after the
+//! last one assigned in O(log n).
 //! [`WaitQueue`] holds one queue's waiting conversations in queue-age order.
-//! Neither allocates once warmed up.
+//! None of them allocates once warmed up.
 
 use std::collections::VecDeque;
 
@@ -64,16 +69,63 @@ pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
     st[a as usize].key < st[b as usize].key
 }
 
+/// What a conversation needs of an agent beyond spare capacity: its size
+/// and its channel's cap, when the cap can bind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fit {
+    /// Capacity units.
+    pub size: u32,
+    /// Channel index.
+    pub channel: usize,
+    /// The team's cap on that channel, or `u32::MAX` when it cannot bind
+    /// (at least the team's capacity: spare capacity is then the only limit).
+    pub cap: u32,
+}
+
+impl Fit {
+    /// Whether an agent with `spare` units and `units` (units held per
+    /// channel) can take a conversation needing this fit.
+    #[inline]
+    pub(crate) fn admits(&self, spare: u32, units: &[u32]) -> bool {
+        spare >= self.size && (self.cap == u32::MAX || units[self.channel] + self.size <= self.cap)
+    }
+
+    /// Whether every pooled agent (spare capacity at least 1) meets it.
+    pub(crate) fn is_trivial(&self) -> bool {
+        self.size <= 1 && self.cap == u32::MAX
+    }
+}
+
 /// The agents of one team that are Available with spare capacity, best first.
 ///
 /// A [`QuadHeap`] of the agents' keys ([`RouteState::rekey`]), stored in the
 /// heap itself so a sift compares neighbouring integers instead of following
 /// agent indices; each agent's position is kept in [`RouteState`] for
 /// removal and re-ranking. O(1) to find the best, O(log n) per change
-/// whatever the rule and however many agents are idle.
+/// whatever the rule and however many agents are idle. One [`FitPool`] per
+/// non-trivial [`Fit`] of the team's queues, and under round robin an
+/// [`IndexSet`] per heap, are kept in step by the same calls.
 #[derive(Debug, Clone)]
 pub(crate) struct AgentPool {
     heap: QuadHeap<()>,
+    /// The team's agents (global indices, ascending); an agent's place here is its local index.
+    members: Vec<u32>,
+    /// Round robin only: the pooled agents by local index.
+    order: Option<IndexSet>,
+    /// One per non-trivial fit of the team's queues.
+    fits: Vec<FitPool>,
+}
+
+/// The pooled agents of a team that meet one [`Fit`], best first.
+#[derive(Debug, Clone)]
+struct FitPool {
+    fit: Fit,
+    /// Keys as in the team's heap; values: local indices.
+    heap: QuadHeap<u32>,
+    /// Heap position by local index, or `NOT_POOLED`.
+    pos: Vec<u32>,
+    /// Round robin only: the members by local index.
+    order: Option<IndexSet>,
 }
 
 /// The agent a key belongs to (its low 32 bits; see [`RouteState::rekey`]).
@@ -90,54 +142,231 @@ impl Track<()> for &mut [RouteState] {
     }
 }
 
+/// Keeps a fit pool's positions, by local index.
+struct Slots<'a>(&'a mut [u32]);
+
+impl Track<u32> for Slots<'_> {
+    #[inline(always)]
+    fn placed(&mut self, _: u128, local: u32, i: usize) {
+        self.0[local as usize] = i as u32;
+    }
+}
+
 impl AgentPool {
-    /// An empty pool with room for `n` agents.
-    pub(crate) fn with_capacity(n: usize) -> AgentPool {
-        AgentPool { heap: QuadHeap::with_capacity(n, ()) }
+    /// An empty pool for a team of agents `members` (global indices,
+    /// ascending), with a fit pool for each of `fits` that is not trivial,
+    /// and round-robin order sets when `round_robin`.
+    pub(crate) fn new(members: Vec<u32>, fits: &[Fit], round_robin: bool) -> AgentPool {
+        debug_assert!(members.windows(2).all(|w| w[0] < w[1]));
+        let n = members.len();
+        let set = || round_robin.then(|| IndexSet::with_len(n));
+        let mut own: Vec<Fit> = Vec::new();
+        for f in fits.iter().filter(|f| !f.is_trivial()) {
+            if !own.contains(f) {
+                own.push(*f);
+            }
+        }
+        AgentPool {
+            heap: QuadHeap::with_capacity(n, ()),
+            fits: own
+                .into_iter()
+                .map(|fit| FitPool {
+                    fit,
+                    heap: QuadHeap::with_capacity(n, 0),
+                    pos: vec![NOT_POOLED; n],
+                    order: set(),
+                })
+                .collect(),
+            order: set(),
+            members,
+        }
     }
 
-    /// Adds agent `a` (not already pooled).
+    /// The fit pool for `fit`: `None` for a trivial fit (the whole pool),
+    /// `Some(i)` otherwise. Called when the simulation is set up.
+    pub(crate) fn class_of(&self, fit: Fit) -> Option<usize> {
+        if fit.is_trivial() {
+            return None;
+        }
+        self.fits.iter().position(|f| f.fit == fit)
+    }
+
+    /// Agent `a`'s local index (its place among the team's members).
     #[inline]
-    pub(crate) fn insert(&mut self, a: u32, mut st: &mut [RouteState]) {
+    fn local(&self, a: u32) -> u32 {
+        self.members.partition_point(|&m| m < a) as u32
+    }
+
+    /// Adds agent `a` (not already pooled), who holds `units` per channel.
+    #[inline]
+    pub(crate) fn insert(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
         debug_assert!(!st[a as usize].pooled());
         let key = st[a as usize].key;
         self.heap.push(key, (), &mut st);
+        self.touch(a, st, units);
     }
 
     /// Removes agent `a` (pooled).
     #[inline]
-    pub(crate) fn remove(&mut self, a: u32, mut st: &mut [RouteState]) {
+    pub(crate) fn remove(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
         debug_assert!(st[a as usize].pooled());
         let i = st[a as usize].pos as usize;
         st[a as usize].pos = NOT_POOLED;
         self.heap.remove_at(i, &mut st);
+        self.touch(a, st, units);
     }
 
-    /// Restores order after agent `a`'s key changed (pooled).
+    /// Restores order after agent `a`'s key, spare capacity or units
+    /// changed (pooled).
     #[inline]
-    pub(crate) fn update(&mut self, a: u32, mut st: &mut [RouteState]) {
+    pub(crate) fn update(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
         let r = &st[a as usize];
         let (i, key) = (r.pos as usize, r.key);
         self.heap.replace_at(i, key, (), &mut st);
+        self.touch(a, st, units);
     }
 
-    /// The best agent by the rule among those `fits` accepts. The top is
-    /// checked first; only if it does not fit (item size, channel cap) are
-    /// the others scanned.
+    /// Brings the fit pools in line with agent `a` (pooled), whose spare
+    /// capacity or units changed but whose key did not.
     #[inline]
-    pub(crate) fn best(&self, fits: impl Fn(u32) -> bool) -> Option<u32> {
-        let keys = self.heap.keys();
-        let &top = keys.first()?;
-        if fits(agent_of(top)) {
-            return Some(agent_of(top));
+    pub(crate) fn refresh(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
+        self.touch(a, st, units);
+    }
+
+    /// Brings the order set and the fit pools in line with agent `a`'s state.
+    #[inline]
+    fn touch(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
+        if self.order.is_none() && self.fits.is_empty() {
+            return;
         }
-        keys[1..].iter().copied().filter(|&k| fits(agent_of(k))).min().map(agent_of)
+        let local = self.local(a);
+        let r = &st[a as usize];
+        if let Some(order) = &mut self.order {
+            order.set(local as usize, r.pooled());
+        }
+        for f in &mut self.fits {
+            let want = r.pooled() && f.fit.admits(r.spare, units);
+            let at = f.pos[local as usize];
+            match (want, at != NOT_POOLED) {
+                (true, false) => f.heap.push(r.key, local, &mut Slots(&mut f.pos)),
+                (true, true) => f.heap.replace_at(at as usize, r.key, local, &mut Slots(&mut f.pos)),
+                (false, true) => {
+                    f.pos[local as usize] = NOT_POOLED;
+                    f.heap.remove_at(at as usize, &mut Slots(&mut f.pos));
+                }
+                (false, false) => {}
+            }
+            if let Some(order) = &mut f.order {
+                order.set(local as usize, want);
+            }
+        }
     }
 
-    /// Calls `f` on every pooled agent, in no particular order (for round robin's scan).
+    /// The best pooled agent by the rule that meets fit `class` (see
+    /// [`AgentPool::class_of`]): the top of its heap, O(1).
     #[inline]
+    pub(crate) fn best(&self, class: Option<usize>) -> Option<u32> {
+        let top = match class {
+            None => self.heap.keys().first().copied(),
+            Some(c) => self.fits[c].heap.keys().first().copied(),
+        };
+        top.map(agent_of)
+    }
+
+    /// Round robin: the pooled agent meeting fit `class` with the smallest
+    /// global index at or after `start`, else the smallest of all; O(log n).
+    #[inline]
+    pub(crate) fn next_from(&self, class: Option<usize>, start: u32) -> Option<u32> {
+        let order = match class {
+            None => self.order.as_ref(),
+            Some(c) => self.fits[c].order.as_ref(),
+        }?;
+        let from = self.local(start) as usize;
+        let local = order.next_from(from).or_else(|| order.next_from(0))?;
+        Some(self.members[local])
+    }
+
+    /// Calls `f` on every pooled agent, in no particular order.
+    #[cfg(test)]
     pub(crate) fn for_each(&self, f: impl FnMut(u32)) {
         self.heap.keys().iter().map(|&k| agent_of(k)).for_each(f);
+    }
+}
+
+/// A set of indices below a fixed bound with O(log n) search for the next
+/// member at or after an index: one bit per index, and summary levels in
+/// which a bit is set when the 64-bit word it stands for is not empty.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexSet {
+    /// `levels[0]`: the members; `levels[k + 1]`: bit j set iff `levels[k][j] != 0`.
+    /// The last level is a single word.
+    levels: Vec<Vec<u64>>,
+}
+
+impl IndexSet {
+    /// An empty set for indices below `n`.
+    pub(crate) fn with_len(n: usize) -> IndexSet {
+        let mut levels = vec![vec![0u64; n.div_ceil(64).max(1)]];
+        while let Some(last) = levels.last()
+            && last.len() > 1
+        {
+            levels.push(vec![0u64; last.len().div_ceil(64)]);
+        }
+        IndexSet { levels }
+    }
+
+    /// Adds (`member`) or removes index `i`.
+    #[inline]
+    pub(crate) fn set(&mut self, i: usize, member: bool) {
+        let mut i = i;
+        for level in &mut self.levels {
+            let word = &mut level[i >> 6];
+            let was_empty = *word == 0;
+            if member {
+                *word |= 1 << (i & 63);
+                if !was_empty {
+                    return;
+                }
+            } else {
+                *word &= !(1 << (i & 63));
+                if *word != 0 {
+                    return;
+                }
+            }
+            i >>= 6;
+        }
+    }
+
+    /// Whether index `i` is a member.
+    #[cfg(test)]
+    pub(crate) fn contains(&self, i: usize) -> bool {
+        self.levels[0][i >> 6] & (1 << (i & 63)) != 0
+    }
+
+    /// The smallest member at or after `i`.
+    #[inline]
+    pub(crate) fn next_from(&self, i: usize) -> Option<usize> {
+        let (mut level, mut idx) = (0, i);
+        // Climb until a word holds a set bit at or after idx.
+        loop {
+            let words = &self.levels[level];
+            let w = idx >> 6;
+            let found = *words.get(w)? & (!0u64 << (idx & 63));
+            if found != 0 {
+                idx = (w << 6) | found.trailing_zeros() as usize;
+                break;
+            }
+            if level + 1 == self.levels.len() {
+                return None;
+            }
+            (level, idx) = (level + 1, w + 1);
+        }
+        // Descend to the first member under the bit found.
+        while level > 0 {
+            level -= 1;
+            idx = (idx << 6) | self.levels[level][idx].trailing_zeros() as usize;
+        }
+        Some(idx)
     }
 }
 
@@ -221,41 +450,91 @@ mod tests {
     }
 
     /// The pool's best equals a brute-force minimum by docs/model.md §R12 under every
-    /// rule, through any sequence of inserts, removals and key changes, and
-    /// its members are exactly the pooled agents.
+    /// rule, for the whole pool and for each fit pool (item size 2; a
+    /// channel cap of 1 on channel 0), through any sequence of inserts,
+    /// removals and changes of key, spare capacity and units; round robin's
+    /// next agent equals a brute-force search; and the members are exactly
+    /// the pooled agents.
     #[test]
     fn pool_best_matches_brute_force() {
-        let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive];
+        let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive, Selection::RoundRobin];
+        let fits = [
+            Fit { size: 1, channel: 0, cap: u32::MAX },
+            Fit { size: 2, channel: 1, cap: u32::MAX },
+            Fit { size: 1, channel: 0, cap: 1 },
+        ];
         proptest!(|(keys in prop::collection::vec((0u8..5, 1u32..4, 0u32..3), 1..30),
-                    ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5), 0..200),
-                    r in 0usize..3)| {
+                    ops in prop::collection::vec((0usize..30, 0u8..3, 0u8..5, 0u32..3), 0..200),
+                    r in 0usize..4, stride in 1u32..4)| {
             let rule = rules[r];
             let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>(), rule);
             let n = st.len();
-            let mut pool = AgentPool::with_capacity(n);
-            for (who, op, val) in ops {
-                let a = (who % n) as u32;
+            // Members are global indices with gaps (another team's agents between).
+            let global = |i: usize| i as u32 * stride;
+            let mut wide = vec![st[0]; n * stride as usize];
+            for (i, r) in st.drain(..).enumerate() {
+                let mut r = r;
+                r.rekey(global(i), rule);
+                wide[global(i) as usize] = r;
+            }
+            let mut st = wide;
+            let members: Vec<u32> = (0..n).map(global).collect();
+            let mut units = vec![[0u32; 2]; st.len()];
+            let mut pool = AgentPool::new(members.clone(), &fits, rule == Selection::RoundRobin);
+            let classes: Vec<Option<usize>> = fits.iter().map(|&f| pool.class_of(f)).collect();
+            prop_assert_eq!(classes[0], None);
+            for (who, op, val, ch0) in ops {
+                let a = members[who % n];
                 match op {
-                    0 if !st[a as usize].pooled() => pool.insert(a, &mut st),
-                    1 if st[a as usize].pooled() => pool.remove(a, &mut st),
+                    0 if !st[a as usize].pooled() => pool.insert(a, &mut st, &units[a as usize]),
+                    1 if st[a as usize].pooled() => pool.remove(a, &mut st, &units[a as usize]),
                     _ => {
                         let r = &mut st[a as usize];
                         r.idle_since = f64::from(val);
                         r.spare = u32::from(val % 3) + 1;
                         r.open = u32::from(val % 2);
                         r.rekey(a, rule);
-                        if r.pooled() { pool.update(a, &mut st); }
+                        units[a as usize][0] = ch0;
+                        if r.pooled() { pool.update(a, &mut st, &units[a as usize]); }
                     }
                 }
-                let brute = |keep: &dyn Fn(u32) -> bool| (0..n as u32).filter(|&b| st[b as usize].pooled() && keep(b))
-                    .reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
-                prop_assert_eq!(pool.best(|_| true), brute(&|_| true));
-                prop_assert_eq!(pool.best(|b| b % 2 == 0), brute(&|b| b % 2 == 0));
-                let mut members = vec![];
-                pool.for_each(|a| members.push(a));
-                members.sort_unstable();
-                let pooled: Vec<u32> = (0..n as u32).filter(|&b| st[b as usize].pooled()).collect();
-                prop_assert_eq!(members, pooled);
+                for (f, &class) in fits.iter().zip(&classes) {
+                    let keep = |b: u32| f.admits(st[b as usize].spare, &units[b as usize]);
+                    let eligible: Vec<u32> = members.iter().copied().filter(|&b| st[b as usize].pooled() && keep(b)).collect();
+                    let brute = eligible.iter().copied().reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
+                    prop_assert_eq!(pool.best(class), brute);
+                    if rule == Selection::RoundRobin {
+                        for start in [0, a, a + 1, *members.last().unwrap() + 1] {
+                            let want = eligible.iter().copied().find(|&b| b >= start).or(eligible.first().copied());
+                            prop_assert_eq!(pool.next_from(class, start), want);
+                        }
+                    }
+                }
+                let mut seen = vec![];
+                pool.for_each(|a| seen.push(a));
+                seen.sort_unstable();
+                let pooled: Vec<u32> = members.iter().copied().filter(|&b| st[b as usize].pooled()).collect();
+                prop_assert_eq!(seen, pooled);
+            }
+        });
+    }
+
+    /// The index set's next member equals a search of a sorted set, at
+    /// sizes that need one, two and three levels.
+    #[test]
+    fn index_set_finds_the_next_member() {
+        proptest!(|(n in prop::sample::select(vec![1usize, 63, 64, 65, 4096, 4097, 300_000]),
+                    ops in prop::collection::vec((any::<u32>(), any::<bool>()), 0..300))| {
+            let mut set = IndexSet::with_len(n);
+            let mut reference = std::collections::BTreeSet::new();
+            for (i, member) in ops {
+                let i = i as usize % n;
+                set.set(i, member);
+                if member { reference.insert(i); } else { reference.remove(&i); }
+                prop_assert_eq!(set.contains(i), member);
+                for from in [0, i, i + 1, n / 2, n.saturating_sub(1), n] {
+                    prop_assert_eq!(set.next_from(from), reference.range(from..).next().copied());
+                }
             }
         });
     }

@@ -1,0 +1,152 @@
+//! Routing cost against the size of the team: nanoseconds per conversation
+//! of one replication (`engine::run`), for the paths that used to grow with
+//! the number of pooled agents, teams per queue or queues.
+//!
+//! Cases (exponential 3-minute handle times, no patience, about 200 000
+//! conversations each, horizon sized to match):
+//! - `round_robin` with 10 and 10 000 agents at load 0.9 and 0.3;
+//! - `longest_idle` on a blended team (capacity 3, voice capped at 1, half
+//!   the work voice) with 30, 3 000 and 30 000 agents — the agent at the
+//!   top of the pool is often already on a call;
+//! - mixed item sizes 1 and 2 (capacity 2) at 3 000 agents;
+//! - one queue served by 5 and by 36 teams of 20 agents;
+//! - 10 and 1 000 queues on one team of 500 agents.
+//!
+//! Each figure is the best of 3 runs. Run it alone (timings are noisy on a
+//! shared 2-core machine):
+//!
+//! ```text
+//! cargo bench --bench routing
+//! ```
+//!
+//! `cargo test --benches` runs each case once, on a short horizon, as a smoke test.
+
+// A benchmark's printed figures are its result.
+#![allow(clippy::print_stdout)]
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use routesim::{Scenario, engine, scenario};
+
+/// Mean handle time, seconds.
+const AHT: f64 = 180.0;
+
+/// A scenario: `queues` queues sharing `per_hour` arrivals evenly, on
+/// `teams` teams of `agents` agents each, every team serving every queue.
+struct Case {
+    name: String,
+    selection: &'static str,
+    agents: u32,
+    teams: u32,
+    queues: u32,
+    capacity: u32,
+    /// Offered load per capacity unit.
+    load: f64,
+    /// Blended: odd queues are voice, capped at 1 per agent.
+    voice_cap: bool,
+    /// Odd queues take 2 units.
+    mixed_sizes: bool,
+}
+
+impl Case {
+    fn new(name: &str, selection: &'static str, agents: u32, load: f64) -> Case {
+        Case {
+            name: name.to_owned(),
+            selection,
+            agents,
+            teams: 1,
+            queues: 1,
+            capacity: 1,
+            load,
+            voice_cap: false,
+            mixed_sizes: false,
+        }
+    }
+
+    /// The scenario, with a horizon holding about `conversations` arrivals.
+    fn scenario(&self, conversations: f64) -> Scenario {
+        let units = f64::from(self.agents * self.teams * self.capacity);
+        // Mean units per conversation: sizes 1 and 2 alternate across queues.
+        let size = if self.mixed_sizes { 1.5 } else { 1.0 };
+        let per_sec = self.load * units / (AHT * size);
+        let horizon = (conversations / per_sec).ceil().max(60.0);
+        let mut t = String::new();
+        let _ = writeln!(t, "name = \"routing-bench\"\nhorizon = \"{horizon}s\"\ndrain = \"0s\"");
+        let _ = writeln!(t, "[routing]\nagent_selection = \"{}\"", self.selection);
+        let per_queue = per_sec * 3600.0 / f64::from(self.queues);
+        let mut names = Vec::new();
+        for q in 0..self.queues {
+            let odd = q % 2 == 1 || self.queues == 1 && self.voice_cap;
+            let channel = if self.voice_cap && odd { "voice" } else { "chat" };
+            let size = if self.mixed_sizes && q % 2 == 1 { 2 } else { 1 };
+            let _ = writeln!(
+                t,
+                "[[queue]]\nname = \"q{q}\"\nchannel = \"{channel}\"\nitem_size = {size}\n\
+                 arrivals = {{ per_hour = {per_queue} }}\nhandle_time = {{ dist = \"exponential\", mean = \"{AHT}s\" }}"
+            );
+            names.push(format!("\"q{q}\""));
+        }
+        for k in 0..self.teams {
+            let caps = if self.voice_cap { "channel_caps = { voice = 1 }\n" } else { "" };
+            let _ = writeln!(
+                t,
+                "[[team]]\nname = \"t{k}\"\nqueues = [{}]\ncapacity = {}\n{caps}[[agents]]\nname = \"a{k}\"\nteam = \"t{k}\"\ncount = {}",
+                names.join(", "),
+                self.capacity,
+                self.agents
+            );
+        }
+        scenario::parse(&t, "routing-bench.toml", "routing-bench", &[]).unwrap_or_else(|e| panic!("{}: {e}", self.name))
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    for (agents, load) in [(10, 0.9), (10_000, 0.9), (10_000, 0.3)] {
+        out.push(Case::new(&format!("round_robin {agents} agents, load {load}"), "round_robin", agents, load));
+    }
+    for agents in [30, 3_000, 30_000] {
+        let mut c = Case::new(&format!("blended cap 3, voice 1: {agents} agents"), "longest_idle", agents, 0.8);
+        (c.capacity, c.voice_cap, c.queues) = (3, true, 2);
+        out.push(c);
+    }
+    let mut c = Case::new("item sizes 1 and 2: 3000 agents", "longest_idle", 3_000, 0.8);
+    (c.capacity, c.mixed_sizes, c.queues) = (2, true, 2);
+    out.push(c);
+    for teams in [5, 36] {
+        let mut c = Case::new(&format!("{teams} teams of 20 per queue"), "longest_idle", 20, 0.9);
+        c.teams = teams;
+        out.push(c);
+    }
+    for queues in [10, 1_000] {
+        let mut c = Case::new(&format!("{queues} queues, one team of 500"), "longest_idle", 500, 0.9);
+        c.queues = queues;
+        out.push(c);
+    }
+    out
+}
+
+/// Conversations offered in one replication.
+fn offered(sc: &Scenario) -> u64 {
+    engine::run(sc, 0).queues.iter().map(|q| q.counts.offered).sum()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let benchmarking = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test");
+    let (conversations, runs) = if benchmarking { (200_000.0, 3) } else { (2_000.0, 1) };
+    println!("{:<40} {:>12} {:>14}", "case", "offered", "ns/conversation");
+    for case in cases() {
+        let sc = case.scenario(conversations);
+        let n = offered(&sc);
+        let mut best = Duration::MAX;
+        for _ in 0..runs {
+            let start = Instant::now();
+            black_box(engine::run(black_box(&sc), 0));
+            best = best.min(start.elapsed());
+        }
+        println!("{:<40} {n:>12} {:>14.0}", case.name, best.as_nanos() as f64 / n.max(1) as f64);
+    }
+}
