@@ -7,6 +7,7 @@
 mod checker;
 mod cli;
 mod columns;
+mod erlang;
 mod forecast;
 mod honest;
 mod properties;
