@@ -230,7 +230,7 @@ impl Calculator {
         let first_stable = (self.offered_load().floor() + 1.0).min(f64::from(MAX_AGENTS));
         let mut probe = match self.patience {
             None => first_stable as u32,
-            Some(_) => (self.offered_load().ceil().max(1.0)).min(f64::from(MAX_AGENTS)) as u32,
+            Some(_) => self.offered_load().ceil().clamp(1.0, f64::from(MAX_AGENTS)) as u32,
         };
         let mut meeting = loop {
             let row = self.row(probe)?;

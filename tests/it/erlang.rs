@@ -330,3 +330,15 @@ count = 5000
     assert!(num(&row, "p_wait") > 0.4 && num(&row, "p_wait") < 0.6, "{row:?}");
     compare_with_run(&file, [0.003, 0.03, 0.0005, 0.0005, 0.06]);
 }
+
+/// The README's example is the command's output, byte for byte.
+#[test]
+fn readme_example_is_what_the_command_prints() {
+    let readme = std::fs::read_to_string(Path::new(CRATE).join("README.md")).unwrap();
+    let command = "$ routesim erlang --rate 200 --aht 3m --agents 9..12 --target 'service_level>=0.8'\n";
+    let start = readme.find(command).unwrap() + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let (code, stdout, _) =
+        erlang_cmd(&["--rate", "200", "--aht", "3m", "--agents", "9..12", "--target", "service_level>=0.8"]);
+    assert_eq!((code, stdout.as_str()), (0, shown));
+}
