@@ -67,7 +67,7 @@ enum Command {
         /// Number of agents N, or the range A..B (inclusive) for the Erlang curve (repeatable).
         #[arg(long = "agents", value_name = "N|A..B", allow_hyphen_values = true)]
         agents: Vec<String>,
-        /// Target all rows must meet, e.g. service_level>=0.8, asa<=30s, abandon_rate<=5%, occupancy<=0.85 (repeatable): prints the fewest agents meeting all.
+        /// What the agents must achieve, e.g. service_level>=0.8, asa<=30s, abandon_rate<=5%, occupancy<=0.85 (repeatable, all must hold): prints the fewest agents meeting them.
         #[arg(long = "target", value_name = "EXPR")]
         target: Vec<String>,
         /// One JSON object per line (agents, p_wait, service_level, asa, abandon_rate, occupancy, queue_length; null where unstable).
