@@ -456,7 +456,9 @@ fn erlang_a_at_5000_agents_matches_the_qed_asymptotics() {
     use statrs::distribution::{Continuous, ContinuousCDF, Normal};
     let normal = Normal::new(0.0, 1.0).unwrap();
     let h = |x: f64| normal.pdf(x) / (1.0 - normal.cdf(x));
-    for (c, beta, patience) in [(5000_u32, 0.7071, 360.0), (5000, -0.5, 90.0), (5000, 1.5, 180.0)] {
+    for (c, beta, patience) in
+        [(5000_u32, std::f64::consts::FRAC_1_SQRT_2, 360.0), (5000, -0.5, 90.0), (5000, 1.5, 180.0)]
+    {
         let (mu, theta) = (1.0 / 180.0, 1.0 / patience);
         let n = f64::from(c);
         // Solve n = a + beta sqrt(a) for the offered load a.
