@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use routesim::staffing::{self, calculator};
 use routesim::{replicate, report, scenario};
 
 /// Discrete-event capacity simulator for status-routed support teams.
@@ -49,6 +50,30 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
+    /// Exact Erlang C (or, with --patience, Erlang A) figures for numbers of agents, or the fewest agents meeting targets.
+    Erlang {
+        /// Arrivals per hour.
+        #[arg(long, value_name = "PER_HOUR", allow_hyphen_values = true)]
+        rate: String,
+        /// Mean handle time, e.g. 3m or 180s (exponential).
+        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+        aht: String,
+        /// Mean patience, e.g. 2m (exponential): Erlang A. Without it: Erlang C, nobody abandons.
+        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+        patience: Option<String>,
+        /// Service-level threshold [default: 20s].
+        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+        threshold: Option<String>,
+        /// Number of agents N, or the range A..B (inclusive) for the Erlang curve (repeatable).
+        #[arg(long = "agents", value_name = "N|A..B", allow_hyphen_values = true)]
+        agents: Vec<String>,
+        /// What the agents must achieve, e.g. service_level>=0.8, asa<=30s, abandon_rate<=5%, occupancy<=0.85 (repeatable, all must hold): prints the fewest agents meeting them.
+        #[arg(long = "target", value_name = "EXPR")]
+        target: Vec<String>,
+        /// One JSON object per line (agents, p_wait, service_level, asa, abandon_rate, occupancy, queue_length; null where unstable).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses the arguments and runs the command.
@@ -56,6 +81,15 @@ pub(crate) fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut stdout = std::io::stdout().lock();
     match args.command {
+        Command::Erlang { rate, aht, patience, threshold, agents, target, json } => {
+            let calc = staffing::Calculator::parse(&rate, &aht, patience.as_deref(), threshold.as_deref())?;
+            let ranges =
+                agents.iter().map(|a| a.parse()).collect::<Result<Vec<calculator::AgentRange>, _>>()?;
+            let targets = target.iter().map(|t| t.parse()).collect::<Result<Vec<staffing::Target>, _>>()?;
+            let answer = calculator::answer(&calc, &ranges, &targets)?;
+            let text = if json { answer.json_lines() } else { answer.text() };
+            stdout.write_all(text.as_bytes())?;
+        }
         Command::Check { file, set } => {
             let sc = scenario::load(&file, &set)?;
             warn(&file, &sc);

@@ -148,6 +148,15 @@ pub enum Error {
         /// What is wrong and what would be accepted.
         problem: String,
     },
+    /// An `erlang` calculator input (rate, duration, agents, target) is unusable, or no
+    /// number of agents meets the targets. Nothing was computed.
+    #[error("{input}: {problem}")]
+    Calculator {
+        /// The input at fault as given, e.g. `--agents 5..3`.
+        input: String,
+        /// What is wrong and what would be accepted.
+        problem: String,
+    },
 }
 
 impl Error {

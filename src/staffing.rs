@@ -5,6 +5,10 @@
 //! calculator, the per-interval `staff` methods and `sweep` all judge
 //! results against a list of them, all of which must hold.
 
+pub mod calculator;
+
+pub use calculator::Calculator;
+
 use std::fmt;
 use std::str::FromStr;
 

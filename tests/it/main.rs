@@ -8,6 +8,7 @@ mod checker;
 mod cli;
 mod columns;
 mod crn;
+mod erlang;
 mod forecast;
 mod honest;
 mod properties;
