@@ -98,17 +98,24 @@ impl Case {
                 self.agents
             );
         }
-        scenario::parse(&t, "routing-bench.toml", "routing-bench", &[]).unwrap_or_else(|e| panic!("{}: {e}", self.name))
+        scenario::parse(&t, "routing-bench.toml", "routing-bench", &[])
+            .unwrap_or_else(|e| panic!("{}: {e}", self.name))
     }
 }
 
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     for (agents, load) in [(10, 0.9), (10_000, 0.9), (10_000, 0.3)] {
-        out.push(Case::new(&format!("round_robin {agents} agents, load {load}"), "round_robin", agents, load));
+        out.push(Case::new(
+            &format!("round_robin {agents} agents, load {load}"),
+            "round_robin",
+            agents,
+            load,
+        ));
     }
     for agents in [30, 3_000, 30_000] {
-        let mut c = Case::new(&format!("blended cap 3, voice 1: {agents} agents"), "longest_idle", agents, 0.8);
+        let mut c =
+            Case::new(&format!("blended cap 3, voice 1: {agents} agents"), "longest_idle", agents, 0.8);
         (c.capacity, c.voice_cap, c.queues) = (3, true, 2);
         out.push(c);
     }

@@ -13,6 +13,7 @@ mod events;
 
 use rand_distr::{Distribution, Exp1};
 
+use crate::heap::{Positions, QuadHeap};
 use crate::model::{Headcount, Scenario, Selection, StatusId, StatusKind};
 use crate::routing::{AgentPool, Fit, RouteState, WaitQueue, Waiting, before};
 use crate::stats::Tally;
@@ -164,10 +165,11 @@ struct Sim<'s, O> {
     events: EventQueue,
     /// Patience deadlines of waiting conversations.
     deadlines: Deadlines,
-    /// Next arrival per queue as an order key; `u128::MAX` when none.
-    arrivals: Vec<u128>,
     /// The earliest of `arrivals`, and its queue.
-    next_arrival: (u128, usize),
+    /// Heap of each queue's next arrival (key as events; value: the queue), and
+    /// each queue's position in it (`u32::MAX`: no more arrivals).
+    next_arrivals: QuadHeap<u32>,
+    arrival_pos: Vec<u32>,
     convs: Conversations,
     agents: Vec<Agent>,
     route: Vec<RouteState>,
@@ -234,7 +236,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 sc.queues.iter().map(|queue| {
                     let cap = team.channel_caps[queue.channel];
                     let binds = cap < team.capacity;
-                    Fit { size: queue.item_size, channel: queue.channel, cap: if binds { cap } else { u32::MAX } }
+                    Fit {
+                        size: queue.item_size,
+                        channel: queue.channel,
+                        cap: if binds { cap } else { u32::MAX },
+                    }
                 })
             })
             .collect();
@@ -245,7 +251,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             .enumerate()
             .map(|(t, m)| {
                 let fits: Vec<Fit> = sc.teams[t].queues.iter().map(|&q| fit[t * nq + q]).collect();
-                AgentPool::new(m, &fits, round_robin)
+                AgentPool::new(m, &fits, round_robin, sc.channels.len())
             })
             .collect();
         let fit_class = (0..sc.teams.len() * nq).map(|i| pools[i / nq].class_of(fit[i])).collect();
@@ -260,8 +266,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             interval: 0,
             events: EventQueue::with_capacity(1024 + 4 * n_agents),
             deadlines: Deadlines::default(),
-            arrivals: vec![u128::MAX; nq],
-            next_arrival: (u128::MAX, 0),
+            next_arrivals: QuadHeap::with_capacity(nq, 0),
+            arrival_pos: vec![u32::MAX; nq],
             convs: Conversations::with_capacity(1024),
             agents,
             route,
@@ -361,7 +367,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let end = Time(self.end);
         loop {
             // The earliest of: the event heap, the patience deadlines, the next arrival.
-            let (arrival, q) = self.next_arrival;
+            let (arrival, q) = self.next_arrivals.top().map_or((u128::MAX, 0), |(k, q)| (k, q as usize));
             let deadline = self.deadlines.peek_key();
             let first = arrival.min(deadline).min(self.events.peek_key());
             if first == u128::MAX || key_time(first) >= end || (self.draining && self.unanswered == 0) {
@@ -482,23 +488,25 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
     }
 
-    /// Records queue `q`'s next arrival (none: never) and the earliest over all queues.
+    /// Records queue `q`'s next arrival (none: never), O(log queues).
     fn set_next_arrival(&mut self, q: usize, at: Option<f64>) {
-        let seq = self.events.next_seq();
-        let key = at.map_or(u128::MAX, |t| order_key(Time(t), seq));
-        self.arrivals[q] = key;
-        if key <= self.next_arrival.0 {
-            // Earlier than every other queue's next arrival (keys are unique).
-            self.next_arrival = (key, q);
-            return;
-        }
-        let mut best = (u128::MAX, 0);
-        for (i, &k) in self.arrivals.iter().enumerate() {
-            if k < best.0 {
-                best = (k, i);
+        let at_pos = self.arrival_pos[q];
+        match at {
+            Some(t) => {
+                let key = order_key(Time(t), self.events.next_seq());
+                let track = &mut Positions(&mut self.arrival_pos);
+                if at_pos == u32::MAX {
+                    self.next_arrivals.push(key, q as u32, track);
+                } else {
+                    self.next_arrivals.replace_at(at_pos as usize, key, q as u32, track);
+                }
             }
+            None if at_pos != u32::MAX => {
+                self.arrival_pos[q] = u32::MAX;
+                self.next_arrivals.remove_at(at_pos as usize, &mut Positions(&mut self.arrival_pos));
+            }
+            None => {}
         }
-        self.next_arrival = best;
     }
 
     /// The next arrival time on queue `q` after `from`: a Poisson process with
@@ -555,14 +563,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let (q, since) = (usize::from(c.queue), c.arrival);
         let rule = self.sc.routing.selection;
         let mut best: Option<u32> = None;
-        // Round robin: the nearest pooled agent at or after the one after the
-        // last assigned from this queue, wrapping (dist 0 is that agent).
-        let n = (self.route.len() as u32).max(1);
-        let start = self.rr_cursor[q].wrapping_add(1) % n;
-        let dist = |a: u32| (a + n - start) % n;
         for &t in &self.queue_teams[q] {
             let class = self.fit_class[t * self.queues.len() + q];
             let found = if rule == Selection::RoundRobin {
+                // The nearest pooled agent at or after the one after the last
+                // assigned from this queue, wrapping (dist 0 is that agent).
+                let n = (self.route.len() as u32).max(1);
+                let start = self.rr_cursor[q].wrapping_add(1) % n;
+                let dist = |a: u32| (a + n - start) % n;
                 self.pools[t].next_from(class, start).filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
             } else {
                 self.pools[t].best(class).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
@@ -648,8 +656,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         r.rekey(a as u32, sc.routing.selection);
         let (spare, pooled) = (r.spare, r.pooled());
         if pooled {
-            let nch = sc.channels.len();
-            let units = &self.channel_units[a * nch..(a + 1) * nch];
+            let units = &self.channel_units;
             if spare == 0 {
                 self.pools[team].remove(a as u32, &mut self.route, units);
                 self.change_pooled(team, -1);
@@ -727,8 +734,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         r.spare += queue.item_size;
         r.open -= 1;
         let rule = self.sc.routing.selection;
-        let nch = self.sc.channels.len();
-        let units = &self.channel_units[a * nch..(a + 1) * nch];
+        let units = &self.channel_units;
         let pool = &mut self.pools[self.agents[a].team];
         if rule.ranks_by_load() {
             r.rekey(a as u32, rule);
@@ -746,9 +752,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// once never enters the pool only to leave it again.
     pub(super) fn repool(&mut self, a: usize) {
         if self.is_available(a) && self.route[a].spare > 0 && !self.route[a].pooled() {
-            let nch = self.sc.channels.len();
-            let units = &self.channel_units[a * nch..(a + 1) * nch];
-            self.pools[self.agents[a].team].insert(a as u32, &mut self.route, units);
+            self.pools[self.agents[a].team].insert(a as u32, &mut self.route, &self.channel_units);
             self.change_pooled(self.agents[a].team, 1);
         }
     }

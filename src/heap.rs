@@ -42,6 +42,17 @@ impl<V> Track<V> for Untracked {
     fn placed(&mut self, _: u128, _: V, _: usize) {}
 }
 
+/// For heaps whose values are small indices: keeps each index's position
+/// in a slice (`positions[value] = position`).
+pub(crate) struct Positions<'a>(pub &'a mut [u32]);
+
+impl Track<u32> for Positions<'_> {
+    #[inline(always)]
+    fn placed(&mut self, _: u128, value: u32, i: usize) {
+        self.0[value as usize] = i as u32;
+    }
+}
+
 impl<V: Copy> QuadHeap<V> {
     /// An empty heap with room for `n` entries; `filler` is any value,
     /// stored beside the sentinels.
@@ -122,6 +133,13 @@ impl<V: Copy> QuadHeap<V> {
     #[inline]
     pub(crate) fn replace_at(&mut self, i: usize, key: u128, value: V, track: &mut impl Track<V>) {
         debug_assert!(i < self.len && key != SENTINEL);
+        if self.len == 1 {
+            // Alone: nothing to compare with (one queue's next arrival, a pool of one).
+            self.keys[0] = key;
+            self.values[0] = value;
+            track.placed(key, value, 0);
+            return;
+        }
         self.restore(i, key, value, track);
     }
 

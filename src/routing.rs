@@ -13,7 +13,7 @@
 
 use std::collections::VecDeque;
 
-use crate::heap::{QuadHeap, Track};
+use crate::heap::{Positions as Slots, QuadHeap, Track};
 use crate::model::Selection;
 
 /// Marker for "not in any pool".
@@ -114,6 +114,10 @@ pub(crate) struct AgentPool {
     order: Option<IndexSet>,
     /// One per non-trivial fit of the team's queues.
     fits: Vec<FitPool>,
+    /// Neither order sets nor fit pools: the heap is all there is to keep.
+    plain: bool,
+    /// Channels per agent in the units array the engine passes.
+    channels: usize,
 }
 
 /// The pooled agents of a team that meet one [`Fit`], best first.
@@ -142,21 +146,13 @@ impl Track<()> for &mut [RouteState] {
     }
 }
 
-/// Keeps a fit pool's positions, by local index.
-struct Slots<'a>(&'a mut [u32]);
-
-impl Track<u32> for Slots<'_> {
-    #[inline(always)]
-    fn placed(&mut self, _: u128, local: u32, i: usize) {
-        self.0[local as usize] = i as u32;
-    }
-}
-
 impl AgentPool {
     /// An empty pool for a team of agents `members` (global indices,
     /// ascending), with a fit pool for each of `fits` that is not trivial,
-    /// and round-robin order sets when `round_robin`.
-    pub(crate) fn new(members: Vec<u32>, fits: &[Fit], round_robin: bool) -> AgentPool {
+    /// and round-robin order sets when `round_robin`. `channels`: channels
+    /// per agent in the units array given to the other calls
+    /// (`units[agent * channels + channel]`).
+    pub(crate) fn new(members: Vec<u32>, fits: &[Fit], round_robin: bool, channels: usize) -> AgentPool {
         debug_assert!(members.windows(2).all(|w| w[0] < w[1]));
         let n = members.len();
         let set = || round_robin.then(|| IndexSet::with_len(n));
@@ -179,7 +175,16 @@ impl AgentPool {
                 .collect(),
             order: set(),
             members,
+            plain: false,
+            channels,
         }
+        .settled()
+    }
+
+    /// Marks the pool plain when it has nothing beside its heap.
+    fn settled(mut self) -> AgentPool {
+        self.plain = self.order.is_none() && self.fits.is_empty();
+        self
     }
 
     /// The fit pool for `fit`: `None` for a trivial fit (the whole pool),
@@ -197,7 +202,8 @@ impl AgentPool {
         self.members.partition_point(|&m| m < a) as u32
     }
 
-    /// Adds agent `a` (not already pooled), who holds `units` per channel.
+    /// Adds agent `a` (not already pooled). `units`: units held by every
+    /// agent on every channel (see [`AgentPool::new`]).
     #[inline]
     pub(crate) fn insert(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
         debug_assert!(!st[a as usize].pooled());
@@ -234,11 +240,15 @@ impl AgentPool {
     }
 
     /// Brings the order set and the fit pools in line with agent `a`'s state.
-    #[inline]
+    #[inline(always)]
     fn touch(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
-        if self.order.is_none() && self.fits.is_empty() {
-            return;
+        if !self.plain {
+            self.touch_all(a, st, units);
         }
+    }
+
+    fn touch_all(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
+        let units = &units[a as usize * self.channels..(a as usize + 1) * self.channels];
         let local = self.local(a);
         let r = &st[a as usize];
         if let Some(order) = &mut self.order {
@@ -457,7 +467,8 @@ mod tests {
     /// the pooled agents.
     #[test]
     fn pool_best_matches_brute_force() {
-        let rules = [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive, Selection::RoundRobin];
+        let rules =
+            [Selection::LongestIdle, Selection::MostAvailable, Selection::LeastActive, Selection::RoundRobin];
         let fits = [
             Fit { size: 1, channel: 0, cap: u32::MAX },
             Fit { size: 2, channel: 1, cap: u32::MAX },
@@ -479,27 +490,27 @@ mod tests {
             }
             let mut st = wide;
             let members: Vec<u32> = (0..n).map(global).collect();
-            let mut units = vec![[0u32; 2]; st.len()];
-            let mut pool = AgentPool::new(members.clone(), &fits, rule == Selection::RoundRobin);
+            let mut units = vec![0u32; 2 * st.len()];
+            let mut pool = AgentPool::new(members.clone(), &fits, rule == Selection::RoundRobin, 2);
             let classes: Vec<Option<usize>> = fits.iter().map(|&f| pool.class_of(f)).collect();
             prop_assert_eq!(classes[0], None);
             for (who, op, val, ch0) in ops {
                 let a = members[who % n];
                 match op {
-                    0 if !st[a as usize].pooled() => pool.insert(a, &mut st, &units[a as usize]),
-                    1 if st[a as usize].pooled() => pool.remove(a, &mut st, &units[a as usize]),
+                    0 if !st[a as usize].pooled() => pool.insert(a, &mut st, &units),
+                    1 if st[a as usize].pooled() => pool.remove(a, &mut st, &units),
                     _ => {
                         let r = &mut st[a as usize];
                         r.idle_since = f64::from(val);
                         r.spare = u32::from(val % 3) + 1;
                         r.open = u32::from(val % 2);
                         r.rekey(a, rule);
-                        units[a as usize][0] = ch0;
-                        if r.pooled() { pool.update(a, &mut st, &units[a as usize]); }
+                        units[2 * a as usize] = ch0;
+                        if r.pooled() { pool.update(a, &mut st, &units); }
                     }
                 }
                 for (f, &class) in fits.iter().zip(&classes) {
-                    let keep = |b: u32| f.admits(st[b as usize].spare, &units[b as usize]);
+                    let keep = |b: u32| f.admits(st[b as usize].spare, &units[2 * b as usize..2 * b as usize + 2]);
                     let eligible: Vec<u32> = members.iter().copied().filter(|&b| st[b as usize].pooled() && keep(b)).collect();
                     let brute = eligible.iter().copied().reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
                     prop_assert_eq!(pool.best(class), brute);

@@ -148,9 +148,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             self.change_work(team, sign * units, sign * holding);
         }
         if old == StatusKind::Available && self.route[a].pooled() {
-            let nch = self.sc.channels.len();
-            let units = &self.channel_units[a * nch..(a + 1) * nch];
-            self.pools[team].remove(a as u32, &mut self.route, units);
+            self.pools[team].remove(a as u32, &mut self.route, &self.channel_units);
             self.change_pooled(team, -1);
         }
         if new == StatusKind::Offline {
