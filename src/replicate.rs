@@ -795,6 +795,42 @@ mod tests {
         assert!(footprint(&small, 2) < footprint(&small, 4));
     }
 
+    /// run_many runs variants of different shapes in one pool; each gives
+    /// what `run` gives it alone, whatever the thread count.
+    #[test]
+    fn run_many_gives_each_scenario_what_run_gives_it() {
+        let text = "horizon = \"3h\"\ninterval = \"30m\"\nreplications = 3\n[[status]]\nname = \"Lunch\"\n\
+                    [[queue]]\nname = \"q\"\narrivals = { per_hour = 40 }\n\
+                    handle_time = { dist = \"exponential\", mean = \"4m\" }\n\
+                    patience = { dist = \"exponential\", mean = \"3m\" }\n\
+                    [[team]]\nname = \"t\"\nqueues = [\"q\"]\n[[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 3\n";
+        let variant = |set: &[&str]| {
+            let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+            crate::scenario::parse(text, "v.toml", "v", &set).unwrap()
+        };
+        // Different counts, replications and interval counts (tally shapes).
+        let scenarios = [
+            variant(&["agents.g.count=2"]),
+            variant(&["agents.g.count=4", "replications=5"]),
+            variant(&["interval=15m", "horizon=2h"]),
+        ];
+        let alone: Vec<String> =
+            scenarios.iter().map(|sc| format!("{:?}", run(sc, 1, &|| ()).unwrap())).collect();
+        for threads in [1, 2, 3] {
+            let done = std::sync::atomic::AtomicU32::new(0);
+            let many = run_many(&scenarios, threads, &|| {
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+            .unwrap();
+            let many: Vec<String> = many.iter().map(|r| format!("{r:?}")).collect();
+            assert!(many == alone, "--threads {threads}: a variant differs from its own run");
+            assert_eq!(done.into_inner(), 3 + 5 + 3, "progress once per replication");
+        }
+        assert!(footprint_many(&scenarios, 2) > footprint(&scenarios[0], 2));
+        assert!(check_fits_many(&scenarios, 2, Some(1)).unwrap_err().to_string().contains("3 variants"));
+        assert!(run_many(&[], 2, &|| ()).unwrap().is_empty());
+    }
+
     #[test]
     fn clock_labels() {
         assert_eq!(day_clock(0.0), (0, "00:00".into()));

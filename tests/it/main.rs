@@ -11,4 +11,5 @@ mod forecast;
 mod honest;
 mod properties;
 mod rules;
+mod sweep;
 mod theory;
