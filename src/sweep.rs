@@ -416,7 +416,7 @@ pub fn table(sweep: &Sweep, results: &[Results]) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<queue_width$} {:>22} {:>8} {:>9} {:>9} {:>9}",
+        "{:<queue_width$} {:>24} {:>8} {:>9} {:>9} {:>9}",
         "queue", "service level (95% CI)", "target", "ASA", "abandon", "occupancy"
     );
     for (v, r) in sweep.variants.iter().zip(results) {
@@ -439,7 +439,7 @@ pub fn table(sweep: &Sweep, results: &[Results]) -> String {
             let miss = mean("service_level") < q.sl_target;
             let _ = writeln!(
                 out,
-                "{:<queue_width$} {:>22} {:>8} {:>9} {:>9} {:>9}",
+                "{:<queue_width$} {:>24} {:>8} {:>9} {:>9} {:>9}",
                 q.name,
                 sl,
                 format!("{}{:.0}%", if miss { "MISS " } else { "" }, 100.0 * q.sl_target),
