@@ -526,6 +526,73 @@ mod tests {
         }
     }
 
+    /// Loads a two-queue scenario written to a temporary folder with `varies`.
+    fn sweep_of(varies: &[&str]) -> Sweep {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(
+            &file,
+            "horizon = \"1h\"\nreplications = 2\n\
+             [[queue]]\nname = \"chat\"\narrivals = { per_hour = 30 }\n\
+             handle_time = { dist = \"exponential\", mean = \"4m\" }\n\
+             [[queue]]\nname = \"email\"\narrivals = { per_hour = 0 }\n\
+             handle_time = { dist = \"constant\", value = \"5m\" }\n\
+             [[team]]\nname = \"t\"\nqueues = [\"chat\", \"email\"]\n\
+             [[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 3\n",
+        )
+        .unwrap();
+        let varies: Vec<String> = varies.iter().map(|v| v.to_string()).collect();
+        load(&file, &["seed=5".into()], &varies).unwrap()
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_variant_and_queue_and_no_nan() {
+        let sweep = sweep_of(&["agents.g.count=2..3", "queue.chat.sl_target=0.5,0.99"]);
+        let results = sweep.run(1, &|| ()).unwrap();
+        let table = table(&sweep, &results);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 1 + 4 * 2, "{table}");
+        assert!(lines[0].starts_with("agents.g.count  queue.chat.sl_target  queue "), "{table}");
+        let lead: Vec<Vec<&str>> =
+            lines[1..].iter().map(|l| l.split_whitespace().take(3).collect()).collect();
+        assert_eq!(lead[0], ["2", "0.5", "chat"]);
+        assert_eq!(lead[1], ["2", "0.5", "email"]);
+        assert_eq!(lead[2], ["2", "0.99", "chat"]);
+        assert_eq!(lead[7], ["3", "0.99", "email"]);
+        // email has no arrivals: its service level and ASA are undefined and print as `-`.
+        assert!(lines[2].contains(" - "), "{table}");
+        assert!(!table.contains("NaN"), "{table}");
+        assert!(lines[3].contains("MISS 99%"), "{table}");
+        // sweep.csv: the keys, then summary.csv's header; a row per summary row of each variant.
+        let csv = String::from_utf8(sweep_csv(&sweep, &results).unwrap()).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert_eq!(header, format!("agents.g.count,queue.chat.sl_target,{}", SUMMARY_HEADER.join(",")));
+        assert_eq!(csv.lines().count(), 1 + 4 * results[0].summary.len());
+        let json: serde_json::Value = serde_json::from_slice(&sweep_json(&sweep, &results).unwrap()).unwrap();
+        assert_eq!(json["overrides"], serde_json::json!(["seed=5"]));
+        assert_eq!(
+            json["variants"][3]["set"],
+            serde_json::json!(["agents.g.count=3", "queue.chat.sl_target=0.99"])
+        );
+        assert_eq!(json["variants"][3]["seed"], 5);
+        let toml = String::from_utf8(scenario_toml(&sweep)).unwrap();
+        assert!(
+            toml.contains("(seed=5), before the sweep's --vary") && toml.contains("count = 3\n"),
+            "{toml}"
+        );
+    }
+
+    #[test]
+    fn a_key_both_set_and_varied_or_varied_twice_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("missing.toml");
+        let e = load(&file, &["seed=1".into()], &["seed=1..2".into()]).unwrap_err().to_string();
+        assert!(e.contains("also set by `seed=1`"), "{e}");
+        let e = load(&file, &[], &["a=1".into(), " a =2".into()]).unwrap_err().to_string();
+        assert!(e.contains("`a` is varied twice"), "{e}");
+        assert!(load(&file, &[], &[]).unwrap_err().to_string().contains("give at least one --vary"));
+    }
+
     #[test]
     fn a_grid_is_the_product_with_the_first_varying_slowest() {
         let varies = [Vary::parse("a=1..2").unwrap(), Vary::parse("b=x,y,z").unwrap()];
