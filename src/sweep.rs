@@ -247,10 +247,7 @@ pub fn grid(varies: &[Vary]) -> Result<Vec<Variant>> {
 pub fn load(path: &Path, set: &[String], varies: &[String]) -> Result<Sweep> {
     let varies: Vec<Vary> = varies.iter().map(|v| Vary::parse(v)).collect::<Result<_>>()?;
     if varies.is_empty() {
-        return Err(Error::Vary {
-            arg: String::new(),
-            message: "give at least one --vary KEY=A..B or KEY=V1,V2,...".into(),
-        });
+        return Err(Error::Options("give at least one --vary KEY=A..B or KEY=V1,V2,...".into()));
     }
     for (i, vary) in varies.iter().enumerate() {
         let clash = |message: String| Error::Vary { arg: vary.arg.clone(), message };

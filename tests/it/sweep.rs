@@ -214,7 +214,8 @@ fn bad_vary_forms_exit_2_name_the_vary_and_write_nothing() {
 /// not fall by more than 3 standard errors of the difference (from the
 /// file's intervals, t(0.975, 5) = 2.571), and the curve as a whole must
 /// rise: 92 agents' interval lies wholly below 98's. Common random numbers
-/// make the steps far tighter than the standard errors suggest.
+/// make the steps far tighter than the standard errors suggest, and give
+/// every variant the same arrivals.
 #[test]
 fn service_level_rises_with_agents() {
     let dir = tempfile::tempdir().unwrap();
@@ -252,4 +253,13 @@ fn service_level_rises_with_agents() {
         assert!(b.0 - a.0 > -tolerance, "service level fell from {a:?} to {b:?}");
     }
     assert!(curve[0].2 < curve[3].1, "92 agents {:?} not below 98 agents {:?}", curve[0], curve[3]);
+    // Common random numbers: every variant sees the same arrivals, so the
+    // offered counts agree to the last digit (no tolerance).
+    let offered: Vec<String> = ["92", "94", "96", "98"]
+        .iter()
+        .map(|n| {
+            rows_of(&sweep, &[n]).lines().find(|l| l.starts_with("total,all,offered,")).unwrap().to_owned()
+        })
+        .collect();
+    assert!(offered.iter().all(|o| *o == offered[0]), "{offered:?}");
 }
