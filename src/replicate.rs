@@ -208,12 +208,18 @@ pub fn run_many(
             "--threads {threads}: use at most {MAX_THREADS} (0 means one per core)"
         )));
     }
-    // (variant, replication) pairs, variant-major, so a worker mostly runs
-    // one variant's replications in a row and can reuse its tally.
-    let pairs: Vec<(usize, u32)> =
-        scenarios.iter().enumerate().flat_map(|(v, sc)| (0..sc.replications).map(move |r| (v, r))).collect();
+    // (variant, replication) pairs numbered variant-major, so a worker
+    // mostly runs one variant's replications in a row and can reuse its
+    // tally: pair i is replication i - starts[v] of the last variant v with
+    // starts[v] <= i.
+    let mut starts = Vec::with_capacity(scenarios.len());
+    let mut pairs = 0usize;
+    for sc in scenarios {
+        starts.push(pairs);
+        pairs = pairs.saturating_add(sc.replications as usize);
+    }
     // More threads than replications would only idle.
-    let threads = if threads == 0 { 0 } else { threads.min(pairs.len().max(1)) };
+    let threads = if threads == 0 { 0 } else { threads.min(pairs.max(1)) };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -227,7 +233,9 @@ pub fn run_many(
     // replication.
     let spares: Vec<Mutex<Option<(usize, Tally)>>> = (0..workers).map(|_| Mutex::new(None)).collect();
     pool.install(|| {
-        pairs.par_iter().for_each(|&(v, r)| {
+        (0..pairs).into_par_iter().for_each(|i| {
+            let v = starts.partition_point(|&s| s <= i).saturating_sub(1);
+            let r = (i - starts[v]) as u32;
             let (sc, b) = (&scenarios[v], &batch[v]);
             // Only this thread touches its slots, so their locks are never contended.
             let worker = rayon::current_thread_index().unwrap_or(0);
@@ -235,8 +243,11 @@ pub fn run_many(
             let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
             let tally = match spare.take() {
                 Some((of, tally)) if of == v => tally,
-                // Another variant's tally is dropped before this one's is made.
-                _ => Tally::new(sc),
+                other => {
+                    // Another variant's tally goes before this one's is made.
+                    drop(other);
+                    Tally::new(sc)
+                }
             };
             let tally = engine::run_reusing(sc, r, tally);
             let values: Vec<f64> = b.layout.iter().map(|&(scope, m)| m.value(scope, &tally, sc)).collect();
@@ -328,22 +339,25 @@ impl Batch {
 /// horizon and with the threads, not with the replications (beyond one
 /// summary row of numbers each).
 pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
-    let (tally, shared) = footprint_parts(sc);
-    threads.max(1) as u64 * tally + shared
+    let (tally, waits, shared) = footprint_parts(sc);
+    threads.max(1) as u64 * (tally + waits) + shared
 }
 
 /// Bytes a [`run_many`] of `scenarios` on `threads` worker threads holds at
 /// its peak, about: one tally per worker (of the largest scenario: a worker
-/// keeps one variant's tally at a time), and every scenario's accumulators
-/// and results (all are held until the last replication ends).
+/// keeps one variant's tally at a time), and every scenario's accumulators,
+/// each worker's pooled waits of every scenario, and the results (all are
+/// held until the last replication ends).
 pub fn footprint_many(scenarios: &[Scenario], threads: usize) -> u64 {
-    let parts: Vec<(u64, u64)> = scenarios.iter().map(footprint_parts).collect();
+    let parts: Vec<(u64, u64, u64)> = scenarios.iter().map(footprint_parts).collect();
     let tally = parts.iter().map(|p| p.0).max().unwrap_or(0);
-    threads.max(1) as u64 * tally + parts.iter().map(|p| p.1).sum::<u64>()
+    let waits: u64 = parts.iter().map(|p| p.1).sum();
+    threads.max(1) as u64 * (tally + waits) + parts.iter().map(|p| p.2).sum::<u64>()
 }
 
-/// Bytes of one worker's tally of `sc`, and of everything else a run of it holds.
-fn footprint_parts(sc: &Scenario) -> (u64, u64) {
+/// Bytes of one worker's tally of `sc`, of one worker's pooled wait
+/// histograms of it, and of everything else a run of it holds.
+fn footprint_parts(sc: &Scenario) -> (u64, u64, u64) {
     use std::mem::size_of;
     let (n, nq, nt, ns) =
         (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
@@ -358,7 +372,7 @@ fn footprint_parts(sc: &Scenario) -> (u64, u64) {
     let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist;
     let per_replication = u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8;
     // The result files are streamed to disk, not held in memory.
-    (tally, fold + results + sections + per_replication)
+    (tally, (nq + 1) * hist, fold + results + sections + per_replication)
 }
 
 /// Fails with a plain explanation when [`footprint`] exceeds `available` bytes.
