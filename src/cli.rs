@@ -1,4 +1,4 @@
-//! Command-line arguments and the two commands. The only module that knows clap.
+//! Command-line arguments and the commands. The only module that knows clap.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use routesim::staffing::{self, calculator};
-use routesim::{replicate, report, scenario};
+use routesim::{replicate, report, scenario, sweep};
 
 /// Discrete-event capacity simulator for status-routed support teams.
 #[derive(Debug, Parser)]
@@ -36,6 +36,32 @@ enum Command {
         #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
         threads: usize,
         /// Override a scenario key by dotted path, e.g. agents.early.count=11 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Print nothing but warnings and errors (no table, no progress bar).
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Run a scenario over a grid of values (the capacity curve); write sweep.csv, sweep.json and scenario.toml.
+    Sweep {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// A key and its values: KEY=A..B (integers), KEY=A..B/STEP, or KEY=V1,V2,... (repeatable: a grid, the first varying slowest).
+        #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
+        vary: Vec<String>,
+        /// Number of replications of each variant (same as --set replications=N).
+        #[arg(long, short = 'r', value_name = "N")]
+        replications: Option<i64>,
+        /// Base seed (same as --set seed=S).
+        #[arg(long, value_name = "S")]
+        seed: Option<i64>,
+        /// Output folder, replaced whole [default: output/<scenario name>-sweep].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads; 0 uses every core. Results do not depend on it.
+        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+        threads: usize,
+        /// Override a scenario key for every variant, e.g. seed=3 (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
         /// Print nothing but warnings and errors (no table, no progress bar).
@@ -133,6 +159,44 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 attachments: loaded.attachments,
             };
             let written = report::write_all(&target, &results, &provenance)?;
+            if !quiet {
+                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
+            }
+        }
+        Command::Sweep { file, vary, replications, seed, out, threads, mut set, quiet } => {
+            set.extend(replications.map(|r| format!("replications={r}")));
+            set.extend(seed.map(|s| format!("seed={s}")));
+            let sweep = sweep::load(&file, &set, &vary)?;
+            warn(&file, &sweep.base.scenario);
+            let dir = out.unwrap_or_else(|| sweep::default_dir(&sweep.base.scenario.name));
+            let workers = if threads == 0 {
+                std::thread::available_parallelism().map_or(1, usize::from)
+            } else {
+                threads
+            };
+            let pairs = usize::try_from(sweep.replications()).unwrap_or(usize::MAX);
+            replicate::check_fits_many(&sweep.scenarios, workers.min(pairs), replicate::available_memory())?;
+            let target = report::prepare(&dir)?;
+            for leftover in target.leftovers() {
+                writeln!(
+                    std::io::stderr(),
+                    "warning: cannot remove what an interrupted run left: {leftover}"
+                )?;
+            }
+            let bar = progress_bar(sweep.replications(), quiet);
+            let results = sweep.run(threads, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            if !quiet {
+                writeln!(
+                    stdout,
+                    "{} — {} variants, seed {}",
+                    sweep.base.scenario.name,
+                    sweep.variants.len(),
+                    sweep.base.scenario.seed
+                )?;
+                stdout.write_all(sweep::table(&sweep, &results).as_bytes())?;
+            }
+            let written = sweep::write_all(&target, &sweep, &results)?;
             if !quiet {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }

@@ -140,6 +140,27 @@ pub enum Error {
     /// A run option (threads) is out of range. Nothing was simulated or written.
     #[error("{0}")]
     Options(String),
+    /// A `--vary` of `routesim sweep` could not be read (or clashes with
+    /// another option). Nothing was simulated or written.
+    #[error("--vary {arg}: {message}")]
+    Vary {
+        /// The `--vary` as given.
+        arg: String,
+        /// What is wrong and what would be accepted.
+        message: String,
+    },
+    /// One variant of a sweep is not a valid scenario (or cannot be read);
+    /// the message names the variant and the `--vary` options that made it.
+    /// Nothing was simulated or written.
+    #[error("sweep variant {variant} (of --vary {varies}): {cause}")]
+    Variant {
+        /// The variant's values, `KEY=VALUE` joined by spaces.
+        variant: String,
+        /// The `--vary` options, as given, joined by ` --vary `.
+        varies: String,
+        /// Why the variant was refused.
+        cause: Box<Error>,
+    },
     /// A `--target` could not be read. Nothing was computed or written.
     #[error("--target {text}: {problem}")]
     Target {
@@ -163,6 +184,9 @@ impl Error {
     /// True when the user's input (scenario, overrides, options) is at fault,
     /// as opposed to the environment; the binary exits with status 2 for these.
     pub fn is_bad_input(&self) -> bool {
+        if let Error::Variant { cause, .. } = self {
+            return cause.is_bad_input();
+        }
         !matches!(
             self,
             Error::Write { .. }

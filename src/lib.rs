@@ -22,3 +22,4 @@ pub(crate) mod routing;
 pub mod staffing;
 pub mod stats;
 pub mod streams;
+pub mod sweep;

@@ -184,93 +184,153 @@ impl Results {
 
 /// Runs all replications of `sc` on `threads` threads (0: one per core),
 /// calling `progress` as each finishes. Fails before simulating when the
-/// run would not fit in memory (see [`footprint`]).
+/// run would not fit in memory (see [`footprint`]). The same as
+/// [`run_many`] of this one scenario.
 pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Results> {
+    let mut all = run_many(std::slice::from_ref(sc), threads, progress)?;
+    all.pop().ok_or_else(|| Error::Options("no scenario to run".into()))
+}
+
+/// Runs every replication of every scenario in `scenarios` (the variants
+/// of a sweep) in one pool of `threads` threads (0: one per core), calling
+/// `progress` as each replication finishes, and returns each scenario's
+/// [`Results`] in order. Each scenario is accumulated exactly as [`run`]
+/// accumulates it alone, so its results are the same bytes whatever the
+/// other scenarios and the thread count. Fails before simulating when the
+/// batch would not fit in memory (see [`footprint_many`]).
+pub fn run_many(
+    scenarios: &[Scenario],
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Results>> {
     if threads > MAX_THREADS {
         return Err(Error::Options(format!(
             "--threads {threads}: use at most {MAX_THREADS} (0 means one per core)"
         )));
     }
+    // (variant, replication) pairs numbered variant-major, so a worker
+    // mostly runs one variant's replications in a row and can reuse its
+    // tally: pair i is replication i - starts[v] of the last variant v with
+    // starts[v] <= i.
+    let mut starts = Vec::with_capacity(scenarios.len());
+    let mut pairs = 0usize;
+    for sc in scenarios {
+        starts.push(pairs);
+        pairs = pairs.saturating_add(sc.replications as usize);
+    }
     // More threads than replications would only idle.
-    let threads = if threads == 0 { 0 } else { threads.min(sc.replications as usize) };
+    let threads = if threads == 0 { 0 } else { threads.min(pairs.max(1)) };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
-    check_fits(sc, pool.current_num_threads(), available_memory())?;
-    let layout = stats::layout(sc);
-    let fold = Mutex::new(Fold::new(sc));
-    let sections = Sections::new(sc, pool.current_num_threads());
-    // One spare tally per worker thread, reused across replications:
-    // clearing it is cheaper than allocating and paging in its wait
-    // histograms for every replication.
-    let spares: Vec<Mutex<Option<Tally>>> =
-        (0..pool.current_num_threads().max(1)).map(|_| Mutex::new(None)).collect();
+    let workers = pool.current_num_threads().max(1);
+    check_fits_many(scenarios, workers, available_memory())?;
+    let batch: Vec<Batch> = scenarios.iter().map(|sc| Batch::new(sc, workers)).collect();
+    // One spare tally per worker thread, reused across replications of the
+    // same variant (a tally is shaped by its scenario): clearing it is
+    // cheaper than allocating and paging in its wait histograms for every
+    // replication.
+    let spares: Vec<Mutex<Option<(usize, Tally)>>> = (0..workers).map(|_| Mutex::new(None)).collect();
     pool.install(|| {
-        (0..sc.replications).into_par_iter().for_each(|r| {
+        (0..pairs).into_par_iter().for_each(|i| {
+            let v = starts.partition_point(|&s| s <= i).saturating_sub(1);
+            let r = (i - starts[v]) as u32;
+            let (sc, b) = (&scenarios[v], &batch[v]);
             // Only this thread touches its slots, so their locks are never contended.
             let worker = rayon::current_thread_index().unwrap_or(0);
             let slot = &spares[worker % spares.len()];
             let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
-            let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
+            let tally = match spare.take() {
+                Some((of, tally)) if of == v => tally,
+                other => {
+                    // Another variant's tally goes before this one's is made.
+                    drop(other);
+                    Tally::new(sc)
+                }
+            };
             let tally = engine::run_reusing(sc, r, tally);
-            let values: Vec<f64> = layout.iter().map(|&(scope, m)| m.value(scope, &tally, sc)).collect();
-            sections.add(worker, r, &tally);
-            fold.lock().unwrap_or_else(PoisonError::into_inner).add(sc, r, values, &tally);
-            *spare = Some(tally);
+            let values: Vec<f64> = b.layout.iter().map(|&(scope, m)| m.value(scope, &tally, sc)).collect();
+            b.sections.add(worker, r, &tally);
+            b.fold.lock().unwrap_or_else(PoisonError::into_inner).add(sc, r, values, &tally);
+            *spare = Some((v, tally));
             progress();
         });
     });
-    let fold = fold.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let pooled = sections.pooled_percentiles();
-    let summary = layout
-        .iter()
-        .enumerate()
-        .map(|(row, &(scope, metric))| {
-            let values: Vec<f64> = fold.values.iter().map(|v| v[row]).collect();
-            let (mut mean, mut low, mut high, n) = mean_ci(&values);
-            if let (Some(p), Some(q)) = (metric.quantile(), scope_index(scope, sc.queues.len())) {
-                (mean, low, high) = pooled.get(q, p);
-            }
-            let (min, max) = metric.unit().range();
-            low = low.clamp(min, max);
-            high = high.clamp(min, max);
-            SummaryRow {
-                scope,
-                name: scope.name(sc).to_owned(),
-                metric,
-                mean,
-                ci95_low: low,
-                ci95_high: high,
-                replications: n,
-            }
-        })
-        .collect();
-    Ok(Results {
-        scenario: sc.name.clone(),
-        seed: sc.seed,
-        replications: sc.replications,
-        sl_formula: sc.metrics.service_level.name(),
-        queues: sc
-            .queues
+    drop(spares);
+    Ok(scenarios.iter().zip(batch).map(|(sc, b)| b.finish(sc)).collect())
+}
+
+/// One scenario's accumulators during [`run_many`].
+struct Batch {
+    layout: Vec<(Scope, Metric)>,
+    fold: Mutex<Fold>,
+    sections: Sections,
+}
+
+impl Batch {
+    fn new(sc: &Scenario, workers: usize) -> Batch {
+        Batch {
+            layout: stats::layout(sc),
+            fold: Mutex::new(Fold::new(sc)),
+            sections: Sections::new(sc, workers),
+        }
+    }
+
+    /// The scenario's results, once all its replications are folded in.
+    fn finish(self, sc: &Scenario) -> Results {
+        let layout = self.layout;
+        let fold = self.fold.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let pooled = self.sections.pooled_percentiles();
+        let summary = layout
             .iter()
-            .map(|q| QueueSettings {
-                name: q.name.clone(),
-                sl_threshold: q.sl_threshold,
-                sl_target: q.sl_target,
+            .enumerate()
+            .map(|(row, &(scope, metric))| {
+                let values: Vec<f64> = fold.values.iter().map(|v| v[row]).collect();
+                let (mut mean, mut low, mut high, n) = mean_ci(&values);
+                if let (Some(p), Some(q)) = (metric.quantile(), scope_index(scope, sc.queues.len())) {
+                    (mean, low, high) = pooled.get(q, p);
+                }
+                let (min, max) = metric.unit().range();
+                low = low.clamp(min, max);
+                high = high.clamp(min, max);
+                SummaryRow {
+                    scope,
+                    name: scope.name(sc).to_owned(),
+                    metric,
+                    mean,
+                    ci95_low: low,
+                    ci95_high: high,
+                    replications: n,
+                }
             })
-            .collect(),
-        teams: sc.teams.iter().map(|t| t.name.clone()).collect(),
-        statuses: sc.statuses.iter().map(|s| s.name.clone()).collect(),
-        summary,
-        intervals: fold.interval_rows(sc),
-        team_intervals: fold.team_rows(sc),
-        status_secs: fold.status.iter().map(|&s| millis(s) / f64::from(sc.replications)).collect(),
-        interval: sc.interval,
-        horizon: sc.horizon,
-        warmup: sc.warmup,
-        per_replication: fold.values,
-    })
+            .collect();
+        Results {
+            scenario: sc.name.clone(),
+            seed: sc.seed,
+            replications: sc.replications,
+            sl_formula: sc.metrics.service_level.name(),
+            queues: sc
+                .queues
+                .iter()
+                .map(|q| QueueSettings {
+                    name: q.name.clone(),
+                    sl_threshold: q.sl_threshold,
+                    sl_target: q.sl_target,
+                })
+                .collect(),
+            teams: sc.teams.iter().map(|t| t.name.clone()).collect(),
+            statuses: sc.statuses.iter().map(|s| s.name.clone()).collect(),
+            summary,
+            intervals: fold.interval_rows(sc),
+            team_intervals: fold.team_rows(sc),
+            status_secs: fold.status.iter().map(|&s| millis(s) / f64::from(sc.replications)).collect(),
+            interval: sc.interval,
+            horizon: sc.horizon,
+            warmup: sc.warmup,
+            per_replication: fold.values,
+        }
+    }
 }
 
 /// Bytes a run of `sc` on `threads` worker threads holds at its peak, about:
@@ -279,6 +339,25 @@ pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Resul
 /// horizon and with the threads, not with the replications (beyond one
 /// summary row of numbers each).
 pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
+    let (tally, waits, shared) = footprint_parts(sc);
+    threads.max(1) as u64 * (tally + waits) + shared
+}
+
+/// Bytes a [`run_many`] of `scenarios` on `threads` worker threads holds at
+/// its peak, about: one tally per worker (of the largest scenario: a worker
+/// keeps one variant's tally at a time), and every scenario's accumulators,
+/// each worker's pooled waits of every scenario, and the results (all are
+/// held until the last replication ends).
+pub fn footprint_many(scenarios: &[Scenario], threads: usize) -> u64 {
+    let parts: Vec<(u64, u64, u64)> = scenarios.iter().map(footprint_parts).collect();
+    let tally = parts.iter().map(|p| p.0).max().unwrap_or(0);
+    let waits: u64 = parts.iter().map(|p| p.1).sum();
+    threads.max(1) as u64 * (tally + waits) + parts.iter().map(|p| p.2).sum::<u64>()
+}
+
+/// Bytes of one worker's tally of `sc`, of one worker's pooled wait
+/// histograms of it, and of everything else a run of it holds.
+fn footprint_parts(sc: &Scenario) -> (u64, u64, u64) {
     use std::mem::size_of;
     let (n, nq, nt, ns) =
         (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
@@ -293,19 +372,33 @@ pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
     let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist;
     let per_replication = u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8;
     // The result files are streamed to disk, not held in memory.
-    threads.max(1) as u64 * tally + fold + results + sections + per_replication
+    (tally, (nq + 1) * hist, fold + results + sections + per_replication)
 }
 
 /// Fails with a plain explanation when [`footprint`] exceeds `available` bytes.
 pub fn check_fits(sc: &Scenario, threads: usize, available: Option<u64>) -> Result<()> {
-    let need = footprint(sc, threads);
+    check_fits_many(std::slice::from_ref(sc), threads, available)
+}
+
+/// Fails with a plain explanation when [`footprint_many`] exceeds `available` bytes.
+pub fn check_fits_many(scenarios: &[Scenario], threads: usize, available: Option<u64>) -> Result<()> {
+    let need = footprint_many(scenarios, threads);
     let Some(have) = available else { return Ok(()) };
+    let Some(sc) = scenarios.iter().max_by_key(|sc| footprint_parts(sc).0) else { return Ok(()) };
     if need <= have {
         return Ok(());
     }
     let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+    let variants = if scenarios.len() > 1 {
+        format!(
+            " ({} variants, each holding its results until the last ends; sweep fewer values)",
+            scenarios.len()
+        )
+    } else {
+        String::new()
+    };
     Err(Error::TooLarge(format!(
-        "this run would need about {:.1} GiB of memory and {:.1} GiB is available: {} intervals \
+        "this run would need about {:.1} GiB of memory and {:.1} GiB is available{variants}: {} intervals \
          of {} teams × {} statuses are recorded for each of {threads} worker threads; use a longer \
          `interval`, a shorter `horizon`, fewer statuses or teams, or fewer --threads",
         gib(need),
@@ -714,6 +807,42 @@ mod tests {
         let small = crate::scenario::parse(&text(1), "small.toml", "small", &[]).unwrap();
         assert!(check_fits(&small, 2, Some(24 << 30)).is_ok());
         assert!(footprint(&small, 2) < footprint(&small, 4));
+    }
+
+    /// run_many runs variants of different shapes in one pool; each gives
+    /// what `run` gives it alone, whatever the thread count.
+    #[test]
+    fn run_many_gives_each_scenario_what_run_gives_it() {
+        let text = "horizon = \"3h\"\ninterval = \"30m\"\nreplications = 3\n[[status]]\nname = \"Lunch\"\n\
+                    [[queue]]\nname = \"q\"\narrivals = { per_hour = 40 }\n\
+                    handle_time = { dist = \"exponential\", mean = \"4m\" }\n\
+                    patience = { dist = \"exponential\", mean = \"3m\" }\n\
+                    [[team]]\nname = \"t\"\nqueues = [\"q\"]\n[[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 3\n";
+        let variant = |set: &[&str]| {
+            let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+            crate::scenario::parse(text, "v.toml", "v", &set).unwrap()
+        };
+        // Different counts, replications and interval counts (tally shapes).
+        let scenarios = [
+            variant(&["agents.g.count=2"]),
+            variant(&["agents.g.count=4", "replications=5"]),
+            variant(&["interval=15m", "horizon=2h"]),
+        ];
+        let alone: Vec<String> =
+            scenarios.iter().map(|sc| format!("{:?}", run(sc, 1, &|| ()).unwrap())).collect();
+        for threads in [1, 2, 3] {
+            let done = std::sync::atomic::AtomicU32::new(0);
+            let many = run_many(&scenarios, threads, &|| {
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+            .unwrap();
+            let many: Vec<String> = many.iter().map(|r| format!("{r:?}")).collect();
+            assert!(many == alone, "--threads {threads}: a variant differs from its own run");
+            assert_eq!(done.into_inner(), 3 + 5 + 3, "progress once per replication");
+        }
+        assert!(footprint_many(&scenarios, 2) > footprint(&scenarios[0], 2));
+        assert!(check_fits_many(&scenarios, 2, Some(1)).unwrap_err().to_string().contains("3 variants"));
+        assert!(run_many(&[], 2, &|| ()).unwrap().is_empty());
     }
 
     #[test]

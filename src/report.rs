@@ -19,6 +19,7 @@ use crate::error::Result;
 use crate::replicate::Results;
 
 pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
+pub(crate) use csv_files::{summary_record, write as write_csv};
 pub use describe::describe;
 pub use folder::{OWNED, Target, prepare};
 pub use table::table;
@@ -92,6 +93,13 @@ pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) ->
         provenance.attachments.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)),
     );
     target.replace(&results.scenario, &files)
+}
+
+/// Replaces the folder `target` with `files` (name, bytes), whole (see
+/// [`folder`]), for the scenario named `scenario`: for commands whose files
+/// are not [`Exporter`]s of one run (`sweep`). Returns the paths written.
+pub fn write_files(target: &Target, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    target.replace(scenario, files)
 }
 
 /// The folder a run writes to without `--out`: `output/<name>/` for the

@@ -3,7 +3,7 @@
 
 use super::{Exporter, Provenance, number};
 use crate::error::{Error, Result};
-use crate::replicate::{Results, day_clock};
+use crate::replicate::{Results, SummaryRow, day_clock};
 
 /// `summary.csv`: `scope,name,metric,unit,mean,ci95_low,ci95_high,replications`.
 pub(super) struct Summary;
@@ -54,7 +54,12 @@ pub const STATUSES_HEADER: [&str; 6] = ["interval", "day", "start", "team", "sta
 /// Header of replications.csv.
 pub const REPLICATIONS_HEADER: [&str; 5] = ["replication", "scope", "name", "metric", "value"];
 
-fn write(w: &mut dyn std::io::Write, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+/// Writes a CSV file: `header`, then `rows` (shared with sweep.csv).
+pub(crate) fn write(
+    w: &mut dyn std::io::Write,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
     let to_err = |e: csv::Error| Error::Write { path: "(csv)".into(), source: std::io::Error::other(e) };
     let mut w = csv::Writer::from_writer(w);
     w.write_record(header).map_err(to_err)?;
@@ -69,23 +74,22 @@ impl Exporter for Summary {
         "summary.csv"
     }
     fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
-        write(
-            out,
-            &SUMMARY_HEADER,
-            r.summary.iter().map(|s| {
-                vec![
-                    s.scope.kind().to_owned(),
-                    s.name.clone(),
-                    s.metric.name().to_owned(),
-                    s.metric.unit().name().to_owned(),
-                    number(s.mean),
-                    number(s.ci95_low),
-                    number(s.ci95_high),
-                    s.replications.to_string(),
-                ]
-            }),
-        )
+        write(out, &SUMMARY_HEADER, r.summary.iter().map(summary_record))
     }
+}
+
+/// One row of summary.csv, in [`SUMMARY_HEADER`]'s order (shared with sweep.csv).
+pub(crate) fn summary_record(s: &SummaryRow) -> Vec<String> {
+    vec![
+        s.scope.kind().to_owned(),
+        s.name.clone(),
+        s.metric.name().to_owned(),
+        s.metric.unit().name().to_owned(),
+        number(s.mean),
+        number(s.ci95_low),
+        number(s.ci95_high),
+        s.replications.to_string(),
+    ]
 }
 
 impl Exporter for Intervals {

@@ -49,6 +49,7 @@ pub const OWNED: &[&str] = &[
     "forecast.csv",
     "staffing.csv",
     "sweep.csv",
+    "sweep.json",
     "compare.csv",
     "compare_intervals.csv",
     "report.html",

@@ -737,3 +737,95 @@ fn the_ledger_scenario_exercises_every_outcome() {
         "nothing answered in the drain"
     );
 }
+
+/// sweep.csv (docs/model.md §11.8): the varied key's column and every
+/// summary column of every variant against the ledger of that variant's
+/// scenario, by name: mean, ci95_low, ci95_high (Student t over the
+/// replications, clipped to the unit's range; the wait percentiles pool
+/// the replications' waits), replications.
+#[test]
+fn every_sweep_value_matches_an_independent_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.toml");
+    std::fs::write(&file, SCENARIO).unwrap();
+    let out = dir.path().join("sweep");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_routesim"))
+        .args(["sweep", file.to_str().unwrap(), "--vary", "agents.backoffice.count=1,3"])
+        .args(["--out", out.to_str().unwrap(), "--quiet"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sweep = Csv::read(&out.join("sweep.csv"));
+    let key = "agents.backoffice.count";
+    assert_eq!(sweep.col(key), 0, "the varied key is the first column");
+    let mut checked = std::collections::BTreeSet::new();
+    for value in ["1", "3"] {
+        let set = vec![format!("{key}={value}")];
+        let sc: &'static Scenario =
+            Box::leak(Box::new(routesim::scenario::parse(SCENARIO, "ledger.toml", "ledger", &set).unwrap()));
+        let ledgers: Vec<Ledger> = (0..sc.replications).map(|r| Ledger::of(sc, r)).collect();
+        let rows: Vec<&Vec<String>> = sweep.rows.iter().filter(|r| sweep.get(r, key) == value).collect();
+        assert_eq!(rows.len(), routesim::stats::layout(sc).len(), "variant {value}: one row per summary row");
+        for row in rows {
+            let (kind, name, metric) =
+                (sweep.get(row, "scope"), sweep.get(row, "name"), sweep.get(row, "metric"));
+            let index = match kind.as_str() {
+                "total" => 0,
+                "queue" => sc.queues.iter().position(|q| q.name == name).unwrap(),
+                _ => sc.teams.iter().position(|t| t.name == name).unwrap(),
+            };
+            let values: Vec<f64> = ledgers.iter().map(|l| l.summary(&kind, index, &metric)).collect();
+            let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            let what = format!("variant {value} {kind} {name} {metric}");
+            assert_eq!(sweep.num(row, "replications"), finite.len() as f64, "{what}");
+            let unit = sweep.get(row, "unit");
+            if let Some(p) = metric.strip_prefix("wait_p") {
+                let p: f64 = p.parse::<f64>().unwrap() / 100.0;
+                let mut waits: Vec<f64> = ledgers
+                    .iter()
+                    .flat_map(|l| {
+                        l.convs
+                            .values()
+                            .filter(|c| l.counted(c) && c.answered_at.is_some())
+                            .filter(|c| kind == "total" || sc.queues[c.queue].name == name)
+                            .map(|c| c.answered_at.unwrap() - c.arrival)
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                waits.sort_by(f64::total_cmp);
+                let want = waits[((p * waits.len() as f64).ceil() as usize).max(1) - 1];
+                assert!(
+                    close(sweep.num(row, "mean"), want, 1e-3),
+                    "{what}: {} vs {want}",
+                    sweep.get(row, "mean")
+                );
+                // Sectioning interval from 2 sections: it must hold the pooled percentile.
+                let (lo, hi) = (sweep.num(row, "ci95_low"), sweep.num(row, "ci95_high"));
+                assert!(
+                    lo <= want * 1.001 + 1e-6 && want <= hi * 1.001 + 1e-6,
+                    "{what}: [{lo}, {hi}] vs {want}"
+                );
+                checked.insert(metric.clone());
+                continue;
+            }
+            let n = finite.len() as f64;
+            let mean = finite.iter().sum::<f64>() / n;
+            let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            let t = 12.706_204_736; // t(0.975, 1): two replications
+            let half = t * (var / n).sqrt();
+            let max = if unit == "fraction" { 1.0 } else { f64::INFINITY };
+            let (low, high) = ((mean - half).clamp(0.0, max), (mean + half).clamp(0.0, max));
+            for (column, want) in [("mean", mean), ("ci95_low", low), ("ci95_high", high)] {
+                assert!(
+                    close(sweep.num(row, column), want, 1e-6),
+                    "{what} {column}: file {} vs ledger {want}",
+                    sweep.get(row, column)
+                );
+            }
+            checked.insert(metric);
+        }
+    }
+    let names: std::collections::BTreeSet<String> =
+        routesim::stats::Metric::ALL.iter().map(|m| m.name().to_owned()).collect();
+    assert_eq!(checked, names, "every metric is checked");
+}

@@ -13,4 +13,5 @@ mod forecast;
 mod honest;
 mod properties;
 mod rules;
+mod sweep;
 mod theory;
