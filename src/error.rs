@@ -140,6 +140,10 @@ pub enum Error {
     /// A run option (threads) is out of range. Nothing was simulated or written.
     #[error("{0}")]
     Options(String),
+    /// `staff` was asked for something it cannot answer (an unknown group,
+    /// a target no headcount meets). Nothing was written.
+    #[error("{0}")]
+    Staffing(String),
     /// A `--target` could not be read. Nothing was computed or written.
     #[error("--target {text}: {problem}")]
     Target {

@@ -94,6 +94,12 @@ pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) ->
     target.replace(&results.scenario, &files)
 }
 
+/// Replaces the folder `target` with `files` (name, bytes), whole, as
+/// [`write_all`] does: for commands that render their own files (`staff`).
+pub fn write_files(target: &Target, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    target.replace(scenario, files)
+}
+
 /// The folder a run writes to without `--out`: `output/<name>/` for the
 /// scenario as written, `output/<name>--<hash>/` for a what-if (any
 /// override), where the hash (8 hex digits, FNV-1a of the overrides in

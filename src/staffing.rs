@@ -5,6 +5,14 @@
 //! calculator, the per-interval `staff` methods and `sweep` all judge
 //! results against a list of them, all of which must hold.
 
+pub mod formula;
+pub mod output;
+pub mod plan;
+pub mod search;
+
+pub use plan::{Answer, Job, METHODS, Method, Request};
+pub use search::Judge;
+
 use std::fmt;
 use std::str::FromStr;
 
