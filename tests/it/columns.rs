@@ -733,3 +733,12 @@ fn the_ledger_scenario_exercises_every_outcome() {
         "nothing answered in the drain"
     );
 }
+
+/// staffing.csv (`routesim staff`): every column is checked by name in
+/// `staff::staffing_csv_columns_match_a_run_of_the_staffed_scenario`, against
+/// summary.json and the intervals.csv of a run of the folder's scenario.toml.
+#[test]
+fn staffing_csv_columns_are_all_in_the_ledger() {
+    let header: Vec<&str> = routesim::staffing::output::STAFFING_HEADER.split(',').collect();
+    assert_eq!(header, super::staff::CHECKED);
+}

@@ -11,4 +11,5 @@ mod forecast;
 mod honest;
 mod properties;
 mod rules;
+mod staff;
 mod theory;
