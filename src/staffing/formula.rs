@@ -1,6 +1,6 @@
 //! The pointwise formulas: each interval staffed on its own from its offered
 //! load by Erlang C or Erlang A, net of the other groups on the team, grossed
-//! up for shrinkage (docs/model.md §12.2-§12.4).
+//! up for shrinkage (docs/model.md §12.2-§12.3).
 
 use crate::erlang::{self, QueueMeasures};
 use crate::error::{Error, Result};

@@ -11,7 +11,7 @@ use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
 use crate::staffing::search::{self, Judge, Measured, Problem, Searched};
 
-/// A staffing method (docs/model.md §12.1).
+/// A staffing method (docs/model.md §12.2, §12.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// Erlang C per interval, grossed up for shrinkage.

@@ -1,7 +1,7 @@
 //! Staffing judged by simulation: candidate staffings simulated on common
 //! random numbers, per-replication interval measures, the judgement of a
 //! target (mean, confidence bound or fraction of days) and the simulation
-//! method's search (docs/model.md §12.5-§12.6).
+//! method's search (docs/model.md §12.4-§12.5).
 
 use rayon::prelude::*;
 
@@ -303,7 +303,7 @@ impl Problem<'_> {
         steps
     }
 
-    /// The simulation method (docs/model.md §12.6): from the Erlang A
+    /// The simulation method (docs/model.md §12.4): from the Erlang A
     /// answer, fit each interval's load to the simulated number in system
     /// (the iterative staffing algorithm), raise the steps that miss until
     /// none does, then lower steps one agent at a time while nothing misses.
