@@ -537,4 +537,25 @@ count = 4
         assert!(lines[2].starts_with("s.toml: --set horizon=\"zz\": key `horizon`"), "{e}");
         assert!(!e.contains("with --set overrides"), "{e}");
     }
+
+    #[test]
+    fn with_staffing_replaces_count_and_shift_and_keeps_the_rest() {
+        let text = format!(
+            "{MINIMAL}shift = {{ start = \"08:00\", end = \"16:00\" }}\n\
+             schedule = [{{ status = \"Unavailable\", at = \"12:00\", duration = \"30m\" }}]\n\
+             [[agents]]\nname = \"h\"\nteam = \"t\"\ncount = 2\n"
+        );
+        let levels: Vec<u32> = (0..48).collect();
+        let staffed = with_staffing(&text, "s.toml", "g", &levels).unwrap();
+        let sc = parse(&staffed, "s.toml", "s", &[]).unwrap();
+        match &sc.groups[0].headcount {
+            crate::model::Headcount::Staffing(st) => assert_eq!(st.levels(), levels.as_slice()),
+            other => panic!("{other:?}"),
+        }
+        assert!(sc.groups[0].shift.is_none());
+        assert_eq!(sc.groups[0].schedule.len(), 1, "the schedule stays");
+        assert!(matches!(sc.groups[1].headcount, crate::model::Headcount::Fixed(2)), "other groups stay");
+        let e = with_staffing(&text, "s.toml", "nobody", &levels).unwrap_err().to_string();
+        assert!(e.contains("its groups are: g, h"), "{e}");
+    }
 }

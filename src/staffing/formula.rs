@@ -156,7 +156,14 @@ fn meets(
     for &(_, threshold) in &class.judged {
         let measures = match (formula, class.patience) {
             (Formula::ErlangA, Some(patience)) if patience > 0.0 => {
-                erlang::erlang_a(rate, class.agent_work, patience, n, threshold)
+                // A chain too wide to tabulate (patience very long against the
+                // load) is as good as no abandonment: Erlang C.
+                match erlang::erlang_a(rate, class.agent_work, patience, n, threshold) {
+                    Err(erlang::ErlangError::StateSpaceTooLarge { .. }) => {
+                        erlang::erlang_c(rate, class.agent_work, n, threshold)
+                    }
+                    other => other,
+                }
             }
             _ => erlang::erlang_c(rate, class.agent_work, n, threshold),
         };

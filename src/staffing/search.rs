@@ -420,3 +420,50 @@ pub struct Searched {
     /// The raising rounds ran out before every interval met every target.
     pub unmet: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One interval, one queue, four replications with service levels 0.8,
+    /// 0.9, 0.7 and 1.0 of ten arrivals each (the other goals empty).
+    fn measured() -> Measured {
+        let mut parts = Vec::new();
+        for x in [8.0, 9.0, 7.0, 10.0] {
+            parts.extend([(x, 10.0), (0.0, 0.0), (0.0, 0.0), (0.0, 0.0)]);
+        }
+        Measured { reps: 4, intervals: 1, queues: 1, parts, in_system: vec![0.0] }
+    }
+
+    #[test]
+    fn judged_on_the_mean_the_bound_or_the_days() {
+        let m = measured();
+        let sl: Target = "service_level>=0.8".parse().unwrap();
+        assert!((m.pooled(Goal::ServiceLevel, 0, 0) - 0.85).abs() < 1e-12);
+        assert!(m.holds(Judge::Mean, &sl, 0, 0));
+        // Ratio estimator: residuals -0.5, 0.5, -1.5, 1.5; se = sqrt(5 / 12) / 10 = 0.0645;
+        // the 95% lower bound 0.85 - 1.645 × 0.0645 = 0.744 misses, the 50% one is the mean.
+        assert!(!m.holds(Judge::Confidence(0.95), &sl, 0, 0));
+        assert!(m.holds(Judge::Confidence(0.5), &sl, 0, 0));
+        let low: Target = "service_level>=0.74".parse().unwrap();
+        assert!(m.holds(Judge::Confidence(0.95), &low, 0, 0));
+        // Three replications of four meet 0.8.
+        assert!(m.holds(Judge::Days(0.75), &sl, 0, 0));
+        assert!(!m.holds(Judge::Days(0.9), &sl, 0, 0));
+        // No traffic: nothing to miss.
+        let asa: Target = "asa<=1s".parse().unwrap();
+        for judge in [Judge::Mean, Judge::Confidence(0.95), Judge::Days(0.9)] {
+            assert!(m.holds(judge, &asa, 0, 0), "{judge:?}");
+        }
+    }
+
+    #[test]
+    fn options_choose_the_judgement() {
+        assert_eq!(Judge::from_options(None, None).unwrap(), Judge::Mean);
+        assert_eq!(Judge::from_options(Some(0.95), None).unwrap(), Judge::Confidence(0.95));
+        assert_eq!(Judge::from_options(None, Some(0.9)).unwrap(), Judge::Days(0.9));
+        assert!(Judge::from_options(Some(0.9), Some(0.9)).is_err());
+        assert!(Judge::from_options(Some(1.0), None).is_err());
+        assert!(Judge::from_options(None, Some(0.0)).is_err());
+    }
+}

@@ -255,6 +255,7 @@ fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
     let header = std::fs::read_to_string(out.join("staffing.csv")).expect("read");
     assert_eq!(header.lines().next(), Some(CHECKED.join(",").as_str()));
     assert_eq!(header.lines().next(), Some(routesim::staffing::output::STAFFING_HEADER));
+    let close = |a: f64, b: f64| (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-5 * b.abs().max(1.0);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("read"))
             .expect("json");
@@ -265,6 +266,24 @@ fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
         .filter_map(|v| v.as_f64())
         .collect();
     assert_eq!(levels.len(), 48, "one level per half hour of the day");
+    // summary.json's numbers: the inputs and the method's totals.
+    assert_eq!(summary["seed"], 11);
+    assert_eq!(summary["replications"], 20);
+    assert_eq!(summary["targets"][0], "service_level>=0.8");
+    assert_eq!(summary["judge"]["on"], "mean");
+    let method = &summary["methods"][0];
+    assert_eq!(method["method"], "simulation");
+    let hours: f64 = csv.iter().map(|r| num(r, "agents") * 0.5).sum();
+    assert!(close(method["agent_hours"].as_f64().expect("agent_hours"), hours), "agent_hours");
+    assert_eq!(method["judged_intervals"], 7, "the warm-up interval is not judged");
+    assert_eq!(method["misses"], 0);
+    let search = &summary["search"];
+    assert_eq!(search["met"], true);
+    let simulations = search["simulations"].as_u64().expect("simulations");
+    let isa = search["isa_iterations"].as_u64().expect("isa");
+    let raised = search["raise_rounds"].as_u64().expect("raise");
+    assert!((1..=8).contains(&isa) && simulations > isa + raised, "{search}");
+    assert!(search["lower_rounds"].as_u64().is_some_and(|l| l <= 60), "{search}");
     // The folder's scenario.toml runs with the same seed and replications
     // and gives every metric column back.
     routesim_ok(tmp.path(), &["run", "out/scenario.toml", "--out", "rerun", "-q"]);
@@ -272,7 +291,6 @@ fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
     let queue: Vec<_> = intervals.iter().filter(|r| r["scope"] == "queue").collect();
     let team: Vec<_> = intervals.iter().filter(|r| r["scope"] == "team").collect();
     assert_eq!(csv.len(), 8);
-    let close = |a: f64, b: f64| (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-5 * b.abs().max(1.0);
     for (i, row) in csv.iter().enumerate() {
         assert_eq!(row["start"], queue[i]["start"], "start");
         assert_eq!(row["method"], "simulation");
