@@ -338,3 +338,54 @@ fn staff_refuses_bad_input_with_status_2_and_writes_nothing() {
         assert!(!tmp.path().join("out").exists(), "{full:?} wrote output");
     }
 }
+
+#[test]
+fn days_judgement_meets_the_target_in_that_share_of_replications() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = scenario_file(tmp.path(), "flat.toml", STATIONARY);
+    let file = file.to_str().expect("path");
+    let printed = routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "all",
+            "--target",
+            "service_level>=0.8",
+            "--days",
+            "0.9",
+            "--method",
+            "simulation",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(printed.contains("met in at least 90% of 20 replications (days)"), "{printed}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/summary.json")).expect("read"))
+            .expect("json");
+    assert_eq!(summary["judge"]["on"], "days");
+    assert_eq!(summary["judge"]["fraction"], 0.9);
+    // Meeting 80% on 90% of days takes more agents than meeting it on average.
+    routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "all",
+            "--target",
+            "service_level>=0.8",
+            "--method",
+            "simulation",
+            "--out",
+            "mean",
+            "-q",
+        ],
+    );
+    let agents = |dir: &str| -> f64 {
+        method_rows(&tmp.path().join(dir), "simulation").iter().skip(1).map(|r| num(r, "agents")).sum()
+    };
+    assert!(agents("out") > agents("mean"), "days {} against mean {}", agents("out"), agents("mean"));
+}
