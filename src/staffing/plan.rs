@@ -246,7 +246,7 @@ impl Job {
         }
         let scenarios = levels.iter().map(|l| self.build(l)).collect::<Result<Vec<_>>>()?;
         let measured = search::measure(&scenarios, problem.team());
-        let methods = self
+        let methods: Vec<MethodAnswer> = self
             .request
             .methods
             .iter()
@@ -254,14 +254,11 @@ impl Job {
             .zip(&measured)
             .map(|((&method, levels), m)| self.method_answer(&problem, method, levels, m))
             .collect();
-        let chosen = self.request.methods.iter().position(|&m| m == Method::Simulation).unwrap_or(0);
-        let answers: &Vec<MethodAnswer> = &methods;
-        let scenario_toml = scenario::with_staffing(
-            &self.effective_toml,
-            &self.origin,
-            &self.request.group,
-            &answers[chosen].levels,
-        )?;
+        // The folder's scenario carries the simulation method's staffing, else the first method's.
+        let chosen = methods.iter().find(|m| m.method == Method::Simulation).or(methods.first());
+        let chosen = chosen.map(|m| m.levels.as_slice()).unwrap_or_default();
+        let scenario_toml =
+            scenario::with_staffing(&self.effective_toml, &self.origin, &self.request.group, chosen)?;
         let sc = &self.base;
         Ok(Answer {
             scenario: sc.name.clone(),
