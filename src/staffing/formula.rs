@@ -300,6 +300,71 @@ mod tests {
         assert_eq!(gross(10.0, 12.0, 0.3), 0);
     }
 
+    const TEAM: &str = r#"
+horizon = "1d"
+interval = "1h"
+[[queue]]
+name = "chat"
+priority = 1
+arrivals = { per_hour = 60 }
+handle_time = { dist = "constant", value = "4m" }
+patience = { dist = "exponential", mean = "2m" }
+[[queue]]
+name = "email"
+priority = 3
+sl_threshold = "1h"
+arrivals = { per_hour = 30 }
+handle_time = { dist = "constant", value = "6m" }
+[[team]]
+name = "t"
+queues = ["email", "chat"]
+capacity = 2
+channel_caps = { email = 1 }
+[[agents]]
+name = "g"
+team = "t"
+count = 3
+unplanned = [{ status = "Unavailable", per_hour = 1, duration = { dist = "constant", value = "15m" } }]
+[[agents]]
+name = "h"
+team = "t"
+count = 4
+shift = { start = "09:00", end = "17:00" }
+schedule = [{ status = "Unavailable", at = "12:00", duration = "30m" }]
+"#;
+
+    #[test]
+    fn classes_pool_by_priority_and_divide_work_by_slots() {
+        let sc = crate::scenario::parse(TEAM, "t.toml", "t", &[]).unwrap();
+        let c = classes(&sc, 0, 10.0 * 3600.0, 3600.0);
+        assert_eq!(c.len(), 2);
+        // Priority 1: chat alone, two slots per agent: 4 min of work is 2 agent-minutes.
+        assert!((c[0].rate - 60.0 / 3600.0).abs() < 1e-12);
+        assert!((c[0].agent_work - 120.0).abs() < 1e-9);
+        assert_eq!(c[0].patience, Some(120.0));
+        assert_eq!(c[0].judged, vec![(0, 30.0)], "chat (queue 0) at the default 30 s");
+        // Priority 3: chat and email pooled (email capped at one slot), no patience.
+        let load = 60.0 / 3600.0 * 120.0 + 30.0 / 3600.0 * 360.0;
+        assert!((c[1].rate * c[1].agent_work - load).abs() < 1e-9);
+        assert_eq!(c[1].patience, None);
+        assert_eq!(c[1].judged, vec![(1, 3600.0)]);
+    }
+
+    #[test]
+    fn shrinkage_and_other_groups_follow_episodes_and_shifts() {
+        let sc = crate::scenario::parse(TEAM, "t.toml", "t", &[]).unwrap();
+        let h = 3600.0;
+        // One 15-minute episode an hour: u = 0.25, shrinkage 0.2.
+        assert!((shrinkage(&sc.groups[0], 10.0 * h, h) - 0.2).abs() < 1e-9);
+        // The whole group at lunch 12:00-12:30: half of the 12:00 hour.
+        assert!((shrinkage(&sc.groups[1], 12.0 * h, h) - 0.5).abs() < 1e-9);
+        assert_eq!(shrinkage(&sc.groups[1], 10.0 * h, h), 0.0);
+        // For group g, group h gives its 4 agents within its shift, 2 over the lunch hour, none at night.
+        assert!((others(&sc, 0, 10.0 * h, h) - 4.0).abs() < 1e-9);
+        assert!((others(&sc, 0, 12.0 * h, h) - 2.0).abs() < 1e-9);
+        assert_eq!(others(&sc, 0, 20.0 * h, h), 0.0);
+    }
+
     #[test]
     fn erlang_c_answer_matches_the_textbook_example() {
         // 100 calls per half hour, 180 s handle time, 80% in 20 s: 14 agents
