@@ -68,6 +68,44 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Required headcount of one agent group per interval, by Erlang C, Erlang A and simulation; write staffing.csv, summary.json and scenario.toml.
+    Staff {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// The agent group whose headcount is answered (it becomes a staffing array).
+        #[arg(long, value_name = "NAME")]
+        group: String,
+        /// A target every queue of the group's team must meet in every interval, e.g. service_level>=0.8, asa<=30s (repeatable).
+        #[arg(long = "target", value_name = "EXPR", required = true)]
+        targets: Vec<String>,
+        /// Method: erlang-c, erlang-a, simulation or all.
+        #[arg(long, value_name = "METHOD", default_value = "all")]
+        method: String,
+        /// Judge simulated targets on the one-sided lower (upper for asa, abandon_rate, occupancy) confidence bound at this level [default: on the mean].
+        #[arg(long, value_name = "C", conflicts_with = "days")]
+        confidence: Option<f64>,
+        /// Judge simulated targets as met when they hold in at least this fraction of replications (days), e.g. 0.9.
+        #[arg(long, value_name = "FRACTION")]
+        days: Option<f64>,
+        /// Output folder, replaced whole [default: output/<scenario name>-staff].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Number of replications per simulated staffing (same as --set replications=N).
+        #[arg(long, short = 'r', value_name = "N")]
+        replications: Option<i64>,
+        /// Base seed, the same for every staffing tried (same as --set seed=S).
+        #[arg(long, value_name = "S")]
+        seed: Option<i64>,
+        /// Worker threads; 0 uses every core. Results do not depend on it.
+        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+        threads: usize,
+        /// Override a scenario key by dotted path (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Print nothing but warnings and errors.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
     /// Validate a scenario and print what it holds, with each queue's offered load.
     Check {
         /// Scenario file (TOML).
@@ -122,6 +160,43 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let cores = std::thread::available_parallelism().map_or(1, usize::from);
             replicate::check_fits(&sc, cores.min(sc.replications as usize), replicate::available_memory())?;
             stdout.write_all(report::describe(&sc).as_bytes())?;
+        }
+        Command::Staff {
+            file,
+            group,
+            targets,
+            method,
+            confidence,
+            days,
+            out,
+            replications,
+            seed,
+            threads,
+            mut set,
+            quiet,
+        } => {
+            set.extend(replications.map(|r| format!("replications={r}")));
+            set.extend(seed.map(|s| format!("seed={s}")));
+            let request = staffing::Request {
+                group,
+                targets: targets.iter().map(|t| t.parse()).collect::<Result<_, _>>()?,
+                methods: staffing::Method::parse_list(&method)?,
+                judge: staffing::Judge::from_options(confidence, days)?,
+                threads,
+            };
+            warn(&file, &scenario::load(&file, &set)?);
+            let job = staffing::Job::new(&file, &set, request)?;
+            let dir = out.unwrap_or_else(|| {
+                std::path::Path::new("output").join(format!("{}-staff", job.scenario().name))
+            });
+            let target = report::prepare(&dir)?;
+            let answer = job.solve()?;
+            let files = staffing::output::files(&answer);
+            let written = report::write_files(&target, &answer.scenario, &files)?;
+            if !quiet {
+                stdout.write_all(staffing::output::table(&answer).as_bytes())?;
+                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
+            }
         }
         Command::Run { file, replications, seed, out, threads, mut set, quiet } => {
             // Options that stand for scenario keys are overrides, checked like the file.

@@ -161,6 +161,10 @@ pub enum Error {
         /// Why the variant was refused.
         cause: Box<Error>,
     },
+    /// `staff` was asked for something it cannot answer (an unknown group,
+    /// a target no headcount meets). Nothing was written.
+    #[error("{0}")]
+    Staffing(String),
     /// A `--target` could not be read. Nothing was computed or written.
     #[error("--target {text}: {problem}")]
     Target {

@@ -99,6 +99,39 @@ fn effective_text(
     Ok((doc.to_string(), attachments))
 }
 
+/// `text` with agent group `group`'s headcount turned into a `staffing`
+/// array of `levels`, one per reporting interval of the day (docs/model.md
+/// §13): the group's `count`, `shift`, `staffing` and `staffing_step` give
+/// way; its schedule, its unplanned episodes and every other key are kept,
+/// comments and layout too. The result is only text: validate it with
+/// [`parse_in`] before use. Fails when the file has no such group.
+pub fn with_staffing(text: &str, origin: &str, group: &str, levels: &[u32]) -> Result<String> {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| Error::Syntax {
+        origin: origin.to_owned(),
+        message: e.to_string().trim_end().to_owned(),
+    })?;
+    let mut names = Vec::new();
+    let found = doc.get_mut("agents").and_then(toml_edit::Item::as_array_of_tables_mut).and_then(|groups| {
+        groups.iter_mut().find(|t| {
+            let name = t.get("name").and_then(toml_edit::Item::as_str).unwrap_or_default().to_owned();
+            names.push(name.clone());
+            name == group
+        })
+    });
+    let Some(table) = found else {
+        return Err(Error::Staffing(format!(
+            "--group {group}: {origin} has no agent group of that name; its groups are: {}",
+            if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+        )));
+    };
+    for key in ["count", "shift", "staffing", "staffing_step"] {
+        table.remove(key);
+    }
+    let array: toml_edit::Array = levels.iter().map(|&n| i64::from(n)).collect();
+    table.insert("staffing", toml_edit::value(array));
+    Ok(doc.to_string())
+}
+
 /// Parses scenario `text`; `origin` names it in errors and `default_name`
 /// is the scenario's name when the file sets none. A `forecast` file is
 /// looked for relative to the current directory.
@@ -503,5 +536,26 @@ count = 4
         );
         assert!(lines[2].starts_with("s.toml: --set horizon=\"zz\": key `horizon`"), "{e}");
         assert!(!e.contains("with --set overrides"), "{e}");
+    }
+
+    #[test]
+    fn with_staffing_replaces_count_and_shift_and_keeps_the_rest() {
+        let text = format!(
+            "{MINIMAL}shift = {{ start = \"08:00\", end = \"16:00\" }}\n\
+             schedule = [{{ status = \"Unavailable\", at = \"12:00\", duration = \"30m\" }}]\n\
+             [[agents]]\nname = \"h\"\nteam = \"t\"\ncount = 2\n"
+        );
+        let levels: Vec<u32> = (0..48).collect();
+        let staffed = with_staffing(&text, "s.toml", "g", &levels).unwrap();
+        let sc = parse(&staffed, "s.toml", "s", &[]).unwrap();
+        match &sc.groups[0].headcount {
+            crate::model::Headcount::Staffing(st) => assert_eq!(st.levels(), levels.as_slice()),
+            other => panic!("{other:?}"),
+        }
+        assert!(sc.groups[0].shift.is_none());
+        assert_eq!(sc.groups[0].schedule.len(), 1, "the schedule stays");
+        assert!(matches!(sc.groups[1].headcount, crate::model::Headcount::Fixed(2)), "other groups stay");
+        let e = with_staffing(&text, "s.toml", "nobody", &levels).unwrap_err().to_string();
+        assert!(e.contains("its groups are: g, h"), "{e}");
     }
 }

@@ -8,6 +8,13 @@
 pub mod calculator;
 
 pub use calculator::Calculator;
+pub mod formula;
+pub mod output;
+pub mod plan;
+pub mod search;
+
+pub use plan::{Answer, Job, METHODS, Method, Request};
+pub use search::Judge;
 
 use std::fmt;
 use std::str::FromStr;

@@ -828,4 +828,11 @@ fn every_sweep_value_matches_an_independent_account() {
     let names: std::collections::BTreeSet<String> =
         routesim::stats::Metric::ALL.iter().map(|m| m.name().to_owned()).collect();
     assert_eq!(checked, names, "every metric is checked");
+/// staffing.csv (`routesim staff`): every column is checked by name in
+/// `staff::staffing_csv_columns_match_a_run_of_the_staffed_scenario`, against
+/// summary.json and the intervals.csv of a run of the folder's scenario.toml.
+#[test]
+fn staffing_csv_columns_are_all_in_the_ledger() {
+    let header: Vec<&str> = routesim::staffing::output::STAFFING_HEADER.split(',').collect();
+    assert_eq!(header, super::staff::CHECKED);
 }

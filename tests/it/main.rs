@@ -14,4 +14,5 @@ mod honest;
 mod properties;
 mod rules;
 mod sweep;
+mod staff;
 mod theory;

@@ -1,0 +1,50 @@
+//! `routesim staff --method all`: the whole staffing job (the formulas, the
+//! simulation method's search and the re-simulation of every method) as
+//! `Job::solve` runs it, on all cores.
+//!
+//! - `swing-day`: one small group (`agents`, one queue, one team) of
+//!   scenarios/swing-day.toml, 100 replications per staffing.
+//! - `support-day`: group `early` of scenarios/support-day.toml (three
+//!   queues, two teams, statuses), 10 replications per staffing; the
+//!   README's figure (target: well within 30 s on 2 cores).
+//!
+//! ```text
+//! cargo bench --bench staffing
+//! cargo bench --bench staffing -- --test    # each once, as a smoke test
+//! ```
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use std::hint::black_box;
+
+use criterion::Criterion;
+use routesim::staffing::{Job, Judge, METHODS, Request};
+
+fn job(file: &str, group: &str) -> Job {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+    let request = Request {
+        group: group.to_owned(),
+        targets: vec!["service_level>=0.8".parse().unwrap_or_else(|e| panic!("{e}"))],
+        methods: METHODS.to_vec(),
+        judge: Judge::Mean,
+        threads: 0,
+    };
+    Job::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn staffing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("staff-all");
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(10));
+    let swing = job("swing-day.toml", "agents");
+    g.bench_function("swing-day", |b| b.iter(|| black_box(&swing).solve().map(|a| a.methods.len())));
+    let support = job("support-day.toml", "early");
+    g.bench_function("support-day", |b| b.iter(|| black_box(&support).solve().map(|a| a.methods.len())));
+    g.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    staffing(&mut c);
+    c.final_summary();
+}

@@ -1,0 +1,201 @@
+//! What `staff` writes and prints: staffing.csv, summary.json, the staffed
+//! scenario.toml and the table (docs/model.md §13.7).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::report::number;
+use crate::staffing::Goal;
+use crate::staffing::plan::{Answer, MethodAnswer};
+use crate::staffing::search::Judge;
+
+/// The header of staffing.csv.
+pub const STAFFING_HEADER: &str =
+    "start,method,agents,offered_erlangs,service_level,asa,abandon_rate,occupancy";
+
+/// The result folder's files, (name, bytes): staffing.csv, summary.json,
+/// scenario.toml and the forecast's copy if any.
+pub fn files(answer: &Answer) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = vec![
+        ("staffing.csv", staffing_csv(answer).into_bytes()),
+        ("summary.json", summary_json(answer).into_bytes()),
+        ("scenario.toml", answer.scenario_toml.clone().into_bytes()),
+    ];
+    for (name, bytes) in &answer.attachments {
+        if name == crate::scenario::FORECAST_COPY {
+            files.push((crate::scenario::FORECAST_COPY, bytes.clone()));
+        }
+    }
+    files
+}
+
+/// staffing.csv: one row per interval and method, intervals in order.
+pub fn staffing_csv(answer: &Answer) -> String {
+    let mut out = String::from(STAFFING_HEADER);
+    out.push('\n');
+    let n = answer.methods.first().map_or(0, |m| m.rows.len());
+    for i in 0..n {
+        for m in &answer.methods {
+            let r = &m.rows[i];
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{}",
+                start_label(r.start, answer.several_days),
+                m.method.name(),
+                r.agents,
+                number(r.offered_erlangs),
+                number(r.service_level),
+                number(r.asa),
+                number(r.abandon_rate),
+                number(r.occupancy),
+            );
+        }
+    }
+    out
+}
+
+/// `HH:MM`, or `dD HH:MM` when the horizon is longer than a day.
+pub fn start_label(start: f64, several_days: bool) -> String {
+    let secs = start.round() as i64;
+    let (day, s) = (secs / 86_400, secs % 86_400);
+    let clock = format!("{:02}:{:02}", s / 3600, (s % 3600) / 60);
+    if several_days { format!("d{day} {clock}") } else { clock }
+}
+
+/// How the targets were judged, in words.
+pub fn judge_words(judge: Judge, replications: u32) -> String {
+    match judge {
+        Judge::Mean => format!("judged on the mean of {replications} replications"),
+        Judge::Confidence(c) => {
+            format!(
+                "judged on the one-sided {}% confidence bound over {replications} replications",
+                number(c * 100.0)
+            )
+        }
+        Judge::Days(d) => {
+            format!("met in at least {}% of {replications} replications (days)", number(d * 100.0))
+        }
+    }
+}
+
+/// summary.json: the inputs (targets, judgement, methods, seed) and each method's totals.
+pub fn summary_json(answer: &Answer) -> String {
+    let judge = match answer.judge {
+        Judge::Mean => json!({ "on": "mean" }),
+        Judge::Confidence(c) => json!({ "on": "confidence", "level": c }),
+        Judge::Days(d) => json!({ "on": "days", "fraction": d }),
+    };
+    let methods: Vec<Value> = answer
+        .methods
+        .iter()
+        .map(|m| {
+            json!({
+                "method": m.method.name(),
+                "agent_hours": num(m.agent_hours),
+                "misses": m.misses,
+                "judged_intervals": m.judged,
+                "staffing": m.levels,
+            })
+        })
+        .collect();
+    let search = answer.search.as_ref().map(|s| {
+        json!({
+            "isa_iterations": s.isa,
+            "raise_rounds": s.raised,
+            "lower_rounds": s.lowered,
+            "simulations": s.simulations,
+            "met": !s.unmet,
+        })
+    });
+    let doc = json!({
+        "scenario": answer.scenario,
+        "group": answer.group,
+        "team": answer.team,
+        "seed": answer.seed,
+        "replications": answer.replications,
+        "routesim_version": env!("CARGO_PKG_VERSION"),
+        "overrides": answer.overrides,
+        "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "judge": judge,
+        "methods": methods,
+        "search": search,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn num(x: f64) -> Value {
+    number(x).parse::<f64>().ok().map_or(Value::Null, |v| json!(v))
+}
+
+/// The printed table: per method, agent-hours, worst interval and misses.
+pub fn table(answer: &Answer) -> String {
+    let mut out = String::new();
+    let targets: Vec<String> = answer.targets.iter().map(ToString::to_string).collect();
+    let _ = writeln!(
+        out,
+        "{} — group {} (team {}); targets {}; {}, seed {}",
+        answer.scenario,
+        answer.group,
+        answer.team,
+        targets.join(", "),
+        judge_words(answer.judge, answer.replications),
+        answer.seed
+    );
+    let first = answer.targets.first().map_or(Goal::ServiceLevel, |t| t.goal);
+    let rows: Vec<[String; 4]> = answer.methods.iter().map(|m| row(answer, m, first)).collect();
+    let header = ["method", "agent-hours", "worst interval", "intervals missing"];
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([header[c].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: [&str; 4]| {
+        format!(
+            "{:<w0$}  {:>w1$}  {:<w2$}  {:>w3$}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    out.push_str(&line(header));
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3]]));
+    }
+    if let Some(s) = &answer.search {
+        let _ = writeln!(
+            out,
+            "simulation search: {} load-fitting iterations, {} raising and {} lowering rounds, {} staffings simulated{}",
+            s.isa,
+            s.raised,
+            s.lowered,
+            s.simulations,
+            if s.unmet { "; the targets were NOT met within the rounds allowed" } else { "" }
+        );
+    }
+    out
+}
+
+fn row(answer: &Answer, m: &MethodAnswer, goal: Goal) -> [String; 4] {
+    let worst = match m.worst {
+        Some((i, v)) => {
+            let shown = match goal {
+                Goal::Asa => format!("{}s", number((v * 10.0).round() / 10.0)),
+                _ => format!("{:.1}%", v * 100.0),
+            };
+            format!("{} {} {shown}", start_label(m.rows[i].start, answer.several_days), goal.name())
+        }
+        None => "-".to_owned(),
+    };
+    [
+        m.method.name().to_owned(),
+        format!("{:.1}", m.agent_hours),
+        worst,
+        format!("{} of {}", m.misses, m.judged),
+    ]
+}

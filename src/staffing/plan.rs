@@ -1,0 +1,336 @@
+//! `routesim staff`: one group's headcount per interval by each method, every
+//! method's staffing re-simulated on the same seed so they compare on the
+//! same ground (docs/model.md §13).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::Scenario;
+use crate::scenario::{self, Attachment};
+use crate::staffing::Target;
+use crate::staffing::formula::{self, Formula};
+use crate::staffing::search::{self, Judge, Measured, Problem, Searched};
+
+/// A staffing method (docs/model.md §13.2, §13.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Erlang C per interval, grossed up for shrinkage.
+    ErlangC,
+    /// Erlang A per interval (Erlang C for queues without patience), grossed up.
+    ErlangA,
+    /// The iterative search on the full simulated scenario.
+    Simulation,
+}
+
+/// Every method, in the order `--method all` runs and prints them.
+pub const METHODS: [Method; 3] = [Method::ErlangC, Method::ErlangA, Method::Simulation];
+
+impl Method {
+    /// The method's name as `--method` and staffing.csv write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::ErlangC => "erlang-c",
+            Method::ErlangA => "erlang-a",
+            Method::Simulation => "simulation",
+        }
+    }
+}
+
+impl Method {
+    /// Reads `--method`: one method's name, or `all` for every method.
+    pub fn parse_list(text: &str) -> Result<Vec<Method>> {
+        let t = text.trim();
+        if t == "all" {
+            return Ok(METHODS.to_vec());
+        }
+        METHODS.iter().find(|m| m.name() == t).map(|&m| vec![m]).ok_or_else(|| {
+            Error::Options(format!("--method {text}: use erlang-c, erlang-a, simulation or all"))
+        })
+    }
+}
+
+/// What `staff` is asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// The agent group whose headcount is answered.
+    pub group: String,
+    /// All must hold for every queue of the group's team in every interval.
+    pub targets: Vec<Target>,
+    /// Methods to run, in order.
+    pub methods: Vec<Method>,
+    /// How simulated targets are judged.
+    pub judge: Judge,
+    /// Worker threads, 0 for one per core; results do not depend on it.
+    pub threads: usize,
+}
+
+/// A loaded, checked staffing question, ready to [`Job::solve`].
+pub struct Job {
+    request: Request,
+    /// The scenario text with the group turned into a staffing array.
+    staffed_text: String,
+    origin: String,
+    stem: String,
+    overrides: Vec<String>,
+    dir: PathBuf,
+    /// The effective scenario text (overrides applied), for the folder's scenario.toml.
+    effective_toml: String,
+    attachments: Vec<Attachment>,
+    /// The staffed scenario with a headcount of zero, for the formulas.
+    base: Scenario,
+    group: usize,
+}
+
+/// One method's answer, as re-simulated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodAnswer {
+    /// The method.
+    pub method: Method,
+    /// Headcount per step of the day.
+    pub levels: Vec<u32>,
+    /// One row per reporting interval of the horizon.
+    pub rows: Vec<Row>,
+    /// Agent-hours logged in over the horizon.
+    pub agent_hours: f64,
+    /// Judged intervals that miss some target (as re-simulated).
+    pub misses: usize,
+    /// Judged intervals (those starting at or after the warm-up).
+    pub judged: usize,
+    /// The interval where the first target has least slack: (interval, value).
+    pub worst: Option<(usize, f64)>,
+}
+
+/// One interval under one method: the staffing.csv row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Interval number from 0.
+    pub interval: usize,
+    /// Start, seconds from the start of day 0.
+    pub start: f64,
+    /// The group's headcount.
+    pub agents: u32,
+    /// Offered load of the team's queues, Erlangs.
+    pub offered_erlangs: f64,
+    /// Lowest service level among the team's queues (pooled over replications).
+    pub service_level: f64,
+    /// Highest ASA among the team's queues, seconds.
+    pub asa: f64,
+    /// Highest abandon rate among the team's queues.
+    pub abandon_rate: f64,
+    /// Highest occupancy among the team's queues.
+    pub occupancy: f64,
+}
+
+/// Everything `staff` found, for the table and the files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The group staffed and its team.
+    pub group: String,
+    /// The group's team.
+    pub team: String,
+    /// Seed and replications every staffing was simulated with.
+    pub seed: u64,
+    /// Replications per simulated staffing.
+    pub replications: u32,
+    /// The targets.
+    pub targets: Vec<Target>,
+    /// How they were judged.
+    pub judge: Judge,
+    /// The command's overrides.
+    pub overrides: Vec<String>,
+    /// Per method, in the order asked.
+    pub methods: Vec<MethodAnswer>,
+    /// How the simulation method's search went, when it ran.
+    pub search: Option<Searched>,
+    /// The horizon is longer than a day (starts carry their day).
+    pub several_days: bool,
+    /// The effective scenario with the chosen staffing filled in.
+    pub scenario_toml: String,
+    /// Files that scenario refers to (the forecast's copy).
+    pub attachments: Vec<Attachment>,
+}
+
+impl Job {
+    /// Loads `path` with `overrides`, turns the group into a staffing array
+    /// and validates it; every problem is found here, before any folder is touched.
+    pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Job> {
+        if request.targets.is_empty() {
+            return Err(Error::Staffing(
+                "give at least one --target, e.g. --target service_level>=0.8".into(),
+            ));
+        }
+        if request.methods.is_empty() {
+            return Err(Error::Staffing("give a --method".into()));
+        }
+        let loaded = scenario::load_effective(path, overrides)?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+        let origin = path.display().to_string();
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let steps = loaded.scenario.intervals_per_day();
+        let staffed_text = scenario::with_staffing(&text, &origin, &request.group, &vec![0; steps])?;
+        let group = loaded.scenario.groups.iter().position(|g| g.name == request.group).ok_or_else(|| {
+            Error::Staffing(format!("--group {}: no agent group of that name", request.group))
+        })?;
+        let mut job = Job {
+            request,
+            staffed_text,
+            origin,
+            stem,
+            overrides: overrides.to_vec(),
+            dir: path.parent().unwrap_or(Path::new("")).to_owned(),
+            effective_toml: loaded.effective_toml,
+            attachments: loaded.attachments,
+            base: loaded.scenario,
+            group,
+        };
+        job.base = job.build(&vec![0; steps])?;
+        Ok(job)
+    }
+
+    /// The scenario as loaded (the group with a headcount of zero).
+    pub fn scenario(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// The validated scenario with the group's staffing array set to `levels`,
+    /// built through an override like any `--set`.
+    pub fn build(&self, levels: &[u32]) -> Result<Scenario> {
+        let list: Vec<String> = levels.iter().map(u32::to_string).collect();
+        let mut overrides = self.overrides.clone();
+        overrides.push(format!("agents.{}.staffing=[{}]", self.request.group, list.join(",")));
+        scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
+    }
+
+    /// Runs every method asked and re-simulates each answer on the scenario's seed.
+    pub fn solve(&self) -> Result<Answer> {
+        let threads = self.request.threads;
+        if threads > crate::replicate::MAX_THREADS {
+            return Err(Error::Options(format!(
+                "--threads {threads}: use at most {} (0 means one per core)",
+                crate::replicate::MAX_THREADS
+            )));
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
+        pool.install(|| self.solve_here())
+    }
+
+    fn solve_here(&self) -> Result<Answer> {
+        let build = |levels: &[u32]| self.build(levels);
+        let problem = Problem {
+            build: &build,
+            base: &self.base,
+            group: self.group,
+            targets: &self.request.targets,
+            judge: self.request.judge,
+        };
+        let mut levels = Vec::new();
+        let mut search = None;
+        for &method in &self.request.methods {
+            levels.push(match method {
+                Method::ErlangC => problem.pointwise(Formula::ErlangC, None)?,
+                Method::ErlangA => problem.pointwise(Formula::ErlangA, None)?,
+                Method::Simulation => {
+                    let start = problem.pointwise(Formula::ErlangA, None)?;
+                    let found = problem.simulate(start)?;
+                    let l = found.levels.clone();
+                    search = Some(found);
+                    l
+                }
+            });
+        }
+        let scenarios = levels.iter().map(|l| self.build(l)).collect::<Result<Vec<_>>>()?;
+        let measured = search::measure(&scenarios, problem.team());
+        let methods: Vec<MethodAnswer> = self
+            .request
+            .methods
+            .iter()
+            .zip(levels)
+            .zip(&measured)
+            .map(|((&method, levels), m)| self.method_answer(&problem, method, levels, m))
+            .collect();
+        // The folder's scenario carries the simulation method's staffing, else the first method's.
+        let chosen = methods.iter().find(|m| m.method == Method::Simulation).or(methods.first());
+        let chosen = chosen.map(|m| m.levels.as_slice()).unwrap_or_default();
+        let scenario_toml =
+            scenario::with_staffing(&self.effective_toml, &self.origin, &self.request.group, chosen)?;
+        let sc = &self.base;
+        Ok(Answer {
+            scenario: sc.name.clone(),
+            group: self.request.group.clone(),
+            team: sc.teams[problem.team()].name.clone(),
+            seed: sc.seed,
+            replications: sc.replications,
+            targets: self.request.targets.clone(),
+            judge: self.request.judge,
+            overrides: self.overrides.clone(),
+            methods,
+            search,
+            several_days: sc.horizon > crate::time::DAY,
+            scenario_toml,
+            attachments: self.attachments.clone(),
+        })
+    }
+
+    fn method_answer(
+        &self,
+        problem: &Problem<'_>,
+        method: Method,
+        levels: Vec<u32>,
+        m: &Measured,
+    ) -> MethodAnswer {
+        let sc = &self.base;
+        let team = problem.team();
+        let queues = &sc.teams[team].queues;
+        let steps = levels.len().max(1);
+        let worst_of = |goal, pick: fn(f64, f64) -> f64, i| {
+            queues
+                .iter()
+                .map(|&q| m.pooled(goal, i, q))
+                .filter(|v| !v.is_nan())
+                .reduce(pick)
+                .unwrap_or(f64::NAN)
+        };
+        let rows: Vec<Row> = (0..sc.interval_count())
+            .map(|i| {
+                let start = i as f64 * sc.interval;
+                Row {
+                    interval: i,
+                    start,
+                    agents: levels[i % steps],
+                    offered_erlangs: formula::offered_erlangs(sc, team, start, sc.interval),
+                    service_level: worst_of(super::Goal::ServiceLevel, f64::min, i),
+                    asa: worst_of(super::Goal::Asa, f64::max, i),
+                    abandon_rate: worst_of(super::Goal::AbandonRate, f64::max, i),
+                    occupancy: worst_of(super::Goal::Occupancy, f64::max, i),
+                }
+            })
+            .collect();
+        let agent_hours = (0..sc.interval_count())
+            .map(|i| f64::from(levels[i % steps]) * sc.interval_length(i))
+            .sum::<f64>()
+            / 3600.0;
+        let judged: Vec<usize> =
+            (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
+        let misses = problem.misses(m).len();
+        let first = self.request.targets[0];
+        let worst = judged
+            .iter()
+            .filter_map(|&i| {
+                let v = match first.goal {
+                    super::Goal::ServiceLevel => rows[i].service_level,
+                    super::Goal::Asa => rows[i].asa,
+                    super::Goal::AbandonRate => rows[i].abandon_rate,
+                    super::Goal::Occupancy => rows[i].occupancy,
+                };
+                (!v.is_nan()).then_some((i, v))
+            })
+            .min_by(|a, b| first.slack(a.1).total_cmp(&first.slack(b.1)));
+        MethodAnswer { method, levels, rows, agent_hours, misses, judged: judged.len(), worst }
+    }
+}

@@ -1,0 +1,469 @@
+//! Staffing judged by simulation: candidate staffings simulated on common
+//! random numbers, per-replication interval measures, the judgement of a
+//! target (mean, confidence bound or fraction of days) and the simulation
+//! method's search (docs/model.md §13.4-§13.5).
+
+use rayon::prelude::*;
+
+use crate::engine;
+use crate::error::{Error, Result};
+use crate::model::{Scenario, StatusKind};
+use crate::staffing::formula::{self, Formula};
+use crate::staffing::{GOALS, Goal, Target};
+use crate::stats::Tally;
+
+/// At most this many load-fitting (ISA) iterations.
+pub const MAX_ISA: usize = 8;
+/// At most this many rounds of raising the intervals that miss.
+pub const MAX_RAISE: usize = 60;
+/// At most this many rounds of lowering the intervals with room.
+pub const MAX_LOWER: usize = 60;
+
+/// How a target is judged from the replications (docs/model.md §13.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Judge {
+    /// On the pooled estimate over all replications (as intervals.csv reports it).
+    Mean,
+    /// On the one-sided lower (service level) or upper (asa, abandon rate,
+    /// occupancy) confidence bound at this level, e.g. 0.95.
+    Confidence(f64),
+    /// The target holds in at least this fraction of replications (days).
+    Days(f64),
+}
+
+impl Judge {
+    /// The judgement `--confidence C` or `--days D` ask for (neither: the mean);
+    /// both must lie strictly between 0 and 1.
+    pub fn from_options(confidence: Option<f64>, days: Option<f64>) -> Result<Judge> {
+        let check = |name: &str, v: f64| {
+            if v > 0.0 && v < 1.0 {
+                Ok(v)
+            } else {
+                Err(Error::Options(format!("--{name} {v}: give a fraction between 0 and 1, e.g. 0.9")))
+            }
+        };
+        match (confidence, days) {
+            (Some(_), Some(_)) => Err(Error::Options("give --confidence or --days, not both".into())),
+            (Some(c), None) => Ok(Judge::Confidence(check("confidence", c)?)),
+            (None, Some(d)) => Ok(Judge::Days(check("days", d)?)),
+            (None, None) => Ok(Judge::Mean),
+        }
+    }
+}
+
+/// What the simulator measured for one staffing: per replication, interval
+/// and queue, each goal's ratio as numerator and denominator.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    reps: usize,
+    intervals: usize,
+    queues: usize,
+    /// `[((r * intervals + i) * queues + q) * 4 + goal]`, goals in [`GOALS`] order.
+    parts: Vec<(f64, f64)>,
+    /// Per interval: the team's agents holding work plus the conversations
+    /// waiting on its queues, time averages, mean over replications.
+    pub in_system: Vec<f64>,
+}
+
+impl Measured {
+    /// The pooled value of `goal` for queue `q` in interval `i` (NaN: no traffic).
+    pub fn pooled(&self, goal: Goal, i: usize, q: usize) -> f64 {
+        let (x, y) = self.sums(goal, i, q);
+        if y > 0.0 { x / y } else { f64::NAN }
+    }
+
+    fn part(&self, r: usize, goal: usize, i: usize, q: usize) -> (f64, f64) {
+        self.parts[((r * self.intervals + i) * self.queues + q) * 4 + goal]
+    }
+
+    fn sums(&self, goal: Goal, i: usize, q: usize) -> (f64, f64) {
+        let g = goal_index(goal);
+        (0..self.reps).map(|r| self.part(r, g, i, q)).fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y))
+    }
+
+    /// Whether `target` holds for queue `q` in interval `i` under `judge`.
+    pub fn holds(&self, judge: Judge, target: &Target, i: usize, q: usize) -> bool {
+        let g = goal_index(target.goal);
+        match judge {
+            Judge::Mean => target.holds(self.pooled(target.goal, i, q)),
+            Judge::Confidence(level) => {
+                let (sx, sy) = self.sums(target.goal, i, q);
+                if sy <= 0.0 {
+                    return true;
+                }
+                let ratio = sx / sy;
+                let n = self.reps as f64;
+                let se = if self.reps > 1 {
+                    let ss: f64 = (0..self.reps)
+                        .map(|r| {
+                            let (x, y) = self.part(r, g, i, q);
+                            (x - ratio * y).powi(2)
+                        })
+                        .sum();
+                    (ss / (n * (n - 1.0))).sqrt() / (sy / n)
+                } else {
+                    0.0
+                };
+                let z = normal_quantile(level);
+                let bound = if target.goal.higher_is_better() { ratio - z * se } else { ratio + z * se };
+                target.holds(bound)
+            }
+            Judge::Days(fraction) => {
+                let good = (0..self.reps)
+                    .filter(|&r| {
+                        let (x, y) = self.part(r, g, i, q);
+                        y <= 0.0 || target.holds(x / y)
+                    })
+                    .count();
+                good as f64 >= fraction * self.reps as f64 - 1e-9
+            }
+        }
+    }
+}
+
+fn goal_index(goal: Goal) -> usize {
+    GOALS.iter().position(|&g| g == goal).unwrap_or(0)
+}
+
+/// The standard normal quantile of `p` (0 < p < 1).
+fn normal_quantile(p: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::standard().inverse_cdf(p.clamp(1e-12, 1.0 - 1e-12))
+}
+
+/// Simulates every scenario of `candidates` (same shape: horizon, interval,
+/// queues, teams) for its replications on the current rayon pool, all
+/// replications of all candidates in one parallel loop; results in
+/// candidate order, independent of the number of threads.
+pub fn measure(candidates: &[Scenario], team: usize) -> Vec<Measured> {
+    let jobs: Vec<(usize, u32)> =
+        candidates.iter().enumerate().flat_map(|(c, sc)| (0..sc.replications).map(move |r| (c, r))).collect();
+    let per_rep: Vec<RepParts> = jobs
+        .par_iter()
+        .map_init(
+            || None::<Tally>,
+            |spare, &(c, r)| {
+                let sc = &candidates[c];
+                let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
+                let tally = engine::run_reusing(sc, r, tally);
+                let out = extract(sc, team, &tally);
+                *spare = Some(tally);
+                out
+            },
+        )
+        .collect();
+    let mut per_rep = per_rep.into_iter();
+    candidates
+        .iter()
+        .map(|sc| {
+            let (n, nq) = (sc.interval_count(), sc.queues.len());
+            let reps = sc.replications as usize;
+            let mut parts = Vec::with_capacity(reps * n * nq * 4);
+            let mut in_system = vec![0.0; n];
+            for (p, load) in per_rep.by_ref().take(reps) {
+                parts.extend(p);
+                for (acc, l) in in_system.iter_mut().zip(load) {
+                    *acc += l / reps as f64;
+                }
+            }
+            Measured { reps, intervals: n, queues: nq, parts, in_system }
+        })
+        .collect()
+}
+
+/// One replication's ratio parts (as in [`Measured`]) and the team's number in system per interval.
+type RepParts = (Vec<(f64, f64)>, Vec<f64>);
+
+/// One replication's [`RepParts`].
+fn extract(sc: &Scenario, team: usize, tally: &Tally) -> RepParts {
+    let (n, nq, nt) = (sc.interval_count(), sc.queues.len(), sc.teams.len());
+    let mut parts = Vec::with_capacity(n * nq * 4);
+    let mut in_system = Vec::with_capacity(n);
+    for i in 0..n {
+        let len = sc.interval_length(i);
+        for q in 0..nq {
+            let it = &tally.intervals[i * nq + q];
+            let c = &it.counts;
+            let (slx, sly) = c.sl_parts(sc.metrics.service_level);
+            let long = c.abandoned.saturating_sub(c.abandoned_short) as f64;
+            let (mut holding, mut productive) = (0.0, 0.0);
+            for t in sc.teams_serving(q) {
+                holding += tally.team_intervals[i * nt + t].holding_secs;
+                for (s, status) in sc.statuses.iter().enumerate() {
+                    if matches!(status.kind, StatusKind::Available | StatusKind::Busy) {
+                        productive += tally.status_secs(i, t, s);
+                    }
+                }
+            }
+            for g in GOALS {
+                parts.push(match g {
+                    Goal::ServiceLevel => (slx as f64, sly as f64),
+                    Goal::Asa => (c.wait_sum, c.answered as f64),
+                    Goal::AbandonRate => (long, c.answered as f64 + long),
+                    Goal::Occupancy => (holding, productive),
+                });
+            }
+        }
+        let waiting: f64 =
+            sc.teams[team].queues.iter().map(|&q| tally.intervals[i * nq + q].queue_area).sum();
+        in_system.push((tally.team_intervals[i * nt + team].holding_secs + waiting) / len);
+    }
+    (parts, in_system)
+}
+
+/// The staffing problem the search solves: one group's headcount per step
+/// of the day, judged on its team's queues.
+pub struct Problem<'a> {
+    /// Builds the validated scenario for a staffing (one level per step of the day).
+    pub build: &'a (dyn Fn(&[u32]) -> Result<Scenario> + Sync),
+    /// The scenario as loaded, the group's staffing aside.
+    pub base: &'a Scenario,
+    /// The group staffed.
+    pub group: usize,
+    /// All of these must hold.
+    pub targets: &'a [Target],
+    /// How a target is judged.
+    pub judge: Judge,
+}
+
+impl Problem<'_> {
+    /// The team whose queues are judged.
+    pub fn team(&self) -> usize {
+        self.base.groups[self.group].team
+    }
+
+    /// Steps of the day (the staffing array's length).
+    pub fn steps(&self) -> usize {
+        self.base.intervals_per_day()
+    }
+
+    /// Reporting intervals that are judged: those starting at or after the warm-up.
+    fn judged(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.base.interval_count()).filter(|&i| i as f64 * self.base.interval >= self.base.warmup)
+    }
+
+    /// Whether every target holds for every queue of the team in interval `i`.
+    pub fn interval_ok(&self, m: &Measured, i: usize) -> bool {
+        self.base.teams[self.team()]
+            .queues
+            .iter()
+            .all(|&q| self.targets.iter().all(|t| m.holds(self.judge, t, i, q)))
+    }
+
+    /// The judged intervals that miss some target.
+    pub fn misses(&self, m: &Measured) -> Vec<usize> {
+        self.judged().filter(|&i| !self.interval_ok(m, i)).collect()
+    }
+
+    /// The pointwise formula's staffing: each step of the day from its own
+    /// offered load (times `scale[i]` where given), net of the other groups,
+    /// grossed up for shrinkage; a step covering several days takes the
+    /// largest answer.
+    pub fn pointwise(&self, formula: Formula, scale: Option<&[f64]>) -> Result<Vec<u32>> {
+        let sc = self.base;
+        let steps = self.steps();
+        let mut levels = vec![0; steps];
+        let days = sc.interval_count().div_ceil(steps).max(1);
+        for (k, level) in levels.iter_mut().enumerate() {
+            for d in 0..days {
+                let i = d * steps + k;
+                if d > 0 && i >= sc.interval_count() {
+                    break;
+                }
+                let (t0, len) = (i as f64 * sc.interval, sc.interval);
+                let classes = formula::classes(sc, self.team(), t0, len);
+                let s = scale.and_then(|s| s.get(i).copied()).unwrap_or(1.0);
+                let needed =
+                    formula::agents_needed(&classes, formula, sc.metrics.service_level, self.targets, s)?;
+                let g = &sc.groups[self.group];
+                let n = formula::gross(
+                    f64::from(needed),
+                    formula::others(sc, self.group, t0, len),
+                    formula::shrinkage(g, t0, len),
+                );
+                *level = (*level).max(n);
+            }
+        }
+        Ok(levels)
+    }
+
+    /// Steps whose intervals include a judged one that misses.
+    fn missing_steps(&self, m: &Measured) -> Vec<usize> {
+        let mut steps: Vec<usize> = self.misses(m).into_iter().map(|i| i % self.steps()).collect();
+        steps.sort_unstable();
+        steps.dedup();
+        steps
+    }
+
+    /// Steps that some judged interval falls in.
+    fn live_steps(&self) -> Vec<usize> {
+        let mut steps: Vec<usize> = self.judged().map(|i| i % self.steps()).collect();
+        steps.sort_unstable();
+        steps.dedup();
+        steps
+    }
+
+    /// The simulation method (docs/model.md §13.4): from the Erlang A
+    /// answer, fit each interval's load to the simulated number in system
+    /// (the iterative staffing algorithm), raise the steps that miss until
+    /// none does, then lower steps one agent at a time while nothing misses.
+    pub fn simulate(&self, start: Vec<u32>) -> Result<Searched> {
+        let sc = self.base;
+        let team = self.team();
+        let mut levels = start;
+        let mut log = Searched::default();
+        // 1. Load fitting: the interval's offered load is read from the simulated system.
+        for _ in 0..MAX_ISA {
+            let m = self.measure_one(&levels, &mut log)?;
+            let scale: Vec<f64> = (0..sc.interval_count())
+                .map(|i| {
+                    let (t0, len) = (i as f64 * sc.interval, sc.interval);
+                    let agent_load: f64 =
+                        formula::classes(sc, team, t0, len).last().map_or(0.0, |c| c.rate * c.agent_work);
+                    if agent_load > 0.0 { m.in_system[i] / agent_load } else { 1.0 }
+                })
+                .collect();
+            let next = self.pointwise(Formula::ErlangA, Some(&scale))?;
+            log.isa += 1;
+            if next == levels {
+                break;
+            }
+            levels = next;
+        }
+        // 2. Raise every step with an interval that misses, all at once.
+        let mut met = false;
+        for _ in 0..MAX_RAISE {
+            let m = self.measure_one(&levels, &mut log)?;
+            let missing = self.missing_steps(&m);
+            if missing.is_empty() {
+                met = true;
+                break;
+            }
+            for k in missing {
+                levels[k] = (levels[k] + 1).min(formula::MAX_AGENTS);
+            }
+            log.raised += 1;
+        }
+        if !met {
+            log.unmet = true;
+            return Ok(Searched { levels, ..log });
+        }
+        // 3. Lower: try each step one agent down (all tries in one parallel
+        // batch); keep the ones that miss nothing. A step whose lowering
+        // missed is not tried again: lowering others only adds load.
+        let mut candidates: Vec<usize> = self.live_steps().into_iter().filter(|&k| levels[k] > 0).collect();
+        for _ in 0..MAX_LOWER {
+            if candidates.is_empty() {
+                break;
+            }
+            let tries: Vec<Vec<u32>> = candidates
+                .iter()
+                .map(|&k| {
+                    let mut l = levels.clone();
+                    l[k] -= 1;
+                    l
+                })
+                .collect();
+            let scs = tries.iter().map(|l| (self.build)(l)).collect::<Result<Vec<_>>>()?;
+            log.simulations += scs.len();
+            let measured = measure(&scs, team);
+            let passing: Vec<usize> = candidates
+                .iter()
+                .zip(&measured)
+                .filter(|(_, m)| self.misses(m).is_empty())
+                .map(|(&k, _)| k)
+                .collect();
+            if passing.is_empty() {
+                break;
+            }
+            log.lowered += 1;
+            // All the passing steps down together, if that still meets every target;
+            // else only the first.
+            let mut together = levels.clone();
+            for &k in &passing {
+                together[k] -= 1;
+            }
+            let combined_ok = passing.len() > 1 && {
+                let m = self.measure_one(&together, &mut log)?;
+                self.misses(&m).is_empty()
+            };
+            if combined_ok {
+                levels = together;
+            } else {
+                levels[passing[0]] -= 1;
+            }
+            candidates = passing.into_iter().filter(|&k| levels[k] > 0).collect();
+        }
+        Ok(Searched { levels, ..log })
+    }
+
+    fn measure_one(&self, levels: &[u32], log: &mut Searched) -> Result<Measured> {
+        let sc = (self.build)(levels)?;
+        log.simulations += 1;
+        Ok(measure(std::slice::from_ref(&sc), self.team()).remove(0))
+    }
+}
+
+/// The simulation method's answer and how it was reached.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Searched {
+    /// Headcount per step of the day.
+    pub levels: Vec<u32>,
+    /// Load-fitting iterations run.
+    pub isa: usize,
+    /// Rounds of raising.
+    pub raised: usize,
+    /// Rounds of lowering that removed an agent.
+    pub lowered: usize,
+    /// Candidate staffings simulated in all.
+    pub simulations: usize,
+    /// The raising rounds ran out before every interval met every target.
+    pub unmet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One interval, one queue, four replications with service levels 0.8,
+    /// 0.9, 0.7 and 1.0 of ten arrivals each (the other goals empty).
+    fn measured() -> Measured {
+        let mut parts = Vec::new();
+        for x in [8.0, 9.0, 7.0, 10.0] {
+            parts.extend([(x, 10.0), (0.0, 0.0), (0.0, 0.0), (0.0, 0.0)]);
+        }
+        Measured { reps: 4, intervals: 1, queues: 1, parts, in_system: vec![0.0] }
+    }
+
+    #[test]
+    fn judged_on_the_mean_the_bound_or_the_days() {
+        let m = measured();
+        let sl: Target = "service_level>=0.8".parse().unwrap();
+        assert!((m.pooled(Goal::ServiceLevel, 0, 0) - 0.85).abs() < 1e-12);
+        assert!(m.holds(Judge::Mean, &sl, 0, 0));
+        // Ratio estimator: residuals -0.5, 0.5, -1.5, 1.5; se = sqrt(5 / 12) / 10 = 0.0645;
+        // the 95% lower bound 0.85 - 1.645 × 0.0645 = 0.744 misses, the 50% one is the mean.
+        assert!(!m.holds(Judge::Confidence(0.95), &sl, 0, 0));
+        assert!(m.holds(Judge::Confidence(0.5), &sl, 0, 0));
+        let low: Target = "service_level>=0.74".parse().unwrap();
+        assert!(m.holds(Judge::Confidence(0.95), &low, 0, 0));
+        // Three replications of four meet 0.8.
+        assert!(m.holds(Judge::Days(0.75), &sl, 0, 0));
+        assert!(!m.holds(Judge::Days(0.9), &sl, 0, 0));
+        // No traffic: nothing to miss.
+        let asa: Target = "asa<=1s".parse().unwrap();
+        for judge in [Judge::Mean, Judge::Confidence(0.95), Judge::Days(0.9)] {
+            assert!(m.holds(judge, &asa, 0, 0), "{judge:?}");
+        }
+    }
+
+    #[test]
+    fn options_choose_the_judgement() {
+        assert_eq!(Judge::from_options(None, None).unwrap(), Judge::Mean);
+        assert_eq!(Judge::from_options(Some(0.95), None).unwrap(), Judge::Confidence(0.95));
+        assert_eq!(Judge::from_options(None, Some(0.9)).unwrap(), Judge::Days(0.9));
+        assert!(Judge::from_options(Some(0.9), Some(0.9)).is_err());
+        assert!(Judge::from_options(Some(1.0), None).is_err());
+        assert!(Judge::from_options(None, Some(0.0)).is_err());
+    }
+}

@@ -1,0 +1,391 @@
+//! `routesim staff` end to end: the simulation method against Erlang A on a
+//! stationary scenario, the swing-day comparison of the methods (docs/model.md
+//! §13), independence of --threads, and staffing.csv's columns by name.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_routesim");
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The columns of staffing.csv, each checked by name in
+/// [`staffing_csv_columns_match_a_run_of_the_staffed_scenario`].
+pub const CHECKED: [&str; 8] =
+    ["start", "method", "agents", "offered_erlangs", "service_level", "asa", "abandon_rate", "occupancy"];
+
+/// A stationary M/M/c+M day: constant arrivals, no statuses, no shift.
+const STATIONARY: &str = r#"
+name = "flat"
+seed = 11
+horizon = "4h"
+warmup = "30m"
+interval = "30m"
+replications = 20
+
+[[queue]]
+name = "calls"
+sl_threshold = "20s"
+arrivals = { per_hour = 200 }
+handle_time = { dist = "exponential", mean = "5m" }
+patience = { dist = "exponential", mean = "5m" }
+
+[[team]]
+name = "desk"
+queues = ["calls"]
+
+[[agents]]
+name = "all"
+team = "desk"
+count = 20
+"#;
+
+fn routesim(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).current_dir(dir).output().expect("start routesim")
+}
+
+fn routesim_ok(dir: &Path, args: &[&str]) -> String {
+    let out = routesim(dir, args);
+    assert!(
+        out.status.success(),
+        "routesim {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A CSV file as rows of column name → value.
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("read csv");
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+    reader
+        .records()
+        .map(|r| header.iter().cloned().zip(r.expect("record").iter().map(str::to_owned)).collect())
+        .collect()
+}
+
+fn num(row: &BTreeMap<String, String>, col: &str) -> f64 {
+    let text = &row[col];
+    if text.is_empty() { f64::NAN } else { text.parse().unwrap_or_else(|_| panic!("{col}={text}")) }
+}
+
+/// staffing.csv's rows of one method.
+fn method_rows(dir: &Path, method: &str) -> Vec<BTreeMap<String, String>> {
+    rows(&dir.join("staffing.csv")).into_iter().filter(|r| r["method"] == method).collect()
+}
+
+fn scenario_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write scenario");
+    path
+}
+
+#[test]
+fn stationary_simulation_is_within_one_agent_of_erlang_a() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = scenario_file(tmp.path(), "flat.toml", STATIONARY);
+    let file = file.to_str().expect("path");
+    routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "all",
+            "--target",
+            "service_level>=0.8",
+            "--method",
+            "all",
+            "--out",
+            "out",
+            "-q",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let a = method_rows(&out, "erlang-a");
+    let s = method_rows(&out, "simulation");
+    assert_eq!(a.len(), 8);
+    // The warm-up interval (00:00) is not judged: the day starts empty.
+    for (ra, rs) in a.iter().zip(&s).skip(1) {
+        let (na, ns) = (num(ra, "agents"), num(rs, "agents"));
+        eprintln!("{} erlang-a {na} simulation {ns}", ra["start"]);
+        assert!((na - ns).abs() <= 1.0, "{}: erlang-a {na}, simulation {ns}", ra["start"]);
+    }
+}
+
+/// Best minus worst service level over rows (intervals with traffic).
+fn spread(levels: &[f64]) -> f64 {
+    let v: Vec<f64> = levels.iter().copied().filter(|x| !x.is_nan()).collect();
+    v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min)
+}
+
+#[test]
+fn swing_day_simulation_staffing_holds_where_the_formulas_do_not() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = Path::new(CRATE).join("scenarios/swing-day.toml");
+    let file = file.to_str().expect("path");
+    routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "agents",
+            "--target",
+            "service_level>=0.8",
+            "--confidence",
+            "0.95",
+            "--out",
+            "out",
+            "-q",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let mut hours = BTreeMap::new();
+    let mut spreads = BTreeMap::new();
+    for method in ["erlang-c", "erlang-a", "simulation"] {
+        let r = method_rows(&out, method);
+        assert_eq!(r.len(), 24, "{method}: one row per half hour of the 12-hour horizon");
+        let sl: Vec<f64> = r.iter().map(|row| num(row, "service_level")).collect();
+        hours.insert(method, r.iter().map(|row| num(row, "agents") * 0.5).sum::<f64>());
+        spreads.insert(method, spread(&sl));
+    }
+    // Re-simulate the simulation method's staffing (the folder's scenario.toml)
+    // on other seeds than the search used (seed 7), 100 replications as the search.
+    routesim_ok(tmp.path(), &["run", "out/scenario.toml", "--seed", "1001", "--out", "other", "-q"]);
+    let other: Vec<_> =
+        rows(&tmp.path().join("other/intervals.csv")).into_iter().filter(|r| r["scope"] == "queue").collect();
+    assert_eq!(other.len(), 24);
+    let t975_99 = 1.9842;
+    let mut below = 0;
+    let mut other_sl = Vec::new();
+    for r in &other {
+        let sl = num(r, "service_level_fraction");
+        let se = (num(r, "service_level_ci95_high") - num(r, "service_level_ci95_low")) / (2.0 * t975_99);
+        eprintln!("other seeds {} service level {sl:.3} (se {se:.3})", r["start"]);
+        // Tolerance: two standard errors of the interval's estimate.
+        assert!(sl >= 0.8 - 2.0 * se, "{}: service level {sl} on other seeds, se {se}", r["start"]);
+        below += usize::from(sl < 0.8);
+        other_sl.push(sl);
+    }
+    let other_spread = spread(&other_sl);
+    eprintln!("agent-hours {hours:?}");
+    eprintln!("service-level spread (best - worst interval), search seed: {spreads:?}");
+    eprintln!(
+        "simulation's spread on other seeds {other_spread:.3}; intervals below 0.8 there: {below} of 24"
+    );
+    for formula in ["erlang-c", "erlang-a"] {
+        assert!(
+            spreads["simulation"] * 3.0 < spreads[formula],
+            "spread: simulation {} against {formula} {}",
+            spreads["simulation"],
+            spreads[formula]
+        );
+        assert!(
+            other_spread * 3.0 < spreads[formula],
+            "spread on other seeds {other_spread} against {formula}"
+        );
+    }
+    assert!(hours["simulation"] <= hours["erlang-c"], "agent-hours {hours:?}");
+    // Pointwise formulas go wrong after the peak: the interval 08:00 misses badly.
+    let c = method_rows(&out, "erlang-c");
+    assert!(num(&c[16], "service_level") < 0.6, "erlang-c at {}: {:?}", c[16]["start"], c[16]);
+}
+
+#[test]
+fn staff_results_do_not_depend_on_threads() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = Path::new(CRATE).join("scenarios/swing-day.toml");
+    let file = file.to_str().expect("path");
+    for threads in ["1", "2"] {
+        routesim_ok(
+            tmp.path(),
+            &[
+                "staff",
+                file,
+                "--group",
+                "agents",
+                "--target",
+                "service_level>=0.8",
+                "--target",
+                "asa<=40s",
+                "-r",
+                "6",
+                "--confidence",
+                "0.9",
+                "--out",
+                threads,
+                "-j",
+                threads,
+                "-q",
+            ],
+        );
+    }
+    for name in ["staffing.csv", "summary.json", "scenario.toml"] {
+        let one = std::fs::read(tmp.path().join("1").join(name)).expect("read");
+        let two = std::fs::read(tmp.path().join("2").join(name)).expect("read");
+        assert!(one == two, "{name} differs between --threads 1 and 2");
+    }
+}
+
+#[test]
+fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = scenario_file(tmp.path(), "flat.toml", STATIONARY);
+    let file = file.to_str().expect("path");
+    let printed = routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "all",
+            "--target",
+            "service_level>=0.8",
+            "--method",
+            "simulation",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(printed.contains("simulation") && printed.contains("agent-hours"), "{printed}");
+    let out = tmp.path().join("out");
+    let csv = rows(&out.join("staffing.csv"));
+    let header = std::fs::read_to_string(out.join("staffing.csv")).expect("read");
+    assert_eq!(header.lines().next(), Some(CHECKED.join(",").as_str()));
+    assert_eq!(header.lines().next(), Some(routesim::staffing::output::STAFFING_HEADER));
+    let close = |a: f64, b: f64| (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-5 * b.abs().max(1.0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("read"))
+            .expect("json");
+    let levels: Vec<f64> = summary["methods"][0]["staffing"]
+        .as_array()
+        .expect("staffing")
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    assert_eq!(levels.len(), 48, "one level per half hour of the day");
+    // summary.json's numbers: the inputs and the method's totals.
+    assert_eq!(summary["seed"], 11);
+    assert_eq!(summary["replications"], 20);
+    assert_eq!(summary["targets"][0], "service_level>=0.8");
+    assert_eq!(summary["judge"]["on"], "mean");
+    let method = &summary["methods"][0];
+    assert_eq!(method["method"], "simulation");
+    let hours: f64 = csv.iter().map(|r| num(r, "agents") * 0.5).sum();
+    assert!(close(method["agent_hours"].as_f64().expect("agent_hours"), hours), "agent_hours");
+    assert_eq!(method["judged_intervals"], 7, "the warm-up interval is not judged");
+    assert_eq!(method["misses"], 0);
+    let search = &summary["search"];
+    assert_eq!(search["met"], true);
+    let simulations = search["simulations"].as_u64().expect("simulations");
+    let isa = search["isa_iterations"].as_u64().expect("isa");
+    let raised = search["raise_rounds"].as_u64().expect("raise");
+    assert!((1..=8).contains(&isa) && simulations > isa + raised, "{search}");
+    assert!(search["lower_rounds"].as_u64().is_some_and(|l| l <= 60), "{search}");
+    // The folder's scenario.toml runs with the same seed and replications
+    // and gives every metric column back.
+    routesim_ok(tmp.path(), &["run", "out/scenario.toml", "--out", "rerun", "-q"]);
+    let intervals = rows(&tmp.path().join("rerun/intervals.csv"));
+    let queue: Vec<_> = intervals.iter().filter(|r| r["scope"] == "queue").collect();
+    let team: Vec<_> = intervals.iter().filter(|r| r["scope"] == "team").collect();
+    assert_eq!(csv.len(), 8);
+    for (i, row) in csv.iter().enumerate() {
+        assert_eq!(row["start"], queue[i]["start"], "start");
+        assert_eq!(row["method"], "simulation");
+        let agents = num(row, "agents");
+        assert_eq!(agents, levels[i], "agents = summary.json's staffing");
+        // The staffed scenario logs exactly that many agents in (no shift, no episodes).
+        assert!(close(num(team[i], "agents_logged_in"), agents), "agents logged in at {}", row["start"]);
+        // Offered load: 200 an hour × 5 minutes.
+        assert!(close(num(row, "offered_erlangs"), 200.0 * 5.0 / 60.0), "offered_erlangs");
+        for (col, theirs) in [
+            ("service_level", "service_level_fraction"),
+            ("asa", "asa_seconds"),
+            ("abandon_rate", "abandon_rate_fraction"),
+            ("occupancy", "occupancy_fraction"),
+        ] {
+            let (a, b) = (num(row, col), num(queue[i], theirs));
+            assert!(close(a, b), "{col} at {}: staffing.csv {a}, intervals.csv {b}", row["start"]);
+        }
+    }
+    let scenario = std::fs::read_to_string(out.join("scenario.toml")).expect("read");
+    assert!(!scenario.contains("count"), "the count gave way to the staffing array:\n{scenario}");
+}
+
+#[test]
+fn staff_refuses_bad_input_with_status_2_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = scenario_file(tmp.path(), "flat.toml", STATIONARY);
+    let file = file.to_str().expect("path");
+    for (args, says) in [
+        (vec!["--group", "nobody", "--target", "service_level>=0.8"], "its groups are: all"),
+        (vec!["--group", "all", "--target", "service_level<=0.8"], "service_level>=0.8"),
+        (
+            vec!["--group", "all", "--target", "asa<=20s", "--method", "guess"],
+            "erlang-c, erlang-a, simulation",
+        ),
+        (vec!["--group", "all", "--target", "asa<=20s", "--confidence", "1.5"], "between 0 and 1"),
+        (vec!["--group", "all", "--target", "asa<=20s", "--set", "agents.all.count=3"], "not both"),
+    ] {
+        let mut full = vec!["staff", file, "--out", "out"];
+        full.extend(args);
+        let run = routesim(tmp.path(), &full);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{full:?}: {err}");
+        assert!(err.contains(says), "{full:?}: {err}");
+        assert!(!tmp.path().join("out").exists(), "{full:?} wrote output");
+    }
+}
+
+#[test]
+fn days_judgement_meets_the_target_in_that_share_of_replications() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = scenario_file(tmp.path(), "flat.toml", STATIONARY);
+    let file = file.to_str().expect("path");
+    let printed = routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "all",
+            "--target",
+            "service_level>=0.8",
+            "--days",
+            "0.9",
+            "--method",
+            "simulation",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(printed.contains("met in at least 90% of 20 replications (days)"), "{printed}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/summary.json")).expect("read"))
+            .expect("json");
+    assert_eq!(summary["judge"]["on"], "days");
+    assert_eq!(summary["judge"]["fraction"], 0.9);
+    // Meeting 80% on 90% of days takes more agents than meeting it on average.
+    routesim_ok(
+        tmp.path(),
+        &[
+            "staff",
+            file,
+            "--group",
+            "all",
+            "--target",
+            "service_level>=0.8",
+            "--method",
+            "simulation",
+            "--out",
+            "mean",
+            "-q",
+        ],
+    );
+    let agents = |dir: &str| -> f64 {
+        method_rows(&tmp.path().join(dir), "simulation").iter().skip(1).map(|r| num(r, "agents")).sum()
+    };
+    assert!(agents("out") > agents("mean"), "days {} against mean {}", agents("out"), agents("mean"));
+}
