@@ -203,8 +203,8 @@ pub(crate) enum Swatch {
 
 /// Splits `area` into the plot (left) and a legend panel (right) of
 /// `width` pixels, and draws the `entries` in the panel from the top.
-pub(crate) fn with_legend<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
+pub(crate) fn with_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     entries: &[(String, Swatch)],
     width: u32,
 ) -> Result<DrawingArea<DB, Shift>, DrawError> {

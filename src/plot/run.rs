@@ -13,6 +13,9 @@ use plotters::prelude::*;
 use super::records::shrinkage_by_status;
 use super::{Chart, Draw, DrawError, FAMILY, Records, Swatch, colour, runs, with_legend};
 
+/// Runs of `(hours, value)` points, split at missing values.
+type Runs = Vec<Vec<(f64, f64)>>;
+
 /// Width of the legend panel, pixels.
 const LEGEND: u32 = 300;
 
@@ -189,12 +192,8 @@ fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result
 
 /// Step points of per-interval values: flat across each interval, a gap
 /// where the value is missing.
-fn steps(
-    r: &Records,
-    idx: impl Iterator<Item = usize>,
-    value: impl Fn(usize) -> f64,
-) -> Vec<Vec<(f64, f64)>> {
-    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+fn steps(r: &Records, idx: impl Iterator<Item = usize>, value: impl Fn(usize) -> f64) -> Runs {
+    let mut out: Runs = Vec::new();
     let mut run: Vec<(f64, f64)> = Vec::new();
     for i in idx {
         let v = value(i);
@@ -440,7 +439,7 @@ impl Draw for Load<'_> {
             }
             if any { erlangs } else { f64::NAN }
         };
-        let lines: [(&str, RGBColor, Vec<Vec<(f64, f64)>>); 3] = [
+        let lines: [(&str, RGBColor, Runs); 3] = [
             ("Offered load (Erlangs)", colour(3), steps(r, in_span(r, (a, b)), load)),
             ("Agents logged in", colour(0), steps(r, in_span(r, (a, b)), |i| r.team_slots[i].logged_in)),
             (

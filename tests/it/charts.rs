@@ -71,7 +71,11 @@ fn svg_texts(path: &Path) -> Vec<String> {
     let doc =
         roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{} is not XML: {e}", path.display()));
     assert_eq!(doc.root_element().tag_name().name(), "svg");
-    doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(str::to_owned).collect()
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_owned())
+        .collect()
 }
 
 /// The polylines of an SVG drawn in `colour` (`#RRGGBB`) at stroke width 3: the data lines.
@@ -238,6 +242,9 @@ fn one_replication_draws_no_band() {
 fn an_interval_without_traffic_leaves_a_gap() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("gap.toml");
+    // chat: traffic in the first two and the fifth and sixth half hours only.
+    let mut rates = vec!["0"; 48];
+    rates[..6].copy_from_slice(&["60", "60", "0", "0", "60", "60"]);
     fs::write(
         &scenario,
         r#"name = "gap"
@@ -249,7 +256,7 @@ replications = 2
 [[queue]]
 name = "chat"
 sl_threshold = "30s"
-arrivals = { per_hour = [60, 60, 0, 0, 60, 60] }
+arrivals = { per_hour = [RATES] }
 handle_time = { dist = "exponential", mean = "2m" }
 
 [[queue]]
@@ -266,7 +273,8 @@ queues = ["chat", "email"]
 name = "a"
 team = "t"
 count = 4
-"#,
+"#
+        .replace("RATES", &rates.join(", ")),
     )
     .unwrap();
     let out = run(dir.path(), scenario.to_str().unwrap(), &[]);
