@@ -388,3 +388,15 @@ fn report_renders_in_a_browser() {
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("<h1>small</h1>") && dom.matches("<svg").count() == CHARTS.len(), "{dom}");
 }
+
+/// On a run longer than a day, the time axes name the day as well as the clock.
+#[test]
+fn multi_day_runs_show_the_day_on_time_axes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &small(), &["--set", "horizon=2d", "-r", "1"]);
+    for chart in ["service_level", "agents_by_status", "load_vs_agents"] {
+        let texts = svg_texts(&out.join(format!("charts/{chart}.svg")));
+        assert!(texts.iter().any(|t| t == "day 1 00:00"), "{chart}: {texts:?}");
+        assert!(texts.iter().any(|t| t.starts_with("day and time of day")), "{chart}: {texts:?}");
+    }
+}
