@@ -458,8 +458,6 @@ mod tests {
     #[test]
     fn a_sink_reads_rows_across_writes_and_quoted_newlines() {
         let mut r = Records::default();
-        let text = "waits_header_ignored\n";
-        let _ = text;
         let mut sink = r.sink("waits.csv");
         sink.write_all(b"scope,name,wait_seconds,cumulative_fraction\ntotal,all,0,0.5\nqueue,\"a\nb\",0,")
             .unwrap();
@@ -469,6 +467,30 @@ mod tests {
         assert_eq!(r.waits[1].name, "a\nb");
         assert_eq!(r.waits[1].points[0], (0.0, 1.0));
         assert!(r.waits[1].points[1].1.is_nan());
+    }
+
+    #[test]
+    fn shrinkage_counts_unavailable_and_custom_statuses_after_the_warm_up() {
+        let slot = |warmup| Slot { day: 0, start: String::new(), start_s: 0.0, length: 100.0, warmup };
+        let team = |secs| TeamSlot { logged_in_secs: secs, ..TeamSlot::default() };
+        let r = Records {
+            slots: vec![slot(true), slot(false), slot(false)],
+            team_slots: vec![team(1000.0), team(400.0), team(600.0)],
+            statuses: ["Available", "Busy", "Unavailable", "Offline", "Lunch", "Training"]
+                .map(String::from)
+                .to_vec(),
+            status_secs: vec![
+                vec![500.0, 300.0, 300.0],
+                vec![100.0, 50.0, 50.0],
+                vec![900.0, 100.0, 0.0],
+                vec![0.0, 700.0, 700.0],
+                vec![0.0, 0.0, 150.0],
+                vec![0.0, 0.0, 0.0],
+            ],
+            ..Records::default()
+        };
+        // The warm-up interval's 900 s of Unavailable is left out; Training has no time.
+        assert_eq!(shrinkage_by_status(&r), vec![("Unavailable".into(), 0.1), ("Lunch".into(), 0.15)]);
     }
 
     #[test]
