@@ -19,7 +19,7 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate a scenario; write summary.csv, intervals.csv, statuses.csv, replications.csv, summary.json and scenario.toml.
+    /// Simulate a scenario; write summary.csv, intervals.csv, statuses.csv, replications.csv, waits.csv, summary.json, scenario.toml, charts/ and report.html.
     Run {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -41,6 +41,17 @@ enum Command {
         /// Print nothing but warnings and errors (no table, no progress bar).
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Do not write report.html (the charts are still drawn).
+        #[arg(long)]
+        no_report: bool,
+    },
+    /// Redraw the charts and report.html of a result folder from its files (the other files are kept as they are).
+    Plot {
+        /// Result folder written by `routesim run`.
+        dir: PathBuf,
+        /// Do not write report.html (the charts are still drawn).
+        #[arg(long)]
+        no_report: bool,
     },
     /// Run a scenario over a grid of values (the capacity curve); write sweep.csv, sweep.json and scenario.toml.
     Sweep {
@@ -198,7 +209,13 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }
         }
-        Command::Run { file, replications, seed, out, threads, mut set, quiet } => {
+        Command::Plot { dir, no_report } => {
+            let written = report::redraw(&dir, !no_report)?;
+            let drawn =
+                written.iter().filter(|p| p.starts_with(dir.join("charts")) || p.ends_with("report.html"));
+            writeln!(stdout, "drew {} files in {}", drawn.count(), dir.display())?;
+        }
+        Command::Run { file, replications, seed, out, threads, mut set, quiet, no_report } => {
             // Options that stand for scenario keys are overrides, checked like the file.
             set.extend(replications.map(|r| format!("replications={r}")));
             set.extend(seed.map(|s| format!("seed={s}")));
@@ -233,7 +250,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 scenario_toml: loaded.effective_toml,
                 attachments: loaded.attachments,
             };
-            let written = report::write_all(&target, &results, &provenance)?;
+            let written = report::write_all_with(&target, &results, &provenance, !no_report)?;
             if !quiet {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }

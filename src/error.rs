@@ -182,6 +182,24 @@ pub enum Error {
         /// What is wrong and what would be accepted.
         problem: String,
     },
+    /// A result folder given to `routesim plot` lacks a file the charts
+    /// are drawn from, or a file holds something routesim did not write.
+    /// Nothing was written.
+    #[error("cannot draw charts from {}: {problem}", path.display())]
+    Records {
+        /// The file (or folder) at fault.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        problem: String,
+    },
+    /// A chart could not be drawn or encoded; nothing was written.
+    #[error("cannot draw chart {name}: {problem}")]
+    Chart {
+        /// The chart's file name.
+        name: String,
+        /// What the drawing library said.
+        problem: String,
+    },
 }
 
 impl Error {
@@ -198,6 +216,7 @@ impl Error {
                 | Error::NotSaved { .. }
                 | Error::OldSetLeft { .. }
                 | Error::FolderMissing { .. }
+                | Error::Chart { .. }
         )
     }
 }

@@ -8,6 +8,7 @@
 pub mod dist;
 pub mod error;
 pub mod model;
+pub mod plot;
 pub mod scenario;
 pub mod time;
 

@@ -62,7 +62,32 @@ pub struct Results {
     pub horizon: f64,
     /// Warm-up, seconds: intervals that start before it are flagged.
     pub warmup: f64,
+    /// The distribution of answered waits on a fixed grid (waits.csv): the
+    /// total's points, then each queue's, waits ascending.
+    pub waits: Vec<WaitPoint>,
 }
+
+/// One point of a wait-time distribution (CDF): the share of answered
+/// conversations of a scope that waited at most `wait` seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitPoint {
+    /// The total (`None`) or a queue (its index).
+    pub queue: Option<usize>,
+    /// Wait, seconds (a point of [`WAIT_GRID`] or a queue's threshold).
+    pub wait: f64,
+    /// Share of answered waits at most `wait`, over all replications (NaN
+    /// when nothing was answered).
+    pub fraction: f64,
+}
+
+/// The waits (seconds) waits.csv reports the distribution at, besides each
+/// queue's threshold: about three points a decade, up to a week, cut after
+/// the first point past the longest wait recorded.
+pub const WAIT_GRID: [f64; 34] = [
+    0.0, 1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 450.0,
+    600.0, 900.0, 1200.0, 1800.0, 2700.0, 3600.0, 5400.0, 7200.0, 10800.0, 14400.0, 21600.0, 28800.0,
+    43200.0, 86400.0, 172_800.0, 345_600.0, 604_800.0,
+];
 
 /// A queue's service-level settings, as reported beside its results.
 #[derive(Debug, Clone, PartialEq)]
@@ -282,6 +307,7 @@ impl Batch {
         let layout = self.layout;
         let fold = self.fold.into_inner().unwrap_or_else(PoisonError::into_inner);
         let pooled = self.sections.pooled_percentiles();
+        let waits = pooled.cdf(&sc.queues.iter().map(|q| q.sl_threshold).collect::<Vec<_>>());
         let summary = layout
             .iter()
             .enumerate()
@@ -329,6 +355,7 @@ impl Batch {
             horizon: sc.horizon,
             warmup: sc.warmup,
             per_replication: fold.values,
+            waits,
         }
     }
 }
@@ -703,6 +730,28 @@ struct Pooled {
 }
 
 impl Pooled {
+    /// The distribution of each scope's waits (total, then each queue) at
+    /// the points of [`WAIT_GRID`] and the queues' `thresholds`, up to the
+    /// first grid point at or past the longest wait (docs/model.md §11.9).
+    fn cdf(&self, thresholds: &[f64]) -> Vec<WaitPoint> {
+        let longest = self.pooled.iter().map(|h| h.max() as f64 / 1000.0).fold(0.0, f64::max);
+        let last = WAIT_GRID.iter().position(|&w| w >= longest).unwrap_or(WAIT_GRID.len() - 1);
+        let mut grid: Vec<f64> =
+            WAIT_GRID[..=last].iter().copied().chain(thresholds.iter().copied()).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        let mut points = Vec::with_capacity(grid.len() * self.pooled.len());
+        for (scope, waits) in self.pooled.iter().enumerate() {
+            let n = waits.len();
+            for &wait in &grid {
+                let within = waits.count_between(0, (wait * 1000.0).round() as u64);
+                let fraction = if n == 0 { f64::NAN } else { within as f64 / n as f64 };
+                points.push(WaitPoint { queue: scope.checked_sub(1), wait, fraction });
+            }
+        }
+        points
+    }
+
     /// The `p` percentile of scope `q`'s waits over every replication, and
     /// its sectioning 95% interval: ± t(S-1) × the sections' spread around
     /// it / √S (Nakayama's sectioning).

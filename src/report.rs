@@ -9,13 +9,16 @@
 mod csv_files;
 mod describe;
 mod folder;
+mod html;
 mod json;
 mod scenario_toml;
 mod table;
+mod waits;
 
 use std::path::PathBuf;
 
 use crate::error::Result;
+use crate::plot;
 use crate::replicate::Results;
 
 pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
@@ -23,6 +26,7 @@ pub(crate) use csv_files::{summary_record, write as write_csv};
 pub use describe::describe;
 pub use folder::{OWNED, Target, prepare};
 pub use table::table;
+pub use waits::WAITS_HEADER;
 
 /// How a run was made, beyond what the simulation knows: what the
 /// exporters need to make a result folder say how to reproduce it.
@@ -73,15 +77,29 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(csv_files::Intervals),
         Box::new(csv_files::Statuses),
         Box::new(csv_files::Replications),
+        Box::new(waits::Waits),
         Box::new(json::SummaryJson),
         Box::new(scenario_toml::ScenarioToml),
     ]
 }
 
-/// Renders every exporter and replaces the folder `target` with the files,
-/// whole (see [`folder`]); returns the paths written. On failure the error
-/// says which set the folder holds.
+/// Renders every exporter, the charts and `report.html`, and replaces the
+/// folder `target` with the files, whole (see [`folder`]); returns the
+/// paths written. On failure the error says which set the folder holds.
 pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
+    write_all_with(target, results, provenance, true)
+}
+
+/// [`write_all`], with `report.html` only when `report` is true (the
+/// charts are always drawn): `routesim run --no-report`.
+pub fn write_all_with(
+    target: &Target,
+    results: &Results,
+    provenance: &Provenance,
+    report: bool,
+) -> Result<Vec<PathBuf>> {
+    let records = plot::Records::from_results(results, provenance)?;
+    let drawn = draw(&records, report)?;
     let mut files: Vec<(&str, Box<dyn folder::Content + '_>)> = exporters()
         .into_iter()
         .map(|exporter| {
@@ -92,6 +110,7 @@ pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) ->
     files.extend(
         provenance.attachments.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)),
     );
+    files.extend(drawn.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)));
     target.replace(&results.scenario, &files)
 }
 
@@ -100,6 +119,48 @@ pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) ->
 /// are not [`Exporter`]s of one run (`sweep`). Returns the paths written.
 pub fn write_files(target: &Target, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     target.replace(scenario, files)
+}
+
+/// The charts of a run's records (`charts/NAME.svg`, `charts/NAME.png`)
+/// and, with `report`, `report.html`, as (name in the folder, bytes).
+pub fn draw(records: &plot::Records, report: bool) -> Result<Vec<(String, Vec<u8>)>> {
+    let charts = plot::run_charts(records);
+    let rendered = plot::render_all(&charts, plot::SIZE)?;
+    let mut files = rendered.files;
+    if report {
+        files.push(("report.html".into(), html::render(records, &rendered.svgs).into_bytes()));
+    }
+    Ok(files)
+}
+
+/// `routesim plot DIR`: redraws the charts (and, with `report`, the
+/// report) of the result folder `dir` from its files, and replaces the
+/// folder whole: its other files are kept byte for byte. Returns the paths
+/// written.
+pub fn redraw(dir: &std::path::Path, report: bool) -> Result<Vec<PathBuf>> {
+    let records = plot::Records::from_dir(dir)?;
+    let target = prepare(dir)?;
+    let drawn = draw(&records, report)?;
+    // The folder's own result files (any command's) are written again as they are.
+    let mut kept: Vec<(&str, Box<dyn folder::Content>)> = Vec::new();
+    for name in OWNED.iter().filter(|n| !matches!(**n, "charts" | "report.html")) {
+        let path = dir.join(name);
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            kept.push((name, Box::new(Copied(path))));
+        }
+    }
+    kept.extend(drawn.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)));
+    let name = if records.scenario.is_empty() { dir.display().to_string() } else { records.scenario.clone() };
+    target.replace(&name, &kept)
+}
+
+/// A file of the previous set, copied into the new one as it streams.
+struct Copied(PathBuf);
+
+impl folder::Content for Copied {
+    fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        std::io::copy(&mut std::fs::File::open(&self.0)?, w).map(|_| ())
+    }
 }
 
 /// The folder a run writes to without `--out`: `output/<name>/` for the
@@ -164,6 +225,7 @@ mod tests {
             interval: 3600.0,
             horizon: 3600.0,
             warmup: 0.0,
+            waits: vec![],
         }
     }
 
@@ -195,7 +257,8 @@ mod tests {
         fs::write(out.join("mine/a.txt"), "a").unwrap();
         fs::write(out.join("staffing.csv"), "old").unwrap();
         let written = write_all(&prepare(&out).unwrap(), &results(7.0), &provenance()).unwrap();
-        assert_eq!(written.len(), 6);
+        // 7 data files, 5 charts as SVG and PNG, report.html.
+        assert_eq!(written.len(), 7 + 10 + 1);
         assert!(written.iter().all(|p| p.starts_with(&out)), "{written:?}");
         let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
         assert_eq!(
@@ -205,14 +268,17 @@ mod tests {
         assert_eq!(
             names_in(&out),
             [
+                "charts",
                 "intervals.csv",
                 "mine",
                 "notes.txt",
                 "replications.csv",
+                "report.html",
                 "scenario.toml",
                 "statuses.csv",
                 "summary.csv",
-                "summary.json"
+                "summary.json",
+                "waits.csv"
             ]
         );
         assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
@@ -227,7 +293,7 @@ mod tests {
         let mut p = provenance();
         p.attachments.push(("forecast.csv".into(), b"start,queue,offered\n".to_vec()));
         let written = write_all(&prepare(&out).unwrap(), &results(1.0), &p).unwrap();
-        assert_eq!(written.len(), 7);
+        assert_eq!(written.len(), 7 + 10 + 1 + 1);
         assert_eq!(fs::read(out.join("forecast.csv")).unwrap(), b"start,queue,offered\n");
         // A later run without a forecast drops the copy: it belongs to the run.
         write_all(&prepare(&out).unwrap(), &results(1.0), &provenance()).unwrap();

@@ -45,6 +45,7 @@ pub const OWNED: &[&str] = &[
     "statuses.csv",
     "summary.json",
     "replications.csv",
+    "waits.csv",
     "scenario.toml",
     "forecast.csv",
     "staffing.csv",
@@ -290,6 +291,10 @@ impl Target {
         fs::create_dir(staging).map_err(|e| (at("cannot create", staging), e))?;
         for (name, content) in files {
             let path = staging.join(name);
+            // A name may sit in a subfolder of the set (charts/...).
+            if let Some(dir) = path.parent().filter(|d| *d != staging) {
+                fs::create_dir_all(dir).map_err(|e| (at("cannot create", dir), e))?;
+            }
             write_synced(&path, content).map_err(|e| (at("cannot write", &path), e))?;
         }
         if let Some(previous) = previous {

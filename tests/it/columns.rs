@@ -799,7 +799,7 @@ fn every_sweep_value_matches_an_independent_account() {
                     "{what}: {} vs {want}",
                     sweep.get(row, "mean")
                 );
-                // Sectioning interval from 2 sections: it must hold the pooled percentile.
+                // Sectioning interval from the sections: it must hold the pooled percentile.
                 let (lo, hi) = (sweep.num(row, "ci95_low"), sweep.num(row, "ci95_high"));
                 assert!(
                     lo <= want * 1.001 + 1e-6 && want <= hi * 1.001 + 1e-6,
@@ -811,7 +811,10 @@ fn every_sweep_value_matches_an_independent_account() {
             let n = finite.len() as f64;
             let mean = finite.iter().sum::<f64>() / n;
             let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-            let t = 12.706_204_736; // t(0.975, 1): two replications
+            let t = {
+                use statrs::distribution::{ContinuousCDF, StudentsT};
+                StudentsT::new(0.0, 1.0, n - 1.0).unwrap().inverse_cdf(0.975)
+            };
             let half = t * (var / n).sqrt();
             let max = if unit == "fraction" { 1.0 } else { f64::INFINITY };
             let (low, high) = ((mean - half).clamp(0.0, max), (mean + half).clamp(0.0, max));
@@ -828,6 +831,8 @@ fn every_sweep_value_matches_an_independent_account() {
     let names: std::collections::BTreeSet<String> =
         routesim::stats::Metric::ALL.iter().map(|m| m.name().to_owned()).collect();
     assert_eq!(checked, names, "every metric is checked");
+}
+
 /// staffing.csv (`routesim staff`): every column is checked by name in
 /// `staff::staffing_csv_columns_match_a_run_of_the_staffed_scenario`, against
 /// summary.json and the intervals.csv of a run of the folder's scenario.toml.
@@ -835,4 +840,54 @@ fn every_sweep_value_matches_an_independent_account() {
 fn staffing_csv_columns_are_all_in_the_ledger() {
     let header: Vec<&str> = routesim::staffing::output::STAFFING_HEADER.split(',').collect();
     assert_eq!(header, super::staff::CHECKED);
+}
+
+/// waits.csv (docs/model.md §11.9): for the total and each queue, on the
+/// grid (every point of `WAIT_GRID` up to the first at or past the longest
+/// wait, and each queue's threshold), the share of counted answered
+/// conversations of all replications that waited at most that long, up to
+/// the histogram's 0.1% bucket width and the millisecond rounding.
+#[test]
+fn every_wait_distribution_point_matches_an_independent_account() {
+    let (dir, sc, ledgers) = run_ledger_scenario();
+    let waits = Csv::read(&dir.path().join("out/waits.csv"));
+    assert_eq!(waits.header, routesim::report::WAITS_HEADER);
+    let answered = |queue: Option<usize>| -> Vec<f64> {
+        let mut w: Vec<f64> = ledgers
+            .iter()
+            .flat_map(|l| l.convs.values().filter(|c| l.counted(c)))
+            .filter(|c| queue.is_none_or(|q| c.queue == q))
+            .filter_map(|c| c.answered_at.map(|t| t - c.arrival))
+            .collect();
+        w.sort_by(f64::total_cmp);
+        w
+    };
+    let all = answered(None);
+    let longest = all.last().copied().unwrap();
+    let last = routesim::replicate::WAIT_GRID.iter().position(|&w| w >= longest - 0.001).unwrap();
+    let mut grid: Vec<f64> = routesim::replicate::WAIT_GRID[..=last].to_vec();
+    grid.extend(sc.queues.iter().map(|q| q.sl_threshold));
+    grid.sort_by(f64::total_cmp);
+    grid.dedup();
+    let scopes: Vec<(String, String, Option<usize>)> = std::iter::once(("total".into(), "all".into(), None))
+        .chain(sc.queues.iter().enumerate().map(|(q, x)| ("queue".into(), x.name.clone(), Some(q))))
+        .collect();
+    assert_eq!(waits.rows.len(), scopes.len() * grid.len());
+    let mut rows = waits.rows.iter();
+    for (scope, name, queue) in &scopes {
+        let w = answered(*queue);
+        let n = w.len() as f64;
+        for &at in &grid {
+            let row = rows.next().unwrap();
+            assert_eq!((&waits.get(row, "scope"), &waits.get(row, "name")), (scope, name));
+            assert_eq!(waits.num(row, "wait_seconds"), at);
+            let got = waits.num(row, "cumulative_fraction");
+            let lo = w.iter().filter(|&&x| x <= at - 0.001).count() as f64 / n;
+            let hi = w.iter().filter(|&&x| x <= at * 1.001 + 0.001).count() as f64 / n;
+            assert!(
+                got >= lo - 1e-6 && got <= hi + 1e-6,
+                "waits {scope} {name} {at}: {got} not in [{lo}, {hi}]"
+            );
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, unreachable_pub)] // test code: a failed unwrap is a failed test
 
+mod charts;
 mod checker;
 mod cli;
 mod columns;
@@ -13,6 +14,6 @@ mod forecast;
 mod honest;
 mod properties;
 mod rules;
-mod sweep;
 mod staff;
+mod sweep;
 mod theory;
