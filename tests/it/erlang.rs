@@ -275,11 +275,15 @@ fn compare_with_run(file: &Path, max_se: [f64; 5]) {
 }
 
 /// The command's figures for the bundled reference scenarios' parameters agree with
-/// `routesim run` of those scenarios.
+/// `routesim run` of those scenarios. The SE caps keep the check meaningful;
+/// erlang-c runs at 98% occupancy, where ten one-week replications give a
+/// service-level SE between 0.004 and 0.011 and an ASA SE near 1 s depending
+/// on the seed, so its caps are 0.015 and 2 s (4 SE is then at most 0.06 on a
+/// service level near 0.72).
 #[test]
 fn command_agrees_with_runs_of_the_bundled_reference_scenarios() {
     let dir = Path::new(CRATE).join("scenarios");
-    compare_with_run(&dir.join("erlang-c.toml"), [0.006, 1.0, 0.002, 0.002, 0.08]);
+    compare_with_run(&dir.join("erlang-c.toml"), [0.015, 2.0, 0.002, 0.002, 0.08]);
     compare_with_run(&dir.join("erlang-a.toml"), [0.004, 0.5, 0.002, 0.002, 0.08]);
 }
 
