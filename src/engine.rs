@@ -183,8 +183,10 @@ struct Sim<'s, O> {
     fit: Vec<Fit>,
     /// Per team then queue: the team pool's fit pool for the queue (None: the whole pool).
     fit_class: Vec<Option<usize>>,
-    /// Teams serving each queue.
+    /// Teams serving each queue at once (no delay in their profile).
     queue_teams: Vec<Vec<usize>>,
+    /// Teams serving each queue only after a delay: (team, delay in seconds).
+    queue_delayed: Vec<Vec<(usize, f64)>>,
     /// Round robin: last agent assigned from each queue.
     rr_cursor: Vec<u32>,
     /// First agent index of each group.
@@ -277,7 +279,18 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             waiting: vec![(0, 0.0); nq],
             fit,
             fit_class,
-            queue_teams: (0..nq).map(|q| sc.teams_serving(q).collect()).collect(),
+            queue_teams: (0..nq)
+                .map(|q| {
+                    sc.teams_serving(q).filter(|&t| sc.serve(t, q).is_some_and(|(_, d)| d <= 0.0)).collect()
+                })
+                .collect(),
+            queue_delayed: (0..nq)
+                .map(|q| {
+                    sc.teams_serving(q)
+                        .filter_map(|t| sc.serve(t, q).filter(|&(_, d)| d > 0.0).map(|(_, d)| (t, d)))
+                        .collect()
+                })
+                .collect(),
             rr_cursor: vec![u32::MAX; nq],
             group_start,
             arrival_rng: queue_streams(sc, replication, Purpose::Arrivals),
@@ -414,6 +427,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 Event::Planned { agent, entry } => self.on_planned(agent as usize, usize::from(entry)),
                 Event::Unplanned { agent, entry } => self.on_unplanned(agent as usize, usize::from(entry)),
                 Event::EpisodeEnd { agent, token } => self.on_episode_end(agent as usize, token),
+                Event::Eligible { conv, team } => self.on_eligible(conv, team as usize),
             }
         }
         if !self.draining {
@@ -561,23 +575,22 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             return false;
         };
         let (q, since) = (usize::from(c.queue), c.arrival);
-        let rule = self.sc.routing.selection;
         let mut best: Option<u32> = None;
-        for &t in &self.queue_teams[q] {
-            let class = self.fit_class[t * self.queues.len() + q];
-            let found = if rule == Selection::RoundRobin {
-                // The nearest pooled agent at or after the one after the last
-                // assigned from this queue, wrapping (dist 0 is that agent).
-                let n = (self.route.len() as u32).max(1);
-                let start = self.rr_cursor[q].wrapping_add(1) % n;
-                let dist = |a: u32| (a + n - start) % n;
-                self.pools[t].next_from(class, start).filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
+        for i in 0..self.queue_teams[q].len() {
+            let t = self.queue_teams[q][i];
+            best = self.better_of(best, t, q);
+        }
+        // Teams that take this queue only after a delay: those whose delay has
+        // passed compete too (a requeued conversation keeps its age); the others
+        // are told when it has waited long enough.
+        let age = self.now.secs() - since;
+        let mut later = false;
+        for i in 0..self.queue_delayed[q].len() {
+            let (t, delay) = self.queue_delayed[q][i];
+            if delay > age {
+                later = true;
             } else {
-                self.pools[t].best(class).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
-            };
-            debug_assert!(found.is_none_or(|a| self.fits(a as usize, t, q)));
-            if found.is_some() {
-                best = found;
+                best = self.better_of(best, t, q);
             }
         }
         match best {
@@ -588,9 +601,53 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             None => {
                 self.change_waiting(q, 1);
                 self.queues[q].push(Waiting { since, conv: key });
+                if later {
+                    for i in 0..self.queue_delayed[q].len() {
+                        let (t, delay) = self.queue_delayed[q][i];
+                        if delay > age {
+                            self.schedule(since + delay, Event::Eligible { conv: key, team: t as u32 });
+                        }
+                    }
+                }
                 false
             }
         }
+    }
+
+    /// The better of agent `best` and team `t`'s choice for a conversation of
+    /// queue `q`, by the selection rule (docs/model.md §R12; round robin: the
+    /// nearest pooled agent at or after the one after the last assigned from
+    /// this queue, wrapping).
+    #[inline]
+    fn better_of(&self, best: Option<u32>, t: usize, q: usize) -> Option<u32> {
+        let class = self.fit_class[t * self.queues.len() + q];
+        let found = if self.sc.routing.selection == Selection::RoundRobin {
+            let n = (self.route.len() as u32).max(1);
+            let start = self.rr_cursor[q].wrapping_add(1) % n;
+            let dist = |a: u32| (a + n - start) % n;
+            self.pools[t].next_from(class, start).filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
+        } else {
+            self.pools[t].best(class).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
+        };
+        debug_assert!(found.is_none_or(|a| self.fits(a as usize, t, q)));
+        found.or(best)
+    }
+
+    /// Conversation `key` has waited as long as team `t` asks: if it still
+    /// waits and an agent of `t` can take it, it is assigned now. (Any older
+    /// conversation of its queue that `t` could take would have been taken
+    /// already, so it is the one to take.)
+    fn on_eligible(&mut self, key: ConvKey, t: usize) {
+        let Some(c) = self.convs.get(key) else { return };
+        if c.state != ConvState::Waiting {
+            return;
+        }
+        let q = usize::from(c.queue);
+        let Some(a) = self.better_of(None, t, q) else { return };
+        self.change_waiting(q, -1);
+        // Its queue entry goes stale and is dropped when it reaches the front.
+        self.deadlines.remove(key);
+        self.assign(key, a as usize);
     }
 
     /// Whether agent `a` of team `t` has room for one conversation of queue `q`.
@@ -791,8 +848,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let team = self.agents[a].team;
         // Every item takes at least one unit: a full agent can take nothing.
         while self.route[a].spare > 0 {
-            let mut best: Option<(usize, Waiting<ConvKey>)> = None;
-            for &q in &self.sc.teams[team].queues {
+            let mut best: Option<(u8, usize, Waiting<ConvKey>)> = None;
+            let profile = &self.sc.teams[team];
+            for (i, &q) in profile.queues.iter().enumerate() {
                 // Nothing live waits (the queue may still hold stale entries).
                 if self.waiting[q].0 == 0 || !self.fits(a, team, q) {
                     continue;
@@ -801,15 +859,17 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 let Some(w) = self.queues[q].front(|k| convs.is_waiting(k)) else {
                     continue;
                 };
-                let better = best.is_none_or(|(bq, bw)| {
-                    let (p, bp) = (self.sc.queues[q].priority, self.sc.queues[bq].priority);
-                    p < bp || (p == bp && w.since < bw.since)
-                });
+                // The oldest has not waited the team's delay: none has.
+                if self.now.secs() - w.since < profile.delays[i] {
+                    continue;
+                }
+                let p = profile.priorities[i];
+                let better = best.is_none_or(|(bp, _, bw)| p < bp || (p == bp && w.since < bw.since));
                 if better {
-                    best = Some((q, w));
+                    best = Some((p, q, w));
                 }
             }
-            let Some((q, w)) = best else { return };
+            let Some((_, q, w)) = best else { return };
             self.queues[q].pop();
             self.change_waiting(q, -1);
             // Only conversations that waited have a patience deadline.

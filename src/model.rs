@@ -54,6 +54,12 @@ impl Scenario {
         (self.horizon - i as f64 * self.interval).min(self.interval)
     }
 
+    /// The team's priority for and delay on queue `queue`, if it serves it.
+    pub fn serve(&self, team: usize, queue: usize) -> Option<(u8, f64)> {
+        let t = &self.teams[team];
+        t.queues.iter().position(|&q| q == queue).map(|i| (t.priorities[i], t.delays[i]))
+    }
+
     /// Indices of the teams whose profile serves `queue`.
     pub fn teams_serving(&self, queue: usize) -> impl Iterator<Item = usize> + '_ {
         self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
@@ -399,6 +405,12 @@ pub struct Team {
     pub name: String,
     /// Queues served (indices), in file order.
     pub queues: Vec<usize>,
+    /// The team's priority for each entry of `queues` (1 first; the queue's
+    /// own priority unless the profile gives one): docs/model.md §R15.
+    pub priorities: Vec<u8>,
+    /// Seconds a conversation of each entry of `queues` must have waited
+    /// before the team's agents take it (0: at once; overflow, §R15).
+    pub delays: Vec<f64>,
     /// Total capacity units per agent.
     pub capacity: u32,
     /// Per-channel cap in units, indexed by channel; `u32::MAX` means no cap.

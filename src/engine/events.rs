@@ -42,6 +42,9 @@ pub(crate) enum Event {
     Unplanned { agent: u32, entry: u16 },
     /// The episode numbered `token` of `agent` ends.
     EpisodeEnd { agent: u32, token: u32 },
+    /// A waiting conversation has waited as long as `team`'s routing profile
+    /// asks before the team takes it (overflow, docs/model.md §R15).
+    Eligible { conv: ConvKey, team: u32 },
 }
 
 /// The order of anything scheduled: `time bits << 64 | seq`. Times are never

@@ -70,7 +70,27 @@ pub fn describe(sc: &Scenario) -> String {
     }
     let _ = writeln!(o, "\nteams:");
     for t in &sc.teams {
-        let queues: Vec<&str> = t.queues.iter().map(|&q| sc.queues[q].name.as_str()).collect();
+        // A routing profile's own priority or delay is shown beside the queue (R15).
+        let queues: Vec<String> = t
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| {
+                let queue = &sc.queues[q];
+                let mut notes = Vec::new();
+                if t.priorities[i] != queue.priority {
+                    notes.push(format!("priority {}", t.priorities[i]));
+                }
+                if t.delays[i] > 0.0 {
+                    notes.push(format!("after {} s", t.delays[i]));
+                }
+                if notes.is_empty() {
+                    queue.name.clone()
+                } else {
+                    format!("{} ({})", queue.name, notes.join(", "))
+                }
+            })
+            .collect();
         let caps: Vec<String> = t
             .channel_caps
             .iter()

@@ -106,9 +106,38 @@ pub(crate) enum RawDist {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTeam {
     pub name: String,
-    pub queues: Vec<String>,
+    pub queues: Vec<RawServe>,
     pub capacity: Option<i64>,
     pub channel_caps: Option<BTreeMap<String, i64>>,
+}
+
+/// One entry of a team's `queues`: a queue's name, or a routing-profile
+/// entry `{ queue = "chat", priority = 2, delay = "60s" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawServe {
+    Name(String),
+    Entry(RawServeEntry),
+}
+
+/// A routing-profile entry: the queue, the team's priority for it, and how
+/// long its conversations must have waited before the team takes them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawServeEntry {
+    pub queue: String,
+    pub priority: Option<i64>,
+    pub delay: Option<String>,
+}
+
+impl RawServe {
+    /// The queue's name.
+    pub(crate) fn queue(&self) -> &str {
+        match self {
+            RawServe::Name(n) => n,
+            RawServe::Entry(e) => &e.queue,
+        }
+    }
 }
 
 /// `[[agents]]`: a group of identical agents.

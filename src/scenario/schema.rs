@@ -20,8 +20,8 @@ enum Kind {
     Number,
     /// `true` or `false`.
     Bool,
-    /// A list of texts.
-    StrList,
+    /// A team's `queues`: names, or routing-profile tables `{ queue, priority, delay }`.
+    ServeList,
     /// A list of whole numbers.
     IntList,
     /// A table of whole numbers, keyed by name.
@@ -111,7 +111,7 @@ const QUEUE: &[Field] = &[
 
 const TEAM: &[Field] = &[
     req("name", Kind::Str, "name = \"tier1\""),
-    req("queues", Kind::StrList, "queues = [\"chat\", \"email\"]"),
+    req("queues", Kind::ServeList, "queues = [\"chat\", \"email\"]"),
     opt("capacity", Kind::Int, "capacity = 3"),
     opt("channel_caps", Kind::IntTable, "channel_caps = { chat = 2 }"),
 ];
@@ -251,9 +251,25 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
                 || wrong(out, "a number", field.example, item)
         }
         Kind::Bool => value.is_some_and(Value::is_bool) || wrong(out, "true or false", field.example, item),
-        Kind::StrList => {
-            value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_str))
-                || wrong(out, "a list of names in quotes", field.example, item)
+        Kind::ServeList => {
+            value.and_then(Value::as_array).is_some_and(|a| {
+                a.iter().all(|v| {
+                    v.is_str()
+                        || v.as_inline_table().is_some_and(|t| {
+                            t.iter().all(|(k, v)| match k {
+                                "queue" => v.is_str(),
+                                "priority" => v.is_integer(),
+                                "delay" => v.is_str(),
+                                _ => false,
+                            }) && t.get("queue").is_some()
+                        })
+                })
+            }) || wrong(
+                out,
+                "a list of queue names, or of tables such as { queue = \"chat\", priority = 2, delay = \"60s\" }",
+                field.example,
+                item,
+            )
         }
         Kind::IntList => {
             value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_integer))

@@ -4,7 +4,7 @@
 //! on with the next field, queue, team or group after one fails.
 
 use super::forecast::{Forecast, ForecastQueue};
-use super::raw::{RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawShift, RawTeam};
+use super::raw::{RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawServe, RawShift, RawTeam};
 use super::schema::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
@@ -616,19 +616,43 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String], e: &mu
         e.add(format!("{key}.name"), "a team needs a name without dots");
         ok = false;
     }
-    let mut served = Vec::new();
-    for (i, name) in t.queues.iter().enumerate() {
-        match queues.iter().position(|q| q.name == *name) {
-            Some(q) if !served.contains(&q) => served.push(q),
-            Some(_) => {}
-            None => {
-                e.add(
-                    format!("{key}.queues.{i}"),
-                    unknown_name("queue", name, queues.iter().map(|q| &q.name)),
-                );
-                ok = false;
+    let (mut served, mut priorities, mut delays) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, entry) in t.queues.iter().enumerate() {
+        let name = entry.queue();
+        let ekey = format!("{key}.queues.{i}");
+        let Some(q) = queues.iter().position(|q| q.name == name) else {
+            let at = if matches!(entry, RawServe::Entry(_)) { format!("{ekey}.queue") } else { ekey };
+            e.add(at, unknown_name("queue", name, queues.iter().map(|q| &q.name)));
+            ok = false;
+            continue;
+        };
+        if served.contains(&q) {
+            e.add(ekey, format!("queue `{name}` is listed twice; give each queue once"));
+            ok = false;
+            continue;
+        }
+        let (mut priority, mut delay) = (queues[q].priority.unwrap_or(1), 0.0);
+        if let RawServe::Entry(entry) = entry {
+            if let Some(p) = entry.priority {
+                if !(1..=100).contains(&p) {
+                    e.add(format!("{ekey}.priority"), format!("must be from 1 (first) to 100, got {p}"));
+                    ok = false;
+                }
+                priority = p;
+            }
+            if let Some(d) = &entry.delay {
+                match duration(&format!("{ekey}.delay"), d) {
+                    Ok(d) => delay = d,
+                    Err(err) => {
+                        e.0.push(err);
+                        ok = false;
+                    }
+                }
             }
         }
+        served.push(q);
+        priorities.push(priority.clamp(1, 255) as u8);
+        delays.push(delay);
     }
     if t.queues.is_empty() {
         e.add(format!("{key}.queues"), "a team must serve at least one queue, e.g. `queues = [\"chat\"]`");
@@ -654,7 +678,14 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String], e: &mu
         }
         caps[c] = cap as u32;
     }
-    ok.then(|| Team { name: t.name.clone(), queues: served, capacity: capacity as u32, channel_caps: caps })
+    ok.then(|| Team {
+        name: t.name.clone(),
+        queues: served,
+        priorities,
+        delays,
+        capacity: capacity as u32,
+        channel_caps: caps,
+    })
 }
 
 fn group(

@@ -63,6 +63,10 @@ pub struct Seen {
     pub contested: u64,
 }
 
+/// Rounding allowed when a queue age is compared with a profile's delay: an
+/// age computed as `now - arrival` at `arrival + delay` can fall short by an ulp.
+const DELAY_EPS: f64 = 1e-6;
+
 /// Replays a trace against the routing rules.
 pub struct Checker<'s> {
     sc: &'s Scenario,
@@ -136,16 +140,20 @@ impl<'s> Checker<'s> {
             && ag.channel[queue.channel] + queue.item_size <= team.channel_caps[queue.channel]
     }
 
-    fn eligible(&self, a: usize, q: usize) -> bool {
+    /// docs/model.md §R15: agent `a` may take a conversation of queue `q`
+    /// that has waited `age` seconds: Available, on a team whose profile
+    /// serves `q` with a delay of at most `age`, with room for it.
+    fn eligible(&self, a: usize, q: usize, age: f64) -> bool {
         self.kind(a) == StatusKind::Available
-            && self.sc.teams[self.agents[a].team].queues.contains(&q)
+            && self.sc.serve(self.agents[a].team, q).is_some_and(|(_, delay)| age >= delay - DELAY_EPS)
             && self.fits(a, q)
     }
 
-    /// docs/model.md §R12: the agent the selection rule picks for queue `q` among the eligible.
-    fn expected_agent(&self, q: usize) -> Option<usize> {
+    /// docs/model.md §R12: the agent the selection rule picks for queue `q`
+    /// among those eligible for a conversation that has waited `age`.
+    fn expected_agent(&self, q: usize, age: f64) -> Option<usize> {
         let n = self.agents.len();
-        let eligible = (0..n).filter(|&a| self.eligible(a, q));
+        let eligible = (0..n).filter(|&a| self.eligible(a, q, age));
         let cap = |a: usize| self.sc.teams[self.agents[a].team].capacity;
         match self.sc.routing.selection {
             Selection::RoundRobin => {
@@ -191,17 +199,26 @@ impl<'s> Checker<'s> {
                     "t={time}: {id} routed to agent {agent} in status {:?}",
                     self.agents[agent].status
                 );
+                let team = self.agents[agent].team;
+                let (_, delay) = self
+                    .sc
+                    .serve(team, queue)
+                    .unwrap_or_else(|| panic!("agent's team does not serve queue {queue}"));
                 assert!(
-                    self.sc.teams[self.agents[agent].team].queues.contains(&queue),
-                    "agent's team does not serve queue {queue}"
+                    age >= delay - DELAY_EPS,
+                    "t={time}: team {team} took {id} after {age} s, before its delay of {delay} s (§R15)"
                 );
                 assert!(self.fits(agent, queue), "t={time}: agent {agent} lacks capacity for {id}");
                 // docs/model.md §R11: no conversation this agent could take ranks before this one.
-                let rank = |c: &Conv| (self.sc.queues[c.queue].priority, c.arrival);
+                // The team's priority for each queue (§R15), then queue age.
+                let rank = |c: &Conv| (self.sc.serve(team, c.queue).map_or(u8::MAX, |(p, _)| p), c.arrival);
                 let mine = rank(&c);
                 let mut others = false;
                 for (&oid, o) in &self.convs {
-                    if oid == id || o.state != State::Waiting || !self.eligible(agent, o.queue) {
+                    if oid == id
+                        || o.state != State::Waiting
+                        || !self.eligible(agent, o.queue, time - o.arrival)
+                    {
                         continue;
                     }
                     others = true;
@@ -218,7 +235,7 @@ impl<'s> Checker<'s> {
                 self.seen.contested += u64::from(others);
                 // docs/model.md §R12, for conversations being routed (arrival or requeue).
                 if self.routing == Some(id) {
-                    let want = self.expected_agent(queue);
+                    let want = self.expected_agent(queue, time - c.arrival);
                     assert_eq!(
                         want,
                         Some(agent),

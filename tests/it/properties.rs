@@ -78,9 +78,18 @@ fn scenario_text() -> impl Strategy<Value = String> {
             let max_size = queues.iter().map(|q| q.1).max().unwrap_or(1);
             for (ti, (serves, capacity, cap)) in teams.iter().enumerate() {
                 // Team ti serves queue i when i % teams == ti, plus random extras, so every queue is served.
+                // The extras are routing-profile entries (docs/model.md §R15): a team
+                // priority of their own and, for some, an overflow delay.
                 let mut served: Vec<String> = (0..nq)
                     .filter(|&q| q % teams.len() == ti || serves[q])
-                    .map(|q| format!("\"q{q}\""))
+                    .map(|q| {
+                        if q % teams.len() == ti {
+                            format!("\"q{q}\"")
+                        } else {
+                            let (p, d) = (1 + (q * 3 + ti) % 5, (q + ti) % 3 * 30);
+                            format!("{{ queue = \"q{q}\", priority = {p}, delay = \"{d}s\" }}")
+                        }
+                    })
                     .collect();
                 if served.is_empty() {
                     served.push("\"q0\"".into());

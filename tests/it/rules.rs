@@ -599,3 +599,126 @@ schedule = [{ status = "Lunch", at = "12:00", duration = "30m" }]"#,
     let available = at_eight.agents_available_spare + at_eight.agents_available_full;
     assert!((available - 3.0 * 15.0 / 30.0).abs() < 1e-6, "{available}");
 }
+
+/// (team, age at assignment) of every assignment, by the agent's team.
+fn assignments_by_team(sc: &Scenario) -> Vec<(usize, f64)> {
+    let team_of: Vec<usize> = sc.groups.iter().flat_map(|g| std::iter::repeat_n(g.team, g.size())).collect();
+    trace(sc)
+        .into_iter()
+        .filter_map(|t| match t {
+            Trace::Assigned { agent, age, .. } => Some((team_of[agent], age)),
+            _ => None,
+        })
+        .collect()
+}
+
+const OVERFLOW: &str = r#"
+horizon = "1d"
+[[queue]]
+name = "chat"
+arrivals = { per_hour = 60 }
+handle_time = { dist = "exponential", mean = "5m" }
+patience = PATIENCE
+[[team]]
+name = "front"
+queues = ["chat"]
+[[team]]
+name = "backup"
+queues = [{ queue = "chat", delay = "60s" }]
+[[agents]]
+name = "f"
+team = "front"
+count = 4
+[[agents]]
+name = "b"
+team = "backup"
+count = 3
+"#;
+
+/// docs/model.md §R15: an overflow team never takes a conversation younger
+/// than its delay, and does take the ones that wait that long; the checker
+/// asserts every pick against the profile.
+#[test]
+fn overflow_team_waits_its_delay() {
+    let sc = scenario(&OVERFLOW.replace("PATIENCE", "{ dist = \"exponential\", mean = \"10m\" }"));
+    check_run(&sc, 0);
+    let all = assignments_by_team(&sc);
+    let backup: Vec<f64> = all.iter().filter(|(t, _)| *t == 1).map(|(_, age)| *age).collect();
+    let front = all.iter().filter(|(t, _)| *t == 0).count();
+    assert!(backup.len() > 50 && front > 500, "backup took {}, front {front}", backup.len());
+    let youngest = backup.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(youngest >= 60.0 - 1e-6, "the backup team took a conversation after {youngest} s");
+    // Most overflow is taken the moment it becomes eligible (idle backup agents).
+    let at_delay = backup.iter().filter(|&&a| a < 60.0 + 1e-6).count();
+    assert!(at_delay * 2 > backup.len(), "{at_delay} of {} taken at 60 s", backup.len());
+}
+
+/// docs/model.md §R15: with a delay longer than every patience, the overflow
+/// team takes nothing.
+#[test]
+fn overflow_longer_than_any_patience_takes_nothing() {
+    let sc = scenario(&OVERFLOW.replace("PATIENCE", "{ dist = \"uniform\", min = \"10s\", max = \"50s\" }"));
+    check_run(&sc, 0);
+    let all = assignments_by_team(&sc);
+    assert!(all.iter().any(|(t, _)| *t == 0), "the front team works");
+    assert_eq!(all.iter().filter(|(t, _)| *t == 1).count(), 0);
+}
+
+/// docs/model.md §R15: a team ranks queues by its own priority for them,
+/// not the queues' priorities. The queue `vip` has priority 1 and `std` 5,
+/// but the team's profile puts `std` first: `std` waits far less.
+#[test]
+fn team_priority_overrides_the_queues_own() {
+    let sc = scenario(
+        r#"
+horizon = "2d"
+[[queue]]
+name = "vip"
+priority = 1
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[queue]]
+name = "std"
+priority = 5
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[team]]
+name = "t"
+queues = [{ queue = "vip", priority = 2 }, { queue = "std", priority = 1 }]
+[[agents]]
+name = "a"
+team = "t"
+count = 4
+"#,
+    );
+    check_run(&sc, 0);
+    let r = replicate::run(&sc, 1, &|| {}).unwrap();
+    let asa = |q: &str| r.get("queue", q, "asa").unwrap().mean;
+    assert!(asa("std") * 3.0 < asa("vip"), "std {} vip {}", asa("std"), asa("vip"));
+}
+
+/// docs/model.md §R15: a bad routing-profile entry is named by its key.
+#[test]
+fn bad_profile_entries_are_named() {
+    let text = |entries: &str| {
+        format!(
+            "horizon = \"1d\"\n[[queue]]\nname = \"chat\"\narrivals = {{ per_hour = 6 }}\nhandle_time = {{ dist = \"exponential\", mean = \"5m\" }}\n\
+             [[team]]\nname = \"t\"\nqueues = [{entries}]\n[[agents]]\nname = \"a\"\nteam = \"t\"\ncount = 2\n"
+        )
+    };
+    let err = |entries: &str| {
+        routesim::scenario::parse(&text(entries), "p.toml", "p", &[]).unwrap_err().to_string()
+    };
+    let e = err(r#"{ queue = "chat", priority = 0 }"#);
+    assert!(e.contains("team.t.queues.0.priority") && e.contains("from 1"), "{e}");
+    let e = err(r#"{ queue = "chat", delay = "soon" }"#);
+    assert!(e.contains("team.t.queues.0.delay") && e.contains("duration"), "{e}");
+    let e = err(r#""chat", { queue = "chat", delay = "1m" }"#);
+    assert!(e.contains("team.t.queues.1") && e.contains("listed twice"), "{e}");
+    let e = err(r#"{ queue = "chta" }"#);
+    assert!(e.contains("team.t.queues.0.queue") && e.contains("did you mean `chat`"), "{e}");
+    let e = err(r#"{ queue = "chat", wait = "1m" }"#);
+    assert!(e.contains("team.t.queues") && e.contains("delay = \"60s\""), "{e}");
+    let sc = scenario(&text(r#"{ queue = "chat", priority = 3, delay = "90s" }"#));
+    assert_eq!((sc.teams[0].priorities[0], sc.teams[0].delays[0]), (3, 90.0));
+}
