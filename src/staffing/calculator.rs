@@ -123,6 +123,19 @@ impl Calculator {
         if !(threshold.is_finite() && threshold >= 0.0) {
             return Err(bad(format!("--threshold {threshold}s"), "the threshold must be 0 or longer"));
         }
+        // Beyond MAX_AGENTS Erlangs no answer is in range, and the exact
+        // chains would take minutes to build.
+        let load = rate_per_hour / 3600.0 * aht;
+        if load > f64::from(MAX_AGENTS) {
+            return Err(bad(
+                format!("--rate {rate_per_hour} --aht {aht}s"),
+                format!(
+                    "the offered load is {load:.3e} Erlangs, more than the {MAX_AGENTS} agents the calculator goes to; \
+                     check the units (--rate is per hour)"
+                )
+                .as_str(),
+            ));
+        }
         Ok(Calculator { rate_per_hour, aht, patience, threshold })
     }
 
@@ -202,6 +215,24 @@ impl Calculator {
     /// The fewest agents meeting every target, where each target alone is met, and the
     /// fractional figure. Errors if no number up to [`MAX_AGENTS`] meets them all.
     pub fn size(&self, targets: &[Target]) -> Result<Sizing, Error> {
+        // Bounds no finite number of agents reaches in a steady state (with
+        // arrivals, some wait and, with patience, some abandon): refused rather
+        // than answered from a rounding error.
+        for t in targets {
+            let impossible = match t.goal {
+                Goal::ServiceLevel => t.value >= 1.0 && self.rate_per_hour > 0.0,
+                Goal::Asa => t.value <= 0.0 && self.rate_per_hour > 0.0,
+                Goal::AbandonRate => t.value <= 0.0 && self.patience.is_some() && self.rate_per_hour > 0.0,
+                Goal::Occupancy => false,
+            };
+            if impossible {
+                return Err(bad(
+                    format!("--target {t}"),
+                    "no number of agents reaches this exactly (some arrivals always wait); give a bound short of it, \
+                     e.g. service_level>=0.99, asa<=1s or abandon_rate<=0.001",
+                ));
+            }
+        }
         let row = self.fewest(targets)?;
         let below = if row.agents > 1 { Some(self.row(row.agents - 1)?) } else { None };
         let mut each = Vec::with_capacity(targets.len());

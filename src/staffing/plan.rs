@@ -174,6 +174,23 @@ impl Job {
         let group = loaded.scenario.groups.iter().position(|g| g.name == request.group).ok_or_else(|| {
             Error::Staffing(format!("--group {}: no agent group of that name", request.group))
         })?;
+        if matches!(request.judge, Judge::Confidence(_)) && loaded.scenario.replications < 2 {
+            return Err(Error::Options(format!(
+                "--confidence needs at least 2 replications to measure a spread (the scenario has {}); \
+                 use -r 10 or more, or judge on the mean",
+                loaded.scenario.replications
+            )));
+        }
+        // A staffing tried holds, at its peak, what one run does: refuse what cannot fit.
+        let workers = match request.threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        crate::replicate::check_fits(
+            &loaded.scenario,
+            workers.min(loaded.scenario.replications as usize),
+            crate::replicate::available_memory(),
+        )?;
         let mut job = Job {
             request,
             staffed_text,

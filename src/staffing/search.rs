@@ -32,20 +32,22 @@ pub enum Judge {
 }
 
 impl Judge {
-    /// The judgement `--confidence C` or `--days D` ask for (neither: the mean);
-    /// both must lie strictly between 0 and 1.
+    /// The judgement `--confidence C` or `--days D` ask for (neither: the
+    /// mean); C lies strictly between 0 and 1, D above 0 and at most 1 (1:
+    /// every simulated day).
     pub fn from_options(confidence: Option<f64>, days: Option<f64>) -> Result<Judge> {
-        let check = |name: &str, v: f64| {
-            if v > 0.0 && v < 1.0 {
+        let check = |name: &str, v: f64, top: bool| {
+            if v > 0.0 && (v < 1.0 || (top && v == 1.0)) {
                 Ok(v)
             } else {
-                Err(Error::Options(format!("--{name} {v}: give a fraction between 0 and 1, e.g. 0.9")))
+                let range = if top { "above 0 and at most 1" } else { "strictly between 0 and 1" };
+                Err(Error::Options(format!("--{name} {v}: give a fraction {range}, e.g. 0.9")))
             }
         };
         match (confidence, days) {
             (Some(_), Some(_)) => Err(Error::Options("give --confidence or --days, not both".into())),
-            (Some(c), None) => Ok(Judge::Confidence(check("confidence", c)?)),
-            (None, Some(d)) => Ok(Judge::Days(check("days", d)?)),
+            (Some(c), None) => Ok(Judge::Confidence(check("confidence", c, false)?)),
+            (None, Some(d)) => Ok(Judge::Days(check("days", d, true)?)),
             (None, None) => Ok(Judge::Mean),
         }
     }

@@ -198,9 +198,9 @@ fn unreachable_targets_are_a_clear_error() {
         "{e}"
     );
     assert!(e.contains("(it is 0.01%)"), "{e}");
-    // So much load that not even the largest team is stable.
-    let e = calc(1e9, 180.0, None, 20.0).size(&[target("service_level>=0.8")]).unwrap_err().to_string();
-    assert!(e.contains("it is 0.00%"), "{e}");
+    // Load near the largest team: the largest team misses.
+    let e = calc(2e6, 180.0, None, 20.0).size(&[target("service_level>=0.8")]).unwrap_err().to_string();
+    assert!(e.contains("100000 agents") && e.contains("loosen"), "{e}");
 }
 
 #[test]
@@ -289,4 +289,17 @@ fn large_teams_search_matches_a_linear_walk() {
             assert!(v.is_finite() && v >= 0.0, "{row:?}");
         }
     }
+}
+
+#[test]
+fn bounds_no_staffing_reaches_and_absurd_loads_are_refused() {
+    let c = Calculator::new(100.0, 180.0, Some(60.0), 20.0).unwrap();
+    for t in ["asa<=0s", "service_level>=1", "abandon_rate<=0"] {
+        let e = c.size(&[t.parse().unwrap()]).unwrap_err().to_string();
+        assert!(e.contains("no number of agents reaches this"), "{t}: {e}");
+    }
+    // Reachable bounds close to them still get an answer.
+    assert!(c.size(&["service_level>=0.99".parse().unwrap()]).is_ok());
+    let e = Calculator::new(1e6, 3600.0, Some(3600.0), 20.0).unwrap_err().to_string();
+    assert!(e.contains("more than the 100000 agents") && e.contains("per hour"), "{e}");
 }
