@@ -311,7 +311,12 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .find(|r| r.variant == variant && r.scope == "queue" && r.name == queue && r.metric == metric)
     };
     let group_label = |g: &[String]| -> String {
-        keys[1..].iter().zip(g).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+        // `agents.backoffice.count` reads as `backoffice.count`: the legend has little room.
+        let short = |k: &str| match k.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => rest.to_owned(),
+            _ => k.to_owned(),
+        };
+        keys[1..].iter().zip(g).map(|(k, v)| format!("{}={v}", short(k))).collect::<Vec<_>>().join(", ")
     };
     let mut charts = Vec::new();
     for (metric, heading, unit) in SWEEP_METRICS {
@@ -911,7 +916,10 @@ impl Curve {
         let swatch = if self.dashed { Swatch::Dashed(self.colour) } else { Swatch::Line(self.colour) };
         legend.push((self.label.clone(), swatch));
         if self.banded() {
-            legend.push((format!("{} 95% band", self.label), Swatch::Band(self.colour)));
+            // The band's entry sits right under its line's: a long name is not repeated.
+            let label = format!("{} 95% band", self.label);
+            let label = if label.chars().count() <= 34 { label } else { "its 95% band".to_owned() };
+            legend.push((label, Swatch::Band(self.colour)));
         }
     }
 
