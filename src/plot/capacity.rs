@@ -626,7 +626,7 @@ fn step_runs(points: &[(f64, f64)], length: f64) -> Vec<Vec<(f64, f64)>> {
 
 impl Draw for StaffAgents {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
-        let grey = RGBColor(190, 190, 190);
+        let grey = RGBColor(215, 215, 215);
         let mut legend = vec![("offered load (Erlangs)".to_owned(), Swatch::Fill(grey))];
         legend
             .extend(self.methods.iter().enumerate().map(|(k, (m, _))| (m.clone(), Swatch::Line(colour(k)))));
@@ -648,6 +648,7 @@ impl Draw for StaffAgents {
             .configure_mesh()
             .x_desc(if self.multi { "day and time of day" } else { "time of day" })
             .y_desc("agents / Erlangs")
+            .y_label_formatter(&|v| if top >= 5.0 { format!("{v:.0}") } else { format!("{v:.1}") })
             .label_style(label_style())
             .axis_desc_style((FAMILY, LABEL))
             .draw()?;

@@ -695,3 +695,34 @@ fn no_report_on_sweep_and_staff_skips_the_page_only() {
         assert!(out.join(format!("charts/{chart}.svg")).exists(), "{}", out.display());
     }
 }
+
+/// A sweep of values that are not numbers keeps them in grid order as the
+/// axis labels; one replication draws no band.
+#[test]
+fn a_sweep_of_durations_with_one_replication_draws_no_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = small();
+    routesim_ok(
+        dir.path(),
+        &[
+            "sweep",
+            scenario.as_str(),
+            "--vary",
+            "queue.chat.sl_threshold=20s,30s,1m",
+            "-r",
+            "1",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    chart_files(&out, &SWEEP_CHARTS);
+    for chart in SWEEP_CHARTS {
+        let texts = svg_texts(&out.join(format!("charts/{chart}.svg")));
+        assert!(!texts.iter().any(|t| t.contains("95% band")), "{chart}: {texts:?}");
+        for label in ["20s", "30s", "1m", "queue.chat.sl_threshold", "chat", "email"] {
+            assert!(texts.iter().any(|t| t == label), "{chart} lacks {label:?}: {texts:?}");
+        }
+    }
+}
