@@ -11,6 +11,11 @@
 //! - `charts/support-day/plot`: both, which is what `routesim plot DIR`
 //!   does before writing (target: well under a second).
 //!
+//! - `charts/capacity/erlang-curve`: `report::draw_capacity` of the files
+//!   `routesim erlang --rate 200 --aht 5m --patience 3m --agents 12..26
+//!   --target service_level>=0.8 --out DIR` writes: the Erlang curve as SVG
+//!   and PNG and report.html.
+//!
 //! The folder is made once, before timing, by `replicate::run` of
 //! `scenarios/support-day.toml` (10 replications) and `report::write_all`.
 //!
@@ -24,7 +29,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::Criterion;
-use routesim::{plot, replicate, report, scenario};
+use routesim::{plot, replicate, report, scenario, staffing};
 
 /// Writes the support day's result folder into `dir`.
 fn prepare(dir: &Path) {
@@ -54,6 +59,16 @@ fn main() {
             let records = plot::Records::from_dir(&dir).unwrap();
             black_box(report::draw(&records, true).unwrap())
         })
+    });
+    group.finish();
+    let calc = staffing::Calculator::parse("200", "5m", Some("3m"), None).unwrap();
+    let ranges = ["12..26".parse().unwrap()];
+    let targets = ["service_level>=0.8".parse().unwrap()];
+    let files = staffing::calculator::answer(&calc, &ranges, &targets).unwrap().files();
+    let mut group = c.benchmark_group("charts/capacity");
+    group.sample_size(10);
+    group.bench_function("erlang-curve", |b| {
+        b.iter(|| black_box(report::draw_capacity(plot::Kind::Erlang, &files, true).unwrap()))
     });
     group.finish();
     c.final_summary();

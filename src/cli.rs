@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use routesim::staffing::{self, calculator};
-use routesim::{replicate, report, scenario, sweep};
+use routesim::{plot, replicate, report, scenario, sweep};
 
 /// Discrete-event capacity simulator for status-routed support teams.
 #[derive(Debug, Parser)]
@@ -47,13 +47,13 @@ enum Command {
     },
     /// Redraw the charts and report.html of a result folder from its files (the other files are kept as they are).
     Plot {
-        /// Result folder written by `routesim run`.
+        /// Result folder written by `routesim run`, `sweep`, `staff` or `erlang --out`.
         dir: PathBuf,
         /// Do not write report.html (the charts are still drawn).
         #[arg(long)]
         no_report: bool,
     },
-    /// Run a scenario over a grid of values (the capacity curve); write sweep.csv, sweep.json and scenario.toml.
+    /// Run a scenario over a grid of values (the capacity curve); write sweep.csv, sweep.json, scenario.toml, charts/ and report.html.
     Sweep {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -78,8 +78,11 @@ enum Command {
         /// Print nothing but warnings and errors (no table, no progress bar).
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Do not write report.html (the charts are still drawn).
+        #[arg(long)]
+        no_report: bool,
     },
-    /// Required headcount of one agent group per interval, by Erlang C, Erlang A and simulation; write staffing.csv, summary.json and scenario.toml.
+    /// Required headcount of one agent group per interval, by Erlang C, Erlang A and simulation; write staffing.csv, summary.json, scenario.toml, charts/ and report.html.
     Staff {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -116,6 +119,9 @@ enum Command {
         /// Print nothing but warnings and errors.
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Do not write report.html (the charts are still drawn).
+        #[arg(long)]
+        no_report: bool,
     },
     /// Validate a scenario and print what it holds, with each queue's offered load.
     Check {
@@ -148,6 +154,9 @@ enum Command {
         /// One JSON object per line (agents, p_wait, service_level, asa, abandon_rate, occupancy, queue_length; null where unstable).
         #[arg(long)]
         json: bool,
+        /// Also write erlang.csv, erlang.json, the Erlang curve chart (charts/) and report.html into this folder, replaced whole.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -156,12 +165,16 @@ pub(crate) fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut stdout = std::io::stdout().lock();
     match args.command {
-        Command::Erlang { rate, aht, patience, threshold, agents, target, json } => {
+        Command::Erlang { rate, aht, patience, threshold, agents, target, json, out } => {
             let calc = staffing::Calculator::parse(&rate, &aht, patience.as_deref(), threshold.as_deref())?;
             let ranges =
                 agents.iter().map(|a| a.parse()).collect::<Result<Vec<calculator::AgentRange>, _>>()?;
             let targets = target.iter().map(|t| t.parse()).collect::<Result<Vec<staffing::Target>, _>>()?;
+            let folder = out.as_deref().map(report::prepare).transpose()?;
             let answer = calculator::answer(&calc, &ranges, &targets)?;
+            if let Some(folder) = folder {
+                report::write_with_charts(&folder, "erlang", plot::Kind::Erlang, &answer.files(), true)?;
+            }
             let text = if json { answer.json_lines() } else { answer.text() };
             stdout.write_all(text.as_bytes())?;
         }
@@ -185,6 +198,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             threads,
             mut set,
             quiet,
+            no_report,
         } => {
             set.extend(replications.map(|r| format!("replications={r}")));
             set.extend(seed.map(|s| format!("seed={s}")));
@@ -203,7 +217,8 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let target = report::prepare(&dir)?;
             let answer = job.solve()?;
             let files = staffing::output::files(&answer);
-            let written = report::write_files(&target, &answer.scenario, &files)?;
+            let written =
+                report::write_with_charts(&target, &answer.scenario, plot::Kind::Staff, &files, !no_report)?;
             if !quiet {
                 stdout.write_all(staffing::output::table(&answer).as_bytes())?;
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
@@ -255,7 +270,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }
         }
-        Command::Sweep { file, vary, replications, seed, out, threads, mut set, quiet } => {
+        Command::Sweep { file, vary, replications, seed, out, threads, mut set, quiet, no_report } => {
             set.extend(replications.map(|r| format!("replications={r}")));
             set.extend(seed.map(|s| format!("seed={s}")));
             let sweep = sweep::load(&file, &set, &vary)?;
@@ -288,7 +303,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 )?;
                 stdout.write_all(sweep::table(&sweep, &results).as_bytes())?;
             }
-            let written = sweep::write_all(&target, &sweep, &results)?;
+            let written = sweep::write_all_with(&target, &sweep, &results, !no_report)?;
             if !quiet {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }

@@ -10,6 +10,7 @@
 //! readers and in grey print); legends sit in a panel beside the plot, so
 //! they never cover data.
 
+mod capacity;
 mod records;
 mod run;
 
@@ -19,6 +20,7 @@ use plotters::style::{FontStyle, register_font};
 
 use crate::error::{Error, Result};
 
+pub use capacity::{ERLANG_HEADER, Files, Kind, Page, PageTable, capacity_charts};
 pub use records::{QueueInfo, QueueSlot, Records, Slot, SummaryLine, TeamSlot, WaitCurve};
 pub use run::run_charts;
 
@@ -199,6 +201,10 @@ pub(crate) enum Swatch {
     Fill(RGBColor),
     /// A translucent band.
     Band(RGBColor),
+    /// A filled dot (a marker).
+    Dot(RGBColor),
+    /// A cross (a marker).
+    Cross(RGBColor),
 }
 
 /// Splits `area` into the plot (left) and a legend panel (right) of
@@ -225,6 +231,8 @@ pub(crate) fn with_legend<DB: DrawingBackend>(
             }
             Swatch::Fill(c) => panel.draw(&Rectangle::new([(x0, y), (x1, y + 16)], c.filled()))?,
             Swatch::Band(c) => panel.draw(&Rectangle::new([(x0, y), (x1, y + 16)], c.mix(0.25).filled()))?,
+            Swatch::Dot(c) => panel.draw(&Circle::new((x0 + 16, yc), 5, c.filled()))?,
+            Swatch::Cross(c) => panel.draw(&Cross::new((x0 + 16, yc), 7, c.stroke_width(3)))?,
         }
         panel.draw(&Text::new(fit(label, 34), (x1 + 8, y), text.clone()))?;
         y += 26;

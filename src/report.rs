@@ -133,14 +133,69 @@ pub fn draw(records: &plot::Records, report: bool) -> Result<Vec<(String, Vec<u8
     Ok(files)
 }
 
+/// The charts and, with `report`, `report.html` of a sweep, staff or
+/// erlang folder whose files are `files` (name, bytes), drawn from those
+/// files only: what `routesim plot DIR` draws again from the folder.
+pub fn draw_capacity(
+    kind: plot::Kind,
+    files: &[(&str, Vec<u8>)],
+    report: bool,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    draw_files(&plot::Files::from_memory(kind, files), report)
+}
+
+fn draw_files(files: &plot::Files, report: bool) -> Result<Vec<(String, Vec<u8>)>> {
+    let (charts, page) = plot::capacity_charts(files)?;
+    let rendered = plot::render_all(&charts, plot::SIZE)?;
+    let mut out = rendered.files;
+    if report {
+        out.push(("report.html".into(), html::render_capacity(&page, &rendered.svgs).into_bytes()));
+    }
+    Ok(out)
+}
+
+/// [`write_files`] with the charts and (with `report`) `report.html` of a
+/// `kind` folder drawn from `files` and written beside them.
+pub fn write_with_charts(
+    target: &Target,
+    scenario: &str,
+    kind: plot::Kind,
+    files: &[(&str, Vec<u8>)],
+    report: bool,
+) -> Result<Vec<PathBuf>> {
+    let drawn = draw_capacity(kind, files, report)?;
+    let mut all: Vec<(&str, Vec<u8>)> = files.to_vec();
+    all.extend(drawn.iter().map(|(name, bytes)| (name.as_str(), bytes.clone())));
+    target.replace(scenario, &all)
+}
+
 /// `routesim plot DIR`: redraws the charts (and, with `report`, the
 /// report) of the result folder `dir` from its files, and replaces the
-/// folder whole: its other files are kept byte for byte. Returns the paths
-/// written.
+/// folder whole: its other files are kept byte for byte. The folder's
+/// files say which command wrote it ([`plot::Kind::of`]). Returns the
+/// paths written.
 pub fn redraw(dir: &std::path::Path, report: bool) -> Result<Vec<PathBuf>> {
+    let kind = plot::Kind::of(|name| dir.join(name).is_file());
+    if kind != plot::Kind::Run {
+        let files = plot::Files::from_dir(kind, dir)?;
+        let target = prepare(dir)?;
+        let drawn = draw_files(&files, report)?;
+        return replace_keeping(dir, &target, &dir.display().to_string(), &drawn);
+    }
     let records = plot::Records::from_dir(dir)?;
     let target = prepare(dir)?;
     let drawn = draw(&records, report)?;
+    let name = if records.scenario.is_empty() { dir.display().to_string() } else { records.scenario.clone() };
+    replace_keeping(dir, &target, &name, &drawn)
+}
+
+/// Replaces `dir` with its own result files as they are and `drawn`.
+fn replace_keeping(
+    dir: &std::path::Path,
+    target: &Target,
+    name: &str,
+    drawn: &[(String, Vec<u8>)],
+) -> Result<Vec<PathBuf>> {
     // The folder's own result files (any command's) are written again as they are.
     let mut kept: Vec<(&str, Box<dyn folder::Content>)> = Vec::new();
     for name in OWNED.iter().filter(|n| !matches!(**n, "charts" | "report.html")) {
@@ -150,8 +205,7 @@ pub fn redraw(dir: &std::path::Path, report: bool) -> Result<Vec<PathBuf>> {
         }
     }
     kept.extend(drawn.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)));
-    let name = if records.scenario.is_empty() { dir.display().to_string() } else { records.scenario.clone() };
-    target.replace(&name, &kept)
+    target.replace(name, &kept)
 }
 
 /// A file of the previous set, copied into the new one as it streams.

@@ -377,16 +377,28 @@ pub fn scenario_toml(sweep: &Sweep) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Renders sweep.csv, sweep.json, scenario.toml (and the forecast's copy)
-/// and replaces the folder `target` with them, whole; returns the paths written.
+/// Renders sweep.csv, sweep.json, scenario.toml (and the forecast's copy),
+/// the charts and report.html, and replaces the folder `target` with them,
+/// whole; returns the paths written.
 pub fn write_all(target: &Target, sweep: &Sweep, results: &[Results]) -> Result<Vec<PathBuf>> {
+    write_all_with(target, sweep, results, true)
+}
+
+/// [`write_all`], with `report.html` only when `report` is true (the charts
+/// are always drawn): `routesim sweep --no-report`.
+pub fn write_all_with(
+    target: &Target,
+    sweep: &Sweep,
+    results: &[Results],
+    report: bool,
+) -> Result<Vec<PathBuf>> {
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("sweep.csv", sweep_csv(sweep, results)?),
         ("sweep.json", sweep_json(sweep, results)?),
         ("scenario.toml", scenario_toml(sweep)),
     ];
     files.extend(sweep.base.attachments.iter().map(|(name, bytes)| (name.as_str(), bytes.clone())));
-    report::write_files(target, &sweep.base.scenario.name, &files)
+    report::write_with_charts(target, &sweep.base.scenario.name, crate::plot::Kind::Sweep, &files, report)
 }
 
 /// The printed table: per variant and queue, the varied values and the

@@ -401,7 +401,7 @@ impl Write for Sink<'_> {
 }
 
 /// The fields of one CSV line (quotes removed, `""` read as `"`).
-fn split(line: &[u8]) -> Vec<String> {
+pub(super) fn split(line: &[u8]) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = Vec::new();
     let mut quoted = false;

@@ -17,7 +17,7 @@ use super::{Chart, Draw, DrawError, FAMILY, Records, Swatch, colour, runs, with_
 type Runs = Vec<Vec<(f64, f64)>>;
 
 /// Width of the legend panel, pixels.
-const LEGEND: u32 = 300;
+pub(super) const LEGEND: u32 = 300;
 
 /// The charts of a `run` result folder, in report order.
 pub fn run_charts(r: &Records) -> Vec<Chart<'_>> {
@@ -67,9 +67,9 @@ struct Load<'a>(&'a Records);
 struct Shrinkage<'a>(&'a Records);
 
 /// Title font size.
-const TITLE: u32 = 26;
+pub(super) const TITLE: u32 = 26;
 /// Axis label font size.
-const LABEL: u32 = 16;
+pub(super) const LABEL: u32 = 16;
 
 /// The time span a time chart shows, hours from the start of day 0: the
 /// intervals from the first to the last with traffic or agents logged in
@@ -114,14 +114,14 @@ fn time_keys((a, b): (f64, f64)) -> Vec<f64> {
 }
 
 /// A time axis in hours, labelled by clock time on whole steps ([`time_keys`]).
-struct TimeAxis {
+pub(super) struct TimeAxis {
     hours: RangedCoordf64,
     keys: Vec<f64>,
     multi_day: bool,
 }
 
 impl TimeAxis {
-    fn new((a, b): (f64, f64), multi_day: bool) -> TimeAxis {
+    pub(super) fn new((a, b): (f64, f64), multi_day: bool) -> TimeAxis {
         TimeAxis { hours: (a..b).into(), keys: time_keys((a, b)), multi_day }
     }
 }
@@ -175,12 +175,12 @@ fn percent(v: f64) -> String {
     format!("{:.0}%", v)
 }
 
-fn label_style() -> TextStyle<'static> {
+pub(super) fn label_style() -> TextStyle<'static> {
     TextStyle::from((FAMILY, LABEL).into_font()).color(&BLACK)
 }
 
 /// Writes a note in the middle of an empty plot.
-fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), DrawError> {
+pub(super) fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), DrawError> {
     let (w, h) = area.dim_in_pixel();
     let style = label_style().pos(plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Center,

@@ -51,6 +51,8 @@ pub const OWNED: &[&str] = &[
     "staffing.csv",
     "sweep.csv",
     "sweep.json",
+    "erlang.csv",
+    "erlang.json",
     "compare.csv",
     "compare_intervals.csv",
     "report.html",

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::plot::{Drawn, Records, SummaryLine};
+use crate::plot::{Drawn, Page, Records, SummaryLine};
 
 /// Styles: readable on screen, charts scaled to the page, nothing split across printed pages.
 const STYLE: &str = "
@@ -79,6 +79,80 @@ pub(super) fn render(r: &Records, charts: &[Drawn]) -> String {
         esc(&r.scenario_toml)
     );
     h
+}
+
+/// The page of a sweep, staff or erlang folder: its title, settings (with
+/// the effective scenario's top-level keys), main tables, every chart, and
+/// the scenario file where there is one.
+pub(super) fn render_capacity(page: &Page, charts: &[Drawn]) -> String {
+    let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
+    let name = esc(&page.title);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{name} — routesim report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <h1>{name}</h1>\n<p class=\"sub\">routesim {}: {}</p>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(&page.subtitle)
+    );
+    h.push_str("<h2>Settings</h2>\n<table>\n<tr><th>setting</th><th>value</th></tr>\n");
+    for (key, value) in &page.settings {
+        let _ = writeln!(h, "<tr><td>{}</td><td>{}</td></tr>", esc(key), esc(value));
+    }
+    toml_settings(&mut h, &page.scenario_toml);
+    h.push_str("</table>\n");
+    for table in &page.tables {
+        let _ = write!(h, "<h2>{}</h2>\n<p>{}</p>\n<table>\n<tr>", esc(&table.heading), esc(&table.note));
+        for head in &table.header {
+            let _ = write!(h, "<th>{}</th>", esc(head));
+        }
+        h.push_str("</tr>\n");
+        for row in &table.rows {
+            h.push_str("<tr>");
+            for cell in row {
+                let _ = write!(h, "<td>{}</td>", esc(cell));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("<h2>Charts</h2>\n");
+    for chart in charts {
+        let _ = write!(
+            h,
+            "<figure>\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+            esc(&chart.title),
+            inline_svg(&chart.svg),
+            esc(chart.about)
+        );
+    }
+    if !page.scenario_toml.is_empty() {
+        let _ = write!(
+            h,
+            "<h2>Scenario file</h2>\n<p>The effective scenario (<code>scenario.toml</code> in this folder).</p>\n<pre>{}</pre>\n",
+            esc(&page.scenario_toml)
+        );
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// Table rows of a scenario's top-level settings (plain values only).
+fn toml_settings(h: &mut String, toml: &str) {
+    if let Ok(doc) = toml.parse::<toml_edit::DocumentMut>() {
+        for (key, item) in doc.iter() {
+            if let Some(v) = item.as_value().filter(|v| !v.is_array() && !v.is_inline_table()) {
+                let text = v.to_string();
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td></tr>",
+                    esc(key),
+                    esc(text.trim().trim_matches('"'))
+                );
+            }
+        }
+    }
 }
 
 /// The scenario's top-level settings and each queue's target.

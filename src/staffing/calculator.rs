@@ -493,6 +493,42 @@ impl Answer {
     }
 }
 
+impl Answer {
+    /// The files of `erlang --out DIR` (docs/model.md §11.10): `erlang.csv`,
+    /// the rows as `--json` prints them ([`crate::plot::ERLANG_HEADER`],
+    /// empty where unbounded), and `erlang.json`, the inputs, targets and answer.
+    pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let n = |v: Option<f64>| v.map_or(String::new(), crate::report::number);
+        let mut csv = crate::plot::ERLANG_HEADER.join(",");
+        csv.push('\n');
+        for r in self.rows.iter().chain(self.sizing.as_ref().map(|s| &s.row)) {
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{},{}",
+                r.agents,
+                n(Some(r.p_wait)),
+                n(Some(r.service_level)),
+                n(r.asa),
+                n(Some(r.abandon_rate)),
+                n(Some(r.occupancy)),
+                n(r.queue_length)
+            );
+        }
+        let doc = serde_json::json!({
+            "routesim_version": env!("CARGO_PKG_VERSION"),
+            "formula": self.calculator.formula(),
+            "inputs": self.calculator.describe().trim(),
+            "offered_erlangs": self.calculator.offered_load(),
+            "targets": self.sizing.iter().flat_map(|s| s.targets.iter().map(|t| t.target.to_string())).collect::<Vec<_>>(),
+            "fewest_agents": self.sizing.as_ref().map(|s| s.row.agents),
+            "fractional_agents": self.sizing.as_ref().and_then(|s| s.fractional),
+        });
+        let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        json.push('\n');
+        vec![("erlang.csv", csv.into_bytes()), ("erlang.json", json.into_bytes())]
+    }
+}
+
 /// The header of [`table`]: each figure's name and unit.
 pub const TABLE_HEADER: [&str; 7] = [
     "agents",

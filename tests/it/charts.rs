@@ -400,3 +400,329 @@ fn multi_day_runs_show_the_day_on_time_axes() {
         assert!(texts.iter().any(|t| t.starts_with("day and time of day")), "{chart}: {texts:?}");
     }
 }
+
+// ------------------------------------------------- sweep, staff, erlang --out
+
+/// A stationary one-queue scenario the staff tests can solve quickly.
+const FLAT: &str = r#"
+name = "flat"
+seed = 11
+horizon = "4h"
+warmup = "30m"
+interval = "30m"
+replications = 4
+
+[[queue]]
+name = "calls"
+sl_threshold = "20s"
+arrivals = { per_hour = 200 }
+handle_time = { dist = "exponential", mean = "5m" }
+patience = { dist = "exponential", mean = "5m" }
+
+[[team]]
+name = "desk"
+queues = ["calls"]
+
+[[agents]]
+name = "all"
+team = "desk"
+count = 20
+"#;
+
+/// The charts of each command, by file stem.
+const SWEEP_CHARTS: [&str; 4] = ["sweep_abandon_rate", "sweep_asa", "sweep_occupancy", "sweep_service_level"];
+const STAFF_CHARTS: [&str; 2] = ["staff_agents", "staff_service_level"];
+const ERLANG_CHARTS: [&str; 1] = ["erlang-curve"];
+
+/// Sweeps small.toml over a 2×2 grid into `dir/out` with `extra` arguments.
+fn sweep(dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = dir.join("out");
+    let scenario = small();
+    let mut args = vec![
+        "sweep",
+        scenario.as_str(),
+        "--vary",
+        "agents.day.count=2,4",
+        "--vary",
+        "agents.backoffice.count=1,2",
+        "-r",
+        "2",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    routesim_ok(dir, &args);
+    out
+}
+
+/// Staffs FLAT's group by every method into `dir/out` with `extra` arguments.
+fn staff(dir: &Path, extra: &[&str]) -> PathBuf {
+    let file = dir.join("flat.toml");
+    fs::write(&file, FLAT).unwrap();
+    let out = dir.join("out");
+    let mut args = vec![
+        "staff",
+        file.to_str().unwrap(),
+        "--group",
+        "all",
+        "--target",
+        "service_level>=0.8",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    routesim_ok(dir, &args);
+    out
+}
+
+/// The Erlang A curve of 12 to 26 agents with two targets, into `dir/out`.
+fn erlang(dir: &Path) -> PathBuf {
+    let out = dir.join("out");
+    routesim_ok(
+        dir,
+        &[
+            "erlang",
+            "--rate",
+            "200",
+            "--aht",
+            "5m",
+            "--patience",
+            "3m",
+            "--agents",
+            "12..26",
+            "--target",
+            "service_level>=0.8",
+            "--target",
+            "asa<=30s",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    out
+}
+
+/// The chart files of `out`, sorted; each chart must be an SVG and a PNG of 1200×700.
+fn chart_files(out: &Path, stems: &[&str]) {
+    let mut names: Vec<String> = fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let want: Vec<String> = stems.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
+    assert_eq!(names, want);
+    for chart in stems {
+        let png = fs::read(out.join(format!("charts/{chart}.png"))).unwrap();
+        let info = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.height), (1200, 700), "{chart}");
+    }
+}
+
+/// Asserts the SVG `chart` of `out` holds every text of `want` (within one of its texts).
+fn holds(out: &Path, chart: &str, want: &[&str]) {
+    let texts = svg_texts(&out.join(format!("charts/{chart}.svg")));
+    for s in want {
+        assert!(texts.iter().any(|t| t.contains(s)), "{chart}.svg lacks {s:?}: {texts:?}");
+    }
+}
+
+/// A sweep draws each headline metric against the first varied key: one
+/// line per queue and value of the other key, with bands and the target.
+#[test]
+fn sweep_draws_the_capacity_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sweep(dir.path(), &[]);
+    chart_files(&out, &SWEEP_CHARTS);
+    holds(
+        &out,
+        "sweep_service_level",
+        &[
+            "Service level against agents.day.count",
+            "agents.day.count",
+            "chat, backoffice.count=1",
+            "email, backoffice.count=2",
+            "chat target 80%",
+            "95% band",
+        ],
+    );
+    holds(&out, "sweep_asa", &["ASA against agents.day.count", "ASA (seconds)", "chat, backoffice.count=2"]);
+    holds(&out, "sweep_abandon_rate", &["Abandon rate against", "email, backoffice.count=1"]);
+    holds(&out, "sweep_occupancy", &["Occupancy against", "chat, backoffice.count=1"]);
+    // The x axis is labelled with the swept values.
+    holds(&out, "sweep_service_level", &["2", "4"]);
+    // Two queues × two values of the other key: four data lines in four colours (and the legend swatch of each).
+    for colour in ["#0072B2", "#E69F00", "#009E73", "#D55E00"] {
+        assert_eq!(lines_in(&out.join("charts/sweep_service_level.svg"), colour), 1 + 1, "{colour}");
+    }
+}
+
+/// staff draws the agents each method requires over the offered load, and
+/// the service level each achieves against the target, met or missed.
+#[test]
+fn staff_draws_agents_and_service_level_by_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = staff(dir.path(), &[]);
+    chart_files(&out, &STAFF_CHARTS);
+    let methods = ["erlang-c", "erlang-a", "simulation"];
+    holds(&out, "staff_agents", &methods);
+    holds(
+        &out,
+        "staff_agents",
+        &["Required agents by interval", "offered load (Erlangs)", "agents / Erlangs", "01:00"],
+    );
+    holds(&out, "staff_service_level", &methods);
+    holds(
+        &out,
+        "staff_service_level",
+        &["target 80%", "below target", "meets every target", "misses a target"],
+    );
+}
+
+/// `erlang --out DIR` writes erlang.csv, erlang.json, the Erlang curve and
+/// report.html; without --out it writes nothing.
+#[test]
+fn erlang_out_draws_the_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = erlang(dir.path());
+    chart_files(&out, &ERLANG_CHARTS);
+    holds(
+        &out,
+        "erlang-curve",
+        &[
+            "Erlang A curve",
+            "service level (%)",
+            "abandon rate (%)",
+            "ASA (s, right axis)",
+            "target service_level>=0.8",
+            "target asa<=30s",
+            "fewest agents meeting all: 19",
+            "agents",
+            "ASA (seconds)",
+        ],
+    );
+    let mut names: Vec<String> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["charts", "erlang.csv", "erlang.json", "report.html"]);
+    let plain = tempfile::tempdir().unwrap();
+    routesim_ok(plain.path(), &["erlang", "--rate", "200", "--aht", "5m", "--agents", "20"]);
+    assert_eq!(fs::read_dir(plain.path()).unwrap().count(), 0, "erlang without --out writes nothing");
+}
+
+/// The same inputs draw byte-identical charts and reports (sweep whatever
+/// the thread count), and `plot DIR` redraws each folder's byte for byte.
+#[test]
+fn capacity_folders_draw_the_same_bytes_and_plot_reproduces_them() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let made: [(PathBuf, PathBuf); 3] = [
+        (sweep(a.path(), &["--threads", "1"]), sweep(b.path(), &["--threads", "2"])),
+        (staff(mkdirs(&a.path().join("s")), &[]), staff(mkdirs(&b.path().join("s")), &[])),
+        (erlang(mkdirs(&a.path().join("e"))), erlang(mkdirs(&b.path().join("e")))),
+    ];
+    for (one, two) in &made {
+        let (one, two) = (tree(one), tree(two));
+        assert!(one.contains_key("report.html"));
+        assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+        for (name, bytes) in &one {
+            assert!(two[name] == *bytes, "{name} differs between two runs of the same inputs");
+        }
+    }
+    for (out, _) in &made {
+        let before = tree(out);
+        fs::remove_dir_all(out.join("charts")).unwrap();
+        fs::remove_file(out.join("report.html")).unwrap();
+        let charts = before.keys().filter(|k| k.starts_with("charts/")).count();
+        let said = routesim_ok(a.path(), &["plot", out.to_str().unwrap()]);
+        assert!(said.contains(&format!("drew {} files", charts + 1)), "{said}");
+        assert_eq!(tree(out), before, "plot {} did not redraw the same files", out.display());
+    }
+}
+
+fn mkdirs(dir: &Path) -> &Path {
+    fs::create_dir_all(dir).unwrap();
+    dir
+}
+
+/// Each capacity report holds its title, settings, main table and every
+/// chart inline, and names nothing outside itself.
+#[test]
+fn capacity_reports_are_self_contained() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            sweep(mkdirs(&dir.path().join("w")), &[]),
+            SWEEP_CHARTS.len(),
+            vec!["<h1>small — sweep</h1>", "Variants", "<td>agents.day.count</td>", "Scenario file"],
+        ),
+        (
+            staff(mkdirs(&dir.path().join("s")), &[]),
+            STAFF_CHARTS.len(),
+            vec![
+                "<h1>flat — staffing</h1>",
+                "Methods",
+                "Staffing by interval",
+                "<td>erlang-a</td>",
+                "Scenario file",
+            ],
+        ),
+        (
+            erlang(mkdirs(&dir.path().join("e"))),
+            ERLANG_CHARTS.len(),
+            vec!["<h1>Erlang A curve</h1>", "<th>service_level</th>", "<td>19</td>"],
+        ),
+    ];
+    for (out, charts, want) in cases {
+        let page = fs::read_to_string(out.join("report.html")).unwrap();
+        for word in OUTSIDE {
+            assert!(!page.contains(word), "{}: report.html contains {word:?}", out.display());
+        }
+        assert_eq!(page.matches("<svg").count(), charts, "{}", out.display());
+        for s in want.iter().chain(&["Settings", "Charts", "@media print"]) {
+            assert!(page.contains(s), "{}: report.html lacks {s:?}", out.display());
+        }
+    }
+}
+
+/// `--no-report` on sweep and staff skips report.html; the charts are still drawn.
+#[test]
+fn no_report_on_sweep_and_staff_skips_the_page_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = sweep(mkdirs(&dir.path().join("w")), &["--no-report"]);
+    let s = staff(mkdirs(&dir.path().join("s")), &["--no-report"]);
+    for (out, chart) in [(w, "sweep_asa"), (s, "staff_agents")] {
+        assert!(!out.join("report.html").exists(), "{}", out.display());
+        assert!(out.join(format!("charts/{chart}.svg")).exists(), "{}", out.display());
+    }
+}
+
+/// A sweep of values that are not numbers keeps them in grid order as the
+/// axis labels; one replication draws no band.
+#[test]
+fn a_sweep_of_durations_with_one_replication_draws_no_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = small();
+    routesim_ok(
+        dir.path(),
+        &[
+            "sweep",
+            scenario.as_str(),
+            "--vary",
+            "queue.chat.sl_threshold=20s,30s,1m",
+            "-r",
+            "1",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    chart_files(&out, &SWEEP_CHARTS);
+    for chart in SWEEP_CHARTS {
+        let texts = svg_texts(&out.join(format!("charts/{chart}.svg")));
+        assert!(!texts.iter().any(|t| t.contains("95% band")), "{chart}: {texts:?}");
+        for label in ["20s", "30s", "1m", "queue.chat.sl_threshold", "chat", "email"] {
+            assert!(texts.iter().any(|t| t == label), "{chart} lacks {label:?}: {texts:?}");
+        }
+    }
+}

@@ -891,3 +891,56 @@ fn every_wait_distribution_point_matches_an_independent_account() {
         }
     }
 }
+
+/// erlang.csv and erlang.json (`routesim erlang --out`, docs/model.md
+/// §11.10): every erlang.csv column is the `--json` line's key of the same
+/// name, row for row; erlang.json's numbers are the printed answer's.
+#[test]
+fn erlang_csv_and_json_match_the_printed_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "erlang",
+        "--rate",
+        "200",
+        "--aht",
+        "5m",
+        "--patience",
+        "3m",
+        "--agents",
+        "15..17",
+        "--target",
+        "service_level>=0.8",
+    ];
+    let routesim = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_routesim"))
+            .args(args)
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = routesim(&["--json"]);
+    let text = routesim(&["--out", "out"]);
+    let csv = Csv::read(&dir.path().join("out/erlang.csv"));
+    assert_eq!(csv.header, routesim::plot::ERLANG_HEADER);
+    let lines: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(csv.rows.len(), lines.len());
+    for (row, line) in csv.rows.iter().zip(&lines) {
+        for col in routesim::plot::ERLANG_HEADER {
+            let want = line[col].as_f64().unwrap_or(f64::NAN);
+            assert!(close(csv.num(row, col), want, 1e-5), "{col}: {} against {want}", csv.get(row, col));
+        }
+    }
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/erlang.json")).unwrap()).unwrap();
+    assert!(close(info["offered_erlangs"].as_f64().unwrap(), 200.0 / 3600.0 * 300.0, 1e-12));
+    let fewest = info["fewest_agents"].as_u64().unwrap();
+    assert!(text.contains(&format!("fewest agents meeting service_level>=0.8: {fewest}\n")), "{text}");
+    let fractional = info["fractional_agents"].as_f64().unwrap();
+    assert!(text.contains(&format!("fractional agents: {fractional:.2} ")), "{text}");
+    assert_eq!(info["targets"], serde_json::json!(["service_level>=0.8"]));
+    assert_eq!(info["formula"], "Erlang A");
+    assert!(text.starts_with(info["inputs"].as_str().unwrap()), "{text}");
+}

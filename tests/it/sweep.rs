@@ -97,7 +97,7 @@ fn a_variants_rows_are_run_sets_summary_rows_byte_for_byte() {
     let mut names: Vec<String> =
         fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["scenario.toml", "sweep.csv", "sweep.json"]);
+    assert_eq!(names, ["charts", "report.html", "scenario.toml", "sweep.csv", "sweep.json"]);
 }
 
 #[test]

@@ -1,0 +1,1093 @@
+//! The charts of `sweep`, `staff` and `erlang` result folders (docs/model.md
+//! §11.10): the capacity curve of each headline metric against the varied
+//! value, the agents each staffing method requires by interval over the
+//! offered load with the service level it achieves, and the Erlang curve.
+//! Each is drawn from the folder's files ([`Files`]) only, so
+//! `routesim plot DIR` redraws what the command drew.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use super::records::{SOURCES, split};
+use super::run::{LABEL, LEGEND, TITLE, TimeAxis, label_style, note};
+use super::{Chart, Draw, DrawError, FAMILY, Swatch, colour, runs, with_legend};
+use crate::error::{Error, Result};
+use crate::staffing::{Goal, Target};
+
+/// Which command wrote a result folder, told by the files it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `routesim run`: summary.csv, intervals.csv, ...
+    Run,
+    /// `routesim sweep`: sweep.csv.
+    Sweep,
+    /// `routesim staff`: staffing.csv.
+    Staff,
+    /// `routesim erlang --out`: erlang.csv.
+    Erlang,
+}
+
+impl Kind {
+    /// The kind of a folder holding the files `has` says it holds:
+    /// sweep.csv, staffing.csv or erlang.csv, else a run.
+    pub fn of(has: impl Fn(&str) -> bool) -> Kind {
+        if has("sweep.csv") {
+            Kind::Sweep
+        } else if has("staffing.csv") {
+            Kind::Staff
+        } else if has("erlang.csv") {
+            Kind::Erlang
+        } else {
+            Kind::Run
+        }
+    }
+
+    /// The files its charts and report are drawn from.
+    pub fn sources(self) -> &'static [&'static str] {
+        match self {
+            Kind::Run => &SOURCES,
+            Kind::Sweep => &["sweep.csv", "scenario.toml"],
+            Kind::Staff => &["staffing.csv", "summary.json", "scenario.toml"],
+            Kind::Erlang => &["erlang.csv", "erlang.json"],
+        }
+    }
+
+    fn command(self) -> &'static str {
+        match self {
+            Kind::Run => "run",
+            Kind::Sweep => "sweep",
+            Kind::Staff => "staff",
+            Kind::Erlang => "erlang --out",
+        }
+    }
+}
+
+/// A result folder's source files as text, by name: what the charts of a
+/// sweep, staff or erlang folder are drawn from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Files {
+    kind: Option<Kind>,
+    texts: BTreeMap<String, String>,
+}
+
+impl Files {
+    /// The sources of `kind` among `files` (name, bytes), as a command writes them.
+    pub fn from_memory(kind: Kind, files: &[(&str, Vec<u8>)]) -> Files {
+        let texts = files
+            .iter()
+            .filter(|(name, _)| kind.sources().contains(name))
+            .map(|(name, bytes)| ((*name).to_owned(), String::from_utf8_lossy(bytes).into_owned()))
+            .collect();
+        Files { kind: Some(kind), texts }
+    }
+
+    /// Reads the sources of `kind` from the folder `dir`; a missing one is bad input.
+    pub fn from_dir(kind: Kind, dir: &Path) -> Result<Files> {
+        let mut texts = BTreeMap::new();
+        for name in kind.sources() {
+            let path = dir.join(name);
+            let text = std::fs::read(&path).map_err(|e| Error::Records {
+                path: path.clone(),
+                problem: if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("it is missing; name a folder written by `routesim {}`", kind.command())
+                } else {
+                    format!("cannot read it: {e}")
+                },
+            })?;
+            texts.insert((*name).to_owned(), String::from_utf8_lossy(&text).into_owned());
+        }
+        Ok(Files { kind: Some(kind), texts })
+    }
+
+    fn text(&self, name: &str) -> &str {
+        self.texts.get(name).map_or("", String::as_str)
+    }
+
+    fn csv(&self, name: &str) -> Result<Csv> {
+        Csv::parse(name, self.text(name))
+    }
+
+    fn json(&self, name: &str) -> Result<serde_json::Value> {
+        serde_json::from_str(self.text(name))
+            .map_err(|e| Error::Records { path: name.into(), problem: format!("not JSON: {e}") })
+    }
+
+    /// The `name` of the folder's scenario.toml (empty without one).
+    fn scenario_name(&self) -> String {
+        self.text("scenario.toml")
+            .parse::<toml_edit::DocumentMut>()
+            .ok()
+            .and_then(|d| d.get("name").and_then(|n| n.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// What report.html shows of a sweep, staff or erlang folder besides its charts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// The page's heading (the scenario's name, or the formula).
+    pub title: String,
+    /// One line under it: what the command answered.
+    pub subtitle: String,
+    /// Settings as (name, value) rows.
+    pub settings: Vec<(String, String)>,
+    /// The main tables, in order.
+    pub tables: Vec<PageTable>,
+    /// The effective scenario.toml, where the folder has one.
+    pub scenario_toml: String,
+}
+
+/// One table of a [`Page`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageTable {
+    /// Its heading.
+    pub heading: String,
+    /// A sentence on what it holds.
+    pub note: String,
+    /// Column headings.
+    pub header: Vec<String>,
+    /// Cells, row by row.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The charts (in report order) and the page of a sweep, staff or erlang folder.
+pub fn capacity_charts(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
+    match files.kind {
+        Some(Kind::Sweep) => sweep(files),
+        Some(Kind::Staff) => staff(files),
+        Some(Kind::Erlang) => erlang(files),
+        _ => Err(Error::Records { path: ".".into(), problem: "not a sweep, staff or erlang folder".into() }),
+    }
+}
+
+/// A CSV file parsed whole: header and rows of text.
+struct Csv {
+    name: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn parse(name: &str, text: &str) -> Result<Csv> {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let fail = |problem: String| Error::Records { path: name.into(), problem };
+        let header = split(lines.next().ok_or_else(|| fail("it is empty".into()))?.as_bytes());
+        let mut rows = Vec::new();
+        for (n, line) in lines.enumerate() {
+            let row = split(line.as_bytes());
+            if row.len() != header.len() {
+                return Err(fail(format!(
+                    "line {} has {} fields, the header {}",
+                    n + 2,
+                    row.len(),
+                    header.len()
+                )));
+            }
+            rows.push(row);
+        }
+        Ok(Csv { name: name.to_owned(), header, rows })
+    }
+
+    fn col(&self, name: &str) -> Result<usize> {
+        self.header.iter().position(|h| h == name).ok_or_else(|| Error::Records {
+            path: self.name.clone().into(),
+            problem: format!("it has no `{name}` column"),
+        })
+    }
+}
+
+/// A number as written in a result file; empty (no value) or unreadable is NaN.
+fn num(s: &str) -> f64 {
+    s.trim().parse().unwrap_or(f64::NAN)
+}
+
+/// `12.3%` of a fraction, empty for no value.
+fn pct(v: f64) -> String {
+    if v.is_finite() { format!("{:.1}%", v * 100.0) } else { String::new() }
+}
+
+/// A mean with its 95% interval in brackets (when it has one), in the metric's unit.
+fn with_band(unit: &str, mean: f64, low: f64, high: f64) -> String {
+    let show = |v: f64| match unit {
+        "fraction" => pct(v),
+        "seconds" if v.is_finite() => format!("{v:.1} s"),
+        _ if v.is_finite() => crate::report::number((v * 100.0).round() / 100.0),
+        _ => String::new(),
+    };
+    let mut s = show(mean);
+    if mean.is_finite() && low.is_finite() && high.is_finite() && low != high {
+        s.push_str(&format!(" [{}, {}]", show(low), show(high)));
+    }
+    s
+}
+
+// ---------------------------------------------------------------- sweep
+
+/// The headline metrics a sweep charts: name, heading, unit.
+const SWEEP_METRICS: [(&str, &str, &str); 4] = [
+    ("service_level", "Service level", "fraction"),
+    ("asa", "ASA", "seconds"),
+    ("abandon_rate", "Abandon rate", "fraction"),
+    ("occupancy", "Occupancy", "fraction"),
+];
+
+/// One sweep.csv row, as the charts read it.
+struct SweepRow {
+    variant: usize,
+    scope: String,
+    name: String,
+    metric: String,
+    mean: f64,
+    low: f64,
+    high: f64,
+}
+
+fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
+    let csv = files.csv("sweep.csv")?;
+    let first_col = csv.col("scope")?;
+    let cols =
+        [csv.col("name")?, csv.col("metric")?, csv.col("mean")?, csv.col("ci95_low")?, csv.col("ci95_high")?];
+    let keys: Vec<String> = csv.header[..first_col].to_vec();
+    if keys.is_empty() {
+        return Err(Error::Records {
+            path: "sweep.csv".into(),
+            problem: "it has no varied key before `scope`".into(),
+        });
+    }
+    let mut variants: Vec<Vec<String>> = Vec::new();
+    let mut rows = Vec::new();
+    for r in &csv.rows {
+        let values = r[..first_col].to_vec();
+        let variant = match variants.iter().position(|v| *v == values) {
+            Some(v) => v,
+            None => {
+                variants.push(values);
+                variants.len() - 1
+            }
+        };
+        rows.push(SweepRow {
+            variant,
+            scope: r[first_col].clone(),
+            name: r[cols[0]].clone(),
+            metric: r[cols[1]].clone(),
+            mean: num(&r[cols[2]]),
+            low: num(&r[cols[3]]),
+            high: num(&r[cols[4]]),
+        });
+    }
+    // The x axis: the first key's values, as numbers when all are, else in order.
+    let mut firsts: Vec<String> = Vec::new();
+    for v in &variants {
+        if !firsts.contains(&v[0]) {
+            firsts.push(v[0].clone());
+        }
+    }
+    let numeric = firsts.iter().all(|f| num(f).is_finite());
+    let x_of = |v: &[String]| {
+        if numeric { num(&v[0]) } else { firsts.iter().position(|f| *f == v[0]).unwrap_or(0) as f64 }
+    };
+    let axis = Keyed::new(firsts.iter().map(|f| (x_of(std::slice::from_ref(f)), f.clone())).collect());
+    // One line per queue and combination of the other keys' values.
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for v in &variants {
+        if !groups.contains(&v[1..].to_vec()) {
+            groups.push(v[1..].to_vec());
+        }
+    }
+    let mut queues: Vec<String> = Vec::new();
+    for r in rows.iter().filter(|r| r.scope == "queue") {
+        if !queues.contains(&r.name) {
+            queues.push(r.name.clone());
+        }
+    }
+    let find = |variant: usize, queue: &str, metric: &str| {
+        rows.iter()
+            .find(|r| r.variant == variant && r.scope == "queue" && r.name == queue && r.metric == metric)
+    };
+    let group_label = |g: &[String]| -> String {
+        // `agents.backoffice.count` reads as `backoffice.count`: the legend has little room.
+        let short = |k: &str| match k.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => rest.to_owned(),
+            _ => k.to_owned(),
+        };
+        keys[1..].iter().zip(g).map(|(k, v)| format!("{}={v}", short(k))).collect::<Vec<_>>().join(", ")
+    };
+    let mut charts = Vec::new();
+    for (metric, heading, unit) in SWEEP_METRICS {
+        let scale = if unit == "fraction" { 100.0 } else { 1.0 };
+        let mut series = Vec::new();
+        let mut targets = Vec::new();
+        for (qi, queue) in queues.iter().enumerate() {
+            for (gi, group) in groups.iter().enumerate() {
+                let k = qi * groups.len() + gi;
+                let mut points: Vec<(f64, f64, f64, f64)> = variants
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v[1..] == group[..])
+                    .map(|(vi, v)| {
+                        let r = find(vi, queue, metric);
+                        let get = |f: fn(&SweepRow) -> f64| r.map_or(f64::NAN, |r| f(r) * scale);
+                        (x_of(v), get(|r| r.mean), get(|r| r.low), get(|r| r.high))
+                    })
+                    .collect();
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let label =
+                    if groups.len() > 1 { format!("{queue}, {}", group_label(group)) } else { queue.clone() };
+                if metric == "service_level" {
+                    let mut t: Vec<(f64, f64, f64, f64)> = variants
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| v[1..] == group[..])
+                        .map(|(vi, v)| {
+                            let t = find(vi, queue, "sl_target").map_or(f64::NAN, |r| r.mean * 100.0);
+                            (x_of(v), t, f64::NAN, f64::NAN)
+                        })
+                        .collect();
+                    t.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    let constant = t.iter().all(|p| p.1 == t[0].1);
+                    // A constant target is one line per queue; a varied one follows each curve.
+                    if !constant || gi == 0 {
+                        let label = if constant {
+                            format!("{queue} target {:.0}%", t[0].1)
+                        } else {
+                            format!("{label} target")
+                        };
+                        targets.push(Curve { label, colour: colour(k), dashed: true, points: t });
+                    }
+                }
+                series.push(Curve { label, colour: colour(k), dashed: false, points });
+            }
+        }
+        series.extend(targets);
+        let y_max = if unit == "fraction" {
+            100.0
+        } else {
+            let top = series.iter().flat_map(|c| c.points.iter().flat_map(|p| [p.1, p.3])).fold(0.0, fmax);
+            (top * 1.1).max(1.0)
+        };
+        charts.push(Chart {
+            name: match metric {
+                "service_level" => "sweep_service_level",
+                "asa" => "sweep_asa",
+                "abandon_rate" => "sweep_abandon_rate",
+                _ => "sweep_occupancy",
+            },
+            title: format!("{heading} against {}", keys[0]),
+            about: match metric {
+                "service_level" => "The capacity curve: each queue's service level at each swept value, with its 95% band and target (dashed): the first value whose band clears the target is the safe choice.",
+                "asa" => "Average speed of answer of each queue at each swept value, with its 95% band.",
+                "abandon_rate" => "The share of each queue's conversations abandoned at each swept value, with its 95% band.",
+                _ => "Occupancy of the agents serving each queue at each swept value, with its 95% band: the price of the service level in busy agents.",
+            },
+            figure: Box::new(Curves {
+                title: format!("{heading} against {}", keys[0]),
+                x_desc: keys[0].clone(),
+                y_desc: if unit == "fraction" {
+                    format!("{} (%)", heading.to_lowercase())
+                } else {
+                    "ASA (seconds)".into()
+                },
+                x: axis.clone(),
+                y_max,
+                percent: unit == "fraction",
+                series,
+                right: None,
+                marks: Vec::new(),
+            }),
+        });
+    }
+    // The page: the headline metrics per variant and queue.
+    let mut header = keys.clone();
+    header.push("queue".into());
+    header.extend(SWEEP_METRICS.iter().map(|m| m.1.to_owned()));
+    let mut table_rows = Vec::new();
+    for (vi, v) in variants.iter().enumerate() {
+        for queue in &queues {
+            let mut row = v.clone();
+            row.push(queue.clone());
+            for (metric, _, unit) in SWEEP_METRICS {
+                row.push(
+                    find(vi, queue, metric).map_or(String::new(), |r| with_band(unit, r.mean, r.low, r.high)),
+                );
+            }
+            table_rows.push(row);
+        }
+    }
+    let name = files.scenario_name();
+    let page = Page {
+        title: format!("{name} — sweep"),
+        subtitle: format!("A sweep of {} over {} variants.", keys.join(" and "), variants.len()),
+        settings: keys.iter().map(|k| ("varied".to_owned(), k.clone())).collect(),
+        tables: vec![PageTable {
+            heading: "Variants".into(),
+            note: "Means over replications, with 95% confidence intervals in brackets; every metric of every variant is in sweep.csv.".into(),
+            header,
+            rows: table_rows,
+        }],
+        scenario_toml: files.text("scenario.toml").to_owned(),
+    };
+    Ok((charts, page))
+}
+
+// ---------------------------------------------------------------- staff
+
+/// One staffing.csv row, as the charts read it.
+struct StaffRow {
+    start: f64,
+    method: String,
+    agents: f64,
+    load: f64,
+    values: [f64; 4],
+}
+
+/// Hours of a staffing.csv start label, `HH:MM` or `dD HH:MM`.
+fn hours(label: &str) -> Option<f64> {
+    let (day, clock) = match label.trim().strip_prefix('d') {
+        Some(rest) => {
+            let (d, c) = rest.split_once(' ')?;
+            (d.parse::<f64>().ok()?, c)
+        }
+        None => (0.0, label.trim()),
+    };
+    let (h, m) = clock.split_once(':')?;
+    Some(day * 24.0 + h.parse::<f64>().ok()? + m.parse::<f64>().ok()? / 60.0)
+}
+
+fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
+    let csv = files.csv("staffing.csv")?;
+    let c: Vec<usize> =
+        ["start", "method", "agents", "offered_erlangs", "service_level", "asa", "abandon_rate", "occupancy"]
+            .iter()
+            .map(|n| csv.col(n))
+            .collect::<Result<_>>()?;
+    let mut rows = Vec::new();
+    for (n, r) in csv.rows.iter().enumerate() {
+        let start = hours(&r[c[0]]).ok_or_else(|| Error::Records {
+            path: "staffing.csv".into(),
+            problem: format!("line {}: start `{}` is not HH:MM or dD HH:MM", n + 2, r[c[0]]),
+        })?;
+        rows.push(StaffRow {
+            start,
+            method: r[c[1]].clone(),
+            agents: num(&r[c[2]]),
+            load: num(&r[c[3]]),
+            values: [num(&r[c[4]]), num(&r[c[5]]), num(&r[c[6]]), num(&r[c[7]])],
+        });
+    }
+    let summary = files.json("summary.json")?;
+    let mut targets = Vec::new();
+    for t in summary["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str()) {
+        targets.push(t.parse::<Target>()?);
+    }
+    let multi = csv.rows.iter().any(|r| r[c[0]].starts_with('d'));
+    let mut methods: Vec<String> = Vec::new();
+    let mut starts: Vec<f64> = Vec::new();
+    for r in &rows {
+        if !methods.contains(&r.method) {
+            methods.push(r.method.clone());
+        }
+        if !starts.contains(&r.start) {
+            starts.push(r.start);
+        }
+    }
+    let length = starts.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 0.0).fold(f64::INFINITY, f64::min);
+    let length = if length.is_finite() { length } else { 1.0 };
+    let span = match (starts.first(), starts.last()) {
+        (Some(a), Some(b)) => (*a, b + length),
+        _ => (0.0, 24.0),
+    };
+    let by_method: Vec<Vec<&StaffRow>> =
+        methods.iter().map(|m| rows.iter().filter(|r| r.method == *m).collect()).collect();
+    let load: Vec<(f64, f64)> =
+        by_method.first().map_or(Vec::new(), |rs| rs.iter().map(|r| (r.start, r.load)).collect());
+    let sl_target = targets.iter().find(|t| t.goal == Goal::ServiceLevel).map(|t| t.value);
+    let met = |r: &StaffRow| {
+        targets.iter().all(|t| {
+            let v = match t.goal {
+                Goal::ServiceLevel => r.values[0],
+                Goal::Asa => r.values[1],
+                Goal::AbandonRate => r.values[2],
+                Goal::Occupancy => r.values[3],
+            };
+            !v.is_finite() || t.holds(v)
+        })
+    };
+    let agents = StaffAgents {
+        span,
+        multi,
+        length,
+        load,
+        methods: methods
+            .iter()
+            .zip(&by_method)
+            .map(|(m, rs)| (m.clone(), rs.iter().map(|r| (r.start, r.agents)).collect()))
+            .collect(),
+    };
+    let levels = StaffLevels {
+        span,
+        multi,
+        target: sl_target,
+        methods: methods
+            .iter()
+            .zip(&by_method)
+            .map(|(m, rs)| {
+                (
+                    m.clone(),
+                    rs.iter().map(|r| (r.start + length / 2.0, r.values[0] * 100.0, met(r))).collect(),
+                )
+            })
+            .collect(),
+    };
+    let target_words: Vec<String> = targets.iter().map(ToString::to_string).collect();
+    let charts = vec![
+        Chart {
+            name: "staff_agents",
+            title: "Required agents by interval, over the offered load".into(),
+            about: "The agents each method says the group needs, interval by interval, over the offered load in Erlangs (grey): the gap between the two is the headroom the targets cost.",
+            figure: Box::new(agents),
+        },
+        Chart {
+            name: "staff_service_level",
+            title: "Service level each method's staffing achieves".into(),
+            about: "The service level each method's staffing achieves by interval, against the target (dashed; below it shaded): a dot meets every target, a cross misses one (judged on the interval's figures as staffing.csv holds them).",
+            figure: Box::new(levels),
+        },
+    ];
+    let mut settings = vec![
+        ("group".to_owned(), summary["group"].as_str().unwrap_or_default().to_owned()),
+        ("team".to_owned(), summary["team"].as_str().unwrap_or_default().to_owned()),
+        ("targets".to_owned(), target_words.join(", ")),
+    ];
+    if let Some(r) = summary["replications"].as_u64() {
+        settings.push(("replications per simulated staffing".into(), r.to_string()));
+    }
+    let methods_table = PageTable {
+        heading: "Methods".into(),
+        note: "Agent-hours each method's staffing costs, and the judged intervals where it misses a target."
+            .into(),
+        header: ["method", "agent-hours", "misses", "judged intervals"].map(String::from).to_vec(),
+        rows: summary["methods"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| {
+                vec![
+                    m["method"].as_str().unwrap_or_default().to_owned(),
+                    m["agent_hours"].as_f64().map_or(String::new(), crate::report::number),
+                    m["misses"].to_string(),
+                    m["judged_intervals"].to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let staffing_table = PageTable {
+        heading: "Staffing by interval".into(),
+        note: "staffing.csv: per interval and method, the agents and what they achieve.".into(),
+        header: csv.header.clone(),
+        rows: csv.rows.clone(),
+    };
+    let page = Page {
+        title: format!("{} — staffing", summary["scenario"].as_str().unwrap_or_default()),
+        subtitle: format!(
+            "Required agents of group {} by interval, meeting {}.",
+            settings[0].1,
+            target_words.join(" and ")
+        ),
+        settings,
+        tables: vec![methods_table, staffing_table],
+        scenario_toml: files.text("scenario.toml").to_owned(),
+    };
+    Ok((charts, page))
+}
+
+/// Agents per method by interval (steps) over the offered load (grey area).
+struct StaffAgents {
+    span: (f64, f64),
+    multi: bool,
+    length: f64,
+    load: Vec<(f64, f64)>,
+    methods: Vec<(String, Vec<(f64, f64)>)>,
+}
+
+/// Step points of `(start, value)` pairs, flat across each interval, split at missing values.
+fn step_runs(points: &[(f64, f64)], length: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut out = Vec::new();
+    for run in runs(points.iter().copied()) {
+        out.push(run.iter().flat_map(|&(x, y)| [(x, y), (x + length, y)]).collect());
+    }
+    out
+}
+
+impl Draw for StaffAgents {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
+        let grey = RGBColor(215, 215, 215);
+        let mut legend = vec![("offered load (Erlangs)".to_owned(), Swatch::Fill(grey))];
+        legend
+            .extend(self.methods.iter().enumerate().map(|(k, (m, _))| (m.clone(), Swatch::Line(colour(k)))));
+        let plot = with_legend(area, &legend, LEGEND)?;
+        let top = self
+            .methods
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|p| p.1))
+            .chain(self.load.iter().map(|p| p.1))
+            .filter(|v| v.is_finite())
+            .fold(0.0, fmax);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption("Required agents by interval, over the offered load", (FAMILY, TITLE))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(TimeAxis::new(self.span, self.multi), 0.0..(top * 1.1).max(1.0))?;
+        chart
+            .configure_mesh()
+            .x_desc(if self.multi { "day and time of day" } else { "time of day" })
+            .y_desc("agents / Erlangs")
+            .y_label_formatter(&|v| if top >= 5.0 { format!("{v:.0}") } else { format!("{v:.1}") })
+            .label_style(label_style())
+            .axis_desc_style((FAMILY, LABEL))
+            .draw()?;
+        for run in step_runs(&self.load, self.length) {
+            let mut pts = run.clone();
+            pts.extend(run.iter().rev().map(|&(x, _)| (x, 0.0)));
+            chart.draw_series(std::iter::once(Polygon::new(pts, grey.filled())))?;
+        }
+        for (k, (_, points)) in self.methods.iter().enumerate() {
+            for run in step_runs(points, self.length) {
+                chart.draw_series(LineSeries::new(run, colour(k).stroke_width(3)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One interval's point: mid-point (hours), service level (%), whether it met every target.
+type Level = (f64, f64, bool);
+
+/// Service level per method by interval, against the target, met or missed.
+struct StaffLevels {
+    span: (f64, f64),
+    multi: bool,
+    target: Option<f64>,
+    /// Per method: (interval mid-point, service level %, met every target).
+    methods: Vec<(String, Vec<Level>)>,
+}
+
+impl Draw for StaffLevels {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
+        let under = colour(3);
+        let mut legend: Vec<(String, Swatch)> =
+            self.methods.iter().enumerate().map(|(k, (m, _))| (m.clone(), Swatch::Line(colour(k)))).collect();
+        if let Some(t) = self.target {
+            legend.push((format!("target {:.0}%", t * 100.0), Swatch::Dashed(BLACK)));
+            legend.push(("below target".into(), Swatch::Band(under)));
+        }
+        legend.push(("meets every target".into(), Swatch::Dot(BLACK)));
+        legend.push(("misses a target".into(), Swatch::Cross(BLACK)));
+        let plot = with_legend(area, &legend, LEGEND)?;
+        let (a, b) = self.span;
+        let mut chart = ChartBuilder::on(&plot)
+            .caption("Service level each method's staffing achieves", (FAMILY, TITLE))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(TimeAxis::new(self.span, self.multi), 0.0..100.0)?;
+        chart
+            .configure_mesh()
+            .x_desc(if self.multi {
+                "day and time of day (interval mid-point)"
+            } else {
+                "time of day (interval mid-point)"
+            })
+            .y_desc("service level (% within threshold)")
+            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .label_style(label_style())
+            .axis_desc_style((FAMILY, LABEL))
+            .draw()?;
+        if let Some(t) = self.target {
+            let t = t * 100.0;
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, t)], under.mix(0.12).filled())))?;
+            chart.draw_series(DashedLineSeries::new(vec![(a, t), (b, t)], 12, 8, BLACK.stroke_width(2)))?;
+        }
+        for (k, (_, points)) in self.methods.iter().enumerate() {
+            let c = colour(k);
+            for run in runs(points.iter().map(|p| (p.0, p.1))) {
+                chart.draw_series(LineSeries::new(run, c.stroke_width(3)))?;
+            }
+            for &(x, y, met) in points.iter().filter(|p| p.1.is_finite()) {
+                if met {
+                    chart.draw_series(std::iter::once(Circle::new((x, y), 5, c.filled())))?;
+                } else {
+                    chart.draw_series(std::iter::once(Cross::new((x, y), 7, c.stroke_width(3))))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- erlang
+
+/// The header of erlang.csv: the keys of `routesim erlang --json`.
+pub const ERLANG_HEADER: [&str; 7] =
+    ["agents", "p_wait", "service_level", "asa", "abandon_rate", "occupancy", "queue_length"];
+
+fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
+    let csv = files.csv("erlang.csv")?;
+    let c: Vec<usize> = ERLANG_HEADER.iter().map(|n| csv.col(n)).collect::<Result<_>>()?;
+    let info = files.json("erlang.json")?;
+    let mut targets = Vec::new();
+    for t in info["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str()) {
+        targets.push(t.parse::<Target>()?);
+    }
+    // Rows by number of agents, each once (the answer's row may repeat an asked one).
+    let mut rows: Vec<[f64; 7]> = Vec::new();
+    for r in &csv.rows {
+        let v: Vec<f64> = c.iter().map(|&i| num(&r[i])).collect();
+        let row = [v[0], v[1], v[2], v[3], v[4], v[5], v[6]];
+        if row[0].is_finite() && !rows.iter().any(|x| x[0] == row[0]) {
+            rows.push(row);
+        }
+    }
+    rows.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let formula = info["formula"].as_str().unwrap_or("Erlang").to_owned();
+    let axis = Keyed::new(rows.iter().map(|r| (r[0], crate::report::number(r[0]))).collect());
+    let curve = |label: &str, k: usize, col: usize, scale: f64| Curve {
+        label: label.to_owned(),
+        colour: colour(k),
+        dashed: false,
+        points: rows.iter().map(|r| (r[0], r[col] * scale, f64::NAN, f64::NAN)).collect(),
+    };
+    let flat = |label: String, k: usize, v: f64| Curve {
+        label,
+        colour: colour(k),
+        dashed: true,
+        points: rows.iter().map(|r| (r[0], v, f64::NAN, f64::NAN)).collect(),
+    };
+    let mut left = vec![
+        curve("service level (%)", 0, 2, 100.0),
+        curve("abandon rate (%)", 3, 4, 100.0),
+        curve("occupancy (%)", 2, 5, 100.0),
+    ];
+    let mut right = vec![curve("ASA (s, right axis)", 1, 3, 1.0)];
+    for t in &targets {
+        match t.goal {
+            Goal::ServiceLevel => left.push(flat(format!("target {t}"), 0, t.value * 100.0)),
+            Goal::AbandonRate => left.push(flat(format!("target {t}"), 3, t.value * 100.0)),
+            Goal::Occupancy => left.push(flat(format!("target {t}"), 2, t.value * 100.0)),
+            Goal::Asa => right.push(flat(format!("target {t}"), 1, t.value)),
+        }
+    }
+    let asa_top =
+        right.iter().flat_map(|c| c.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, fmax);
+    let fewest = info["fewest_agents"].as_f64();
+    let marks: Vec<(String, f64)> =
+        fewest.map(|n| (format!("fewest agents meeting all: {n}"), n)).into_iter().collect();
+    let title = format!("{formula} curve: service level, ASA and abandonment against agents");
+    let charts = vec![Chart {
+        name: "erlang-curve",
+        title: title.clone(),
+        about: "What each number of agents achieves by the formula: service level, abandonment and occupancy (left axis) and ASA (right axis), with the targets dashed: read off the fewest agents that clear every target, and what one more buys.",
+        figure: Box::new(Curves {
+            title: format!("{formula} curve"),
+            x_desc: "agents".into(),
+            y_desc: "service level, abandon rate, occupancy (%)".into(),
+            x: axis,
+            y_max: 100.0,
+            percent: true,
+            series: left,
+            right: Some(Right { desc: "ASA (seconds)".into(), max: (asa_top * 1.1).max(1.0), series: right }),
+            marks,
+        }),
+    }];
+    let mut settings = vec![
+        ("formula".to_owned(), formula.clone()),
+        ("inputs".to_owned(), info["inputs"].as_str().unwrap_or_default().trim().to_owned()),
+        ("targets".to_owned(), targets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+    ];
+    if let Some(n) = fewest {
+        settings.push(("fewest agents meeting the targets".into(), crate::report::number(n)));
+    }
+    let page = Page {
+        title: format!("{formula} curve"),
+        subtitle: info["inputs"].as_str().unwrap_or_default().trim().to_owned(),
+        settings,
+        tables: vec![PageTable {
+            heading: "Agents".into(),
+            note: "erlang.csv: fractions 0-1, ASA in seconds, queue length in customers; empty where the queue grows without bound.".into(),
+            header: csv.header.clone(),
+            rows: csv.rows.clone(),
+        }],
+        scenario_toml: String::new(),
+    };
+    Ok((charts, page))
+}
+
+// ---------------------------------------------------------------- drawing
+
+fn fmax(a: f64, b: f64) -> f64 {
+    if b.is_finite() { a.max(b) } else { a }
+}
+
+/// A numeric axis labelled at given values with given text (swept values,
+/// numbers of agents): at most 12 labels, evenly picked.
+#[derive(Clone)]
+struct Keyed {
+    range: RangedCoordf64,
+    keys: Vec<(f64, String)>,
+}
+
+impl Keyed {
+    fn new(mut points: Vec<(f64, String)>) -> Keyed {
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points.dedup_by(|a, b| a.0 == b.0);
+        let (lo, hi) = match (points.first(), points.last()) {
+            (Some(a), Some(b)) => (a.0, b.0),
+            _ => (0.0, 1.0),
+        };
+        let pad = if hi > lo { (hi - lo) * 0.04 } else { 1.0 };
+        let step = points.len().div_ceil(12).max(1);
+        let keys = points.into_iter().step_by(step).collect();
+        Keyed { range: (lo - pad..hi + pad).into(), keys }
+    }
+}
+
+impl Ranged for Keyed {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.range.map(value, limit)
+    }
+    fn key_points<H: KeyPointHint>(&self, _hint: H) -> Vec<f64> {
+        self.keys.iter().map(|k| k.0).collect()
+    }
+    fn range(&self) -> Range<f64> {
+        self.range.range()
+    }
+}
+
+impl ValueFormatter<f64> for Keyed {
+    fn format_ext(&self, value: &f64) -> String {
+        self.keys.iter().find(|k| k.0 == *value).map_or(String::new(), |k| k.1.clone())
+    }
+}
+
+/// One line of a [`Curves`] chart: `(x, y, band low, band high)` in the
+/// axis's units (NaN: no value, no band).
+struct Curve {
+    label: String,
+    colour: RGBColor,
+    dashed: bool,
+    points: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The right-hand axis of a [`Curves`] chart and its lines.
+struct Right {
+    desc: String,
+    max: f64,
+    series: Vec<Curve>,
+}
+
+/// Lines against a keyed x axis, with 95% bands, dashed targets, an
+/// optional second y axis and vertical marks.
+struct Curves {
+    title: String,
+    x_desc: String,
+    y_desc: String,
+    x: Keyed,
+    y_max: f64,
+    percent: bool,
+    series: Vec<Curve>,
+    right: Option<Right>,
+    marks: Vec<(String, f64)>,
+}
+
+impl Curve {
+    fn banded(&self) -> bool {
+        self.points.iter().any(|p| p.2.is_finite() && p.3.is_finite() && p.2 != p.3)
+    }
+
+    fn swatches(&self, legend: &mut Vec<(String, Swatch)>) {
+        let swatch = if self.dashed { Swatch::Dashed(self.colour) } else { Swatch::Line(self.colour) };
+        legend.push((self.label.clone(), swatch));
+        if self.banded() {
+            // The band's entry sits right under its line's: a long name is not repeated.
+            let label = format!("{} 95% band", self.label);
+            let label = if label.chars().count() <= 34 { label } else { "its 95% band".to_owned() };
+            legend.push((label, Swatch::Band(self.colour)));
+        }
+    }
+
+    /// The band polygons, then the line (a lone point as a dot).
+    fn elements(&self) -> Vec<(Vec<(f64, f64)>, bool)> {
+        let mut out = Vec::new();
+        if self.banded() {
+            let ok = |p: &(f64, f64, f64, f64)| p.2.is_finite() && p.3.is_finite();
+            let idx =
+                runs(self.points.iter().enumerate().map(|(i, p)| (i, if ok(p) { 0.0 } else { f64::NAN })));
+            for run in idx {
+                let mut pts: Vec<(f64, f64)> =
+                    run.iter().map(|&(i, _)| (self.points[i].0, self.points[i].3)).collect();
+                pts.extend(run.iter().rev().map(|&(i, _)| (self.points[i].0, self.points[i].2)));
+                out.push((pts, true));
+            }
+        }
+        for run in runs(self.points.iter().map(|p| (p.0, p.1))) {
+            out.push((run, false));
+        }
+        out
+    }
+}
+
+impl Draw for Curves {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
+        let mut legend = Vec::new();
+        for c in self.series.iter().chain(self.right.iter().flat_map(|r| r.series.iter())) {
+            c.swatches(&mut legend);
+        }
+        for (label, _) in &self.marks {
+            legend.push((label.clone(), Swatch::Dashed(RGBColor(110, 110, 110))));
+        }
+        let plot = with_legend(area, &legend, LEGEND)?;
+        let built = ChartBuilder::on(&plot)
+            .caption(&self.title, (FAMILY, TITLE))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .right_y_label_area_size(if self.right.is_some() { 70 } else { 0 })
+            .build_cartesian_2d(self.x.clone(), 0.0..self.y_max)?;
+        if self.series.iter().all(|c| c.points.iter().all(|p| !p.1.is_finite())) {
+            note(&plot, "no value to draw")?;
+        }
+        let Some(right) = &self.right else {
+            let mut chart = built;
+            return self.primary(&mut chart);
+        };
+        // The second axis takes the right label area before the mesh is drawn,
+        // so the primary labels stay on the left.
+        let mut chart = built.set_secondary_coord(self.x.clone(), 0.0..right.max);
+        self.primary(&mut chart)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc(right.desc.as_str())
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(label_style())
+            .axis_desc_style((FAMILY, LABEL))
+            .draw()?;
+        for c in &right.series {
+            draw_curve(c, |pts, band| {
+                if band {
+                    chart.draw_secondary_series(std::iter::once(Polygon::new(
+                        pts,
+                        c.colour.mix(0.2).filled(),
+                    )))?;
+                } else if c.dashed {
+                    chart.draw_secondary_series(DashedLineSeries::new(
+                        pts,
+                        12,
+                        8,
+                        c.colour.stroke_width(2),
+                    ))?;
+                } else {
+                    chart.draw_secondary_series(LineSeries::new(pts, c.colour.stroke_width(3)))?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Curves {
+    /// The mesh, the marks and the left-axis lines.
+    fn primary<DB: DrawingBackend>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<Keyed, RangedCoordf64>>,
+    ) -> Result<(), DrawError> {
+        let percent = self.percent;
+        chart
+            .configure_mesh()
+            .x_desc(self.x_desc.as_str())
+            .y_desc(self.y_desc.as_str())
+            .y_label_formatter(&|v| if percent { format!("{v:.0}%") } else { format!("{v:.0}") })
+            .label_style(label_style())
+            .axis_desc_style((FAMILY, LABEL))
+            .draw()?;
+        for (_, x) in &self.marks {
+            chart.draw_series(DashedLineSeries::new(
+                vec![(*x, 0.0), (*x, self.y_max)],
+                10,
+                6,
+                RGBColor(110, 110, 110).stroke_width(2),
+            ))?;
+        }
+        for c in &self.series {
+            draw_curve(c, |pts, band| {
+                if band {
+                    chart.draw_series(std::iter::once(Polygon::new(pts, c.colour.mix(0.2).filled())))?;
+                } else if c.dashed {
+                    chart.draw_series(DashedLineSeries::new(pts, 12, 8, c.colour.stroke_width(2)))?;
+                } else {
+                    if pts.len() == 1 {
+                        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, c.colour.filled())))?;
+                    }
+                    chart.draw_series(LineSeries::new(pts, c.colour.stroke_width(3)))?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Calls `draw` with each of the curve's elements: band polygons, then line runs.
+fn draw_curve(
+    c: &Curve,
+    mut draw: impl FnMut(Vec<(f64, f64)>, bool) -> Result<(), DrawError>,
+) -> Result<(), DrawError> {
+    for (pts, band) in c.elements() {
+        draw(pts, band)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staffing_start_labels_read_as_hours() {
+        assert_eq!(hours("09:30"), Some(9.5));
+        assert_eq!(hours("d1 06:00"), Some(30.0));
+        assert_eq!(hours("nine"), None);
+    }
+
+    #[test]
+    fn a_keyed_axis_labels_at_most_twelve_values() {
+        let axis = Keyed::new((1..=30).map(|n| (f64::from(n), n.to_string())).collect());
+        assert!(axis.keys.len() <= 12 && axis.keys[0].1 == "1", "{:?}", axis.keys);
+        assert_eq!(axis.format_ext(&1.0), "1");
+        let one = Keyed::new(vec![(5.0, "5".into())]);
+        assert_eq!(one.range(), 4.0..6.0);
+    }
+
+    #[test]
+    fn the_kind_of_a_folder_follows_its_files() {
+        assert_eq!(Kind::of(|n| n == "sweep.csv" || n == "summary.csv"), Kind::Sweep);
+        assert_eq!(Kind::of(|n| n == "staffing.csv"), Kind::Staff);
+        assert_eq!(Kind::of(|n| n == "erlang.csv"), Kind::Erlang);
+        assert_eq!(Kind::of(|_| false), Kind::Run);
+    }
+
+    #[test]
+    fn a_short_csv_row_is_refused_by_line() {
+        let e = Csv::parse("x.csv", "a,b\n1,2\n3\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("line 3"), "{e}");
+    }
+}
