@@ -2,25 +2,27 @@
 //!
 //! The flow is `scenario` (file → validated [`model::Scenario`]) → `engine`
 //! (one replication, routed by `routing`, measured by `stats`) → `replicate`
-//! (many replications in parallel, aggregated) → `report` (result files).
+//! (many replications in parallel, aggregated) → `report` (result files,
+//! drawn by `plot`); `staffing` and `sweep` run the same pipeline over
+//! many scenario variants.
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod dist;
-pub mod error;
-pub mod model;
-pub mod plot;
-pub mod scenario;
-pub mod time;
-
-pub use error::{Error, Problem, Result};
-pub use model::Scenario;
 pub mod engine;
 pub mod erlang;
+pub mod error;
 pub(crate) mod heap;
+pub mod model;
+pub mod plot;
 pub mod replicate;
 pub mod report;
 pub(crate) mod routing;
+pub mod scenario;
 pub mod staffing;
 pub mod stats;
 pub mod streams;
 pub mod sweep;
+pub mod time;
+
+pub use error::{Error, Problem, Result};
+pub use model::Scenario;

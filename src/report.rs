@@ -116,7 +116,7 @@ pub fn write_all_with(
 
 /// Replaces the folder `target` with `files` (name, bytes), whole (see
 /// [`folder`]), for the scenario named `scenario`: for commands whose files
-/// are not [`Exporter`]s of one run (`sweep`). Returns the paths written.
+/// are not [`Exporter`]s of one run (`sweep`, `staff`). Returns the paths written.
 pub fn write_files(target: &Target, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     target.replace(scenario, files)
 }
