@@ -170,6 +170,18 @@ impl Records {
             let mut sink = records.sink(name);
             let copied = std::io::copy(&mut file, &mut sink).and_then(|_| sink.finish());
             copied.map_err(|e| fail(e.to_string()))?;
+            // Every run writes rows to these; none means a damaged or foreign file.
+            let empty = match name {
+                "summary.csv" => records.summary.is_empty(),
+                "intervals.csv" => records.slots.is_empty(),
+                _ => false,
+            };
+            if empty {
+                return Err(fail(
+                    "it holds no rows (a run always writes some): the folder is damaged; rerun the scenario"
+                        .into(),
+                ));
+            }
         }
         records.finish();
         Ok(records)

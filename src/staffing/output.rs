@@ -106,6 +106,7 @@ pub fn summary_json(answer: &Answer) -> String {
             "lower_rounds": s.lowered,
             "simulations": s.simulations,
             "met": !s.unmet,
+            "lowering_stopped_early": s.lower_capped,
         })
     });
     let doc = json!({
@@ -175,7 +176,13 @@ pub fn table(answer: &Answer) -> String {
             s.raised,
             s.lowered,
             s.simulations,
-            if s.unmet { "; the targets were NOT met within the rounds allowed" } else { "" }
+            if s.unmet {
+                "; the targets were NOT met within the rounds allowed"
+            } else if s.lower_capped {
+                "; lowering stopped after its last round allowed: some interval may still have room"
+            } else {
+                ""
+            }
         );
     }
     out

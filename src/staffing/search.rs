@@ -354,8 +354,13 @@ impl Problem<'_> {
         // batch); keep the ones that miss nothing. A step whose lowering
         // missed is not tried again: lowering others only adds load.
         let mut candidates: Vec<usize> = self.live_steps().into_iter().filter(|&k| levels[k] > 0).collect();
-        for _ in 0..MAX_LOWER {
+        for round in 0..=MAX_LOWER {
             if candidates.is_empty() {
+                break;
+            }
+            if round == MAX_LOWER {
+                // Out of rounds with steps still to try: some may have room left.
+                log.lower_capped = true;
                 break;
             }
             let tries: Vec<Vec<u32>> = candidates
@@ -421,6 +426,9 @@ pub struct Searched {
     pub simulations: usize,
     /// The raising rounds ran out before every interval met every target.
     pub unmet: bool,
+    /// The lowering rounds ran out with steps still to try: the answer meets
+    /// every target, but some step might lose an agent.
+    pub lower_capped: bool,
 }
 
 #[cfg(test)]

@@ -223,6 +223,18 @@ fn plot_of_a_folder_without_results_is_bad_input() {
     assert_eq!(fs::read_dir(dir.path().join("empty")).unwrap().count(), 0);
     let (code, _, stderr) = routesim(dir.path(), &["plot", "nowhere"]);
     assert_eq!(code, Some(2), "{stderr}");
+    // A result file cut down to a word is refused, not drawn as empty charts.
+    let out = run(dir.path(), &small(), &["-r", "1"]);
+    let before = fs::read(out.join("charts/service_level.svg")).unwrap();
+    fs::write(out.join("summary.csv"), "garbage\n").unwrap();
+    let (code, _, stderr) = routesim(dir.path(), &["plot", out.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("summary.csv") && stderr.contains("no rows"), "{stderr}");
+    assert_eq!(
+        fs::read(out.join("charts/service_level.svg")).unwrap(),
+        before,
+        "the folder was left as it was"
+    );
 }
 
 /// With one replication there is no 95% band to draw, in the chart or its legend.
