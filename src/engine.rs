@@ -7,18 +7,24 @@
 //! conversations live in a reusable slab, routing state in per-team heaps,
 //! and names were resolved to indices when the scenario was loaded.
 
+mod accounting;
 mod agents;
 mod conversations;
 mod events;
+mod offers;
+mod phone;
+mod profiles;
+mod teams;
 
 use rand_distr::{Distribution, Exp1};
 
 use crate::heap::{Positions, QuadHeap};
-use crate::model::{Headcount, Scenario, Selection, StatusId, StatusKind};
+use crate::model::{Headcount, Scenario, Selection, StatusId};
 use crate::routing::{AgentPool, Fit, RouteState, WaitQueue, Waiting, before};
 use crate::stats::Tally;
 use crate::streams::{self, Purpose, Rng};
 use crate::time::{DAY, Time};
+use accounting::TeamWork;
 use agents::{Agent, Phase};
 use conversations::{Conv, ConvKey, ConvState, Conversations};
 use events::{Deadlines, Event, EventQueue, key_time, order_key};
@@ -116,6 +122,50 @@ pub enum Trace {
         /// New status.
         status: StatusId,
     },
+    /// A waiting conversation was offered to an agent (accept mode, docs/model.md §R13).
+    Offered {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+        /// Queue index.
+        queue: usize,
+        /// The agent it is offered to.
+        agent: usize,
+    },
+    /// An offer ended; an accepted one is followed by `Assigned`.
+    OfferEnded {
+        /// Seconds.
+        time: f64,
+        /// Conversation id.
+        id: u64,
+        /// The agent it was offered to.
+        agent: usize,
+        /// How it ended.
+        outcome: OfferOutcome,
+    },
+    /// An agent switched teams (docs/model.md §R16).
+    Team {
+        /// Seconds.
+        time: f64,
+        /// Agent index.
+        agent: usize,
+        /// The team the agent works as from now on.
+        team: usize,
+    },
+}
+
+/// How an offer ended (docs/model.md §R13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferOutcome {
+    /// The agent accepted within the timeout.
+    Accepted,
+    /// The timeout passed first: the agent goes Unavailable, the conversation moves on.
+    Missed,
+    /// The agent left Available (or switched teams) first: the conversation moves on.
+    Withdrawn,
+    /// The customer abandoned first.
+    Abandoned,
 }
 
 /// Like [`run`], reporting every [`Trace`] event to `observe`.
@@ -124,30 +174,6 @@ pub fn run_observed<O: FnMut(&Trace)>(sc: &Scenario, replication: u32, observe: 
     sim.start();
     sim.run();
     sim.finish()
-}
-
-/// Work held by one team's agents in productive statuses, for occupancy.
-///
-/// Integrated by parts so that a change costs a multiply-add and no segment
-/// bookkeeping: with `units_area` set to `-units × s` at a booking time `s`
-/// and lowered by `delta × t` at every change, `units_area + units × T` is
-/// the integral of units held over `[s, T]`. Likewise for `holders`.
-#[derive(Debug, Clone, Copy, Default)]
-struct TeamWork {
-    /// Capacity units held.
-    units: u32,
-    /// Agents holding at least one conversation.
-    holders: u32,
-    /// See the type's documentation, unit-seconds.
-    units_area: f64,
-    /// See the type's documentation, agent-seconds.
-    holders_area: f64,
-    /// Agents Available with spare capacity (in the team's routing pool).
-    pooled: u32,
-    /// As `units_area`, for `pooled`, agent-seconds.
-    pooled_area: f64,
-    /// When the work was last booked, seconds.
-    since: f64,
 }
 
 /// The state of one replication.
@@ -163,9 +189,8 @@ struct Sim<'s, O> {
     /// Current reporting interval.
     interval: usize,
     events: EventQueue,
-    /// Patience deadlines of waiting conversations.
+    /// Patience deadlines of waiting (and offered) conversations.
     deadlines: Deadlines,
-    /// The earliest of `arrivals`, and its queue.
     /// Heap of each queue's next arrival (key as events; value: the queue), and
     /// each queue's position in it (`u32::MAX`: no more arrivals).
     next_arrivals: QuadHeap<u32>,
@@ -176,17 +201,18 @@ struct Sim<'s, O> {
     /// Units held per agent and channel: `channel_units[agent * channels + channel]`.
     channel_units: Vec<u32>,
     pools: Vec<AgentPool>,
+    /// Per team: its pool also holds Available agents without spare
+    /// capacity, for synced calls that ignore load (docs/model.md §R14).
+    full_ok: Vec<bool>,
     queues: Vec<WaitQueue<ConvKey>>,
-    /// Live waiting conversations per queue, and when that count last changed.
+    /// Waiting (and offered) conversations per queue, and when that count last changed.
     waiting: Vec<(u32, f64)>,
     /// Per team then queue: `fit[t * queues + q]`.
     fit: Vec<Fit>,
     /// Per team then queue: the team pool's fit pool for the queue (None: the whole pool).
     fit_class: Vec<Option<usize>>,
-    /// Teams serving each queue at once (no delay in their profile).
-    queue_teams: Vec<Vec<usize>>,
-    /// Teams serving each queue only after a delay: (team, delay in seconds).
-    queue_delayed: Vec<Vec<(usize, f64)>>,
+    /// Teams serving each queue at once, and those serving it after a delay (§R15).
+    profiles: profiles::Profiles,
     /// Round robin: last agent assigned from each queue.
     rr_cursor: Vec<u32>,
     /// First agent index of each group.
@@ -196,6 +222,8 @@ struct Sim<'s, O> {
     handle_rng: Vec<Rng>,
     wrap_rng: Vec<Rng>,
     patience_rng: Vec<Rng>,
+    /// Per queue: accept delays of offers (accept mode only, else empty).
+    accept_rng: Vec<Rng>,
     /// Day-level volume multipliers, `day_volume[q][day]` (empty: 1 every day).
     day_volume: Vec<Vec<f64>>,
     tally: Tally,
@@ -215,49 +243,54 @@ struct Sim<'s, O> {
 
 impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn new(sc: &'s Scenario, replication: u32, tally: Tally, observe: O) -> Self {
+        let offers = sc.offers();
         let mut agents = Vec::with_capacity(sc.agent_count());
         let mut group_start = Vec::with_capacity(sc.groups.len());
         for (g, group) in sc.groups.iter().enumerate() {
             group_start.push(agents.len());
-            let capacity = sc.teams[group.team].capacity;
+            // Room for the most an agent can hold on any of its teams, and a call on top.
+            let most = group.teams.iter().map(|&t| sc.teams[t].capacity).max().unwrap_or(1) + 1;
             for i in 0..group.size() {
                 let key = streams::key(&group.name, i as u64);
                 let rng = streams::stream(sc.seed, replication, Purpose::Episodes, key);
-                agents.push(Agent::new(g, group.team, capacity, group.schedule.len(), rng));
+                let missed = offers.then(|| streams::stream(sc.seed, replication, Purpose::MissedOffer, key));
+                agents.push(Agent::new(g, group.team, most, group.schedule.len(), rng, missed));
             }
         }
         let route = agents.iter().map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity)).collect();
+        // An agent is a member of the pool of every team it may work as.
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); sc.teams.len()];
         for (i, a) in agents.iter().enumerate() {
-            members[a.team].push(i as u32);
+            for &t in &sc.groups[a.group].teams {
+                members[t].push(i as u32);
+            }
         }
         let fit: Vec<Fit> = sc
             .teams
             .iter()
             .flat_map(|team| {
                 sc.queues.iter().map(|queue| {
+                    let size = queue.held_size();
                     let cap = team.channel_caps[queue.channel];
-                    let binds = cap < team.capacity;
-                    Fit {
-                        size: queue.item_size,
-                        channel: queue.channel,
-                        cap: if binds { cap } else { u32::MAX },
-                    }
+                    // A call that ignores load ignores channel caps too (§R14).
+                    let binds = size > 0 && cap < team.capacity;
+                    Fit { size, channel: queue.channel, cap: if binds { cap } else { u32::MAX } }
                 })
             })
             .collect();
         let nq = sc.queues.len();
+        let full_ok: Vec<bool> =
+            sc.teams.iter().map(|t| t.queues.iter().any(|&q| sc.queues[q].held_size() == 0)).collect();
         let round_robin = sc.routing.selection == Selection::RoundRobin;
         let pools: Vec<AgentPool> = members
             .into_iter()
             .enumerate()
             .map(|(t, m)| {
                 let fits: Vec<Fit> = sc.teams[t].queues.iter().map(|&q| fit[t * nq + q]).collect();
-                AgentPool::new(m, &fits, round_robin, sc.channels.len())
+                AgentPool::new(m, &fits, round_robin, sc.channels.len(), full_ok[t])
             })
             .collect();
         let fit_class = (0..sc.teams.len() * nq).map(|i| pools[i / nq].class_of(fit[i])).collect();
-        let nq = sc.queues.len();
         let n_agents = agents.len();
         Sim {
             sc,
@@ -275,28 +308,23 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             route,
             channel_units: vec![0; n_agents * sc.channels.len()],
             pools,
+            full_ok,
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
             fit,
             fit_class,
-            queue_teams: (0..nq)
-                .map(|q| {
-                    sc.teams_serving(q).filter(|&t| sc.serve(t, q).is_some_and(|(_, d)| d <= 0.0)).collect()
-                })
-                .collect(),
-            queue_delayed: (0..nq)
-                .map(|q| {
-                    sc.teams_serving(q)
-                        .filter_map(|t| sc.serve(t, q).filter(|&(_, d)| d > 0.0).map(|(_, d)| (t, d)))
-                        .collect()
-                })
-                .collect(),
+            profiles: profiles::Profiles::new(sc),
             rr_cursor: vec![u32::MAX; nq],
             group_start,
             arrival_rng: queue_streams(sc, replication, Purpose::Arrivals),
             handle_rng: queue_streams(sc, replication, Purpose::Handle),
             wrap_rng: queue_streams(sc, replication, Purpose::WrapUp),
             patience_rng: queue_streams(sc, replication, Purpose::Patience),
+            accept_rng: if offers {
+                queue_streams(sc, replication, Purpose::AcceptDelay)
+            } else {
+                Vec::new()
+            },
             day_volume: day_volume(sc, replication),
             tally,
             work: vec![TeamWork::default(); sc.teams.len()],
@@ -365,6 +393,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     self.schedule(p.start_for(i, n), Event::Planned { agent: a as u32, entry: entry as u16 });
                 }
             }
+            for (entry, w) in group.switches.iter().enumerate() {
+                for (i, a) in range.clone().enumerate() {
+                    self.schedule(w.start_for(i, n), Event::Switch { agent: a as u32, entry: entry as u16 });
+                }
+            }
             for (entry, u) in group.unplanned.iter().enumerate() {
                 if u.rate > 0.0 {
                     for a in range.clone() {
@@ -428,6 +461,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 Event::Unplanned { agent, entry } => self.on_unplanned(agent as usize, usize::from(entry)),
                 Event::EpisodeEnd { agent, token } => self.on_episode_end(agent as usize, token),
                 Event::Eligible { conv, team } => self.on_eligible(conv, team as usize),
+                Event::OfferEnd { agent, token, accepted } => {
+                    self.on_offer_end(agent as usize, token, accepted)
+                }
+                Event::Switch { agent, entry } => self.on_switch(agent as usize, usize::from(entry)),
             }
         }
         if !self.draining {
@@ -442,8 +479,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             self.tally.queues[q].waits.saturating_record_n(0, n);
         }
         for c in self.convs.live() {
-            let q = usize::from(c.queue);
-            let unresolved = c.state == ConvState::Waiting && !c.answered;
+            let q = c.queue();
+            // An offer still standing is as unanswered as a conversation in the queue.
+            let unresolved = matches!(c.state, ConvState::Waiting | ConvState::Offered) && !c.answered;
             if unresolved {
                 self.tally.interval_mut(c.interval as usize, q).counts.unresolved += 1;
             }
@@ -484,9 +522,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             wrap,
             remaining: handle,
             handle_end: 0.0,
+            offered_at: 0.0,
             agent: 0,
             interval: self.interval as u32,
-            queue: q as u16,
+            queue: q as u32,
             state: ConvState::Waiting,
             answered: false,
             counted,
@@ -496,6 +535,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             self.tally.queues[q].counts.offered += 1;
         }
         self.unanswered += 1;
+        // Patience runs while the conversation waits, and while it is offered.
         if !self.route_conversation(key) && patience.is_finite() && now + patience < self.end {
             let seq = self.events.next_seq();
             self.deadlines.push(Time(now + patience), seq, key);
@@ -566,7 +606,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// Routes a conversation that has just entered (or re-entered) its queue:
     /// to the best eligible agent, else into the queue. Returns whether it
-    /// was assigned.
+    /// was assigned (an offer, §R13, is not an assignment: it still waits).
     ///
     /// Between events no waiting conversation has an eligible agent, so the
     /// newcomer is the only one that can be assigned now.
@@ -574,26 +614,19 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let Some(c) = self.convs.get(key) else {
             return false;
         };
-        let (q, since) = (usize::from(c.queue), c.arrival);
+        let (q, since) = (c.queue(), c.arrival);
         let mut best: Option<u32> = None;
-        for i in 0..self.queue_teams[q].len() {
-            let t = self.queue_teams[q][i];
+        for i in 0..self.profiles.at_once(q).len() {
+            let t = self.profiles.at_once(q)[i];
             best = self.better_of(best, t, q);
         }
-        // Teams that take this queue only after a delay: those whose delay has
-        // passed compete too (a requeued conversation keeps its age); the others
-        // are told when it has waited long enough.
-        let age = self.now.secs() - since;
-        let mut later = false;
-        for i in 0..self.queue_delayed[q].len() {
-            let (t, delay) = self.queue_delayed[q][i];
-            if delay > age {
-                later = true;
-            } else {
-                best = self.better_of(best, t, q);
-            }
-        }
+        let (best, later) = self.better_of_delayed(best, q, since);
         match best {
+            Some(a) if self.sc.offers() => {
+                self.change_waiting(q, 1);
+                self.offer(key, a as usize);
+                false
+            }
             Some(a) => {
                 self.assign(key, a as usize);
                 true
@@ -602,15 +635,24 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 self.change_waiting(q, 1);
                 self.queues[q].push(Waiting { since, conv: key });
                 if later {
-                    for i in 0..self.queue_delayed[q].len() {
-                        let (t, delay) = self.queue_delayed[q][i];
-                        if delay > age {
-                            self.schedule(since + delay, Event::Eligible { conv: key, team: t as u32 });
-                        }
-                    }
+                    self.schedule_eligible(key, q, since);
                 }
                 false
             }
+        }
+    }
+
+    /// Gives waiting conversation `key` (out of its queue's list, still
+    /// counted as waiting) to agent `a`: assigned at once, or offered in
+    /// accept mode (§R13).
+    fn take(&mut self, key: ConvKey, a: usize) {
+        if self.sc.offers() {
+            self.offer(key, a);
+        } else {
+            self.change_waiting(self.convs.get(key).map_or(0, Conv::queue), -1);
+            // Only conversations that waited have a patience deadline.
+            self.deadlines.remove(key);
+            self.assign(key, a);
         }
     }
 
@@ -633,23 +675,6 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         found.or(best)
     }
 
-    /// Conversation `key` has waited as long as team `t` asks: if it still
-    /// waits and an agent of `t` can take it, it is assigned now. (Any older
-    /// conversation of its queue that `t` could take would have been taken
-    /// already, so it is the one to take.)
-    fn on_eligible(&mut self, key: ConvKey, t: usize) {
-        let Some(c) = self.convs.get(key) else { return };
-        if c.state != ConvState::Waiting {
-            return;
-        }
-        let q = usize::from(c.queue);
-        let Some(a) = self.better_of(None, t, q) else { return };
-        self.change_waiting(q, -1);
-        // Its queue entry goes stale and is dropped when it reaches the front.
-        self.deadlines.remove(key);
-        self.assign(key, a as usize);
-    }
-
     /// Whether agent `a` of team `t` has room for one conversation of queue `q`.
     #[inline]
     fn fits(&self, a: usize, t: usize, q: usize) -> bool {
@@ -659,6 +684,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 || self.channel_units[a * self.sc.channels.len() + f.channel] + f.size <= f.cap)
     }
 
+    /// Assigns conversation `key` (out of its queue) to Available agent `a`:
+    /// the answer is booked, capacity taken, handle time started; a synced
+    /// call puts the agent in Busy (§R14).
     #[inline(always)]
     fn assign(&mut self, key: ConvKey, a: usize) {
         let sc = self.sc;
@@ -667,7 +695,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let Some(c) = self.convs.get_mut(key) else {
             return;
         };
-        let q = usize::from(c.queue);
+        let q = c.queue();
         c.state = ConvState::Serving;
         c.agent = a as u32;
         c.remaining = c.handle;
@@ -698,7 +726,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 self.tally.teams[team].answered += 1;
             }
         }
-        let size = queue.item_size;
+        let size = queue.held_size();
         let slot = a * sc.channels.len() + queue.channel;
         self.channel_units[slot] += size;
         self.agents[a].open.push(key);
@@ -706,33 +734,43 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         debug_assert!(self.is_available(a), "assignment to an agent who is not Available");
         let holding = self.route[a].open == 0;
         self.change_work(team, size as i32, i32::from(holding));
+        let spare_before = self.spare_pooled(a);
+        let capacity = sc.teams[team].capacity;
         let r = &mut self.route[a];
-        r.spare -= size;
+        r.held += size;
+        r.spare = capacity.saturating_sub(r.held);
         r.open += 1;
         r.idle_since = now;
         r.rekey(a as u32, sc.routing.selection);
         let (spare, pooled) = (r.spare, r.pooled());
         if pooled {
             let units = &self.channel_units;
-            if spare == 0 {
+            if spare == 0 && !self.full_ok[team] {
                 self.pools[team].remove(a as u32, &mut self.route, units);
-                self.change_pooled(team, -1);
             } else {
                 self.pools[team].update(a as u32, &mut self.route, units);
             }
         }
-        self.rr_cursor[q] = a as u32;
-        let capacity = sc.teams[team].capacity;
+        if spare_before && !self.spare_pooled(a) {
+            self.change_pooled(team, -1);
+        }
+        if !sc.offers() {
+            // In accept mode the cursor moved when the offer was made.
+            self.rr_cursor[q] = a as u32;
+        }
         (self.observe)(&Trace::Assigned {
             time: now,
             id,
             queue: q,
             agent: a,
             age: now - arrival,
-            used_units: capacity - spare,
+            used_units: self.route[a].held,
             channel_units: self.channel_units[slot],
         });
         self.events.push(Time(end), Event::HandleDone(key));
+        if queue.busy_while_handling {
+            self.start_call(a);
+        }
     }
 
     fn on_handle_done(&mut self, key: ConvKey) {
@@ -756,7 +794,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let Some(&c) = self.convs.get(key) else {
             return;
         };
-        let (a, q) = (c.agent as usize, usize::from(c.queue));
+        let (a, q) = (c.agent as usize, c.queue());
         if c.counted {
             let work = c.handle + c.wrap;
             let qt = &mut self.tally.queues[q];
@@ -769,30 +807,42 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         self.release(a, key, q);
         self.convs.remove(key);
         (self.observe)(&Trace::Completed { time: self.now.secs(), id: c.id, agent: a });
+        if self.sc.queues[q].busy_while_handling {
+            self.end_call(a);
+        }
         if self.is_available(a) {
             self.pull_work(a);
             self.repool(a);
         }
     }
 
-    /// Takes conversation `key` of queue `q` off agent `a`, returning its capacity.
+    /// Takes conversation `key` of queue `q` off agent `a`, returning its
+    /// capacity (a synced call also stops keeping the agent Busy; the
+    /// caller settles the status).
     fn release(&mut self, a: usize, key: ConvKey, q: usize) {
         let queue = &self.sc.queues[q];
+        let size = queue.held_size();
+        let team = self.agents[a].team;
         if self.kind(a).is_productive() {
             let freed = self.route[a].open == 1;
-            self.change_work(self.agents[a].team, -(queue.item_size as i32), -i32::from(freed));
+            self.change_work(team, -(size as i32), -i32::from(freed));
         }
-        self.channel_units[a * self.sc.channels.len() + queue.channel] -= queue.item_size;
-        let open = &mut self.agents[a].open;
-        if let Some(i) = open.iter().position(|&k| k == key) {
-            open.swap_remove(i);
+        self.channel_units[a * self.sc.channels.len() + queue.channel] -= size;
+        let ag = &mut self.agents[a];
+        if let Some(i) = ag.open.iter().position(|&k| k == key) {
+            ag.open.swap_remove(i);
         }
+        if queue.busy_while_handling {
+            ag.call = false;
+        }
+        let spare_before = self.spare_pooled(a);
         let r = &mut self.route[a];
-        r.spare += queue.item_size;
+        r.held -= size;
+        r.spare = self.sc.teams[team].capacity.saturating_sub(r.held);
         r.open -= 1;
         let rule = self.sc.routing.selection;
         let units = &self.channel_units;
-        let pool = &mut self.pools[self.agents[a].team];
+        let pool = &mut self.pools[team];
         if rule.ranks_by_load() {
             r.rekey(a as u32, rule);
             if r.pooled() {
@@ -802,15 +852,48 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             // Same rank, but more room: it may now meet fits it did not.
             pool.refresh(a as u32, &self.route, units);
         }
+        if !spare_before && self.spare_pooled(a) {
+            self.change_pooled(team, 1);
+        }
     }
 
-    /// Puts an Available agent with spare capacity back in its team's pool.
+    /// Whether agent `a` belongs in its team's pool: Available, holding no
+    /// offer, with room for something (or in a pool that keeps full agents
+    /// for synced calls, §R14).
+    #[inline]
+    fn poolable(&self, a: usize) -> bool {
+        let ag = &self.agents[a];
+        self.is_available(a) && ag.offer.is_none() && (self.route[a].spare > 0 || self.full_ok[ag.team])
+    }
+
+    /// Pooled with spare capacity: what `spare_secs` (agents Available with room) counts.
+    #[inline]
+    fn spare_pooled(&self, a: usize) -> bool {
+        let r = &self.route[a];
+        r.pooled() && r.spare > 0
+    }
+
+    /// Puts an Available agent with room back in its team's pool.
     /// Called after [`Sim::pull_work`], so an agent who takes waiting work at
     /// once never enters the pool only to leave it again.
     pub(super) fn repool(&mut self, a: usize) {
-        if self.is_available(a) && self.route[a].spare > 0 && !self.route[a].pooled() {
-            self.pools[self.agents[a].team].insert(a as u32, &mut self.route, &self.channel_units);
-            self.change_pooled(self.agents[a].team, 1);
+        if self.poolable(a) && !self.route[a].pooled() {
+            let team = self.agents[a].team;
+            self.pools[team].insert(a as u32, &mut self.route, &self.channel_units);
+            if self.route[a].spare > 0 {
+                self.change_pooled(team, 1);
+            }
+        }
+    }
+
+    /// Takes agent `a` out of its team's pool, if it is in it.
+    pub(super) fn unpool(&mut self, a: usize) {
+        if self.route[a].pooled() {
+            let team = self.agents[a].team;
+            if self.route[a].spare > 0 {
+                self.change_pooled(team, -1);
+            }
+            self.pools[team].remove(a as u32, &mut self.route, &self.channel_units);
         }
     }
 
@@ -818,10 +901,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let Some(&c) = self.convs.get(key) else {
             return;
         };
-        if c.state != ConvState::Waiting {
+        let offered = c.state == ConvState::Offered;
+        if c.state != ConvState::Waiting && !offered {
             return;
         }
-        let q = usize::from(c.queue);
+        if offered {
+            self.close_offer(c.agent as usize, c.id, OfferOutcome::Abandoned);
+        }
+        let q = c.queue();
         let wait = self.now.since(Time(c.arrival));
         let m = self.sc.metrics;
         let within = wait <= self.sc.queues[q].sl_threshold;
@@ -840,14 +927,20 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         self.change_waiting(q, -1);
         (self.observe)(&Trace::Abandoned { time: self.now.secs(), id: c.id });
         self.convs.remove(key); // its queue entry goes stale and is dropped at the front
+        if offered {
+            // The agent it was offered to is free for other work again.
+            self.free_after_offer(c.agent as usize);
+        }
     }
 
     /// Agent `a` can take more work: give it the best waiting conversations it fits,
     /// highest priority first, then longest waiting.
     fn pull_work(&mut self, a: usize) {
         let team = self.agents[a].team;
-        // Every item takes at least one unit: a full agent can take nothing.
-        while self.route[a].spare > 0 {
+        // A full agent can take nothing (unless its team serves calls that
+        // ignore load); one holding an offer, or put in Busy by a synced
+        // call it just took, takes nothing more either.
+        while self.poolable(a) {
             let mut best: Option<(u8, usize, Waiting<ConvKey>)> = None;
             let profile = &self.sc.teams[team];
             for (i, &q) in profile.queues.iter().enumerate() {
@@ -871,141 +964,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             }
             let Some((_, q, w)) = best else { return };
             self.queues[q].pop();
-            self.change_waiting(q, -1);
-            // Only conversations that waited have a patience deadline.
-            self.deadlines.remove(w.conv);
-            self.assign(w.conv, a);
+            self.take(w.conv, a);
         }
-    }
-
-    /// Adjusts the count of waiting conversations in `q`, integrating queue length over time.
-    fn change_waiting(&mut self, q: usize, delta: i32) {
-        self.flush_queue(q);
-        let w = &mut self.waiting[q];
-        w.0 = w.0.saturating_add_signed(delta);
-        let len = w.0;
-        if !self.draining {
-            let it = self.tally.interval_mut(self.interval, q);
-            it.queue_max = it.queue_max.max(u64::from(len));
-        }
-    }
-
-    fn flush_queue(&mut self, q: usize) {
-        let now = self.now.secs();
-        let (len, since) = self.waiting[q];
-        if !self.draining {
-            let area = f64::from(len) * (now - since);
-            self.tally.interval_mut(self.interval, q).queue_area += area;
-            if since >= self.sc.warmup {
-                self.tally.queues[q].queue_area += area;
-            }
-        }
-        self.waiting[q].1 = now;
-    }
-
-    // ----- time accounting -----------------------------------------------
-
-    /// Books agent `a`'s time since its last change to its current status,
-    /// team and interval (and to the summary once past the warm-up).
-    fn flush_agent(&mut self, a: usize) {
-        let now = self.now.secs();
-        let ag = &mut self.agents[a];
-        let dt = now - ag.since;
-        if dt <= 0.0 {
-            return;
-        }
-        let counted = ag.since >= self.sc.warmup;
-        ag.since = now;
-        if self.draining {
-            return; // agent time stops at the horizon
-        }
-        let (team, status) = (ag.team, ag.status.index());
-        let kind = ag.kind;
-        // Logged in: any status but Offline, or Offline in the ready delay after login.
-        let logged_in = kind != StatusKind::Offline || ag.phase == Phase::Ready;
-        self.tally.add_status_secs(self.interval, team, status, dt, logged_in);
-        if !counted {
-            return;
-        }
-        let capacity = self.sc.teams[team].capacity;
-        let tt = &mut self.tally.teams[team];
-        tt.status_secs[status] += dt;
-        if logged_in {
-            tt.logged_in_secs += dt;
-        }
-        if kind.is_productive() {
-            tt.capacity_secs += f64::from(capacity) * dt;
-        }
-    }
-
-    /// Changes team `t`'s units held and agents holding work (productive statuses only).
-    #[inline]
-    fn change_work(&mut self, t: usize, units: i32, holders: i32) {
-        let now = self.now.secs();
-        let w = &mut self.work[t];
-        w.units = w.units.wrapping_add_signed(units);
-        w.holders = w.holders.wrapping_add_signed(holders);
-        w.units_area -= f64::from(units) * now;
-        w.holders_area -= f64::from(holders) * now;
-    }
-
-    /// Changes the number of team `t`'s agents Available with spare capacity.
-    #[inline]
-    fn change_pooled(&mut self, t: usize, delta: i32) {
-        let now = self.now.secs();
-        let w = &mut self.work[t];
-        w.pooled = w.pooled.wrapping_add_signed(delta);
-        w.pooled_area -= f64::from(delta) * now;
-    }
-
-    /// Books team `t`'s units held, agents holding work and agents with
-    /// spare capacity since the last booking (nothing past the horizon).
-    fn flush_work(&mut self, t: usize) {
-        let now = self.now.secs();
-        let w = &mut self.work[t];
-        let (units, holders, pooled) = (f64::from(w.units), f64::from(w.holders), f64::from(w.pooled));
-        if !self.draining {
-            let holding = w.holders_area + holders * now;
-            let ti = self.tally.team_interval_mut(self.interval, t);
-            ti.holding_secs += holding;
-            ti.spare_secs += w.pooled_area + pooled * now;
-            if w.since >= self.sc.warmup {
-                let tt = &mut self.tally.teams[t];
-                tt.units_secs += w.units_area + units * now;
-                tt.holding_secs += holding;
-            }
-        }
-        w.units_area = -units * now;
-        w.holders_area = -holders * now;
-        w.pooled_area = -pooled * now;
-        w.since = now;
-    }
-
-    /// Splits every open time segment at `now` (interval ends, warm-up end, horizon).
-    fn flush_all(&mut self) {
-        for a in 0..self.agents.len() {
-            self.flush_agent(a);
-        }
-        for q in 0..self.queues.len() {
-            self.flush_queue(q);
-        }
-        for t in 0..self.work.len() {
-            self.flush_work(t);
-        }
-    }
-
-    fn on_tick(&mut self) {
-        self.flush_all();
-        self.interval += 1;
-        for q in 0..self.queues.len() {
-            if self.draining {
-                break;
-            }
-            let len = self.waiting[q].0;
-            let it = self.tally.interval_mut(self.interval, q);
-            it.queue_max = it.queue_max.max(u64::from(len));
-        }
-        self.schedule_first((self.interval + 1) as f64 * self.sc.interval, 1, Event::Tick);
     }
 }
 

@@ -60,6 +60,11 @@ impl Scenario {
         t.queues.iter().position(|&q| q == queue).map(|i| (t.priorities[i], t.delays[i]))
     }
 
+    /// Whether conversations are offered rather than assigned (docs/model.md §R13).
+    pub fn offers(&self) -> bool {
+        self.routing.offers.is_some()
+    }
+
     /// Indices of the teams whose profile serves `queue`.
     pub fn teams_serving(&self, queue: usize) -> impl Iterator<Item = usize> + '_ {
         self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
@@ -85,12 +90,27 @@ impl Scenario {
 }
 
 /// Scenario-wide routing settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Routing {
     /// How an agent is chosen among the eligible ones.
     pub selection: Selection,
     /// Default for queues that do not set `requeue_when_offline`.
     pub requeue_when_offline: bool,
+    /// `assignment = "accept"`: conversations are offered, not assigned at
+    /// once (docs/model.md §R13); `None` for `"auto"`.
+    pub offers: Option<Offers>,
+}
+
+/// Accept mode (docs/model.md §R13): how long agents take to accept an
+/// offer, how long an offer stands, and how long a missed offer costs.
+#[derive(Debug, Clone)]
+pub struct Offers {
+    /// Time from offer to acceptance, drawn per offer.
+    pub accept_delay: Dist,
+    /// An offer not accepted within this (seconds) is missed.
+    pub timeout: f64,
+    /// Time in Unavailable after a missed offer, drawn per miss.
+    pub missed_unavailable: Dist,
 }
 
 /// Agent-selection rule (docs/model.md §R12). Ties go to the longest idle, then the lowest index.
@@ -227,6 +247,20 @@ pub struct Queue {
     pub patience: Option<Dist>,
     /// Whether conversations go back to this queue when their agent goes Offline.
     pub requeue_when_offline: bool,
+    /// A phone queue synced to Busy (docs/model.md §R14): the agent is Busy
+    /// from assignment until the call's wrap-up ends.
+    pub busy_while_handling: bool,
+    /// With `busy_while_handling`: whether the call needs and holds spare
+    /// capacity like any conversation (else it ignores the agent's load).
+    pub capacity_aware: bool,
+}
+
+impl Queue {
+    /// Capacity units a conversation of this queue needs and holds: its
+    /// item size, or 0 for a synced call that ignores the agent's load (§R14).
+    pub fn held_size(&self) -> u32 {
+        if self.busy_while_handling && !self.capacity_aware { 0 } else { self.item_size }
+    }
 }
 
 impl Queue {
@@ -422,8 +456,12 @@ pub struct Team {
 pub struct AgentGroup {
     /// Group name.
     pub name: String,
-    /// Team index.
+    /// Index of the team the agents start the run on (`teams[0]`).
     pub team: usize,
+    /// Every team the agents may work as, the starting one first (docs/model.md §R16).
+    pub teams: Vec<usize>,
+    /// Daily team switches (schedule entries with `team`).
+    pub switches: Vec<Switch>,
     /// How many agents are logged in when.
     pub headcount: Headcount,
     /// Daily shift; `None` with a fixed count means logged in all the time.
@@ -520,12 +558,32 @@ pub struct Planned {
 impl Planned {
     /// Start time within the day of agent `i` of `n`: spread evenly over the window.
     pub fn start_for(&self, i: usize, n: usize) -> f64 {
-        if n <= 1 {
-            self.window_start
-        } else {
-            self.window_start + (self.last_start - self.window_start) * i as f64 / (n - 1) as f64
-        }
+        spread(self.window_start, self.last_start, i, n)
     }
+}
+
+/// A daily team switch (docs/model.md §R16): the group's agents move to
+/// `team` at a clock time, or staggered over a window.
+#[derive(Debug, Clone, Copy)]
+pub struct Switch {
+    /// Team index (one of the group's `teams`).
+    pub team: usize,
+    /// Earliest switch, seconds from the start of the day.
+    pub window_start: f64,
+    /// Latest switch, seconds from the start of the day (equal to `window_start` for `at`).
+    pub last_start: f64,
+}
+
+impl Switch {
+    /// Switch time within the day of agent `i` of `n`: spread evenly over the window.
+    pub fn start_for(&self, i: usize, n: usize) -> f64 {
+        spread(self.window_start, self.last_start, i, n)
+    }
+}
+
+/// Agent `i` of `n`'s start in `[first, last]`, spread evenly (the first agent at `first`).
+fn spread(first: f64, last: f64, i: usize, n: usize) -> f64 {
+    if n <= 1 { first } else { first + (last - first) * i as f64 / (n - 1) as f64 }
 }
 
 /// An unplanned episode source: a Poisson process per agent.

@@ -24,8 +24,10 @@ const NOT_POOLED: u32 = u32::MAX;
 pub(crate) struct RouteState {
     /// Time of the last assignment or of becoming Available, seconds.
     pub idle_since: f64,
-    /// Spare capacity units.
+    /// Spare capacity units: the team's capacity less `held` (never below 0).
     pub spare: u32,
+    /// Capacity units held by open conversations.
+    pub held: u32,
     /// Open conversations.
     pub open: u32,
     /// Position in its team's pool heap, or `NOT_POOLED`.
@@ -37,7 +39,7 @@ pub(crate) struct RouteState {
 impl RouteState {
     /// A logged-out agent with `capacity` spare units.
     pub(crate) fn new(capacity: u32) -> RouteState {
-        RouteState { idle_since: 0.0, spare: capacity, open: 0, pos: NOT_POOLED, key: 0 }
+        RouteState { idle_since: 0.0, spare: capacity, held: 0, open: 0, pos: NOT_POOLED, key: 0 }
     }
 
     /// Recomputes the ordering key of agent `index` after its idle time,
@@ -90,9 +92,11 @@ impl Fit {
         spare >= self.size && (self.cap == u32::MAX || units[self.channel] + self.size <= self.cap)
     }
 
-    /// Whether every pooled agent (spare capacity at least 1) meets it.
-    pub(crate) fn is_trivial(&self) -> bool {
-        self.size <= 1 && self.cap == u32::MAX
+    /// Whether every pooled agent meets it: pooled agents have at least
+    /// `min_spare` spare units (1, or 0 in a pool that also holds full
+    /// agents for calls that ignore load, docs/model.md §R14).
+    pub(crate) fn is_trivial(&self, min_spare: u32) -> bool {
+        self.size <= min_spare && self.cap == u32::MAX
     }
 }
 
@@ -116,6 +120,9 @@ pub(crate) struct AgentPool {
     fits: Vec<FitPool>,
     /// Neither order sets nor fit pools: the heap is all there is to keep.
     plain: bool,
+    /// Spare units every pooled agent has at least: 1, or 0 when the pool
+    /// also holds Available agents with no spare capacity.
+    min_spare: u32,
     /// Channels per agent in the units array the engine passes.
     channels: usize,
 }
@@ -151,13 +158,22 @@ impl AgentPool {
     /// ascending), with a fit pool for each of `fits` that is not trivial,
     /// and round-robin order sets when `round_robin`. `channels`: channels
     /// per agent in the units array given to the other calls
-    /// (`units[agent * channels + channel]`).
-    pub(crate) fn new(members: Vec<u32>, fits: &[Fit], round_robin: bool, channels: usize) -> AgentPool {
+    /// (`units[agent * channels + channel]`). `full_too`: the pool also
+    /// holds Available agents without spare capacity (their team serves a
+    /// call that ignores load, docs/model.md §R14).
+    pub(crate) fn new(
+        members: Vec<u32>,
+        fits: &[Fit],
+        round_robin: bool,
+        channels: usize,
+        full_too: bool,
+    ) -> AgentPool {
         debug_assert!(members.windows(2).all(|w| w[0] < w[1]));
         let n = members.len();
         let set = || round_robin.then(|| IndexSet::with_len(n));
+        let min_spare = u32::from(!full_too);
         let mut own: Vec<Fit> = Vec::new();
-        for f in fits.iter().filter(|f| !f.is_trivial()) {
+        for f in fits.iter().filter(|f| !f.is_trivial(min_spare)) {
             if !own.contains(f) {
                 own.push(*f);
             }
@@ -176,6 +192,7 @@ impl AgentPool {
             order: set(),
             members,
             plain: false,
+            min_spare,
             channels,
         }
         .settled()
@@ -190,7 +207,7 @@ impl AgentPool {
     /// The fit pool for `fit`: `None` for a trivial fit (the whole pool),
     /// `Some(i)` otherwise. Called when the simulation is set up.
     pub(crate) fn class_of(&self, fit: Fit) -> Option<usize> {
-        if fit.is_trivial() {
+        if fit.is_trivial(self.min_spare) {
             return None;
         }
         self.fits.iter().position(|f| f.fit == fit)
@@ -440,7 +457,14 @@ mod tests {
     fn states(keys: &[(f64, u32, u32)], rule: Selection) -> Vec<RouteState> {
         let mut st: Vec<RouteState> = keys
             .iter()
-            .map(|&(idle, spare, open)| RouteState { idle_since: idle, spare, open, pos: NOT_POOLED, key: 0 })
+            .map(|&(idle, spare, open)| RouteState {
+                idle_since: idle,
+                spare,
+                held: 0,
+                open,
+                pos: NOT_POOLED,
+                key: 0,
+            })
             .collect();
         for (i, r) in st.iter_mut().enumerate() {
             r.rekey(i as u32, rule);
@@ -491,7 +515,7 @@ mod tests {
             let mut st = wide;
             let members: Vec<u32> = (0..n).map(global).collect();
             let mut units = vec![0u32; 2 * st.len()];
-            let mut pool = AgentPool::new(members.clone(), &fits, rule == Selection::RoundRobin, 2);
+            let mut pool = AgentPool::new(members.clone(), &fits, rule == Selection::RoundRobin, 2, false);
             let classes: Vec<Option<usize>> = fits.iter().map(|&f| pool.class_of(f)).collect();
             prop_assert_eq!(classes[0], None);
             for (who, op, val, ch0) in ops {

@@ -56,6 +56,12 @@ pub enum Metric {
     Shrinkage,
     /// Agent time logged in (agent-seconds).
     LoggedIn,
+    /// Offers made (accept mode; count).
+    Offers,
+    /// Offers not accepted within the timeout (accept mode; count).
+    MissedOffers,
+    /// Mean time from offer to acceptance, over accepted offers (accept mode; seconds).
+    AcceptWait,
 }
 
 /// The unit of a metric, as written in summary.csv's `unit` column.
@@ -94,7 +100,7 @@ impl Unit {
 
 impl Metric {
     /// Every metric, in output order.
-    pub const ALL: [Metric; 20] = [
+    pub const ALL: [Metric; 23] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -115,6 +121,9 @@ impl Metric {
         Metric::CapacityUtilisation,
         Metric::Shrinkage,
         Metric::LoggedIn,
+        Metric::Offers,
+        Metric::MissedOffers,
+        Metric::AcceptWait,
     ];
 
     /// The metric's name in output files.
@@ -140,6 +149,9 @@ impl Metric {
             Metric::CapacityUtilisation => "capacity_utilisation",
             Metric::Shrinkage => "shrinkage",
             Metric::LoggedIn => "logged_in",
+            Metric::Offers => "offers",
+            Metric::MissedOffers => "missed_offers",
+            Metric::AcceptWait => "accept_wait",
         }
     }
 
@@ -157,7 +169,9 @@ impl Metric {
             | Metric::Requeued
             | Metric::Stranded
             | Metric::Unresolved
-            | Metric::QueueAvg => Unit::Count,
+            | Metric::QueueAvg
+            | Metric::Offers
+            | Metric::MissedOffers => Unit::Count,
             Metric::ServiceLevel
             | Metric::SlTarget
             | Metric::TargetMet
@@ -165,9 +179,20 @@ impl Metric {
             | Metric::Occupancy
             | Metric::CapacityUtilisation
             | Metric::Shrinkage => Unit::Fraction,
-            Metric::Asa | Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99 | Metric::Aht => Unit::Seconds,
+            Metric::Asa
+            | Metric::WaitP50
+            | Metric::WaitP90
+            | Metric::WaitP99
+            | Metric::Aht
+            | Metric::AcceptWait => Unit::Seconds,
             Metric::LoggedIn => Unit::AgentSeconds,
         }
+    }
+
+    /// Whether the metric exists only in accept mode (docs/model.md §R13),
+    /// so scenarios without offers keep their summary rows unchanged.
+    pub fn needs_offers(self) -> bool {
+        matches!(self, Metric::Offers | Metric::MissedOffers | Metric::AcceptWait)
     }
 
     /// The quantile a wait percentile stands for.
@@ -252,6 +277,9 @@ impl Metric {
             Metric::AbandonRate => c.abandon_rate(),
             Metric::QueueAvg => ratio(q.queue_area, counted_secs),
             Metric::Aht => ratio(q.work_sum, q.completed as f64),
+            Metric::Offers => q.offers as f64,
+            Metric::MissedOffers => q.missed_offers as f64,
+            Metric::AcceptWait => ratio(q.accept_wait_sum, q.accepted as f64),
             Metric::Occupancy | Metric::CapacityUtilisation | Metric::Shrinkage | Metric::LoggedIn => {
                 f64::NAN
             }
@@ -297,7 +325,12 @@ pub fn layout(sc: &Scenario) -> Vec<(Scope, Metric)> {
         .chain((0..sc.queues.len()).map(Scope::Queue))
         .chain((0..sc.teams.len()).map(Scope::Team));
     scopes
-        .flat_map(|s| Metric::ALL.into_iter().filter(move |m| m.applies_to(s)).map(move |m| (s, m)))
+        .flat_map(|s| {
+            Metric::ALL
+                .into_iter()
+                .filter(move |m| m.applies_to(s) && (!m.needs_offers() || sc.offers()))
+                .map(move |m| (s, m))
+        })
         .collect()
 }
 
@@ -396,6 +429,14 @@ pub struct QueueTally {
     pub queue_area: f64,
     /// Waits of answered conversations, milliseconds.
     pub waits: Histogram<u64>,
+    /// Offers made (accept mode).
+    pub offers: u64,
+    /// Offers that timed out.
+    pub missed_offers: u64,
+    /// Offers accepted.
+    pub accepted: u64,
+    /// Sum over accepted offers of the time from offer to acceptance, seconds.
+    pub accept_wait_sum: f64,
 }
 
 impl QueueTally {
@@ -409,19 +450,36 @@ impl QueueTally {
             work_sum: 0.0,
             queue_area: 0.0,
             waits: wait_histogram(max_ms),
+            offers: 0,
+            missed_offers: 0,
+            accepted: 0,
+            accept_wait_sum: 0.0,
         }
     }
 
     /// Back to nothing counted, keeping the histogram's buckets.
     fn clear(&mut self) {
         // Exhaustive, so a new field cannot be forgotten here.
-        let QueueTally { counts, requeued, stranded, completed, work_sum, queue_area, waits } = self;
+        let QueueTally {
+            counts,
+            requeued,
+            stranded,
+            completed,
+            work_sum,
+            queue_area,
+            waits,
+            offers,
+            missed_offers,
+            accepted,
+            accept_wait_sum,
+        } = self;
         *counts = Counts::default();
-        for n in [requeued, stranded, completed] {
+        for n in [requeued, stranded, completed, offers, missed_offers, accepted] {
             *n = 0;
         }
         *work_sum = 0.0;
         *queue_area = 0.0;
+        *accept_wait_sum = 0.0;
         // A reset writes every bucket: skip it when there is nothing to undo.
         if !waits.is_empty() {
             waits.reset();
@@ -436,6 +494,10 @@ impl QueueTally {
         self.completed += q.completed;
         self.work_sum += q.work_sum;
         self.queue_area += q.queue_area;
+        self.offers += q.offers;
+        self.missed_offers += q.missed_offers;
+        self.accepted += q.accepted;
+        self.accept_wait_sum += q.accept_wait_sum;
         // Same bounds on both sides, so adding cannot fail.
         let _ = self.waits.add(&q.waits);
     }

@@ -32,6 +32,12 @@ pub enum Purpose {
     /// The day-level volume multiplier shared by every queue with a
     /// `rate_cv` (one draw per day; keyed by nothing).
     DayVolume = 6,
+    /// Accept delays of offers of one queue's conversations (keyed by the
+    /// queue's name; accept mode only).
+    AcceptDelay = 7,
+    /// How long one agent stays Unavailable after each missed offer (keyed
+    /// like [`Purpose::Episodes`]; accept mode only).
+    MissedOffer = 8,
 }
 
 /// The stream for `purpose` and `key` (see [`key`]) in replication

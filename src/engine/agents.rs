@@ -48,11 +48,28 @@ pub(super) struct Agent {
     pub since: f64,
     /// Conversations assigned (serving, wrapping up or paused).
     pub open: Vec<ConvKey>,
+    /// On a synced call (docs/model.md §R14): Busy until it ends.
+    pub call: bool,
+    /// The conversation offered to the agent and not yet accepted (§R13).
+    pub offer: Option<ConvKey>,
+    /// Numbers offers so that the end of a withdrawn one is recognised.
+    pub offer_token: u32,
+    /// How long missed offers keep the agent Unavailable (accept mode only).
+    pub missed_rng: Option<Rng>,
     rng: Rng,
 }
 
 impl Agent {
-    pub(super) fn new(group: usize, team: usize, capacity: u32, planned: usize, rng: Rng) -> Agent {
+    /// A logged-out agent of `group` starting on `team`, able to hold
+    /// `most` conversations at once, with `planned` schedule entries.
+    pub(super) fn new(
+        group: usize,
+        team: usize,
+        most: u32,
+        planned: usize,
+        rng: Rng,
+        missed_rng: Option<Rng>,
+    ) -> Agent {
         Agent {
             group,
             team,
@@ -63,17 +80,23 @@ impl Agent {
             status: StatusId::OFFLINE,
             kind: StatusKind::Offline,
             since: 0.0,
-            open: Vec::with_capacity(capacity as usize),
+            open: Vec::with_capacity(most as usize),
+            call: false,
+            offer: None,
+            offer_token: 0,
+            missed_rng,
             rng,
         }
     }
 
     fn derived_status(&self) -> StatusId {
-        match (self.phase, self.episode) {
-            (Phase::Off | Phase::Ready, _) => StatusId::OFFLINE,
-            (Phase::WindDown, _) => StatusId::UNAVAILABLE,
-            (Phase::On, Some(s)) => s,
-            (Phase::On, None) => StatusId::AVAILABLE,
+        match (self.phase, self.call, self.episode) {
+            (Phase::Off | Phase::Ready, ..) => StatusId::OFFLINE,
+            // A synced call keeps the agent Busy, whatever else is due (§R14).
+            (_, true, _) => StatusId::BUSY,
+            (Phase::WindDown, ..) => StatusId::UNAVAILABLE,
+            (Phase::On, false, Some(s)) => s,
+            (Phase::On, false, None) => StatusId::AVAILABLE,
         }
     }
 
@@ -123,8 +146,9 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Applies `change` to agent `a` and carries out what the resulting
     /// status change means: time accounting, pool membership, requeue or
-    /// pause on Offline, resume on return, and pulling work when Available.
-    fn update_agent(&mut self, a: usize, change: impl FnOnce(&mut Agent)) {
+    /// pause on Offline, resume on return, pulling work when Available, and
+    /// withdrawing a standing offer when no longer Available.
+    pub(super) fn update_agent(&mut self, a: usize, change: impl FnOnce(&mut Agent)) {
         self.flush_agent(a);
         let old = self.kind(a);
         let ag = &mut self.agents[a];
@@ -143,13 +167,12 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         if old.is_productive() != new.is_productive() {
             // The agent's held work starts or stops counting toward occupancy.
             let r = &self.route[a];
-            let (units, holding) = ((self.sc.teams[team].capacity - r.spare) as i32, i32::from(r.open > 0));
+            let (units, holding) = (r.held as i32, i32::from(r.open > 0));
             let sign = if new.is_productive() { 1 } else { -1 };
             self.change_work(team, sign * units, sign * holding);
         }
-        if old == StatusKind::Available && self.route[a].pooled() {
-            self.pools[team].remove(a as u32, &mut self.route, &self.channel_units);
-            self.change_pooled(team, -1);
+        if old == StatusKind::Available {
+            self.unpool(a);
         }
         if new == StatusKind::Offline {
             self.went_offline(a);
@@ -161,6 +184,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             self.route[a].rekey(a as u32, rule);
             self.pull_work(a);
             self.repool(a);
+        } else if old == StatusKind::Available {
+            self.withdraw_offer(a);
         }
     }
 
@@ -177,7 +202,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
                 i += 1;
                 continue;
             };
-            let q = usize::from(c.queue);
+            let q = c.queue();
             match c.state {
                 ConvState::WrapUp => self.complete(key), // removes it from `open`
                 ConvState::Serving if self.sc.queues[q].requeue_when_offline => {
@@ -200,16 +225,14 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
                     }
                     i += 1;
                 }
-                ConvState::Paused | ConvState::Waiting => i += 1,
+                ConvState::Paused | ConvState::Waiting | ConvState::Offered => i += 1,
             }
         }
         // Most urgent, then oldest first, so each goes where docs/model.md §R11 would send it (§C1).
         let (queues, convs) = (&self.sc.queues, &self.convs);
         requeue.sort_unstable_by(|x, y| {
             let rank = |k| {
-                convs
-                    .get(k)
-                    .map_or((u8::MAX, f64::INFINITY), |c| (queues[usize::from(c.queue)].priority, c.arrival))
+                convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| (queues[c.queue()].priority, c.arrival))
             };
             let (a, b) = (rank(*x), rank(*y));
             a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
@@ -322,7 +345,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         if ag.phase != Phase::On {
             return;
         }
-        if ag.episode.is_some() {
+        // Due during another episode or a synced call: starts when it ends (§C4, §R14).
+        if ag.episode.is_some() || ag.call {
             if !ag.deferred.contains(&entry) {
                 ag.deferred.push(entry);
             }
@@ -339,12 +363,14 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let gap = self.agents[a].draw_gap(u.rate);
         self.schedule(self.now.secs() + gap, Event::Unplanned { agent: a as u32, entry: entry as u16 });
         let duration = u.duration.sample(&mut self.agents[a].rng);
-        if self.agents[a].phase == Phase::On && self.agents[a].episode.is_none() {
+        let ag = &self.agents[a];
+        if ag.phase == Phase::On && ag.episode.is_none() && !ag.call {
             self.start_episode(a, u.status, duration);
         }
     }
 
-    fn start_episode(&mut self, a: usize, status: StatusId, duration: f64) {
+    /// Puts agent `a` in `status` for `duration` seconds.
+    pub(super) fn start_episode(&mut self, a: usize, status: StatusId, duration: f64) {
         let mut token = 0;
         self.update_agent(a, |ag| {
             ag.episode_token = ag.episode_token.wrapping_add(1);

@@ -27,6 +27,8 @@ impl ConvKey {
 pub(crate) enum ConvState {
     /// In a queue.
     Waiting,
+    /// Offered to an agent who has not accepted yet (docs/model.md §R13); still unanswered.
+    Offered,
     /// Assigned, handle time running.
     Serving,
     /// Assigned, wrap-up running.
@@ -50,18 +52,28 @@ pub(crate) struct Conv {
     pub remaining: f64,
     /// When the running handle time ends, seconds.
     pub handle_end: f64,
-    /// Assigned agent (meaningful unless Waiting).
+    /// When the standing offer was made (Offered only), seconds.
+    pub offered_at: f64,
+    /// Assigned agent, or the agent it is offered to (meaningful unless Waiting).
     pub agent: u32,
     /// Reporting interval of arrival.
     pub interval: u32,
     /// Queue index.
-    pub queue: u16,
+    pub queue: u32,
     /// Life stage.
     pub state: ConvState,
     /// Answered at least once (first assignment happened).
     pub answered: bool,
     /// Arrived after the warm-up, so it counts in the metrics.
     pub counted: bool,
+}
+
+impl Conv {
+    /// Its queue's index.
+    #[inline]
+    pub(crate) fn queue(&self) -> usize {
+        self.queue as usize
+    }
 }
 
 /// Slab of conversations with generation-checked handles.

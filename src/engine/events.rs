@@ -45,6 +45,11 @@ pub(crate) enum Event {
     /// A waiting conversation has waited as long as `team`'s routing profile
     /// asks before the team takes it (overflow, docs/model.md §R15).
     Eligible { conv: ConvKey, team: u32 },
+    /// `agent`'s offer numbered `token` ends: accepted, or missed at the
+    /// timeout (docs/model.md §R13).
+    OfferEnd { agent: u32, token: u32, accepted: bool },
+    /// Team switch `entry` of the group comes due for `agent` (§R16).
+    Switch { agent: u32, entry: u16 },
 }
 
 /// The order of anything scheduled: `time bits << 64 | seq`. Times are never
@@ -213,6 +218,7 @@ mod tests {
             wrap: 0.0,
             remaining: 0.0,
             handle_end: 0.0,
+            offered_at: 0.0,
             agent: 0,
             interval: 0,
             queue: 0,

@@ -37,8 +37,9 @@ pub(crate) struct RawScenario {
 pub(crate) struct RawRouting {
     pub agent_selection: Option<String>,
     pub assignment: Option<String>,
-    pub accept_delay: Option<Value>,
-    pub accept_timeout: Option<Value>,
+    pub accept_delay: Option<RawDist>,
+    pub accept_timeout: Option<String>,
+    pub missed_unavailable: Option<RawDist>,
     pub requeue_when_offline: Option<bool>,
 }
 
@@ -74,8 +75,8 @@ pub(crate) struct RawQueue {
     pub wrap_up: Option<RawDist>,
     pub patience: Option<RawDist>,
     pub requeue_when_offline: Option<bool>,
-    pub busy_while_handling: Option<Value>,
-    pub capacity_aware: Option<Value>,
+    pub busy_while_handling: Option<bool>,
+    pub capacity_aware: Option<bool>,
 }
 
 /// `arrivals = { per_hour = ... }` or `{ per_interval = ..., step = "15m" }`:
@@ -145,7 +146,8 @@ impl RawServe {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAgents {
     pub name: String,
-    pub team: String,
+    pub team: Option<String>,
+    pub teams: Option<Vec<String>>,
     pub count: Option<i64>,
     pub staffing: Option<Vec<i64>>,
     pub staffing_step: Option<String>,
@@ -166,15 +168,15 @@ pub(crate) struct RawShift {
     pub wind_down: Option<String>,
 }
 
-/// One planned schedule entry.
+/// One schedule entry: an episode (`status`, `duration`) or a team switch (`team`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPlanned {
-    pub status: String,
+    pub status: Option<String>,
     pub at: Option<String>,
     pub window: Option<String>,
-    pub duration: String,
-    pub team: Option<Value>,
+    pub duration: Option<String>,
+    pub team: Option<String>,
 }
 
 /// One unplanned episode source.

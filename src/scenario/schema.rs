@@ -24,6 +24,8 @@ enum Kind {
     ServeList,
     /// A list of whole numbers.
     IntList,
+    /// A list of texts (names).
+    StrList,
     /// A table of whole numbers, keyed by name.
     IntTable,
     /// A distribution table, `{ dist = "...", ... }`.
@@ -34,8 +36,6 @@ enum Kind {
     Tables(&'static [Field]),
     /// A table whose keys are checked later (arrivals).
     AnyTable,
-    /// Anything; checked later (keys of features not supported yet).
-    Any,
 }
 
 /// One allowed key.
@@ -75,9 +75,10 @@ const TOP: &[Field] = &[
 
 const ROUTING: &[Field] = &[
     opt("agent_selection", Kind::Str, "agent_selection = \"longest_idle\""),
-    opt("assignment", Kind::Str, "assignment = \"auto\""),
-    opt("accept_delay", Kind::Any, ""),
-    opt("accept_timeout", Kind::Any, ""),
+    opt("assignment", Kind::Str, "assignment = \"accept\""),
+    opt("accept_delay", Kind::Dist, "accept_delay = { dist = \"exponential\", mean = \"8s\" }"),
+    opt("accept_timeout", Kind::Str, "accept_timeout = \"30s\""),
+    opt("missed_unavailable", Kind::Dist, "missed_unavailable = { dist = \"constant\", value = \"5m\" }"),
     opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
 ];
 
@@ -105,8 +106,8 @@ const QUEUE: &[Field] = &[
     opt("wrap_up", Kind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
     opt("patience", Kind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
     opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
-    opt("busy_while_handling", Kind::Any, ""),
-    opt("capacity_aware", Kind::Any, ""),
+    opt("busy_while_handling", Kind::Bool, "busy_while_handling = true"),
+    opt("capacity_aware", Kind::Bool, "capacity_aware = true"),
 ];
 
 const TEAM: &[Field] = &[
@@ -118,7 +119,8 @@ const TEAM: &[Field] = &[
 
 const AGENTS: &[Field] = &[
     req("name", Kind::Str, "name = \"day-shift\""),
-    req("team", Kind::Str, "team = \"tier1\""),
+    opt("team", Kind::Str, "team = \"tier1\""),
+    opt("teams", Kind::StrList, "teams = [\"tier1\", \"email\"]"),
     opt("count", Kind::Int, "count = 10"),
     opt("staffing", Kind::IntList, "staffing = [0, 0, 2, 4]"),
     opt("staffing_step", Kind::Str, "staffing_step = \"15m\""),
@@ -142,12 +144,14 @@ const SHIFT: &[Field] = &[
     opt("wind_down", Kind::Str, "wind_down = \"10m\""),
 ];
 
+// `status` and `duration` for an episode, or `team` for a team switch:
+// which is checked in `validate`.
 const PLANNED: &[Field] = &[
-    req("status", Kind::Str, "status = \"Lunch\""),
+    opt("status", Kind::Str, "status = \"Lunch\""),
     opt("at", Kind::Str, "at = \"12:00\""),
     opt("window", Kind::Str, "window = \"11:30-13:30\""),
-    req("duration", Kind::Str, "duration = \"30m\""),
-    opt("team", Kind::Any, ""),
+    opt("duration", Kind::Str, "duration = \"30m\""),
+    opt("team", Kind::Str, "team = \"email\""),
 ];
 
 const UNPLANNED: &[Field] = &[
@@ -241,7 +245,6 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
     };
     let value = item.as_value();
     match field.kind {
-        Kind::Any => true,
         Kind::Str => value.is_some_and(Value::is_str) || wrong(out, "text in quotes", field.example, item),
         Kind::Int => {
             value.is_some_and(Value::is_integer) || wrong(out, "a whole number", field.example, item)
@@ -274,6 +277,10 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
         Kind::IntList => {
             value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_integer))
                 || wrong(out, "a list of whole numbers", field.example, item)
+        }
+        Kind::StrList => {
+            value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_str))
+                || wrong(out, "a list of names in quotes", field.example, item)
         }
         Kind::IntTable => {
             item.as_table_like().is_some_and(|t| t.iter().all(|(_, v)| v.as_integer().is_some()))

@@ -9,8 +9,8 @@ use super::schema::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
 use crate::model::{
-    AgentGroup, ArrivalSource, Arrivals, Headcount, MetricSettings, Planned, Queue, Routing, Scenario,
-    Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Team, Unplanned,
+    AgentGroup, ArrivalSource, Arrivals, Headcount, MetricSettings, Offers, Planned, Queue, Routing,
+    Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch, Team, Unplanned,
 };
 use crate::time::DAY;
 
@@ -34,9 +34,6 @@ const MAX_INTERVALS: f64 = 200_000.0;
 const MAX_REPLICATIONS: i64 = 100_000;
 const MAX_ARRIVALS: f64 = 2e9;
 const MAX_DRAIN: f64 = 366.0 * DAY;
-
-const NOT_YET: &str = "is not supported yet (offers with accept timeouts, phone-synced Busy and team \
-switching come in a later release); remove it to run this scenario";
 
 /// Collects the problems found; checks go on after one fails, so a file's
 /// problems are all reported at once.
@@ -138,7 +135,8 @@ pub(super) fn validate(
 
     let mut channels: Vec<String> = Vec::new();
     let mut queues = Vec::new();
-    let default_routing = Routing { selection: Selection::LongestIdle, requeue_when_offline: true };
+    let default_routing =
+        Routing { selection: Selection::LongestIdle, requeue_when_offline: true, offers: None };
     for (i, q) in raw.queue.iter().enumerate() {
         let key = format!("queue.{}", q.name);
         if raw.queue[..i].iter().any(|o| o.name == q.name) {
@@ -276,7 +274,7 @@ fn opt_duration(key: &str, text: Option<&str>, default: f64) -> Result<f64> {
 }
 
 fn routing(raw: &RawScenario) -> Result<Routing> {
-    let mut routing = Routing { selection: Selection::LongestIdle, requeue_when_offline: true };
+    let mut routing = Routing { selection: Selection::LongestIdle, requeue_when_offline: true, offers: None };
     let Some(r) = &raw.routing else {
         return Ok(routing);
     };
@@ -300,17 +298,44 @@ fn routing(raw: &RawScenario) -> Result<Routing> {
         };
     }
     match r.assignment.as_deref() {
-        None | Some("auto") => {}
-        Some("accept") => return invalid("routing.assignment", format!("\"accept\" {NOT_YET}")),
-        Some(other) => {
-            return invalid("routing.assignment", unknown("mode", other, "", &["auto"]));
+        None | Some("auto") => {
+            // Accept-mode keys without accept mode would be silently ignored.
+            let stray = [
+                ("accept_delay", r.accept_delay.is_some()),
+                ("accept_timeout", r.accept_timeout.is_some()),
+                ("missed_unavailable", r.missed_unavailable.is_some()),
+            ];
+            if let Some((key, _)) = stray.iter().find(|(_, set)| *set) {
+                return invalid(
+                    format!("routing.{key}"),
+                    "applies only to offers; add `assignment = \"accept\"` to [routing], or remove it",
+                );
+            }
         }
-    }
-    if r.accept_delay.is_some() {
-        return invalid("routing.accept_delay", NOT_YET);
-    }
-    if r.accept_timeout.is_some() {
-        return invalid("routing.accept_timeout", NOT_YET);
+        Some("accept") => {
+            let accept_delay = match &r.accept_delay {
+                Some(d) => dist(d, "routing.accept_delay")?,
+                None => {
+                    return invalid(
+                        "routing.accept_delay",
+                        "is needed with `assignment = \"accept\"`: how long agents take to accept an \
+                         offer, e.g. `accept_delay = { dist = \"exponential\", mean = \"8s\" }`",
+                    );
+                }
+            };
+            let timeout = opt_duration("routing.accept_timeout", r.accept_timeout.as_deref(), 30.0)?;
+            if timeout <= 0.0 {
+                return invalid("routing.accept_timeout", "must be longer than zero");
+            }
+            let missed_unavailable = match &r.missed_unavailable {
+                Some(d) => dist(d, "routing.missed_unavailable")?,
+                None => Dist::constant(300.0).or_else(|m| invalid("routing.missed_unavailable", m))?,
+            };
+            routing.offers = Some(Offers { accept_delay, timeout, missed_unavailable });
+        }
+        Some(other) => {
+            return invalid("routing.assignment", unknown("mode", other, "", &["auto", "accept"]));
+        }
     }
     routing.requeue_when_offline = r.requeue_when_offline.unwrap_or(true);
     Ok(routing)
@@ -384,12 +409,12 @@ fn queue(
         e.add(format!("{key}.name"), "a queue needs a name without dots");
         ok = false;
     }
-    if q.busy_while_handling.is_some() {
-        e.add(format!("{key}.busy_while_handling"), NOT_YET);
-        ok = false;
-    }
-    if q.capacity_aware.is_some() {
-        e.add(format!("{key}.capacity_aware"), NOT_YET);
+    let busy_while_handling = q.busy_while_handling.unwrap_or(false);
+    if q.capacity_aware.is_some() && !busy_while_handling {
+        e.add(
+            format!("{key}.capacity_aware"),
+            "applies only to a queue synced to Busy; add `busy_while_handling = true`, or remove it",
+        );
         ok = false;
     }
     let channel_name = q.channel.clone().unwrap_or_else(|| q.name.clone());
@@ -454,6 +479,8 @@ fn queue(
         wrap_up: wrap_up?,
         patience: patience?,
         requeue_when_offline: q.requeue_when_offline.unwrap_or(routing.requeue_when_offline),
+        busy_while_handling,
+        capacity_aware: q.capacity_aware.unwrap_or(false),
     })
 }
 
@@ -701,21 +728,32 @@ fn group(
         e.add(format!("{key}.name"), "an agent group needs a name without dots");
         ok = false;
     }
-    let team = teams.iter().position(|t| t.name == g.team);
-    if team.is_none() {
-        e.add(format!("{key}.team"), unknown_name("team", &g.team, teams.iter().map(|t| &t.name)));
-    }
+    let group_teams = group_teams(g, key, teams, e);
     let headcount = interval.and_then(|i| e.take(headcount(g, key, i)));
     let shift = e.take(g.shift.as_ref().map(|s| shift(s, key)).transpose());
     let mut schedule = Vec::new();
+    let mut switches = Vec::new();
     for (i, p) in g.schedule.iter().enumerate() {
         let k = |f: &str| format!("{key}.schedule.{i}.{f}");
-        if p.team.is_some() {
-            e.add(k("team"), format!("team switching {NOT_YET}"));
-            ok = false;
+        if let Some(to) = &p.team {
+            match switch(p, to, &k, key, g, teams, group_teams.as_deref(), e) {
+                Some(s) => switches.push(s),
+                None => ok = false,
+            }
+            continue;
         }
-        let status = e.take(status_ref(&p.status, &k("status"), statuses));
-        let duration = e.take(duration(&k("duration"), &p.duration).and_then(|d| {
+        let Some((status_name, duration_text)) = p.status.as_ref().zip(p.duration.as_ref()) else {
+            e.add(
+                format!("{key}.schedule.{i}"),
+                "an entry is an episode, with `status` and `duration` (e.g. `{ status = \"Lunch\", \
+                 window = \"11:30-13:30\", duration = \"30m\" }`), or a team switch, with `team` \
+                 (e.g. `{ team = \"email\", at = \"13:00\" }`)",
+            );
+            ok = false;
+            continue;
+        };
+        let status = e.take(status_ref(status_name, &k("status"), statuses));
+        let duration = e.take(duration(&k("duration"), duration_text).and_then(|d| {
             if d <= 0.0 || d >= DAY {
                 invalid(k("duration"), "must be longer than zero and shorter than a day")
             } else {
@@ -779,14 +817,125 @@ fn group(
     if !ok {
         return None;
     }
+    let teams = group_teams?;
     Some(AgentGroup {
         name: g.name.clone(),
-        team: team?,
+        team: teams[0],
+        teams,
+        switches,
         headcount: headcount?,
         shift: shift?,
         schedule,
         unplanned,
     })
+}
+
+/// The group's teams from `team` or `teams` (one of them), the starting one first.
+fn group_teams(g: &RawAgents, key: &str, teams: &[RawTeam], e: &mut Problems) -> Option<Vec<usize>> {
+    let (names, at): (Vec<&String>, String) = match (&g.team, &g.teams) {
+        (Some(t), None) => (vec![t], format!("{key}.team")),
+        (None, Some(ts)) if !ts.is_empty() => (ts.iter().collect(), format!("{key}.teams")),
+        (None, Some(_)) => {
+            e.add(format!("{key}.teams"), "list at least one team, e.g. `teams = [\"tier1\", \"email\"]`");
+            return None;
+        }
+        (Some(_), Some(_)) => {
+            e.add(
+                format!("{key}.teams"),
+                "give either `team = \"tier1\"` or `teams = [\"tier1\", \"email\"]` (the first is where \
+                 the agents start), not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            e.add(
+                format!("{key}.team"),
+                "is missing; add e.g. `team = \"tier1\"` (or `teams = [\"tier1\", \"email\"]`)",
+            );
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let k = if g.teams.is_some() { format!("{at}.{i}") } else { at.clone() };
+        match teams.iter().position(|t| &t.name == *name) {
+            Some(t) if out.contains(&t) => {
+                e.add(k, format!("team `{name}` is listed twice; give each team once"));
+                return None;
+            }
+            Some(t) => out.push(t),
+            None => {
+                e.add(k, unknown_name("team", name, teams.iter().map(|t| &t.name)));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A schedule entry with `team`: a daily switch of the group's agents to
+/// another of their teams, at a clock time or spread over a window.
+#[allow(clippy::too_many_arguments)]
+fn switch(
+    p: &super::raw::RawPlanned,
+    to: &str,
+    k: &dyn Fn(&str) -> String,
+    key: &str,
+    g: &RawAgents,
+    teams: &[RawTeam],
+    group_teams: Option<&[usize]>,
+    e: &mut Problems,
+) -> Option<Switch> {
+    let mut ok = true;
+    for (field, set) in [("status", p.status.is_some()), ("duration", p.duration.is_some())] {
+        if set {
+            e.add(
+                k(field),
+                "a team switch takes no `status` or `duration`; make the switch and the episode two entries",
+            );
+            ok = false;
+        }
+    }
+    let team = match teams.iter().position(|t| t.name == to) {
+        None => {
+            e.add(k("team"), unknown_name("team", to, teams.iter().map(|t| &t.name)));
+            None
+        }
+        Some(t) if group_teams.is_some_and(|gt| !gt.contains(&t)) => {
+            e.add(
+                k("team"),
+                format!(
+                    "team `{to}` is not one of group `{}`'s teams; list it in `{key}.teams`, e.g. \
+                     `teams = [\"{}\", \"{to}\"]`",
+                    g.name,
+                    g.team
+                        .as_deref()
+                        .or(g.teams.as_ref().and_then(|t| t.first()).map(String::as_str))
+                        .unwrap_or("tier1"),
+                ),
+            );
+            None
+        }
+        Some(t) => Some(t),
+    };
+    let window = match (&p.at, &p.window) {
+        (Some(at), None) => e.take(
+            parse_clock(at)
+                .or_else(|m| invalid(k("at"), m))
+                .and_then(|t| if t >= DAY { invalid(k("at"), "must be before 24:00") } else { Ok((t, t)) }),
+        ),
+        (None, Some(w)) => e.take(parse_window(w).or_else(|m| invalid(k("window"), m))),
+        (Some(_), Some(_)) => {
+            e.add(k("window"), "give either `at = \"HH:MM\"` or `window = \"HH:MM-HH:MM\"`, not both");
+            None
+        }
+        (None, None) => {
+            e.add(k("team"), "say when: add `at = \"HH:MM\"` or `window = \"HH:MM-HH:MM\"`");
+            None
+        }
+    };
+    let (team, (window_start, last_start)) = (team?, window?);
+    ok.then_some(Switch { team, window_start, last_start })
 }
 
 /// `count` or `staffing`, one of them.

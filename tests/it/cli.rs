@@ -351,13 +351,22 @@ const BAD_FILES: &[(&str, &[&str], Line)] = &[
     ("bad/duplicate_queue.toml", &["`queue.1.name`", "queue `chat` is defined twice"], Line::Any),
     (
         "bad/accept_assignment.toml",
-        &["`routing.assignment`", "not supported yet"],
-        Line::Key("assignment = \"accept\""),
+        &["`routing.accept_delay`", "is needed with `assignment = \"accept\"`"],
+        Line::Key("[routing]"),
     ),
     (
         "bad/busy_while_handling.toml",
-        &["`queue.chat.busy_while_handling`", "not supported yet"],
-        Line::Key("busy_while_handling = true"),
+        &["`queue.chat.capacity_aware`", "applies only to a queue synced to Busy"],
+        Line::Key("capacity_aware = true"),
+    ),
+    (
+        "bad/switch_to_foreign_team.toml",
+        &[
+            "`agents.day.schedule.0.team`",
+            "team `email` is not one of group `day`'s teams",
+            "teams = [\"t1\", \"email\"]",
+        ],
+        Line::Key("team = \"email\""),
     ),
     (
         "bad/dist_as_duration.toml",

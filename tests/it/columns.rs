@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use routesim::engine::Trace;
+use routesim::engine::{OfferOutcome, Trace};
 use routesim::model::{Scenario, StatusKind};
 
 const SCENARIO: &str = r#"
@@ -72,6 +72,54 @@ count = 2
 shift = { start = "00:30", end = "03:30" }
 "#;
 
+/// The same ledger on a scenario with offers that time out (docs/model.md
+/// §R13) and a phone queue synced to Busy whose calls ignore load (§R14):
+/// the offer metrics, and occupancy with calls that hold no capacity.
+const SCENARIO_OFFERS: &str = r#"
+name = "ledger-offers"
+seed = 8
+horizon = "4h"
+warmup = "30m"
+drain = "6h"
+interval = "30m"
+replications = 3
+
+[routing]
+assignment = "accept"
+accept_delay = { dist = "exponential", mean = "12s" }
+accept_timeout = "20s"
+missed_unavailable = { dist = "constant", value = "2m" }
+
+[[queue]]
+name = "chat"
+sl_threshold = "30s"
+arrivals = { per_hour = 40 }
+handle_time = { dist = "exponential", mean = "4m" }
+patience = { dist = "exponential", mean = "3m" }
+
+[[queue]]
+name = "phone"
+channel = "voice"
+sl_threshold = "20s"
+busy_while_handling = true
+arrivals = { per_hour = 20 }
+handle_time = { dist = "exponential", mean = "3m" }
+wrap_up = { dist = "constant", value = "20s" }
+patience = { dist = "exponential", mean = "2m" }
+
+[[team]]
+name = "blend"
+queues = ["phone", "chat"]
+capacity = 2
+
+[[agents]]
+name = "day"
+team = "blend"
+count = 5
+shift = { start = "00:00", end = "03:00" }
+unplanned = [{ status = "Busy", per_hour = 0.5, duration = { dist = "exponential", mean = "5m" } }]
+"#;
+
 #[derive(Debug, Clone, Default)]
 struct Conv {
     queue: usize,
@@ -89,6 +137,24 @@ struct Conv {
     completed: bool,
     waiting: bool,
     requeues: u64,
+    /// Offers made (accept mode), missed, accepted; when the last was made;
+    /// sum of the accepted ones' times from offer to acceptance.
+    offers: u64,
+    missed: u64,
+    accepted: u64,
+    offered_at: f64,
+    accept_wait: f64,
+}
+
+/// What an agent holds at a time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Load {
+    /// Capacity units held.
+    units: u32,
+    /// Open conversations.
+    open: u32,
+    /// Offers standing (0 or 1, accept mode).
+    offer: u32,
 }
 
 /// One replication's account, built from its trace.
@@ -97,8 +163,8 @@ struct Ledger<'s> {
     convs: BTreeMap<u64, Conv>,
     /// Per agent: (time, status) changes, starting Offline at 0.
     status: Vec<Vec<(f64, usize)>>,
-    /// Per agent: (time, units held) changes.
-    load: Vec<Vec<(f64, u32)>>,
+    /// Per agent: (time, what it holds) changes.
+    load: Vec<Vec<(f64, Load)>>,
     team_of: Vec<usize>,
     /// Per queue: (time, number waiting) changes.
     waiting: Vec<Vec<(f64, u32)>>,
@@ -116,7 +182,7 @@ impl<'s> Ledger<'s> {
             sc,
             convs: BTreeMap::new(),
             status: vec![vec![(0.0, 3)]; n],
-            load: vec![vec![(0.0, 0)]; n],
+            load: vec![vec![(0.0, Load::default())]; n],
             team_of,
             waiting: vec![vec![(0.0, 0)]; sc.queues.len()],
             pending: None,
@@ -146,9 +212,22 @@ impl<'s> Ledger<'s> {
         self.waiting[q].push((t, last.checked_add_signed(delta).unwrap()));
     }
 
-    fn change_load(&mut self, a: usize, t: f64, delta: i32) {
-        let last = self.load[a].last().unwrap().1;
-        self.load[a].push((t, last.checked_add_signed(delta).unwrap()));
+    /// Agent `a` takes (+1) or gives back (-1) a conversation of queue `q`,
+    /// holding its units: its item size, none for a call that ignores load.
+    fn change_load(&mut self, a: usize, q: usize, t: f64, delta: i32) {
+        let queue = &self.sc.queues[q];
+        let size = if queue.busy_while_handling && !queue.capacity_aware { 0 } else { queue.item_size };
+        let mut l = self.load[a].last().unwrap().1;
+        l.units = l.units.checked_add_signed(delta * size as i32).unwrap();
+        l.open = l.open.checked_add_signed(delta).unwrap();
+        self.load[a].push((t, l));
+    }
+
+    /// Agent `a` is offered a conversation (+1), or its offer ends (-1).
+    fn change_offer(&mut self, a: usize, t: f64, delta: i32) {
+        let mut l = self.load[a].last().unwrap().1;
+        l.offer = l.offer.checked_add_signed(delta).unwrap();
+        self.load[a].push((t, l));
     }
 
     fn observe(&mut self, t: &Trace) {
@@ -177,8 +256,28 @@ impl<'s> Ledger<'s> {
                 if was_waiting {
                     self.change_waiting(q, time, -1);
                 }
-                self.change_load(agent, time, 1);
+                self.change_load(agent, q, time, 1);
             }
+            Trace::Offered { time, id, agent, .. } => {
+                // Offered, the conversation still waits (it was settled as waiting).
+                let c = self.convs.get_mut(&id).unwrap();
+                c.offers += 1;
+                c.offered_at = time;
+                self.change_offer(agent, time, 1);
+            }
+            Trace::OfferEnded { time, id, outcome, agent } => {
+                self.change_offer(agent, time, -1);
+                let c = self.convs.get_mut(&id).unwrap();
+                match outcome {
+                    OfferOutcome::Accepted => {
+                        c.accepted += 1;
+                        c.accept_wait += time - c.offered_at;
+                    }
+                    OfferOutcome::Missed => c.missed += 1,
+                    OfferOutcome::Withdrawn | OfferOutcome::Abandoned => {}
+                }
+            }
+            Trace::Team { .. } => panic!("the ledger scenarios have no team switches"),
             Trace::Abandoned { time, id } => {
                 let c = self.convs.get_mut(&id).unwrap();
                 c.abandoned_at = Some(time);
@@ -191,7 +290,8 @@ impl<'s> Ledger<'s> {
                 c.requeues += 1;
                 c.agent = None;
                 c.requeued_at = time;
-                self.change_load(agent, time, -1);
+                let q = c.queue;
+                self.change_load(agent, q, time, -1);
                 self.pending = Some((id, time));
             }
             Trace::Completed { time, id, agent } => {
@@ -200,7 +300,8 @@ impl<'s> Ledger<'s> {
                 c.agent = None;
                 c.work = time - c.last_assigned;
                 c.completed_by = Some(agent);
-                self.change_load(agent, time, -1);
+                let q = c.queue;
+                self.change_load(agent, q, time, -1);
             }
             Trace::Status { time, agent, status } => self.status[agent].push((time, status.index())),
         }
@@ -227,8 +328,9 @@ impl<'s> Ledger<'s> {
         self.sc.statuses[s].kind
     }
 
-    /// Agent `a`'s seconds in [from, to) for which `f(status, units held)` holds, weighted by it.
-    fn agent_time(&self, a: usize, from: f64, to: f64, f: impl Fn(StatusKind, usize, u32) -> f64) -> f64 {
+    /// Agent `a`'s seconds in [from, to), each weighted by `f(status kind,
+    /// status, what it holds)`.
+    fn agent_time(&self, a: usize, from: f64, to: f64, f: impl Fn(StatusKind, usize, Load) -> f64) -> f64 {
         // Merge the status and load step functions.
         let mut times: Vec<f64> =
             self.status[a].iter().map(|s| s.0).chain(self.load[a].iter().map(|l| l.0)).collect();
@@ -262,18 +364,18 @@ impl<'s> Ledger<'s> {
         };
         let agents = self.team_agents(&teams);
         let (from, to) = (sc.warmup, sc.horizon);
-        let agent_sum = |f: &dyn Fn(StatusKind, usize, u32) -> f64| -> f64 {
+        let agent_sum = |f: &dyn Fn(StatusKind, usize, Load) -> f64| -> f64 {
             agents.iter().map(|&a| self.agent_time(a, from, to, f)).sum()
         };
         let capacity = |a: usize| f64::from(sc.teams[self.team_of[a]].capacity);
         let productive = |k: StatusKind| matches!(k, StatusKind::Available | StatusKind::Busy);
         match metric {
             "occupancy" => {
-                agent_sum(&|k, _, u| f64::from(u8::from(productive(k) && u > 0)))
+                agent_sum(&|k, _, l| f64::from(u8::from(productive(k) && l.open > 0)))
                     / agent_sum(&|k, _, _| f64::from(u8::from(productive(k))))
             }
             "capacity_utilisation" => {
-                agent_sum(&|k, _, u| if productive(k) { f64::from(u) } else { 0.0 })
+                agent_sum(&|k, _, l| if productive(k) { f64::from(l.units) } else { 0.0 })
                     / agents
                         .iter()
                         .map(|&a| {
@@ -365,6 +467,12 @@ impl<'s> Ledger<'s> {
                 area / (sc.horizon - sc.warmup)
             }
             "aht" => completed.iter().map(|c| c.work).sum::<f64>() / n(completed.len()),
+            "offers" => convs.iter().map(|c| c.offers as f64).sum(),
+            "missed_offers" => convs.iter().map(|c| c.missed as f64).sum(),
+            "accept_wait" => {
+                convs.iter().map(|c| c.accept_wait).sum::<f64>()
+                    / convs.iter().map(|c| c.accepted as f64).sum::<f64>()
+            }
             other => panic!("no ledger formula for {other}"),
         }
     }
@@ -410,9 +518,14 @@ fn close(got: f64, want: f64, rel: f64) -> bool {
 }
 
 fn run_ledger_scenario() -> (tempfile::TempDir, Scenario, Vec<Ledger<'static>>) {
+    run_ledger(SCENARIO)
+}
+
+/// Runs `routesim run` on `text` into a temporary folder, and the ledger of each replication.
+fn run_ledger(text: &'static str) -> (tempfile::TempDir, Scenario, Vec<Ledger<'static>>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ledger.toml");
-    std::fs::write(&file, SCENARIO).unwrap();
+    std::fs::write(&file, text).unwrap();
     let out = dir.path().join("out");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_routesim"))
         .args(["run", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
@@ -420,7 +533,7 @@ fn run_ledger_scenario() -> (tempfile::TempDir, Scenario, Vec<Ledger<'static>>) 
         .unwrap();
     assert!(status.success());
     let sc: &'static Scenario =
-        Box::leak(Box::new(routesim::scenario::parse(SCENARIO, "ledger.toml", "ledger", &[]).unwrap()));
+        Box::leak(Box::new(routesim::scenario::parse(text, "ledger.toml", "ledger", &[]).unwrap()));
     let ledgers = (0..sc.replications).map(|r| Ledger::of(sc, r)).collect();
     (dir, sc.clone(), ledgers)
 }
@@ -429,7 +542,19 @@ fn run_ledger_scenario() -> (tempfile::TempDir, Scenario, Vec<Ledger<'static>>) 
 /// ledger of each replication, by name.
 #[test]
 fn every_summary_and_replication_value_matches_an_independent_account() {
-    let (dir, sc, ledgers) = run_ledger_scenario();
+    let mut checked = std::collections::BTreeSet::new();
+    for text in [SCENARIO, SCENARIO_OFFERS] {
+        checked.extend(summary_and_replications_match_the_ledger(text));
+    }
+    let names: std::collections::BTreeSet<String> =
+        routesim::stats::Metric::ALL.iter().map(|m| m.name().to_owned()).collect();
+    assert_eq!(checked, names, "every metric is checked");
+}
+
+/// Checks summary.csv and replications.csv of a run of `text` against its
+/// ledgers; returns the metrics it checked.
+fn summary_and_replications_match_the_ledger(text: &'static str) -> std::collections::BTreeSet<String> {
+    let (dir, sc, ledgers) = run_ledger(text);
     let out = dir.path().join("out");
     let scope_index = |kind: &str, name: &str| match kind {
         "total" => 0,
@@ -454,10 +579,6 @@ fn every_summary_and_replication_value_matches_an_independent_account() {
         );
         checked.insert(metric);
     }
-    let names: std::collections::BTreeSet<String> =
-        routesim::stats::Metric::ALL.iter().map(|m| m.name().to_owned()).collect();
-    assert_eq!(checked, names, "every metric is checked");
-
     let summary = Csv::read(&out.join("summary.csv"));
     for row in &summary.rows {
         let (kind, name, metric) =
@@ -477,8 +598,10 @@ fn every_summary_and_replication_value_matches_an_independent_account() {
             summary.get(row, "mean")
         );
     }
-    // Pooled percentiles: the quantile of both replications' waits together.
-    for (kind, name) in [("total", "all"), ("queue", "chat"), ("queue", "email")] {
+    // Pooled percentiles: the quantile of every replication's waits together.
+    let scopes =
+        std::iter::once(("total", "all")).chain(sc.queues.iter().map(|q| ("queue", q.name.as_str())));
+    for (kind, name) in scopes {
         let mut waits: Vec<f64> = ledgers
             .iter()
             .flat_map(|l| {
@@ -509,13 +632,21 @@ fn every_summary_and_replication_value_matches_an_independent_account() {
             );
         }
     }
+    checked
 }
 
 /// intervals.csv and statuses.csv: every column of every row against the
 /// ledger, by name (counts are means per replication, rates pool both).
 #[test]
 fn every_interval_and_status_column_matches_an_independent_account() {
-    let (dir, sc, ledgers) = run_ledger_scenario();
+    for text in [SCENARIO, SCENARIO_OFFERS] {
+        intervals_and_statuses_match_the_ledger(text);
+    }
+}
+
+/// Checks intervals.csv and statuses.csv of a run of `text` against its ledgers.
+fn intervals_and_statuses_match_the_ledger(text: &'static str) {
+    let (dir, sc, ledgers) = run_ledger(text);
     let out = dir.path().join("out");
     let csv = Csv::read(&out.join("intervals.csv"));
     assert_eq!(csv.header, routesim::report::INTERVALS_HEADER);
@@ -631,7 +762,7 @@ fn every_interval_and_status_column_matches_an_independent_account() {
             checked_by_hand.push("target_met");
         } else {
             let t = sc.teams.iter().position(|x| x.name == name).unwrap();
-            let sum = |f: &dyn Fn(StatusKind, u32, u32) -> f64| -> f64 {
+            let sum = |f: &dyn Fn(StatusKind, Load, u32) -> f64| -> f64 {
                 ledgers
                     .iter()
                     .map(|l| {
@@ -659,13 +790,14 @@ fn every_interval_and_status_column_matches_an_independent_account() {
             check(
                 row,
                 "agents_available_spare",
-                sum(&|k, u, c| f64::from(u8::from(avail(k) && u < c))) / len,
+                // Room for more, and no offer standing (§R13): in the routing pool.
+                sum(&|k, u, c| f64::from(u8::from(avail(k) && u.units < c && u.offer == 0))) / len,
                 1e-6,
             );
             check(
                 row,
                 "agents_available_full",
-                sum(&|k, u, c| f64::from(u8::from(avail(k) && u >= c))) / len,
+                sum(&|k, u, c| f64::from(u8::from(avail(k) && (u.units >= c || u.offer > 0)))) / len,
                 1e-6,
             );
             check(
@@ -717,7 +849,7 @@ fn occupancy(ledgers: &[Ledger], teams: &[usize], from: f64, to: f64) -> f64 {
     let (mut holding, mut time) = (0.0, 0.0);
     for l in ledgers {
         for a in l.team_agents(teams) {
-            holding += l.agent_time(a, from, to, |k, _, u| f64::from(u8::from(productive(k) && u > 0)));
+            holding += l.agent_time(a, from, to, |k, _, l| f64::from(u8::from(productive(k) && l.open > 0)));
             time += l.agent_time(a, from, to, |k, _, _| f64::from(u8::from(productive(k))));
         }
     }
@@ -828,8 +960,12 @@ fn every_sweep_value_matches_an_independent_account() {
             checked.insert(metric);
         }
     }
-    let names: std::collections::BTreeSet<String> =
-        routesim::stats::Metric::ALL.iter().map(|m| m.name().to_owned()).collect();
+    // The ledger scenario has no offers, so the accept-mode metrics are not in its files.
+    let names: std::collections::BTreeSet<String> = routesim::stats::Metric::ALL
+        .iter()
+        .filter(|m| !m.needs_offers())
+        .map(|m| m.name().to_owned())
+        .collect();
     assert_eq!(checked, names, "every metric is checked");
 }
 

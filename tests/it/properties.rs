@@ -9,7 +9,9 @@ use crate::checker::check_run;
 
 /// A random but valid scenario: 1-3 queues, 1-2 teams, 1-3 agent groups
 /// with shifts, staffing arrays, planned and unplanned episodes (including
-/// Offline ones), every selection rule and both requeue settings.
+/// Offline ones), every selection rule and both requeue settings; offers
+/// with timeouts (§R13), queues synced to Busy with and without
+/// `capacity_aware` (§R14), and groups that switch teams (§R16).
 fn scenario_text() -> impl Strategy<Value = String> {
     let queue = (
         1u8..=3,
@@ -20,6 +22,7 @@ fn scenario_text() -> impl Strategy<Value = String> {
         prop::option::of(0u32..=60),
         prop::option::of(30u32..=300),
         prop::option::of(any::<bool>()),
+        0u8..4,
     );
     let team = (prop::collection::vec(any::<bool>(), 3), 1u32..=4, prop::option::of(1u32..=2));
     let group = (
@@ -32,7 +35,9 @@ fn scenario_text() -> impl Strategy<Value = String> {
         0u32..=15,
         0usize..4,
         prop::option::of(0usize..3),
+        any::<bool>(),
     );
+    let offers = prop::option::of((1u32..=60, 5u32..=40, 1u32..=5));
     (
         prop::collection::vec(queue, 1..=3),
         prop::collection::vec(team, 1..=2),
@@ -41,19 +46,27 @@ fn scenario_text() -> impl Strategy<Value = String> {
         any::<bool>(),
         2u32..=30,
         any::<bool>(),
+        offers,
     )
-        .prop_map(|(queues, teams, groups, rule, requeue, horizon_h, hourly)| {
+        .prop_map(|(queues, teams, groups, rule, requeue, horizon_h, hourly, offers)| {
             let rules = ["longest_idle", "most_available", "least_active", "round_robin"];
             let interval_h = if hourly { 1 } else { 2 };
             let per_day = 24 / interval_h;
             let mut t = format!(
                 "seed = 5\nhorizon = \"{horizon_h}h\"\ninterval = \"{interval_h}h\"\nreplications = 1\n\
-                 [routing]\nagent_selection = \"{}\"\nrequeue_when_offline = {requeue}\n\
-                 [[status]]\nname = \"Lunch\"\n[[status]]\nname = \"Coaching\"\n",
+                 [routing]\nagent_selection = \"{}\"\nrequeue_when_offline = {requeue}\n",
                 rules[rule]
             );
+            if let Some((delay_s, timeout_s, missed_m)) = offers {
+                t += &format!(
+                    "assignment = \"accept\"\naccept_delay = {{ dist = \"exponential\", mean = \"{delay_s}s\" }}\n\
+                     accept_timeout = \"{timeout_s}s\"\n\
+                     missed_unavailable = {{ dist = \"constant\", value = \"{missed_m}m\" }}\n"
+                );
+            }
+            t += "[[status]]\nname = \"Lunch\"\n[[status]]\nname = \"Coaching\"\n";
             let channels = ["chat", "voice", "email"];
-            for (i, (prio, size, rate, dist, mean_m, wrap_s, patience_s, rq)) in queues.iter().enumerate() {
+            for (i, (prio, size, rate, dist, mean_m, wrap_s, patience_s, rq, sync)) in queues.iter().enumerate() {
                 let handle = match dist {
                     0 => format!("{{ dist = \"exponential\", mean = \"{mean_m}m\" }}"),
                     1 => format!("{{ dist = \"constant\", value = \"{mean_m}m\" }}"),
@@ -72,6 +85,12 @@ fn scenario_text() -> impl Strategy<Value = String> {
                 }
                 if let Some(r) = rq {
                     t += &format!("requeue_when_offline = {r}\n");
+                }
+                // Some queues are phone queues synced to Busy, some of them capacity-aware.
+                match sync {
+                    1 => t += "busy_while_handling = true\n",
+                    2 => t += "busy_while_handling = true\ncapacity_aware = true\n",
+                    _ => {}
                 }
             }
             let nq = queues.len();
@@ -100,9 +119,15 @@ fn scenario_text() -> impl Strategy<Value = String> {
                     t += &format!("channel_caps = {{ chat = {} }}\n", c.max(&max_size));
                 }
             }
-            for (gi, (team, count, shape, start_h, len_h, ready_m, wind_m, sched, unplanned)) in groups.iter().enumerate() {
+            for (gi, (team, count, shape, start_h, len_h, ready_m, wind_m, sched, unplanned, switch)) in groups.iter().enumerate() {
                 let team = team % teams.len();
-                t += &format!("[[agents]]\nname = \"g{gi}\"\nteam = \"t{team}\"\n");
+                // With two teams, some groups work as both and switch twice a day.
+                let switching = *switch && teams.len() == 2;
+                if switching {
+                    t += &format!("[[agents]]\nname = \"g{gi}\"\nteams = [\"t{team}\", \"t{}\"]\n", 1 - team);
+                } else {
+                    t += &format!("[[agents]]\nname = \"g{gi}\"\nteam = \"t{team}\"\n");
+                }
                 match shape {
                     0 => t += &format!("count = {count}\n"),
                     1 => {
@@ -118,11 +143,21 @@ fn scenario_text() -> impl Strategy<Value = String> {
                     }
                 }
                 let statuses = ["Lunch", "Coaching", "Offline", "Unavailable"];
+                let mut entries = Vec::new();
                 if *sched > 0 {
-                    t += &format!(
-                        "schedule = [{{ status = \"{}\", window = \"01:00-20:00\", duration = \"45m\" }}, {{ status = \"Coaching\", at = \"03:30\", duration = \"20m\" }}]\n",
+                    entries.push(format!(
+                        "{{ status = \"{}\", window = \"01:00-20:00\", duration = \"45m\" }}, {{ status = \"Coaching\", at = \"03:30\", duration = \"20m\" }}",
                         statuses[*sched]
-                    );
+                    ));
+                }
+                if switching {
+                    entries.push(format!(
+                        "{{ team = \"t{}\", window = \"02:00-06:00\" }}, {{ team = \"t{team}\", at = \"10:00\" }}",
+                        1 - team
+                    ));
+                }
+                if !entries.is_empty() {
+                    t += &format!("schedule = [{}]\n", entries.join(", "));
                 }
                 if let Some(u) = unplanned {
                     let s = ["Busy", "Offline", "Lunch"][*u];
@@ -182,12 +217,20 @@ fn generated_scenarios_exercise_the_interesting_paths() {
         total.abandoned += seen.abandoned;
         total.contested += seen.contested;
         total.selections_checked += seen.selections_checked;
+        total.offers += seen.offers;
+        total.missed += seen.missed;
+        total.withdrawn += seen.withdrawn;
+        total.calls += seen.calls;
+        total.switches += seen.switches;
     }
     assert!(total.arrived > 1000, "{total:?}");
     assert!(total.requeued > 0, "{total:?}");
     assert!(total.abandoned > 0, "{total:?}");
     assert!(total.contested > 0, "{total:?}");
     assert!(total.selections_checked > 100, "{total:?}");
+    assert!(total.offers > 100 && total.missed > 0 && total.withdrawn > 0, "{total:?}");
+    assert!(total.calls > 100, "{total:?}");
+    assert!(total.switches > 0, "{total:?}");
 }
 
 /// `replicate::run`, whose workers reuse their tallies and fold each

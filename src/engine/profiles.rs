@@ -1,0 +1,97 @@
+//! Routing profiles (docs/model.md §R15): which teams serve a queue at
+//! once, which only after a conversation has waited their delay
+//! (overflow), and the `Eligible` event that keeps "between events, no
+//! waiting conversation has an eligible agent" true when a conversation
+//! reaches a team's delay.
+
+use super::conversations::{ConvKey, ConvState};
+use super::events::Event;
+use super::{Sim, Trace};
+use crate::model::Scenario;
+
+/// Per queue, the teams that serve it, split by whether they wait a delay.
+pub(super) struct Profiles {
+    /// Teams serving each queue at once (no delay in their profile).
+    at_once: Vec<Vec<usize>>,
+    /// Teams serving each queue only after a delay: (team, delay in seconds).
+    delayed: Vec<Vec<(usize, f64)>>,
+}
+
+impl Profiles {
+    /// Reads every team's profile of `sc` once, when the replication is set up.
+    pub(super) fn new(sc: &Scenario) -> Profiles {
+        let nq = sc.queues.len();
+        Profiles {
+            at_once: (0..nq)
+                .map(|q| {
+                    sc.teams_serving(q).filter(|&t| sc.serve(t, q).is_some_and(|(_, d)| d <= 0.0)).collect()
+                })
+                .collect(),
+            delayed: (0..nq)
+                .map(|q| {
+                    sc.teams_serving(q)
+                        .filter_map(|t| sc.serve(t, q).filter(|&(_, d)| d > 0.0).map(|(_, d)| (t, d)))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The teams that take queue `q`'s conversations as soon as they arrive.
+    #[inline]
+    pub(super) fn at_once(&self, q: usize) -> &[usize] {
+        &self.at_once[q]
+    }
+}
+
+impl<O: FnMut(&Trace)> Sim<'_, O> {
+    /// Adds, to the candidate `best`, the teams whose delay on queue `q` a
+    /// conversation waiting since `since` has already reached (a requeued
+    /// one keeps its age). Returns the best candidate, and whether some
+    /// team's delay lies still ahead.
+    #[inline]
+    pub(super) fn better_of_delayed(
+        &self,
+        mut best: Option<u32>,
+        q: usize,
+        since: f64,
+    ) -> (Option<u32>, bool) {
+        let age = self.now.secs() - since;
+        let mut later = false;
+        for &(t, delay) in &self.profiles.delayed[q] {
+            if delay > age {
+                later = true;
+            } else {
+                best = self.better_of(best, t, q);
+            }
+        }
+        (best, later)
+    }
+
+    /// Schedules, for conversation `key` of queue `q` waiting since `since`,
+    /// an `Eligible` event at each delay it has not reached yet.
+    pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: usize, since: f64) {
+        let age = self.now.secs() - since;
+        for i in 0..self.profiles.delayed[q].len() {
+            let (t, delay) = self.profiles.delayed[q][i];
+            if delay > age {
+                self.schedule(since + delay, Event::Eligible { conv: key, team: t as u32 });
+            }
+        }
+    }
+
+    /// Conversation `key` has waited as long as team `t` asks: if it still
+    /// waits and an agent of `t` can take it, it is given to the one R12
+    /// picks now. (Any older conversation of its queue that `t` could take
+    /// would have been taken already, so it is the one to take.)
+    pub(super) fn on_eligible(&mut self, key: ConvKey, t: usize) {
+        let Some(c) = self.convs.get(key) else { return };
+        if c.state != ConvState::Waiting {
+            return;
+        }
+        let q = c.queue();
+        let Some(a) = self.better_of(None, t, q) else { return };
+        // Its queue entry goes stale and is dropped when it reaches the front.
+        self.take(key, a as usize);
+    }
+}
