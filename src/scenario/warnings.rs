@@ -110,6 +110,18 @@ fn episodes_outside_shift(g: &AgentGroup, statuses: &[crate::model::Status], out
     }
 }
 
+/// The team group `g`'s first agent is on at `t` seconds into a day: that of
+/// the day's last switch at or before `t`, else the starting team (roughly:
+/// a switch late in the day carries over to the next morning, and a window
+/// spreads the agents).
+fn team_at(g: &AgentGroup, t: f64) -> usize {
+    g.switches
+        .iter()
+        .filter(|w| w.window_start <= t)
+        .max_by(|x, y| x.window_start.total_cmp(&y.window_start))
+        .map_or(g.team, |w| w.team)
+}
+
 /// Agents of the groups serving queue `q` who work in [a, b) (seconds of
 /// the day) at all, and a rough capacity: conversations of the queue they
 /// can hold at `mid`.
@@ -118,10 +130,12 @@ fn coverage(sc: &Scenario, q: usize, a: f64, b: f64, mid: f64) -> (bool, f64) {
     let mut anyone = false;
     let mut capacity = 0.0;
     for g in &sc.groups {
-        let team = &sc.teams[g.team];
-        if !team.queues.contains(&q) {
+        // The team the group is on in [a, b) (team switches, docs/model.md §R16).
+        let Some(team) =
+            [mid, a].into_iter().map(|t| &sc.teams[team_at(g, t)]).find(|team| team.queues.contains(&q))
+        else {
             continue;
-        }
+        };
         let per_agent = f64::from(team.capacity.min(team.channel_caps[queue.channel]) / queue.item_size);
         let (some, at_mid) = match (&g.headcount, working_window(g)) {
             (Headcount::Fixed(n), None) => (*n > 0, f64::from(*n)),
