@@ -10,7 +10,12 @@
 //!   top of the pool is often already on a call;
 //! - mixed item sizes 1 and 2 (capacity 2) at 3 000 agents;
 //! - one queue served by 5 and by 36 teams of 20 agents;
-//! - 10 and 1 000 queues on one team of 500 agents.
+//! - 10 and 1 000 queues on one team of 500 agents;
+//! - the rules of docs/model.md §R13-§R15 in use, each against the same
+//!   case without it: offers (accept delay exponential 8 s, timeout 30 s,
+//!   so 2% are missed) on 200 agents; an overflow team of 20 behind a team
+//!   of 180 (60 s delay); offers and overflow together; a blended team of
+//!   3 000 whose voice queue is synced to Busy (calls ignore load).
 //!
 //! Each figure is the best of 3 runs. Run it alone (timings are noisy on a
 //! shared 2-core machine):
@@ -48,6 +53,13 @@ struct Case {
     voice_cap: bool,
     /// Odd queues take 2 units.
     mixed_sizes: bool,
+    /// Accept mode: offers with a timeout (§R13).
+    offers: bool,
+    /// Teams after the first take the queues only after 60 s (§R15); the
+    /// first team has `agents`, the others a tenth of it each.
+    overflow: bool,
+    /// Voice queues are synced to Busy and ignore load (§R14).
+    synced: bool,
 }
 
 impl Case {
@@ -62,12 +74,20 @@ impl Case {
             load,
             voice_cap: false,
             mixed_sizes: false,
+            offers: false,
+            overflow: false,
+            synced: false,
         }
+    }
+
+    /// Agents in team `k`.
+    fn team_size(&self, k: u32) -> u32 {
+        if self.overflow && k > 0 { (self.agents / 10).max(1) } else { self.agents }
     }
 
     /// The scenario, with a horizon holding about `conversations` arrivals.
     fn scenario(&self, conversations: f64) -> Scenario {
-        let units = f64::from(self.agents * self.teams * self.capacity);
+        let units = f64::from((0..self.teams).map(|k| self.team_size(k)).sum::<u32>() * self.capacity);
         // Mean units per conversation: sizes 1 and 2 alternate across queues.
         let size = if self.mixed_sizes { 1.5 } else { 1.0 };
         let per_sec = self.load * units / (AHT * size);
@@ -75,27 +95,41 @@ impl Case {
         let mut t = String::new();
         let _ = writeln!(t, "name = \"routing-bench\"\nhorizon = \"{horizon}s\"\ndrain = \"0s\"");
         let _ = writeln!(t, "[routing]\nagent_selection = \"{}\"", self.selection);
+        if self.offers {
+            let _ = writeln!(
+                t,
+                "assignment = \"accept\"\naccept_delay = {{ dist = \"exponential\", mean = \"8s\" }}\n\
+                 accept_timeout = \"30s\"\nmissed_unavailable = {{ dist = \"constant\", value = \"1m\" }}"
+            );
+        }
         let per_queue = per_sec * 3600.0 / f64::from(self.queues);
         let mut names = Vec::new();
         for q in 0..self.queues {
             let odd = q % 2 == 1 || self.queues == 1 && self.voice_cap;
-            let channel = if self.voice_cap && odd { "voice" } else { "chat" };
+            let channel = if (self.voice_cap || self.synced) && odd { "voice" } else { "chat" };
             let size = if self.mixed_sizes && q % 2 == 1 { 2 } else { 1 };
             let _ = writeln!(
                 t,
                 "[[queue]]\nname = \"q{q}\"\nchannel = \"{channel}\"\nitem_size = {size}\n\
-                 arrivals = {{ per_hour = {per_queue} }}\nhandle_time = {{ dist = \"exponential\", mean = \"{AHT}s\" }}"
+                 arrivals = {{ per_hour = {per_queue} }}\nhandle_time = {{ dist = \"exponential\", mean = \"{AHT}s\" }}\n\
+                 busy_while_handling = {}",
+                self.synced && channel == "voice"
             );
             names.push(format!("\"q{q}\""));
         }
         for k in 0..self.teams {
             let caps = if self.voice_cap { "channel_caps = { voice = 1 }\n" } else { "" };
+            let served: Vec<String> = if self.overflow && k > 0 {
+                names.iter().map(|n| format!("{{ queue = {n}, delay = \"60s\" }}")).collect()
+            } else {
+                names.clone()
+            };
             let _ = writeln!(
                 t,
                 "[[team]]\nname = \"t{k}\"\nqueues = [{}]\ncapacity = {}\n{caps}[[agents]]\nname = \"a{k}\"\nteam = \"t{k}\"\ncount = {}",
-                names.join(", "),
+                served.join(", "),
                 self.capacity,
-                self.agents
+                self.team_size(k)
             );
         }
         scenario::parse(&t, "routing-bench.toml", "routing-bench", &[])
@@ -130,6 +164,26 @@ fn cases() -> Vec<Case> {
     for queues in [10, 1_000] {
         let mut c = Case::new(&format!("{queues} queues, one team of 500"), "longest_idle", 500, 0.9);
         c.queues = queues;
+        out.push(c);
+    }
+    // The rules of §R13-§R15 in use, each after the same case without them.
+    for (offers, overflow) in [(false, false), (true, false), (false, true), (true, true)] {
+        let name = match (offers, overflow) {
+            (false, false) => "200 agents, auto, no overflow",
+            (true, false) => "200 agents, offers",
+            (false, true) => "180 + overflow team of 18 (60 s)",
+            (true, true) => "180 + overflow 18, with offers",
+        };
+        let mut c = Case::new(name, "longest_idle", if overflow { 180 } else { 200 }, 0.85);
+        (c.offers, c.overflow) = (offers, overflow);
+        c.teams = if overflow { 2 } else { 1 };
+        out.push(c);
+    }
+    for synced in [false, true] {
+        let name =
+            if synced { "blended 3000, voice synced to Busy" } else { "blended 3000, voice not synced" };
+        let mut c = Case::new(name, "longest_idle", 3_000, 0.7);
+        (c.capacity, c.voice_cap, c.queues, c.synced) = (3, !synced, 2, synced);
         out.push(c);
     }
     out

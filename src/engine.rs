@@ -201,6 +201,8 @@ struct Sim<'s, O> {
     /// Units held per agent and channel: `channel_units[agent * channels + channel]`.
     channel_units: Vec<u32>,
     pools: Vec<AgentPool>,
+    /// Accept mode (§R13): conversations are offered, not assigned at once.
+    offers: bool,
     /// Per team: its pool also holds Available agents without spare
     /// capacity, for synced calls that ignore load (docs/model.md §R14).
     full_ok: Vec<bool>,
@@ -308,6 +310,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             route,
             channel_units: vec![0; n_agents * sc.channels.len()],
             pools,
+            offers,
             full_ok,
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
@@ -616,13 +619,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         };
         let (q, since) = (c.queue(), c.arrival);
         let mut best: Option<u32> = None;
-        for i in 0..self.profiles.at_once(q).len() {
-            let t = self.profiles.at_once(q)[i];
+        for &t in self.profiles.at_once(q) {
             best = self.better_of(best, t, q);
         }
         let (best, later) = self.better_of_delayed(best, q, since);
         match best {
-            Some(a) if self.sc.offers() => {
+            Some(a) if self.offers => {
                 self.change_waiting(q, 1);
                 self.offer(key, a as usize);
                 false
@@ -642,14 +644,15 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
     }
 
-    /// Gives waiting conversation `key` (out of its queue's list, still
-    /// counted as waiting) to agent `a`: assigned at once, or offered in
-    /// accept mode (§R13).
-    fn take(&mut self, key: ConvKey, a: usize) {
-        if self.sc.offers() {
+    /// Gives waiting conversation `key` of queue `q` (out of its queue's
+    /// list, still counted as waiting) to agent `a`: assigned at once, or
+    /// offered in accept mode (§R13).
+    #[inline(always)]
+    fn take(&mut self, key: ConvKey, q: usize, a: usize) {
+        if self.offers {
             self.offer(key, a);
         } else {
-            self.change_waiting(self.convs.get(key).map_or(0, Conv::queue), -1);
+            self.change_waiting(q, -1);
             // Only conversations that waited have a patience deadline.
             self.deadlines.remove(key);
             self.assign(key, a);
@@ -734,11 +737,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         debug_assert!(self.is_available(a), "assignment to an agent who is not Available");
         let holding = self.route[a].open == 0;
         self.change_work(team, size as i32, i32::from(holding));
-        let spare_before = self.spare_pooled(a);
-        let capacity = sc.teams[team].capacity;
         let r = &mut self.route[a];
+        let spare_before = r.pooled() && r.spare > 0;
         r.held += size;
-        r.spare = capacity.saturating_sub(r.held);
+        r.spare = r.capacity.saturating_sub(r.held);
         r.open += 1;
         r.idle_since = now;
         r.rekey(a as u32, sc.routing.selection);
@@ -754,7 +756,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         if spare_before && !self.spare_pooled(a) {
             self.change_pooled(team, -1);
         }
-        if !sc.offers() {
+        if !self.offers {
             // In accept mode the cursor moved when the offer was made.
             self.rr_cursor[q] = a as u32;
         }
@@ -804,10 +806,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             tt.completed += 1;
             tt.work_sum += work;
         }
-        self.release(a, key, q);
+        let call = self.release(a, key, q);
         self.convs.remove(key);
         (self.observe)(&Trace::Completed { time: self.now.secs(), id: c.id, agent: a });
-        if self.sc.queues[q].busy_while_handling {
+        if call {
             self.end_call(a);
         }
         if self.is_available(a) {
@@ -819,7 +821,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Takes conversation `key` of queue `q` off agent `a`, returning its
     /// capacity (a synced call also stops keeping the agent Busy; the
     /// caller settles the status).
-    fn release(&mut self, a: usize, key: ConvKey, q: usize) {
+    /// Returns whether it was a synced call (§R14).
+    fn release(&mut self, a: usize, key: ConvKey, q: usize) -> bool {
         let queue = &self.sc.queues[q];
         let size = queue.held_size();
         let team = self.agents[a].team;
@@ -832,13 +835,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         if let Some(i) = ag.open.iter().position(|&k| k == key) {
             ag.open.swap_remove(i);
         }
-        if queue.busy_while_handling {
+        let call = queue.busy_while_handling;
+        if call {
             ag.call = false;
         }
-        let spare_before = self.spare_pooled(a);
         let r = &mut self.route[a];
+        let spare_before = r.spare;
         r.held -= size;
-        r.spare = self.sc.teams[team].capacity.saturating_sub(r.held);
+        r.spare = r.capacity.saturating_sub(r.held);
         r.open -= 1;
         let rule = self.sc.routing.selection;
         let units = &self.channel_units;
@@ -852,9 +856,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             // Same rank, but more room: it may now meet fits it did not.
             pool.refresh(a as u32, &self.route, units);
         }
-        if !spare_before && self.spare_pooled(a) {
+        // Only a pool that keeps full agents holds one without spare capacity.
+        if spare_before == 0 && self.spare_pooled(a) {
             self.change_pooled(team, 1);
         }
+        call
     }
 
     /// Whether agent `a` belongs in its team's pool: Available, holding no
@@ -887,6 +893,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     }
 
     /// Takes agent `a` out of its team's pool, if it is in it.
+    #[inline]
     pub(super) fn unpool(&mut self, a: usize) {
         if self.route[a].pooled() {
             let team = self.agents[a].team;
@@ -964,7 +971,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             }
             let Some((_, q, w)) = best else { return };
             self.queues[q].pop();
-            self.take(w.conv, a);
+            self.take(w.conv, q, a);
         }
     }
 }

@@ -24,8 +24,10 @@ const NOT_POOLED: u32 = u32::MAX;
 pub(crate) struct RouteState {
     /// Time of the last assignment or of becoming Available, seconds.
     pub idle_since: f64,
-    /// Spare capacity units: the team's capacity less `held` (never below 0).
+    /// Spare capacity units: `capacity` less `held` (never below 0).
     pub spare: u32,
+    /// The capacity of the agent's current team.
+    pub capacity: u32,
     /// Capacity units held by open conversations.
     pub held: u32,
     /// Open conversations.
@@ -39,7 +41,7 @@ pub(crate) struct RouteState {
 impl RouteState {
     /// A logged-out agent with `capacity` spare units.
     pub(crate) fn new(capacity: u32) -> RouteState {
-        RouteState { idle_since: 0.0, spare: capacity, held: 0, open: 0, pos: NOT_POOLED, key: 0 }
+        RouteState { idle_since: 0.0, spare: capacity, capacity, held: 0, open: 0, pos: NOT_POOLED, key: 0 }
     }
 
     /// Recomputes the ordering key of agent `index` after its idle time,
@@ -460,6 +462,7 @@ mod tests {
             .map(|&(idle, spare, open)| RouteState {
                 idle_since: idle,
                 spare,
+                capacity: spare,
                 held: 0,
                 open,
                 pos: NOT_POOLED,

@@ -49,16 +49,20 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// conversation waiting since `since` has already reached (a requeued
     /// one keeps its age). Returns the best candidate, and whether some
     /// team's delay lies still ahead.
-    #[inline]
+    #[inline(always)]
     pub(super) fn better_of_delayed(
         &self,
         mut best: Option<u32>,
         q: usize,
         since: f64,
     ) -> (Option<u32>, bool) {
+        let delayed = &self.profiles.delayed[q];
+        if delayed.is_empty() {
+            return (best, false);
+        }
         let age = self.now.secs() - since;
         let mut later = false;
-        for &(t, delay) in &self.profiles.delayed[q] {
+        for &(t, delay) in delayed {
             if delay > age {
                 later = true;
             } else {
@@ -92,6 +96,6 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let q = c.queue();
         let Some(a) = self.better_of(None, t, q) else { return };
         // Its queue entry goes stale and is dropped when it reaches the front.
-        self.take(key, a as usize);
+        self.take(key, q, a as usize);
     }
 }

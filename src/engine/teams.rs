@@ -30,7 +30,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         self.agents[a].team = to;
         let r = &mut self.route[a];
-        r.spare = sc.teams[to].capacity.saturating_sub(r.held);
+        r.capacity = sc.teams[to].capacity;
+        r.spare = r.capacity.saturating_sub(r.held);
         r.rekey(a as u32, sc.routing.selection);
         (self.observe)(&Trace::Team { time: self.now.secs(), agent: a, team: to });
         if self.is_available(a) {

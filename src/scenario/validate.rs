@@ -34,6 +34,9 @@ const MAX_INTERVALS: f64 = 200_000.0;
 const MAX_REPLICATIONS: i64 = 100_000;
 const MAX_ARRIVALS: f64 = 2e9;
 const MAX_DRAIN: f64 = 366.0 * DAY;
+/// Schedule entries (episodes and team switches) and unplanned sources per
+/// group: the engine numbers them in 16 bits.
+const MAX_ENTRIES: usize = 1000;
 
 /// Collects the problems found; checks go on after one fails, so a file's
 /// problems are all reported at once.
@@ -729,6 +732,12 @@ fn group(
         ok = false;
     }
     let group_teams = group_teams(g, key, teams, e);
+    for (what, n) in [("schedule", g.schedule.len()), ("unplanned", g.unplanned.len())] {
+        if n > MAX_ENTRIES {
+            e.add(format!("{key}.{what}"), format!("has {n} entries; at most {MAX_ENTRIES} are allowed"));
+            ok = false;
+        }
+    }
     let headcount = interval.and_then(|i| e.take(headcount(g, key, i)));
     let shift = e.take(g.shift.as_ref().map(|s| shift(s, key)).transpose());
     let mut schedule = Vec::new();
