@@ -25,9 +25,18 @@ pub fn describe(sc: &Scenario) -> String {
         Selection::LeastActive => "least_active",
         Selection::RoundRobin => "round_robin",
     };
+    let assignment = match &sc.routing.offers {
+        None => "auto assignment".to_owned(),
+        Some(f) => format!(
+            "offers (accept after {:.1} s on average, missed after {} s, then Unavailable for {:.1} s on average)",
+            f.accept_delay.mean(),
+            f.timeout,
+            f.missed_unavailable.mean()
+        ),
+    };
     let _ = writeln!(
         o,
-        "routing: {rule}, auto assignment, requeue when offline: {}",
+        "routing: {rule}, {assignment}, requeue when offline: {}",
         sc.routing.requeue_when_offline
     );
     let custom: Vec<String> = sc.statuses[4..]
@@ -59,6 +68,10 @@ pub fn describe(sc: &Scenario) -> String {
             peak * q.mean_work(),
             source(&q.arrivals)
         );
+        if q.busy_while_handling {
+            let load = if q.capacity_aware { "needing free capacity" } else { "whatever the agent's load" };
+            let _ = writeln!(o, "  {:<16} calls synced to Busy until their wrap-up ends, {load}", "");
+        }
         if q.arrivals.rate_cv() > 0.0 {
             let _ = writeln!(
                 o,
@@ -130,6 +143,12 @@ pub fn describe(sc: &Scenario) -> String {
             g.schedule.len(),
             g.unplanned.len()
         );
+        for w in &g.switches {
+            let (_, from) = crate::replicate::day_clock(w.window_start);
+            let (_, to) = crate::replicate::day_clock(w.last_start);
+            let when = if from == to { format!("at {from}") } else { format!("between {from} and {to}") };
+            let _ = writeln!(o, "  {:<16} switches to team {} {when} every day", "", sc.teams[w.team].name);
+        }
     }
     o
 }
@@ -161,4 +180,33 @@ fn source(a: &Arrivals) -> String {
 /// A step length such as "15 min" or "90 s".
 fn minutes(secs: f64) -> String {
     if secs % 60.0 == 0.0 { format!("{} min", secs / 60.0) } else { format!("{secs} s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check` shows the rules of docs/model.md §R13, §R14 and §R16 when a
+    /// scenario uses them, and nothing about them when it does not.
+    #[test]
+    fn offers_synced_calls_and_switches_are_described() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/blended-day.toml");
+        let sc = crate::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let text = describe(&sc);
+        assert!(
+            text.contains(
+                "offers (accept after 8.0 s on average, missed after 30 s, then Unavailable for 120.0 s on average)"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("calls synced to Busy until their wrap-up ends, whatever the agent's load").count(),
+            1
+        );
+        assert!(text.contains("switches to team back-office at 18:30 every day"), "{text}");
+        let plain = path.with_file_name("support-day.toml");
+        let text = describe(&crate::scenario::load(&plain, &[]).unwrap_or_else(|e| panic!("{e}")));
+        assert!(text.contains("longest_idle, auto assignment,"), "{text}");
+        assert!(!text.contains("synced") && !text.contains("switches"), "{text}");
+    }
 }
