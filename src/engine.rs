@@ -162,7 +162,8 @@ pub enum OfferOutcome {
     Accepted,
     /// The timeout passed first: the agent goes Unavailable, the conversation moves on.
     Missed,
-    /// The agent left Available (or switched teams) first: the conversation moves on.
+    /// The agent left Available first: the conversation moves on (a team
+    /// switch does not withdraw an offer, docs/model.md §R16).
     Withdrawn,
     /// The customer abandoned first.
     Abandoned,

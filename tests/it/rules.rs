@@ -722,3 +722,501 @@ fn bad_profile_entries_are_named() {
     let sc = scenario(&text(r#"{ queue = "chat", priority = 3, delay = "90s" }"#));
     assert_eq!((sc.teams[0].priorities[0], sc.teams[0].delays[0]), (3, 90.0));
 }
+
+/// The (time, agent, outcome) of every ended offer, in trace order.
+fn offer_ends(tr: &[Trace]) -> Vec<(f64, u64, usize, engine::OfferOutcome)> {
+    tr.iter()
+        .filter_map(|t| match *t {
+            Trace::OfferEnded { time, id, agent, outcome } => Some((time, id, agent, outcome)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// docs/model.md §R13: an offer not accepted within the timeout is missed
+/// at the timeout; the agent goes Unavailable right then for the drawn
+/// `missed_unavailable` time (constant 2m here) and is Available again at
+/// exactly t + 120 s; the conversation is offered next to another agent, and
+/// when finally assigned its `age` runs from its first arrival (offer time
+/// included). An accepted offer is assigned at the acceptance. The checker
+/// asserts every pick.
+#[test]
+fn missed_offer_moves_on_with_its_age_and_rests_the_agent() {
+    let sc = scenario(
+        r#"
+horizon = "12h"
+[routing]
+assignment = "accept"
+accept_delay = { dist = "uniform", min = "10s", max = "50s" }
+accept_timeout = "30s"
+missed_unavailable = { dist = "constant", value = "2m" }
+[[queue]]
+name = "q"
+arrivals = { per_hour = 30 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[team]]
+name = "t"
+queues = ["q"]
+[[agents]]
+name = "g"
+team = "t"
+count = 5
+"#,
+    );
+    let (seen, _) = check_run(&sc, 0);
+    assert!(seen.missed > 30 && seen.offers > seen.missed + 30, "{seen:?}");
+    let tr = trace(&sc);
+    let mut arrival = std::collections::HashMap::new();
+    let mut offered: std::collections::HashMap<u64, (f64, usize)> = std::collections::HashMap::new();
+    let mut last_missed_by: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut just_missed: std::collections::HashMap<u64, (usize, f64)> = std::collections::HashMap::new();
+    let (mut reoffered, mut moved_on, mut late_assigned, mut missed) = (0, 0, 0, 0);
+    for t in &tr {
+        match *t {
+            Trace::Arrived { id, time, .. } => {
+                arrival.insert(id, time);
+            }
+            Trace::Offered { id, agent, time, .. } => {
+                // The offer right after a miss goes to someone else, or
+                // (when nobody else is free) to the same agent once back from
+                // its 2 minutes Unavailable.
+                if let Some((prev, at)) = just_missed.remove(&id) {
+                    if prev == agent {
+                        assert!(
+                            time >= at + 120.0 - 1e-6,
+                            "{id} offered again to {agent} at {time}, missed at {at}"
+                        );
+                    } else {
+                        moved_on += 1;
+                    }
+                    reoffered += 1;
+                }
+                offered.insert(id, (time, agent));
+            }
+            Trace::OfferEnded { time, id, agent, outcome } => {
+                let (at, to) = offered[&id];
+                assert_eq!(to, agent);
+                match outcome {
+                    engine::OfferOutcome::Missed => {
+                        assert!(
+                            (time - at - 30.0).abs() < 1e-6,
+                            "{id} missed {} s after the offer",
+                            time - at
+                        );
+                        last_missed_by.insert(id, agent);
+                        just_missed.insert(id, (agent, time));
+                        missed += 1;
+                    }
+                    engine::OfferOutcome::Accepted => {
+                        let d = time - at;
+                        assert!((10.0 - 1e-6..=30.0 + 1e-6).contains(&d), "{id} accepted after {d} s");
+                    }
+                    o => panic!("{id}: unexpected outcome {o:?}"),
+                }
+            }
+            Trace::Assigned { id, time, agent, age, .. } => {
+                let (_, to) = offered[&id];
+                assert_eq!(to, agent, "{id} assigned to an agent it was not offered to");
+                assert!((age - (time - arrival[&id])).abs() < 1e-6, "{id}: age {age} at {time}");
+                if last_missed_by.contains_key(&id) {
+                    late_assigned += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        missed > 30 && moved_on > 20 && late_assigned > 20,
+        "missed {missed}, offered again {reoffered} (to another agent {moved_on}), assigned after a miss {late_assigned}"
+    );
+    for (time, _, agent, outcome) in offer_ends(&tr) {
+        if outcome != engine::OfferOutcome::Missed {
+            continue;
+        }
+        let un = entered(&tr, agent, StatusId::UNAVAILABLE);
+        assert!(un.iter().any(|&u| (u - time).abs() < 1e-6), "agent {agent} not Unavailable at {time}");
+        if time + 120.0 < sc.horizon {
+            let av = entered(&tr, agent, StatusId::AVAILABLE);
+            assert!(
+                av.iter().any(|&u| (u - (time + 120.0)).abs() < 1e-6),
+                "agent {agent} missed at {time}, Available again at {av:?}"
+            );
+        }
+    }
+}
+
+/// docs/model.md §R13: with exponential accept delays (mean 40 s) and a
+/// 30 s timeout, and nothing else ending offers, the share missed is
+/// P(D > 30) = e^{-0.75} and the mean accept wait is E[D | D <= 30] =
+/// 40 - 30 e^{-0.75} / (1 - e^{-0.75}); both within 4 standard errors, with
+/// enough offers that the SE of the share is under 0.01.
+#[test]
+fn missed_share_matches_exp_minus_timeout_over_mean() {
+    let sc = scenario(
+        r#"
+horizon = "2d"
+[routing]
+assignment = "accept"
+accept_delay = { dist = "exponential", mean = "40s" }
+accept_timeout = "30s"
+missed_unavailable = { dist = "constant", value = "10s" }
+[[queue]]
+name = "q"
+arrivals = { per_hour = 120 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[team]]
+name = "t"
+queues = ["q"]
+[[agents]]
+name = "g"
+team = "t"
+count = 20
+"#,
+    );
+    let (seen, tally) = check_run(&sc, 0);
+    assert_eq!(seen.withdrawn, 0, "{seen:?}");
+    let tr = trace(&sc);
+    let mut offered = std::collections::HashMap::new();
+    let (mut missed, mut waits) = (0u64, Vec::new());
+    for t in &tr {
+        match *t {
+            Trace::Offered { id, time, .. } => {
+                offered.insert(id, time);
+            }
+            Trace::OfferEnded { time, id, outcome, .. } => match outcome {
+                engine::OfferOutcome::Missed => missed += 1,
+                engine::OfferOutcome::Accepted => waits.push(time - offered[&id]),
+                o => panic!("{id}: unexpected outcome {o:?}"),
+            },
+            _ => {}
+        }
+    }
+    let n = missed + waits.len() as u64;
+    let p = (-30.0f64 / 40.0).exp();
+    let share = missed as f64 / n as f64;
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    eprintln!("missed share {share:.4} over {n} offers, expected {p:.4}, SE {se:.4}");
+    assert!(se < 0.01, "too few offers for power: SE {se}");
+    assert!((share - p).abs() < 4.0 * se, "missed share {share} vs {p} (SE {se})");
+    let m = waits.len() as f64;
+    let mean = waits.iter().sum::<f64>() / m;
+    let sd = (waits.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
+    let se_w = sd / m.sqrt();
+    let want = 40.0 - 30.0 * p / (1.0 - p);
+    eprintln!("accept wait {mean:.3} s over {m} accepted, expected {want:.3}, SE {se_w:.3}");
+    assert!((mean - want).abs() < 4.0 * se_w, "accept wait {mean} vs {want} (SE {se_w})");
+    // The tally agrees with the trace (all offers counted: no warm-up).
+    let q = &tally.queues[0];
+    assert_eq!((q.missed_offers, q.accepted), (missed, waits.len() as u64));
+    assert!((q.accept_wait_sum / q.accepted as f64 - mean).abs() < 1e-6);
+}
+
+fn synced_scenario(capacity: u32, chat_per_hour: u32, agents: u32, capacity_aware: Option<bool>) -> Scenario {
+    let aware = capacity_aware.map_or(String::new(), |b| format!("capacity_aware = {b}"));
+    scenario(&format!(
+        r#"
+horizon = "12h"
+[[queue]]
+name = "chat"
+arrivals = {{ per_hour = {chat_per_hour} }}
+handle_time = {{ dist = "exponential", mean = "5m" }}
+[[queue]]
+name = "phone"
+priority = 1
+arrivals = {{ per_hour = 12 }}
+handle_time = {{ dist = "exponential", mean = "3m" }}
+wrap_up = {{ dist = "constant", value = "30s" }}
+busy_while_handling = true
+{aware}
+[[team]]
+name = "t"
+queues = ["chat", "phone"]
+capacity = {capacity}
+[[agents]]
+name = "g"
+team = "t"
+count = {agents}
+"#
+    ))
+}
+
+/// docs/model.md §R14: a call of a `busy_while_handling` queue puts its agent
+/// in Busy from the assignment until handle time and wrap-up are over (the
+/// Completed), with no other assignment or offer to that agent meanwhile,
+/// and the agent is Available again at that completion. Busy time shows in
+/// the tally; the checker asserts every pick.
+#[test]
+fn busy_synced_call_blocks_other_work_and_returns_to_available() {
+    let sc = synced_scenario(3, 30, 3, None);
+    let (seen, tally) = check_run(&sc, 0);
+    assert!(seen.calls > 50, "{seen:?}");
+    let tr = trace(&sc);
+    let mut drawn = std::collections::HashMap::new();
+    // Agent -> (call id, assigned at) while on a call.
+    let mut on_call: std::collections::HashMap<usize, (u64, f64)> = std::collections::HashMap::new();
+    let (mut calls, mut chats_during_calls_blocked, mut busy_calls) = (0, 0, 0.0);
+    for (i, t) in tr.iter().enumerate() {
+        match *t {
+            Trace::Arrived { id, handle, wrap, .. } => {
+                drawn.insert(id, handle + wrap);
+            }
+            Trace::Assigned { id, time, agent, queue, .. } => {
+                assert!(!on_call.contains_key(&agent), "{id} assigned to agent {agent} on a call at {time}");
+                if queue == 1 {
+                    calls += 1;
+                    // Busy from the assignment, at the same time.
+                    let busy = tr[i + 1..]
+                        .iter()
+                        .take_while(|t| matches!(**t, Trace::Status { time: s, .. } if s == time))
+                        .any(|t| matches!(*t, Trace::Status { agent: a, status, .. } if a == agent && status == StatusId::BUSY));
+                    assert!(busy, "agent {agent} not Busy at {time} when given call {id}");
+                    on_call.insert(agent, (id, time));
+                }
+            }
+            Trace::Offered { agent, time, .. } => {
+                assert!(!on_call.contains_key(&agent), "offer to agent {agent} on a call at {time}");
+            }
+            Trace::Status { agent, status, time } if on_call.contains_key(&agent) => {
+                assert_eq!(status, StatusId::BUSY, "agent {agent} left Busy at {time} during a call");
+            }
+            Trace::Completed { id, time, agent } => {
+                if on_call.get(&agent).is_some_and(|&(c, _)| c == id) {
+                    let (_, at) = on_call.remove(&agent).unwrap();
+                    assert!((time - at - drawn[&id]).abs() < 1e-6, "call {id} ended at {time}");
+                    busy_calls += drawn[&id];
+                    assert!(
+                        entered(&tr, agent, StatusId::AVAILABLE).contains(&time),
+                        "agent {agent} not Available again at {time}"
+                    );
+                } else if on_call.contains_key(&agent) {
+                    // A chat taken before the call finishes during it.
+                    chats_during_calls_blocked += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(calls > 50, "{calls} calls");
+    assert!(chats_during_calls_blocked > 0, "no chat was open across a call");
+    let busy = tally.teams[0].status_secs[StatusId::BUSY.index()];
+    assert!(busy > 0.0, "no Busy time");
+    // Busy time is call time: every completed call's handle time and
+    // wrap-up, and part of those still open at the end.
+    let open: f64 = on_call.values().map(|&(id, _)| drawn[&id]).sum();
+    assert!(
+        busy >= busy_calls - 1e-3 && busy <= busy_calls + open + 1e-3,
+        "Busy {busy} s, calls {busy_calls} s + {open} s open"
+    );
+    eprintln!("{calls} calls, Busy {busy} s");
+}
+
+/// Open conversations per agent at each call assignment: how many calls
+/// went to an agent holding an open chat, and how many calls in all.
+fn calls_to_agents_with_chats(sc: &Scenario) -> (usize, usize) {
+    let mut open: std::collections::HashMap<usize, std::collections::HashSet<u64>> =
+        std::collections::HashMap::new();
+    let (mut with_chat, mut calls) = (0, 0);
+    for t in trace(sc) {
+        match t {
+            Trace::Assigned { id, agent, queue, .. } => {
+                if queue == 1 {
+                    calls += 1;
+                    if open.get(&agent).is_some_and(|s| !s.is_empty()) {
+                        with_chat += 1;
+                    }
+                } else {
+                    open.entry(agent).or_default().insert(id);
+                }
+            }
+            Trace::Completed { id, agent, .. } | Trace::Requeued { id, agent, .. } => {
+                open.entry(agent).or_default().remove(&id);
+            }
+            _ => {}
+        }
+    }
+    (with_chat, calls)
+}
+
+/// docs/model.md §R14: with team capacity 1 and busy chat traffic, a synced
+/// call that is not `capacity_aware` needs no capacity and reaches agents
+/// holding an open chat; a `capacity_aware` call needs a free unit and never
+/// does. Calls are answered in both cases; the checker passes both.
+#[test]
+fn capacity_aware_decides_whether_a_full_agent_gets_calls() {
+    let sc = synced_scenario(1, 40, 4, Some(false));
+    check_run(&sc, 0);
+    let (with_chat, calls) = calls_to_agents_with_chats(&sc);
+    eprintln!("not aware: {with_chat} of {calls} calls to agents holding a chat");
+    assert!(calls > 50 && with_chat > 10, "not aware: {with_chat} of {calls} calls to agents with a chat");
+    let sc = synced_scenario(1, 40, 4, Some(true));
+    check_run(&sc, 0);
+    let (with_chat, calls) = calls_to_agents_with_chats(&sc);
+    assert!(calls > 50, "aware: {calls} calls");
+    assert_eq!(with_chat, 0, "aware: {with_chat} of {calls} calls to agents with a chat");
+}
+
+fn switching_scenario(schedule: &str, count: u32) -> Scenario {
+    scenario(&format!(
+        r#"
+horizon = "1d"
+drain = "0s"
+interval = "1h"
+[[queue]]
+name = "chat"
+arrivals = {{ per_hour = 20 }}
+handle_time = {{ dist = "exponential", mean = "6m" }}
+[[queue]]
+name = "email"
+arrivals = {{ per_hour = 10 }}
+handle_time = {{ dist = "exponential", mean = "10m" }}
+[[team]]
+name = "chatters"
+queues = ["chat"]
+capacity = 2
+[[team]]
+name = "mailers"
+queues = ["email"]
+capacity = 3
+[[agents]]
+name = "g"
+teams = ["chatters", "mailers"]
+count = {count}
+schedule = [{schedule}]
+"#
+    ))
+}
+
+/// docs/model.md §R16: a group with `teams = ["chatters", "mailers"]` that
+/// switches to mailers at 12:00 and back at 18:00. Every agent's Team trace
+/// comes at exactly those times; assignments started before 12:00 or after
+/// 18:00 are chat, those between are email (work taken before a switch may
+/// finish after it); time in status is booked to the team the agent is on:
+/// the mailers team has none before 12:00 or after 18:00 and some every hour
+/// between, the chatters team the reverse, and the per-team totals add up to
+/// agents × horizon. A switch `window` spreads the agents over it.
+#[test]
+fn team_switch_changes_queues_served_and_where_time_is_booked() {
+    let sc =
+        switching_scenario(r#"{ team = "mailers", at = "12:00" }, { team = "chatters", at = "18:00" }"#, 3);
+    let (seen, tally) = check_run(&sc, 0);
+    assert_eq!(seen.switches, 6, "{seen:?}");
+    let tr = trace(&sc);
+    let mut team = [0usize; 3];
+    let mut switches = vec![Vec::new(); 3];
+    let mut served = [[0; 2]; 2];
+    for t in &tr {
+        match *t {
+            Trace::Team { time, agent, team: to } => {
+                switches[agent].push((time, to));
+                team[agent] = to;
+            }
+            Trace::Assigned { id, time, agent, queue, .. } => {
+                let day = time % (24.0 * H);
+                let want = if (12.0 * H..18.0 * H).contains(&day) { 1 } else { 0 };
+                assert_eq!(queue, want, "{id} of queue {queue} assigned to agent {agent} at {time}");
+                assert_eq!(
+                    team[agent], queue,
+                    "{id}: agent {agent} on team {} took queue {queue}",
+                    team[agent]
+                );
+                served[team[agent]][queue] += 1;
+            }
+            _ => {}
+        }
+    }
+    for (a, s) in switches.iter().enumerate() {
+        assert_eq!(s, &vec![(12.0 * H, 1), (18.0 * H, 0)], "agent {a}");
+    }
+    assert!(served[0][0] > 100 && served[1][1] > 30, "{served:?}");
+    let ns = sc.statuses.len();
+    let per_team = |i: usize, t: usize| (0..ns).map(|s| tally.status_secs(i, t, s)).sum::<f64>();
+    let mut total = 0.0;
+    for i in 0..24 {
+        let (chat, mail) = (per_team(i, 0), per_team(i, 1));
+        if (12..18).contains(&i) {
+            assert!(
+                chat.abs() < 1e-6 && (mail - 3.0 * H).abs() < 1e-3,
+                "hour {i}: chatters {chat}, mailers {mail}"
+            );
+        } else {
+            assert!(
+                mail.abs() < 1e-6 && (chat - 3.0 * H).abs() < 1e-3,
+                "hour {i}: chatters {chat}, mailers {mail}"
+            );
+        }
+        total += chat + mail;
+    }
+    assert!((total - 3.0 * 24.0 * H).abs() < 1e-3, "{total}");
+    let teams_total: f64 = tally.teams.iter().flat_map(|t| t.status_secs.iter()).sum();
+    assert!((teams_total - 3.0 * 24.0 * H).abs() < 1e-3, "{teams_total}");
+    assert!((tally.teams[1].status_secs.iter().sum::<f64>() - 3.0 * 6.0 * H).abs() < 1e-3);
+
+    // A window spreads agent i of n at 12:00 + i/(n-1) hours.
+    let sc = switching_scenario(r#"{ team = "mailers", window = "12:00-13:00" }"#, 4);
+    check_run(&sc, 0);
+    let tr = trace(&sc);
+    for a in 0..4 {
+        let at: Vec<f64> = tr
+            .iter()
+            .filter_map(|t| match *t {
+                Trace::Team { time, agent, team: 1 } if agent == a => Some(time),
+                _ => None,
+            })
+            .collect();
+        let want = 12.0 * H + a as f64 * H / 3.0;
+        assert!(at.len() == 1 && (at[0] - want).abs() < 1e-6, "agent {a}: {at:?}, expected {want}");
+    }
+}
+
+/// docs/model.md §R13, §R14, §R16: bad offer, synced-call and team-switch keys
+/// are named by their key, with a message that says what is wrong.
+#[test]
+fn bad_offer_and_switch_keys_are_named() {
+    let text = |routing: &str, queue: &str, group: &str| {
+        format!(
+            "horizon = \"1d\"\n[routing]\n{routing}\n[[queue]]\nname = \"chat\"\narrivals = {{ per_hour = 6 }}\n\
+             handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\n{queue}\n\
+             [[team]]\nname = \"tier1\"\nqueues = [\"chat\"]\n[[team]]\nname = \"email\"\nqueues = [\"chat\"]\n\
+             [[team]]\nname = \"other\"\nqueues = [\"chat\"]\n\
+             [[agents]]\nname = \"a\"\ncount = 2\n{group}\n"
+        )
+    };
+    let err = |routing: &str, queue: &str, group: &str| {
+        routesim::scenario::parse(&text(routing, queue, group), "p.toml", "p", &[]).unwrap_err().to_string()
+    };
+    let ok_group = "team = \"tier1\"";
+    let e = err("assignment = \"accept\"", "", ok_group);
+    assert!(
+        e.contains("routing.accept_delay") && e.contains("is needed with `assignment = \"accept\"`"),
+        "{e}"
+    );
+    let delay = "accept_delay = { dist = \"exponential\", mean = \"8s\" }";
+    let e = err(&format!("assignment = \"accept\"\n{delay}\naccept_timeout = \"0s\""), "", ok_group);
+    assert!(e.contains("routing.accept_timeout") && e.contains("longer than zero"), "{e}");
+    let e = err(delay, "", ok_group);
+    assert!(e.contains("routing.accept_delay") && e.contains("applies only to offers"), "{e}");
+    let e = err("", "capacity_aware = true", ok_group);
+    assert!(e.contains("queue.chat.capacity_aware") && e.contains("busy_while_handling = true"), "{e}");
+    let teams = "teams = [\"tier1\", \"email\"]";
+    let e = err("", "", &format!("{teams}\nschedule = [{{ team = \"emial\", at = \"13:00\" }}]"));
+    assert!(e.contains("agents.a.schedule.0.team") && e.contains("unknown team `emial`"), "{e}");
+    let e = err("", "", &format!("{teams}\nschedule = [{{ team = \"other\", at = \"13:00\" }}]"));
+    assert!(e.contains("agents.a.schedule.0.team") && e.contains("is not one of group `a`'s teams"), "{e}");
+    let e = err(
+        "",
+        "",
+        &format!("{teams}\nschedule = [{{ team = \"email\", status = \"Busy\", at = \"13:00\" }}]"),
+    );
+    assert!(e.contains("agents.a.schedule.0.status") && e.contains("a team switch takes no `status`"), "{e}");
+    let e = err("", "", &format!("{ok_group}\n{teams}"));
+    assert!(e.contains("agents.a.teams") && e.contains("not both"), "{e}");
+    // And the good form parses.
+    let good = text(
+        &format!("assignment = \"accept\"\n{delay}"),
+        "busy_while_handling = true\ncapacity_aware = true",
+        &format!("{teams}\nschedule = [{{ team = \"email\", window = \"13:00-14:00\" }}]"),
+    );
+    let sc = routesim::scenario::parse(&good, "p.toml", "p", &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sc.groups[0].teams, vec![0, 1]);
+    assert_eq!(sc.routing.offers.as_ref().map(|o| o.timeout), Some(30.0));
+}
