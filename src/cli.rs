@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use routesim::staffing::{self, calculator};
-use routesim::{plot, replicate, report, scenario, sweep};
+use routesim::{compare, plot, replicate, report, scenario, sweep};
 
 /// Discrete-event capacity simulator for status-routed support teams.
 #[derive(Debug, Parser)]
@@ -42,6 +42,37 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
         /// Do not write report.html (the charts are still drawn).
+        #[arg(long)]
+        no_report: bool,
+    },
+    /// Compare two policies on the same random streams: A.toml against B.toml, or FILE against FILE --with KEY=VALUE; write compare.csv, compare_intervals.csv, a.toml, b.toml, charts/ and report.html.
+    Compare {
+        /// Scenario A (TOML).
+        a: PathBuf,
+        /// Scenario B (TOML); leave it out and give --with to make B from A.
+        b: Option<PathBuf>,
+        /// B is A with this override (repeatable; same syntax as --set).
+        #[arg(long = "with", value_name = "KEY=VALUE")]
+        with: Vec<String>,
+        /// Number of replications of each (same as --set replications=N).
+        #[arg(long, short = 'r', value_name = "N")]
+        replications: Option<i64>,
+        /// Base seed, the same for both (same as --set seed=S).
+        #[arg(long, value_name = "S")]
+        seed: Option<i64>,
+        /// Output folder, replaced whole [default: output/<A>-vs-<B>, or output/<A>-vs-with-<hash>].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads; 0 uses every core. Results do not depend on it.
+        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+        threads: usize,
+        /// Override a key of both scenarios by dotted path (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Print nothing but warnings and errors (no table, no progress bar).
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Do not write report.html (the chart is still drawn).
         #[arg(long)]
         no_report: bool,
     },
@@ -229,6 +260,52 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let drawn =
                 written.iter().filter(|p| p.starts_with(dir.join("charts")) || p.ends_with("report.html"));
             writeln!(stdout, "drew {} files in {}", drawn.count(), dir.display())?;
+        }
+        Command::Compare { a, b, with, replications, seed, out, threads, mut set, quiet, no_report } => {
+            set.extend(replications.map(|r| format!("replications={r}")));
+            set.extend(seed.map(|s| format!("seed={s}")));
+            let cmp = compare::load(&a, b.as_deref(), &with, &set)?;
+            warn(&a, &cmp.a.scenario);
+            match &b {
+                Some(b) => warn(b, &cmp.b.scenario),
+                None => {
+                    // B is A with overrides: only what they add is news.
+                    let seen: Vec<String> =
+                        scenario::warnings(&cmp.a.scenario).iter().map(ToString::to_string).collect();
+                    let mut stderr = std::io::stderr().lock();
+                    for w in scenario::warnings(&cmp.b.scenario) {
+                        if !seen.contains(&w.to_string()) {
+                            writeln!(stderr, "warning: {} (B, with --with): {w}", a.display())?;
+                        }
+                    }
+                }
+            }
+            let dir = out.unwrap_or_else(|| compare::default_dir(&cmp, &with));
+            let workers = if threads == 0 {
+                std::thread::available_parallelism().map_or(1, usize::from)
+            } else {
+                threads
+            };
+            let both = [cmp.a.scenario.clone(), cmp.b.scenario.clone()];
+            let runs = 2 * cmp.replications() as usize;
+            replicate::check_fits_many(&both, workers.min(runs), replicate::available_memory())?;
+            let target = report::prepare(&dir)?;
+            for leftover in target.leftovers() {
+                writeln!(
+                    std::io::stderr(),
+                    "warning: cannot remove what an interrupted run left: {leftover}"
+                )?;
+            }
+            let bar = progress_bar(runs as u64, quiet);
+            let compared = cmp.run(threads, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            if !quiet {
+                stdout.write_all(compare::table(&cmp, &compared).as_bytes())?;
+            }
+            let written = compare::write_all(&target, &cmp, &compared, !no_report)?;
+            if !quiet {
+                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
+            }
         }
         Command::Run { file, replications, seed, out, threads, mut set, quiet, no_report } => {
             // Options that stand for scenario keys are overrides, checked like the file.

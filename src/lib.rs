@@ -7,6 +7,7 @@
 //! many scenario variants.
 //! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod erlang;

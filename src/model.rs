@@ -36,6 +36,9 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     /// Agent groups in file order.
     pub groups: Vec<AgentGroup>,
+    /// Schedule and unplanned entries left out because their status is
+    /// disabled (docs/model.md §R1): (dotted key, why), for the warnings.
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Scenario {

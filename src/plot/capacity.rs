@@ -31,13 +31,17 @@ pub enum Kind {
     Staff,
     /// `routesim erlang --out`: erlang.csv.
     Erlang,
+    /// `routesim compare`: compare.csv, compare_intervals.csv.
+    Compare,
 }
 
 impl Kind {
     /// The kind of a folder holding the files `has` says it holds:
     /// sweep.csv, staffing.csv or erlang.csv, else a run.
     pub fn of(has: impl Fn(&str) -> bool) -> Kind {
-        if has("sweep.csv") {
+        if has("compare.csv") {
+            Kind::Compare
+        } else if has("sweep.csv") {
             Kind::Sweep
         } else if has("staffing.csv") {
             Kind::Staff
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Sweep => &["sweep.csv", "scenario.toml"],
             Kind::Staff => &["staffing.csv", "summary.json", "scenario.toml"],
             Kind::Erlang => &["erlang.csv", "erlang.json"],
+            Kind::Compare => &["compare.csv", "compare_intervals.csv", "a.toml", "b.toml"],
         }
     }
 
@@ -64,6 +69,7 @@ impl Kind {
             Kind::Sweep => "sweep",
             Kind::Staff => "staff",
             Kind::Erlang => "erlang --out",
+            Kind::Compare => "compare",
         }
     }
 }
@@ -162,7 +168,11 @@ pub fn capacity_charts(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         Some(Kind::Sweep) => sweep(files),
         Some(Kind::Staff) => staff(files),
         Some(Kind::Erlang) => erlang(files),
-        _ => Err(Error::Records { path: ".".into(), problem: "not a sweep, staff or erlang folder".into() }),
+        Some(Kind::Compare) => compare(files),
+        _ => Err(Error::Records {
+            path: ".".into(),
+            problem: "not a sweep, staff, erlang or compare folder".into(),
+        }),
     }
 }
 
@@ -394,6 +404,7 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                     "ASA (seconds)".into()
                 },
                 x: axis.clone(),
+                y_min: 0.0,
                 y_max,
                 percent: unit == "fraction",
                 series,
@@ -431,6 +442,150 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             rows: table_rows,
         }],
         scenario_toml: files.text("scenario.toml").to_owned(),
+    };
+    Ok((charts, page))
+}
+
+// ---------------------------------------------------------------- compare
+
+/// The `name` of a scenario file's text (empty when it has none).
+fn toml_name(text: &str) -> String {
+    text.parse::<toml_edit::DocumentMut>()
+        .ok()
+        .and_then(|d| d.get("name").and_then(|n| n.as_str()).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The summary metrics a compare report shows side by side.
+const COMPARE_METRICS: [&str; 8] =
+    ["service_level", "asa", "wait_p90", "abandon_rate", "occupancy", "shrinkage", "answered", "abandoned"];
+
+/// A compare folder (docs/model.md §14): the per-interval service-level
+/// difference B − A of each queue with its 95% band, and the page with the
+/// summary side by side.
+fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
+    let csv = files.csv("compare_intervals.csv")?;
+    let c = [
+        csv.col("start_seconds")?,
+        csv.col("queue")?,
+        csv.col("metric")?,
+        csv.col("diff_mean")?,
+        csv.col("diff_ci95_low")?,
+        csv.col("diff_ci95_high")?,
+    ];
+    let mut queues: Vec<String> = Vec::new();
+    let mut series: Vec<Curve> = Vec::new();
+    let mut xs: Vec<f64> = Vec::new();
+    for r in csv.rows.iter().filter(|r| r[c[2]] == "service_level") {
+        let x = num(&r[c[0]]) / 3600.0;
+        if !xs.contains(&x) {
+            xs.push(x);
+        }
+        let q = match queues.iter().position(|q| *q == r[c[1]]) {
+            Some(q) => q,
+            None => {
+                queues.push(r[c[1]].clone());
+                series.push(Curve {
+                    label: format!("{} B − A", r[c[1]]),
+                    colour: colour(queues.len() - 1),
+                    dashed: false,
+                    points: Vec::new(),
+                });
+                queues.len() - 1
+            }
+        };
+        series[q].points.push((x, num(&r[c[3]]) * 100.0, num(&r[c[4]]) * 100.0, num(&r[c[5]]) * 100.0));
+    }
+    let top = series
+        .iter()
+        .flat_map(|s| s.points.iter().flat_map(|p| [p.1.abs(), p.2.abs(), p.3.abs()]))
+        .filter(|v| v.is_finite())
+        .fold(1.0, fmax);
+    let span = (top * 1.1).ceil();
+    let first = xs.first().copied().unwrap_or(0.0);
+    let last = xs.last().copied().unwrap_or(1.0);
+    series.push(Curve {
+        label: "no difference".into(),
+        colour: RGBColor(110, 110, 110),
+        dashed: true,
+        points: vec![(first, 0.0, f64::NAN, f64::NAN), (last, 0.0, f64::NAN, f64::NAN)],
+    });
+    let label = |h: f64| {
+        let (day, clock) = crate::replicate::day_clock(h * 3600.0);
+        if last >= 24.0 { format!("d{day} {clock}") } else { clock }
+    };
+    let axis = Keyed::new(xs.iter().map(|&x| (x, label(x))).collect());
+    let (a_name, b_name) = (toml_name(files.text("a.toml")), toml_name(files.text("b.toml")));
+    let title = "Service level by interval: B − A".to_owned();
+    let charts = vec![Chart {
+        name: "compare_service_level",
+        title: title.clone(),
+        about: "How much B changes each queue's service level, interval by interval (B − A, percentage points), with the 95% band of the paired differences: where the band clears the dashed zero line the change is not noise.",
+        figure: Box::new(Curves {
+            title,
+            x_desc: "interval start".into(),
+            y_desc: "service level, B − A (points)".into(),
+            x: axis,
+            y_min: -span,
+            y_max: span,
+            percent: false,
+            series,
+            right: None,
+            marks: Vec::new(),
+        }),
+    }];
+    let sum = files.csv("compare.csv")?;
+    let s = [
+        sum.col("scope")?,
+        sum.col("name")?,
+        sum.col("metric")?,
+        sum.col("unit")?,
+        sum.col("a_mean")?,
+        sum.col("b_mean")?,
+        sum.col("diff_mean")?,
+        sum.col("diff_ci95_low")?,
+        sum.col("diff_ci95_high")?,
+        sum.col("significant")?,
+    ];
+    let show = |unit: &str, v: f64| with_band(unit, v, f64::NAN, f64::NAN);
+    let rows: Vec<Vec<String>> = sum
+        .rows
+        .iter()
+        .filter(|r| COMPARE_METRICS.contains(&r[s[2]].as_str()))
+        .map(|r| {
+            let unit = r[s[3]].as_str();
+            let (d, lo, hi) = (num(&r[s[6]]), num(&r[s[7]]), num(&r[s[8]]));
+            let diff = if unit == "fraction" {
+                let pts = |v: f64| if v.is_finite() { format!("{:+.1}", v * 100.0) } else { String::new() };
+                if lo.is_finite() && hi.is_finite() && lo != hi {
+                    format!("{} [{}, {}] points", pts(d), pts(lo), pts(hi))
+                } else {
+                    format!("{} points", pts(d))
+                }
+            } else {
+                with_band(unit, d, lo, hi)
+            };
+            vec![
+                format!("{} {}", r[s[0]], r[s[1]]),
+                r[s[2]].clone(),
+                show(unit, num(&r[s[4]])),
+                show(unit, num(&r[s[5]])),
+                diff,
+                if r[s[9]] == "true" { "yes".into() } else { "no".into() },
+            ]
+        })
+        .collect();
+    let page = Page {
+        title: format!("{a_name} (A) against {b_name} (B)"),
+        subtitle: "Both run on the same random streams, replication by replication; differences are B − A with 95% intervals from the paired differences.".into(),
+        settings: vec![("A".into(), a_name), ("B".into(), b_name)],
+        tables: vec![PageTable {
+            heading: "Side by side".into(),
+            note: "Means over replications; the difference's interval is Student t over the paired differences. Every metric is in compare.csv, every interval in compare_intervals.csv.".into(),
+            header: ["scope", "metric", "A", "B", "B − A [95%]", "significant"].map(str::to_owned).to_vec(),
+            rows,
+        }],
+        scenario_toml: format!("# A\n{}\n# B\n{}", files.text("a.toml"), files.text("b.toml")),
     };
     Ok((charts, page))
 }
@@ -799,6 +954,7 @@ fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             x_desc: "agents".into(),
             y_desc: "service level, abandon rate, occupancy (%)".into(),
             x: axis,
+            y_min: 0.0,
             y_max: 100.0,
             percent: true,
             series: left,
@@ -901,6 +1057,8 @@ struct Curves {
     x_desc: String,
     y_desc: String,
     x: Keyed,
+    /// The bottom of the left axis: 0, or below it for differences.
+    y_min: f64,
     y_max: f64,
     percent: bool,
     series: Vec<Curve>,
@@ -961,7 +1119,7 @@ impl Draw for Curves {
             .x_label_area_size(50)
             .y_label_area_size(70)
             .right_y_label_area_size(if self.right.is_some() { 70 } else { 0 })
-            .build_cartesian_2d(self.x.clone(), 0.0..self.y_max)?;
+            .build_cartesian_2d(self.x.clone(), self.y_min..self.y_max)?;
         if self.series.iter().all(|c| c.points.iter().all(|p| !p.1.is_finite())) {
             note(&plot, "no value to draw")?;
         }
@@ -1021,7 +1179,7 @@ impl Curves {
             .draw()?;
         for (_, x) in &self.marks {
             chart.draw_series(DashedLineSeries::new(
-                vec![(*x, 0.0), (*x, self.y_max)],
+                vec![(*x, self.y_min), (*x, self.y_max)],
                 10,
                 6,
                 RGBColor(110, 110, 110).stroke_width(2),

@@ -19,6 +19,9 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
     let (key, value) = arg
         .split_once('=')
         .ok_or_else(|| fail("write KEY=VALUE, e.g. --set agents.early.count=11".into()))?;
+    if key.trim() == REMOVE {
+        return remove(doc, value.trim(), &fail);
+    }
     let segments: Vec<&str> = key.trim().split('.').collect();
     let Some((last, parents)) = segments.split_last().filter(|_| segments.iter().all(|s| !s.is_empty()))
     else {
@@ -48,6 +51,82 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
         _ => return Err(missing()),
     }
     Ok(segments.join("."))
+}
+
+/// The pseudo-key of `--set remove=KEY`: removes KEY (a table's key, or an
+/// element of a list by index or `name`) instead of setting it.
+pub(crate) const REMOVE: &str = "remove";
+
+/// `--set remove=KEY`: takes KEY out of `doc` (docs/model.md §10): a key of
+/// a table, or an element of a list, by index or by its `name`.
+fn remove(doc: &mut DocumentMut, key: &str, fail: &dyn Fn(String) -> Error) -> Result<String, Error> {
+    let segments: Vec<&str> = key.split('.').collect();
+    let Some((last, parents)) = segments.split_last().filter(|_| segments.iter().all(|s| !s.is_empty()))
+    else {
+        return Err(fail(format!(
+            "`{key}` is not a dotted key path; write e.g. --set remove=agents.early.schedule.1"
+        )));
+    };
+    let known = names_under(doc, parents);
+    // Removing never creates: the path must exist as written (checked
+    // read-only first, since the editing walk makes missing tables).
+    let mut probe = Some(Node::Item(doc.as_item()));
+    let mut depth_found = 0;
+    for seg in parents {
+        probe = probe.and_then(|n| n.child(seg).map(|(next, _)| next));
+        if probe.is_some() {
+            depth_found += 1;
+        }
+    }
+    let mut node = NodeMut::Item(doc.as_item_mut());
+    for (depth, seg) in parents.iter().enumerate() {
+        let step = if depth < depth_found { node.child(seg) } else { None };
+        node = step.ok_or_else(|| {
+            let here = segments[..depth].join(".");
+            let here = if here.is_empty() { "the top level".to_owned() } else { format!("`{here}`") };
+            let names = known.get(depth).map(Vec::as_slice).unwrap_or_default();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            fail(unknown("name", seg, &format!("under {here}"), &names))
+        })?;
+    }
+    let nothing = || fail(format!("there is no `{key}` to remove"));
+    let removed = match node {
+        NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => t.remove(last).is_some(),
+        NodeMut::Item(Item::Value(Value::InlineTable(t))) | NodeMut::Value(Value::InlineTable(t)) => {
+            t.remove(last).is_some()
+        }
+        NodeMut::Item(Item::ArrayOfTables(aot)) => {
+            let at = last
+                .parse::<usize>()
+                .ok()
+                .filter(|&i| i < aot.len())
+                .or_else(|| aot.iter().position(|t| t.get("name").and_then(Item::as_str) == Some(*last)));
+            at.map(|i| aot.remove(i)).is_some()
+        }
+        NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)) => {
+            let at = last.parse::<usize>().ok().filter(|&i| i < a.len()).or_else(|| {
+                a.iter().position(|e| {
+                    e.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str) == Some(*last)
+                })
+            });
+            match at {
+                Some(i) => {
+                    a.remove(i);
+                    true
+                }
+                None if last.parse::<usize>().is_ok() => {
+                    return Err(fail(format!(
+                        "`{key}`: the list `{}` has {} elements, numbered from 0",
+                        parents.join("."),
+                        a.len()
+                    )));
+                }
+                None => false,
+            }
+        }
+        _ => false,
+    };
+    if removed { Ok(segments.join(".")) } else { Err(nothing()) }
 }
 
 /// For each step of `path`, the names that step could take (keys of a

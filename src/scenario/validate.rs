@@ -227,6 +227,7 @@ pub(super) fn validate(
     }
 
     let mut groups = Vec::new();
+    let mut skipped = Vec::new();
     for (i, g) in raw.agents.iter().enumerate() {
         let key = format!("agents.{}", g.name);
         if raw.agents[..i].iter().any(|o| o.name == g.name) {
@@ -234,7 +235,7 @@ pub(super) fn validate(
             groups.push(None);
             continue;
         }
-        groups.push(group(g, &key, &raw.team, &statuses, interval, &mut e));
+        groups.push(group(g, &key, &raw.team, &statuses, interval, &mut e, &mut skipped));
     }
     if groups.iter().flatten().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
         e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
@@ -256,6 +257,7 @@ pub(super) fn validate(
             queues: queues.into_iter().collect::<Option<_>>()?,
             teams: teams.into_iter().collect::<Option<_>>()?,
             groups: groups.into_iter().collect::<Option<_>>()?,
+            skipped,
         })
     })();
     match built {
@@ -725,6 +727,7 @@ fn group(
     statuses: &[Status],
     interval: Option<f64>,
     e: &mut Problems,
+    skipped: &mut Vec<(String, String)>,
 ) -> Option<AgentGroup> {
     let mut ok = true;
     if g.name.trim().is_empty() || g.name.contains('.') {
@@ -761,6 +764,10 @@ fn group(
             ok = false;
             continue;
         };
+        if let Some(note) = disabled(status_name, statuses) {
+            skipped.push((format!("{key}.schedule.{i}"), note));
+            continue;
+        }
         let status = e.take(status_ref(status_name, &k("status"), statuses));
         let duration = e.take(duration(&k("duration"), duration_text).and_then(|d| {
             if d <= 0.0 || d >= DAY {
@@ -808,6 +815,10 @@ fn group(
     let mut unplanned = Vec::new();
     for (i, u) in g.unplanned.iter().enumerate() {
         let k = |f: &str| format!("{key}.unplanned.{i}.{f}");
+        if let Some(note) = disabled(&u.status, statuses) {
+            skipped.push((format!("{key}.unplanned.{i}"), note));
+            continue;
+        }
         let status = e.take(status_ref(&u.status, &k("status"), statuses));
         let rate = if !u.per_hour.is_finite() || u.per_hour < 0.0 || u.per_hour > 3600.0 {
             e.add(k("per_hour"), format!("must be from 0 to 3600 episodes per hour, got {}", u.per_hour));
@@ -1025,6 +1036,15 @@ fn shift(s: &RawShift, key: &str) -> Result<Shift> {
         );
     }
     Ok(Shift { start: start % DAY, length, ready_delay, wind_down })
+}
+
+/// For an episode in a status that exists but is switched off: why it is
+/// skipped (docs/model.md §R1: a policy switched off in one `--with`).
+fn disabled(name: &str, statuses: &[Status]) -> Option<String> {
+    statuses
+        .iter()
+        .find(|s| s.name == name && !s.enabled)
+        .map(|_| format!("status `{name}` is disabled (enabled = false), so this episode is skipped"))
 }
 
 /// Resolves a status used by an episode: known, enabled and not Available.

@@ -32,7 +32,11 @@ impl fmt::Display for Warning {
 
 /// Every warning for `sc`, in a stable order: horizon, groups, then queues.
 pub fn warnings(sc: &Scenario) -> Vec<Warning> {
-    let mut out = Vec::new();
+    let mut out: Vec<Warning> = sc
+        .skipped
+        .iter()
+        .map(|(key, message)| Warning { key: key.clone(), message: message.clone() })
+        .collect();
     if sc.horizon < sc.interval {
         out.push(Warning {
             key: "horizon".into(),

@@ -332,11 +332,6 @@ const BAD_FILES: &[(&str, &[&str], Line)] = &[
         &["`agents.day.schedule.0.status`", "`Lnch`"],
         Line::Key("\"Lnch\""),
     ),
-    (
-        "bad/disabled_status_in_schedule.toml",
-        &["`agents.day.schedule.0.status`", "`Training`", "disabled"],
-        Line::Key("status = \"Training\""),
-    ),
     ("bad/zero_capacity.toml", &["`team.t1.capacity`", "got 0"], Line::Key("capacity = 0")),
     (
         "bad/window_outside_day.toml",

@@ -312,17 +312,36 @@ fn custom_status_time_under_its_name() {
     }
 }
 
-/// docs/model.md §R1: a disabled custom status cannot be entered; the error names it and where it is used.
+/// docs/model.md §R1: a disabled custom status is never entered: the
+/// schedule and unplanned entries that use it are skipped, each with a
+/// warning naming the entry, so a policy can be switched off in one
+/// `--set status.NAME.enabled=false`. An unknown status is still an error.
 #[test]
-fn disabled_custom_status_is_rejected() {
-    let text =
-        format!("{LUNCH}schedule = [{{ status = \"Training\", at = \"09:00\", duration = \"1h\" }}]\n");
-    let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
-    assert!(err.contains("Training") && err.contains("disabled"), "{err}");
-    assert!(err.contains("agents.g.schedule.0.status"), "{err}");
+fn disabled_custom_status_entries_are_skipped_with_a_warning() {
+    let text = format!(
+        "{LUNCH}schedule = [{{ status = \"Training\", at = \"09:00\", duration = \"1h\" }}, \
+         {{ status = \"Lunch\", at = \"12:00\", duration = \"30m\" }}]\n\
+         unplanned = [{{ status = \"Training\", per_hour = 2, duration = {{ dist = \"constant\", value = \"5m\" }} }}]\n"
+    );
+    let sc = scenario(&text);
+    let g = &sc.groups[0];
+    assert_eq!(g.schedule.len(), 1, "the Training entry is skipped, Lunch kept");
+    assert_eq!(g.schedule[0].status, status_id(&sc, "Lunch"));
+    assert!(g.unplanned.is_empty());
+    let warnings: Vec<String> = routesim::scenario::warnings(&sc).iter().map(ToString::to_string).collect();
+    for key in ["agents.g.schedule.0", "agents.g.unplanned.0"] {
+        assert!(
+            warnings.iter().any(|w| w.contains(key) && w.contains("`Training` is disabled")),
+            "{key}: {warnings:?}"
+        );
+    }
+    let training = status_id(&sc, "Training");
+    let tr = trace(&sc);
+    assert!(!tr.iter().any(|t| matches!(*t, Trace::Status { status, .. } if status == training)));
+    assert!(!entered(&tr, 0, status_id(&sc, "Lunch")).is_empty(), "the other entry still runs");
     let text = format!("{LUNCH}schedule = [{{ status = \"Nap\", at = \"09:00\", duration = \"1h\" }}]\n");
     let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
-    assert!(err.contains("unknown status `Nap`"), "{err}");
+    assert!(err.contains("unknown status `Nap`") && err.contains("agents.g.schedule.0.status"), "{err}");
 }
 
 /// docs/model.md §R4: a window spreads the group's agents evenly, so the episode fits in it.
