@@ -403,6 +403,38 @@ count = 4
         assert!(e.contains("which covers 2 days"), "{e}");
     }
 
+    /// `--set remove=KEY` (docs/model.md §10): a table's key, a list element
+    /// by index or by name; removing what is not there names the key.
+    #[test]
+    fn remove_takes_keys_and_list_elements_out() {
+        let text = MINIMAL.replace(
+            "count = 4",
+            "count = 4\nschedule = [{ status = \"Unavailable\", at = \"09:00\", duration = \"10m\" }, \
+             { status = \"Busy\", at = \"10:00\", duration = \"5m\" }]",
+        )
+        .replace("handle_time = { dist = \"exponential\", mean = \"3m\" }", "handle_time = { dist = \"exponential\", mean = \"3m\" }\npatience = { dist = \"exponential\", mean = \"2m\" }");
+        let set = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            parse(&text, "s.toml", "s", &args)
+        };
+        let all = set(&[]).unwrap();
+        assert_eq!(all.groups[0].schedule.len(), 2);
+        assert!(all.queues[0].patience.is_some());
+        let s = set(&["remove=agents.g.schedule.0", "remove=queue.chat.patience"]).unwrap();
+        assert_eq!(s.groups[0].schedule.len(), 1);
+        assert_eq!(s.groups[0].schedule[0].status, crate::model::StatusId::BUSY, "the later entry moved up");
+        assert!(s.queues[0].patience.is_none());
+        for (bad, words) in [
+            ("remove=agents.g.schedule.2", "has 2 elements, numbered from 0"),
+            ("remove=queue.chat.wrap_up", "there is no `queue.chat.wrap_up` to remove"),
+            ("remove=agents.nobody.count", "unknown name `nobody`"),
+            ("remove=", "is not a dotted key path"),
+        ] {
+            let e = set(&[bad]).unwrap_err().to_string();
+            assert!(e.contains(words) && e.contains(bad), "{bad}: {e}");
+        }
+    }
+
     #[test]
     fn overrides_change_values_and_bad_ones_are_errors() {
         let set = |args: &[&str]| {

@@ -8,6 +8,7 @@ mod charts;
 mod checker;
 mod cli;
 mod columns;
+mod compare;
 mod crn;
 mod erlang;
 mod forecast;

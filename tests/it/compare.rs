@@ -1,0 +1,444 @@
+//! `routesim compare` (docs/model.md §14): pairing pays, a variant against
+//! itself differs by exactly zero, threads change nothing, every column of
+//! compare.csv and compare_intervals.csv is checked by name against an
+//! account of its own, and the example policies of scenarios/policies/ run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use routesim::model::{Scenario, StatusKind};
+use routesim::{compare, engine, replicate};
+
+const BIN: &str = env!("CARGO_BIN_EXE_routesim");
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Runs the binary in the crate's folder: (exit code, stdout, stderr).
+fn routesim(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(CRATE)
+        .stdin(Stdio::null())
+        .output()
+        .expect("start routesim");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A small M/M/c+M queue: 90 chats an hour of 5 minutes on 9 agents.
+const SMALL: &str = r#"
+name = "small"
+seed = 5
+horizon = "8h"
+interval = "1h"
+replications = 30
+[[queue]]
+name = "chat"
+sl_threshold = "30s"
+arrivals = { per_hour = 90 }
+handle_time = { dist = "exponential", mean = "5m" }
+patience = { dist = "exponential", mean = "3m" }
+[[team]]
+name = "t"
+queues = ["chat"]
+[[agents]]
+name = "a"
+team = "t"
+count = 9
+"#;
+
+fn write_small(dir: &Path) -> PathBuf {
+    let file = dir.join("small.toml");
+    std::fs::write(&file, SMALL).unwrap();
+    file
+}
+
+fn parse(text: &str, set: &[&str]) -> Scenario {
+    let set: Vec<String> = set.iter().map(|s| (*s).to_owned()).collect();
+    routesim::scenario::parse(text, "small.toml", "small", &set).unwrap()
+}
+
+fn sl(sc: &Scenario, seed_shift: u64, r: u32) -> f64 {
+    let mut sc = sc.clone();
+    sc.seed += seed_shift;
+    engine::run(&sc, r).queues[0].counts.service_level(sc.metrics.service_level)
+}
+
+/// Pairing pays: for the same scenario with one agent more, the interval
+/// of the service-level difference from paired replications is at most
+/// half as wide as the one from the same two variants on independent
+/// seeds (Welch's interval of the difference of two means).
+#[test]
+fn pairing_pays_half_the_width_or_better() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_small(dir.path());
+    let cmp = compare::load(&file, None, &["agents.a.count=10".into()], &[]).unwrap();
+    let got = cmp.run(2, &|| {}).unwrap();
+    let row = got.summary.iter().find(|r| r.scope == "queue" && r.metric.name() == "service_level").unwrap();
+    let paired = row.diff.high - row.diff.low;
+    let (a, b) = (parse(SMALL, &[]), parse(SMALL, &["agents.a.count=10"]));
+    let n = a.replications;
+    let va: Vec<f64> = (0..n).map(|r| sl(&a, 0, r)).collect();
+    let vb: Vec<f64> = (0..n).map(|r| sl(&b, 1_000, r)).collect();
+    let var = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64
+    };
+    let se = (var(&va) / f64::from(n) + var(&vb) / f64::from(n)).sqrt();
+    let independent = 2.0 * 2.0 * se; // t(0.975, ~58) ≈ 2.0
+    eprintln!(
+        "service-level difference, 95% interval width: paired {paired:.4}, independent {independent:.4}"
+    );
+    assert!(row.diff.diff > 0.0, "one agent more raises the service level: {row:?}");
+    assert!(paired > 0.0 && paired <= 0.5 * independent, "paired {paired} vs independent {independent}");
+}
+
+/// A variant compared with itself differs by exactly zero in every row of
+/// both files, and nothing is significant.
+#[test]
+fn a_variant_against_itself_differs_by_exactly_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_small(dir.path());
+    let out = dir.path().join("out");
+    let f = file.to_str().unwrap();
+    let (code, stdout, stderr) = routesim(&["compare", f, f, "-r", "6", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("no significant difference"), "{stdout}");
+    for name in ["compare.csv", "compare_intervals.csv"] {
+        let csv = Csv::read(&out.join(name));
+        assert!(!csv.rows.is_empty());
+        for row in &csv.rows {
+            for col in ["diff_mean", "diff_ci95_low", "diff_ci95_high"] {
+                let v = csv.get(row, col);
+                assert!(v.is_empty() || v == "0", "{name} {col} = {v}: {row:?}");
+            }
+            assert_eq!(csv.get(row, "significant"), "false", "{name}: {row:?}");
+            assert_eq!(csv.get(row, "a_mean"), csv.get(row, "b_mean"), "{name}: {row:?}");
+        }
+    }
+}
+
+/// The same files, byte for byte, on one thread and on two.
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_small(dir.path());
+    let f = file.to_str().unwrap();
+    let mut folders = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        let args = ["compare", f, "--with", "agents.a.count=10", "-r", "8", "-j", threads, "-q"];
+        let (code, _, stderr) = routesim(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+        assert_eq!(code, Some(0), "{stderr}");
+        folders.push(out);
+    }
+    for name in [
+        "compare.csv",
+        "compare_intervals.csv",
+        "a.toml",
+        "b.toml",
+        "report.html",
+        "charts/compare_service_level.svg",
+        "charts/compare_service_level.png",
+    ] {
+        let (x, y) =
+            (std::fs::read(folders[0].join(name)).unwrap(), std::fs::read(folders[1].join(name)).unwrap());
+        assert!(x == y, "{name} differs between 1 and 2 threads");
+    }
+}
+
+/// compare.csv against `routesim run` of A and of B: for every row, the
+/// per-replication values of replications.csv give a_mean, b_mean,
+/// diff_mean, the Student-t interval of the paired differences,
+/// replications and significant, each checked by its column's name.
+#[test]
+fn every_compare_csv_column_matches_two_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_small(dir.path());
+    let f = file.to_str().unwrap();
+    let out = dir.path().join("cmp");
+    let with = "agents.a.count=10";
+    let (code, _, stderr) =
+        routesim(&["compare", f, "--with", with, "-r", "7", "-q", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut reps = Vec::new();
+    for (name, set) in [("a", vec!["-r", "7"]), ("b", vec!["-r", "7", "--set", with])] {
+        let o = dir.path().join(name);
+        let (code, _, stderr) =
+            routesim(&[&["run", f, "-q", "--no-report", "--out", o.to_str().unwrap()][..], &set].concat());
+        assert_eq!(code, Some(0), "{stderr}");
+        reps.push(Csv::read(&o.join("replications.csv")));
+    }
+    let values = |csv: &Csv, scope: &str, name: &str, metric: &str| -> Vec<f64> {
+        let mut v: Vec<(usize, f64)> = csv
+            .rows
+            .iter()
+            .filter(|r| {
+                csv.get(r, "scope") == scope && csv.get(r, "name") == name && csv.get(r, "metric") == metric
+            })
+            .map(|r| (csv.num(r, "replication") as usize, csv.num(r, "value")))
+            .collect();
+        v.sort_by_key(|x| x.0);
+        v.into_iter().map(|x| x.1).collect()
+    };
+    let cmp = Csv::read(&out.join("compare.csv"));
+    assert_eq!(cmp.header, compare::COMPARE_HEADER);
+    let mut significant = 0;
+    for row in &cmp.rows {
+        let (scope, name, metric) = (cmp.get(row, "scope"), cmp.get(row, "name"), cmp.get(row, "metric"));
+        let (a, b) = (values(&reps[0], &scope, &name, &metric), values(&reps[1], &scope, &name, &metric));
+        assert_eq!(a.len(), 7, "{scope} {name} {metric}");
+        let pairs: Vec<(f64, f64)> =
+            a.iter().zip(&b).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(&x, &y)| (x, y)).collect();
+        let n = pairs.len() as f64;
+        let d: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let dm = mean(&d);
+        let sd = (d.iter().map(|x| (x - dm).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let t = {
+            use statrs::distribution::{ContinuousCDF, StudentsT};
+            StudentsT::new(0.0, 1.0, n - 1.0).unwrap().inverse_cdf(0.975)
+        };
+        let (lo, hi) = if sd == 0.0 { (dm, dm) } else { (dm - t * sd / n.sqrt(), dm + t * sd / n.sqrt()) };
+        let close = |col: &str, want: f64| {
+            let got = cmp.num(row, col);
+            assert!(
+                (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+                "{scope} {name} {metric} {col}: {got} vs {want}"
+            );
+        };
+        close("a_mean", mean(&pairs.iter().map(|p| p.0).collect::<Vec<_>>()));
+        close("b_mean", mean(&pairs.iter().map(|p| p.1).collect::<Vec<_>>()));
+        close("diff_mean", dm);
+        close("diff_ci95_low", lo);
+        close("diff_ci95_high", hi);
+        close("replications", n);
+        let sig = lo > 0.0 || hi < 0.0;
+        assert_eq!(cmp.get(row, "significant"), sig.to_string(), "{scope} {name} {metric}");
+        significant += usize::from(sig);
+        let unit = routesim::stats::Metric::from_name(&metric).map(|m| m.unit().name());
+        assert_eq!(Some(cmp.get(row, "unit").as_str()), unit, "{metric}");
+    }
+    assert!(significant > 5, "an agent more changes something: {significant} significant rows");
+}
+
+/// compare_intervals.csv against an account of its own: each interval's
+/// service level, ASA, abandon rate and occupancy of A and B in every
+/// replication, from the engine's tallies, paired as compare.csv is.
+#[test]
+fn every_compare_intervals_column_matches_the_tallies() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_small(dir.path());
+    let f = file.to_str().unwrap();
+    let out = dir.path().join("cmp");
+    let with = "agents.a.count=10";
+    let (code, _, stderr) =
+        routesim(&["compare", f, "--with", with, "-r", "5", "-q", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let a = parse(SMALL, &["replications=5"]);
+    let b = parse(SMALL, &["replications=5", with]);
+    let (ta, tb): (Vec<_>, Vec<_>) = (0..5).map(|r| (engine::run(&a, r), engine::run(&b, r))).unzip();
+    let value = |sc: &Scenario, t: &routesim::stats::Tally, i: usize, metric: &str| -> f64 {
+        let c = &t.intervals[i].counts;
+        match metric {
+            "service_level" => {
+                let den = c.answered + c.abandoned + c.unresolved;
+                if den == 0 { f64::NAN } else { c.answered_within as f64 / den as f64 }
+            }
+            "asa" => {
+                if c.answered == 0 {
+                    f64::NAN
+                } else {
+                    c.wait_sum / c.answered as f64
+                }
+            }
+            "abandon_rate" => {
+                let long = c.abandoned - c.abandoned_short;
+                if c.answered + long == 0 { f64::NAN } else { long as f64 / (c.answered + long) as f64 }
+            }
+            _ => {
+                let holding = t.team_intervals[i].holding_secs;
+                let productive: f64 = (0..sc.statuses.len())
+                    .filter(|&s| matches!(sc.statuses[s].kind, StatusKind::Available | StatusKind::Busy))
+                    .map(|s| t.status_secs(i, 0, s))
+                    .sum();
+                holding / productive
+            }
+        }
+    };
+    let csv = Csv::read(&out.join("compare_intervals.csv"));
+    assert_eq!(csv.header, compare::COMPARE_INTERVALS_HEADER);
+    assert_eq!(csv.rows.len(), a.interval_count() * 4);
+    for row in &csv.rows {
+        let i = csv.num(row, "interval") as usize;
+        let metric = csv.get(row, "metric");
+        assert_eq!(csv.num(row, "start_seconds"), i as f64 * a.interval);
+        let (day, clock) = replicate::day_clock(i as f64 * a.interval);
+        assert_eq!((csv.get(row, "day"), csv.get(row, "start")), (day.to_string(), clock));
+        assert_eq!(csv.get(row, "queue"), "chat");
+        let va: Vec<f64> = ta.iter().map(|t| value(&a, t, i, &metric)).collect();
+        let vb: Vec<f64> = tb.iter().map(|t| value(&b, t, i, &metric)).collect();
+        let want = compare::Diff::of(&va, &vb);
+        let d: Vec<f64> =
+            va.iter().zip(&vb).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| y - x).collect();
+        assert_eq!(csv.num(row, "replications"), d.len() as f64);
+        let mean = d.iter().sum::<f64>() / d.len() as f64;
+        let close = |col: &str, w: f64| {
+            let got = csv.num(row, col);
+            assert!((got - w).abs() <= 1e-6 * w.abs().max(1.0), "interval {i} {metric} {col}: {got} vs {w}");
+        };
+        close("diff_mean", mean);
+        close("a_mean", want.a_mean);
+        close("b_mean", want.b_mean);
+        close("diff_ci95_low", want.low);
+        close("diff_ci95_high", want.high);
+        assert_eq!(csv.get(row, "significant"), want.significant.to_string());
+        let unit = if metric == "asa" { "seconds" } else { "fraction" };
+        assert_eq!(csv.get(row, "unit"), unit);
+    }
+}
+
+/// Bad requests are refused before anything runs, in plain words (exit 2).
+#[test]
+fn unpairable_or_empty_comparisons_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_small(dir.path());
+    let f = file.to_str().unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, SMALL.replace("interval = \"1h\"", "interval = \"30m\"")).unwrap();
+    let o = other.to_str().unwrap();
+    for (args, words) in [
+        (vec!["compare", f], "nothing to compare"),
+        (vec!["compare", f, o, "--with", "seed=2"], "not both"),
+        (vec!["compare", f, o], "reporting intervals differ"),
+        (vec!["compare", f, "--with", "seed=9"], "seeds differ"),
+        (vec!["compare", f, "--with", "remove=agents.a.nope"], "no `agents.a.nope` to remove"),
+    ] {
+        let (code, _, stderr) = routesim(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+    }
+}
+
+/// Each example policy in scenarios/policies/ names its one compare command
+/// in a `# compare:` line; that command runs (with 3 replications) and
+/// writes the comparison, and the README quotes it exactly.
+#[test]
+fn the_example_policies_run() {
+    let readme = std::fs::read_to_string(Path::new(CRATE).join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = 0;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(CRATE).join("scenarios/policies"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Some(line) = text.lines().find_map(|l| l.strip_prefix("# compare: ")) else { continue };
+        assert!(readme.contains(line), "README lacks `{line}`");
+        let words = shell_words(line);
+        assert_eq!(words[..2], ["routesim", "compare"], "{line}");
+        let out = dir.path().join(path.file_stem().unwrap());
+        let mut args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        args.extend(["-r", "3", "-q", "--out", out.to_str().unwrap()]);
+        let (code, _, stderr) = routesim(&args);
+        assert_eq!(code, Some(0), "{line}: {stderr}");
+        assert!(out.join("compare.csv").is_file() && out.join("report.html").is_file(), "{line}");
+        seen += 1;
+    }
+    assert!(seen >= 6, "{seen} policies");
+}
+
+/// Splits a command line as a POSIX shell would for the quoting the
+/// policies use: words separated by spaces, single quotes keep spaces and
+/// double quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut out, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+    for ch in line.chars() {
+        match ch {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any || !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            _ => word.push(ch),
+        }
+    }
+    if any || !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// A CSV file as a header and rows of named fields.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Csv {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<String> = lines.next().unwrap().split(',').map(str::to_owned).collect();
+        let rows = lines.map(|l| l.split(',').map(str::to_owned).collect()).collect();
+        Csv { header, rows }
+    }
+
+    fn get(&self, row: &[String], name: &str) -> String {
+        let i = self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+        row[i].clone()
+    }
+
+    fn num(&self, row: &[String], name: &str) -> f64 {
+        let cell = self.get(row, name);
+        if cell.is_empty() { f64::NAN } else { cell.parse().unwrap() }
+    }
+}
+
+/// The chart holds one difference line per queue and the zero line, the
+/// report is one self-contained page with the chart inline and the
+/// summary side by side, and `routesim plot DIR` redraws both byte for byte.
+#[test]
+fn the_chart_and_report_hold_the_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let policy = "scenarios/policies/overflow.toml";
+    let with = r#"team.email.queues=["email", { queue = "chat", delay = "60s" }]"#;
+    let (code, _, stderr) =
+        routesim(&["compare", policy, "--with", with, "-r", "4", "-q", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let svg = std::fs::read_to_string(out.join("charts/compare_service_level.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for label in ["chat B − A", "email B − A", "no difference", "Service level by interval: B − A"] {
+        assert!(texts.iter().any(|t| t.contains(label)), "{label} not in the chart: {texts:?}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("Side by side"), "chart inline and the summary table");
+    assert!(html.contains("overflow (A) against overflow (B)"), "the page names both sides");
+    for outside in ["http://", "https://", "<script", "src=\""] {
+        assert!(!html.contains(outside), "report.html refers outside itself: {outside}");
+    }
+    let before: Vec<Vec<u8>> =
+        ["report.html", "charts/compare_service_level.svg", "charts/compare_service_level.png"]
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+            .collect();
+    let (code, _, stderr) = routesim(&["plot", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for (f, bytes) in ["report.html", "charts/compare_service_level.svg", "charts/compare_service_level.png"]
+        .iter()
+        .zip(before)
+    {
+        assert!(std::fs::read(out.join(f)).unwrap() == bytes, "plot redraws {f} differently");
+    }
+}
