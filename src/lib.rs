@@ -4,7 +4,8 @@
 //! (one replication, routed by `routing`, measured by `stats`) → `replicate`
 //! (many replications in parallel, aggregated) → `report` (result files,
 //! drawn by `plot`); `staffing` and `sweep` run the same pipeline over
-//! many scenario variants.
+//! many scenario variants, and `compare` over two, paired replication by
+//! replication.
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod compare;
