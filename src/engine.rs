@@ -547,6 +547,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     }
 
     /// Records queue `q`'s next arrival (none: never), O(log queues).
+    #[inline(always)]
     fn set_next_arrival(&mut self, q: usize, at: Option<f64>) {
         let at_pos = self.arrival_pos[q];
         match at {
@@ -571,15 +572,25 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// a rate that is constant within each step of the queue's arrival
     /// pattern (inversion of the integrated rate, so zero-rate steps are
     /// skipped exactly). A pattern that does not repeat has no arrivals after it.
+    #[inline(always)]
     fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
         let arrivals = &self.sc.queues[q].arrivals;
-        let volume = &self.day_volume[q];
-        let mut need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
-        let (rates, step, repeat) = (arrivals.rates(), arrivals.step(), arrivals.repeats());
-        if rates.len() == 1 && repeat && volume.is_empty() {
+        let need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
+        let rates = arrivals.rates();
+        // A constant rate (the common case) needs no walk over steps.
+        if rates.len() == 1 && arrivals.repeats() && self.day_volume[q].is_empty() {
             let rate = rates[0];
             return Some(from + need / rate).filter(|&t| rate > 0.0 && t < self.sc.horizon);
         }
+        self.next_arrival_stepped(q, from, need)
+    }
+
+    /// [`Sim::next_arrival`] for a rate that changes by step (or by day):
+    /// `need` is the exponential draw still to be covered.
+    fn next_arrival_stepped(&self, q: usize, from: f64, mut need: f64) -> Option<f64> {
+        let arrivals = &self.sc.queues[q].arrivals;
+        let volume = &self.day_volume[q];
+        let (rates, step, repeat) = (arrivals.rates(), arrivals.step(), arrivals.repeats());
         let per_pattern = rates.len();
         let mut t = from;
         // The step number is carried as an integer, so each pass moves on
@@ -614,6 +625,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     ///
     /// Between events no waiting conversation has an eligible agent, so the
     /// newcomer is the only one that can be assigned now.
+    #[inline(always)]
     fn route_conversation(&mut self, key: ConvKey) -> bool {
         let Some(c) = self.convs.get(key) else {
             return false;
@@ -793,6 +805,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     }
 
     /// Handle time and wrap-up are over: record, free the capacity, let the agent pull work.
+    #[inline(always)]
     fn complete(&mut self, key: ConvKey) {
         let Some(&c) = self.convs.get(key) else {
             return;
@@ -823,6 +836,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// capacity (a synced call also stops keeping the agent Busy; the
     /// caller settles the status).
     /// Returns whether it was a synced call (§R14).
+    #[inline]
     fn release(&mut self, a: usize, key: ConvKey, q: usize) -> bool {
         let queue = &self.sc.queues[q];
         let size = queue.held_size();
@@ -883,6 +897,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Puts an Available agent with room back in its team's pool.
     /// Called after [`Sim::pull_work`], so an agent who takes waiting work at
     /// once never enters the pool only to leave it again.
+    #[inline(always)]
     pub(super) fn repool(&mut self, a: usize) {
         if self.poolable(a) && !self.route[a].pooled() {
             let team = self.agents[a].team;
@@ -943,6 +958,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// Agent `a` can take more work: give it the best waiting conversations it fits,
     /// highest priority first, then longest waiting.
+    #[inline(always)]
     fn pull_work(&mut self, a: usize) {
         let team = self.agents[a].team;
         // A full agent can take nothing (unless its team serves calls that
