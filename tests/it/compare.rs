@@ -442,3 +442,54 @@ fn the_chart_and_report_hold_the_comparison() {
         assert!(std::fs::read(out.join(f)).unwrap() == bytes, "plot redraws {f} differently");
     }
 }
+
+/// The README's figures for the example policies come from the committed
+/// scenarios: each policy's command, run as committed (20 replications),
+/// gives the headline numbers the README quotes, to its rounding.
+#[test]
+fn the_readme_figures_come_from_the_committed_policies() {
+    let readme = std::fs::read_to_string(Path::new(CRATE).join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // (policy file, queue, metric, the README's A, B and "B − A [low, high]", in percent)
+    let cases = [
+        ("lunch.toml", "chat", "abandon_rate", "6.4%", "2.1%", "−4.3 points\n  [−4.7, −3.9]"),
+        ("coaching.toml", "chat", "service_level", "93.1%", "97.1%", "+4.0 [+3.3, +4.7]"),
+        ("requeue.toml", "chat", "service_level", "97.8%", "99.2%", "+1.4 [+1.0, +1.8]"),
+        ("offers.toml", "chat", "service_level", "96.1%", "85.0%", "[−11.8, −10.3]"),
+        ("phone-separate.toml", "phone", "service_level", "71.9%", "100.0%", "+28.1\n  [+25.9, +30.3]"),
+        ("overflow.toml", "chat", "service_level", "89.5%", "94.7%", "+5.2 [+4.2, +6.2]"),
+    ];
+    for (file, queue, metric, a, b, diff) in cases {
+        let text = std::fs::read_to_string(Path::new(CRATE).join("scenarios/policies").join(file)).unwrap();
+        let line = text.lines().find_map(|l| l.strip_prefix("# compare: ")).unwrap();
+        let out = dir.path().join(file);
+        let words = shell_words(line);
+        let mut args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        args.extend(["-q", "--out", out.to_str().unwrap()]);
+        let (code, _, stderr) = routesim(&args);
+        assert_eq!(code, Some(0), "{line}: {stderr}");
+        let csv = Csv::read(&out.join("compare.csv"));
+        let row = csv
+            .rows
+            .iter()
+            .find(|r| {
+                csv.get(r, "scope") == "queue"
+                    && csv.get(r, "name") == queue
+                    && csv.get(r, "metric") == metric
+            })
+            .unwrap();
+        let pct = |col: &str| format!("{:.1}%", csv.num(row, col) * 100.0);
+        let signed = |col: &str| {
+            let v = csv.num(row, col) * 100.0;
+            let s = format!("{v:+.1}");
+            s.replace('-', "−")
+        };
+        assert_eq!((pct("a_mean"), pct("b_mean")), (a.to_owned(), b.to_owned()), "{file}");
+        let (d, lo, hi) = (signed("diff_mean"), signed("diff_ci95_low"), signed("diff_ci95_high"));
+        let flat = diff.replace("\n  ", " ");
+        assert!(flat.contains(&format!("[{lo}, {hi}]")), "{file}: computed [{lo}, {hi}], README {diff}");
+        assert!(flat.starts_with('[') || flat.starts_with(&d), "{file}: computed {d}, README {diff}");
+        assert!(readme.contains(diff), "README lacks `{diff}` for {file}");
+        assert!(readme.contains(a) && readme.contains(b), "README lacks {a} or {b} for {file}");
+    }
+}
