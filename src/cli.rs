@@ -17,33 +17,50 @@ struct Args {
     command: Command,
 }
 
+/// The options every simulating command shares (run, compare, sweep, staff).
+#[derive(Debug, clap::Args)]
+struct SimOptions {
+    /// Number of replications (of each variant or staffing; same as --set replications=N).
+    #[arg(long, short = 'r', value_name = "N")]
+    replications: Option<i64>,
+    /// Base seed, the same for every variant (same as --set seed=S).
+    #[arg(long, value_name = "S")]
+    seed: Option<i64>,
+    /// Worker threads; 0 uses every core. Results do not depend on it.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Override a scenario key by dotted path, e.g. agents.early.count=11, or remove one with remove=KEY (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Print nothing but warnings and errors (no table, no progress bar).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Do not write report.html (the charts are still drawn).
+    #[arg(long)]
+    no_report: bool,
+}
+
+impl SimOptions {
+    /// `--set` overrides, then `--replications` and `--seed` as the overrides they stand for.
+    fn overrides(&self) -> Vec<String> {
+        let mut set = self.set.clone();
+        set.extend(self.replications.map(|r| format!("replications={r}")));
+        set.extend(self.seed.map(|s| format!("seed={s}")));
+        set
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate a scenario; write summary.csv, intervals.csv, statuses.csv, replications.csv, waits.csv, summary.json, scenario.toml, charts/ and report.html.
     Run {
         /// Scenario file (TOML).
         file: PathBuf,
-        /// Number of replications (same as --set replications=N).
-        #[arg(long, short = 'r', value_name = "N")]
-        replications: Option<i64>,
-        /// Base seed (same as --set seed=S).
-        #[arg(long, value_name = "S")]
-        seed: Option<i64>,
         /// Output folder, replaced whole [default: output/<scenario name>, or output/<name>--<hash> with overrides].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Worker threads; 0 uses every core. Results do not depend on it.
-        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
-        threads: usize,
-        /// Override a scenario key by dotted path, e.g. agents.early.count=11 (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// Print nothing but warnings and errors (no table, no progress bar).
-        #[arg(long, short = 'q')]
-        quiet: bool,
-        /// Do not write report.html (the charts are still drawn).
-        #[arg(long)]
-        no_report: bool,
+        #[command(flatten)]
+        sim: SimOptions,
     },
     /// Compare two policies on the same random streams: A.toml against B.toml, or FILE against FILE --with KEY=VALUE; write compare.csv, compare_intervals.csv, a.toml, b.toml, charts/ and report.html.
     Compare {
@@ -54,27 +71,11 @@ enum Command {
         /// B is A with this override (repeatable; same syntax as --set).
         #[arg(long = "with", value_name = "KEY=VALUE")]
         with: Vec<String>,
-        /// Number of replications of each (same as --set replications=N).
-        #[arg(long, short = 'r', value_name = "N")]
-        replications: Option<i64>,
-        /// Base seed, the same for both (same as --set seed=S).
-        #[arg(long, value_name = "S")]
-        seed: Option<i64>,
         /// Output folder, replaced whole [default: output/<A>-vs-<B>, or output/<A>-vs-with-<hash>].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Worker threads; 0 uses every core. Results do not depend on it.
-        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
-        threads: usize,
-        /// Override a key of both scenarios by dotted path (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// Print nothing but warnings and errors (no table, no progress bar).
-        #[arg(long, short = 'q')]
-        quiet: bool,
-        /// Do not write report.html (the chart is still drawn).
-        #[arg(long)]
-        no_report: bool,
+        #[command(flatten)]
+        sim: SimOptions,
     },
     /// Redraw the charts and report.html of a result folder from its files (the other files are kept as they are).
     Plot {
@@ -91,27 +92,11 @@ enum Command {
         /// A key and its values: KEY=A..B (integers), KEY=A..B/STEP, or KEY=V1,V2,... (repeatable: a grid, the first varying slowest).
         #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
         vary: Vec<String>,
-        /// Number of replications of each variant (same as --set replications=N).
-        #[arg(long, short = 'r', value_name = "N")]
-        replications: Option<i64>,
-        /// Base seed (same as --set seed=S).
-        #[arg(long, value_name = "S")]
-        seed: Option<i64>,
         /// Output folder, replaced whole [default: output/<scenario name>-sweep].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Worker threads; 0 uses every core. Results do not depend on it.
-        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
-        threads: usize,
-        /// Override a scenario key for every variant, e.g. seed=3 (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// Print nothing but warnings and errors (no table, no progress bar).
-        #[arg(long, short = 'q')]
-        quiet: bool,
-        /// Do not write report.html (the charts are still drawn).
-        #[arg(long)]
-        no_report: bool,
+        #[command(flatten)]
+        sim: SimOptions,
     },
     /// Required headcount of one agent group per interval, by Erlang C, Erlang A and simulation; write staffing.csv, summary.json, scenario.toml, charts/ and report.html.
     Staff {
@@ -135,24 +120,8 @@ enum Command {
         /// Output folder, replaced whole [default: output/<scenario name>-staff].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Number of replications per simulated staffing (same as --set replications=N).
-        #[arg(long, short = 'r', value_name = "N")]
-        replications: Option<i64>,
-        /// Base seed, the same for every staffing tried (same as --set seed=S).
-        #[arg(long, value_name = "S")]
-        seed: Option<i64>,
-        /// Worker threads; 0 uses every core. Results do not depend on it.
-        #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
-        threads: usize,
-        /// Override a scenario key by dotted path (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// Print nothing but warnings and errors.
-        #[arg(long, short = 'q')]
-        quiet: bool,
-        /// Do not write report.html (the charts are still drawn).
-        #[arg(long)]
-        no_report: bool,
+        #[command(flatten)]
+        sim: SimOptions,
     },
     /// Validate a scenario and print what it holds, with each queue's offered load.
     Check {
@@ -216,23 +185,9 @@ pub(crate) fn main() -> anyhow::Result<()> {
             replicate::check_fits(&sc, cores.min(sc.replications as usize), replicate::available_memory())?;
             stdout.write_all(report::describe(&sc).as_bytes())?;
         }
-        Command::Staff {
-            file,
-            group,
-            targets,
-            method,
-            confidence,
-            days,
-            out,
-            replications,
-            seed,
-            threads,
-            mut set,
-            quiet,
-            no_report,
-        } => {
-            set.extend(replications.map(|r| format!("replications={r}")));
-            set.extend(seed.map(|s| format!("seed={s}")));
+        Command::Staff { file, group, targets, method, confidence, days, out, sim } => {
+            let SimOptions { threads, quiet, no_report, .. } = sim;
+            let set = sim.overrides();
             let request = staffing::Request {
                 group,
                 targets: targets.iter().map(|t| t.parse()).collect::<Result<_, _>>()?,
@@ -261,9 +216,9 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 written.iter().filter(|p| p.starts_with(dir.join("charts")) || p.ends_with("report.html"));
             writeln!(stdout, "drew {} files in {}", drawn.count(), dir.display())?;
         }
-        Command::Compare { a, b, with, replications, seed, out, threads, mut set, quiet, no_report } => {
-            set.extend(replications.map(|r| format!("replications={r}")));
-            set.extend(seed.map(|s| format!("seed={s}")));
+        Command::Compare { a, b, with, out, sim } => {
+            let SimOptions { threads, quiet, no_report, .. } = sim;
+            let set = sim.overrides();
             let cmp = compare::load(&a, b.as_deref(), &with, &set)?;
             warn(&a, &cmp.a.scenario);
             match &b {
@@ -307,10 +262,10 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }
         }
-        Command::Run { file, replications, seed, out, threads, mut set, quiet, no_report } => {
+        Command::Run { file, out, sim } => {
+            let SimOptions { threads, quiet, no_report, .. } = sim;
             // Options that stand for scenario keys are overrides, checked like the file.
-            set.extend(replications.map(|r| format!("replications={r}")));
-            set.extend(seed.map(|s| format!("seed={s}")));
+            let set = sim.overrides();
             let loaded = scenario::load_effective(&file, &set)?;
             let sc = &loaded.scenario;
             warn(&file, sc);
@@ -347,9 +302,9 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
             }
         }
-        Command::Sweep { file, vary, replications, seed, out, threads, mut set, quiet, no_report } => {
-            set.extend(replications.map(|r| format!("replications={r}")));
-            set.extend(seed.map(|s| format!("seed={s}")));
+        Command::Sweep { file, vary, out, sim } => {
+            let SimOptions { threads, quiet, no_report, .. } = sim;
+            let set = sim.overrides();
             let sweep = sweep::load(&file, &set, &vary)?;
             warn(&file, &sweep.base.scenario);
             let dir = out.unwrap_or_else(|| sweep::default_dir(&sweep.base.scenario.name));
