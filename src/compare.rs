@@ -415,7 +415,7 @@ pub fn compare_intervals_csv(c: &Compared) -> Vec<u8> {
 /// `output/<A name>-vs-with-<hash>/` when B is A with `--with` overrides.
 pub fn default_dir(c: &Comparison, with: &[String]) -> PathBuf {
     let (a, b) = (&c.a.scenario.name, &c.b.scenario.name);
-    if with.is_empty() && a != b {
+    if with.is_empty() {
         PathBuf::from("output").join(format!("{a}-vs-{b}"))
     } else {
         let hashed = report::default_dir("x", with);
@@ -585,6 +585,22 @@ mod tests {
         // And at that many, t · sd / √n is just under the difference.
         assert!(t975(n as f64 - 1.0) * sd / (n as f64).sqrt() < 0.1);
         assert!(t975(n as f64 - 2.0) * sd / (n as f64 - 1.0).sqrt() >= 0.1);
+    }
+
+    #[test]
+    fn default_folders_name_both_sides_or_hash_the_overrides() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/policies/coaching.toml");
+        let two = load(&file, Some(&file), &[], &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(default_dir(&two, &[]), Path::new("output/coaching-vs-coaching"));
+        let with = ["status.Coaching.enabled=false".to_owned()];
+        let one = load(&file, None, &with, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let dir = default_dir(&one, &with);
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        assert!(
+            name.starts_with("coaching-vs-with-") && name.len() == "coaching-vs-with-".len() + 8,
+            "{name}"
+        );
+        assert_eq!(default_dir(&one, &with), dir, "the same overrides, the same folder");
     }
 
     #[test]
