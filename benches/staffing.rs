@@ -19,6 +19,7 @@ use std::time::Duration;
 use std::hint::black_box;
 
 use criterion::Criterion;
+use routesim::driver::Workers;
 use routesim::staffing::{Job, Judge, METHODS, Request};
 
 fn job(file: &str, group: &str) -> Job {
@@ -28,7 +29,6 @@ fn job(file: &str, group: &str) -> Job {
         targets: vec!["service_level>=0.8".parse().unwrap_or_else(|e| panic!("{e}"))],
         methods: METHODS.to_vec(),
         judge: Judge::Mean,
-        threads: 0,
     };
     Job::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -36,10 +36,13 @@ fn job(file: &str, group: &str) -> Job {
 fn staffing(c: &mut Criterion) {
     let mut g = c.benchmark_group("staff-all");
     g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(10));
+    let workers = Workers::new(0).unwrap_or_else(|e| panic!("{e}"));
     let swing = job("swing-day.toml", "agents");
-    g.bench_function("swing-day", |b| b.iter(|| black_box(&swing).solve().map(|a| a.methods.len())));
+    g.bench_function("swing-day", |b| b.iter(|| black_box(&swing).solve(&workers).map(|a| a.methods.len())));
     let support = job("support-day.toml", "early");
-    g.bench_function("support-day", |b| b.iter(|| black_box(&support).solve().map(|a| a.methods.len())));
+    g.bench_function("support-day", |b| {
+        b.iter(|| black_box(&support).solve(&workers).map(|a| a.methods.len()))
+    });
     g.finish();
 }
 

@@ -1,11 +1,14 @@
 //! Command-line arguments and the commands. The only module that knows clap.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use routesim::driver::{Plan, Workers, available_memory};
+use routesim::error::Setting;
+use routesim::replicate::Summaries;
 use routesim::staffing::{self, calculator};
 use routesim::{compare, plot, replicate, report, scenario, sweep};
 
@@ -41,12 +44,60 @@ struct SimOptions {
 }
 
 impl SimOptions {
-    /// `--set` overrides, then `--replications` and `--seed` as the overrides they stand for.
-    fn overrides(&self) -> Vec<String> {
-        let mut set = self.set.clone();
-        set.extend(self.replications.map(|r| format!("replications={r}")));
-        set.extend(self.seed.map(|s| format!("seed={s}")));
-        set
+    /// The settings these options stand for, resolved once: `--replications`
+    /// and `--seed` become the overrides they stand for (checked like the
+    /// file), and the worker threads are started (their count checked).
+    fn resolve(self) -> anyhow::Result<Settings> {
+        let mut overrides = self.set;
+        overrides.extend(self.replications.map(|r| format!("replications={r}")));
+        overrides.extend(self.seed.map(|s| format!("seed={s}")));
+        Ok(Settings {
+            overrides,
+            workers: Workers::new(self.threads)?,
+            quiet: self.quiet,
+            report: !self.no_report,
+        })
+    }
+}
+
+/// What a simulating command runs with, decided once from its options.
+struct Settings {
+    /// `--set` overrides, then those `--replications` and `--seed` stand for.
+    overrides: Vec<String>,
+    /// The worker threads every replication runs on.
+    workers: Workers,
+    /// Print nothing but warnings and errors.
+    quiet: bool,
+    /// Write report.html.
+    report: bool,
+}
+
+impl Settings {
+    /// The preflight every simulating command shares once its input is read
+    /// and checked: refuse what cannot fit in memory (`fits`), then an
+    /// unusable output folder, before simulating; warn of what an
+    /// interrupted run left; then a progress bar of `jobs` replications.
+    fn prepare(
+        &self,
+        dir: &Path,
+        jobs: u64,
+        fits: impl FnOnce(&Workers, Option<u64>) -> routesim::Result<()>,
+    ) -> anyhow::Result<(report::Target, ProgressBar)> {
+        fits(&self.workers, available_memory())?;
+        let target = report::prepare(dir)?;
+        for leftover in target.leftovers() {
+            writeln!(std::io::stderr(), "warning: cannot remove what an interrupted run left: {leftover}")?;
+        }
+        Ok((target, progress_bar(jobs, self.quiet)))
+    }
+
+    /// Prints the table and the closing line, unless quiet.
+    fn finish(&self, out: &mut dyn Write, table: &str, written: usize, dir: &Path) -> std::io::Result<()> {
+        if !self.quiet {
+            out.write_all(table.as_bytes())?;
+            writeln!(out, "wrote {written} files to {}", dir.display())?;
+        }
+        Ok(())
     }
 }
 
@@ -181,34 +232,10 @@ pub(crate) fn main() -> anyhow::Result<()> {
         Command::Check { file, set } => {
             let sc = scenario::load(&file, &set)?;
             warn(&file, &sc);
-            let cores = std::thread::available_parallelism().map_or(1, usize::from);
-            replicate::check_fits(&sc, cores.min(sc.replications as usize), replicate::available_memory())?;
+            let scenarios = std::slice::from_ref(&sc);
+            let workers = Workers::new(0)?;
+            workers.check_fits(&Plan::new(scenarios), &Summaries::new(scenarios), available_memory())?;
             stdout.write_all(report::describe(&sc).as_bytes())?;
-        }
-        Command::Staff { file, group, targets, method, confidence, days, out, sim } => {
-            let SimOptions { threads, quiet, no_report, .. } = sim;
-            let set = sim.overrides();
-            let request = staffing::Request {
-                group,
-                targets: targets.iter().map(|t| t.parse()).collect::<Result<_, _>>()?,
-                methods: staffing::Method::parse_list(&method)?,
-                judge: staffing::Judge::from_options(confidence, days)?,
-                threads,
-            };
-            warn(&file, &scenario::load(&file, &set)?);
-            let job = staffing::Job::new(&file, &set, request)?;
-            let dir = out.unwrap_or_else(|| {
-                std::path::Path::new("output").join(format!("{}-staff", job.scenario().name))
-            });
-            let target = report::prepare(&dir)?;
-            let answer = job.solve()?;
-            let files = staffing::output::files(&answer);
-            let written =
-                report::write_with_charts(&target, &answer.scenario, plot::Kind::Staff, &files, !no_report)?;
-            if !quiet {
-                stdout.write_all(staffing::output::table(&answer).as_bytes())?;
-                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
-            }
         }
         Command::Plot { dir, no_report } => {
             let written = report::redraw(&dir, !no_report)?;
@@ -216,146 +243,148 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 written.iter().filter(|p| p.starts_with(dir.join("charts")) || p.ends_with("report.html"));
             writeln!(stdout, "drew {} files in {}", drawn.count(), dir.display())?;
         }
-        Command::Compare { a, b, with, out, sim } => {
-            let SimOptions { threads, quiet, no_report, .. } = sim;
-            let set = sim.overrides();
-            let cmp = compare::load(&a, b.as_deref(), &with, &set)?;
-            warn(&a, &cmp.a.scenario);
-            match &b {
-                Some(b) => warn(b, &cmp.b.scenario),
-                None => {
-                    // B is A with overrides: only what they add is news.
-                    let seen: Vec<String> =
-                        scenario::warnings(&cmp.a.scenario).iter().map(ToString::to_string).collect();
-                    let mut stderr = std::io::stderr().lock();
-                    for w in scenario::warnings(&cmp.b.scenario) {
-                        if !seen.contains(&w.to_string()) {
-                            writeln!(stderr, "warning: {} (B, with --with): {w}", a.display())?;
-                        }
-                    }
-                }
-            }
-            let dir = out.unwrap_or_else(|| compare::default_dir(&cmp, &with));
-            let workers = if threads == 0 {
-                std::thread::available_parallelism().map_or(1, usize::from)
-            } else {
-                threads
-            };
-            let both = [cmp.a.scenario.clone(), cmp.b.scenario.clone()];
-            let runs = 2 * cmp.replications() as usize;
-            replicate::check_fits_many(&both, workers.min(runs), replicate::available_memory())?;
-            let target = report::prepare(&dir)?;
-            for leftover in target.leftovers() {
-                writeln!(
-                    std::io::stderr(),
-                    "warning: cannot remove what an interrupted run left: {leftover}"
-                )?;
-            }
-            let bar = progress_bar(runs as u64, quiet);
-            let compared = cmp.run(threads, &|| bar.inc(1))?;
-            bar.finish_and_clear();
-            if !quiet {
-                stdout.write_all(compare::table(&cmp, &compared).as_bytes())?;
-            }
-            let written = compare::write_all(&target, &cmp, &compared, !no_report)?;
-            if !quiet {
-                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
-            }
-        }
         Command::Run { file, out, sim } => {
-            let SimOptions { threads, quiet, no_report, .. } = sim;
-            // Options that stand for scenario keys are overrides, checked like the file.
-            let set = sim.overrides();
-            let loaded = scenario::load_effective(&file, &set)?;
+            let settings = sim.resolve()?;
+            let loaded = scenario::load_effective(&file, &settings.overrides)?;
             let sc = &loaded.scenario;
             warn(&file, sc);
             // A what-if gets its own folder, so the baseline's is never overwritten unasked.
-            let dir = out.unwrap_or_else(|| report::default_dir(&sc.name, &set));
-            // Refuse what cannot fit, then an unusable output folder, before simulating.
-            let workers = if threads == 0 {
-                std::thread::available_parallelism().map_or(1, usize::from)
-            } else {
-                threads
-            };
-            replicate::check_fits(sc, workers.min(sc.replications as usize), replicate::available_memory())?;
-            let target = report::prepare(&dir)?;
-            for leftover in target.leftovers() {
-                writeln!(
-                    std::io::stderr(),
-                    "warning: cannot remove what an interrupted run left: {leftover}"
-                )?;
-            }
-            let bar = progress_bar(u64::from(sc.replications), quiet);
-            let results = replicate::run(sc, threads, &|| bar.inc(1))?;
+            let dir = out.unwrap_or_else(|| report::default_dir(&sc.name, &settings.overrides));
+            let scenarios = std::slice::from_ref(sc);
+            let plan = Plan::new(scenarios);
+            let (target, bar) = settings
+                .prepare(&dir, plan.len(), |w, mem| w.check_fits(&plan, &Summaries::new(scenarios), mem))?;
+            let results = replicate::run_on(&settings.workers, scenarios, &|| bar.inc(1))?;
+            let results = results.into_iter().next().ok_or_else(|| anyhow::anyhow!("no results"))?;
             bar.finish_and_clear();
-            if !quiet {
-                writeln!(stdout, "{} — {} replications, seed {}", sc.name, sc.replications, sc.seed)?;
-                stdout.write_all(report::table(&results).as_bytes())?;
-            }
             let provenance = report::Provenance {
-                overrides: set,
+                overrides: settings.overrides.clone(),
                 scenario_toml: loaded.effective_toml,
                 attachments: loaded.attachments,
             };
-            let written = report::write_all_with(&target, &results, &provenance, !no_report)?;
-            if !quiet {
-                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
+            let written = report::write_all_with(&target, &results, &provenance, settings.report)?;
+            let table = format!(
+                "{} — {} replications, seed {}\n{}",
+                sc.name,
+                sc.replications,
+                sc.seed,
+                report::table(&results)
+            );
+            settings.finish(&mut stdout, &table, written.len(), &dir)?;
+        }
+        Command::Compare { a, b, with, out, sim } => {
+            let settings = sim.resolve()?;
+            let cmp = compare::load(&a, b.as_deref(), &with, &settings.overrides)?;
+            warn(&a, &cmp.a.scenario);
+            match &b {
+                Some(b) => warn(b, &cmp.b.scenario),
+                None => warn_added(&a, &cmp.a.scenario, &cmp.b.scenario),
             }
+            let dir = out.unwrap_or_else(|| compare::default_dir(&cmp, &with));
+            let (target, bar) =
+                settings.prepare(&dir, 2 * u64::from(cmp.replications()), |w, mem| cmp.check_fits(w, mem))?;
+            let compared = cmp.run(&settings.workers, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let written = compare::write_all(&target, &cmp, &compared, settings.report)?;
+            settings.finish(&mut stdout, &compare::table(&cmp, &compared), written.len(), &dir)?;
         }
         Command::Sweep { file, vary, out, sim } => {
-            let SimOptions { threads, quiet, no_report, .. } = sim;
-            let set = sim.overrides();
-            let sweep = sweep::load(&file, &set, &vary)?;
-            warn(&file, &sweep.base.scenario);
-            let dir = out.unwrap_or_else(|| sweep::default_dir(&sweep.base.scenario.name));
-            let workers = if threads == 0 {
-                std::thread::available_parallelism().map_or(1, usize::from)
-            } else {
-                threads
-            };
-            let pairs = usize::try_from(sweep.replications()).unwrap_or(usize::MAX);
-            replicate::check_fits_many(&sweep.scenarios, workers.min(pairs), replicate::available_memory())?;
-            let target = report::prepare(&dir)?;
-            for leftover in target.leftovers() {
-                writeln!(
-                    std::io::stderr(),
-                    "warning: cannot remove what an interrupted run left: {leftover}"
-                )?;
-            }
-            let bar = progress_bar(sweep.replications(), quiet);
-            let results = sweep.run(threads, &|| bar.inc(1))?;
+            let settings = sim.resolve()?;
+            let sweep = sweep::load(&file, &settings.overrides, &vary)?;
+            let base = &sweep.base.scenario;
+            warn(&file, base);
+            let dir = out.unwrap_or_else(|| sweep::default_dir(&base.name));
+            let (target, bar) =
+                settings.prepare(&dir, sweep.replications(), |w, mem| sweep.check_fits(w, mem))?;
+            let results = sweep.run(&settings.workers, &|| bar.inc(1))?;
             bar.finish_and_clear();
-            if !quiet {
-                writeln!(
-                    stdout,
-                    "{} — {} variants, seed {}",
-                    sweep.base.scenario.name,
-                    sweep.variants.len(),
-                    sweep.base.scenario.seed
-                )?;
-                stdout.write_all(sweep::table(&sweep, &results).as_bytes())?;
-            }
-            let written = sweep::write_all_with(&target, &sweep, &results, !no_report)?;
-            if !quiet {
-                writeln!(stdout, "wrote {} files to {}", written.len(), dir.display())?;
-            }
+            let written = sweep::write_all_with(&target, &sweep, &results, settings.report)?;
+            let table = format!(
+                "{} — {} variants, seed {}\n{}",
+                base.name,
+                sweep.variants.len(),
+                base.seed,
+                sweep::table(&sweep, &results)
+            );
+            settings.finish(&mut stdout, &table, written.len(), &dir)?;
+        }
+        Command::Staff { file, group, targets, method, confidence, days, out, sim } => {
+            let settings = sim.resolve()?;
+            let request = staffing::Request {
+                group,
+                targets: targets.iter().map(|t| t.parse()).collect::<Result<_, _>>()?,
+                methods: staffing::Method::parse_list(&method)?,
+                judge: staffing::Judge::from_options(confidence, days)?,
+            };
+            let job = staffing::Job::new(&file, &settings.overrides, request)?;
+            warn(&file, job.loaded());
+            let dir = out.unwrap_or_else(|| staffing::default_dir(&job.scenario().name));
+            let (target, bar) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;
+            let answer = job.solve(&settings.workers)?;
+            bar.finish_and_clear();
+            let files = staffing::output::files(&answer);
+            let written = report::write_with_charts(
+                &target,
+                &answer.scenario,
+                plot::Kind::Staff,
+                &files,
+                settings.report,
+            )?;
+            settings.finish(&mut stdout, &staffing::output::table(&answer), written.len(), &dir)?;
         }
     }
     stdout.flush()?;
     Ok(())
 }
 
+/// The message of an error as the user should read it: a library setting
+/// named by the flag that sets it.
+pub(crate) fn message(err: &anyhow::Error) -> String {
+    match err.downcast_ref::<routesim::Error>() {
+        Some(routesim::Error::Setting { setting, value, message }) => {
+            let value = if value.is_empty() { String::new() } else { format!(" {value}") };
+            format!("{}{value}: {message}", flag(*setting))
+        }
+        _ => format!("{err:#}"),
+    }
+}
+
+/// The command-line flag that gives a library setting.
+fn flag(setting: Setting) -> &'static str {
+    match setting {
+        Setting::Threads => "-j/--threads",
+        Setting::Method => "--method",
+        Setting::Confidence => "--confidence",
+        Setting::Days => "--days",
+        Setting::Vary => "--vary",
+        Setting::CompareWith => "compare: B.toml or --with",
+    }
+}
+
+/// Prints the warnings B has that A has not (B is A with `--with` overrides:
+/// only what they add is news).
+fn warn_added(file: &Path, a: &routesim::Scenario, b: &routesim::Scenario) {
+    let seen: Vec<String> = scenario::warnings(a).iter().map(ToString::to_string).collect();
+    let mut stderr = std::io::stderr().lock();
+    for w in scenario::warnings(b) {
+        if !seen.contains(&w.to_string()) {
+            let _ = writeln!(stderr, "warning: {} (B, with --with): {w}", file.display());
+        }
+    }
+}
+
 /// Prints the scenario's warnings on stderr (even with --quiet); they never fail the command.
-fn warn(file: &std::path::Path, sc: &routesim::Scenario) {
+fn warn(file: &Path, sc: &routesim::Scenario) {
     let mut stderr = std::io::stderr().lock();
     for w in scenario::warnings(sc) {
         let _ = writeln!(stderr, "warning: {}: {w}", file.display());
     }
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal or with --quiet.
+/// A progress bar on stderr, hidden when stderr is not a terminal, with
+/// --quiet, or when the number of replications is not known (`len` 0).
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
+    if quiet || len == 0 || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());

@@ -14,10 +14,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::engine;
-use crate::error::{Error, Result};
+use crate::driver::{Collector, Job, Plan, Workers};
+use crate::error::{Error, Result, Setting};
 use crate::model::{Scenario, StatusKind};
 use crate::replicate;
 use crate::report::{self, Target};
@@ -82,16 +82,20 @@ pub struct Comparison {
 pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Result<Comparison> {
     let (b_path, b_set, b_from) = match (b, with.is_empty()) {
         (Some(_), false) => {
-            return Err(Error::Options(
-                "give either a second scenario file or --with overrides, not both".into(),
-            ));
+            return Err(Error::Setting {
+                setting: Setting::CompareWith,
+                value: String::new(),
+                message: "give either a second scenario file or overrides of A for B, not both".into(),
+            });
         }
         (None, true) => {
-            return Err(Error::Options(
-                "nothing to compare: give a second scenario file (`compare A.toml B.toml`) or at least \
-                 one --with KEY=VALUE (`compare A.toml --with routing.assignment=\"accept\" ...`)"
+            return Err(Error::Setting {
+                setting: Setting::CompareWith,
+                value: String::new(),
+                message: "nothing to compare: give a second scenario file (`compare A.toml B.toml`) or at \
+                          least one override of A for B (`compare A.toml --with routing.assignment=\"accept\"`)"
                     .into(),
-            ));
+            });
         }
         (Some(b), true) => (b, set.to_vec(), b.display().to_string()),
         (None, false) => {
@@ -104,20 +108,22 @@ pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Resu
     let a = scenario::load_effective(a, set)?;
     let b = scenario::load_effective(b_path, &b_set)?;
     let (x, y) = (&a.scenario, &b.scenario);
-    let mismatch = |what: &str, va: String, vb: String, fix: &str| {
-        Error::Options(format!(
+    let mismatch = |what: &str, va: String, vb: String, fix: &str| Error::Setting {
+        setting: Setting::CompareWith,
+        value: String::new(),
+        message: format!(
             "A and B must pair replication by replication, but their {what} differ (A: {va}, B: {vb}); {fix}"
-        ))
+        ),
     };
     if x.seed != y.seed {
-        return Err(mismatch("seeds", x.seed.to_string(), y.seed.to_string(), "pass --seed S"));
+        return Err(mismatch("seeds", x.seed.to_string(), y.seed.to_string(), "give both the same `seed`"));
     }
     if x.replications != y.replications {
         return Err(mismatch(
             "replications",
             x.replications.to_string(),
             y.replications.to_string(),
-            "pass --replications N",
+            "give both the same `replications`",
         ));
     }
     if x.horizon != y.horizon || x.warmup != y.warmup {
@@ -248,11 +254,79 @@ pub struct Compared {
 }
 
 /// Both variants' values of one replication.
-struct Pair {
-    a: Vec<f64>,
-    b: Vec<f64>,
-    a_int: Vec<[f64; 4]>,
-    b_int: Vec<[f64; 4]>,
+struct Pair<'f> {
+    a: &'f [f64],
+    b: &'f [f64],
+    a_int: &'f [[f64; 4]],
+    b_int: &'f [[f64; 4]],
+}
+
+/// The collector of `compare`: every replication's summary values and
+/// per-interval values, of A (variant 0) and of B (variant 1), kept by
+/// replication number (so memory grows with the replications: about
+/// 2 × (summary rows + 4 × intervals × queues) numbers each).
+pub struct Paired<'a> {
+    both: &'a [Scenario; 2],
+}
+
+impl<'a> Paired<'a> {
+    /// The collector for A (`both[0]`) and B (`both[1]`).
+    pub fn new(both: &'a [Scenario; 2]) -> Paired<'a> {
+        Paired { both }
+    }
+}
+
+/// What [`Paired`] keeps: per variant, per replication, its values (None:
+/// not folded here). Merging two folds of disjoint jobs is exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairFold {
+    sides: [Vec<Option<Side>>; 2],
+}
+
+/// One variant's values of one replication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Side {
+    values: Vec<f64>,
+    intervals: Vec<[f64; 4]>,
+}
+
+impl Collector for Paired<'_> {
+    type Fold = PairFold;
+
+    fn empty(&self) -> PairFold {
+        PairFold { sides: self.both.each_ref().map(|sc| vec![None; sc.replications as usize]) }
+    }
+
+    fn add(&self, fold: &mut PairFold, job: Job, sc: &Scenario, tally: &Tally) {
+        fold.sides[job.variant][job.replication as usize] =
+            Some(Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) });
+    }
+
+    fn merge(&self, fold: &mut PairFold, other: PairFold) {
+        for (mine, theirs) in fold.sides.iter_mut().zip(other.sides) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if t.is_some() {
+                    *m = t;
+                }
+            }
+        }
+    }
+
+    fn fold_bytes(&self) -> u64 {
+        self.both.iter().map(|sc| u64::from(sc.replications) * 24).sum()
+    }
+
+    fn shared_bytes(&self) -> u64 {
+        // Every replication's values, once in the workers' folds and once merged.
+        2 * self
+            .both
+            .iter()
+            .map(|sc| {
+                let per = stats::layout(sc).len() + 4 * sc.interval_count() * sc.queues.len();
+                u64::from(sc.replications) * per as u64 * 8
+            })
+            .sum::<u64>()
+    }
 }
 
 impl Comparison {
@@ -261,34 +335,37 @@ impl Comparison {
         self.a.scenario.replications
     }
 
-    /// Runs replication r of A and of B for every r, on `threads` worker
-    /// threads (0: one per core), calling `progress` after each of the
-    /// 2 × replications runs, and compares them. The result does not depend
-    /// on the thread count: replications are collected in order.
-    pub fn run(&self, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Compared> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
-        let (a, b) = (&self.a.scenario, &self.b.scenario);
-        let pairs: Vec<Pair> = pool.install(|| {
-            (0..self.replications())
-                .into_par_iter()
-                .map(|r| {
-                    let ta = engine::run(a, r);
-                    progress();
-                    let tb = engine::run(b, r);
-                    progress();
-                    Pair {
-                        a: ta.summary_values(a),
-                        b: tb.summary_values(b),
-                        a_int: interval_values(a, &ta),
-                        b_int: interval_values(b, &tb),
-                    }
-                })
-                .collect()
-        });
-        Ok(compare(a, b, &pairs))
+    /// A and B, the comparison's plan: variant 0 and variant 1.
+    pub fn scenarios(&self) -> [Scenario; 2] {
+        [self.a.scenario.clone(), self.b.scenario.clone()]
+    }
+
+    /// Runs replication r of A and of B for every r on `workers`, calling
+    /// `progress` after each of the 2 × replications runs, and compares
+    /// them. Replication r of A and of B run on the same streams, on
+    /// whichever worker; the result does not depend on the thread count.
+    pub fn run(&self, workers: &Workers, progress: &(dyn Fn() + Sync)) -> Result<Compared> {
+        let both = self.scenarios();
+        let fold = workers.fold_all(&Plan::new(&both), &Paired { both: &both }, progress)?;
+        let [a, b] = &fold.sides;
+        let pairs = a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .map(|(r, pair)| match pair {
+                (Some(a), Some(b)) => {
+                    Ok(Pair { a: &a.values, b: &b.values, a_int: &a.intervals, b_int: &b.intervals })
+                }
+                _ => Err(Error::Internal(format!("replication {r} of the comparison was not run"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(compare(&both[0], &both[1], &pairs))
+    }
+
+    /// The collector's memory check, for the command's preflight.
+    pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
+        let both = self.scenarios();
+        workers.check_fits(&Plan::new(&both), &Paired { both: &both }, available)
     }
 }
 
@@ -322,7 +399,7 @@ fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
 }
 
 /// Pairs the rows both variants have and compares each.
-fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair]) -> Compared {
+fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair<'_>]) -> Compared {
     let la = stats::layout(a);
     let lb = stats::layout(b);
     let key = |sc: &Scenario, (scope, m): &(Scope, Metric)| (scope.kind(), scope.name(sc).to_owned(), *m);

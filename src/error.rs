@@ -137,9 +137,23 @@ pub enum Error {
         /// What the operating system said when putting the previous set back.
         cause: std::io::Error,
     },
-    /// A run option (threads) is out of range. Nothing was simulated or written.
-    #[error("{0}")]
-    Options(String),
+    /// A command's setting (threads, the judgement, the method, what to
+    /// compare...) is out of range or clashes with another. The message
+    /// names the setting; the binary names the flag that set it. Nothing was
+    /// simulated or written.
+    #[error("{}{}: {message}", setting.name(), if value.is_empty() { String::new() } else { format!(" {value}") })]
+    Setting {
+        /// The setting at fault.
+        setting: Setting,
+        /// Its value as given (empty when the setting is missing).
+        value: String,
+        /// What is wrong and what would be accepted.
+        message: String,
+    },
+    /// A bug: the library broke one of its own invariants (never the
+    /// user's input). Nothing was written.
+    #[error("internal error: {0}; please report it")]
+    Internal(String),
     /// A `--vary` of `routesim sweep` could not be read (or clashes with
     /// another option). Nothing was simulated or written.
     #[error("--vary {arg}: {message}")]
@@ -218,6 +232,38 @@ impl Error {
                 | Error::FolderMissing { .. }
                 | Error::Chart { .. }
         )
+    }
+}
+
+/// A command's setting, as the library names it in [`Error::Setting`]; the
+/// binary maps each to its command-line flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// Worker threads.
+    Threads,
+    /// The staffing methods to run.
+    Method,
+    /// The confidence level simulated targets are judged at.
+    Confidence,
+    /// The fraction of days simulated targets must hold in.
+    Days,
+    /// The keys a sweep varies.
+    Vary,
+    /// What B is made of in a comparison: a second file or overrides of A.
+    CompareWith,
+}
+
+impl Setting {
+    /// The setting's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Threads => "threads",
+            Setting::Method => "method",
+            Setting::Confidence => "confidence",
+            Setting::Days => "days",
+            Setting::Vary => "vary",
+            Setting::CompareWith => "compare",
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod dist;
+pub mod driver;
 pub mod engine;
 pub mod erlang;
 pub mod error;

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "error: {}", cli::message(&err));
             // Bad input exits 2; anything the environment refused (writing results, stdout) exits 1.
             let bad_input = match err.downcast_ref::<routesim::Error>() {
                 Some(e) => e.is_bad_input(),

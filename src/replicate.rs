@@ -9,20 +9,16 @@
 //! finish in, and memory does not depend on the replication count beyond
 //! the per-replication summary values that `replications.csv` reports.
 
-use std::sync::{Mutex, PoisonError};
-
 use hdrhistogram::Histogram;
-use rayon::prelude::*;
+use hdrhistogram::serialization::{Deserializer as HistogramReader, Serializer as _, V2Serializer};
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::engine;
+use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
 use crate::model::{Scenario, StatusKind};
 use crate::stats::{self, Counts, Metric, Scope, Tally};
 use crate::time::DAY;
-
-/// Most worker threads accepted.
-pub const MAX_THREADS: usize = 1024;
 
 /// Most sections the wait percentiles' confidence intervals are taken from.
 pub const MAX_SECTIONS: u32 = 10;
@@ -209,110 +205,304 @@ impl Results {
 
 /// Runs all replications of `sc` on `threads` threads (0: one per core),
 /// calling `progress` as each finishes. Fails before simulating when the
-/// run would not fit in memory (see [`footprint`]). The same as
-/// [`run_many`] of this one scenario.
+/// run would not fit in memory. The same as [`run_many`] of this one scenario.
 pub fn run(sc: &Scenario, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Results> {
     let mut all = run_many(std::slice::from_ref(sc), threads, progress)?;
-    all.pop().ok_or_else(|| Error::Options("no scenario to run".into()))
+    all.pop().ok_or_else(|| Error::Internal("a run of one scenario gave no results".into()))
 }
 
 /// Runs every replication of every scenario in `scenarios` (the variants
-/// of a sweep) in one pool of `threads` threads (0: one per core), calling
-/// `progress` as each replication finishes, and returns each scenario's
-/// [`Results`] in order. Each scenario is accumulated exactly as [`run`]
-/// accumulates it alone, so its results are the same bytes whatever the
-/// other scenarios and the thread count. Fails before simulating when the
-/// batch would not fit in memory (see [`footprint_many`]).
+/// of a sweep) on `threads` threads (0: one per core), calling `progress` as
+/// each replication finishes, and returns each scenario's [`Results`] in
+/// order: [`Workers::fold_all`] with the [`Summaries`] collector. Each
+/// scenario's results are the same bytes whatever the other scenarios and
+/// the thread count.
 pub fn run_many(
     scenarios: &[Scenario],
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Results>> {
-    if threads > MAX_THREADS {
-        return Err(Error::Options(format!(
-            "--threads {threads}: use at most {MAX_THREADS} (0 means one per core)"
-        )));
-    }
-    // (variant, replication) pairs numbered variant-major, so a worker
-    // mostly runs one variant's replications in a row and can reuse its
-    // tally: pair i is replication i - starts[v] of the last variant v with
-    // starts[v] <= i.
-    let mut starts = Vec::with_capacity(scenarios.len());
-    let mut pairs = 0usize;
-    for sc in scenarios {
-        starts.push(pairs);
-        pairs = pairs.saturating_add(sc.replications as usize);
-    }
-    // More threads than replications would only idle.
-    let threads = if threads == 0 { 0 } else { threads.min(pairs.max(1)) };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
-    let workers = pool.current_num_threads().max(1);
-    check_fits_many(scenarios, workers, available_memory())?;
-    let batch: Vec<Batch> = scenarios.iter().map(|sc| Batch::new(sc, workers)).collect();
-    // One spare tally per worker thread, reused across replications of the
-    // same variant (a tally is shaped by its scenario): clearing it is
-    // cheaper than allocating and paging in its wait histograms for every
-    // replication.
-    let spares: Vec<Mutex<Option<(usize, Tally)>>> = (0..workers).map(|_| Mutex::new(None)).collect();
-    pool.install(|| {
-        (0..pairs).into_par_iter().for_each(|i| {
-            let v = starts.partition_point(|&s| s <= i).saturating_sub(1);
-            let r = (i - starts[v]) as u32;
-            let (sc, b) = (&scenarios[v], &batch[v]);
-            // Only this thread touches its slots, so their locks are never contended.
-            let worker = rayon::current_thread_index().unwrap_or(0);
-            let slot = &spares[worker % spares.len()];
-            let mut spare = slot.lock().unwrap_or_else(PoisonError::into_inner);
-            let tally = match spare.take() {
-                Some((of, tally)) if of == v => tally,
-                other => {
-                    // Another variant's tally goes before this one's is made.
-                    drop(other);
-                    Tally::new(sc)
-                }
-            };
-            let tally = engine::run_reusing(sc, r, tally);
-            let values: Vec<f64> = b.layout.iter().map(|&(scope, m)| m.value(scope, &tally, sc)).collect();
-            b.sections.add(worker, r, &tally);
-            b.fold.lock().unwrap_or_else(PoisonError::into_inner).add(sc, r, values, &tally);
-            *spare = Some((v, tally));
-            progress();
-        });
-    });
-    drop(spares);
-    Ok(scenarios.iter().zip(batch).map(|(sc, b)| b.finish(sc)).collect())
+    run_on(&Workers::new(threads)?, scenarios, progress)
 }
 
-/// One scenario's accumulators during [`run_many`].
-struct Batch {
-    layout: Vec<(Scope, Metric)>,
-    fold: Mutex<Fold>,
-    sections: Sections,
+/// [`run_many`] on workers already started.
+pub fn run_on(
+    workers: &Workers,
+    scenarios: &[Scenario],
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Results>> {
+    let summaries = Summaries::new(scenarios);
+    let fold = workers.fold_all(&Plan::new(scenarios), &summaries, progress)?;
+    Ok(summaries.results(fold))
 }
 
-impl Batch {
-    fn new(sc: &Scenario, workers: usize) -> Batch {
-        Batch {
-            layout: stats::layout(sc),
-            fold: Mutex::new(Fold::new(sc)),
-            sections: Sections::new(sc, workers),
+/// The collector of `run` and `sweep`: for each variant, every summary
+/// value by replication number, the per-interval sums (integers), the
+/// agent time per interval, team and status, and the wait histograms.
+#[derive(Debug)]
+pub struct Summaries<'a> {
+    scenarios: &'a [Scenario],
+    layouts: Vec<Vec<(Scope, Metric)>>,
+}
+
+/// What [`Summaries`] keeps of the jobs folded so far: one part per variant
+/// (absent until one of its replications is folded). It serializes, and
+/// merging two folds of disjoint jobs is exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryFold {
+    variants: Vec<Option<VariantFold>>,
+}
+
+impl SummaryFold {
+    /// The replications folded so far, by variant: `folded()[v][r]`.
+    pub fn folded(&self) -> Vec<Vec<bool>> {
+        self.variants
+            .iter()
+            .map(|v| v.as_ref().map_or_else(Vec::new, |v| v.values.iter().map(|x| !x.is_empty()).collect()))
+            .collect()
+    }
+}
+
+impl<'a> Summaries<'a> {
+    /// The collector for the variants `scenarios`.
+    pub fn new(scenarios: &'a [Scenario]) -> Summaries<'a> {
+        Summaries { scenarios, layouts: scenarios.iter().map(stats::layout).collect() }
+    }
+
+    /// Each variant's [`Results`] from a fold of every job of the plan.
+    pub fn results(&self, fold: SummaryFold) -> Vec<Results> {
+        self.scenarios
+            .iter()
+            .zip(fold.variants)
+            .zip(&self.layouts)
+            .map(|((sc, v), layout)| v.unwrap_or_else(|| VariantFold::new(sc)).finish(sc, layout))
+            .collect()
+    }
+}
+
+impl Collector for Summaries<'_> {
+    type Fold = SummaryFold;
+
+    fn empty(&self) -> SummaryFold {
+        SummaryFold { variants: vec![None; self.scenarios.len()] }
+    }
+
+    fn add(&self, fold: &mut SummaryFold, job: Job, sc: &Scenario, tally: &Tally) {
+        let values = self.layouts[job.variant].iter().map(|&(scope, m)| m.value(scope, tally, sc)).collect();
+        fold.variants[job.variant].get_or_insert_with(|| VariantFold::new(sc)).add(
+            sc,
+            job.replication,
+            values,
+            tally,
+        );
+    }
+
+    fn merge(&self, fold: &mut SummaryFold, other: SummaryFold) {
+        for (mine, theirs) in fold.variants.iter_mut().zip(other.variants) {
+            match (mine.as_mut(), theirs) {
+                (_, None) => {}
+                (None, Some(theirs)) => *mine = Some(theirs),
+                (Some(mine), Some(theirs)) => mine.merge(theirs),
+            }
         }
     }
 
-    /// The scenario's results, once all its replications are folded in.
-    fn finish(self, sc: &Scenario) -> Results {
-        let layout = self.layout;
-        let fold = self.fold.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let pooled = self.sections.pooled_percentiles();
+    fn fold_bytes(&self) -> u64 {
+        self.scenarios.iter().map(fold_bytes).sum()
+    }
+
+    fn shared_bytes(&self) -> u64 {
+        self.scenarios.iter().map(|sc| results_bytes(sc) + fold_bytes(sc)).sum()
+    }
+}
+
+/// Bytes of one variant's fold state, about: its interval sums, agent time
+/// and wait histograms (pooled and sections).
+fn fold_bytes(sc: &Scenario) -> u64 {
+    use std::mem::size_of;
+    let (n, nq, nt, ns) =
+        (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
+    let hist = driver::histogram_bytes(sc);
+    let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist / 8;
+    n * (nq * size_of::<IntervalSums>() as u64 + nt * (24 + ns * 8))
+        + (nq + 1) * hist
+        + sections
+        + u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8
+}
+
+/// Bytes of one variant's [`Results`], about.
+fn results_bytes(sc: &Scenario) -> u64 {
+    use std::mem::size_of;
+    let (n, nq, nt, ns) =
+        (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
+    n * (nq * size_of::<IntervalRow>() as u64 + nt * (size_of::<TeamIntervalRow>() as u64 + ns * 8))
+        + u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8
+}
+
+/// Seconds as whole milliseconds, the unit per-interval agent time is folded in.
+fn to_millis(secs: f64) -> i64 {
+    (secs * 1000.0).round() as i64
+}
+
+fn millis(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// Seconds as whole microseconds, the unit per-interval waits are folded in.
+fn to_micros(secs: f64) -> i128 {
+    (secs * 1e6).round() as i128
+}
+
+fn micros(us: i128) -> f64 {
+    us as f64 / 1e6
+}
+
+/// One queue during one interval, summed over replications (integers only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+struct IntervalSums {
+    counts: Counts,
+    /// Sum of waits, microseconds (`counts.wait_sum` is unused here).
+    wait_us: i128,
+    queue_area_us: i128,
+    queue_max: u64,
+    /// Service level numerator and denominator: sums of x, y, x², y², xy over replications.
+    sl: [u128; 5],
+}
+
+impl IntervalSums {
+    fn merge(&mut self, o: &IntervalSums) {
+        self.counts.add(&o.counts);
+        self.wait_us += o.wait_us;
+        self.queue_area_us += o.queue_area_us;
+        self.queue_max += o.queue_max;
+        for (s, v) in self.sl.iter_mut().zip(o.sl) {
+            *s += v;
+        }
+    }
+}
+
+/// One variant's part of a [`SummaryFold`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct VariantFold {
+    /// Summary values by replication number (empty: not folded here).
+    values: Vec<Vec<f64>>,
+    intervals: Vec<IntervalSums>,
+    /// Per interval and team: logged-in, holding and spare agent-milliseconds.
+    teams: Vec<[i64; 3]>,
+    /// Per interval, team and status: agent-milliseconds.
+    status: Vec<i64>,
+    /// The answered waits of every replication (total, then each queue), at
+    /// full precision, for the pooled percentiles.
+    pooled: Option<Vec<Waits>>,
+    /// The same per section (replication r in section r mod S, at 2
+    /// significant digits: they only size the percentiles' interval).
+    sections: Vec<Option<Vec<Waits>>>,
+}
+
+/// Significant digits of the section histograms.
+const SECTION_DIGITS: u8 = 2;
+
+impl VariantFold {
+    fn new(sc: &Scenario) -> VariantFold {
+        let n = sc.interval_count();
+        VariantFold {
+            values: vec![Vec::new(); sc.replications as usize],
+            intervals: vec![IntervalSums::default(); n * sc.queues.len()],
+            teams: vec![[0; 3]; n * sc.teams.len()],
+            status: vec![0; n * sc.teams.len() * sc.statuses.len()],
+            pooled: None,
+            sections: vec![None; sc.replications.min(MAX_SECTIONS) as usize],
+        }
+    }
+
+    fn add(&mut self, sc: &Scenario, r: u32, values: Vec<f64>, tally: &Tally) {
+        self.values[r as usize] = values;
+        for (acc, t) in self.intervals.iter_mut().zip(&tally.intervals) {
+            let mut counts = t.counts;
+            counts.wait_sum = 0.0;
+            acc.counts.add(&counts);
+            acc.wait_us += to_micros(t.counts.wait_sum);
+            acc.queue_area_us += to_micros(t.queue_area);
+            acc.queue_max += t.queue_max;
+            let (x, y) = t.counts.sl_parts(sc.metrics.service_level);
+            let (x, y) = (u128::from(x), u128::from(y));
+            for (s, v) in acc.sl.iter_mut().zip([x, y, x * x, y * y, x * y]) {
+                *s += v;
+            }
+        }
+        for (acc, t) in self.teams.iter_mut().zip(&tally.team_intervals) {
+            acc[0] += to_millis(t.logged_in_secs);
+            acc[1] += to_millis(t.holding_secs);
+            acc[2] += to_millis(t.spare_secs);
+        }
+        for (acc, &s) in self.status.iter_mut().zip(&tally.interval_status_secs) {
+            *acc += to_millis(s);
+        }
+        let max_ms = stats::max_wait_ms(sc);
+        let scopes = sc.queues.len() + 1;
+        let pooled = self
+            .pooled
+            .get_or_insert_with(|| (0..scopes).map(|_| Waits(stats::wait_histogram(max_ms))).collect());
+        let sections = self.sections.len().max(1);
+        let section = self.sections[r as usize % sections].get_or_insert_with(|| {
+            (0..scopes)
+                .map(|_| {
+                    Waits(
+                        Histogram::new_with_bounds(1, max_ms.max(2), SECTION_DIGITS)
+                            .expect("bounds 1..max_ms with 2 digits are valid"),
+                    )
+                })
+                .collect()
+        });
+        let waits = std::iter::once(&tally.total().waits).chain(tally.queues.iter().map(|q| &q.waits));
+        for ((p, s), w) in pooled.iter_mut().zip(section.iter_mut()).zip(waits) {
+            // Same or wider bounds on both sides, so adding cannot fail.
+            let _ = p.0.add(w);
+            let _ = s.0.add(w);
+        }
+    }
+
+    /// Adds `other`'s replications (disjoint from this part's).
+    fn merge(&mut self, other: VariantFold) {
+        for (mine, theirs) in self.values.iter_mut().zip(other.values) {
+            if !theirs.is_empty() {
+                *mine = theirs;
+            }
+        }
+        for (a, b) in self.intervals.iter_mut().zip(&other.intervals) {
+            a.merge(b);
+        }
+        for (a, b) in self.teams.iter_mut().zip(&other.teams) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.status.iter_mut().zip(&other.status) {
+            *a += b;
+        }
+        merge_waits(&mut self.pooled, other.pooled);
+        for (a, b) in self.sections.iter_mut().zip(other.sections) {
+            merge_waits(a, b);
+        }
+    }
+
+    /// The variant's results, once all its replications are folded in.
+    fn finish(mut self, sc: &Scenario, layout: &[(Scope, Metric)]) -> Results {
+        let pooled = Pooled {
+            pooled: self.pooled.take().map(|p| p.into_iter().map(|w| w.0).collect()).unwrap_or_default(),
+            sections: std::mem::take(&mut self.sections)
+                .into_iter()
+                .flatten()
+                .map(|s| s.into_iter().map(|w| w.0).collect())
+                .collect(),
+        };
         let waits = pooled.cdf(&sc.queues.iter().map(|q| q.sl_threshold).collect::<Vec<_>>());
         let summary = layout
             .iter()
             .enumerate()
             .map(|(row, &(scope, metric))| {
-                let values: Vec<f64> = fold.values.iter().map(|v| v[row]).collect();
+                let values: Vec<f64> =
+                    self.values.iter().map(|v| v.get(row).copied().unwrap_or(f64::NAN)).collect();
                 let (mut mean, mut low, mut high, n) = mean_ci(&values);
                 if let (Some(p), Some(q)) = (metric.quantile(), scope_index(scope, sc.queues.len())) {
                     (mean, low, high) = pooled.get(q, p);
@@ -348,176 +538,14 @@ impl Batch {
             teams: sc.teams.iter().map(|t| t.name.clone()).collect(),
             statuses: sc.statuses.iter().map(|s| s.name.clone()).collect(),
             summary,
-            intervals: fold.interval_rows(sc),
-            team_intervals: fold.team_rows(sc),
-            status_secs: fold.status.iter().map(|&s| millis(s) / f64::from(sc.replications)).collect(),
+            intervals: self.interval_rows(sc),
+            team_intervals: self.team_rows(sc),
+            status_secs: self.status.iter().map(|&s| millis(s) / f64::from(sc.replications)).collect(),
             interval: sc.interval,
             horizon: sc.horizon,
             warmup: sc.warmup,
-            per_replication: fold.values,
+            per_replication: self.values,
             waits,
-        }
-    }
-}
-
-/// Bytes a run of `sc` on `threads` worker threads holds at its peak, about:
-/// one tally per worker, the accumulators and the results (the output
-/// files are streamed to disk). It grows with the intervals × teams × statuses of the
-/// horizon and with the threads, not with the replications (beyond one
-/// summary row of numbers each).
-pub fn footprint(sc: &Scenario, threads: usize) -> u64 {
-    let (tally, waits, shared) = footprint_parts(sc);
-    threads.max(1) as u64 * (tally + waits) + shared
-}
-
-/// Bytes a [`run_many`] of `scenarios` on `threads` worker threads holds at
-/// its peak, about: one tally per worker (of the largest scenario: a worker
-/// keeps one variant's tally at a time), and every scenario's accumulators,
-/// each worker's pooled waits of every scenario, and the results (all are
-/// held until the last replication ends).
-pub fn footprint_many(scenarios: &[Scenario], threads: usize) -> u64 {
-    let parts: Vec<(u64, u64, u64)> = scenarios.iter().map(footprint_parts).collect();
-    let tally = parts.iter().map(|p| p.0).max().unwrap_or(0);
-    let waits: u64 = parts.iter().map(|p| p.1).sum();
-    threads.max(1) as u64 * (tally + waits) + parts.iter().map(|p| p.2).sum::<u64>()
-}
-
-/// Bytes of one worker's tally of `sc`, of one worker's pooled wait
-/// histograms of it, and of everything else a run of it holds.
-fn footprint_parts(sc: &Scenario) -> (u64, u64, u64) {
-    use std::mem::size_of;
-    let (n, nq, nt, ns) =
-        (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
-    let hist = 8 * stats::wait_histogram(stats::max_wait_ms(sc)).distinct_values() as u64;
-    let tally = n
-        * (nq * size_of::<stats::IntervalTally>() as u64
-            + nt * (ns * 8 + size_of::<stats::TeamInterval>() as u64))
-        + (nq + 1) * hist;
-    let fold = n * (nq * size_of::<IntervalSums>() as u64 + nt * (24 + ns * 8));
-    let results =
-        n * (nq * size_of::<IntervalRow>() as u64 + nt * (size_of::<TeamIntervalRow>() as u64 + ns * 8));
-    let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist;
-    let per_replication = u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8;
-    // The result files are streamed to disk, not held in memory.
-    (tally, (nq + 1) * hist, fold + results + sections + per_replication)
-}
-
-/// Fails with a plain explanation when [`footprint`] exceeds `available` bytes.
-pub fn check_fits(sc: &Scenario, threads: usize, available: Option<u64>) -> Result<()> {
-    check_fits_many(std::slice::from_ref(sc), threads, available)
-}
-
-/// Fails with a plain explanation when [`footprint_many`] exceeds `available` bytes.
-pub fn check_fits_many(scenarios: &[Scenario], threads: usize, available: Option<u64>) -> Result<()> {
-    let need = footprint_many(scenarios, threads);
-    let Some(have) = available else { return Ok(()) };
-    let Some(sc) = scenarios.iter().max_by_key(|sc| footprint_parts(sc).0) else { return Ok(()) };
-    if need <= have {
-        return Ok(());
-    }
-    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-    let variants = if scenarios.len() > 1 {
-        format!(
-            " ({} variants, each holding its results until the last ends; sweep fewer values)",
-            scenarios.len()
-        )
-    } else {
-        String::new()
-    };
-    Err(Error::TooLarge(format!(
-        "this run would need about {:.1} GiB of memory and {:.1} GiB is available{variants}: {} intervals \
-         of {} teams × {} statuses are recorded for each of {threads} worker threads; use a longer \
-         `interval`, a shorter `horizon`, fewer statuses or teams, or fewer --threads",
-        gib(need),
-        gib(have),
-        sc.interval_count(),
-        sc.teams.len(),
-        sc.statuses.len(),
-    )))
-}
-
-/// The memory this machine has available (Linux: MemAvailable), if known.
-pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-/// Seconds as whole milliseconds, the unit per-interval agent time is folded in.
-fn to_millis(secs: f64) -> i64 {
-    (secs * 1000.0).round() as i64
-}
-
-fn millis(ms: i64) -> f64 {
-    ms as f64 / 1000.0
-}
-
-/// Seconds as whole microseconds, the unit per-interval waits are folded in.
-fn to_micros(secs: f64) -> i128 {
-    (secs * 1e6).round() as i128
-}
-
-fn micros(us: i128) -> f64 {
-    us as f64 / 1e6
-}
-
-/// One queue during one interval, summed over replications (integers only).
-#[derive(Debug, Clone, Copy, Default)]
-struct IntervalSums {
-    counts: Counts,
-    /// Sum of waits, microseconds (`counts.wait_sum` is unused here).
-    wait_us: i128,
-    queue_area_us: i128,
-    queue_max: u64,
-    /// Service level numerator and denominator: sums of x, y, x², y², xy over replications.
-    sl: [u128; 5],
-}
-
-/// The accumulators every replication is folded into.
-struct Fold {
-    /// Summary values by replication number.
-    values: Vec<Vec<f64>>,
-    intervals: Vec<IntervalSums>,
-    /// Per interval and team: logged-in, holding and spare agent-milliseconds.
-    teams: Vec<[i64; 3]>,
-    /// Per interval, team and status: agent-milliseconds.
-    status: Vec<i64>,
-}
-
-impl Fold {
-    fn new(sc: &Scenario) -> Fold {
-        let n = sc.interval_count();
-        Fold {
-            values: vec![Vec::new(); sc.replications as usize],
-            intervals: vec![IntervalSums::default(); n * sc.queues.len()],
-            teams: vec![[0; 3]; n * sc.teams.len()],
-            status: vec![0; n * sc.teams.len() * sc.statuses.len()],
-        }
-    }
-
-    fn add(&mut self, sc: &Scenario, r: u32, values: Vec<f64>, tally: &Tally) {
-        self.values[r as usize] = values;
-        for (acc, t) in self.intervals.iter_mut().zip(&tally.intervals) {
-            let mut counts = t.counts;
-            counts.wait_sum = 0.0;
-            acc.counts.add(&counts);
-            acc.wait_us += to_micros(t.counts.wait_sum);
-            acc.queue_area_us += to_micros(t.queue_area);
-            acc.queue_max += t.queue_max;
-            let (x, y) = t.counts.sl_parts(sc.metrics.service_level);
-            let (x, y) = (u128::from(x), u128::from(y));
-            for (s, v) in acc.sl.iter_mut().zip([x, y, x * x, y * y, x * y]) {
-                *s += v;
-            }
-        }
-        for (acc, t) in self.teams.iter_mut().zip(&tally.team_intervals) {
-            acc[0] += to_millis(t.logged_in_secs);
-            acc[1] += to_millis(t.holding_secs);
-            acc[2] += to_millis(t.spare_secs);
-        }
-        for (acc, &s) in self.status.iter_mut().zip(&tally.interval_status_secs) {
-            *acc += to_millis(s);
         }
     }
 
@@ -621,93 +649,39 @@ fn ratio_ci(sums: &[u128; 5], n: u32) -> (f64, f64) {
     ((r - half).clamp(0.0, 1.0), (r + half).clamp(0.0, 1.0))
 }
 
-/// Wait histograms of all replications: pooled at full precision for the
-/// percentiles themselves, and in sections (replication r in section
-/// r mod S, at 2 significant digits: they only size the interval) for the
-/// sectioning interval. Each worker thread keeps its own (allocated as it
-/// first needs them): no lock is shared and no histogram bounces between
-/// cores; counts are integers, so summing the workers' histograms at the end
-/// gives the same result whatever thread ran which replication.
-struct Sections {
-    /// Per worker: the pooled histograms (total, then each queue) and each section's.
-    workers: Vec<Mutex<WorkerWaits>>,
-    sections: usize,
-    max_ms: u64,
-    n_queues: usize,
+/// A wait histogram in a fold state: serialized in HdrHistogram's V2 format
+/// (its bucket counts, exact), so a fold read back merges to the same counts.
+#[derive(Debug, Clone, PartialEq)]
+struct Waits(Histogram<u64>);
+
+impl Serialize for Waits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut bytes = Vec::new();
+        V2Serializer::new().serialize(&self.0, &mut bytes).map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
 }
 
-/// One worker's wait histograms (see [`Sections`]).
-#[derive(Default)]
-struct WorkerWaits {
-    pooled: Option<Vec<Histogram<u64>>>,
-    sections: Vec<Option<Vec<Histogram<u64>>>>,
+impl<'de> Deserialize<'de> for Waits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Waits, D::Error> {
+        let bytes: Vec<u8> = serde::Deserialize::deserialize(d)?;
+        let h =
+            HistogramReader::new().deserialize(&mut bytes.as_slice()).map_err(serde::de::Error::custom)?;
+        Ok(Waits(h))
+    }
 }
 
-/// Significant digits of the section histograms.
-const SECTION_DIGITS: u8 = 2;
-
-impl Sections {
-    fn new(sc: &Scenario, workers: usize) -> Sections {
-        let sections = sc.replications.min(MAX_SECTIONS) as usize;
-        Sections {
-            workers: (0..workers.max(1))
-                .map(|_| Mutex::new(WorkerWaits { pooled: None, sections: vec![None; sections] }))
-                .collect(),
-            sections,
-            max_ms: stats::max_wait_ms(sc),
-            n_queues: sc.queues.len(),
-        }
-    }
-
-    /// Adds replication `r`'s waits, on worker `worker`.
-    fn add(&self, worker: usize, r: u32, tally: &Tally) {
-        let mut mine =
-            self.workers[worker % self.workers.len()].lock().unwrap_or_else(PoisonError::into_inner);
-        let mine = &mut *mine;
-        let scopes = self.n_queues + 1;
-        let pooled = mine
-            .pooled
-            .get_or_insert_with(|| (0..scopes).map(|_| stats::wait_histogram(self.max_ms)).collect());
-        let section = mine.sections[r as usize % self.sections].get_or_insert_with(|| {
-            (0..scopes)
-                .map(|_| {
-                    Histogram::new_with_bounds(1, self.max_ms.max(2), SECTION_DIGITS)
-                        .expect("bounds 1..max_ms with 2 digits are valid")
-                })
-                .collect()
-        });
-        let waits = std::iter::once(&tally.total().waits).chain(tally.queues.iter().map(|q| &q.waits));
-        for ((p, s), w) in pooled.iter_mut().zip(section.iter_mut()).zip(waits) {
-            // Same or wider bounds on both sides, so adding cannot fail.
-            let _ = p.add(w);
-            let _ = s.add(w);
-        }
-    }
-
-    /// The pooled and section histograms, summed over the workers.
-    fn pooled_percentiles(self) -> Pooled {
-        let sum = |acc: &mut Option<Vec<Histogram<u64>>>, part: Option<Vec<Histogram<u64>>>| match (
-            acc.as_mut(),
-            part,
-        ) {
-            (_, None) => {}
-            (None, Some(part)) => *acc = Some(part),
-            (Some(acc), Some(part)) => {
-                for (a, p) in acc.iter_mut().zip(&part) {
-                    let _ = a.add(p);
-                }
-            }
-        };
-        let mut pooled = None;
-        let mut sections: Vec<Option<Vec<Histogram<u64>>>> = vec![None; self.sections];
-        for worker in self.workers {
-            let worker = worker.into_inner().unwrap_or_else(PoisonError::into_inner);
-            sum(&mut pooled, worker.pooled);
-            for (acc, part) in sections.iter_mut().zip(worker.sections) {
-                sum(acc, part);
+/// Adds the histograms `part` holds to `acc` (each scope to its own).
+fn merge_waits(acc: &mut Option<Vec<Waits>>, part: Option<Vec<Waits>>) {
+    match (acc.as_mut(), part) {
+        (_, None) => {}
+        (None, Some(part)) => *acc = Some(part),
+        (Some(acc), Some(part)) => {
+            for (a, p) in acc.iter_mut().zip(&part) {
+                // Same bounds on both sides, so adding cannot fail.
+                let _ = a.0.add(&p.0);
             }
         }
-        Pooled { pooled: pooled.unwrap_or_default(), sections: sections.into_iter().flatten().collect() }
     }
 }
 
@@ -848,12 +822,30 @@ mod tests {
             }
             t
         };
+        let footprint = |sc: &Scenario, threads: usize| {
+            let scenarios = std::slice::from_ref(sc);
+            Workers::new(threads).unwrap().footprint(&Plan::new(scenarios), &Summaries::new(scenarios))
+        };
+        let check_fits = |sc: &Scenario, threads: usize, available: Option<u64>| {
+            let scenarios = std::slice::from_ref(sc);
+            Workers::new(threads).unwrap().check_fits(
+                &Plan::new(scenarios),
+                &Summaries::new(scenarios),
+                available,
+            )
+        };
         let big = crate::scenario::parse(&text(1500), "big.toml", "big", &[]).unwrap();
         // 192,000 intervals × 1,504 statuses × 8 bytes: over 2 GiB per worker alone.
         assert!(footprint(&big, 2) > 8 << 30, "{}", footprint(&big, 2));
         let err = check_fits(&big, 2, Some(8 << 30)).unwrap_err().to_string();
         assert!(err.contains("GiB") && err.contains("interval"), "{err}");
-        let small = crate::scenario::parse(&text(1), "small.toml", "small", &[]).unwrap();
+        let small = crate::scenario::parse(
+            &text(1).replace("horizon = \"4000d\"", "horizon = \"4000d\"\nreplications = 8"),
+            "small.toml",
+            "small",
+            &[],
+        )
+        .unwrap();
         assert!(check_fits(&small, 2, Some(24 << 30)).is_ok());
         assert!(footprint(&small, 2) < footprint(&small, 4));
     }
@@ -889,8 +881,13 @@ mod tests {
             assert!(many == alone, "--threads {threads}: a variant differs from its own run");
             assert_eq!(done.into_inner(), 3 + 5 + 3, "progress once per replication");
         }
-        assert!(footprint_many(&scenarios, 2) > footprint(&scenarios[0], 2));
-        assert!(check_fits_many(&scenarios, 2, Some(1)).unwrap_err().to_string().contains("3 variants"));
+        let workers = Workers::new(2).unwrap();
+        let all = workers.footprint(&Plan::new(&scenarios), &Summaries::new(&scenarios));
+        let first = &scenarios[..1];
+        assert!(all > workers.footprint(&Plan::new(first), &Summaries::new(first)));
+        let err =
+            workers.check_fits(&Plan::new(&scenarios), &Summaries::new(&scenarios), Some(1)).unwrap_err();
+        assert!(err.to_string().contains("3 variants"), "{err}");
         assert!(run_many(&[], 2, &|| ()).unwrap().is_empty());
     }
 

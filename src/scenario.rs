@@ -47,6 +47,8 @@ pub struct Loaded {
     /// Files the effective scenario refers to, to be written beside it
     /// (name in the result folder, bytes): the `forecast` CSV, if any.
     pub attachments: Vec<Attachment>,
+    /// The file's text as read, before the overrides.
+    pub source: String,
 }
 
 /// A file the effective scenario refers to: its name in the result folder and its bytes.
@@ -64,7 +66,7 @@ pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
     let base = path.parent().unwrap_or(Path::new(""));
     let scenario = parse_in(&text, &origin, &stem, overrides, base)?;
     let (effective_toml, attachments) = effective_text(&text, &origin, &scenario.name, overrides, base)?;
-    Ok(Loaded { scenario, effective_toml, attachments })
+    Ok(Loaded { scenario, effective_toml, attachments, source: text })
 }
 
 /// `text` with `overrides` applied, `name` set where the file relied on its

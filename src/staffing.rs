@@ -14,6 +14,11 @@ pub mod plan;
 pub mod search;
 
 pub use plan::{Answer, Job, METHODS, Method, Request};
+
+/// The folder `staff` writes to without `--out`: `output/<name>-staff/`.
+pub fn default_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new("output").join(format!("{name}-staff"))
+}
 pub use search::Judge;
 
 use std::fmt;

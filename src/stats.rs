@@ -341,7 +341,7 @@ pub fn percentile(waits: &Histogram<u64>, p: f64) -> f64 {
 
 /// How the conversations of one queue (or one interval of it) ended: the
 /// counts every rate is made of.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Conversations that arrived.
     pub offered: u64,

@@ -13,9 +13,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::driver::{Plan, Workers};
+use crate::error::{Error, Result, Setting};
 use crate::model::Scenario;
-use crate::replicate::{self, Results};
+use crate::replicate::{self, Results, Summaries};
 use crate::report::{self, SUMMARY_HEADER, Target};
 use crate::scenario::{self, Loaded};
 
@@ -247,7 +248,11 @@ pub fn grid(varies: &[Vary]) -> Result<Vec<Variant>> {
 pub fn load(path: &Path, set: &[String], varies: &[String]) -> Result<Sweep> {
     let varies: Vec<Vary> = varies.iter().map(|v| Vary::parse(v)).collect::<Result<_>>()?;
     if varies.is_empty() {
-        return Err(Error::Options("give at least one --vary KEY=A..B or KEY=V1,V2,...".into()));
+        return Err(Error::Setting {
+            setting: Setting::Vary,
+            value: String::new(),
+            message: "give at least one KEY=A..B or KEY=V1,V2,...".into(),
+        });
     }
     for (i, vary) in varies.iter().enumerate() {
         let clash = |message: String| Error::Vary { arg: vary.arg.clone(), message };
@@ -286,10 +291,14 @@ impl Sweep {
         self.scenarios.iter().map(|s| u64::from(s.replications)).sum()
     }
 
-    /// Runs every variant × replication in one pool of `threads` threads
-    /// (0: one per core), calling `progress` as each replication ends.
-    pub fn run(&self, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Vec<Results>> {
-        replicate::run_many(&self.scenarios, threads, progress)
+    /// Runs every variant × replication on `workers`, calling `progress` as each replication ends.
+    pub fn run(&self, workers: &Workers, progress: &(dyn Fn() + Sync)) -> Result<Vec<Results>> {
+        replicate::run_on(workers, &self.scenarios, progress)
+    }
+
+    /// Refuses, before anything is written, a sweep that would not fit in memory on `workers`.
+    pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
+        workers.check_fits(&Plan::new(&self.scenarios), &Summaries::new(&self.scenarios), available)
     }
 }
 
@@ -557,7 +566,7 @@ mod tests {
     #[test]
     fn the_table_has_a_row_per_variant_and_queue_and_no_nan() {
         let sweep = sweep_of(&["agents.g.count=2..3", "queue.chat.sl_target=0.5,0.99"]);
-        let results = sweep.run(1, &|| ()).unwrap();
+        let results = sweep.run(&crate::driver::Workers::new(1).unwrap(), &|| ()).unwrap();
         let table = table(&sweep, &results);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 1 + 4 * 2, "{table}");
@@ -599,7 +608,7 @@ mod tests {
         assert!(e.contains("also set by `seed=1`"), "{e}");
         let e = load(&file, &[], &["a=1".into(), " a =2".into()]).unwrap_err().to_string();
         assert!(e.contains("`a` is varied twice"), "{e}");
-        assert!(load(&file, &[], &[]).unwrap_err().to_string().contains("give at least one --vary"));
+        assert!(load(&file, &[], &[]).unwrap_err().to_string().contains("vary: give at least one KEY=A..B"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::driver::{Plan, Workers, available_memory};
+use crate::error::{Error, Result, Setting};
 use crate::model::Scenario;
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
@@ -43,8 +44,10 @@ impl Method {
         if t == "all" {
             return Ok(METHODS.to_vec());
         }
-        METHODS.iter().find(|m| m.name() == t).map(|&m| vec![m]).ok_or_else(|| {
-            Error::Options(format!("--method {text}: use erlang-c, erlang-a, simulation or all"))
+        METHODS.iter().find(|m| m.name() == t).map(|&m| vec![m]).ok_or_else(|| Error::Setting {
+            setting: Setting::Method,
+            value: text.to_owned(),
+            message: "use erlang-c, erlang-a, simulation or all".into(),
         })
     }
 }
@@ -60,8 +63,6 @@ pub struct Request {
     pub methods: Vec<Method>,
     /// How simulated targets are judged.
     pub judge: Judge,
-    /// Worker threads, 0 for one per core; results do not depend on it.
-    pub threads: usize,
 }
 
 /// A loaded, checked staffing question, ready to [`Job::solve`].
@@ -78,6 +79,8 @@ pub struct Job {
     attachments: Vec<Attachment>,
     /// The staffed scenario with a headcount of zero, for the formulas.
     base: Scenario,
+    /// The scenario as the file and overrides give it (for its warnings).
+    loaded: Scenario,
     group: usize,
 }
 
@@ -165,32 +168,25 @@ impl Job {
             return Err(Error::Staffing("give a --method".into()));
         }
         let loaded = scenario::load_effective(path, overrides)?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+        let text = &loaded.source;
         let origin = path.display().to_string();
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let steps = loaded.scenario.intervals_per_day();
-        let staffed_text = scenario::with_staffing(&text, &origin, &request.group, &vec![0; steps])?;
+        let staffed_text = scenario::with_staffing(text, &origin, &request.group, &vec![0; steps])?;
         let group = loaded.scenario.groups.iter().position(|g| g.name == request.group).ok_or_else(|| {
             Error::Staffing(format!("--group {}: no agent group of that name", request.group))
         })?;
         if matches!(request.judge, Judge::Confidence(_)) && loaded.scenario.replications < 2 {
-            return Err(Error::Options(format!(
-                "--confidence needs at least 2 replications to measure a spread (the scenario has {}); \
-                 use -r 10 or more, or judge on the mean",
-                loaded.scenario.replications
-            )));
+            return Err(Error::Setting {
+                setting: Setting::Confidence,
+                value: String::new(),
+                message: format!(
+                    "needs at least 2 replications to measure a spread (the scenario has {}); \
+                     give 10 or more replications, or judge on the mean",
+                    loaded.scenario.replications
+                ),
+            });
         }
-        // A staffing tried holds, at its peak, what one run does: refuse what cannot fit.
-        let workers = match request.threads {
-            0 => std::thread::available_parallelism().map_or(1, usize::from),
-            n => n,
-        };
-        crate::replicate::check_fits(
-            &loaded.scenario,
-            workers.min(loaded.scenario.replications as usize),
-            crate::replicate::available_memory(),
-        )?;
         let mut job = Job {
             request,
             staffed_text,
@@ -200,16 +196,30 @@ impl Job {
             dir: path.parent().unwrap_or(Path::new("")).to_owned(),
             effective_toml: loaded.effective_toml,
             attachments: loaded.attachments,
-            base: loaded.scenario,
+            base: loaded.scenario.clone(),
+            loaded: loaded.scenario,
             group,
         };
         job.base = job.build(&vec![0; steps])?;
         Ok(job)
     }
 
-    /// The scenario as loaded (the group with a headcount of zero).
+    /// The scenario with the group's headcount at zero (the formulas' base).
     pub fn scenario(&self) -> &Scenario {
         &self.base
+    }
+
+    /// The scenario as the file and the overrides give it, before the
+    /// group becomes a staffing array (its warnings are the file's).
+    pub fn loaded(&self) -> &Scenario {
+        &self.loaded
+    }
+
+    /// Refuses, before anything is written, a staffing search whose
+    /// candidate runs would not fit in memory on `workers`.
+    pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
+        let scenarios = std::slice::from_ref(&self.loaded);
+        workers.check_fits(&Plan::new(scenarios), &search::Measures::new(scenarios, self.group), available)
     }
 
     /// The validated scenario with the group's staffing array set to `levels`,
@@ -221,23 +231,13 @@ impl Job {
         scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
     }
 
-    /// Runs every method asked and re-simulates each answer on the scenario's seed.
-    pub fn solve(&self) -> Result<Answer> {
-        let threads = self.request.threads;
-        if threads > crate::replicate::MAX_THREADS {
-            return Err(Error::Options(format!(
-                "--threads {threads}: use at most {} (0 means one per core)",
-                crate::replicate::MAX_THREADS
-            )));
-        }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
-        pool.install(|| self.solve_here())
+    /// Runs every method asked on `workers` and re-simulates each answer on the scenario's seed.
+    pub fn solve(&self, workers: &Workers) -> Result<Answer> {
+        self.check_fits(workers, available_memory())?;
+        self.solve_here(workers)
     }
 
-    fn solve_here(&self) -> Result<Answer> {
+    fn solve_here(&self, workers: &Workers) -> Result<Answer> {
         let build = |levels: &[u32]| self.build(levels);
         let problem = Problem {
             build: &build,
@@ -245,6 +245,7 @@ impl Job {
             group: self.group,
             targets: &self.request.targets,
             judge: self.request.judge,
+            workers,
         };
         let mut levels = Vec::new();
         let mut search = None;
@@ -262,7 +263,7 @@ impl Job {
             });
         }
         let scenarios = levels.iter().map(|l| self.build(l)).collect::<Result<Vec<_>>>()?;
-        let measured = search::measure(&scenarios, problem.team());
+        let measured = search::measure(workers, &scenarios, problem.team())?;
         let methods: Vec<MethodAnswer> = self
             .request
             .methods

@@ -3,10 +3,10 @@
 //! target (mean, confidence bound or fraction of days) and the simulation
 //! method's search (docs/model.md §13.4-§13.5).
 
-use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::engine;
-use crate::error::{Error, Result};
+use crate::driver::{Collector, Job, Plan, Workers};
+use crate::error::{Error, Result, Setting};
 use crate::model::{Scenario, StatusKind};
 use crate::staffing::formula::{self, Formula};
 use crate::staffing::{GOALS, Goal, Target};
@@ -36,18 +36,26 @@ impl Judge {
     /// mean); C lies strictly between 0 and 1, D above 0 and at most 1 (1:
     /// every simulated day).
     pub fn from_options(confidence: Option<f64>, days: Option<f64>) -> Result<Judge> {
-        let check = |name: &str, v: f64, top: bool| {
+        let check = |setting: Setting, v: f64, top: bool| {
             if v > 0.0 && (v < 1.0 || (top && v == 1.0)) {
                 Ok(v)
             } else {
                 let range = if top { "above 0 and at most 1" } else { "strictly between 0 and 1" };
-                Err(Error::Options(format!("--{name} {v}: give a fraction {range}, e.g. 0.9")))
+                Err(Error::Setting {
+                    setting,
+                    value: v.to_string(),
+                    message: format!("give a fraction {range}, e.g. 0.9"),
+                })
             }
         };
         match (confidence, days) {
-            (Some(_), Some(_)) => Err(Error::Options("give --confidence or --days, not both".into())),
-            (Some(c), None) => Ok(Judge::Confidence(check("confidence", c, false)?)),
-            (None, Some(d)) => Ok(Judge::Days(check("days", d, true)?)),
+            (Some(_), Some(_)) => Err(Error::Setting {
+                setting: Setting::Days,
+                value: String::new(),
+                message: "judge on a confidence bound or on a fraction of days, not both".into(),
+            }),
+            (Some(c), None) => Ok(Judge::Confidence(check(Setting::Confidence, c, false)?)),
+            (None, Some(d)) => Ok(Judge::Days(check(Setting::Days, d, true)?)),
             (None, None) => Ok(Judge::Mean),
         }
     }
@@ -134,43 +142,96 @@ fn normal_quantile(p: f64) -> f64 {
 }
 
 /// Simulates every scenario of `candidates` (same shape: horizon, interval,
-/// queues, teams) for its replications on the current rayon pool, all
-/// replications of all candidates in one parallel loop; results in
-/// candidate order, independent of the number of threads.
-pub fn measure(candidates: &[Scenario], team: usize) -> Vec<Measured> {
-    let jobs: Vec<(usize, u32)> =
-        candidates.iter().enumerate().flat_map(|(c, sc)| (0..sc.replications).map(move |r| (c, r))).collect();
-    let per_rep: Vec<RepParts> = jobs
-        .par_iter()
-        .map_init(
-            || None::<Tally>,
-            |spare, &(c, r)| {
-                let sc = &candidates[c];
-                let tally = spare.take().unwrap_or_else(|| Tally::new(sc));
-                let tally = engine::run_reusing(sc, r, tally);
-                let out = extract(sc, team, &tally);
-                *spare = Some(tally);
-                out
-            },
-        )
-        .collect();
-    let mut per_rep = per_rep.into_iter();
-    candidates
-        .iter()
-        .map(|sc| {
-            let (n, nq) = (sc.interval_count(), sc.queues.len());
-            let reps = sc.replications as usize;
-            let mut parts = Vec::with_capacity(reps * n * nq * 4);
-            let mut in_system = vec![0.0; n];
-            for (p, load) in per_rep.by_ref().take(reps) {
-                parts.extend(p);
-                for (acc, l) in in_system.iter_mut().zip(load) {
-                    *acc += l / reps as f64;
+/// queues, teams) for its replications on `workers`, all replications of
+/// all candidates in one plan; results in candidate order, independent of
+/// the number of threads.
+pub fn measure(workers: &Workers, candidates: &[Scenario], team: usize) -> Result<Vec<Measured>> {
+    let measures = Measures::new(candidates, team);
+    let fold = workers.fold_all(&Plan::new(candidates), &measures, &|| ())?;
+    measures.measured(fold)
+}
+
+/// The collector of the staffing search: every replication's ratio parts
+/// and the team's number in system per interval, by (candidate, replication).
+pub struct Measures<'a> {
+    candidates: &'a [Scenario],
+    team: usize,
+}
+
+/// What [`Measures`] keeps: per candidate, per replication, its
+/// [`RepParts`] (None: not folded here). Merging disjoint folds is exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureFold {
+    parts: Vec<Vec<Option<RepParts>>>,
+}
+
+impl<'a> Measures<'a> {
+    /// The collector for `candidates`, judged on team `team`'s queues.
+    pub fn new(candidates: &'a [Scenario], team: usize) -> Measures<'a> {
+        Measures { candidates, team }
+    }
+
+    /// Each candidate's [`Measured`], from a fold of every job of the plan.
+    fn measured(&self, fold: MeasureFold) -> Result<Vec<Measured>> {
+        self.candidates
+            .iter()
+            .zip(fold.parts)
+            .map(|(sc, per_rep)| {
+                let (n, nq) = (sc.interval_count(), sc.queues.len());
+                let reps = sc.replications as usize;
+                let mut parts = Vec::with_capacity(reps * n * nq * 4);
+                let mut in_system = vec![0.0; n];
+                for (r, rep) in per_rep.into_iter().enumerate() {
+                    let (p, load) = rep.ok_or_else(|| {
+                        Error::Internal(format!("replication {r} of a staffing was not run"))
+                    })?;
+                    parts.extend(p);
+                    for (acc, l) in in_system.iter_mut().zip(load) {
+                        *acc += l / reps as f64;
+                    }
+                }
+                Ok(Measured { reps, intervals: n, queues: nq, parts, in_system })
+            })
+            .collect()
+    }
+}
+
+impl Collector for Measures<'_> {
+    type Fold = MeasureFold;
+
+    fn empty(&self) -> MeasureFold {
+        MeasureFold { parts: self.candidates.iter().map(|sc| vec![None; sc.replications as usize]).collect() }
+    }
+
+    fn add(&self, fold: &mut MeasureFold, job: Job, sc: &Scenario, tally: &Tally) {
+        fold.parts[job.variant][job.replication as usize] = Some(extract(sc, self.team, tally));
+    }
+
+    fn merge(&self, fold: &mut MeasureFold, other: MeasureFold) {
+        for (mine, theirs) in fold.parts.iter_mut().zip(other.parts) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if t.is_some() {
+                    *m = t;
                 }
             }
-            Measured { reps, intervals: n, queues: nq, parts, in_system }
-        })
-        .collect()
+        }
+    }
+
+    fn fold_bytes(&self) -> u64 {
+        self.candidates.iter().map(|sc| u64::from(sc.replications) * 48).sum()
+    }
+
+    fn shared_bytes(&self) -> u64 {
+        // Every replication's parts, once in the workers' folds and once merged.
+        2 * self
+            .candidates
+            .iter()
+            .map(|sc| {
+                let per = sc.interval_count() * (sc.queues.len() * 4 * 16 + 8);
+                u64::from(sc.replications) * per as u64
+            })
+            .sum::<u64>()
+    }
 }
 
 /// One replication's ratio parts (as in [`Measured`]) and the team's number in system per interval.
@@ -226,6 +287,8 @@ pub struct Problem<'a> {
     pub targets: &'a [Target],
     /// How a target is judged.
     pub judge: Judge,
+    /// The workers candidate staffings are simulated on.
+    pub workers: &'a Workers,
 }
 
 impl Problem<'_> {
@@ -373,7 +436,7 @@ impl Problem<'_> {
                 .collect();
             let scs = tries.iter().map(|l| (self.build)(l)).collect::<Result<Vec<_>>>()?;
             log.simulations += scs.len();
-            let measured = measure(&scs, team);
+            let measured = measure(self.workers, &scs, team)?;
             let passing: Vec<usize> = candidates
                 .iter()
                 .zip(&measured)
@@ -407,7 +470,9 @@ impl Problem<'_> {
     fn measure_one(&self, levels: &[u32], log: &mut Searched) -> Result<Measured> {
         let sc = (self.build)(levels)?;
         log.simulations += 1;
-        Ok(measure(std::slice::from_ref(&sc), self.team()).remove(0))
+        measure(self.workers, std::slice::from_ref(&sc), self.team())?
+            .pop()
+            .ok_or_else(|| Error::Internal("a staffing was measured without results".into()))
     }
 }
 

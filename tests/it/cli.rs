@@ -616,16 +616,31 @@ fn unreadable_file_reason_is_given_once() {
     assert_eq!(run.stderr.matches("(os error 2)").count(), 1, "{}", run.stderr);
 }
 
-/// An absurd `--threads` count must not panic or hang (it is either
-/// capped or rejected). Ignored by default: while the bug is present it
-/// starts thousands of threads on a shared machine.
+/// An absurd thread count is refused the same way by every simulating
+/// command (one place checks it: `driver::Workers::new`), before anything
+/// is read past the options or written, naming the flag and the limit.
 #[test]
-fn absurd_thread_count_does_not_panic() {
+fn thread_counts_past_the_limit_are_refused_alike_by_every_command() {
     let dir = tempdir();
     let file = fixture("small.toml");
-    let run = routesim(dir.path(), &["run", text(&file), "-q", "--threads", "100000"]);
-    assert!(matches!(run.code, Some(0 | 2)), "{run:#?}");
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let f = text(&file);
+    for args in [
+        vec!["run", f],
+        vec!["compare", f, "--with", "agents.day.count=3"],
+        vec!["sweep", f, "--vary", "agents.day.count=2,3"],
+        vec!["staff", f, "--group", "day", "--target", "service_level>=0.8"],
+    ] {
+        for threads in ["2000", "100000"] {
+            let mut full = args.clone();
+            full.extend(["-q", "--out", "out", "-j", threads]);
+            let run = routesim(dir.path(), &full);
+            assert_eq!(run.code, Some(2), "{full:?}: {run:#?}");
+            let want = format!("error: -j/--threads {threads}: use at most 1024 (0 means one per core)\n");
+            assert_eq!(run.stderr, want, "{full:?}");
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+            assert!(!dir.path().join("out").exists(), "{full:?} wrote output");
+        }
+    }
 }
 
 // ---------------------------------------------------------------- good runs

@@ -12,7 +12,7 @@ use crate::checker::check_run;
 /// Offline ones), every selection rule and both requeue settings; offers
 /// with timeouts (§R13), queues synced to Busy with and without
 /// `capacity_aware` (§R14), and groups that switch teams (§R16).
-fn scenario_text() -> impl Strategy<Value = String> {
+pub(crate) fn scenario_text() -> impl Strategy<Value = String> {
     let queue = (
         1u8..=3,
         1u32..=2,
