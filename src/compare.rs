@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::driver::{Collector, Job, Plan, Workers};
 use crate::error::{Error, Result, Setting};
-use crate::model::{Scenario, StatusKind};
+use crate::model::Scenario;
 use crate::replicate;
 use crate::report::{self, Target};
 use crate::scenario::{self, Loaded};
@@ -179,7 +179,7 @@ impl Diff {
         };
         let (a_mean, b_mean) = (mean(&|p| p.0), mean(&|p| p.1));
         let diffs: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
-        let (diff, low, high, _) = replicate::mean_ci(&diffs);
+        let (diff, low, high, _) = stats::mean_ci(&diffs);
         let spread = diffs.iter().any(|&d| d != diffs[0]);
         let (low, high) = if n >= 2 && !spread { (diff, diff) } else { (low, high) };
         let significant = n >= 2 && (low > 0.0 || high < 0.0);
@@ -199,7 +199,7 @@ impl Diff {
 fn replications_needed(d: f64, sd: f64) -> u64 {
     let mut n = ((1.96 * sd / d.abs()).powi(2)).ceil().max(2.0);
     for _ in 0..20 {
-        let t = t975(n - 1.0);
+        let t = stats::t975(n as u32 - 1);
         let next = ((t * sd / d.abs()).powi(2)).ceil().max(2.0);
         if next == n {
             break;
@@ -207,11 +207,6 @@ fn replications_needed(d: f64, sd: f64) -> u64 {
         n = next;
     }
     n.min(1_000_000.0) as u64
-}
-
-fn t975(df: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, StudentsT};
-    StudentsT::new(0.0, 1.0, df).map_or(1.96, |t| t.inverse_cdf(0.975))
 }
 
 /// One summary row of the comparison.
@@ -373,20 +368,12 @@ impl Comparison {
 /// queue of one replication (`[i * queues + q]`; NaN where undefined), as
 /// intervals.csv defines them (docs/model.md §M16, §M18).
 fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
-    let (nq, nt) = (sc.queues.len(), sc.teams.len());
+    let nq = sc.queues.len();
     let mut out = Vec::with_capacity(sc.interval_count() * nq);
     for i in 0..sc.interval_count() {
         for q in 0..nq {
             let c = &t.intervals[i * nq + q].counts;
-            let (mut holding, mut productive) = (0.0, 0.0);
-            for team in sc.teams_serving(q) {
-                holding += t.team_intervals[i * nt + team].holding_secs;
-                for (s, status) in sc.statuses.iter().enumerate() {
-                    if matches!(status.kind, StatusKind::Available | StatusKind::Busy) {
-                        productive += t.status_secs(i, team, s);
-                    }
-                }
-            }
+            let (holding, productive) = t.occupancy_parts(sc, i, q);
             out.push([
                 c.service_level(sc.metrics.service_level),
                 c.asa(),
@@ -660,8 +647,8 @@ mod tests {
         let want = (1.96 * sd / 0.1f64).powi(2);
         assert!((n as f64) > want && (n as f64) < want * 1.02 + 2.0, "{n} vs {want}");
         // And at that many, t · sd / √n is just under the difference.
-        assert!(t975(n as f64 - 1.0) * sd / (n as f64).sqrt() < 0.1);
-        assert!(t975(n as f64 - 2.0) * sd / (n as f64 - 1.0).sqrt() >= 0.1);
+        assert!(stats::t975(n as u32 - 1) * sd / (n as f64).sqrt() < 0.1);
+        assert!(stats::t975(n as u32 - 2) * sd / (n as f64 - 1.0).sqrt() >= 0.1);
     }
 
     #[test]

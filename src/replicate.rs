@@ -12,12 +12,11 @@
 use hdrhistogram::Histogram;
 use hdrhistogram::serialization::{Deserializer as HistogramReader, Serializer as _, V2Serializer};
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
 use crate::model::{Scenario, StatusKind};
-use crate::stats::{self, Counts, Metric, Scope, Tally};
+use crate::stats::{self, Counts, Metric, Scope, Tally, mean_ci, t975};
 use crate::time::DAY;
 
 /// Most sections the wait percentiles' confidence intervals are taken from.
@@ -744,27 +743,6 @@ impl Pooled {
         let half = t975(n as u32 - 1) * (var / n as f64).sqrt();
         (overall, overall - half, overall + half)
     }
-}
-
-/// The two-sided 95% Student-t critical value with `df` degrees of freedom.
-fn t975(df: u32) -> f64 {
-    StudentsT::new(0.0, 1.0, f64::from(df)).map_or(f64::NAN, |d| d.inverse_cdf(0.975))
-}
-
-/// Mean and Student-t 95% interval of the finite values, and how many there were.
-pub fn mean_ci(values: &[f64]) -> (f64, f64, f64, u32) {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let n = finite.len();
-    if n == 0 {
-        return (f64::NAN, f64::NAN, f64::NAN, 0);
-    }
-    let mean = finite.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return (mean, f64::NAN, f64::NAN, 1);
-    }
-    let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let half = t975(n as u32 - 1) * (var / n as f64).sqrt();
-    (mean, mean - half, mean + half, n as u32)
 }
 
 /// Day number and `HH:MM` of an instant, for reports.

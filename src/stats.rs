@@ -679,10 +679,50 @@ impl Tally {
         }
     }
 
+    /// Occupancy's parts for queue `q` in interval `i` (docs/model.md §M18):
+    /// agent-seconds holding work, and agent-seconds in available- and
+    /// busy-type statuses, of the teams serving the queue.
+    pub fn occupancy_parts(&self, sc: &Scenario, i: usize, q: usize) -> (f64, f64) {
+        let (mut holding, mut productive) = (0.0, 0.0);
+        for team in sc.teams_serving(q) {
+            holding += self.team_intervals[i * self.n_teams + team].holding_secs;
+            for (s, status) in sc.statuses.iter().enumerate() {
+                if matches!(status.kind, StatusKind::Available | StatusKind::Busy) {
+                    productive += self.status_secs(i, team, s);
+                }
+            }
+        }
+        (holding, productive)
+    }
+
     /// The summary metric values of this replication, one per row of [`layout`].
     pub fn summary_values(&self, sc: &Scenario) -> Vec<f64> {
         layout(sc).into_iter().map(|(scope, m)| m.value(scope, self, sc)).collect()
     }
+}
+
+/// The two-sided 95% Student-t critical value with `df` degrees of freedom
+/// (NaN for 0: no interval from one value). The one definition every
+/// interval of the crate uses.
+pub fn t975(df: u32) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, f64::from(df)).map_or(f64::NAN, |d| d.inverse_cdf(0.975))
+}
+
+/// Mean and Student-t 95% interval of the finite values, and how many there were.
+pub fn mean_ci(values: &[f64]) -> (f64, f64, f64, u32) {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let n = finite.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN, f64::NAN, 0);
+    }
+    let mean = finite.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return (mean, f64::NAN, f64::NAN, 1);
+    }
+    let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let half = t975(n as u32 - 1) * (var / n as f64).sqrt();
+    (mean, mean - half, mean + half, n as u32)
 }
 
 /// The longest wait a run can record, milliseconds: the horizon plus the drain.

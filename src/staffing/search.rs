@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::driver::{Collector, Job, Plan, Workers};
 use crate::error::{Error, Result, Setting};
-use crate::model::{Scenario, StatusKind};
+use crate::model::Scenario;
 use crate::staffing::formula::{self, Formula};
 use crate::staffing::{GOALS, Goal, Target};
 use crate::stats::Tally;
@@ -249,15 +249,7 @@ fn extract(sc: &Scenario, team: usize, tally: &Tally) -> RepParts {
             let c = &it.counts;
             let (slx, sly) = c.sl_parts(sc.metrics.service_level);
             let long = c.abandoned.saturating_sub(c.abandoned_short) as f64;
-            let (mut holding, mut productive) = (0.0, 0.0);
-            for t in sc.teams_serving(q) {
-                holding += tally.team_intervals[i * nt + t].holding_secs;
-                for (s, status) in sc.statuses.iter().enumerate() {
-                    if matches!(status.kind, StatusKind::Available | StatusKind::Busy) {
-                        productive += tally.status_secs(i, t, s);
-                    }
-                }
-            }
+            let (holding, productive) = tally.occupancy_parts(sc, i, q);
             for g in GOALS {
                 parts.push(match g {
                     Goal::ServiceLevel => (slx as f64, sly as f64),
