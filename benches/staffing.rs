@@ -1,6 +1,6 @@
 //! `routesim staff --method all`: the whole staffing job (the formulas, the
 //! simulation method's search and the re-simulation of every method) as
-//! `Job::solve` runs it, on all cores.
+//! `Study::solve` runs it, on all cores.
 //!
 //! - `swing-day`: one small group (`agents`, one queue, one team) of
 //!   scenarios/swing-day.toml, 100 replications per staffing.
@@ -20,9 +20,9 @@ use std::hint::black_box;
 
 use criterion::Criterion;
 use routesim::driver::Workers;
-use routesim::staffing::{Job, Judge, METHODS, Request};
+use routesim::staffing::{Judge, METHODS, Request, Study};
 
-fn job(file: &str, group: &str) -> Job {
+fn job(file: &str, group: &str) -> Study {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
     let request = Request {
         group: group.to_owned(),
@@ -30,7 +30,7 @@ fn job(file: &str, group: &str) -> Job {
         methods: METHODS.to_vec(),
         judge: Judge::Mean,
     };
-    Job::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
+    Study::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 fn staffing(c: &mut Criterion) {

@@ -316,7 +316,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 methods: staffing::Method::parse_list(&method)?,
                 judge: staffing::Judge::from_options(confidence, days)?,
             };
-            let job = staffing::Job::new(&file, &settings.overrides, request)?;
+            let job = staffing::Study::new(&file, &settings.overrides, request)?;
             warn(&file, job.loaded());
             let dir = out.unwrap_or_else(|| staffing::default_dir(&job.scenario().name));
             let (target, bar) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;

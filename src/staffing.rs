@@ -13,7 +13,7 @@ pub mod output;
 pub mod plan;
 pub mod search;
 
-pub use plan::{Answer, Job, METHODS, Method, Request};
+pub use plan::{Answer, METHODS, Method, Request, Study};
 
 /// The folder `staff` writes to without `--out`: `output/<name>-staff/`.
 pub fn default_dir(name: &str) -> std::path::PathBuf {

@@ -10,7 +10,7 @@ use crate::model::Scenario;
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
-use crate::staffing::search::{self, Judge, Measured, Problem, Searched};
+use crate::staffing::search::{self, Judge, Measured, Search, Searched};
 
 /// A staffing method (docs/model.md §13.2, §13.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +65,8 @@ pub struct Request {
     pub judge: Judge,
 }
 
-/// A loaded, checked staffing question, ready to [`Job::solve`].
-pub struct Job {
+/// A loaded, checked staffing question, ready to [`Study::solve`].
+pub struct Study {
     request: Request,
     /// The scenario text with the group turned into a staffing array.
     staffed_text: String,
@@ -155,10 +155,10 @@ pub struct Answer {
     pub attachments: Vec<Attachment>,
 }
 
-impl Job {
+impl Study {
     /// Loads `path` with `overrides`, turns the group into a staffing array
     /// and validates it; every problem is found here, before any folder is touched.
-    pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Job> {
+    pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Study> {
         if request.targets.is_empty() {
             return Err(Error::Staffing(
                 "give at least one --target, e.g. --target service_level>=0.8".into(),
@@ -187,7 +187,7 @@ impl Job {
                 ),
             });
         }
-        let mut job = Job {
+        let mut job = Study {
             request,
             staffed_text,
             origin,
@@ -239,7 +239,7 @@ impl Job {
 
     fn solve_here(&self, workers: &Workers) -> Result<Answer> {
         let build = |levels: &[u32]| self.build(levels);
-        let problem = Problem {
+        let problem = Search {
             build: &build,
             base: &self.base,
             group: self.group,
@@ -297,7 +297,7 @@ impl Job {
 
     fn method_answer(
         &self,
-        problem: &Problem<'_>,
+        problem: &Search<'_>,
         method: Method,
         levels: Vec<u32>,
         m: &Measured,

@@ -266,9 +266,9 @@ fn extract(sc: &Scenario, team: usize, tally: &Tally) -> RepParts {
     (parts, in_system)
 }
 
-/// The staffing problem the search solves: one group's headcount per step
+/// The staffing search: one group's headcount per step
 /// of the day, judged on its team's queues.
-pub struct Problem<'a> {
+pub struct Search<'a> {
     /// Builds the validated scenario for a staffing (one level per step of the day).
     pub build: &'a (dyn Fn(&[u32]) -> Result<Scenario> + Sync),
     /// The scenario as loaded, the group's staffing aside.
@@ -283,7 +283,7 @@ pub struct Problem<'a> {
     pub workers: &'a Workers,
 }
 
-impl Problem<'_> {
+impl Search<'_> {
     /// The team whose queues are judged.
     pub fn team(&self) -> usize {
         self.base.groups[self.group].team
