@@ -211,8 +211,8 @@ impl Workers {
         // Per worker: its spare tally (tagged with its variant: a tally is
         // shaped by its scenario) and its fold state. Only that worker's
         // thread locks its slot, so the locks are never contended.
-        let slots: Vec<Mutex<Slot<C::Fold>>> =
-            (0..self.count()).map(|_| Mutex::new(Slot { spare: None, fold: None })).collect();
+        let slots: Vec<Mutex<WorkerSlot<C::Fold>>> =
+            (0..self.count()).map(|_| Mutex::new(WorkerSlot { spare: None, fold: None })).collect();
         self.pool.install(|| {
             jobs.par_iter().for_each(|&job| {
                 let sc = &scenarios[job.variant];
@@ -274,7 +274,7 @@ pub fn fold_from_bytes<F: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<F> 
 }
 
 /// One worker's spare tally and fold state.
-struct Slot<F> {
+struct WorkerSlot<F> {
     spare: Option<(usize, Tally)>,
     fold: Option<F>,
 }

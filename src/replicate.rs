@@ -392,10 +392,10 @@ struct VariantFold {
     status: Vec<i64>,
     /// The answered waits of every replication (total, then each queue), at
     /// full precision, for the pooled percentiles.
-    pooled: Option<Vec<Waits>>,
+    pooled: Option<Vec<WaitCounts>>,
     /// The same per section (replication r in section r mod S, at 2
     /// significant digits: they only size the percentiles' interval).
-    sections: Vec<Option<Vec<Waits>>>,
+    sections: Vec<Option<Vec<WaitCounts>>>,
 }
 
 /// Significant digits of the section histograms.
@@ -441,12 +441,12 @@ impl VariantFold {
         let scopes = sc.queues.len() + 1;
         let pooled = self
             .pooled
-            .get_or_insert_with(|| (0..scopes).map(|_| Waits(stats::wait_histogram(max_ms))).collect());
+            .get_or_insert_with(|| (0..scopes).map(|_| WaitCounts(stats::wait_histogram(max_ms))).collect());
         let sections = self.sections.len().max(1);
         let section = self.sections[r as usize % sections].get_or_insert_with(|| {
             (0..scopes)
                 .map(|_| {
-                    Waits(
+                    WaitCounts(
                         Histogram::new_with_bounds(1, max_ms.max(2), SECTION_DIGITS)
                             .expect("bounds 1..max_ms with 2 digits are valid"),
                     )
@@ -651,9 +651,9 @@ fn ratio_ci(sums: &[u128; 5], n: u32) -> (f64, f64) {
 /// A wait histogram in a fold state: serialized in HdrHistogram's V2 format
 /// (its bucket counts, exact), so a fold read back merges to the same counts.
 #[derive(Debug, Clone, PartialEq)]
-struct Waits(Histogram<u64>);
+struct WaitCounts(Histogram<u64>);
 
-impl Serialize for Waits {
+impl Serialize for WaitCounts {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut bytes = Vec::new();
         V2Serializer::new().serialize(&self.0, &mut bytes).map_err(serde::ser::Error::custom)?;
@@ -661,17 +661,17 @@ impl Serialize for Waits {
     }
 }
 
-impl<'de> Deserialize<'de> for Waits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Waits, D::Error> {
+impl<'de> Deserialize<'de> for WaitCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<WaitCounts, D::Error> {
         let bytes: Vec<u8> = serde::Deserialize::deserialize(d)?;
         let h =
             HistogramReader::new().deserialize(&mut bytes.as_slice()).map_err(serde::de::Error::custom)?;
-        Ok(Waits(h))
+        Ok(WaitCounts(h))
     }
 }
 
 /// Adds the histograms `part` holds to `acc` (each scope to its own).
-fn merge_waits(acc: &mut Option<Vec<Waits>>, part: Option<Vec<Waits>>) {
+fn merge_waits(acc: &mut Option<Vec<WaitCounts>>, part: Option<Vec<WaitCounts>>) {
     match (acc.as_mut(), part) {
         (_, None) => {}
         (None, Some(part)) => *acc = Some(part),
