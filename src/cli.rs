@@ -358,6 +358,8 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Days => "--days",
         Setting::Vary => "--vary",
         Setting::CompareWith => "compare: B.toml or --with",
+        Setting::Group => "--group",
+        Setting::Target => "--target",
     }
 }
 

@@ -251,6 +251,10 @@ pub enum Setting {
     Vary,
     /// What B is made of in a comparison: a second file or overrides of A.
     CompareWith,
+    /// The agent group whose headcount `staff` answers.
+    Group,
+    /// The targets `staff` judges by.
+    Target,
 }
 
 impl Setting {
@@ -263,6 +267,8 @@ impl Setting {
             Setting::Days => "days",
             Setting::Vary => "vary",
             Setting::CompareWith => "compare",
+            Setting::Group => "group",
+            Setting::Target => "target",
         }
     }
 }

@@ -121,10 +121,14 @@ pub fn with_staffing(text: &str, origin: &str, group: &str, levels: &[u32]) -> R
         })
     });
     let Some(table) = found else {
-        return Err(Error::Staffing(format!(
-            "--group {group}: {origin} has no agent group of that name; its groups are: {}",
-            if names.is_empty() { "none".to_owned() } else { names.join(", ") }
-        )));
+        return Err(Error::Setting {
+            setting: crate::error::Setting::Group,
+            value: group.to_owned(),
+            message: format!(
+                "{origin} has no agent group of that name; its groups are: {}",
+                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+            ),
+        });
     };
     for key in ["count", "shift", "staffing", "staffing_step"] {
         table.remove(key);

@@ -160,12 +160,18 @@ impl Study {
     /// and validates it; every problem is found here, before any folder is touched.
     pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Study> {
         if request.targets.is_empty() {
-            return Err(Error::Staffing(
-                "give at least one --target, e.g. --target service_level>=0.8".into(),
-            ));
+            return Err(Error::Setting {
+                setting: Setting::Target,
+                value: String::new(),
+                message: "give at least one, e.g. service_level>=0.8".into(),
+            });
         }
         if request.methods.is_empty() {
-            return Err(Error::Staffing("give a --method".into()));
+            return Err(Error::Setting {
+                setting: Setting::Method,
+                value: String::new(),
+                message: "give one: erlang-c, erlang-a, simulation or all".into(),
+            });
         }
         let loaded = scenario::load_effective(path, overrides)?;
         let text = &loaded.source;
@@ -174,7 +180,11 @@ impl Study {
         let steps = loaded.scenario.intervals_per_day();
         let staffed_text = scenario::with_staffing(text, &origin, &request.group, &vec![0; steps])?;
         let group = loaded.scenario.groups.iter().position(|g| g.name == request.group).ok_or_else(|| {
-            Error::Staffing(format!("--group {}: no agent group of that name", request.group))
+            Error::Setting {
+                setting: Setting::Group,
+                value: request.group.clone(),
+                message: "no agent group of that name".into(),
+            }
         })?;
         if matches!(request.judge, Judge::Confidence(_)) && loaded.scenario.replications < 2 {
             return Err(Error::Setting {
