@@ -23,9 +23,9 @@ pub(crate) mod routing;
 pub mod scenario;
 pub mod staffing;
 pub mod stats;
-pub mod streams;
+pub(crate) mod streams;
 pub mod sweep;
-pub mod time;
+pub(crate) mod time;
 
 pub use error::{Error, Problem, Result};
 pub use model::Scenario;

@@ -11,13 +11,13 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator used for every stream: fast, small, and reproducible across platforms.
-pub type Rng = Xoshiro256PlusPlus;
+pub(crate) type Rng = Xoshiro256PlusPlus;
 
 /// What a stream is for. Each purpose has streams of its own, so drawing
 /// more of one (a wrap-up added, patience removed) shifts no other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Arrival times of one queue (keyed by the queue's name).
     Arrivals = 1,
     /// Handle times of one queue's conversations (keyed by the queue's name).
@@ -42,7 +42,7 @@ pub enum Purpose {
 
 /// The stream for `purpose` and `key` (see [`key`]) in replication
 /// `replication` of `seed`.
-pub fn stream(seed: u64, replication: u32, purpose: Purpose, key: u64) -> Rng {
+pub(crate) fn stream(seed: u64, replication: u32, purpose: Purpose, key: u64) -> Rng {
     let mut h = splitmix(seed);
     h = splitmix(h ^ u64::from(replication));
     h = splitmix(h ^ purpose as u64);
@@ -54,7 +54,7 @@ pub fn stream(seed: u64, replication: u32, purpose: Purpose, key: u64) -> Rng {
 /// to `index` within it (an agent's place in its group; 0 otherwise):
 /// 64-bit FNV-1a of the name's bytes, then mixed with the index. Computed
 /// once per replication, when the simulation is set up, never per event.
-pub fn key(name: &str, index: u64) -> u64 {
+pub(crate) fn key(name: &str, index: u64) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in name.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);

@@ -6,23 +6,23 @@
 use std::ops::Add;
 
 /// Seconds in one simulated day.
-pub const DAY: f64 = 86_400.0;
+pub(crate) const DAY: f64 = 86_400.0;
 
 /// An instant of simulated time, in seconds since the start of day 0.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
-pub struct Time(pub f64);
+pub(crate) struct Time(pub f64);
 
 impl Time {
     /// The start of the simulation.
-    pub const ZERO: Time = Time(0.0);
+    pub(crate) const ZERO: Time = Time(0.0);
 
     /// Seconds since the start of day 0.
-    pub fn secs(self) -> f64 {
+    pub(crate) fn secs(self) -> f64 {
         self.0
     }
 
     /// Seconds elapsed from `earlier` to `self`.
-    pub fn since(self, earlier: Time) -> f64 {
+    pub(crate) fn since(self, earlier: Time) -> f64 {
         self.0 - earlier.0
     }
 }
