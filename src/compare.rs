@@ -360,7 +360,7 @@ fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair]) -> Compared {
 
 /// The numbers of a [`Diff`] as CSV fields: a_mean … significant.
 fn diff_fields(d: &Diff) -> String {
-    let n = report::number;
+    let n = crate::format::number;
     format!(
         "{},{},{},{},{},{},{}",
         n(d.a_mean),
@@ -396,12 +396,12 @@ pub fn compare_intervals_csv(c: &Compared) -> Vec<u8> {
     let mut out = COMPARE_INTERVALS_HEADER.join(",");
     out.push('\n');
     for r in &c.intervals {
-        let (day, clock) = replicate::day_clock(r.start);
+        let (day, clock) = crate::format::day_clock(r.start);
         let _ = writeln!(
             out,
             "{},{day},{clock},{},{},{},{},{}",
             r.interval,
-            report::number(r.start),
+            crate::format::number(r.start),
             r.queue,
             r.metric,
             r.unit.name(),

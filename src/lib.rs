@@ -13,6 +13,7 @@ pub mod dist;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod format;
 pub(crate) mod heap;
 pub mod model;
 pub mod plot;

@@ -19,7 +19,6 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Scenario, StatusKind};
 use crate::stats::{self, Counts, Metric, Scope, Tally};
-use crate::time::DAY;
 
 /// Most worker threads accepted.
 pub const MAX_THREADS: usize = 1024;
@@ -793,13 +792,6 @@ pub fn mean_ci(values: &[f64]) -> (f64, f64, f64, u32) {
     (mean, mean - half, mean + half, n as u32)
 }
 
-/// Day number and `HH:MM` of an instant, for reports.
-pub fn day_clock(secs: f64) -> (u64, String) {
-    let day = (secs / DAY).floor();
-    let in_day = (secs - day * DAY).round() as u64;
-    (day as u64, format!("{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -892,11 +884,5 @@ mod tests {
         assert!(footprint_many(&scenarios, 2) > footprint(&scenarios[0], 2));
         assert!(check_fits_many(&scenarios, 2, Some(1)).unwrap_err().to_string().contains("3 variants"));
         assert!(run_many(&[], 2, &|| ()).unwrap().is_empty());
-    }
-
-    #[test]
-    fn clock_labels() {
-        assert_eq!(day_clock(0.0), (0, "00:00".into()));
-        assert_eq!(day_clock(DAY + 9.5 * 3600.0), (1, "09:30".into()));
     }
 }

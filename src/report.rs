@@ -235,17 +235,6 @@ pub fn default_dir(name: &str, overrides: &[String]) -> PathBuf {
     base.join(format!("{name}--{:08x}", (h ^ (h >> 32)) as u32))
 }
 
-/// A number as written in result files: up to 6 decimals, trailing zeros
-/// dropped, empty for "no value" (NaN).
-pub fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{x:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,14 +390,5 @@ mod tests {
         assert!(name["day--".len()..].chars().all(|c| c.is_ascii_hexdigit()), "{name}");
         // The hash is FNV-1a, fixed: this folder name must not change between versions.
         assert_eq!(default_dir("day", &args(&["seed=2"])), Path::new("output/day--02237ad7"));
-    }
-
-    #[test]
-    fn numbers_are_short_and_stable() {
-        assert_eq!(number(0.1 + 0.2), "0.3");
-        assert_eq!(number(1800.0), "1800");
-        assert_eq!(number(f64::NAN), "");
-        assert_eq!(number(-0.0000001), "0");
-        assert_eq!(number(17.123_456_78), "17.123457");
     }
 }

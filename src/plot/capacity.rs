@@ -227,7 +227,7 @@ fn with_band(unit: &str, mean: f64, low: f64, high: f64) -> String {
     let show = |v: f64| match unit {
         "fraction" => pct(v),
         "seconds" if v.is_finite() => format!("{v:.1} s"),
-        _ if v.is_finite() => crate::report::number((v * 100.0).round() / 100.0),
+        _ if v.is_finite() => crate::format::number((v * 100.0).round() / 100.0),
         _ => String::new(),
     };
     let mut s = show(mean);
@@ -510,10 +510,7 @@ fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         dashed: true,
         points: vec![(first, 0.0, f64::NAN, f64::NAN), (last, 0.0, f64::NAN, f64::NAN)],
     });
-    let label = |h: f64| {
-        let (day, clock) = crate::replicate::day_clock(h * 3600.0);
-        if last >= 24.0 { format!("d{day} {clock}") } else { clock }
-    };
+    let label = |h: f64| crate::format::day_label(h * 3600.0, last >= 24.0);
     let axis = Keyed::new(xs.iter().map(|&x| (x, label(x))).collect());
     let (a_name, b_name) = (toml_name(files.text("a.toml")), toml_name(files.text("b.toml")));
     let title = "Service level by interval: B − A".to_owned();
@@ -601,19 +598,6 @@ struct StaffRow {
     values: [f64; 4],
 }
 
-/// Hours of a staffing.csv start label, `HH:MM` or `dD HH:MM`.
-fn hours(label: &str) -> Option<f64> {
-    let (day, clock) = match label.trim().strip_prefix('d') {
-        Some(rest) => {
-            let (d, c) = rest.split_once(' ')?;
-            (d.parse::<f64>().ok()?, c)
-        }
-        None => (0.0, label.trim()),
-    };
-    let (h, m) = clock.split_once(':')?;
-    Some(day * 24.0 + h.parse::<f64>().ok()? + m.parse::<f64>().ok()? / 60.0)
-}
-
 fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let csv = files.csv("staffing.csv")?;
     let c: Vec<usize> =
@@ -623,7 +607,7 @@ fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .collect::<Result<_>>()?;
     let mut rows = Vec::new();
     for (n, r) in csv.rows.iter().enumerate() {
-        let start = hours(&r[c[0]]).ok_or_else(|| Error::Records {
+        let start = crate::format::label_hours(&r[c[0]]).ok_or_else(|| Error::Records {
             path: "staffing.csv".into(),
             problem: format!("line {}: start `{}` is not HH:MM or dD HH:MM", n + 2, r[c[0]]),
         })?;
@@ -734,7 +718,7 @@ fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .map(|m| {
                 vec![
                     m["method"].as_str().unwrap_or_default().to_owned(),
-                    m["agent_hours"].as_f64().map_or(String::new(), crate::report::number),
+                    m["agent_hours"].as_f64().map_or(String::new(), crate::format::number),
                     m["misses"].to_string(),
                     m["judged_intervals"].to_string(),
                 ]
@@ -912,7 +896,7 @@ fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     }
     rows.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let formula = info["formula"].as_str().unwrap_or("Erlang").to_owned();
-    let axis = Keyed::new(rows.iter().map(|r| (r[0], crate::report::number(r[0]))).collect());
+    let axis = Keyed::new(rows.iter().map(|r| (r[0], crate::format::number(r[0]))).collect());
     let curve = |label: &str, k: usize, col: usize, scale: f64| Curve {
         label: label.to_owned(),
         colour: colour(k),
@@ -968,7 +952,7 @@ fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         ("targets".to_owned(), targets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
     ];
     if let Some(n) = fewest {
-        settings.push(("fewest agents meeting the targets".into(), crate::report::number(n)));
+        settings.push(("fewest agents meeting the targets".into(), crate::format::number(n)));
     }
     let page = Page {
         title: format!("{formula} curve"),
@@ -1218,13 +1202,6 @@ fn draw_curve(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn staffing_start_labels_read_as_hours() {
-        assert_eq!(hours("09:30"), Some(9.5));
-        assert_eq!(hours("d1 06:00"), Some(30.0));
-        assert_eq!(hours("nine"), None);
-    }
 
     #[test]
     fn a_keyed_axis_labels_at_most_twelve_values() {

@@ -142,16 +142,8 @@ impl Ranged for TimeAxis {
 
 impl ValueFormatter<f64> for TimeAxis {
     fn format_ext(&self, value: &f64) -> String {
-        clock(*value, self.multi_day)
+        crate::format::hours_label(*value, self.multi_day)
     }
-}
-
-/// `HH:MM` of an hour value, with `d<N> ` in front on multi-day runs.
-fn clock(h: f64, multi_day: bool) -> String {
-    let mins = (h * 60.0).round().max(0.0) as u64;
-    let (day, m) = (mins / 1440, mins % 1440);
-    let hm = format!("{:02}:{:02}", m / 60, m % 60);
-    if multi_day { format!("day {day} {hm}") } else { hm }
 }
 
 /// A wait in seconds as a short label (`30 s`, `5 min`, `2 h`, `1 d`).
@@ -547,12 +539,6 @@ impl Draw for Shrinkage<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_labels_show_the_day_on_multi_day_runs() {
-        assert_eq!(clock(9.5, false), "09:30");
-        assert_eq!(clock(33.0, true), "day 1 09:00");
-    }
 
     #[test]
     fn time_keys_fall_on_whole_steps() {

@@ -1,9 +1,11 @@
 //! The CSV exporters: summary.csv, intervals.csv, statuses.csv, replications.csv.
 //! Columns are defined in docs/model.md §11.
 
-use super::{Exporter, Provenance, number};
+use super::{Exporter, Provenance};
 use crate::error::{Error, Result};
-use crate::replicate::{Results, SummaryRow, day_clock};
+use crate::format::day_clock;
+use crate::format::number;
+use crate::replicate::{Results, SummaryRow};
 
 /// `summary.csv`: `scope,name,metric,unit,mean,ci95_low,ci95_high,replications`.
 pub(super) struct Summary;

@@ -177,7 +177,7 @@ fn settings(h: &mut String, r: &Records) {
             h,
             "<tr><td>{}</td><td>{} s</td><td>{}</td></tr>",
             esc(&q.name),
-            crate::report::number(q.threshold),
+            crate::format::number(q.threshold),
             pct(q.target)
         );
     }
@@ -226,7 +226,7 @@ fn misses(h: &mut String, r: &Records) {
                 if r.multi_day() { format!("day {} ", slot.day) } else { String::new() },
                 esc(&slot.start),
                 esc(&queue.name),
-                crate::report::number((s.offered * 10.0).round() / 10.0),
+                crate::format::number((s.offered * 10.0).round() / 10.0),
                 pct(s.service_level),
                 band,
                 pct(queue.target),
@@ -300,7 +300,7 @@ fn show(l: &SummaryLine, v: f64) -> String {
         "fraction" => pct(v),
         "seconds" => secs(v),
         "agent_seconds" => format!("{:.1} agent-h", v / 3600.0),
-        _ => crate::report::number((v * 10.0).round() / 10.0),
+        _ => crate::format::number((v * 10.0).round() / 10.0),
     }
 }
 

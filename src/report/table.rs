@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::replicate::{Results, day_clock};
+use crate::format::day_clock;
+use crate::replicate::Results;
 
 /// How many of a queue's worst intervals are listed under the table.
 const WORST_LISTED: usize = 3;

@@ -1,8 +1,9 @@
 //! The waits.csv exporter: the distribution of answered waits, on a fixed
 //! grid, per scope (docs/model.md §11.9). It is what the wait-time chart draws.
 
-use super::{Exporter, Provenance, number};
+use super::{Exporter, Provenance};
 use crate::error::{Error, Result};
+use crate::format::number;
 use crate::replicate::Results;
 
 /// `waits.csv`: `scope,name,wait_seconds,cumulative_fraction`.

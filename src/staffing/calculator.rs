@@ -498,7 +498,7 @@ impl Answer {
     /// the rows as `--json` prints them ([`crate::plot::ERLANG_HEADER`],
     /// empty where unbounded), and `erlang.json`, the inputs, targets and answer.
     pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
-        let n = |v: Option<f64>| v.map_or(String::new(), crate::report::number);
+        let n = |v: Option<f64>| v.map_or(String::new(), crate::format::number);
         let mut csv = crate::plot::ERLANG_HEADER.join(",");
         csv.push('\n');
         for r in self.rows.iter().chain(self.sizing.as_ref().map(|s| &s.row)) {

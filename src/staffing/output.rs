@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::report::number;
+use crate::format::{day_label, number};
 use crate::staffing::Goal;
 use crate::staffing::plan::{Answer, MethodAnswer};
 use crate::staffing::search::Judge;
@@ -41,7 +41,7 @@ pub fn staffing_csv(answer: &Answer) -> String {
             let _ = writeln!(
                 out,
                 "{},{},{},{},{},{},{},{}",
-                start_label(r.start, answer.several_days),
+                day_label(r.start, answer.several_days),
                 m.method.name(),
                 r.agents,
                 number(r.offered_erlangs),
@@ -53,14 +53,6 @@ pub fn staffing_csv(answer: &Answer) -> String {
         }
     }
     out
-}
-
-/// `HH:MM`, or `dD HH:MM` when the horizon is longer than a day.
-pub fn start_label(start: f64, several_days: bool) -> String {
-    let secs = start.round() as i64;
-    let (day, s) = (secs / 86_400, secs % 86_400);
-    let clock = format!("{:02}:{:02}", s / 3600, (s % 3600) / 60);
-    if several_days { format!("d{day} {clock}") } else { clock }
 }
 
 /// How the targets were judged, in words.
@@ -195,7 +187,7 @@ fn row(answer: &Answer, m: &MethodAnswer, goal: Goal) -> [String; 4] {
                 Goal::Asa => format!("{}s", number((v * 10.0).round() / 10.0)),
                 _ => format!("{:.1}%", v * 100.0),
             };
-            format!("{} {} {shown}", start_label(m.rows[i].start, answer.several_days), goal.name())
+            format!("{} {} {shown}", day_label(m.rows[i].start, answer.several_days), goal.name())
         }
         None => "-".to_owned(),
     };

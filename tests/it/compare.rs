@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use routesim::model::{Scenario, StatusKind};
-use routesim::{compare, engine, replicate};
+use routesim::{compare, engine};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
@@ -275,7 +275,7 @@ fn every_compare_intervals_column_matches_the_tallies() {
         let i = csv.num(row, "interval") as usize;
         let metric = csv.get(row, "metric");
         assert_eq!(csv.num(row, "start_seconds"), i as f64 * a.interval);
-        let (day, clock) = replicate::day_clock(i as f64 * a.interval);
+        let (day, clock) = routesim::format::day_clock(i as f64 * a.interval);
         assert_eq!((csv.get(row, "day"), csv.get(row, "start")), (day.to_string(), clock));
         assert_eq!(csv.get(row, "queue"), "chat");
         let va: Vec<f64> = ta.iter().map(|t| value(&a, t, i, &metric)).collect();
