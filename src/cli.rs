@@ -173,7 +173,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let folder = out.as_deref().map(report::prepare).transpose()?;
             let answer = calculator::answer(&calc, &ranges, &targets)?;
             if let Some(folder) = folder {
-                report::write_with_charts(&folder, "erlang", plot::Kind::Erlang, &answer.files(), true)?;
+                report::write_with_charts(&folder, "erlang", plot::Kind::Erlang, &answer.files()?, true)?;
             }
             let text = if json { answer.json_lines() } else { answer.text() };
             stdout.write_all(text.as_bytes())?;
@@ -202,7 +202,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             });
             let target = report::prepare(&dir)?;
             let answer = job.solve()?;
-            let files = staffing::output::files(&answer);
+            let files = staffing::output::files(&answer)?;
             let written =
                 report::write_with_charts(&target, &answer.scenario, plot::Kind::Staff, &files, !no_report)?;
             if !quiet {

@@ -20,6 +20,7 @@ pub mod plot;
 pub mod replicate;
 pub mod report;
 pub(crate) mod routing;
+pub mod rows;
 pub mod scenario;
 pub mod staffing;
 pub mod stats;

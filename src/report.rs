@@ -21,12 +21,11 @@ use crate::error::Result;
 use crate::plot;
 use crate::replicate::Results;
 
-pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
-pub(crate) use csv_files::{summary_record, write as write_csv};
+pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER, WAITS_HEADER};
+pub(crate) use csv_files::{scope_kind, summary_record};
 pub use describe::describe;
 pub use folder::{OWNED, Target, prepare};
 pub use table::table;
-pub use waits::WAITS_HEADER;
 
 /// How a run was made, beyond what the simulation knows: what the
 /// exporters need to make a result folder say how to reproduce it.

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::replicate::{self, Results};
-use crate::report::{self, SUMMARY_HEADER, Target};
+use crate::report::{self, Target};
+use crate::rows::{self, SUMMARY_HEADER};
 use crate::scenario::{self, Loaded};
 
 /// Most values one `--vary` may give.
@@ -301,18 +302,12 @@ pub fn default_dir(name: &str) -> PathBuf {
 /// `sweep.csv`: one column per varied key (headed by the key), then
 /// summary.csv's columns; each variant's summary rows in turn, grid order.
 pub fn sweep_csv(sweep: &Sweep, results: &[Results]) -> Result<Vec<u8>> {
-    let mut header: Vec<&str> = sweep.keys();
-    header.extend(SUMMARY_HEADER);
-    let rows = sweep.variants.iter().zip(results).flat_map(|(v, r)| {
-        r.summary.iter().map(move |row| {
-            let mut out = v.values.clone();
-            out.extend(report::summary_record(row));
-            out
-        })
-    });
-    let mut bytes = Vec::new();
-    report::write_csv(&mut bytes, &header, rows)?;
-    Ok(bytes)
+    let keys: Vec<String> = sweep.keys().into_iter().map(str::to_owned).collect();
+    let rows =
+        sweep.variants.iter().zip(results).flat_map(|(v, r)| {
+            r.summary.iter().map(move |row| (v.values.clone(), report::summary_record(row)))
+        });
+    rows::write_led("sweep.csv", &keys, &SUMMARY_HEADER, rows)
 }
 
 /// `sweep.json`: what reproduces each variant: the base overrides (already

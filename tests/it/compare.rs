@@ -76,7 +76,11 @@ fn pairing_pays_half_the_width_or_better() {
     let file = write_small(dir.path());
     let cmp = compare::load(&file, None, &["agents.a.count=10".into()], &[]).unwrap();
     let got = cmp.run(2, &|| {}).unwrap();
-    let row = got.summary.iter().find(|r| r.scope == "queue" && r.metric.name() == "service_level").unwrap();
+    let row = got
+        .summary
+        .iter()
+        .find(|r| r.scope == routesim::rows::ScopeKind::Queue && r.metric.name() == "service_level")
+        .unwrap();
     let paired = row.diff.high - row.diff.low;
     let (a, b) = (parse(SMALL, &[]), parse(SMALL, &["agents.a.count=10"]));
     let n = a.replications;
