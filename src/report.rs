@@ -17,7 +17,7 @@ mod waits;
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plot;
 use crate::replicate::Results;
 
@@ -97,7 +97,7 @@ pub fn write_all_with(
     provenance: &Provenance,
     report: bool,
 ) -> Result<Vec<PathBuf>> {
-    let records = plot::Records::from_results(results, provenance)?;
+    let records = records_of(results, provenance)?;
     let drawn = draw(&records, report)?;
     let mut files: Vec<(&str, Box<dyn folder::Content + '_>)> = exporters()
         .into_iter()
@@ -111,6 +111,30 @@ pub fn write_all_with(
     );
     files.extend(drawn.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)));
     target.replace(&results.scenario, &files)
+}
+
+/// The records the charts and report of a run are drawn from: the rows
+/// its exporters write (numbers rounded as written) and its scenario.toml,
+/// so they equal what [`plot::Records::from_dir`] reads from the folder.
+pub fn records_of(results: &Results, provenance: &Provenance) -> Result<plot::Records> {
+    let mut records = plot::Records::default();
+    let toml = scenario_toml::ScenarioToml.render(results, provenance)?;
+    records.scenario_toml = String::from_utf8_lossy(&toml).into_owned();
+    for row in results.summary.iter().map(summary_record) {
+        records.push_summary(row);
+    }
+    let fail = |file: &str, problem: String| Error::Records { path: file.into(), problem };
+    for row in csv_files::interval_records(results) {
+        records.push_interval(row).map_err(|p| fail("intervals.csv", p))?;
+    }
+    for row in csv_files::status_records(results) {
+        records.push_status(row).map_err(|p| fail("statuses.csv", p))?;
+    }
+    for row in waits::wait_records(results) {
+        records.push_wait(row);
+    }
+    records.finish();
+    Ok(records)
 }
 
 /// Replaces the folder `target` with `files` (name, bytes), whole (see

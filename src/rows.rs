@@ -389,12 +389,28 @@ fn at_line(e: &csv::Error) -> String {
 /// row with another number of fields than the header, a bad number or an
 /// unknown metric is an error that names the line.
 pub fn read<T: DeserializeOwned>(file: &str, text: &[u8]) -> Result<Vec<T>> {
-    let mut r = csv::Reader::from_reader(text);
-    let mut out = Vec::new();
-    for row in r.deserialize() {
-        out.push(row.map_err(|e| read_error(file, format!("{}{}", at_line(&e), plain(&e))))?);
+    let (header, rows) = read_cells(file, text)?;
+    rows.iter().map(|row| record(file, &header, row)).collect()
+}
+
+/// Reads the CSV rows of `r` one by one (streamed: a large file is never
+/// held whole) and hands each to `f`; the first error, of the file or of
+/// `f`, is returned as `line N: problem`.
+pub fn for_each<T: DeserializeOwned>(
+    r: impl std::io::Read,
+    mut f: impl FnMut(T) -> std::result::Result<(), String>,
+) -> std::result::Result<(), String> {
+    let mut reader = csv::Reader::from_reader(r);
+    let header = reader.headers().map_err(|e| plain(&e))?.clone();
+    let mut cells = csv::StringRecord::new();
+    while reader.read_record(&mut cells).map_err(|e| format!("{}{}", at_line(&e), plain(&e)))? {
+        let line = cells.position().map_or(0, csv::Position::line);
+        let row = cells
+            .deserialize(Some(&header))
+            .map_err(|e| format!("line {line}: {}", plain_in(&e, Some((&header, &cells)))))?;
+        f(row).map_err(|e| format!("line {line}: {e}"))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A CSV file as text cells: its header and rows (each as long as the header).
@@ -414,21 +430,42 @@ pub fn record<T: DeserializeOwned>(
     header: &csv::StringRecord,
     row: &csv::StringRecord,
 ) -> Result<T> {
-    row.deserialize(Some(header)).map_err(|e| read_error(file, format!("{}{}", at_line(&e), plain(&e))))
+    row.deserialize(Some(header)).map_err(|e| {
+        let line = row.position().map_or_else(String::new, |p| format!("line {}: ", p.line()));
+        read_error(file, format!("{line}{}", plain_in(&e, Some((header, row)))))
+    })
 }
 
-/// A csv error in plain words, without the position (given apart).
-fn plain(e: &csv::Error) -> String {
+/// A csv error in plain words, without the position (given apart),
+/// naming the column (by `header`, with the row's cells) where the error
+/// is one field's.
+fn plain_in(e: &csv::Error, header: Option<(&csv::StringRecord, &csv::StringRecord)>) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("it has {len} fields, the header {expected_len}")
         }
-        csv::ErrorKind::Deserialize { err, .. } => match err.field() {
-            Some(_) => err.kind().to_string(),
-            None => err.to_string(),
-        },
+        csv::ErrorKind::Deserialize { err, .. } => {
+            // A field's own error (a bad number, an unknown metric) comes
+            // through serde without its position: it quotes the text, so
+            // the column is the one holding that text.
+            let quoted = || {
+                let message = err.kind().to_string();
+                let text = message.split('`').nth(1)?.to_owned();
+                header.and_then(|(_, row)| row.iter().position(|cell| cell.trim() == text))
+            };
+            let at = err.field().map(|i| i as usize).or_else(quoted);
+            match at.and_then(|i| header.and_then(|(h, _)| h.get(i))) {
+                Some(column) => format!("`{column}`: {}", err.kind()),
+                None => err.kind().to_string(),
+            }
+        }
         _ => e.to_string(),
     }
+}
+
+/// [`plain_in`] without a header.
+fn plain(e: &csv::Error) -> String {
+    plain_in(e, None)
 }
 
 #[cfg(test)]
@@ -476,7 +513,7 @@ mod tests {
         let text =
             b"scope,name,metric,unit,mean,ci95_low,ci95_high,replications\ntotal,all,asa,seconds,abc,,,1\n";
         let e = read::<SummaryRecord>("summary.csv", text).unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("`abc` is not a number"), "{e}");
+        assert!(e.contains("line 2: `mean`: `abc` is not a number"), "{e}");
         let e = read_cells("x.csv", b"a,b\n1,2\n3\n").unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("1 fields, the header 2"), "{e}");
     }
