@@ -197,9 +197,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             };
             warn(&file, &scenario::load(&file, &set)?);
             let job = staffing::Job::new(&file, &set, request)?;
-            let dir = out.unwrap_or_else(|| {
-                std::path::Path::new("output").join(format!("{}-staff", job.scenario().name))
-            });
+            let dir = out.unwrap_or_else(|| report::out_dir::staff(&job.scenario().name));
             let target = report::prepare(&dir)?;
             let answer = job.solve()?;
             let files = staffing::output::files(&answer)?;
@@ -235,7 +233,9 @@ pub(crate) fn main() -> anyhow::Result<()> {
                     }
                 }
             }
-            let dir = out.unwrap_or_else(|| compare::default_dir(&cmp, &with));
+            let dir = out.unwrap_or_else(|| {
+                report::out_dir::compare(&cmp.a.scenario.name, &cmp.b.scenario.name, &with)
+            });
             let workers = if threads == 0 {
                 std::thread::available_parallelism().map_or(1, usize::from)
             } else {
@@ -270,7 +270,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let sc = &loaded.scenario;
             warn(&file, sc);
             // A what-if gets its own folder, so the baseline's is never overwritten unasked.
-            let dir = out.unwrap_or_else(|| report::default_dir(&sc.name, &set));
+            let dir = out.unwrap_or_else(|| report::out_dir::run(&sc.name, &set));
             // Refuse what cannot fit, then an unusable output folder, before simulating.
             let workers = if threads == 0 {
                 std::thread::available_parallelism().map_or(1, usize::from)
@@ -307,7 +307,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let set = sim.overrides();
             let sweep = sweep::load(&file, &set, &vary)?;
             warn(&file, &sweep.base.scenario);
-            let dir = out.unwrap_or_else(|| sweep::default_dir(&sweep.base.scenario.name));
+            let dir = out.unwrap_or_else(|| report::out_dir::sweep(&sweep.base.scenario.name));
             let workers = if threads == 0 {
                 std::thread::available_parallelism().map_or(1, usize::from)
             } else {

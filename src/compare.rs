@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::format::{Num, day_clock};
 use crate::model::{Scenario, StatusKind};
 use crate::replicate;
-use crate::report::scope_kind;
 use crate::report::{self, Target};
 use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
@@ -291,8 +290,9 @@ fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
 fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair]) -> Compared {
     let la = stats::layout(a);
     let lb = stats::layout(b);
-    let key =
-        |sc: &Scenario, (scope, m): &(Scope, Metric)| (scope_kind(*scope), scope.name(sc).to_owned(), *m);
+    let key = |sc: &Scenario, (scope, m): &(Scope, Metric)| {
+        (ScopeKind::from(*scope), scope.name(sc).to_owned(), *m)
+    };
     let mut summary = Vec::new();
     for (ia, row) in la.iter().enumerate() {
         let (scope, name, metric) = key(a, row);
@@ -364,20 +364,6 @@ pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
         }
     });
     rows::to_bytes("compare_intervals.csv", records)
-}
-
-/// Default result folder: `output/<A name>-vs-<B name>/`, or
-/// `output/<A name>-vs-with-<hash>/` when B is A with `--with` overrides.
-pub fn default_dir(c: &Comparison, with: &[String]) -> PathBuf {
-    let (a, b) = (&c.a.scenario.name, &c.b.scenario.name);
-    if with.is_empty() {
-        PathBuf::from("output").join(format!("{a}-vs-{b}"))
-    } else {
-        let hashed = report::default_dir("x", with);
-        let tag = hashed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tag = tag.trim_start_matches("x--").to_owned();
-        PathBuf::from("output").join(format!("{a}-vs-with-{tag}"))
-    }
 }
 
 /// Writes the result folder whole: the two CSV files, `a.toml`, `b.toml`,
@@ -540,22 +526,6 @@ mod tests {
         // And at that many, t · sd / √n is just under the difference.
         assert!(t975(n as f64 - 1.0) * sd / (n as f64).sqrt() < 0.1);
         assert!(t975(n as f64 - 2.0) * sd / (n as f64 - 1.0).sqrt() >= 0.1);
-    }
-
-    #[test]
-    fn default_folders_name_both_sides_or_hash_the_overrides() {
-        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/policies/coaching.toml");
-        let two = load(&file, Some(&file), &[], &[]).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(default_dir(&two, &[]), Path::new("output/coaching-vs-coaching"));
-        let with = ["status.Coaching.enabled=false".to_owned()];
-        let one = load(&file, None, &with, &[]).unwrap_or_else(|e| panic!("{e}"));
-        let dir = default_dir(&one, &with);
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        assert!(
-            name.starts_with("coaching-vs-with-") && name.len() == "coaching-vs-with-".len() + 8,
-            "{name}"
-        );
-        assert_eq!(default_dir(&one, &with), dir, "the same overrides, the same folder");
     }
 
     #[test]

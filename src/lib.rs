@@ -26,6 +26,7 @@ pub mod staffing;
 pub mod stats;
 pub mod streams;
 pub mod sweep;
+pub mod target;
 pub mod time;
 
 pub use error::{Error, Problem, Result};

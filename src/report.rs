@@ -11,6 +11,7 @@ mod describe;
 mod folder;
 mod html;
 mod json;
+pub mod out_dir;
 mod scenario_toml;
 mod table;
 mod waits;
@@ -22,7 +23,7 @@ use crate::plot;
 use crate::replicate::Results;
 
 pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER, WAITS_HEADER};
-pub(crate) use csv_files::{scope_kind, summary_record};
+pub(crate) use csv_files::summary_record;
 pub use describe::describe;
 pub use folder::{OWNED, Target, prepare};
 pub use table::table;
@@ -240,24 +241,6 @@ impl folder::Content for Copied {
     }
 }
 
-/// The folder a run writes to without `--out`: `output/<name>/` for the
-/// scenario as written, `output/<name>--<hash>/` for a what-if (any
-/// override), where the hash (8 hex digits, FNV-1a of the overrides in
-/// order) is stable, so the same what-if lands in the same folder.
-pub fn default_dir(name: &str, overrides: &[String]) -> PathBuf {
-    let base = PathBuf::from("output");
-    if overrides.is_empty() {
-        return base.join(name);
-    }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for arg in overrides {
-        for b in arg.trim().bytes().chain([b'\n']) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    base.join(format!("{name}--{:08x}", (h ^ (h >> 32)) as u32))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,20 +381,5 @@ mod tests {
         p.scenario_toml = String::from_utf8(first.clone()).unwrap();
         let second = scenario_toml::ScenarioToml.render(&results(1.0), &p).unwrap();
         assert_eq!(String::from_utf8(second).unwrap(), String::from_utf8(first).unwrap());
-    }
-
-    #[test]
-    fn what_ifs_get_their_own_stable_folder() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(default_dir("day", &[]), Path::new("output/day"));
-        let a = default_dir("day", &args(&["agents.g.count=9", "seed=2"]));
-        assert_eq!(a, default_dir("day", &args(&["agents.g.count=9", "seed=2"])));
-        assert_ne!(a, default_dir("day", &args(&["agents.g.count=8", "seed=2"])));
-        assert_ne!(a, default_dir("day", &args(&["agents.g.count=9"])));
-        let name = a.file_name().unwrap().to_str().unwrap();
-        assert!(name.starts_with("day--") && name.len() == "day--".len() + 8, "{name}");
-        assert!(name["day--".len()..].chars().all(|c| c.is_ascii_hexdigit()), "{name}");
-        // The hash is FNV-1a, fixed: this folder name must not change between versions.
-        assert_eq!(default_dir("day", &args(&["seed=2"])), Path::new("output/day--02237ad7"));
     }
 }

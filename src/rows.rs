@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::format::Num;
-use crate::stats::{Metric, Unit};
+use crate::stats::{Metric, Scope, Unit};
 
 /// The scope column: the whole run, one queue or one team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,6 +26,16 @@ pub enum ScopeKind {
     Queue,
     /// One team.
     Team,
+}
+
+impl From<Scope> for ScopeKind {
+    fn from(scope: Scope) -> ScopeKind {
+        match scope {
+            Scope::Total => ScopeKind::Total,
+            Scope::Queue(_) => ScopeKind::Queue,
+            Scope::Team(_) => ScopeKind::Team,
+        }
+    }
 }
 
 impl ScopeKind {

@@ -294,11 +294,6 @@ impl Sweep {
     }
 }
 
-/// The folder a sweep writes to without `--out`: `output/<name>-sweep/`.
-pub fn default_dir(name: &str) -> PathBuf {
-    PathBuf::from("output").join(format!("{name}-sweep"))
-}
-
 /// `sweep.csv`: one column per varied key (headed by the key), then
 /// summary.csv's columns; each variant's summary rows in turn, grid order.
 pub fn sweep_csv(sweep: &Sweep, results: &[Results]) -> Result<Vec<u8>> {

@@ -21,8 +21,8 @@ use crate::error::{Error, Result};
 use crate::rows::{
     self, CompareIntervalRecord, CompareRecord, ErlangRecord, ScopeKind, StaffingRecord, SummaryRecord,
 };
-use crate::staffing::{Goal, Target};
 use crate::stats::{Metric, Unit};
+use crate::target::{Goal, Target};
 
 /// Which command wrote a result folder, told by the files it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

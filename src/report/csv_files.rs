@@ -8,7 +8,6 @@ use crate::error::Result;
 use crate::format::{Num, day_clock};
 use crate::replicate::{Results, SummaryRow};
 use crate::rows::{self, IntervalRecord, ReplicationRecord, ScopeKind, StatusRecord, SummaryRecord};
-use crate::stats::Scope;
 
 /// `summary.csv`: `scope,name,metric,unit,mean,ci95_low,ci95_high,replications`.
 pub(super) struct Summary;
@@ -28,19 +27,10 @@ impl Exporter for Summary {
     }
 }
 
-/// The scope column of a scope.
-pub(crate) fn scope_kind(scope: Scope) -> ScopeKind {
-    match scope {
-        Scope::Total => ScopeKind::Total,
-        Scope::Queue(_) => ScopeKind::Queue,
-        Scope::Team(_) => ScopeKind::Team,
-    }
-}
-
 /// One row of summary.csv (shared with sweep.csv).
 pub(crate) fn summary_record(s: &SummaryRow) -> SummaryRecord {
     SummaryRecord {
-        scope: scope_kind(s.scope),
+        scope: s.scope.into(),
         name: s.name.clone(),
         metric: s.metric,
         unit: s.metric.unit(),
@@ -167,7 +157,7 @@ impl Exporter for Replications {
         let records = r.per_replication.iter().enumerate().flat_map(|(rep, values)| {
             r.summary.iter().zip(values).map(move |(row, &v)| ReplicationRecord {
                 replication: rep,
-                scope: scope_kind(row.scope),
+                scope: row.scope.into(),
                 name: row.name.clone(),
                 metric: row.metric,
                 value: Num(v),
