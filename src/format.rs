@@ -37,6 +37,12 @@ pub fn day_label(secs: f64, with_day: bool) -> String {
     if with_day { format!("d{day} {clock}") } else { clock }
 }
 
+/// `HH:MM` of an instant, or `day D HH:MM` with `with_day`: the printed table's words.
+pub fn day_words(secs: f64, with_day: bool) -> String {
+    let (day, clock) = day_clock(secs);
+    if with_day { format!("day {day} {clock}") } else { clock }
+}
+
 /// `HH:MM` of an hour value (hours since the start of day 0, to the
 /// nearest minute), with `day N ` in front on multi-day runs: the time
 /// axes of a run's charts.
@@ -122,6 +128,7 @@ mod tests {
         assert_eq!(day_clock(DAY + 9.5 * 3600.0), (1, "09:30".into()));
         assert_eq!(day_label(DAY + 6.0 * 3600.0, true), "d1 06:00");
         assert_eq!(day_label(9.5 * 3600.0, false), "09:30");
+        assert_eq!(day_words(DAY + 6.0 * 3600.0, true), "day 1 06:00");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::format::day_clock;
+use crate::format::day_words;
 use crate::replicate::Results;
 
 /// How many of a queue's worst intervals are listed under the table.
@@ -107,8 +107,7 @@ fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
         .filter(|row| row.target_met == Some(false))
         .take(WORST_LISTED)
         .map(|row| {
-            let (day, clock) = day_clock(r.interval_start(row.interval));
-            let when = if r.horizon > crate::time::DAY { format!("day {day} {clock}") } else { clock };
+            let when = day_words(r.interval_start(row.interval), r.horizon > crate::time::DAY);
             format!("{when} {:.1}%", 100.0 * row.service_level)
         })
         .collect();
