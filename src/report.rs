@@ -26,6 +26,7 @@ pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SU
 pub(crate) use csv_files::summary_record;
 pub use describe::describe;
 pub use folder::{OWNED, Target, prepare};
+pub(crate) use table::summary_row;
 pub use table::table;
 
 /// How a run was made, beyond what the simulation knows: what the

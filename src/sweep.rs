@@ -17,8 +17,9 @@ use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::replicate::{self, Results};
 use crate::report::{self, Target};
-use crate::rows::{self, SUMMARY_HEADER};
+use crate::rows::{self, SUMMARY_HEADER, ScopeKind};
 use crate::scenario::{self, Loaded};
+use crate::stats::Metric;
 
 /// Most values one `--vary` may give.
 pub const MAX_VALUES: usize = 1000;
@@ -423,9 +424,9 @@ pub fn table(sweep: &Sweep, results: &[Results]) -> String {
             for (value, w) in v.values.iter().zip(&widths) {
                 let _ = write!(out, "{value:>w$}  ");
             }
-            let get = |m: &str| r.get("queue", &q.name, m);
-            let mean = |m: &str| get(m).map_or(f64::NAN, |row| row.mean);
-            let sl = match get("service_level") {
+            let get = |m: Metric| report::summary_row(r, ScopeKind::Queue, &q.name, m);
+            let mean = |m: Metric| get(m).map_or(f64::NAN, |row| row.mean);
+            let sl = match get(Metric::ServiceLevel) {
                 Some(row) if row.mean.is_finite() && row.ci95_low.is_finite() => format!(
                     "{:.1}% [{:.1}, {:.1}]",
                     100.0 * row.mean,
@@ -435,16 +436,16 @@ pub fn table(sweep: &Sweep, results: &[Results]) -> String {
                 Some(row) if row.mean.is_finite() => format!("{:.1}%", 100.0 * row.mean),
                 _ => "-".to_owned(),
             };
-            let miss = mean("service_level") < q.sl_target;
+            let miss = mean(Metric::ServiceLevel) < q.sl_target;
             let _ = writeln!(
                 out,
                 "{:<queue_width$} {:>24} {:>8} {:>9} {:>9} {:>9}",
                 q.name,
                 sl,
                 format!("{}{:.0}%", if miss { "MISS " } else { "" }, 100.0 * q.sl_target),
-                fixed(mean("asa"), "s", 1.0),
-                fixed(mean("abandon_rate"), "%", 100.0),
-                fixed(mean("occupancy"), "%", 100.0),
+                fixed(mean(Metric::Asa), "s", 1.0),
+                fixed(mean(Metric::AbandonRate), "%", 100.0),
+                fixed(mean(Metric::Occupancy), "%", 100.0),
             );
         }
     }
