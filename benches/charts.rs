@@ -64,7 +64,7 @@ fn main() {
     let calc = staffing::Calculator::parse("200", "5m", Some("3m"), None).unwrap();
     let ranges = ["12..26".parse().unwrap()];
     let targets = ["service_level>=0.8".parse().unwrap()];
-    let files = staffing::calculator::answer(&calc, &ranges, &targets).unwrap().files();
+    let files = staffing::calculator::answer(&calc, &ranges, &targets).unwrap().files().unwrap();
     let mut group = c.benchmark_group("charts/capacity");
     group.sample_size(10);
     group.bench_function("erlang-curve", |b| {

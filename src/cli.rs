@@ -224,7 +224,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let folder = out.as_deref().map(report::prepare).transpose()?;
             let answer = calculator::answer(&calc, &ranges, &targets)?;
             if let Some(folder) = folder {
-                report::write_with_charts(&folder, "erlang", plot::Kind::Erlang, &answer.files(), true)?;
+                report::write_with_charts(&folder, "erlang", plot::Kind::Erlang, &answer.files()?, true)?;
             }
             let text = if json { answer.json_lines() } else { answer.text() };
             stdout.write_all(text.as_bytes())?;
@@ -249,7 +249,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let sc = &loaded.scenario;
             warn(&file, sc);
             // A what-if gets its own folder, so the baseline's is never overwritten unasked.
-            let dir = out.unwrap_or_else(|| report::default_dir(&sc.name, &settings.overrides));
+            let dir = out.unwrap_or_else(|| report::out_dir::run(&sc.name, &settings.overrides));
             let scenarios = std::slice::from_ref(sc);
             let plan = Plan::new(scenarios);
             let (target, bar) = settings
@@ -280,7 +280,9 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 Some(b) => warn(b, &cmp.b.scenario),
                 None => warn_added(&a, &cmp.a.scenario, &cmp.b.scenario),
             }
-            let dir = out.unwrap_or_else(|| compare::default_dir(&cmp, &with));
+            let dir = out.unwrap_or_else(|| {
+                report::out_dir::compare(&cmp.a.scenario.name, &cmp.b.scenario.name, &with)
+            });
             let (target, bar) =
                 settings.prepare(&dir, 2 * u64::from(cmp.replications()), |w, mem| cmp.check_fits(w, mem))?;
             let compared = cmp.run(&settings.workers, &|| bar.inc(1))?;
@@ -293,7 +295,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let sweep = sweep::load(&file, &settings.overrides, &vary)?;
             let base = &sweep.base.scenario;
             warn(&file, base);
-            let dir = out.unwrap_or_else(|| sweep::default_dir(&base.name));
+            let dir = out.unwrap_or_else(|| report::out_dir::sweep(&base.name));
             let (target, bar) =
                 settings.prepare(&dir, sweep.replications(), |w, mem| sweep.check_fits(w, mem))?;
             let results = sweep.run(&settings.workers, &|| bar.inc(1))?;
@@ -318,11 +320,11 @@ pub(crate) fn main() -> anyhow::Result<()> {
             };
             let job = staffing::Study::new(&file, &settings.overrides, request)?;
             warn(&file, job.loaded());
-            let dir = out.unwrap_or_else(|| staffing::default_dir(&job.scenario().name));
+            let dir = out.unwrap_or_else(|| report::out_dir::staff(&job.scenario().name));
             let (target, bar) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;
             let answer = job.solve(&settings.workers)?;
             bar.finish_and_clear();
-            let files = staffing::output::files(&answer);
+            let files = staffing::output::files(&answer)?;
             let written = report::write_with_charts(
                 &target,
                 &answer.scenario,

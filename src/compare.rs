@@ -18,52 +18,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::driver::{Collector, Job, Plan, Workers};
 use crate::error::{Error, Result, Setting};
+use crate::format::{Num, day_clock};
 use crate::model::Scenario;
-use crate::replicate;
 use crate::report::{self, Target};
+use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::{self, Metric, Scope, Tally, Unit};
 
-/// The header of `compare.csv`.
-pub const COMPARE_HEADER: [&str; 11] = [
-    "scope",
-    "name",
-    "metric",
-    "unit",
-    "a_mean",
-    "b_mean",
-    "diff_mean",
-    "diff_ci95_low",
-    "diff_ci95_high",
-    "replications",
-    "significant",
-];
-
-/// The header of `compare_intervals.csv`.
-pub const COMPARE_INTERVALS_HEADER: [&str; 14] = [
-    "interval",
-    "day",
-    "start",
-    "start_seconds",
-    "queue",
-    "metric",
-    "unit",
-    "a_mean",
-    "b_mean",
-    "diff_mean",
-    "diff_ci95_low",
-    "diff_ci95_high",
-    "replications",
-    "significant",
-];
+pub use crate::rows::{COMPARE_HEADER, COMPARE_INTERVALS_HEADER};
 
 /// The metrics of `compare_intervals.csv`, per interval and queue.
-const INTERVAL_METRICS: [(&str, Unit); 4] = [
-    ("service_level", Unit::Fraction),
-    ("asa", Unit::Seconds),
-    ("abandon_rate", Unit::Fraction),
-    ("occupancy", Unit::Fraction),
-];
+const INTERVAL_METRICS: [Metric; 4] =
+    [Metric::ServiceLevel, Metric::Asa, Metric::AbandonRate, Metric::Occupancy];
 
 /// Two scenarios to compare, loaded and checked to be pairable.
 #[derive(Debug, Clone)]
@@ -212,8 +178,8 @@ fn replications_needed(d: f64, sd: f64) -> u64 {
 /// One summary row of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryDiff {
-    /// `total`, `queue` or `team`.
-    pub scope: &'static str,
+    /// Total, queue or team.
+    pub scope: ScopeKind,
     /// The queue's or team's name, `all` for the total.
     pub name: String,
     /// The metric.
@@ -231,10 +197,8 @@ pub struct IntervalDiff {
     pub start: f64,
     /// The queue's name.
     pub queue: String,
-    /// `service_level`, `asa`, `abandon_rate` or `occupancy`.
-    pub metric: &'static str,
-    /// Its unit.
-    pub unit: Unit,
+    /// Service level, ASA, abandon rate or occupancy.
+    pub metric: Metric,
     /// The comparison.
     pub diff: Diff,
 }
@@ -389,7 +353,9 @@ fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
 fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair<'_>]) -> Compared {
     let la = stats::layout(a);
     let lb = stats::layout(b);
-    let key = |sc: &Scenario, (scope, m): &(Scope, Metric)| (scope.kind(), scope.name(sc).to_owned(), *m);
+    let key = |sc: &Scenario, (scope, m): &(Scope, Metric)| {
+        (ScopeKind::from(*scope), scope.name(sc).to_owned(), *m)
+    };
     let mut summary = Vec::new();
     for (ia, row) in la.iter().enumerate() {
         let (scope, name, metric) = key(a, row);
@@ -405,7 +371,7 @@ fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair<'_>]) -> Compared {
     for i in 0..a.interval_count().min(b.interval_count()) {
         for (qa, queue) in a.queues.iter().enumerate() {
             let Some(qb) = b.queues.iter().position(|x| x.name == queue.name) else { continue };
-            for (m, (metric, unit)) in INTERVAL_METRICS.iter().enumerate() {
+            for (m, &metric) in INTERVAL_METRICS.iter().enumerate() {
                 let va: Vec<f64> = pairs.iter().map(|p| p.a_int[i * na + qa][m]).collect();
                 let vb: Vec<f64> = pairs.iter().map(|p| p.b_int[i * nb + qb][m]).collect();
                 intervals.push(IntervalDiff {
@@ -413,7 +379,6 @@ fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair<'_>]) -> Compared {
                     start: i as f64 * a.interval,
                     queue: queue.name.clone(),
                     metric,
-                    unit: *unit,
                     diff: Diff::of(&va, &vb),
                 });
             }
@@ -422,79 +387,54 @@ fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair<'_>]) -> Compared {
     Compared { summary, intervals }
 }
 
-/// The numbers of a [`Diff`] as CSV fields: a_mean … significant.
-fn diff_fields(d: &Diff) -> String {
-    let n = report::number;
-    format!(
-        "{},{},{},{},{},{},{}",
-        n(d.a_mean),
-        n(d.b_mean),
-        n(d.diff),
-        n(d.low),
-        n(d.high),
-        d.n,
-        d.significant
-    )
-}
-
 /// `compare.csv`: every summary row both variants have.
-pub fn compare_csv(c: &Compared) -> Vec<u8> {
-    let mut out = COMPARE_HEADER.join(",");
-    out.push('\n');
-    for r in &c.summary {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{}",
-            r.scope,
-            r.name,
-            r.metric.name(),
-            r.metric.unit().name(),
-            diff_fields(&r.diff)
-        );
-    }
-    out.into_bytes()
+pub fn compare_csv(c: &Compared) -> Result<Vec<u8>> {
+    let records = c.summary.iter().map(|r| CompareRecord {
+        scope: r.scope,
+        name: r.name.clone(),
+        metric: r.metric,
+        unit: r.metric.unit(),
+        a_mean: Num(r.diff.a_mean),
+        b_mean: Num(r.diff.b_mean),
+        diff_mean: Num(r.diff.diff),
+        diff_ci95_low: Num(r.diff.low),
+        diff_ci95_high: Num(r.diff.high),
+        replications: r.diff.n,
+        significant: r.diff.significant,
+    });
+    rows::to_bytes("compare.csv", records)
 }
 
 /// `compare_intervals.csv`: the headline metrics per interval and queue.
-pub fn compare_intervals_csv(c: &Compared) -> Vec<u8> {
-    let mut out = COMPARE_INTERVALS_HEADER.join(",");
-    out.push('\n');
-    for r in &c.intervals {
-        let (day, clock) = replicate::day_clock(r.start);
-        let _ = writeln!(
-            out,
-            "{},{day},{clock},{},{},{},{},{}",
-            r.interval,
-            report::number(r.start),
-            r.queue,
-            r.metric,
-            r.unit.name(),
-            diff_fields(&r.diff)
-        );
-    }
-    out.into_bytes()
-}
-
-/// Default result folder: `output/<A name>-vs-<B name>/`, or
-/// `output/<A name>-vs-with-<hash>/` when B is A with `--with` overrides.
-pub fn default_dir(c: &Comparison, with: &[String]) -> PathBuf {
-    let (a, b) = (&c.a.scenario.name, &c.b.scenario.name);
-    if with.is_empty() {
-        PathBuf::from("output").join(format!("{a}-vs-{b}"))
-    } else {
-        let hashed = report::default_dir("x", with);
-        let tag = hashed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tag = tag.trim_start_matches("x--").to_owned();
-        PathBuf::from("output").join(format!("{a}-vs-with-{tag}"))
-    }
+pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
+    let records = c.intervals.iter().map(|r| {
+        let (day, start) = day_clock(r.start);
+        CompareIntervalRecord {
+            interval: r.interval,
+            day,
+            start,
+            start_seconds: Num(r.start),
+            queue: r.queue.clone(),
+            metric: r.metric,
+            unit: r.metric.unit(),
+            a_mean: Num(r.diff.a_mean),
+            b_mean: Num(r.diff.b_mean),
+            diff_mean: Num(r.diff.diff),
+            diff_ci95_low: Num(r.diff.low),
+            diff_ci95_high: Num(r.diff.high),
+            replications: r.diff.n,
+            significant: r.diff.significant,
+        }
+    });
+    rows::to_bytes("compare_intervals.csv", records)
 }
 
 /// Writes the result folder whole: the two CSV files, `a.toml`, `b.toml`,
 /// A's attachments (a forecast), the chart and, with `report`, report.html.
 pub fn write_all(target: &Target, c: &Comparison, compared: &Compared, report: bool) -> Result<Vec<PathBuf>> {
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("compare.csv", compare_csv(compared)),
-        ("compare_intervals.csv", compare_intervals_csv(compared)),
+        ("compare.csv", compare_csv(compared)?),
+        ("compare_intervals.csv", compare_intervals_csv(compared)?),
         ("a.toml", c.a.effective_toml.clone().into_bytes()),
         ("b.toml", c.b.effective_toml.clone().into_bytes()),
     ];
@@ -556,7 +496,7 @@ pub fn table(c: &Comparison, compared: &Compared) -> String {
     for r in &compared.summary {
         let d = &r.diff;
         if d.n > 0 && d.diff == 0.0 && d.low == 0.0 && d.high == 0.0 {
-            same.push(format!("{} {} {}", r.scope, r.name, r.metric.name()));
+            same.push(format!("{} {} {}", r.scope.name(), r.name, r.metric.name()));
         } else if d.significant {
             yes.push(r);
         } else if d.n > 0 {
@@ -570,7 +510,7 @@ pub fn table(c: &Comparison, compared: &Compared) -> String {
         let _ = writeln!(
             o,
             "{:<22} {:<20} {:>10} {:>10}  {:<28}{tail}",
-            format!("{} {}", r.scope, r.name),
+            format!("{} {}", r.scope.name(), r.name),
             r.metric.name(),
             show(u, r.diff.a_mean),
             show(u, r.diff.b_mean),
@@ -649,22 +589,6 @@ mod tests {
         // And at that many, t · sd / √n is just under the difference.
         assert!(stats::t975(n as u32 - 1) * sd / (n as f64).sqrt() < 0.1);
         assert!(stats::t975(n as u32 - 2) * sd / (n as f64 - 1.0).sqrt() >= 0.1);
-    }
-
-    #[test]
-    fn default_folders_name_both_sides_or_hash_the_overrides() {
-        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/policies/coaching.toml");
-        let two = load(&file, Some(&file), &[], &[]).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(default_dir(&two, &[]), Path::new("output/coaching-vs-coaching"));
-        let with = ["status.Coaching.enabled=false".to_owned()];
-        let one = load(&file, None, &with, &[]).unwrap_or_else(|e| panic!("{e}"));
-        let dir = default_dir(&one, &with);
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        assert!(
-            name.starts_with("coaching-vs-with-") && name.len() == "coaching-vs-with-".len() + 8,
-            "{name}"
-        );
-        assert_eq!(default_dir(&one, &with), dir, "the same overrides, the same folder");
     }
 
     #[test]

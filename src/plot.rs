@@ -20,7 +20,8 @@ use plotters::style::{FontStyle, register_font};
 
 use crate::error::{Error, Result};
 
-pub use capacity::{ERLANG_HEADER, Files, Kind, Page, PageTable, capacity_charts};
+pub use crate::rows::ERLANG_HEADER;
+pub use capacity::{Files, Kind, Page, PageTable, capacity_charts};
 pub use records::{QueueInfo, QueueSlot, Records, Slot, SummaryLine, TeamSlot, WaitCurve};
 pub use run::run_charts;
 

@@ -17,7 +17,6 @@ use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
 use crate::model::{Scenario, StatusKind};
 use crate::stats::{self, Counts, Metric, Scope, Tally, mean_ci, t975};
-use crate::time::DAY;
 
 /// Most sections the wait percentiles' confidence intervals are taken from.
 pub const MAX_SECTIONS: u32 = 10;
@@ -745,13 +744,6 @@ impl Pooled {
     }
 }
 
-/// Day number and `HH:MM` of an instant, for reports.
-pub fn day_clock(secs: f64) -> (u64, String) {
-    let day = (secs / DAY).floor();
-    let in_day = (secs - day * DAY).round() as u64;
-    (day as u64, format!("{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -867,11 +859,5 @@ mod tests {
             workers.check_fits(&Plan::new(&scenarios), &Summaries::new(&scenarios), Some(1)).unwrap_err();
         assert!(err.to_string().contains("3 variants"), "{err}");
         assert!(run_many(&[], 2, &|| ()).unwrap().is_empty());
-    }
-
-    #[test]
-    fn clock_labels() {
-        assert_eq!(day_clock(0.0), (0, "00:00".into()));
-        assert_eq!(day_clock(DAY + 9.5 * 3600.0), (1, "09:30".into()));
     }
 }

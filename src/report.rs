@@ -11,22 +11,23 @@ mod describe;
 mod folder;
 mod html;
 mod json;
+pub mod out_dir;
 mod scenario_toml;
 mod table;
 mod waits;
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plot;
 use crate::replicate::Results;
 
-pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
-pub(crate) use csv_files::{summary_record, write as write_csv};
+pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER, WAITS_HEADER};
+pub(crate) use csv_files::summary_record;
 pub use describe::describe;
 pub use folder::{OWNED, Target, prepare};
+pub(crate) use table::summary_row;
 pub use table::table;
-pub use waits::WAITS_HEADER;
 
 /// How a run was made, beyond what the simulation knows: what the
 /// exporters need to make a result folder say how to reproduce it.
@@ -98,7 +99,7 @@ pub fn write_all_with(
     provenance: &Provenance,
     report: bool,
 ) -> Result<Vec<PathBuf>> {
-    let records = plot::Records::from_results(results, provenance)?;
+    let records = records_of(results, provenance)?;
     let drawn = draw(&records, report)?;
     let mut files: Vec<(&str, Box<dyn folder::Content + '_>)> = exporters()
         .into_iter()
@@ -112,6 +113,30 @@ pub fn write_all_with(
     );
     files.extend(drawn.iter().map(|(name, bytes)| (name.as_str(), Box::new(bytes.clone()) as Box<_>)));
     target.replace(&results.scenario, &files)
+}
+
+/// The records the charts and report of a run are drawn from: the rows
+/// its exporters write (numbers rounded as written) and its scenario.toml,
+/// so they equal what [`plot::Records::from_dir`] reads from the folder.
+pub fn records_of(results: &Results, provenance: &Provenance) -> Result<plot::Records> {
+    let mut records = plot::Records::default();
+    let toml = scenario_toml::ScenarioToml.render(results, provenance)?;
+    records.scenario_toml = String::from_utf8_lossy(&toml).into_owned();
+    for row in results.summary.iter().map(summary_record) {
+        records.push_summary(row);
+    }
+    let fail = |file: &str, problem: String| Error::Records { path: file.into(), problem };
+    for row in csv_files::interval_records(results) {
+        records.push_interval(row).map_err(|p| fail("intervals.csv", p))?;
+    }
+    for row in csv_files::status_records(results) {
+        records.push_status(row).map_err(|p| fail("statuses.csv", p))?;
+    }
+    for row in waits::wait_records(results) {
+        records.push_wait(row);
+    }
+    records.finish();
+    Ok(records)
 }
 
 /// Replaces the folder `target` with `files` (name, bytes), whole (see
@@ -215,35 +240,6 @@ impl folder::Content for Copied {
     fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         std::io::copy(&mut std::fs::File::open(&self.0)?, w).map(|_| ())
     }
-}
-
-/// The folder a run writes to without `--out`: `output/<name>/` for the
-/// scenario as written, `output/<name>--<hash>/` for a what-if (any
-/// override), where the hash (8 hex digits, FNV-1a of the overrides in
-/// order) is stable, so the same what-if lands in the same folder.
-pub fn default_dir(name: &str, overrides: &[String]) -> PathBuf {
-    let base = PathBuf::from("output");
-    if overrides.is_empty() {
-        return base.join(name);
-    }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for arg in overrides {
-        for b in arg.trim().bytes().chain([b'\n']) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    base.join(format!("{name}--{:08x}", (h ^ (h >> 32)) as u32))
-}
-
-/// A number as written in result files: up to 6 decimals, trailing zeros
-/// dropped, empty for "no value" (NaN).
-pub fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{x:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
 }
 
 #[cfg(test)]
@@ -386,29 +382,5 @@ mod tests {
         p.scenario_toml = String::from_utf8(first.clone()).unwrap();
         let second = scenario_toml::ScenarioToml.render(&results(1.0), &p).unwrap();
         assert_eq!(String::from_utf8(second).unwrap(), String::from_utf8(first).unwrap());
-    }
-
-    #[test]
-    fn what_ifs_get_their_own_stable_folder() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(default_dir("day", &[]), Path::new("output/day"));
-        let a = default_dir("day", &args(&["agents.g.count=9", "seed=2"]));
-        assert_eq!(a, default_dir("day", &args(&["agents.g.count=9", "seed=2"])));
-        assert_ne!(a, default_dir("day", &args(&["agents.g.count=8", "seed=2"])));
-        assert_ne!(a, default_dir("day", &args(&["agents.g.count=9"])));
-        let name = a.file_name().unwrap().to_str().unwrap();
-        assert!(name.starts_with("day--") && name.len() == "day--".len() + 8, "{name}");
-        assert!(name["day--".len()..].chars().all(|c| c.is_ascii_hexdigit()), "{name}");
-        // The hash is FNV-1a, fixed: this folder name must not change between versions.
-        assert_eq!(default_dir("day", &args(&["seed=2"])), Path::new("output/day--02237ad7"));
-    }
-
-    #[test]
-    fn numbers_are_short_and_stable() {
-        assert_eq!(number(0.1 + 0.2), "0.3");
-        assert_eq!(number(1800.0), "1800");
-        assert_eq!(number(f64::NAN), "");
-        assert_eq!(number(-0.0000001), "0");
-        assert_eq!(number(17.123_456_78), "17.123457");
     }
 }

@@ -64,6 +64,37 @@ pub enum Metric {
     AcceptWait,
 }
 
+impl serde::Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metric {
+    /// A metric by its name in output files; an unknown name is an error.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
+        let name = String::deserialize(d)?;
+        Metric::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown metric `{name}`")))
+    }
+}
+
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Unit {
+    /// A unit by its name in output files; an unknown name is an error.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        let name = String::deserialize(d)?;
+        [Unit::Count, Unit::Fraction, Unit::Seconds, Unit::AgentSeconds]
+            .into_iter()
+            .find(|u| u.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown unit `{name}`")))
+    }
+}
+
 /// The unit of a metric, as written in summary.csv's `unit` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {

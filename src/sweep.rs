@@ -17,8 +17,10 @@ use crate::driver::{Plan, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::model::Scenario;
 use crate::replicate::{self, Results, Summaries};
-use crate::report::{self, SUMMARY_HEADER, Target};
+use crate::report::{self, Target};
+use crate::rows::{self, SUMMARY_HEADER, ScopeKind};
 use crate::scenario::{self, Loaded};
+use crate::stats::Metric;
 
 /// Most values one `--vary` may give.
 pub const MAX_VALUES: usize = 1000;
@@ -302,26 +304,15 @@ impl Sweep {
     }
 }
 
-/// The folder a sweep writes to without `--out`: `output/<name>-sweep/`.
-pub fn default_dir(name: &str) -> PathBuf {
-    PathBuf::from("output").join(format!("{name}-sweep"))
-}
-
 /// `sweep.csv`: one column per varied key (headed by the key), then
 /// summary.csv's columns; each variant's summary rows in turn, grid order.
 pub fn sweep_csv(sweep: &Sweep, results: &[Results]) -> Result<Vec<u8>> {
-    let mut header: Vec<&str> = sweep.keys();
-    header.extend(SUMMARY_HEADER);
-    let rows = sweep.variants.iter().zip(results).flat_map(|(v, r)| {
-        r.summary.iter().map(move |row| {
-            let mut out = v.values.clone();
-            out.extend(report::summary_record(row));
-            out
-        })
-    });
-    let mut bytes = Vec::new();
-    report::write_csv(&mut bytes, &header, rows)?;
-    Ok(bytes)
+    let keys: Vec<String> = sweep.keys().into_iter().map(str::to_owned).collect();
+    let rows =
+        sweep.variants.iter().zip(results).flat_map(|(v, r)| {
+            r.summary.iter().map(move |row| (v.values.clone(), report::summary_record(row)))
+        });
+    rows::write_led("sweep.csv", &keys, &SUMMARY_HEADER, rows)
 }
 
 /// `sweep.json`: what reproduces each variant: the base overrides (already
@@ -442,9 +433,9 @@ pub fn table(sweep: &Sweep, results: &[Results]) -> String {
             for (value, w) in v.values.iter().zip(&widths) {
                 let _ = write!(out, "{value:>w$}  ");
             }
-            let get = |m: &str| r.get("queue", &q.name, m);
-            let mean = |m: &str| get(m).map_or(f64::NAN, |row| row.mean);
-            let sl = match get("service_level") {
+            let get = |m: Metric| report::summary_row(r, ScopeKind::Queue, &q.name, m);
+            let mean = |m: Metric| get(m).map_or(f64::NAN, |row| row.mean);
+            let sl = match get(Metric::ServiceLevel) {
                 Some(row) if row.mean.is_finite() && row.ci95_low.is_finite() => format!(
                     "{:.1}% [{:.1}, {:.1}]",
                     100.0 * row.mean,
@@ -454,16 +445,16 @@ pub fn table(sweep: &Sweep, results: &[Results]) -> String {
                 Some(row) if row.mean.is_finite() => format!("{:.1}%", 100.0 * row.mean),
                 _ => "-".to_owned(),
             };
-            let miss = mean("service_level") < q.sl_target;
+            let miss = mean(Metric::ServiceLevel) < q.sl_target;
             let _ = writeln!(
                 out,
                 "{:<queue_width$} {:>24} {:>8} {:>9} {:>9} {:>9}",
                 q.name,
                 sl,
                 format!("{}{:.0}%", if miss { "MISS " } else { "" }, 100.0 * q.sl_target),
-                fixed(mean("asa"), "s", 1.0),
-                fixed(mean("abandon_rate"), "%", 100.0),
-                fixed(mean("occupancy"), "%", 100.0),
+                fixed(mean(Metric::Asa), "s", 1.0),
+                fixed(mean(Metric::AbandonRate), "%", 100.0),
+                fixed(mean(Metric::Occupancy), "%", 100.0),
             );
         }
     }

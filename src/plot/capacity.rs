@@ -14,11 +14,15 @@ use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, ValueFormatte
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::records::{SOURCES, split};
+use super::records::SOURCES;
 use super::run::{LABEL, LEGEND, TITLE, TimeAxis, label_style, note};
 use super::{Chart, Draw, DrawError, FAMILY, Swatch, colour, runs, with_legend};
 use crate::error::{Error, Result};
-use crate::staffing::{Goal, Target};
+use crate::rows::{
+    self, CompareIntervalRecord, CompareRecord, ErlangRecord, ScopeKind, StaffingRecord, SummaryRecord,
+};
+use crate::stats::{Metric, Unit};
+use crate::target::{Goal, Target};
 
 /// Which command wrote a result folder, told by the files it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,39 +180,37 @@ pub fn capacity_charts(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     }
 }
 
-/// A CSV file parsed whole: header and rows of text.
+/// A CSV file of the folder read whole through the csv crate: its header
+/// and rows as text cells (what the page's tables show), each row read as
+/// the file's typed record by [`Csv::records`].
 struct Csv {
     name: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+    header: csv::StringRecord,
+    rows: Vec<csv::StringRecord>,
 }
 
 impl Csv {
     fn parse(name: &str, text: &str) -> Result<Csv> {
-        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-        let fail = |problem: String| Error::Records { path: name.into(), problem };
-        let header = split(lines.next().ok_or_else(|| fail("it is empty".into()))?.as_bytes());
-        let mut rows = Vec::new();
-        for (n, line) in lines.enumerate() {
-            let row = split(line.as_bytes());
-            if row.len() != header.len() {
-                return Err(fail(format!(
-                    "line {} has {} fields, the header {}",
-                    n + 2,
-                    row.len(),
-                    header.len()
-                )));
-            }
-            rows.push(row);
+        let (header, rows) = rows::read_cells(name, text.as_bytes())?;
+        if header.is_empty() {
+            return Err(Error::Records { path: name.into(), problem: "it is empty".into() });
         }
         Ok(Csv { name: name.to_owned(), header, rows })
     }
 
-    fn col(&self, name: &str) -> Result<usize> {
-        self.header.iter().position(|h| h == name).ok_or_else(|| Error::Records {
-            path: self.name.clone().into(),
-            problem: format!("it has no `{name}` column"),
-        })
+    /// Every row as the record `T`.
+    fn records<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>> {
+        self.rows.iter().map(|r| rows::record(&self.name, &self.header, r)).collect()
+    }
+
+    /// The header as text.
+    fn header_text(&self) -> Vec<String> {
+        self.header.iter().map(str::to_owned).collect()
+    }
+
+    /// The rows as text cells.
+    fn rows_text(&self) -> Vec<Vec<String>> {
+        self.rows.iter().map(|r| r.iter().map(str::to_owned).collect()).collect()
     }
 }
 
@@ -223,11 +225,11 @@ fn pct(v: f64) -> String {
 }
 
 /// A mean with its 95% interval in brackets (when it has one), in the metric's unit.
-fn with_band(unit: &str, mean: f64, low: f64, high: f64) -> String {
+fn with_band(unit: Unit, mean: f64, low: f64, high: f64) -> String {
     let show = |v: f64| match unit {
-        "fraction" => pct(v),
-        "seconds" if v.is_finite() => format!("{v:.1} s"),
-        _ if v.is_finite() => crate::report::number((v * 100.0).round() / 100.0),
+        Unit::Fraction => pct(v),
+        Unit::Seconds if v.is_finite() => format!("{v:.1} s"),
+        _ if v.is_finite() => crate::format::number((v * 100.0).round() / 100.0),
         _ => String::new(),
     };
     let mut s = show(mean);
@@ -239,20 +241,20 @@ fn with_band(unit: &str, mean: f64, low: f64, high: f64) -> String {
 
 // ---------------------------------------------------------------- sweep
 
-/// The headline metrics a sweep charts: name, heading, unit.
-const SWEEP_METRICS: [(&str, &str, &str); 4] = [
-    ("service_level", "Service level", "fraction"),
-    ("asa", "ASA", "seconds"),
-    ("abandon_rate", "Abandon rate", "fraction"),
-    ("occupancy", "Occupancy", "fraction"),
+/// The headline metrics a sweep charts, with their headings.
+const SWEEP_METRICS: [(Metric, &str); 4] = [
+    (Metric::ServiceLevel, "Service level"),
+    (Metric::Asa, "ASA"),
+    (Metric::AbandonRate, "Abandon rate"),
+    (Metric::Occupancy, "Occupancy"),
 ];
 
 /// One sweep.csv row, as the charts read it.
 struct SweepRow {
     variant: usize,
-    scope: String,
+    scope: ScopeKind,
     name: String,
-    metric: String,
+    metric: Metric,
     mean: f64,
     low: f64,
     high: f64,
@@ -260,20 +262,24 @@ struct SweepRow {
 
 fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let csv = files.csv("sweep.csv")?;
-    let first_col = csv.col("scope")?;
-    let cols =
-        [csv.col("name")?, csv.col("metric")?, csv.col("mean")?, csv.col("ci95_low")?, csv.col("ci95_high")?];
-    let keys: Vec<String> = csv.header[..first_col].to_vec();
+    let first_col = csv.header.iter().position(|h| h == "scope").ok_or_else(|| Error::Records {
+        path: "sweep.csv".into(),
+        problem: "it has no `scope` column".into(),
+    })?;
+    let keys: Vec<String> = csv.header.iter().take(first_col).map(str::to_owned).collect();
     if keys.is_empty() {
         return Err(Error::Records {
             path: "sweep.csv".into(),
             problem: "it has no varied key before `scope`".into(),
         });
     }
+    // Each row: the varied values, then a summary.csv record.
+    let tail = |r: &csv::StringRecord| r.iter().skip(first_col).collect::<csv::StringRecord>();
+    let tail_header = tail(&csv.header);
     let mut variants: Vec<Vec<String>> = Vec::new();
     let mut rows = Vec::new();
     for r in &csv.rows {
-        let values = r[..first_col].to_vec();
+        let values: Vec<String> = r.iter().take(first_col).map(str::to_owned).collect();
         let variant = match variants.iter().position(|v| *v == values) {
             Some(v) => v,
             None => {
@@ -281,14 +287,15 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 variants.len() - 1
             }
         };
+        let record: SummaryRecord = rows::record("sweep.csv", &tail_header, &tail(r))?;
         rows.push(SweepRow {
             variant,
-            scope: r[first_col].clone(),
-            name: r[cols[0]].clone(),
-            metric: r[cols[1]].clone(),
-            mean: num(&r[cols[2]]),
-            low: num(&r[cols[3]]),
-            high: num(&r[cols[4]]),
+            scope: record.scope,
+            name: record.name,
+            metric: record.metric,
+            mean: record.mean.0,
+            low: record.ci95_low.0,
+            high: record.ci95_high.0,
         });
     }
     // The x axis: the first key's values, as numbers when all are, else in order.
@@ -311,14 +318,15 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         }
     }
     let mut queues: Vec<String> = Vec::new();
-    for r in rows.iter().filter(|r| r.scope == "queue") {
+    for r in rows.iter().filter(|r| r.scope == ScopeKind::Queue) {
         if !queues.contains(&r.name) {
             queues.push(r.name.clone());
         }
     }
-    let find = |variant: usize, queue: &str, metric: &str| {
-        rows.iter()
-            .find(|r| r.variant == variant && r.scope == "queue" && r.name == queue && r.metric == metric)
+    let find = |variant: usize, queue: &str, metric: Metric| {
+        rows.iter().find(|r| {
+            r.variant == variant && r.scope == ScopeKind::Queue && r.name == queue && r.metric == metric
+        })
     };
     let group_label = |g: &[String]| -> String {
         // `agents.backoffice.count` reads as `backoffice.count`: the legend has little room.
@@ -329,8 +337,9 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         keys[1..].iter().zip(g).map(|(k, v)| format!("{}={v}", short(k))).collect::<Vec<_>>().join(", ")
     };
     let mut charts = Vec::new();
-    for (metric, heading, unit) in SWEEP_METRICS {
-        let scale = if unit == "fraction" { 100.0 } else { 1.0 };
+    for (metric, heading) in SWEEP_METRICS {
+        let unit = metric.unit();
+        let scale = if unit == Unit::Fraction { 100.0 } else { 1.0 };
         let mut series = Vec::new();
         let mut targets = Vec::new();
         for (qi, queue) in queues.iter().enumerate() {
@@ -349,13 +358,13 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let label =
                     if groups.len() > 1 { format!("{queue}, {}", group_label(group)) } else { queue.clone() };
-                if metric == "service_level" {
+                if metric == Metric::ServiceLevel {
                     let mut t: Vec<(f64, f64, f64, f64)> = variants
                         .iter()
                         .enumerate()
                         .filter(|(_, v)| v[1..] == group[..])
                         .map(|(vi, v)| {
-                            let t = find(vi, queue, "sl_target").map_or(f64::NAN, |r| r.mean * 100.0);
+                            let t = find(vi, queue, Metric::SlTarget).map_or(f64::NAN, |r| r.mean * 100.0);
                             (x_of(v), t, f64::NAN, f64::NAN)
                         })
                         .collect();
@@ -375,7 +384,7 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             }
         }
         series.extend(targets);
-        let y_max = if unit == "fraction" {
+        let y_max = if unit == Unit::Fraction {
             100.0
         } else {
             let top = series.iter().flat_map(|c| c.points.iter().flat_map(|p| [p.1, p.3])).fold(0.0, fmax);
@@ -383,22 +392,22 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         };
         charts.push(Chart {
             name: match metric {
-                "service_level" => "sweep_service_level",
-                "asa" => "sweep_asa",
-                "abandon_rate" => "sweep_abandon_rate",
+                Metric::ServiceLevel => "sweep_service_level",
+                Metric::Asa => "sweep_asa",
+                Metric::AbandonRate => "sweep_abandon_rate",
                 _ => "sweep_occupancy",
             },
             title: format!("{heading} against {}", keys[0]),
             about: match metric {
-                "service_level" => "The capacity curve: each queue's service level at each swept value, with its 95% band and target (dashed): the first value whose band clears the target is the safe choice.",
-                "asa" => "Average speed of answer of each queue at each swept value, with its 95% band.",
-                "abandon_rate" => "The share of each queue's conversations abandoned at each swept value, with its 95% band.",
+                Metric::ServiceLevel => "The capacity curve: each queue's service level at each swept value, with its 95% band and target (dashed): the first value whose band clears the target is the safe choice.",
+                Metric::Asa => "Average speed of answer of each queue at each swept value, with its 95% band.",
+                Metric::AbandonRate => "The share of each queue's conversations abandoned at each swept value, with its 95% band.",
                 _ => "Occupancy of the agents serving each queue at each swept value, with its 95% band: the price of the service level in busy agents.",
             },
             figure: Box::new(Curves {
                 title: format!("{heading} against {}", keys[0]),
                 x_desc: keys[0].clone(),
-                y_desc: if unit == "fraction" {
+                y_desc: if unit == Unit::Fraction {
                     format!("{} (%)", heading.to_lowercase())
                 } else {
                     "ASA (seconds)".into()
@@ -406,7 +415,7 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 x: axis.clone(),
                 y_min: 0.0,
                 y_max,
-                percent: unit == "fraction",
+                percent: unit == Unit::Fraction,
                 series,
                 right: None,
                 marks: Vec::new(),
@@ -422,9 +431,10 @@ fn sweep(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         for queue in &queues {
             let mut row = v.clone();
             row.push(queue.clone());
-            for (metric, _, unit) in SWEEP_METRICS {
+            for (metric, _) in SWEEP_METRICS {
                 row.push(
-                    find(vi, queue, metric).map_or(String::new(), |r| with_band(unit, r.mean, r.low, r.high)),
+                    find(vi, queue, metric)
+                        .map_or(String::new(), |r| with_band(metric.unit(), r.mean, r.low, r.high)),
                 );
             }
             table_rows.push(row);
@@ -457,36 +467,36 @@ fn toml_name(text: &str) -> String {
 }
 
 /// The summary metrics a compare report shows side by side.
-const COMPARE_METRICS: [&str; 8] =
-    ["service_level", "asa", "wait_p90", "abandon_rate", "occupancy", "shrinkage", "answered", "abandoned"];
+const COMPARE_METRICS: [Metric; 8] = [
+    Metric::ServiceLevel,
+    Metric::Asa,
+    Metric::WaitP90,
+    Metric::AbandonRate,
+    Metric::Occupancy,
+    Metric::Shrinkage,
+    Metric::Answered,
+    Metric::Abandoned,
+];
 
 /// A compare folder (docs/model.md §14): the per-interval service-level
 /// difference B − A of each queue with its 95% band, and the page with the
 /// summary side by side.
 fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
-    let csv = files.csv("compare_intervals.csv")?;
-    let c = [
-        csv.col("start_seconds")?,
-        csv.col("queue")?,
-        csv.col("metric")?,
-        csv.col("diff_mean")?,
-        csv.col("diff_ci95_low")?,
-        csv.col("diff_ci95_high")?,
-    ];
+    let intervals: Vec<CompareIntervalRecord> = files.csv("compare_intervals.csv")?.records()?;
     let mut queues: Vec<String> = Vec::new();
     let mut series: Vec<Curve> = Vec::new();
     let mut xs: Vec<f64> = Vec::new();
-    for r in csv.rows.iter().filter(|r| r[c[2]] == "service_level") {
-        let x = num(&r[c[0]]) / 3600.0;
+    for r in intervals.iter().filter(|r| r.metric == Metric::ServiceLevel) {
+        let x = r.start_seconds.0 / 3600.0;
         if !xs.contains(&x) {
             xs.push(x);
         }
-        let q = match queues.iter().position(|q| *q == r[c[1]]) {
+        let q = match queues.iter().position(|q| *q == r.queue) {
             Some(q) => q,
             None => {
-                queues.push(r[c[1]].clone());
+                queues.push(r.queue.clone());
                 series.push(Curve {
-                    label: format!("{} B − A", r[c[1]]),
+                    label: format!("{} B − A", r.queue),
                     colour: colour(queues.len() - 1),
                     dashed: false,
                     points: Vec::new(),
@@ -494,7 +504,12 @@ fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 queues.len() - 1
             }
         };
-        series[q].points.push((x, num(&r[c[3]]) * 100.0, num(&r[c[4]]) * 100.0, num(&r[c[5]]) * 100.0));
+        series[q].points.push((
+            x,
+            r.diff_mean.0 * 100.0,
+            r.diff_ci95_low.0 * 100.0,
+            r.diff_ci95_high.0 * 100.0,
+        ));
     }
     let top = series
         .iter()
@@ -510,10 +525,7 @@ fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         dashed: true,
         points: vec![(first, 0.0, f64::NAN, f64::NAN), (last, 0.0, f64::NAN, f64::NAN)],
     });
-    let label = |h: f64| {
-        let (day, clock) = crate::replicate::day_clock(h * 3600.0);
-        if last >= 24.0 { format!("d{day} {clock}") } else { clock }
-    };
+    let label = |h: f64| crate::format::day_label(h * 3600.0, last >= 24.0);
     let axis = Keyed::new(xs.iter().map(|&x| (x, label(x))).collect());
     let (a_name, b_name) = (toml_name(files.text("a.toml")), toml_name(files.text("b.toml")));
     let title = "Service level by interval: B − A".to_owned();
@@ -534,28 +546,15 @@ fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             marks: Vec::new(),
         }),
     }];
-    let sum = files.csv("compare.csv")?;
-    let s = [
-        sum.col("scope")?,
-        sum.col("name")?,
-        sum.col("metric")?,
-        sum.col("unit")?,
-        sum.col("a_mean")?,
-        sum.col("b_mean")?,
-        sum.col("diff_mean")?,
-        sum.col("diff_ci95_low")?,
-        sum.col("diff_ci95_high")?,
-        sum.col("significant")?,
-    ];
-    let show = |unit: &str, v: f64| with_band(unit, v, f64::NAN, f64::NAN);
-    let rows: Vec<Vec<String>> = sum
-        .rows
+    let summary: Vec<CompareRecord> = files.csv("compare.csv")?.records()?;
+    let show = |unit: Unit, v: f64| with_band(unit, v, f64::NAN, f64::NAN);
+    let rows: Vec<Vec<String>> = summary
         .iter()
-        .filter(|r| COMPARE_METRICS.contains(&r[s[2]].as_str()))
+        .filter(|r| COMPARE_METRICS.contains(&r.metric))
         .map(|r| {
-            let unit = r[s[3]].as_str();
-            let (d, lo, hi) = (num(&r[s[6]]), num(&r[s[7]]), num(&r[s[8]]));
-            let diff = if unit == "fraction" {
+            let unit = r.unit;
+            let (d, lo, hi) = (r.diff_mean.0, r.diff_ci95_low.0, r.diff_ci95_high.0);
+            let diff = if unit == Unit::Fraction {
                 let pts = |v: f64| if v.is_finite() { format!("{:+.1}", v * 100.0) } else { String::new() };
                 if lo.is_finite() && hi.is_finite() && lo != hi {
                     format!("{} [{}, {}] points", pts(d), pts(lo), pts(hi))
@@ -566,12 +565,12 @@ fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 with_band(unit, d, lo, hi)
             };
             vec![
-                format!("{} {}", r[s[0]], r[s[1]]),
-                r[s[2]].clone(),
-                show(unit, num(&r[s[4]])),
-                show(unit, num(&r[s[5]])),
+                format!("{} {}", r.scope.name(), r.name),
+                r.metric.name().to_owned(),
+                show(unit, r.a_mean.0),
+                show(unit, r.b_mean.0),
                 diff,
-                if r[s[9]] == "true" { "yes".into() } else { "no".into() },
+                if r.significant { "yes".into() } else { "no".into() },
             ]
         })
         .collect();
@@ -601,38 +600,21 @@ struct StaffRow {
     values: [f64; 4],
 }
 
-/// Hours of a staffing.csv start label, `HH:MM` or `dD HH:MM`.
-fn hours(label: &str) -> Option<f64> {
-    let (day, clock) = match label.trim().strip_prefix('d') {
-        Some(rest) => {
-            let (d, c) = rest.split_once(' ')?;
-            (d.parse::<f64>().ok()?, c)
-        }
-        None => (0.0, label.trim()),
-    };
-    let (h, m) = clock.split_once(':')?;
-    Some(day * 24.0 + h.parse::<f64>().ok()? + m.parse::<f64>().ok()? / 60.0)
-}
-
 fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let csv = files.csv("staffing.csv")?;
-    let c: Vec<usize> =
-        ["start", "method", "agents", "offered_erlangs", "service_level", "asa", "abandon_rate", "occupancy"]
-            .iter()
-            .map(|n| csv.col(n))
-            .collect::<Result<_>>()?;
+    let records: Vec<StaffingRecord> = csv.records()?;
     let mut rows = Vec::new();
-    for (n, r) in csv.rows.iter().enumerate() {
-        let start = hours(&r[c[0]]).ok_or_else(|| Error::Records {
+    for (n, r) in records.iter().enumerate() {
+        let start = crate::format::label_hours(&r.start).ok_or_else(|| Error::Records {
             path: "staffing.csv".into(),
-            problem: format!("line {}: start `{}` is not HH:MM or dD HH:MM", n + 2, r[c[0]]),
+            problem: format!("line {}: start `{}` is not HH:MM or dD HH:MM", n + 2, r.start),
         })?;
         rows.push(StaffRow {
             start,
-            method: r[c[1]].clone(),
-            agents: num(&r[c[2]]),
-            load: num(&r[c[3]]),
-            values: [num(&r[c[4]]), num(&r[c[5]]), num(&r[c[6]]), num(&r[c[7]])],
+            method: r.method.clone(),
+            agents: f64::from(r.agents),
+            load: r.offered_erlangs.0,
+            values: [r.service_level.0, r.asa.0, r.abandon_rate.0, r.occupancy.0],
         });
     }
     let summary = files.json("summary.json")?;
@@ -640,7 +622,7 @@ fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     for t in summary["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str()) {
         targets.push(t.parse::<Target>()?);
     }
-    let multi = csv.rows.iter().any(|r| r[c[0]].starts_with('d'));
+    let multi = records.iter().any(|r| r.start.starts_with('d'));
     let mut methods: Vec<String> = Vec::new();
     let mut starts: Vec<f64> = Vec::new();
     for r in &rows {
@@ -734,7 +716,7 @@ fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .map(|m| {
                 vec![
                     m["method"].as_str().unwrap_or_default().to_owned(),
-                    m["agent_hours"].as_f64().map_or(String::new(), crate::report::number),
+                    m["agent_hours"].as_f64().map_or(String::new(), crate::format::number),
                     m["misses"].to_string(),
                     m["judged_intervals"].to_string(),
                 ]
@@ -744,8 +726,8 @@ fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let staffing_table = PageTable {
         heading: "Staffing by interval".into(),
         note: "staffing.csv: per interval and method, the agents and what they achieve.".into(),
-        header: csv.header.clone(),
-        rows: csv.rows.clone(),
+        header: csv.header_text(),
+        rows: csv.rows_text(),
     };
     let page = Page {
         title: format!("{} — staffing", summary["scenario"].as_str().unwrap_or_default()),
@@ -889,13 +871,9 @@ impl Draw for StaffLevels {
 
 // ---------------------------------------------------------------- erlang
 
-/// The header of erlang.csv: the keys of `routesim erlang --json`.
-pub const ERLANG_HEADER: [&str; 7] =
-    ["agents", "p_wait", "service_level", "asa", "abandon_rate", "occupancy", "queue_length"];
-
 fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let csv = files.csv("erlang.csv")?;
-    let c: Vec<usize> = ERLANG_HEADER.iter().map(|n| csv.col(n)).collect::<Result<_>>()?;
+    let records: Vec<ErlangRecord> = csv.records()?;
     let info = files.json("erlang.json")?;
     let mut targets = Vec::new();
     for t in info["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str()) {
@@ -903,16 +881,23 @@ fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     }
     // Rows by number of agents, each once (the answer's row may repeat an asked one).
     let mut rows: Vec<[f64; 7]> = Vec::new();
-    for r in &csv.rows {
-        let v: Vec<f64> = c.iter().map(|&i| num(&r[i])).collect();
-        let row = [v[0], v[1], v[2], v[3], v[4], v[5], v[6]];
+    for r in &records {
+        let row = [
+            f64::from(r.agents),
+            r.p_wait.0,
+            r.service_level.0,
+            r.asa.0,
+            r.abandon_rate.0,
+            r.occupancy.0,
+            r.queue_length.0,
+        ];
         if row[0].is_finite() && !rows.iter().any(|x| x[0] == row[0]) {
             rows.push(row);
         }
     }
     rows.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let formula = info["formula"].as_str().unwrap_or("Erlang").to_owned();
-    let axis = Keyed::new(rows.iter().map(|r| (r[0], crate::report::number(r[0]))).collect());
+    let axis = Keyed::new(rows.iter().map(|r| (r[0], crate::format::number(r[0]))).collect());
     let curve = |label: &str, k: usize, col: usize, scale: f64| Curve {
         label: label.to_owned(),
         colour: colour(k),
@@ -968,7 +953,7 @@ fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         ("targets".to_owned(), targets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
     ];
     if let Some(n) = fewest {
-        settings.push(("fewest agents meeting the targets".into(), crate::report::number(n)));
+        settings.push(("fewest agents meeting the targets".into(), crate::format::number(n)));
     }
     let page = Page {
         title: format!("{formula} curve"),
@@ -977,8 +962,8 @@ fn erlang(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         tables: vec![PageTable {
             heading: "Agents".into(),
             note: "erlang.csv: fractions 0-1, ASA in seconds, queue length in customers; empty where the queue grows without bound.".into(),
-            header: csv.header.clone(),
-            rows: csv.rows.clone(),
+            header: csv.header_text(),
+            rows: csv.rows_text(),
         }],
         scenario_toml: String::new(),
     };
@@ -1218,13 +1203,6 @@ fn draw_curve(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn staffing_start_labels_read_as_hours() {
-        assert_eq!(hours("09:30"), Some(9.5));
-        assert_eq!(hours("d1 06:00"), Some(30.0));
-        assert_eq!(hours("nine"), None);
-    }
 
     #[test]
     fn a_keyed_axis_labels_at_most_twelve_values() {

@@ -1,17 +1,18 @@
 //! The exported records the charts and the report are drawn from: the
 //! result files `summary.csv`, `intervals.csv`, `statuses.csv`,
 //! `waits.csv` and `scenario.toml` parsed back, summed over teams where a
-//! chart shows the whole floor. Read from a folder ([`Records::from_dir`])
-//! or from a run's exporters as they stream ([`Records::from_results`]):
-//! the same bytes either way, so `routesim plot DIR` draws what `run` drew.
+//! chart shows the whole floor. Each file is read as its typed rows
+//! ([`crate::rows`]): from a folder ([`Records::from_dir`]), or from a
+//! run's exporters as they make them (`report` pushes the same rows, with
+//! numbers rounded as written), so `routesim plot DIR` draws what `run` drew.
+//! Depends on the rows only, never on the engine, `replicate` or `report`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::replicate::Results;
-use crate::report::Provenance;
+use crate::rows::{self, IntervalRecord, ScopeKind, StatusRecord, SummaryRecord, WaitRecord};
+use crate::stats::{Metric, Unit};
 
 /// Everything the charts and the report read from a result folder.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,14 +45,14 @@ pub struct Records {
 /// One row of summary.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryLine {
-    /// `total`, `queue` or `team`.
-    pub scope: String,
+    /// Total, queue or team.
+    pub scope: ScopeKind,
     /// `all`, the queue or the team.
     pub name: String,
-    /// Metric name.
-    pub metric: String,
-    /// Unit name.
-    pub unit: String,
+    /// The metric.
+    pub metric: Metric,
+    /// Its unit.
+    pub unit: Unit,
     /// Mean (NaN for no value).
     pub mean: f64,
     /// Lower end of the 95% interval (NaN for none).
@@ -137,8 +138,8 @@ pub struct TeamSlot {
 /// One scope's wait distribution (waits.csv).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitCurve {
-    /// `total` or `queue`.
-    pub scope: String,
+    /// Total or queue.
+    pub scope: ScopeKind,
     /// `all` or the queue.
     pub name: String,
     /// `(wait seconds, share answered within it)`, waits ascending; the
@@ -158,7 +159,7 @@ impl Records {
         for name in SOURCES {
             let path = dir.join(name);
             let fail = |problem: String| Error::Records { path: path.clone(), problem };
-            let mut file = std::fs::File::open(&path).map_err(|e| {
+            let file = std::fs::File::open(&path).map_err(|e| {
                 fail(if e.kind() == std::io::ErrorKind::NotFound {
                     format!(
                         "it is missing; name a folder written by `routesim run` (rerun the scenario with this version if the folder predates {name})"
@@ -167,9 +168,22 @@ impl Records {
                     format!("cannot read it: {e}")
                 })
             })?;
-            let mut sink = records.sink(name);
-            let copied = std::io::copy(&mut file, &mut sink).and_then(|_| sink.finish());
-            copied.map_err(|e| fail(e.to_string()))?;
+            let read = match name {
+                "scenario.toml" => std::io::read_to_string(file)
+                    .map(|text| records.scenario_toml = text)
+                    .map_err(|e| format!("cannot read it: {e}")),
+                "summary.csv" => rows::for_each(file, |r| {
+                    records.push_summary(r);
+                    Ok(())
+                }),
+                "intervals.csv" => rows::for_each(file, |r| records.push_interval(r)),
+                "statuses.csv" => rows::for_each(file, |r| records.push_status(r)),
+                _ => rows::for_each(file, |r| {
+                    records.push_wait(r);
+                    Ok(())
+                }),
+            };
+            read.map_err(fail)?;
             // Every run writes rows to these; none means a damaged or foreign file.
             let empty = match name {
                 "summary.csv" => records.summary.is_empty(),
@@ -187,35 +201,15 @@ impl Records {
         Ok(records)
     }
 
-    /// The records of a run's results, read from its exporters' output as
-    /// it streams (nothing is held whole).
-    pub fn from_results(results: &Results, provenance: &Provenance) -> Result<Records> {
-        let mut records = Records::default();
-        let exporters = crate::report::exporters();
-        for name in SOURCES {
-            let Some(exporter) = exporters.iter().find(|e| e.file_name() == name) else { continue };
-            let mut sink = records.sink(name);
-            exporter.write(results, provenance, &mut sink)?;
-            sink.finish().map_err(|e| Error::Records { path: name.into(), problem: e.to_string() })?;
-        }
-        records.finish();
-        Ok(records)
-    }
-
-    /// A writer that parses the file `name` into these records.
-    fn sink(&mut self, name: &'static str) -> Sink<'_> {
-        Sink { records: self, file: name, line: Vec::new(), quoted: false, header: None, row: 0 }
-    }
-
     /// Takes the scenario's name from its text once everything is read.
-    fn finish(&mut self) {
+    pub fn finish(&mut self) {
         if let Ok(doc) = self.scenario_toml.parse::<toml_edit::DocumentMut>() {
             self.scenario = doc.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         }
     }
 
     /// The summary value of `metric` for `scope`/`name`, if there is one.
-    pub fn summary_value(&self, scope: &str, name: &str, metric: &str) -> Option<&SummaryLine> {
+    pub fn summary_value(&self, scope: ScopeKind, name: &str, metric: Metric) -> Option<&SummaryLine> {
         self.summary.iter().find(|l| l.scope == scope && l.name == name && l.metric == metric)
     }
 
@@ -224,59 +218,57 @@ impl Records {
         self.slots.last().is_some_and(|s| s.day > 0)
     }
 
-    /// One data row of file `file`, its fields named by `header`.
-    fn row(&mut self, file: &str, header: &Header, f: &[String]) -> std::result::Result<(), String> {
-        match file {
-            "summary.csv" => self.summary.push(SummaryLine {
-                scope: header.text(f, "scope")?,
-                name: header.text(f, "name")?,
-                metric: header.text(f, "metric")?,
-                unit: header.text(f, "unit")?,
-                mean: header.num(f, "mean")?,
-                low: header.num(f, "ci95_low")?,
-                high: header.num(f, "ci95_high")?,
-            }),
-            "intervals.csv" => self.interval_row(header, f)?,
-            "statuses.csv" => {
-                let i = header.index(f, "interval")?;
-                if i >= self.slots.len() {
-                    return Err(format!("interval {i} is not in intervals.csv"));
-                }
-                let status = header.text(f, "status")?;
-                let s = match self.statuses.iter().position(|n| *n == status) {
-                    Some(s) => s,
-                    None => {
-                        self.statuses.push(status);
-                        self.status_secs.push(vec![0.0; self.slots.len()]);
-                        self.statuses.len() - 1
-                    }
-                };
-                let secs = header.num(f, "agent_seconds")?;
-                self.status_secs[s][i] += if secs.is_finite() { secs } else { 0.0 };
-            }
-            "waits.csv" => {
-                let (scope, name) = (header.text(f, "scope")?, header.text(f, "name")?);
-                let point = (header.num(f, "wait_seconds")?, header.num(f, "cumulative_fraction")?);
-                match self.waits.last_mut() {
-                    Some(c) if c.scope == scope && c.name == name => c.points.push(point),
-                    _ => self.waits.push(WaitCurve { scope, name, points: vec![point] }),
-                }
-            }
-            _ => {}
+    /// One row of summary.csv.
+    pub fn push_summary(&mut self, r: SummaryRecord) {
+        self.summary.push(SummaryLine {
+            scope: r.scope,
+            name: r.name,
+            metric: r.metric,
+            unit: r.unit,
+            mean: r.mean.written(),
+            low: r.ci95_low.written(),
+            high: r.ci95_high.written(),
+        });
+    }
+
+    /// One row of statuses.csv (after intervals.csv's rows).
+    pub fn push_status(&mut self, r: StatusRecord) -> std::result::Result<(), String> {
+        let i = r.interval;
+        if i >= self.slots.len() {
+            return Err(format!("interval {i} is not in intervals.csv"));
         }
+        let s = match self.statuses.iter().position(|n| *n == r.status) {
+            Some(s) => s,
+            None => {
+                self.statuses.push(r.status);
+                self.status_secs.push(vec![0.0; self.slots.len()]);
+                self.statuses.len() - 1
+            }
+        };
+        let secs = r.agent_seconds.written();
+        self.status_secs[s][i] += if secs.is_finite() { secs } else { 0.0 };
         Ok(())
     }
 
+    /// One row of waits.csv.
+    pub fn push_wait(&mut self, r: WaitRecord) {
+        let point = (r.wait_seconds.written(), r.cumulative_fraction.written());
+        match self.waits.last_mut() {
+            Some(c) if c.scope == r.scope && c.name == r.name => c.points.push(point),
+            _ => self.waits.push(WaitCurve { scope: r.scope, name: r.name, points: vec![point] }),
+        }
+    }
+
     /// One row of intervals.csv.
-    fn interval_row(&mut self, header: &Header, f: &[String]) -> std::result::Result<(), String> {
-        let i = header.index(f, "interval")?;
+    pub fn push_interval(&mut self, r: IntervalRecord) -> std::result::Result<(), String> {
+        let i = r.interval;
         if i == self.slots.len() {
             self.slots.push(Slot {
-                day: header.index(f, "day")? as u64,
-                start: header.text(f, "start")?,
-                start_s: header.num(f, "start_seconds")?,
-                length: header.num(f, "length_seconds")?,
-                warmup: header.text(f, "warmup")? == "true",
+                day: r.day,
+                start: r.start.clone(),
+                start_s: r.start_seconds.written(),
+                length: r.length_seconds.written(),
+                warmup: r.warmup,
             });
             for q in &mut self.queue_slots {
                 q.push(QueueSlot::default());
@@ -285,154 +277,43 @@ impl Records {
         } else if i > self.slots.len() {
             return Err(format!("interval {i} comes before interval {}", self.slots.len()));
         }
-        self.replications = header.index(f, "replications")? as u32;
-        let name = header.text(f, "name")?;
-        match header.text(f, "scope")?.as_str() {
-            "queue" => {
-                let q = match self.queues.iter().position(|q| q.name == name) {
+        self.replications = r.replications;
+        match r.scope {
+            ScopeKind::Queue => {
+                let q = match self.queues.iter().position(|q| q.name == r.name) {
                     Some(q) => q,
                     None => {
                         self.queues.push(QueueInfo {
-                            name,
-                            threshold: header.num(f, "sl_threshold_seconds")?,
-                            target: header.num(f, "sl_target_fraction")?,
+                            name: r.name.clone(),
+                            threshold: r.sl_threshold_seconds.written(),
+                            target: r.sl_target_fraction.written(),
                         });
                         self.queue_slots.push(vec![QueueSlot::default(); self.slots.len()]);
                         self.queues.len() - 1
                     }
                 };
-                let met = header.text(f, "target_met")?;
                 self.queue_slots[q][i] = QueueSlot {
-                    offered: header.num(f, "offered_count")?,
-                    service_level: header.num(f, "service_level_fraction")?,
-                    low: header.num(f, "service_level_ci95_low")?,
-                    high: header.num(f, "service_level_ci95_high")?,
-                    target_met: (!met.is_empty()).then_some(met == "true"),
-                    asa: header.num(f, "asa_seconds")?,
-                    abandon_rate: header.num(f, "abandon_rate_fraction")?,
+                    offered: r.offered_count.written(),
+                    service_level: r.service_level_fraction.written(),
+                    low: r.service_level_ci95_low.written(),
+                    high: r.service_level_ci95_high.written(),
+                    target_met: r.target_met,
+                    asa: r.asa_seconds.written(),
+                    abandon_rate: r.abandon_rate_fraction.written(),
                 };
             }
-            "team" => {
+            ScopeKind::Team => {
                 let t = &mut self.team_slots[i];
                 let add = |acc: &mut f64, v: f64| *acc += if v.is_finite() { v } else { 0.0 };
-                add(&mut t.logged_in, header.num(f, "agents_logged_in")?);
-                add(&mut t.available_spare, header.num(f, "agents_available_spare")?);
-                add(&mut t.available_full, header.num(f, "agents_available_full")?);
-                add(&mut t.logged_in_secs, header.num(f, "agent_seconds_logged_in")?);
+                add(&mut t.logged_in, r.agents_logged_in.written());
+                add(&mut t.available_spare, r.agents_available_spare.written());
+                add(&mut t.available_full, r.agents_available_full.written());
+                add(&mut t.logged_in_secs, r.agent_seconds_logged_in.written());
             }
-            other => return Err(format!("unknown scope `{other}`")),
+            ScopeKind::Total => return Err("intervals.csv has no `total` rows".into()),
         }
         Ok(())
     }
-}
-
-/// A CSV header: column names, looked up by name.
-struct Header(Vec<String>);
-
-impl Header {
-    fn field<'f>(&self, f: &'f [String], col: &str) -> std::result::Result<&'f str, String> {
-        let at = self.0.iter().position(|c| c == col).ok_or_else(|| format!("no column `{col}`"))?;
-        f.get(at).map(String::as_str).ok_or_else(|| format!("a row has no `{col}` field"))
-    }
-    fn text(&self, f: &[String], col: &str) -> std::result::Result<String, String> {
-        self.field(f, col).map(str::to_owned)
-    }
-    /// A number; empty is NaN.
-    fn num(&self, f: &[String], col: &str) -> std::result::Result<f64, String> {
-        let s = self.field(f, col)?;
-        if s.is_empty() {
-            return Ok(f64::NAN);
-        }
-        s.parse().map_err(|_| format!("`{col}` holds `{s}`, not a number"))
-    }
-    /// A whole number (an index or a count).
-    fn index(&self, f: &[String], col: &str) -> std::result::Result<usize, String> {
-        let s = self.field(f, col)?;
-        s.parse().map_err(|_| format!("`{col}` holds `{s}`, not a whole number"))
-    }
-}
-
-/// A writer that parses CSV bytes row by row into [`Records`] (or takes
-/// scenario.toml's text whole).
-struct Sink<'r> {
-    records: &'r mut Records,
-    file: &'static str,
-    line: Vec<u8>,
-    quoted: bool,
-    header: Option<Header>,
-    row: usize,
-}
-
-impl Sink<'_> {
-    /// Parses a last line without a newline.
-    fn finish(&mut self) -> std::io::Result<()> {
-        if self.file != "scenario.toml" && !self.line.is_empty() {
-            self.end_line()?;
-        }
-        Ok(())
-    }
-
-    fn end_line(&mut self) -> std::io::Result<()> {
-        let line = std::mem::take(&mut self.line);
-        let line = line.strip_suffix(b"\r").unwrap_or(&line);
-        self.row += 1;
-        let fields = split(line);
-        match &self.header {
-            None => self.header = Some(Header(fields)),
-            Some(header) => self
-                .records
-                .row(self.file, header, &fields)
-                .map_err(|e| std::io::Error::other(format!("line {}: {e}", self.row)))?,
-        }
-        Ok(())
-    }
-}
-
-impl Write for Sink<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.file == "scenario.toml" {
-            self.records.scenario_toml.push_str(&String::from_utf8_lossy(buf));
-            return Ok(buf.len());
-        }
-        for &b in buf {
-            // A quote toggles; an escaped quote ("") toggles twice.
-            if b == b'"' {
-                self.quoted = !self.quoted;
-            }
-            if b == b'\n' && !self.quoted {
-                self.end_line()?;
-            } else {
-                self.line.push(b);
-            }
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The fields of one CSV line (quotes removed, `""` read as `"`).
-pub(super) fn split(line: &[u8]) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = Vec::new();
-    let mut quoted = false;
-    let mut i = 0;
-    while i < line.len() {
-        let b = line[i];
-        match (b, quoted) {
-            (b'"', true) if line.get(i + 1) == Some(&b'"') => {
-                field.push(b'"');
-                i += 1;
-            }
-            (b'"', _) => quoted = !quoted,
-            (b',', false) => fields.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned()),
-            _ => field.push(b),
-        }
-        i += 1;
-    }
-    fields.push(String::from_utf8_lossy(&field).into_owned());
-    fields
 }
 
 /// Statuses that are not shrinkage: Available and Busy are productive,
@@ -462,26 +343,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_lines_split_with_quotes() {
-        assert_eq!(split(b"a,\"b,c\",\"d\"\"e\","), ["a", "b,c", "d\"e", ""]);
-        assert_eq!(split(b""), [""]);
-    }
-
-    #[test]
-    fn a_sink_reads_rows_across_writes_and_quoted_newlines() {
-        let mut r = Records::default();
-        let mut sink = r.sink("waits.csv");
-        sink.write_all(b"scope,name,wait_seconds,cumulative_fraction\ntotal,all,0,0.5\nqueue,\"a\nb\",0,")
-            .unwrap();
-        sink.write_all(b"1\nqueue,\"a\nb\",5,\n").unwrap();
-        sink.finish().unwrap();
-        assert_eq!(r.waits.len(), 2);
-        assert_eq!(r.waits[1].name, "a\nb");
-        assert_eq!(r.waits[1].points[0], (0.0, 1.0));
-        assert!(r.waits[1].points[1].1.is_nan());
-    }
-
-    #[test]
     fn shrinkage_counts_unavailable_and_custom_statuses_after_the_warm_up() {
         let slot = |warmup| Slot { day: 0, start: String::new(), start_s: 0.0, length: 100.0, warmup };
         let team = |secs| TeamSlot { logged_in_secs: secs, ..TeamSlot::default() };
@@ -507,13 +368,32 @@ mod tests {
 
     #[test]
     fn a_bad_number_names_line_and_column() {
+        let text =
+            b"scope,name,metric,unit,mean,ci95_low,ci95_high,replications\ntotal,all,asa,seconds,abc,,,1\n";
         let mut r = Records::default();
-        let mut sink = r.sink("summary.csv");
-        let e = sink
-            .write_all(
-                b"scope,name,metric,unit,mean,ci95_low,ci95_high,replications\ntotal,all,x,count,abc,,,1\n",
-            )
-            .unwrap_err();
-        assert_eq!(e.to_string(), "line 2: `mean` holds `abc`, not a number");
+        let e = rows::for_each(&text[..], |row| {
+            r.push_summary(row);
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(
+            e.starts_with("line 2: ") && e.contains("mean") && e.contains("`abc` is not a number"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn quoted_names_with_newlines_read_back_whole() {
+        let text = b"scope,name,wait_seconds,cumulative_fraction\ntotal,all,0,0.5\nqueue,\"a\nb\",0,1\nqueue,\"a\nb\",5,\n";
+        let mut r = Records::default();
+        rows::for_each(&text[..], |row| {
+            r.push_wait(row);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(r.waits.len(), 2);
+        assert_eq!(r.waits[1].name, "a\nb");
+        assert_eq!(r.waits[1].points[0], (0.0, 1.0));
+        assert!(r.waits[1].points[1].1.is_nan());
     }
 }

@@ -12,6 +12,8 @@ use plotters::prelude::*;
 
 use super::records::shrinkage_by_status;
 use super::{Chart, Draw, DrawError, FAMILY, Records, Swatch, colour, runs, with_legend};
+use crate::rows::ScopeKind;
+use crate::stats::Metric;
 
 /// Runs of `(hours, value)` points, split at missing values.
 type Runs = Vec<Vec<(f64, f64)>>;
@@ -142,16 +144,8 @@ impl Ranged for TimeAxis {
 
 impl ValueFormatter<f64> for TimeAxis {
     fn format_ext(&self, value: &f64) -> String {
-        clock(*value, self.multi_day)
+        crate::format::hours_label(*value, self.multi_day)
     }
-}
-
-/// `HH:MM` of an hour value, with `d<N> ` in front on multi-day runs.
-fn clock(h: f64, multi_day: bool) -> String {
-    let mins = (h * 60.0).round().max(0.0) as u64;
-    let (day, m) = (mins / 1440, mins % 1440);
-    let hm = format!("{:02}:{:02}", m / 60, m % 60);
-    if multi_day { format!("day {day} {hm}") } else { hm }
 }
 
 /// A wait in seconds as a short label (`30 s`, `5 min`, `2 h`, `1 d`).
@@ -344,12 +338,12 @@ impl Draw for Waits<'_> {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
         let r = self.0;
         // The total in black, each queue in its own colour (as in the other charts).
-        let colour_of = |name: &str, scope: &str| match r.queues.iter().position(|q| q.name == name) {
-            Some(q) if scope == "queue" => colour(q),
+        let colour_of = |name: &str, scope: &ScopeKind| match r.queues.iter().position(|q| q.name == name) {
+            Some(q) if *scope == ScopeKind::Queue => colour(q),
             _ => BLACK,
         };
-        let label_of = |scope: &str, name: &str| {
-            if scope == "total" { "all queues".to_owned() } else { name.to_owned() }
+        let label_of = |scope: &ScopeKind, name: &str| {
+            if *scope == ScopeKind::Total { "all queues".to_owned() } else { name.to_owned() }
         };
         let mut legend = Vec::new();
         for c in &r.waits {
@@ -361,7 +355,7 @@ impl Draw for Waits<'_> {
             let within = r
                 .waits
                 .iter()
-                .find(|c| c.scope == "queue" && c.name == queue.name)
+                .find(|c| c.scope == ScopeKind::Queue && c.name == queue.name)
                 .and_then(|c| c.points.iter().find(|p| p.0 == queue.threshold))
                 .map(|p| p.1);
             if let Some(f) = within.filter(|f| f.is_finite()) {
@@ -404,7 +398,7 @@ impl Draw for Waits<'_> {
             let at = r
                 .waits
                 .iter()
-                .find(|w| w.scope == "queue" && w.name == queue.name)
+                .find(|w| w.scope == ScopeKind::Queue && w.name == queue.name)
                 .and_then(|w| w.points.iter().find(|p| p.0 == queue.threshold))
                 .map(|p| p.1 * 100.0)
                 .filter(|v| v.is_finite());
@@ -423,7 +417,7 @@ impl Draw for Load<'_> {
         let aht: Vec<f64> = r
             .queues
             .iter()
-            .map(|q| r.summary_value("queue", &q.name, "aht").map_or(f64::NAN, |l| l.mean))
+            .map(|q| r.summary_value(ScopeKind::Queue, &q.name, Metric::Aht).map_or(f64::NAN, |l| l.mean))
             .collect();
         let load = |i: usize| {
             let mut any = false;
@@ -482,8 +476,10 @@ impl Draw for Shrinkage<'_> {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
         let r = self.0;
         let bars = shrinkage_by_status(r);
-        let total =
-            r.summary_value("total", "all", "shrinkage").map(|l| l.mean * 100.0).filter(|v| v.is_finite());
+        let total = r
+            .summary_value(ScopeKind::Total, "all", Metric::Shrinkage)
+            .map(|l| l.mean * 100.0)
+            .filter(|v| v.is_finite());
         let mut legend: Vec<(String, Swatch)> = bars
             .iter()
             .enumerate()
@@ -547,12 +543,6 @@ impl Draw for Shrinkage<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_labels_show_the_day_on_multi_day_runs() {
-        assert_eq!(clock(9.5, false), "09:30");
-        assert_eq!(clock(33.0, true), "day 1 09:00");
-    }
 
     #[test]
     fn time_keys_fall_on_whole_steps() {

@@ -130,8 +130,8 @@ pub fn describe(sc: &Scenario) -> String {
                 Headcount::Fixed(_) => "always logged in".to_owned(),
             },
             |s| {
-                let (_, start) = crate::replicate::day_clock(s.start);
-                let (_, end) = crate::replicate::day_clock(s.start + s.length);
+                let (_, start) = crate::format::day_clock(s.start);
+                let (_, end) = crate::format::day_clock(s.start + s.length);
                 format!("shift {start}-{end}")
             },
         );
@@ -144,8 +144,8 @@ pub fn describe(sc: &Scenario) -> String {
             g.unplanned.len()
         );
         for w in &g.switches {
-            let (_, from) = crate::replicate::day_clock(w.window_start);
-            let (_, to) = crate::replicate::day_clock(w.last_start);
+            let (_, from) = crate::format::day_clock(w.window_start);
+            let (_, to) = crate::format::day_clock(w.last_start);
             let when = if from == to { format!("at {from}") } else { format!("between {from} and {to}") };
             let _ = writeln!(o, "  {:<16} switches to team {} {when} every day", "", sc.teams[w.team].name);
         }

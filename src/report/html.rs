@@ -8,6 +8,8 @@
 use std::fmt::Write;
 
 use crate::plot::{Drawn, Page, Records, SummaryLine};
+use crate::rows::ScopeKind;
+use crate::stats::{Metric, Unit};
 
 /// Styles: readable on screen, charts scaled to the page, nothing split across printed pages.
 const STYLE: &str = "
@@ -35,15 +37,15 @@ section.queue { break-inside: avoid; page-break-inside: avoid; }
 ";
 
 /// Summary metrics shown in the overview table, with their headings.
-const OVERVIEW: [(&str, &str); 8] = [
-    ("offered", "offered"),
-    ("service_level", "service level"),
-    ("sl_target", "target"),
-    ("asa", "ASA"),
-    ("wait_p90", "wait p90"),
-    ("abandon_rate", "abandon rate"),
-    ("occupancy", "occupancy"),
-    ("shrinkage", "shrinkage"),
+const OVERVIEW: [(Metric, &str); 8] = [
+    (Metric::Offered, "offered"),
+    (Metric::ServiceLevel, "service level"),
+    (Metric::SlTarget, "target"),
+    (Metric::Asa, "ASA"),
+    (Metric::WaitP90, "wait p90"),
+    (Metric::AbandonRate, "abandon rate"),
+    (Metric::Occupancy, "occupancy"),
+    (Metric::Shrinkage, "shrinkage"),
 ];
 
 /// The page, from the records and the drawn charts.
@@ -177,7 +179,7 @@ fn settings(h: &mut String, r: &Records) {
             h,
             "<tr><td>{}</td><td>{} s</td><td>{}</td></tr>",
             esc(&q.name),
-            crate::report::number(q.threshold),
+            crate::format::number(q.threshold),
             pct(q.target)
         );
     }
@@ -191,14 +193,15 @@ fn overview(h: &mut String, r: &Records) {
         let _ = write!(h, "<th>{head}</th>");
     }
     h.push_str("</tr>\n");
-    let rows = r.queues.iter().map(|q| ("queue", q.name.as_str())).chain([("total", "all")]);
+    let rows =
+        r.queues.iter().map(|q| (ScopeKind::Queue, q.name.as_str())).chain([(ScopeKind::Total, "all")]);
     for (scope, name) in rows {
-        let _ = write!(h, "<tr><td>{}</td>", esc(if scope == "total" { "total" } else { name }));
-        let sl = r.summary_value(scope, name, "service_level").map(|l| l.mean);
-        let target = r.summary_value(scope, name, "sl_target").map(|l| l.mean);
+        let _ = write!(h, "<tr><td>{}</td>", esc(if scope == ScopeKind::Total { "total" } else { name }));
+        let sl = r.summary_value(scope, name, Metric::ServiceLevel).map(|l| l.mean);
+        let target = r.summary_value(scope, name, Metric::SlTarget).map(|l| l.mean);
         for (metric, _) in OVERVIEW {
             let cell = r.summary_value(scope, name, metric).map(value).unwrap_or_default();
-            let miss = metric == "service_level" && matches!((sl, target), (Some(s), Some(t)) if s < t);
+            let miss = metric == Metric::ServiceLevel && matches!((sl, target), (Some(s), Some(t)) if s < t);
             let _ = write!(h, "<td{}>{}</td>", if miss { " class=\"miss\"" } else { "" }, esc(&cell));
         }
         h.push_str("</tr>\n");
@@ -226,7 +229,7 @@ fn misses(h: &mut String, r: &Records) {
                 if r.multi_day() { format!("day {} ", slot.day) } else { String::new() },
                 esc(&slot.start),
                 esc(&queue.name),
-                crate::report::number((s.offered * 10.0).round() / 10.0),
+                crate::format::number((s.offered * 10.0).round() / 10.0),
                 pct(s.service_level),
                 band,
                 pct(queue.target),
@@ -248,14 +251,18 @@ fn misses(h: &mut String, r: &Records) {
 /// One table per queue and team: every summary metric.
 fn scopes(h: &mut String, r: &Records) {
     h.push_str("<h2>Queues and teams</h2>\n");
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut seen: Vec<(ScopeKind, &str)> = Vec::new();
     for l in &r.summary {
-        if !seen.contains(&(l.scope.as_str(), l.name.as_str())) {
-            seen.push((&l.scope, &l.name));
+        if !seen.contains(&(l.scope, l.name.as_str())) {
+            seen.push((l.scope, &l.name));
         }
     }
     for (scope, name) in seen {
-        let heading = if scope == "total" { "All queues".to_owned() } else { format!("{scope} {name}") };
+        let heading = if scope == ScopeKind::Total {
+            "All queues".to_owned()
+        } else {
+            format!("{} {name}", scope.name())
+        };
         let _ = write!(
             h,
             "<section class=\"queue\">\n<h3>{}</h3>\n<table>\n<tr><th>metric</th><th>mean</th><th>95% interval</th></tr>\n",
@@ -270,7 +277,7 @@ fn scopes(h: &mut String, r: &Records) {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&l.metric),
+                esc(l.metric.name()),
                 esc(&show(l, l.mean)),
                 esc(&band)
             );
@@ -296,11 +303,11 @@ fn show(l: &SummaryLine, v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }
-    match l.unit.as_str() {
-        "fraction" => pct(v),
-        "seconds" => secs(v),
-        "agent_seconds" => format!("{:.1} agent-h", v / 3600.0),
-        _ => crate::report::number((v * 10.0).round() / 10.0),
+    match l.unit {
+        Unit::Fraction => pct(v),
+        Unit::Seconds => secs(v),
+        Unit::AgentSeconds => format!("{:.1} agent-h", v / 3600.0),
+        Unit::Count => crate::format::number((v * 10.0).round() / 10.0),
     }
 }
 

@@ -5,8 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Exporter, Provenance, number};
+use super::{Exporter, Provenance};
 use crate::error::{Error, Result};
+use crate::format::number;
 use crate::replicate::Results;
 
 /// `summary.json`.

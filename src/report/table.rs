@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::replicate::{Results, day_clock};
+use crate::format::day_words;
+use crate::replicate::{Results, SummaryRow};
+use crate::rows::ScopeKind;
+use crate::stats::Metric;
 
 /// How many of a queue's worst intervals are listed under the table.
 const WORST_LISTED: usize = 3;
@@ -15,7 +18,7 @@ const WORST_LISTED: usize = 3;
 /// undefined value prints as `-`, never `NaN`.
 pub fn table(r: &Results) -> String {
     let mut out = String::new();
-    let unresolved = r.summary.iter().any(|s| s.metric.name() == "unresolved" && s.mean > 0.0);
+    let unresolved = r.summary.iter().any(|s| s.metric == Metric::Unresolved && s.mean > 0.0);
     let _ = write!(out, "{:<16} {:>9}", "queue", "offered");
     if unresolved {
         let _ = write!(out, " {:>10}", "unresolved");
@@ -25,16 +28,16 @@ pub fn table(r: &Results) -> String {
         " {:>22} {:>8} {:>9} {:>9} {:>9}",
         "service level (95% CI)", "target", "ASA", "abandon", "occupancy"
     );
-    let names = r
-        .queues
-        .iter()
-        .map(|q| ("queue", q.name.as_str(), Some(q.sl_target)))
-        .chain([("total", "all", None)]);
+    let names = r.queues.iter().map(|q| (ScopeKind::Queue, q.name.as_str(), Some(q.sl_target))).chain([(
+        ScopeKind::Total,
+        "all",
+        None,
+    )]);
     let mut missed = Vec::new();
     for (scope, name, target) in names {
-        let get = |m: &str| r.get(scope, name, m);
-        let mean = |m: &str| get(m).map_or(f64::NAN, |row| row.mean);
-        let sl = get("service_level").map_or_else(
+        let get = |m: Metric| summary_row(r, scope, name, m);
+        let mean = |m: Metric| get(m).map_or(f64::NAN, |row| row.mean);
+        let sl = get(Metric::ServiceLevel).map_or_else(
             || "-".to_owned(),
             |row| {
                 if !row.mean.is_finite() {
@@ -53,7 +56,7 @@ pub fn table(r: &Results) -> String {
         );
         let target_text = match target {
             Some(t) => {
-                let miss = mean("service_level") < t;
+                let miss = mean(Metric::ServiceLevel) < t;
                 if miss {
                     missed.push(name);
                 }
@@ -61,19 +64,19 @@ pub fn table(r: &Results) -> String {
             }
             None => "-".to_owned(),
         };
-        let label = if scope == "total" { "total" } else { name };
-        let _ = write!(out, "{:<16} {:>9}", label, fixed(mean("offered"), 1, ""));
+        let label = if scope == ScopeKind::Total { "total" } else { name };
+        let _ = write!(out, "{:<16} {:>9}", label, fixed(mean(Metric::Offered), 1, ""));
         if unresolved {
-            let _ = write!(out, " {:>10}", fixed(mean("unresolved"), 1, ""));
+            let _ = write!(out, " {:>10}", fixed(mean(Metric::Unresolved), 1, ""));
         }
         let _ = writeln!(
             out,
             " {:>22} {:>8} {:>9} {:>9} {:>9}",
             sl,
             target_text,
-            fixed(mean("asa"), 1, "s"),
-            fixed(100.0 * mean("abandon_rate"), 1, "%"),
-            fixed(100.0 * mean("occupancy"), 1, "%"),
+            fixed(mean(Metric::Asa), 1, "s"),
+            fixed(100.0 * mean(Metric::AbandonRate), 1, "%"),
+            fixed(100.0 * mean(Metric::Occupancy), 1, "%"),
         );
     }
     for q in 0..r.queues.len() {
@@ -106,8 +109,7 @@ fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
         .filter(|row| row.target_met == Some(false))
         .take(WORST_LISTED)
         .map(|row| {
-            let (day, clock) = day_clock(r.interval_start(row.interval));
-            let when = if r.horizon > crate::time::DAY { format!("day {day} {clock}") } else { clock };
+            let when = day_words(r.interval_start(row.interval), r.horizon > crate::time::DAY);
             format!("{when} {:.1}%", 100.0 * row.service_level)
         })
         .collect();
@@ -120,6 +122,19 @@ fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
         rows.len(),
         if worst.is_empty() { "-".to_owned() } else { worst.join(", ") }
     );
+}
+
+/// The summary row of `metric` for `scope`/`name`, if there is one
+/// (shared with sweep's table).
+pub(crate) fn summary_row<'a>(
+    r: &'a Results,
+    scope: ScopeKind,
+    name: &str,
+    metric: Metric,
+) -> Option<&'a SummaryRow> {
+    r.summary
+        .iter()
+        .find(|row| ScopeKind::from(row.scope) == scope && row.name == name && row.metric == metric)
 }
 
 /// `x` with `decimals` and a unit suffix, or `-` when it is not a number.

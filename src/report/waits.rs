@@ -1,32 +1,36 @@
 //! The waits.csv exporter: the distribution of answered waits, on a fixed
 //! grid, per scope (docs/model.md §11.9). It is what the wait-time chart draws.
 
-use super::{Exporter, Provenance, number};
-use crate::error::{Error, Result};
+use super::{Exporter, Provenance};
+use crate::error::Result;
+use crate::format::Num;
 use crate::replicate::Results;
+use crate::rows::{self, ScopeKind, WaitRecord};
 
 /// `waits.csv`: `scope,name,wait_seconds,cumulative_fraction`.
 pub(super) struct Waits;
 
-/// Header of waits.csv.
-pub const WAITS_HEADER: [&str; 4] = ["scope", "name", "wait_seconds", "cumulative_fraction"];
+/// waits.csv's rows: the total's curve, then each queue's.
+pub(super) fn wait_records(r: &Results) -> impl Iterator<Item = WaitRecord> + '_ {
+    r.waits.iter().map(|p| {
+        let (scope, name) = match p.queue.and_then(|q| r.queues.get(q)) {
+            Some(q) => (ScopeKind::Queue, q.name.as_str()),
+            None => (ScopeKind::Total, "all"),
+        };
+        WaitRecord {
+            scope,
+            name: name.to_owned(),
+            wait_seconds: Num(p.wait),
+            cumulative_fraction: Num(p.fraction),
+        }
+    })
+}
 
 impl Exporter for Waits {
     fn file_name(&self) -> &'static str {
         "waits.csv"
     }
     fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
-        let to_err =
-            |e: csv::Error| Error::Write { path: "waits.csv".into(), source: std::io::Error::other(e) };
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(WAITS_HEADER).map_err(to_err)?;
-        for p in &r.waits {
-            let (scope, name) = match p.queue.and_then(|q| r.queues.get(q)) {
-                Some(q) => ("queue", q.name.as_str()),
-                None => ("total", "all"),
-            };
-            w.write_record([scope, name, &number(p.wait), &number(p.fraction)]).map_err(to_err)?;
-        }
-        w.flush().map_err(|source| Error::Write { path: "waits.csv".into(), source })
+        rows::write(self.file_name(), out, wait_records(r))
     }
 }

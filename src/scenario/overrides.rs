@@ -3,7 +3,9 @@
 //!
 //! A key is a dotted path: tables by key, arrays of tables (`[[queue]]`) and
 //! arrays of inline tables by the element's `name`, any array by index
-//! (`agents.early.schedule.0.window`).
+//! (`agents.early.schedule.0.window`). A segment may be quoted as in TOML
+//! (`agents."crew, day".count`, or with single quotes), so a name holding
+//! `.`, `=` or `"` can be named; see [`segments`].
 
 use std::ops::Range;
 
@@ -16,18 +18,19 @@ use crate::error::Error;
 /// returns the dotted key it set.
 pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<String, Error> {
     let fail = |message: String| Error::Override { origin: origin.to_owned(), arg: arg.to_owned(), message };
-    let (key, value) = arg
-        .split_once('=')
+    let (key, value) = split_assignment(arg)
         .ok_or_else(|| fail("write KEY=VALUE, e.g. --set agents.early.count=11".into()))?;
     if key.trim() == REMOVE {
         return remove(doc, value.trim(), &fail);
     }
-    let segments: Vec<&str> = key.trim().split('.').collect();
-    let Some((last, parents)) = segments.split_last().filter(|_| segments.iter().all(|s| !s.is_empty()))
-    else {
+    let Some(segments) = segments(key.trim()) else {
         return Err(fail(format!("`{key}` is not a dotted key path")));
     };
-    let known = names_under(doc, parents);
+    let Some((last, parents)) = segments.split_last() else {
+        return Err(fail(format!("`{key}` is not a dotted key path")));
+    };
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    let known = names_under(doc, &parents);
     let mut node = NodeMut::Item(doc.as_item_mut());
     for (depth, seg) in parents.iter().enumerate() {
         node = node.child(seg).ok_or_else(|| {
@@ -60,19 +63,17 @@ pub(crate) const REMOVE: &str = "remove";
 /// `--set remove=KEY`: takes KEY out of `doc` (docs/model.md §10): a key of
 /// a table, or an element of a list, by index or by its `name`.
 fn remove(doc: &mut DocumentMut, key: &str, fail: &dyn Fn(String) -> Error) -> Result<String, Error> {
-    let segments: Vec<&str> = key.split('.').collect();
-    let Some((last, parents)) = segments.split_last().filter(|_| segments.iter().all(|s| !s.is_empty()))
-    else {
-        return Err(fail(format!(
-            "`{key}` is not a dotted key path; write e.g. --set remove=agents.early.schedule.1"
-        )));
-    };
-    let known = names_under(doc, parents);
+    let not_a_path =
+        || fail(format!("`{key}` is not a dotted key path; write e.g. --set remove=agents.early.schedule.1"));
+    let segments = segments(key).ok_or_else(not_a_path)?;
+    let (last, parents) = segments.split_last().ok_or_else(not_a_path)?;
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    let known = names_under(doc, &parents);
     // Removing never creates: the path must exist as written (checked
     // read-only first, since the editing walk makes missing tables).
     let mut probe = Some(Node::Item(doc.as_item()));
     let mut depth_found = 0;
-    for seg in parents {
+    for seg in &parents {
         probe = probe.and_then(|n| n.child(seg).map(|(next, _)| next));
         if probe.is_some() {
             depth_found += 1;
@@ -96,17 +97,16 @@ fn remove(doc: &mut DocumentMut, key: &str, fail: &dyn Fn(String) -> Error) -> R
             t.remove(last).is_some()
         }
         NodeMut::Item(Item::ArrayOfTables(aot)) => {
-            let at = last
-                .parse::<usize>()
-                .ok()
-                .filter(|&i| i < aot.len())
-                .or_else(|| aot.iter().position(|t| t.get("name").and_then(Item::as_str) == Some(*last)));
+            let at = last.parse::<usize>().ok().filter(|&i| i < aot.len()).or_else(|| {
+                aot.iter().position(|t| t.get("name").and_then(Item::as_str) == Some(last.as_str()))
+            });
             at.map(|i| aot.remove(i)).is_some()
         }
         NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)) => {
             let at = last.parse::<usize>().ok().filter(|&i| i < a.len()).or_else(|| {
                 a.iter().position(|e| {
-                    e.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str) == Some(*last)
+                    e.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str)
+                        == Some(last.as_str())
                 })
             });
             match at {
@@ -129,6 +129,79 @@ fn remove(doc: &mut DocumentMut, key: &str, fail: &dyn Fn(String) -> Error) -> R
     if removed { Ok(segments.join(".")) } else { Err(nothing()) }
 }
 
+/// The segments of a dotted key path: split at each `.` outside quotes,
+/// each trimmed; a segment written `"..."` (with `\"` and `\\` escapes)
+/// or `'...'` is taken literally, as in TOML, so `agents."crew, day".count`
+/// names the group `crew, day`. A bare segment is taken as written (it may
+/// hold spaces or commas, not `.`). `None` for an empty bare segment, an
+/// unclosed quote or text after a closing quote.
+fn segments(key: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = key.trim_start();
+    loop {
+        let (seg, after) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let mut seg = String::new();
+                let mut chars = rest.char_indices().skip(1);
+                let end = loop {
+                    match chars.next()? {
+                        (i, c) if c == q => break i + 1,
+                        (_, '\\') if q == '"' => seg.push(chars.next()?.1),
+                        (_, c) => seg.push(c),
+                    }
+                };
+                (seg, rest[end..].trim_start())
+            }
+            _ => {
+                let end = rest.find('.').unwrap_or(rest.len());
+                let seg = rest[..end].trim();
+                if seg.is_empty() {
+                    return None;
+                }
+                (seg.to_owned(), &rest[end..])
+            }
+        };
+        out.push(seg);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next.trim_start(),
+            None if after.is_empty() => return Some(out),
+            None => return None,
+        }
+    }
+}
+
+/// `KEY=VALUE` split at the first `=` outside a quoted key segment (a
+/// quote opens one only at the start of a segment).
+fn split_assignment(arg: &str) -> Option<(&str, &str)> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut at_start = true;
+    for (i, c) in arg.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '=' => return Some((&arg[..i], &arg[i + 1..])),
+                '"' | '\'' if at_start => quote = Some(c),
+                '.' => at_start = true,
+                c if c.is_whitespace() => {}
+                _ => at_start = false,
+            },
+        }
+        if quote.is_some() {
+            at_start = false;
+        }
+    }
+    None
+}
+
 /// For each step of `path`, the names that step could take (keys of a
 /// table, names of the elements of a list of tables), as far as the path
 /// can be followed in `doc`.
@@ -148,8 +221,8 @@ pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
     let doc = toml_edit::Document::parse(text.to_owned()).ok()?;
     let mut node = Node::Item(doc.as_item());
     let mut span = None;
-    for seg in key.split('.') {
-        let (next, s) = node.child(seg)?;
+    for seg in segments(key)? {
+        let (next, s) = node.child(&seg)?;
         span = s.or(span);
         node = next;
     }
@@ -367,6 +440,44 @@ mod tests {
         assert_eq!(at("4 }"), Some("queue.x.arrivals.per_hr".into()));
         assert_eq!(at("v = 1"), Some("queue.x.list.e.v".into()));
         assert_eq!(at("[[queue"), None);
+    }
+
+    #[test]
+    fn key_segments_may_be_quoted_as_in_toml() {
+        let seg = |k: &str| segments(k).map(|v| v.join("|"));
+        assert_eq!(seg("agents.early.count").as_deref(), Some("agents|early|count"));
+        assert_eq!(seg(r#"agents."crew, day".count"#).as_deref(), Some("agents|crew, day|count"));
+        assert_eq!(seg("agents.'a.b'.count").as_deref(), Some("agents|a.b|count"));
+        assert_eq!(seg(r#"queue."say \"hi\"".x"#).as_deref(), Some(r#"queue|say "hi"|x"#));
+        assert_eq!(seg(r#"agents . "x" . count"#).as_deref(), Some("agents|x|count"));
+        assert_eq!(seg("status.Café, break.enabled").as_deref(), Some("status|Café, break|enabled"));
+        for bad in ["a..b", "a.", ".a", r#"a."b"#, r#"a."b"c.d"#, ""] {
+            assert_eq!(seg(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_value_starts_after_the_first_equals_sign_outside_quotes() {
+        assert_eq!(split_assignment("a.b=1=2"), Some(("a.b", "1=2")));
+        assert_eq!(split_assignment(r#"a."x=y".b=3"#), Some((r#"a."x=y".b"#, "3")));
+        assert_eq!(split_assignment(r#"a."x\"=".b=3"#), Some((r#"a."x\"=".b"#, "3")));
+        assert_eq!(split_assignment("note=it's"), Some(("note", "it's")));
+        assert_eq!(split_assignment("a.b"), None);
+    }
+
+    #[test]
+    fn a_quoted_name_is_set_removed_and_found() {
+        let text = "[[agents]]\nname = \"crew, day\"\ncount = 3\n\n[[agents]]\nname = \"a.b\"\ncount = 1\n";
+        let mut doc: DocumentMut = text.parse().unwrap();
+        let key = apply(&mut doc, r#"agents."crew, day".count=6"#, "s.toml").unwrap();
+        assert_eq!(key, "agents.crew, day.count");
+        apply(&mut doc, "agents.'a.b'.count=2", "s.toml").unwrap();
+        let out = doc.to_string();
+        assert!(out.contains("count = 6") && out.contains("count = 2"), "{out}");
+        assert_eq!(line_of(text, r#"agents."crew, day".count"#), Some(3));
+        assert_eq!(line_of(text, "agents.'a.b'.count"), Some(7));
+        apply(&mut doc, "remove='agents'.\"a.b\"", "s.toml").unwrap();
+        assert!(!doc.to_string().contains("a.b"), "{doc}");
     }
 
     #[test]

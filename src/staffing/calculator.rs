@@ -14,6 +14,8 @@ use serde::Serialize;
 use super::{Goal, Target};
 use crate::erlang::{self, ErlangError, QueueMeasures};
 use crate::error::Error;
+use crate::format::Num;
+use crate::rows::ErlangRecord;
 use crate::scenario::parse_duration;
 
 /// Service-level threshold when none is given, seconds (as in the bundled scenarios).
@@ -495,25 +497,20 @@ impl Answer {
 
 impl Answer {
     /// The files of `erlang --out DIR` (docs/model.md §11.10): `erlang.csv`,
-    /// the rows as `--json` prints them ([`crate::plot::ERLANG_HEADER`],
+    /// the rows as `--json` prints them ([`crate::rows::ERLANG_HEADER`],
     /// empty where unbounded), and `erlang.json`, the inputs, targets and answer.
-    pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
-        let n = |v: Option<f64>| v.map_or(String::new(), crate::report::number);
-        let mut csv = crate::plot::ERLANG_HEADER.join(",");
-        csv.push('\n');
-        for r in self.rows.iter().chain(self.sizing.as_ref().map(|s| &s.row)) {
-            let _ = writeln!(
-                csv,
-                "{},{},{},{},{},{},{}",
-                r.agents,
-                n(Some(r.p_wait)),
-                n(Some(r.service_level)),
-                n(r.asa),
-                n(Some(r.abandon_rate)),
-                n(Some(r.occupancy)),
-                n(r.queue_length)
-            );
-        }
+    pub fn files(&self) -> crate::error::Result<Vec<(&'static str, Vec<u8>)>> {
+        let n = |v: Option<f64>| Num(v.unwrap_or(f64::NAN));
+        let records = self.rows.iter().chain(self.sizing.as_ref().map(|s| &s.row)).map(|r| ErlangRecord {
+            agents: r.agents,
+            p_wait: n(Some(r.p_wait)),
+            service_level: n(Some(r.service_level)),
+            asa: n(r.asa),
+            abandon_rate: n(Some(r.abandon_rate)),
+            occupancy: n(Some(r.occupancy)),
+            queue_length: n(r.queue_length),
+        });
+        let csv = crate::rows::to_bytes("erlang.csv", records)?;
         let doc = serde_json::json!({
             "routesim_version": env!("CARGO_PKG_VERSION"),
             "formula": self.calculator.formula(),
@@ -525,7 +522,7 @@ impl Answer {
         });
         let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
         json.push('\n');
-        vec![("erlang.csv", csv.into_bytes()), ("erlang.json", json.into_bytes())]
+        Ok(vec![("erlang.csv", csv), ("erlang.json", json.into_bytes())])
     }
 }
 

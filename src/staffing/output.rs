@@ -5,20 +5,20 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::report::number;
+use crate::error::Result;
+use crate::format::{Num, day_label, number};
+use crate::rows::{self, StaffingRecord};
 use crate::staffing::Goal;
 use crate::staffing::plan::{Answer, MethodAnswer};
 use crate::staffing::search::Judge;
 
-/// The header of staffing.csv.
-pub const STAFFING_HEADER: &str =
-    "start,method,agents,offered_erlangs,service_level,asa,abandon_rate,occupancy";
+pub use crate::rows::STAFFING_HEADER;
 
 /// The result folder's files, (name, bytes): staffing.csv, summary.json,
 /// scenario.toml and the forecast's copy if any.
-pub fn files(answer: &Answer) -> Vec<(&'static str, Vec<u8>)> {
+pub fn files(answer: &Answer) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![
-        ("staffing.csv", staffing_csv(answer).into_bytes()),
+        ("staffing.csv", staffing_csv(answer)?),
         ("summary.json", summary_json(answer).into_bytes()),
         ("scenario.toml", answer.scenario_toml.clone().into_bytes()),
     ];
@@ -27,40 +27,28 @@ pub fn files(answer: &Answer) -> Vec<(&'static str, Vec<u8>)> {
             files.push((crate::scenario::FORECAST_COPY, bytes.clone()));
         }
     }
-    files
+    Ok(files)
 }
 
 /// staffing.csv: one row per interval and method, intervals in order.
-pub fn staffing_csv(answer: &Answer) -> String {
-    let mut out = String::from(STAFFING_HEADER);
-    out.push('\n');
+pub fn staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
     let n = answer.methods.first().map_or(0, |m| m.rows.len());
-    for i in 0..n {
-        for m in &answer.methods {
+    let records = (0..n).flat_map(|i| {
+        answer.methods.iter().map(move |m| {
             let r = &m.rows[i];
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{}",
-                start_label(r.start, answer.several_days),
-                m.method.name(),
-                r.agents,
-                number(r.offered_erlangs),
-                number(r.service_level),
-                number(r.asa),
-                number(r.abandon_rate),
-                number(r.occupancy),
-            );
-        }
-    }
-    out
-}
-
-/// `HH:MM`, or `dD HH:MM` when the horizon is longer than a day.
-pub fn start_label(start: f64, several_days: bool) -> String {
-    let secs = start.round() as i64;
-    let (day, s) = (secs / 86_400, secs % 86_400);
-    let clock = format!("{:02}:{:02}", s / 3600, (s % 3600) / 60);
-    if several_days { format!("d{day} {clock}") } else { clock }
+            StaffingRecord {
+                start: day_label(r.start, answer.several_days),
+                method: m.method.name().to_owned(),
+                agents: r.agents,
+                offered_erlangs: Num(r.offered_erlangs),
+                service_level: Num(r.service_level),
+                asa: Num(r.asa),
+                abandon_rate: Num(r.abandon_rate),
+                occupancy: Num(r.occupancy),
+            }
+        })
+    });
+    rows::to_bytes("staffing.csv", records)
 }
 
 /// How the targets were judged, in words.
@@ -195,7 +183,7 @@ fn row(answer: &Answer, m: &MethodAnswer, goal: Goal) -> [String; 4] {
                 Goal::Asa => format!("{}s", number((v * 10.0).round() / 10.0)),
                 _ => format!("{:.1}%", v * 100.0),
             };
-            format!("{} {} {shown}", start_label(m.rows[i].start, answer.several_days), goal.name())
+            format!("{} {} {shown}", day_label(m.rows[i].start, answer.several_days), goal.name())
         }
         None => "-".to_owned(),
     };

@@ -237,7 +237,7 @@ impl Study {
     pub fn build(&self, levels: &[u32]) -> Result<Scenario> {
         let list: Vec<String> = levels.iter().map(u32::to_string).collect();
         let mut overrides = self.overrides.clone();
-        overrides.push(format!("agents.{}.staffing=[{}]", self.request.group, list.join(",")));
+        overrides.push(format!("agents.{}.staffing=[{}]", key_segment(&self.request.group), list.join(",")));
         scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
     }
 
@@ -360,5 +360,26 @@ impl Study {
             })
             .min_by(|a, b| first.slack(a.1).total_cmp(&first.slack(b.1)));
         MethodAnswer { method, levels, rows, agent_hours, misses, judged: judged.len(), worst }
+    }
+}
+/// A name as one segment of an override's key path: quoted as in TOML
+/// when it holds a `.`, a quote or a `=` (docs/model.md §10), else as it is.
+fn key_segment(name: &str) -> String {
+    if name.contains(['.', '"', '\'', '=']) || name.trim() != name {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        name.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_name_is_quoted_in_the_staffing_override_only_when_it_must_be() {
+        assert_eq!(key_segment("crew, day"), "crew, day");
+        assert_eq!(key_segment("night.shift"), "\"night.shift\"");
+        assert_eq!(key_segment("say \"hi\""), r#""say \"hi\"""#);
     }
 }

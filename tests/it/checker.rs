@@ -275,7 +275,9 @@ impl<'s> Checker<'s> {
             rule => eligible.min_by(|&x, &y| {
                 let (ax, ay) = (&self.agents[x], &self.agents[y]);
                 let primary = match rule {
-                    Selection::MostAvailable => (cap(y) - ay.used).cmp(&(cap(x) - ax.used)),
+                    Selection::MostAvailable => {
+                        cap(y).saturating_sub(ay.used).cmp(&cap(x).saturating_sub(ax.used))
+                    }
                     Selection::LeastActive => ax.open.cmp(&ay.open),
                     _ => std::cmp::Ordering::Equal,
                 };

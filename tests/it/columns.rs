@@ -670,7 +670,7 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
         check(row, "start_seconds", from, 0.0);
         check(row, "length_seconds", len, 0.0);
         assert_eq!(csv.get(row, "warmup"), (from < sc.warmup).to_string());
-        let (day, clock) = routesim::replicate::day_clock(from);
+        let (day, clock) = routesim::format::day_clock(from);
         assert_eq!((csv.get(row, "day"), csv.get(row, "start")), (day.to_string(), clock));
         assert_eq!(csv.num(row, "replications"), f64::from(sc.replications));
         let name = csv.get(row, "name");
@@ -839,7 +839,7 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
         let got = statuses.num(row, "agent_seconds");
         // Agent time is folded in whole milliseconds per replication.
         assert!((got - want).abs() <= 1e-3, "statuses {i} {t} {s}: {got} vs {want}");
-        let (day, clock) = routesim::replicate::day_clock(from);
+        let (day, clock) = routesim::format::day_clock(from);
         assert_eq!((statuses.get(row, "day"), statuses.get(row, "start")), (day.to_string(), clock));
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use routesim::model::{Scenario, StatusKind};
-use routesim::{compare, engine, replicate};
+use routesim::{compare, engine};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
@@ -76,7 +76,11 @@ fn pairing_pays_half_the_width_or_better() {
     let file = write_small(dir.path());
     let cmp = compare::load(&file, None, &["agents.a.count=10".into()], &[]).unwrap();
     let got = cmp.run(&routesim::driver::Workers::new(2).unwrap(), &|| {}).unwrap();
-    let row = got.summary.iter().find(|r| r.scope == "queue" && r.metric.name() == "service_level").unwrap();
+    let row = got
+        .summary
+        .iter()
+        .find(|r| r.scope == routesim::rows::ScopeKind::Queue && r.metric.name() == "service_level")
+        .unwrap();
     let paired = row.diff.high - row.diff.low;
     let (a, b) = (parse(SMALL, &[]), parse(SMALL, &["agents.a.count=10"]));
     let n = a.replications;
@@ -275,7 +279,7 @@ fn every_compare_intervals_column_matches_the_tallies() {
         let i = csv.num(row, "interval") as usize;
         let metric = csv.get(row, "metric");
         assert_eq!(csv.num(row, "start_seconds"), i as f64 * a.interval);
-        let (day, clock) = replicate::day_clock(i as f64 * a.interval);
+        let (day, clock) = routesim::format::day_clock(i as f64 * a.interval);
         assert_eq!((csv.get(row, "day"), csv.get(row, "start")), (day.to_string(), clock));
         assert_eq!(csv.get(row, "queue"), "chat");
         let va: Vec<f64> = ta.iter().map(|t| value(&a, t, i, &metric)).collect();

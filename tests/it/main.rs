@@ -14,6 +14,7 @@ mod erlang;
 mod forecast;
 mod honest;
 mod merge;
+mod names;
 mod properties;
 mod rules;
 mod staff;
