@@ -14,6 +14,7 @@ pub mod engine;
 pub mod erlang;
 pub mod error;
 pub(crate) mod heap;
+pub mod input;
 pub mod model;
 pub mod plot;
 pub mod replicate;

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "error: {}", plain(&err));
             // Bad input exits 2; anything the environment refused (writing results, stdout) exits 1.
             let bad_input = match err.downcast_ref::<routesim::Error>() {
                 Some(e) => e.is_bad_input(),
@@ -24,4 +24,17 @@ fn main() -> ExitCode {
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
+}
+
+/// The error and its causes joined by `: `, what the operating system said
+/// in plain words (`routesim::error::plain_io`), never "(os error N)".
+fn plain(err: &anyhow::Error) -> String {
+    let parts: Vec<String> = err
+        .chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => routesim::error::plain_io(io),
+            None => cause.to_string(),
+        })
+        .collect();
+    parts.join(": ")
 }

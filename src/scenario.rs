@@ -29,11 +29,23 @@ use crate::model::Scenario;
 ///
 /// `overrides` are `KEY=VALUE` strings as given to `--set`.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+    let text = read_text(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new(""));
     parse_in(&text, &path.display().to_string(), &stem, overrides, dir)
+}
+
+/// The text of the scenario file at `path`: a regular file of at most
+/// [`crate::input::MAX_SCENARIO_BYTES`], in UTF-8; otherwise an error
+/// saying which of these it is not.
+pub fn read_text(path: &Path) -> Result<String> {
+    let fail = |problem: String| Error::ReadScenario { path: path.to_owned(), problem };
+    let bytes = crate::input::read(path, crate::input::MAX_SCENARIO_BYTES)
+        .map_err(|e| fail(e.words("scenario file")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        fail(format!("is not UTF-8 text (line {line}); save it as UTF-8"))
+    })
 }
 
 /// A validated scenario with the text that reproduces it.
@@ -57,8 +69,7 @@ pub const FORECAST_COPY: &str = "forecast.csv";
 
 /// [`load`], also returning the effective scenario's text and the files it refers to.
 pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+    let text = read_text(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let origin = path.display().to_string();
     let base = path.parent().unwrap_or(Path::new(""));
@@ -92,7 +103,13 @@ fn effective_text(
     let mut attachments = Vec::new();
     if let Some(forecast) = doc.get("forecast").and_then(toml_edit::Item::as_str) {
         let path = base.join(forecast);
-        let bytes = std::fs::read(&path).map_err(|source| Error::ReadScenario { path, source })?;
+        let bytes =
+            crate::input::read(&path, crate::input::MAX_FORECAST_BYTES).map_err(|e| Error::Forecast {
+                file: path.display().to_string(),
+                row: None,
+                column: None,
+                message: e.words("forecast file"),
+            })?;
         attachments.push((FORECAST_COPY.to_owned(), bytes));
         doc.insert("forecast", toml_edit::value(FORECAST_COPY));
     }

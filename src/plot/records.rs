@@ -164,12 +164,12 @@ impl Records {
                         "it is missing; name a folder written by `routesim run` (rerun the scenario with this version if the folder predates {name})"
                     )
                 } else {
-                    format!("cannot read it: {e}")
+                    format!("cannot read it: {}", crate::error::plain_io(&e))
                 })
             })?;
             let mut sink = records.sink(name);
             let copied = std::io::copy(&mut file, &mut sink).and_then(|_| sink.finish());
-            copied.map_err(|e| fail(e.to_string()))?;
+            copied.map_err(|e| fail(crate::error::plain_io(&e)))?;
             // Every run writes rows to these; none means a damaged or foreign file.
             let empty = match name {
                 "summary.csv" => records.summary.is_empty(),
@@ -196,7 +196,8 @@ impl Records {
             let Some(exporter) = exporters.iter().find(|e| e.file_name() == name) else { continue };
             let mut sink = records.sink(name);
             exporter.write(results, provenance, &mut sink)?;
-            sink.finish().map_err(|e| Error::Records { path: name.into(), problem: e.to_string() })?;
+            sink.finish()
+                .map_err(|e| Error::Records { path: name.into(), problem: crate::error::plain_io(&e) })?;
         }
         records.finish();
         Ok(records)

@@ -34,7 +34,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, plain_io};
 
 /// Names routesim writes into a result folder (files and the `charts`
 /// folder), by any command. They are never carried from the previous set
@@ -85,9 +85,8 @@ pub fn prepare(dir: &Path) -> Result<Target> {
     let fail = |problem: String| Error::OutputLocation { path: dir.to_owned(), problem };
     // A link to a folder stands for that folder: the folder is replaced, the link kept.
     let resolved = match fs::symlink_metadata(dir) {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(dir).map_err(|e| fail(format!("it is a link that cannot be followed ({e})")))?
-        }
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(dir)
+            .map_err(|e| fail(format!("it is a link that cannot be followed ({})", plain_io(&e))))?,
         _ => dir.to_owned(),
     };
     let name = resolved
@@ -99,9 +98,9 @@ pub fn prepare(dir: &Path) -> Result<Target> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)
-        .map_err(|e| fail(format!("cannot create folder {}: {e}", parent.display())))?;
+        .map_err(|e| fail(format!("cannot create folder {}: {}", parent.display(), plain_io(&e))))?;
     let parent = fs::canonicalize(&parent)
-        .map_err(|e| fail(format!("cannot resolve folder {}: {e}", parent.display())))?;
+        .map_err(|e| fail(format!("cannot resolve folder {}: {}", parent.display(), plain_io(&e))))?;
     let mut target = Target { shown: dir.to_owned(), parent, name, leftovers: Vec::new() };
     if fs::metadata(target.path()).is_ok_and(|m| !m.is_dir()) {
         return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
@@ -113,21 +112,23 @@ pub fn prepare(dir: &Path) -> Result<Target> {
             return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => return Err(fail(format!("cannot look at it: {e}"))),
+        Err(e) => return Err(fail(format!("cannot look at it: {}", plain_io(&e)))),
     };
     if previous {
         refuse_foreign(&target.path()).map_err(fail)?;
     }
     // The probe is the staging folder itself, so a name too long for it fails here.
     let probe = target.sibling("staging");
-    fs::create_dir(&probe)
-        .map_err(|e| fail(format!("cannot create files in {}: {e}", target.show_parent().display())))?;
+    fs::create_dir(&probe).map_err(|e| {
+        fail(format!("cannot create files in {}: {}", target.show_parent().display(), plain_io(&e)))
+    })?;
     let removable = if previous { check_removable(&target.path(), &probe) } else { Ok(()) };
     let _ = fs::remove_dir_all(&probe);
     removable.map_err(|(path, e)| {
         fail(format!(
-            "{} cannot be replaced: {e}; nothing was simulated and the folder is as it was",
-            target.show(&path).display()
+            "{} cannot be replaced: {}; nothing was simulated and the folder is as it was",
+            target.show(&path).display(),
+            plain_io(&e)
         ))
     })?;
     Ok(target)
@@ -137,10 +138,10 @@ pub fn prepare(dir: &Path) -> Result<Target> {
 /// (holds none of the [`OWNED`] names): replacing it would move a user's
 /// folder (a home, a project) through a staging copy.
 fn refuse_foreign(dir: &Path) -> std::result::Result<(), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read it: {e}"))?;
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read it: {}", plain_io(&e)))?;
     let mut foreign = None;
     for entry in entries {
-        let name = entry.map_err(|e| format!("cannot read it: {e}"))?.file_name();
+        let name = entry.map_err(|e| format!("cannot read it: {}", plain_io(&e)))?.file_name();
         if name.to_str().is_some_and(|n| OWNED.contains(&n)) {
             return Ok(());
         }
@@ -385,7 +386,7 @@ fn sweep(parent: &Path, name: &std::ffi::OsStr) -> Vec<String> {
             && fs::metadata(&path).is_ok_and(|m| m.is_dir())
             && fs::rename(&path, &target).is_ok();
         if !restored && let Err(e) = remove_any(&path) {
-            failed.push(format!("{}: {e}", path.display()));
+            failed.push(format!("{}: {}", path.display(), plain_io(&e)));
         }
     }
     failed

@@ -80,27 +80,11 @@ fn fail<T>(row: Option<usize>, column: Option<&'static str>, message: impl Into<
 
 const COLUMNS: [&str; 5] = ["start", "queue", "offered", "aht", "rate_cv"];
 
-/// Largest forecast file read, bytes: far above a year of 15-minute rows
-/// for dozens of queues, and a guard against naming a device or a huge file.
-const MAX_BYTES: u64 = 256 << 20;
-
-/// Reads and checks the forecast at `path`.
+/// Reads and checks the forecast at `path` (a regular file of at most
+/// [`crate::input::MAX_FORECAST_BYTES`]).
 pub(crate) fn load(path: &Path) -> Result<Forecast> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| ForecastError {
-        row: None,
-        column: None,
-        message: format!("cannot read the file: {e}"),
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    if !file.metadata().map_err(cannot)?.is_file() {
-        return fail(None, None, "is not a file; `forecast` names a CSV file, relative to the scenario");
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return fail(None, None, format!("is larger than {} MiB", MAX_BYTES >> 20));
-    }
+    let bytes = crate::input::read(path, crate::input::MAX_FORECAST_BYTES)
+        .or_else(|e| fail(None, None, e.words("forecast file")))?;
     parse(&bytes, &path.display().to_string())
 }
 

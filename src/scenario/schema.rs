@@ -14,6 +14,10 @@ use super::validate::Invalid;
 enum Kind {
     /// Text (names, durations, clock times).
     Str,
+    /// A file name, in quotes.
+    File,
+    /// Anything: checked later, in `validate` (arrival rates: a number or a list).
+    Any,
     /// A whole number.
     Int,
     /// A whole or decimal number.
@@ -34,8 +38,6 @@ enum Kind {
     Table(&'static [Field]),
     /// A list of tables (`[[queue]]`, or `[{...}, {...}]`) with these keys.
     Tables(&'static [Field]),
-    /// A table whose keys are checked later (arrivals).
-    AnyTable,
 }
 
 /// One allowed key.
@@ -46,14 +48,23 @@ struct Field {
     /// The key written as a user would write it; for required keys its
     /// value must parse, as it is the placeholder after a problem.
     example: &'static str,
+    /// Whether a wrong value is replaced by the example's (else removed).
+    placeholder: bool,
 }
 
 const fn opt(name: &'static str, kind: Kind, example: &'static str) -> Field {
-    Field { name, kind, required: false, example }
+    Field { name, kind, required: false, example, placeholder: true }
+}
+
+/// An optional key whose wrong value is removed, not replaced: the
+/// example's value would stand for something the user did not write (a
+/// file that is not there, a step that changes the arrays' lengths).
+const fn bare(name: &'static str, kind: Kind, example: &'static str) -> Field {
+    Field { name, kind, required: false, example, placeholder: false }
 }
 
 const fn req(name: &'static str, kind: Kind, example: &'static str) -> Field {
-    Field { name, kind, required: true, example }
+    Field { name, kind, required: true, example, placeholder: true }
 }
 
 const TOP: &[Field] = &[
@@ -62,7 +73,7 @@ const TOP: &[Field] = &[
     req("horizon", Kind::Str, "horizon = \"1d\""),
     opt("warmup", Kind::Str, "warmup = \"2h\""),
     opt("drain", Kind::Str, "drain = \"1d\""),
-    opt("forecast", Kind::Str, "forecast = \"forecast.csv\""),
+    bare("forecast", Kind::File, "forecast = \"forecast.csv\""),
     opt("interval", Kind::Str, "interval = \"30m\""),
     opt("replications", Kind::Int, "replications = 10"),
     opt("routing", Kind::Table(ROUTING), "[routing]"),
@@ -101,13 +112,20 @@ const QUEUE: &[Field] = &[
     opt("sl_threshold", Kind::Str, "sl_threshold = \"30s\""),
     opt("sl_target", Kind::Number, "sl_target = 0.8"),
     // Not required: a queue may take its arrivals from the `forecast` file.
-    opt("arrivals", Kind::AnyTable, "arrivals = { per_hour = 30 }"),
+    opt("arrivals", Kind::Table(ARRIVALS), "arrivals = { per_hour = 30 }"),
     req("handle_time", Kind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),
     opt("wrap_up", Kind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
     opt("patience", Kind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
     opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
     opt("busy_while_handling", Kind::Bool, "busy_while_handling = true"),
     opt("capacity_aware", Kind::Bool, "capacity_aware = true"),
+];
+
+const ARRIVALS: &[Field] = &[
+    bare("per_hour", Kind::Any, "per_hour = 30"),
+    bare("per_interval", Kind::Any, "per_interval = 15"),
+    bare("step", Kind::Str, "step = \"15m\""),
+    bare("rate_cv", Kind::Number, "rate_cv = 0.1"),
 ];
 
 const TEAM: &[Field] = &[
@@ -231,8 +249,11 @@ fn check_table(t: &mut dyn TableLike, fields: &[Field], path: &str, out: &mut Ve
     }
 }
 
-/// The value of a field's example, when it is one.
+/// The value of a field's example, when it is one and stands in for a wrong value.
 fn placeholder(f: &Field) -> Option<Value> {
+    if !f.placeholder {
+        return None;
+    }
     let (_, v) = f.example.split_once('=')?;
     v.trim().parse::<Value>().ok()
 }
@@ -246,6 +267,11 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
     let value = item.as_value();
     match field.kind {
         Kind::Str => value.is_some_and(Value::is_str) || wrong(out, "text in quotes", field.example, item),
+        Kind::File => {
+            value.is_some_and(Value::is_str)
+                || wrong(out, "a file name (text in quotes)", field.example, item)
+        }
+        Kind::Any => true,
         Kind::Int => {
             value.is_some_and(Value::is_integer) || wrong(out, "a whole number", field.example, item)
         }
@@ -286,7 +312,6 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
             item.as_table_like().is_some_and(|t| t.iter().all(|(_, v)| v.as_integer().is_some()))
                 || wrong(out, "a table of whole numbers", field.example, item)
         }
-        Kind::AnyTable => item.is_table_like() || wrong(out, "a table", field.example, item),
         Kind::Table(fields) => match item.as_table_like_mut() {
             Some(t) => {
                 check_table(t, fields, key, out);

@@ -165,8 +165,7 @@ impl Job {
             return Err(Error::Staffing("give a --method".into()));
         }
         let loaded = scenario::load_effective(path, overrides)?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+        let text = scenario::read_text(path)?;
         let origin = path.display().to_string();
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let steps = loaded.scenario.intervals_per_day();

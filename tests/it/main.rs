@@ -13,6 +13,7 @@ mod crn;
 mod erlang;
 mod forecast;
 mod honest;
+mod input;
 mod properties;
 mod rules;
 mod staff;

