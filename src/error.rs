@@ -9,12 +9,12 @@ pub enum Error {
     /// The scenario file could not be read (missing, not a regular file,
     /// larger than [`crate::input::MAX_SCENARIO_BYTES`], not UTF-8);
     /// nothing was simulated or written.
-    #[error("`{}` {problem}", path.display())]
+    #[error("{message}")]
     ReadScenario {
         /// The file named by the user.
         path: PathBuf,
-        /// What is wrong, in plain words completing "`FILE` ...".
-        problem: String,
+        /// What is wrong, in plain words, naming the file.
+        message: String,
     },
     /// The scenario is not valid TOML; the parser's message carries the line.
     /// Nothing was written.

@@ -50,7 +50,17 @@ impl Unreadable {
                  check that it names the right file",
                 limit >> 20
             ),
-            Unreadable::Io(e) => format!("cannot be read: {}", plain_io(e)),
+            Unreadable::Io(e) => format!("cannot read the file: {}", plain_io(e)),
+        }
+    }
+
+    /// The problem as a sentence naming the file `shown`: "cannot read
+    /// scenario file `x.toml`: no such file or folder", "`x` is a folder,
+    /// not a scenario file".
+    pub(crate) fn sentence(&self, shown: &str, what: &str) -> String {
+        match self {
+            Unreadable::Io(e) => format!("cannot read {what} `{shown}`: {}", plain_io(e)),
+            other => format!("`{shown}` {}", other.words(what)),
         }
     }
 }
@@ -128,8 +138,8 @@ mod tests {
         let e = read(&big, 100).unwrap_err().words("scenario file");
         assert!(e.starts_with("is larger than 0 MiB"), "{e}");
         assert_eq!(read(&big, 101).unwrap().len(), 101);
-        let e = read(&dir.path().join("missing"), 100).unwrap_err().words("scenario file");
-        assert_eq!(e, "cannot be read: no such file or folder");
+        let e = read(&dir.path().join("missing"), 100).unwrap_err().sentence("missing", "scenario file");
+        assert_eq!(e, "cannot read scenario file `missing`: no such file or folder");
         #[cfg(unix)]
         {
             let e = read(Path::new("/dev/zero"), 100).unwrap_err().words("scenario file");

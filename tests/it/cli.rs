@@ -387,8 +387,8 @@ const BAD_FILES: &[(&str, &[&str], Line)] = &[
         &["key `agents.day.shift.ready_delay`", "ready delay (7200 s)"],
         Line::Key("ready_delay = \"2h\""),
     ),
-    ("no-such-file.toml", &["cannot read"], Line::Any),
-    ("bad", &["cannot read"], Line::Any),
+    ("no-such-file.toml", &["cannot read scenario file", "no such file or folder"], Line::Any),
+    ("bad", &["is a folder, not a scenario file"], Line::Any),
 ];
 
 /// Every bad fixture, under `check` and `run`: exit 2, `error: ` naming the

@@ -142,7 +142,7 @@ fn a_device_a_folder_and_a_missing_file_get_plain_words() {
     refused(&run(dir.path(), &["check", "x"]), &["`x` is a folder, not a scenario file"]);
     refused(
         &run(dir.path(), &["run", "missing.toml"]),
-        &["`missing.toml` cannot be read: no such file or folder"],
+        &["cannot read scenario file `missing.toml`: no such file or folder"],
     );
     assert!(!dir.path().join("output").exists());
 }
@@ -219,4 +219,124 @@ fn no_message_shows_an_os_error_number() {
     assert_eq!(r.code, Some(1), "{r:#?}");
     assert!(r.stderr.contains("a part of the path is a file, not a folder"), "{}", r.stderr);
     assert!(!r.stderr.contains("os error"), "{}", r.stderr);
+}
+
+// ------------------------------------------------------------ counts
+
+/// BASE with `n` `[[status]]` tables appended.
+fn with_statuses(n: usize) -> String {
+    let mut text = String::with_capacity(BASE.len() + n * 30);
+    text.push_str(BASE);
+    for i in 0..n {
+        text.push_str(&format!("[[status]]\nname = \"S{i}\"\n"));
+    }
+    text
+}
+
+#[test]
+fn a_hundred_thousand_statuses_are_refused_naming_the_limit() {
+    let dir = tempdir();
+    write(dir.path(), "many.toml", &with_statuses(100_000));
+    let start = Instant::now();
+    let r = run(dir.path(), &["check", "many.toml"]);
+    refused(&r, &["key `status`: at most 10000 statuses; this file has 100000"]);
+    // Hang guard only: the refusal takes about a second in a debug build.
+    assert!(start.elapsed() < TIMEOUT, "{:?}", start.elapsed());
+}
+
+#[test]
+fn each_list_has_its_limit_in_the_message() {
+    let dir = tempdir();
+    let mut text = BASE.to_owned();
+    for i in 0..1001 {
+        text.push_str(&format!("[[team]]\nname = \"x{i}\"\nqueues = [\"chat\"]\n"));
+    }
+    write(dir.path(), "teams.toml", &text);
+    refused(
+        &run(dir.path(), &["check", "teams.toml"]),
+        &["key `team`: at most 1000 teams; this file has 1002"],
+    );
+    // At the limit, a file is checked in full, each name looked up once.
+    write(dir.path(), "ok.toml", &with_statuses(1000));
+    let r = run(dir.path(), &["check", "ok.toml"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+}
+
+#[test]
+fn many_unknown_names_are_all_reported_quickly() {
+    let dir = tempdir();
+    let mut text = BASE.replace("count = 3", "count = 3\nschedule = [");
+    for j in 0..999 {
+        text.push_str(&format!("{{ status = \"Nope{j}\", at = \"12:00\", duration = \"5m\" }},"));
+    }
+    text.push_str("]\n");
+    for i in 0..200 {
+        text.push_str(&format!("[[agents]]\nname = \"g{i}\"\nteam = \"t\"\ncount = 1\nbogus{i} = 1\n"));
+    }
+    write(dir.path(), "names.toml", &text);
+    let r = run(dir.path(), &["check", "names.toml"]);
+    refused(&r, &["1199 problems in names.toml", "unknown status `Nope0`", "... and 1179 more"]);
+}
+
+// ------------------------------------------------------------ forecasts
+
+/// A scenario taking `chat`'s arrivals from `forecast.csv`, written with `csv`.
+fn with_forecast(dir: &Path, csv: &str) -> PathBuf {
+    write(dir, "forecast.csv", csv);
+    write(
+        dir,
+        "f.toml",
+        &format!("forecast = \"forecast.csv\"\n{}", BASE.replace("arrivals = { per_hour = 30 }\n", "")),
+    )
+}
+
+#[test]
+fn a_short_forecast_row_is_refused_naming_it() {
+    let dir = tempdir();
+    with_forecast(dir.path(), "start;queue;offered;aht\n08:00;chat;478;300\n08:30;chat;478\n");
+    refused(
+        &run(dir.path(), &["check", "f.toml"]),
+        &["forecast.csv, row 3: has 3 cells but the header has 4 columns"],
+    );
+}
+
+#[test]
+fn a_forecast_volume_past_the_row_limit_is_refused() {
+    let dir = tempdir();
+    with_forecast(dir.path(), "start,queue,offered\n08:00,chat,1e9\n08:30,chat,0\n");
+    refused(
+        &run(dir.path(), &["run", "f.toml", "-q"]),
+        &[
+            "forecast.csv, row 2, column `offered`: 1e9 conversations in one interval is more than routesim takes (10000000 per row)",
+        ],
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+/// Volumes each within the row limit whose conversations would not fit in
+/// memory: refused by the memory estimate, naming the queue and its step.
+#[test]
+fn a_forecast_whose_volumes_exceed_memory_is_refused_before_simulating() {
+    // Linux reports the memory available; elsewhere there is nothing to compare with.
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let dir = tempdir();
+    let mut csv = "start,queue,offered\n".to_owned();
+    for k in 0..96 {
+        csv.push_str(&format!("{:02}:{:02},chat,10000000\n", k / 4, k % 4 * 15));
+    }
+    with_forecast(dir.path(), &csv);
+    for cmd in ["check", "run"] {
+        let r = run(dir.path(), &[cmd, "f.toml", "-q"][..if cmd == "check" { 2 } else { 3 }]);
+        assert_eq!(r.code, Some(2), "{r:#?}");
+        for w in [
+            "queue `chat` expects about 960000000 conversations on day 0",
+            "from 00:00",
+            "`offered` column of",
+        ] {
+            assert!(r.stderr.contains(w), "missing {w:?} in {}", r.stderr);
+        }
+    }
+    assert!(!dir.path().join("output").exists());
 }
