@@ -163,6 +163,15 @@ enum Command {
 /// Parses the arguments and runs the command.
 pub(crate) fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    // Ctrl-C and SIGTERM: the run's staging folder is removed and the
+    // process exits 130, the result folder keeping its previous set
+    // (`report::interrupt`). The `ctrlc` crate's signal handler only writes
+    // to a pipe (async-signal-safe); the closure below runs on the crate's
+    // own ordinary thread, woken by that pipe, so it may take a lock and
+    // remove folders, which a signal handler must not. Without the handler
+    // (it cannot be installed) an interrupt kills the process as before,
+    // and the next run sweeps the leftover.
+    let _ = ctrlc::set_handler(|| report::interrupt());
     let mut stdout = std::io::stdout().lock();
     match args.command {
         Command::Erlang { rate, aht, patience, threshold, agents, target, json, out } => {

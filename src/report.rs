@@ -24,7 +24,7 @@ use crate::replicate::Results;
 pub use csv_files::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER};
 pub(crate) use csv_files::{summary_record, write as write_csv};
 pub use describe::describe;
-pub use folder::{OWNED, Target, prepare};
+pub use folder::{OWNED, Target, interrupt, prepare, wait_if_interrupted};
 pub use table::table;
 pub use waits::WAITS_HEADER;
 
