@@ -266,10 +266,12 @@ impl Comparison {
     /// 2 × replications runs, and compares them. The result does not depend
     /// on the thread count: replications are collected in order.
     pub fn run(&self, threads: usize, progress: &(dyn Fn() + Sync)) -> Result<Compared> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| {
+            Error::Options(format!(
+                "cannot start {threads} threads: {}",
+                crate::error::without_os_number(&e.to_string())
+            ))
+        })?;
         let (a, b) = (&self.a.scenario, &self.b.scenario);
         let pairs: Vec<Pair> = pool.install(|| {
             (0..self.replications())

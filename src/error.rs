@@ -263,11 +263,16 @@ pub fn plain_io(e: &std::io::Error) -> String {
     if !words.is_empty() {
         return words.to_owned();
     }
-    // The system's message without " (os error N)", or a custom error's own words.
-    let text = e.to_string();
+    // The system's message without " (os error N)".
+    without_os_number(&e.to_string())
+}
+
+/// A message that may end in the system's " (os error N)" (one from a
+/// library that wraps an `io::Error`, such as a thread pool's), without it.
+pub fn without_os_number(text: &str) -> String {
     match text.rfind(" (os error ") {
         Some(i) if text.ends_with(')') => text[..i].to_owned(),
-        _ => text,
+        _ => text.to_owned(),
     }
 }
 
@@ -355,5 +360,9 @@ mod tests {
         assert_eq!(plain_io(&Io::from(ErrorKind::PermissionDenied)), "permission denied");
         let other = plain_io(&Io::from_raw_os_error(40)); // ELOOP on Linux
         assert!(!other.contains("os error"), "{other}");
+        assert_eq!(
+            without_os_number("Resource temporarily unavailable (os error 11)"),
+            "Resource temporarily unavailable"
+        );
     }
 }

@@ -245,10 +245,12 @@ pub fn run_many(
     }
     // More threads than replications would only idle.
     let threads = if threads == 0 { 0 } else { threads.min(pairs.max(1)) };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| {
+        Error::Options(format!(
+            "cannot start {threads} threads: {}",
+            crate::error::without_os_number(&e.to_string())
+        ))
+    })?;
     let workers = pool.current_num_threads().max(1);
     check_fits_many(scenarios, workers, available_memory())?;
     let batch: Vec<Batch> = scenarios.iter().map(|sc| Batch::new(sc, workers)).collect();

@@ -229,10 +229,12 @@ impl Job {
                 crate::replicate::MAX_THREADS
             )));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::Options(format!("cannot start {threads} threads: {e}")))?;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| {
+            Error::Options(format!(
+                "cannot start {threads} threads: {}",
+                crate::error::without_os_number(&e.to_string())
+            ))
+        })?;
         pool.install(|| self.solve_here())
     }
 
