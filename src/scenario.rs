@@ -264,6 +264,8 @@ pub fn parse_in(
             found.push(validate::Invalid { key, message });
         }
     }
+    // The document is done with: free it before the lines are looked up in a second parse.
+    drop(doc);
     let keys: Vec<&str> = found.iter().map(|p| p.key.as_str()).filter(|k| !k.is_empty()).collect();
     let lines = overrides::lines_of(text, &keys);
     let mut problems: Vec<Problem> = found
