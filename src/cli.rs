@@ -214,6 +214,15 @@ enum Command {
 /// Parses the arguments and runs the command.
 pub(crate) fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    // Ctrl-C and SIGTERM: the run's staging folder is removed and the
+    // process exits 130, the result folder keeping its previous set
+    // (`report::interrupt`). The `ctrlc` crate's signal handler only writes
+    // to a pipe (async-signal-safe); the closure below runs on the crate's
+    // own ordinary thread, woken by that pipe, so it may take a lock and
+    // remove folders, which a signal handler must not. Without the handler
+    // (it cannot be installed) an interrupt kills the process as before,
+    // and the next run sweeps the leftover.
+    let _ = ctrlc::set_handler(|| report::interrupt());
     let mut stdout = std::io::stdout().lock();
     match args.command {
         Command::Erlang { rate, aht, patience, threshold, agents, target, json, out } => {
@@ -347,8 +356,21 @@ pub(crate) fn message(err: &anyhow::Error) -> String {
             let value = if value.is_empty() { String::new() } else { format!(" {value}") };
             format!("{}{value}: {message}", flag(*setting))
         }
-        _ => format!("{err:#}"),
+        _ => plain(err),
     }
+}
+
+/// The error and its causes joined by `: `, what the operating system said
+/// in plain words (`routesim::error::plain_io`), never "(os error N)".
+fn plain(err: &anyhow::Error) -> String {
+    let parts: Vec<String> = err
+        .chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => routesim::error::plain_io(io),
+            None => cause.to_string(),
+        })
+        .collect();
+    parts.join(": ")
 }
 
 /// The command-line flag that gives a library setting.

@@ -132,7 +132,10 @@ impl Workers {
             rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| Error::Setting {
                 setting: Setting::Threads,
                 value: threads.to_string(),
-                message: format!("cannot start that many threads: {e}"),
+                message: format!(
+                    "cannot start that many threads: {}",
+                    crate::error::without_os_number(&e.to_string())
+                ),
             })?;
         Ok(Workers { pool })
     }
@@ -169,6 +172,40 @@ impl Workers {
         }
         let Some(sc) = plan.scenarios().iter().max_by_key(|sc| tally_bytes(sc)) else { return Ok(()) };
         let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        let busy = self.busy(plan.len());
+        // When the conversations waiting at once are most of the need, the
+        // volumes are the cause: name the queue, its day and its step.
+        let waiting = plan
+            .scenarios()
+            .iter()
+            .flat_map(|sc| backlog(sc).into_iter().zip(&sc.queues))
+            .max_by(|a, b| a.0.volume.total_cmp(&b.0.volume));
+        if let Some((b, q)) = waiting {
+            let bytes = b.volume * engine::conversation_bytes() as f64 * busy as f64;
+            if bytes > need as f64 / 2.0 {
+                let secs = b.step_start.rem_euclid(crate::time::DAY) as u64;
+                return Err(Error::TooLarge(format!(
+                    "this run would need about {:.1} GiB of memory and {:.1} GiB is available: queue `{}` \
+                     expects about {:.0} conversations on day {} (the most in one step, {:.0}, from {:02}:{:02}), \
+                     and the conversations waiting at once are held in memory by each of {busy} worker \
+                     threads; check that queue's volumes ({}), or use fewer threads",
+                    gib(need),
+                    gib(have),
+                    q.name,
+                    b.volume,
+                    b.day,
+                    b.step_volume,
+                    secs / 3600,
+                    secs % 3600 / 60,
+                    match q.arrivals.source() {
+                        crate::model::ArrivalSource::Forecast { file, .. } => {
+                            format!("the `offered` column of {file}")
+                        }
+                        _ => format!("`queue.{}.arrivals`", q.name),
+                    },
+                )));
+            }
+        }
         let variants = if plan.scenarios().len() > 1 {
             format!(
                 " ({} variants, each holding its results until the last ends; sweep fewer values)",
@@ -186,7 +223,7 @@ impl Workers {
             sc.interval_count(),
             sc.teams.len(),
             sc.statuses.len(),
-            self.busy(plan.len()),
+            busy,
         )))
     }
 
@@ -279,14 +316,71 @@ struct WorkerSlot<F> {
     fold: Option<F>,
 }
 
-/// Bytes of one tally of `sc`, about: its per-interval rows and its wait histograms.
+/// Bytes one worker's replication of `sc` holds, about: its tally's
+/// per-interval rows and wait histograms, and the engine's conversations
+/// alive at once (at most about a busy day's arrivals; more when nobody
+/// answers them).
 pub(crate) fn tally_bytes(sc: &Scenario) -> u64 {
     use std::mem::size_of;
     let (n, nq, nt, ns) =
         (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
+    let backlog = (backlog(sc).iter().map(|b| b.volume).sum::<f64>() * engine::conversation_bytes() as f64)
+        .min(u64::MAX as f64 / 4.0) as u64;
     n * (nq * size_of::<crate::stats::IntervalTally>() as u64
         + nt * (ns * 8 + size_of::<crate::stats::TeamInterval>() as u64))
         + (nq + 1) * histogram_bytes(sc)
+        + backlog
+}
+
+/// One queue's busiest day: the conversations expected to arrive in it
+/// (the busiest day of the pattern within the horizon, or the horizon
+/// when shorter), which day, and its busiest step (start, seconds from day 0,
+/// and volume).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Busiest {
+    volume: f64,
+    day: u64,
+    step_start: f64,
+    step_volume: f64,
+}
+
+/// Each queue's [`Busiest`] day: what bounds the conversations it can have
+/// waiting at once in a day, for the memory check.
+fn backlog(sc: &Scenario) -> Vec<Busiest> {
+    use crate::time::DAY;
+    sc.queues
+        .iter()
+        .map(|q| {
+            let a = &q.arrivals;
+            let step = a.step();
+            let period = a.rates().len() as f64 * step;
+            // Days after the pattern's first period (or first day) repeat it.
+            let end = if a.repeats() { sc.horizon.min(period.max(DAY)) } else { sc.horizon.min(period) };
+            let mut best = Busiest { volume: 0.0, day: 0, step_start: 0.0, step_volume: 0.0 };
+            let mut day = Busiest { volume: 0.0, day: 0, step_start: 0.0, step_volume: 0.0 };
+            let mut k = 0u64;
+            loop {
+                let t = k as f64 * step;
+                if t >= end {
+                    break;
+                }
+                let d = (t / DAY).floor() as u64;
+                if d != day.day {
+                    day = Busiest { volume: 0.0, day: d, step_start: t, step_volume: 0.0 };
+                }
+                let v = a.rate_at(t) * ((t + step).min(sc.horizon) - t);
+                day.volume += v;
+                if v > day.step_volume {
+                    (day.step_start, day.step_volume) = (t, v);
+                }
+                if day.volume > best.volume {
+                    best = day;
+                }
+                k += 1;
+            }
+            best
+        })
+        .collect()
 }
 
 /// Bytes of one wait histogram of `sc`.
@@ -366,6 +460,27 @@ mod tests {
         assert!(workers.fold(&plan, &foreign, &Seen, &|| ()).is_err());
         let none = workers.fold(&plan, &[], &Seen, &|| ()).unwrap();
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn the_busiest_day_bounds_the_conversations_waiting_at_once() {
+        let text = "horizon = \"3d\"\ninterval = \"1h\"\n[[queue]]\nname = \"q\"\n\
+                    arrivals = { per_interval = 1e7 }\nhandle_time = { dist = \"constant\", value = \"1m\" }\n\
+                    [[team]]\nname = \"t\"\nqueues = [\"q\"]\n[[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 1\n";
+        let sc = crate::scenario::parse(text, "v.toml", "v", &[]).unwrap();
+        let b = backlog(&sc)[0];
+        assert!((b.volume - 24e7).abs() < 1.0 && b.day == 0, "{b:?}");
+        let scenarios = [sc];
+        let plan = Plan::new(&scenarios);
+        let workers = Workers::new(2).unwrap();
+        let need = workers.footprint(&plan, &Seen);
+        assert!(need > 24e7 as u64 * engine::conversation_bytes(), "{need}");
+        let e = workers.check_fits(&plan, &Seen, Some(need / 2)).unwrap_err().to_string();
+        assert!(e.contains("queue `q` expects about 240000000 conversations on day 0"), "{e}");
+        assert!(e.contains("`queue.q.arrivals`"), "{e}");
+        // A horizon shorter than a day holds only its own arrivals.
+        let short = crate::scenario::parse(text, "v.toml", "v", &["horizon=\"2h\"".into()]).unwrap();
+        assert!((backlog(&short)[0].volume - 2e7).abs() < 1.0);
     }
 
     #[test]

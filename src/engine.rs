@@ -1033,3 +1033,17 @@ fn day_volume(sc: &Scenario, replication: u32) -> Vec<Vec<f64>> {
         })
         .collect()
 }
+
+/// Bytes one conversation alive in a replication holds, about: its slot,
+/// its place in a wait queue and its patience deadline (key, payload and
+/// position), doubled because buffers grow by doubling. For
+/// `replicate::footprint`'s conversations waiting at once.
+pub(crate) fn conversation_bytes() -> u64 {
+    use std::mem::size_of;
+    let one = size_of::<Conv>()
+        + size_of::<Waiting<ConvKey>>()
+        + size_of::<u128>()
+        + size_of::<ConvKey>()
+        + size_of::<u32>();
+    2 * one as u64
+}

@@ -6,13 +6,15 @@ use std::path::PathBuf;
 /// Errors the library reports; each message says what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The scenario file could not be read; nothing was simulated or written.
-    #[error("cannot read scenario {path}")]
+    /// The scenario file could not be read (missing, not a regular file,
+    /// larger than [`crate::input::MAX_SCENARIO_BYTES`], not UTF-8);
+    /// nothing was simulated or written.
+    #[error("{message}")]
     ReadScenario {
         /// The file named by the user.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What is wrong, in plain words, naming the file.
+        message: String,
     },
     /// The scenario is not valid TOML; the parser's message carries the line.
     /// Nothing was written.
@@ -81,7 +83,8 @@ pub enum Error {
     /// The new results could not be put in place; the folder was left as it
     /// was: the previous results whole, or no folder if there was none.
     #[error(
-        "results of `{scenario}` were not saved: {step}: {cause}; {}",
+        "results of `{scenario}` were not saved: {step}: {}; {}",
+        plain_io(cause),
         if *had_previous {
             format!("{} still holds the previous results", dir.display())
         } else {
@@ -103,9 +106,10 @@ pub enum Error {
     /// The new results are in place, but the previous set, moved aside,
     /// could not be removed: the user must remove it.
     #[error(
-        "{} now holds the new results, but the previous set could not be removed from {}: {cause}; remove it by hand",
+        "{} now holds the new results, but the previous set could not be removed from {}: {}; remove it by hand",
         dir.display(),
-        old.display()
+        old.display(),
+        plain_io(cause)
     )]
     OldSetLeft {
         /// The output folder as the user named it.
@@ -118,9 +122,10 @@ pub enum Error {
     /// Moving the new results in failed and moving the previous ones back
     /// failed too: the folder is missing, both sets are beside it.
     #[error(
-        "results of `{scenario}` were not saved and {} could not be put back: {cause}; \
+        "results of `{scenario}` were not saved and {} could not be put back: {}; \
          the previous results are in {} and the new ones in {}: rename one of them to {}",
         dir.display(),
+        plain_io(cause),
         old.display(),
         new.display(),
         dir.display()
@@ -273,6 +278,56 @@ impl Setting {
     }
 }
 
+/// What the operating system said, in plain words: the kinds a user meets
+/// named ("no such file or folder", "permission denied", "the disk is
+/// full"), anything else in the system's own words without its error
+/// number ("(os error 13)"); an error made by a program (not the system)
+/// in its own words. The one place an [`std::io::Error`] is put in
+/// words for a user.
+pub fn plain_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    // An error made by a program, not the system, says what it means.
+    if let Some(inner) = e.get_ref() {
+        return inner.to_string();
+    }
+    let words = match e.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it already exists",
+        K::IsADirectory => "it is a folder",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        K::StorageFull => "the disk is full",
+        K::QuotaExceeded => "the disk quota is used up",
+        K::ReadOnlyFilesystem => "the disk is read-only",
+        K::FileTooLarge => "the file is too large for the disk",
+        K::InvalidFilename => "the name is too long or not allowed",
+        K::ResourceBusy => "it is in use",
+        K::CrossesDevices => "it is on another disk",
+        K::OutOfMemory => "out of memory",
+        K::BrokenPipe => "the output was closed",
+        K::Interrupted => "interrupted",
+        K::TimedOut => "it took too long",
+        K::UnexpectedEof => "the file ended early",
+        K::InvalidData => "it is not UTF-8 text",
+        _ => "",
+    };
+    if !words.is_empty() {
+        return words.to_owned();
+    }
+    // The system's message without " (os error N)".
+    without_os_number(&e.to_string())
+}
+
+/// A message that may end in the system's " (os error N)" (one from a
+/// library that wraps an `io::Error`, such as a thread pool's), without it.
+pub fn without_os_number(text: &str) -> String {
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_PROBLEMS_SHOWN: usize = 20;
 
@@ -347,5 +402,19 @@ mod tests {
         assert!(text.contains("s.toml:20:") && !text.contains("s.toml:21:"), "{text}");
         assert!(text.ends_with("... and 5 more"), "{text}");
         assert!(one.is_bad_input());
+    }
+
+    #[test]
+    fn system_errors_are_put_in_plain_words() {
+        use std::io::{Error as Io, ErrorKind};
+        assert_eq!(plain_io(&Io::from_raw_os_error(2)), "no such file or folder"); // ENOENT
+        assert_eq!(plain_io(&Io::new(ErrorKind::PermissionDenied, "refused")), "refused");
+        assert_eq!(plain_io(&Io::from(ErrorKind::PermissionDenied)), "permission denied");
+        let other = plain_io(&Io::from_raw_os_error(40)); // ELOOP on Linux
+        assert!(!other.contains("os error"), "{other}");
+        assert_eq!(
+            without_os_number("Resource temporarily unavailable (os error 11)"),
+            "Resource temporarily unavailable"
+        );
     }
 }

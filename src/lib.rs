@@ -16,6 +16,7 @@ pub mod erlang;
 pub mod error;
 pub mod format;
 pub(crate) mod heap;
+pub mod input;
 pub mod model;
 pub mod plot;
 pub mod replicate;

@@ -10,6 +10,8 @@ fn main() -> ExitCode {
     match cli::main() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            // An error caused by an interrupt removing the staging folder is not reported.
+            routesim::report::wait_if_interrupted();
             if let Some(io) = err.downcast_ref::<std::io::Error>()
                 && io.kind() == std::io::ErrorKind::BrokenPipe
             {

@@ -25,7 +25,7 @@ use crate::replicate::Results;
 pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER, WAITS_HEADER};
 pub(crate) use csv_files::summary_record;
 pub use describe::describe;
-pub use folder::{OWNED, Target, prepare};
+pub use folder::{OWNED, Target, interrupt, prepare, wait_if_interrupted};
 pub(crate) use table::summary_row;
 pub use table::table;
 

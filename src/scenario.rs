@@ -20,6 +20,7 @@ pub fn parse_duration(text: &str) -> std::result::Result<f64, String> {
     units::parse_duration(text)
 }
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::{Error, Problem, Result};
@@ -29,11 +30,24 @@ use crate::model::Scenario;
 ///
 /// `overrides` are `KEY=VALUE` strings as given to `--set`.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+    let text = read_text(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new(""));
     parse_in(&text, &path.display().to_string(), &stem, overrides, dir)
+}
+
+/// The text of the scenario file at `path`: a regular file of at most
+/// [`crate::input::MAX_SCENARIO_BYTES`], in UTF-8; otherwise an error
+/// saying which of these it is not.
+pub fn read_text(path: &Path) -> Result<String> {
+    let shown = path.display().to_string();
+    let fail = |message: String| Error::ReadScenario { path: path.to_owned(), message };
+    let bytes = crate::input::read(path, crate::input::MAX_SCENARIO_BYTES)
+        .map_err(|e| fail(e.sentence(&shown, "scenario file")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        fail(format!("`{shown}` is not UTF-8 text (line {line}); save it as UTF-8"))
+    })
 }
 
 /// A validated scenario with the text that reproduces it.
@@ -59,8 +73,7 @@ pub const FORECAST_COPY: &str = "forecast.csv";
 
 /// [`load`], also returning the effective scenario's text and the files it refers to.
 pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::ReadScenario { path: path.to_owned(), source })?;
+    let text = read_text(path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let origin = path.display().to_string();
     let base = path.parent().unwrap_or(Path::new(""));
@@ -94,7 +107,13 @@ fn effective_text(
     let mut attachments = Vec::new();
     if let Some(forecast) = doc.get("forecast").and_then(toml_edit::Item::as_str) {
         let path = base.join(forecast);
-        let bytes = std::fs::read(&path).map_err(|source| Error::ReadScenario { path, source })?;
+        let bytes =
+            crate::input::read(&path, crate::input::MAX_FORECAST_BYTES).map_err(|e| Error::Forecast {
+                file: path.display().to_string(),
+                row: None,
+                column: None,
+                message: e.words("forecast file"),
+            })?;
         attachments.push((FORECAST_COPY.to_owned(), bytes));
         doc.insert("forecast", toml_edit::value(FORECAST_COPY));
     }
@@ -177,6 +196,36 @@ pub fn parse_in(
         }
     }
     let set_args: Vec<String> = set.iter().map(|(_, a)| a.clone()).collect();
+    // Lists over their limit are refused before any element is looked at.
+    let too_long: Vec<Problem> = validate::LIST_LIMITS
+        .iter()
+        .filter_map(|&(key, what, limit)| {
+            let n = match doc.get(key)? {
+                toml_edit::Item::ArrayOfTables(a) => a.len(),
+                toml_edit::Item::Value(toml_edit::Value::Array(a)) => a.len(),
+                _ => return None,
+            };
+            (n > limit).then(|| {
+                let set = set.iter().find(|(k, _)| within(key, k) || within(k, key)).map(|(_, a)| a.clone());
+                Problem {
+                    key: key.to_owned(),
+                    line: None,
+                    set,
+                    message: format!("at most {limit} {what}; this file has {n}"),
+                }
+            })
+        })
+        .collect();
+    if !too_long.is_empty() {
+        let keys: Vec<&str> = too_long.iter().map(|p| p.key.as_str()).collect();
+        let lines = overrides::lines_of(text, &keys);
+        let problems = too_long
+            .into_iter()
+            .map(|p| Problem { line: if p.set.is_some() { None } else { lines.get(&p.key).copied() }, ..p })
+            .collect();
+        return Err(Error::Invalid { origin: origin.to_owned(), problems });
+    }
+    schema::reset_suggestions();
     let mut found = schema::check(&mut doc);
     let shaped = found.is_empty();
     match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
@@ -210,8 +259,8 @@ pub fn parse_in(
                 Ok(_) => {}
                 // Problems under a key already reported come from its placeholder.
                 Err(more) => {
-                    let reported: Vec<String> = found.iter().map(|p| p.key.clone()).collect();
-                    found.extend(more.into_iter().filter(|p| !reported.iter().any(|r| within(&p.key, r))));
+                    let reported: HashSet<String> = found.iter().map(|p| p.key.clone()).collect();
+                    found.extend(more.into_iter().filter(|p| !under_any(&p.key, &reported)));
                 }
             }
         }
@@ -221,15 +270,19 @@ pub fn parse_in(
             found.push(validate::Invalid { key, message });
         }
     }
+    // The document is done with: free it before the lines are looked up in a second parse.
+    drop(doc);
+    let keys: Vec<&str> = found.iter().map(|p| p.key.as_str()).filter(|k| !k.is_empty()).collect();
+    let lines = overrides::lines_of(text, &keys);
     let mut problems: Vec<Problem> = found
         .into_iter()
         .map(|p| {
             // A key set by a `--set`, or one that only exists because a `--set` wrote under it.
             let set = set.iter().position(|(k, _)| within(&p.key, k)).or_else(|| {
-                let created = overrides::line_of(text, &p.key).is_none();
+                let created = !lines.contains_key(&p.key);
                 set.iter().position(|(k, _)| created && !p.key.is_empty() && within(k, &p.key))
             });
-            let line = if set.is_some() || p.key.is_empty() { None } else { line_near(text, &p.key) };
+            let line = if set.is_some() || p.key.is_empty() { None } else { line_near(&lines, &p.key) };
             Problem { key: p.key, line, set: set.map(|i| set_args[i].clone()), message: p.message }
         })
         .chain(unapplied)
@@ -248,12 +301,27 @@ fn within(key: &str, parent: &str) -> bool {
     key == parent || (key.starts_with(parent) && key[parent.len()..].starts_with('.'))
 }
 
-/// The line of `key` in `text`, or of the nearest table above it that is
-/// written there (a missing key is blamed on its table).
-fn line_near(text: &str, key: &str) -> Option<usize> {
+/// Whether dotted `key` is one of `parents` or lies under one of them:
+/// one look-up per dot, whatever the number of parents.
+fn under_any(key: &str, parents: &HashSet<String>) -> bool {
+    let mut k = key;
+    loop {
+        if parents.contains(k) {
+            return true;
+        }
+        match k.rfind('.') {
+            Some(i) => k = &k[..i],
+            None => return false,
+        }
+    }
+}
+
+/// The line of `key` (from [`overrides::lines_of`]), or of the nearest
+/// table above it that is written there (a missing key is blamed on its table).
+fn line_near(lines: &HashMap<String, usize>, key: &str) -> Option<usize> {
     let mut key = key;
     loop {
-        if let Some(line) = overrides::line_of(text, key) {
+        if let Some(&line) = lines.get(key) {
             return Some(line);
         }
         key = &key[..key.rfind('.')?];
@@ -574,6 +642,25 @@ count = 4
         );
         assert!(lines[2].starts_with("s.toml: --set horizon=\"zz\": key `horizon`"), "{e}");
         assert!(!e.contains("with --set overrides"), "{e}");
+    }
+
+    #[test]
+    fn lists_over_their_limit_are_refused_before_anything_else() {
+        let mut text = MINIMAL.replace("horizon = \"1d\"", "horizon = 5");
+        for i in 0..=validate::MAX_TEAMS {
+            text.push_str(&format!("[[team]]\nname = \"x{i}\"\nqueues = [\"nope\"]\n"));
+        }
+        let e = err(&text);
+        assert_eq!(
+            e,
+            format!("s.toml:7: key `team`: at most {} teams; this file has 1002", validate::MAX_TEAMS)
+        );
+        let mut text = MINIMAL.to_owned();
+        for i in 0..validate::MAX_QUEUES {
+            text.push_str(&format!("[[queue]]\nname = \"q{i}\"\n"));
+        }
+        let e = err(&text);
+        assert!(e.ends_with("key `queue`: at most 1000 queues; this file has 1001"), "{e}");
     }
 
     #[test]

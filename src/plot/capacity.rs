@@ -107,7 +107,7 @@ impl Files {
                 problem: if e.kind() == std::io::ErrorKind::NotFound {
                     format!("it is missing; name a folder written by `routesim {}`", kind.command())
                 } else {
-                    format!("cannot read it: {e}")
+                    format!("cannot read it: {}", crate::error::plain_io(&e))
                 },
             })?;
             texts.insert((*name).to_owned(), String::from_utf8_lossy(&text).into_owned());

@@ -165,13 +165,13 @@ impl Records {
                         "it is missing; name a folder written by `routesim run` (rerun the scenario with this version if the folder predates {name})"
                     )
                 } else {
-                    format!("cannot read it: {e}")
+                    format!("cannot read it: {}", crate::error::plain_io(&e))
                 })
             })?;
             let read = match name {
                 "scenario.toml" => std::io::read_to_string(file)
                     .map(|text| records.scenario_toml = text)
-                    .map_err(|e| format!("cannot read it: {e}")),
+                    .map_err(|e| format!("cannot read it: {}", crate::error::plain_io(&e))),
                 "summary.csv" => rows::for_each(file, |r| {
                     records.push_summary(r);
                     Ok(())

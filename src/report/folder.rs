@@ -28,13 +28,23 @@
 //! Leftovers of an interrupted run (`.NAME.staging-PID`, `.NAME.old-PID`
 //! whose process is gone) are removed by the next
 //! [`prepare`] of the same folder.
+//!
+//! The staging folder is made by [`prepare`], before simulating, and kept
+//! in a process-wide list while the run goes on; an interrupt (Ctrl-C,
+//! SIGTERM) calls [`interrupt`], which removes the listed folders and ends
+//! the process with status 130. The swap holds the same list's lock, so an
+//! interrupt waits for a swap under way: the result folder is still the
+//! complete previous set or the complete new set. A [`Target`] dropped
+//! before its swap removes its staging folder.
 
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, plain_io};
 
 /// Names routesim writes into a result folder (files and the `charts`
 /// folder), by any command. They are never carried from the previous set
@@ -73,6 +83,66 @@ pub struct Target {
     name: OsString,
     /// Leftovers of earlier runs that could not be removed, with why.
     leftovers: Vec<String>,
+    /// Whether the staging folder is this target's (made by [`prepare`],
+    /// not yet swapped in), to be removed if the target is dropped unused.
+    armed: AtomicBool,
+}
+
+/// Staging folders of this process's runs in progress: what an interrupt removes.
+static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Set by [`interrupt`] before it removes anything.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn staged() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic elsewhere while holding the list leaves it usable.
+    STAGED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Ends the process after an interrupt (Ctrl-C, SIGTERM): waits for a
+/// folder swap under way to finish, removes the staging folders of the runs
+/// in progress, so the result folders keep their previous sets, and exits
+/// with status 130. Not for a signal handler itself: it takes a lock and
+/// removes folders (the binary calls it from the `ctrlc` crate's own thread).
+pub fn interrupt() -> ! {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    // The lock is held until the process ends: no swap can start after this.
+    let staged = staged();
+    for dir in staged.iter() {
+        // The main thread may be writing into it: try again if a file appeared meanwhile.
+        for _ in 0..10 {
+            if remove_any(dir).is_ok() {
+                break;
+            }
+        }
+    }
+    std::process::exit(130)
+}
+
+/// Returns at once, unless an interrupt is being handled: then waits for
+/// [`interrupt`] to end the process (an error caused by its removing a
+/// staging folder is not reported).
+pub fn wait_if_interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        // `interrupt` holds the lock until it exits.
+        let _held = staged();
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+impl Drop for Target {
+    /// A target dropped before its swap (an error, or no results written)
+    /// takes its staging folder with it.
+    fn drop(&mut self) {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            let staging = self.sibling("staging");
+            let mut list = staged();
+            let _ = remove_any(&staging);
+            list.retain(|p| *p != staging);
+        }
+    }
 }
 
 /// Checks that `dir` can hold results before anything is simulated:
@@ -85,9 +155,8 @@ pub fn prepare(dir: &Path) -> Result<Target> {
     let fail = |problem: String| Error::OutputLocation { path: dir.to_owned(), problem };
     // A link to a folder stands for that folder: the folder is replaced, the link kept.
     let resolved = match fs::symlink_metadata(dir) {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(dir).map_err(|e| fail(format!("it is a link that cannot be followed ({e})")))?
-        }
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(dir)
+            .map_err(|e| fail(format!("it is a link that cannot be followed ({})", plain_io(&e))))?,
         _ => dir.to_owned(),
     };
     let name = resolved
@@ -99,10 +168,11 @@ pub fn prepare(dir: &Path) -> Result<Target> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)
-        .map_err(|e| fail(format!("cannot create folder {}: {e}", parent.display())))?;
+        .map_err(|e| fail(format!("cannot create folder {}: {}", parent.display(), plain_io(&e))))?;
     let parent = fs::canonicalize(&parent)
-        .map_err(|e| fail(format!("cannot resolve folder {}: {e}", parent.display())))?;
-    let mut target = Target { shown: dir.to_owned(), parent, name, leftovers: Vec::new() };
+        .map_err(|e| fail(format!("cannot resolve folder {}: {}", parent.display(), plain_io(&e))))?;
+    let mut target =
+        Target { shown: dir.to_owned(), parent, name, leftovers: Vec::new(), armed: AtomicBool::new(false) };
     if fs::metadata(target.path()).is_ok_and(|m| !m.is_dir()) {
         return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
     }
@@ -113,21 +183,28 @@ pub fn prepare(dir: &Path) -> Result<Target> {
             return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => return Err(fail(format!("cannot look at it: {e}"))),
+        Err(e) => return Err(fail(format!("cannot look at it: {}", plain_io(&e)))),
     };
     if previous {
         refuse_foreign(&target.path()).map_err(fail)?;
     }
-    // The probe is the staging folder itself, so a name too long for it fails here.
+    // The probe is the staging folder itself, so a name too long for it
+    // fails here; it is kept, listed for an interrupt to remove, until the
+    // swap (or the target is dropped).
     let probe = target.sibling("staging");
-    fs::create_dir(&probe)
-        .map_err(|e| fail(format!("cannot create files in {}: {e}", target.show_parent().display())))?;
+    let mut list = staged();
+    fs::create_dir(&probe).map_err(|e| {
+        fail(format!("cannot create files in {}: {}", target.show_parent().display(), plain_io(&e)))
+    })?;
+    list.push(probe.clone());
+    target.armed.store(true, Ordering::SeqCst);
+    drop(list);
     let removable = if previous { check_removable(&target.path(), &probe) } else { Ok(()) };
-    let _ = fs::remove_dir_all(&probe);
     removable.map_err(|(path, e)| {
         fail(format!(
-            "{} cannot be replaced: {e}; nothing was simulated and the folder is as it was",
-            target.show(&path).display()
+            "{} cannot be replaced: {}; nothing was simulated and the folder is as it was",
+            target.show(&path).display(),
+            plain_io(&e)
         ))
     })?;
     Ok(target)
@@ -137,10 +214,10 @@ pub fn prepare(dir: &Path) -> Result<Target> {
 /// (holds none of the [`OWNED`] names): replacing it would move a user's
 /// folder (a home, a project) through a staging copy.
 fn refuse_foreign(dir: &Path) -> std::result::Result<(), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read it: {e}"))?;
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read it: {}", plain_io(&e)))?;
     let mut foreign = None;
     for entry in entries {
-        let name = entry.map_err(|e| format!("cannot read it: {e}"))?.file_name();
+        let name = entry.map_err(|e| format!("cannot read it: {}", plain_io(&e)))?.file_name();
         if name.to_str().is_some_and(|n| OWNED.contains(&n)) {
             return Ok(());
         }
@@ -224,6 +301,32 @@ impl Target {
             return Err(not_saved(step, cause));
         }
         let written = files.iter().map(|(name, _)| self.shown.join(name)).collect();
+        // From here the staging folder is the swap's: an interrupt waits for
+        // the swap to end (the lock), then finds nothing of this run to remove.
+        let mut list = staged();
+        list.retain(|p| *p != staging);
+        self.armed.store(false, Ordering::SeqCst);
+        let swapped = self.swap(ops, scenario, &staging, had_previous, &not_saved);
+        drop(list);
+        swapped?;
+        Ok(written)
+    }
+
+    /// The swap of [`Target::replace_with`]: the staged set into place,
+    /// the previous one removed. Returns early, as `replace_with` did.
+    fn swap(
+        &self,
+        ops: &dyn Ops,
+        scenario: &str,
+        staging: &Path,
+        had_previous: bool,
+        not_saved: &dyn Fn(String, io::Error) -> Error,
+    ) -> Result<()> {
+        let target = self.path();
+        let staging = staging.to_owned();
+        let drop_staging = || {
+            let _ = fs::remove_dir_all(&staging);
+        };
         if !had_previous {
             if let Err(e) = ops.rename(&staging, &target) {
                 drop_staging();
@@ -232,7 +335,7 @@ impl Target {
                 return Err(not_saved(step, e));
             }
             sync_dir(&self.parent);
-            return Ok(written);
+            return Ok(());
         }
         let old = match ops.exchange(&staging, &target) {
             Ok(true) => staging.clone(),
@@ -275,7 +378,7 @@ impl Target {
             old: self.show(&old),
             cause,
         })?;
-        Ok(written)
+        Ok(())
     }
 
     /// Writes `files` into a fresh `staging` folder, synced; with a
@@ -385,7 +488,7 @@ fn sweep(parent: &Path, name: &std::ffi::OsStr) -> Vec<String> {
             && fs::metadata(&path).is_ok_and(|m| m.is_dir())
             && fs::rename(&path, &target).is_ok();
         if !restored && let Err(e) = remove_any(&path) {
-            failed.push(format!("{}: {e}", path.display()));
+            failed.push(format!("{}: {}", path.display(), plain_io(&e)));
         }
     }
     failed

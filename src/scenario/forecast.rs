@@ -32,6 +32,18 @@ use crate::time::DAY;
 /// beyond that the dates are almost certainly a typo.
 const MAX_STEPS: usize = 1_000_000;
 
+/// Most rows one forecast may hold (a year of 15-minute rows for 57
+/// queues); refused while reading, before the rows are kept.
+pub(crate) const MAX_ROWS: usize = 2_000_000;
+
+/// Most cells of the grid a forecast is read into: queues × the intervals
+/// its start times span (a year of 15-minute intervals for 285 queues).
+pub(crate) const MAX_CELLS: usize = 10_000_000;
+
+/// Most conversations one row may expect in its interval: a hundred times
+/// the busiest day of the largest contact centres, in one interval.
+pub(crate) const MAX_ROW_VOLUME: f64 = 10_000_000.0;
+
 /// A forecast file, read and checked on its own (queue names not yet resolved).
 #[derive(Debug, Clone)]
 pub(crate) struct Forecast {
@@ -80,27 +92,11 @@ fn fail<T>(row: Option<usize>, column: Option<&'static str>, message: impl Into<
 
 const COLUMNS: [&str; 5] = ["start", "queue", "offered", "aht", "rate_cv"];
 
-/// Largest forecast file read, bytes: far above a year of 15-minute rows
-/// for dozens of queues, and a guard against naming a device or a huge file.
-const MAX_BYTES: u64 = 256 << 20;
-
-/// Reads and checks the forecast at `path`.
+/// Reads and checks the forecast at `path` (a regular file of at most
+/// [`crate::input::MAX_FORECAST_BYTES`]).
 pub(crate) fn load(path: &Path) -> Result<Forecast> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| ForecastError {
-        row: None,
-        column: None,
-        message: format!("cannot read the file: {e}"),
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    if !file.metadata().map_err(cannot)?.is_file() {
-        return fail(None, None, "is not a file; `forecast` names a CSV file, relative to the scenario");
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return fail(None, None, format!("is larger than {} MiB", MAX_BYTES >> 20));
-    }
+    let bytes = crate::input::read(path, crate::input::MAX_FORECAST_BYTES)
+        .or_else(|e| fail(None, None, e.words("forecast file")))?;
     parse(&bytes, &path.display().to_string())
 }
 
@@ -181,12 +177,15 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
     struct Row {
         row: usize,
         start: Start,
-        queue: String,
+        /// Index into `order`, the queue names by first appearance.
+        queue: usize,
         offered: f64,
         aht: Option<f64>,
         rate_cv: Option<f64>,
     }
     let mut rows: Vec<Row> = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut last_line = 1;
     loop {
@@ -203,11 +202,23 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         if record.iter().all(str::is_empty) {
             continue; // blank line
         }
-        if record.len() > header.len() {
+        if record.len() != header.len() {
             return fail(
                 Some(row),
                 None,
-                format!("has {} cells but the header has {} columns", record.len(), header.len()),
+                format!(
+                    "has {} cells but the header has {} columns; give every column on every row (an empty cell \
+                     is written as nothing between two delimiters)",
+                    record.len(),
+                    header.len()
+                ),
+            );
+        }
+        if rows.len() == MAX_ROWS {
+            return fail(
+                Some(row),
+                None,
+                format!("is one row too many: a forecast holds at most {MAX_ROWS} rows"),
             );
         }
         let cell = |c: usize| at[c].and_then(|i| record.get(i)).unwrap_or("");
@@ -235,6 +246,17 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         let Some(offered) = offered else {
             return fail(Some(row), Some("offered"), "empty; write 0 for an interval with no conversations");
         };
+        if offered > MAX_ROW_VOLUME {
+            return fail(
+                Some(row),
+                Some("offered"),
+                format!(
+                    "{} conversations in one interval is more than routesim takes ({MAX_ROW_VOLUME:.0} per row); \
+                     check the units (conversations per interval, not per year or in thousands)",
+                    cell(2)
+                ),
+            );
+        }
         let aht = if has_aht {
             number(cell(3), semicolon).or_else(|m| fail(Some(row), Some("aht"), m))?
         } else {
@@ -254,7 +276,25 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 ),
             );
         }
-        rows.push(Row { row, start, queue: queue.to_owned(), offered, aht, rate_cv });
+        let queue = match names.get(queue) {
+            Some(&i) => i,
+            None => {
+                if names.len() == super::validate::MAX_QUEUES {
+                    return fail(
+                        Some(row),
+                        Some("queue"),
+                        format!(
+                            "`{queue}` is one queue too many: a scenario has at most {} queues",
+                            super::validate::MAX_QUEUES
+                        ),
+                    );
+                }
+                names.insert(queue.to_owned(), names.len());
+                order.push(queue.to_owned());
+                names.len() - 1
+            }
+        };
+        rows.push(Row { row, start, queue, offered, aht, rate_cv });
     }
     let Some(first) = rows.first() else {
         return fail(None, None, "has a header but no rows");
@@ -343,26 +383,38 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         );
     }
 
+    if order.len().saturating_mul(steps) > MAX_CELLS {
+        return fail(
+            None,
+            Some("start"),
+            format!(
+                "spans {span_days} days of {} intervals for {} queues, {} cells; routesim reads at most \
+                 {MAX_CELLS} (queues × intervals): shorten the dates or split the queues",
+                minutes(step),
+                order.len(),
+                order.len() * steps
+            ),
+        );
+    }
     let mut queues: Vec<ForecastQueue> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
     let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
     for r in &rows {
-        let qi = *index.entry(r.queue.clone()).or_insert_with(|| {
+        let qi = r.queue;
+        if qi == queues.len() {
             queues.push(ForecastQueue {
-                name: r.queue.clone(),
+                name: order[qi].clone(),
                 row: r.row,
                 offered: vec![0.0; steps],
                 aht: has_aht.then(|| vec![None; steps]),
                 rate_cv: None,
             });
-            queues.len() - 1
-        });
+        }
         let k = (offset(r.start) / step) as usize;
         if let Some(earlier) = seen.insert((qi, k), r.row) {
             return fail(
                 Some(r.row),
                 Some("start"),
-                format!("queue `{}` already has a row for this interval (row {earlier})", r.queue),
+                format!("queue `{}` already has a row for this interval (row {earlier})", order[qi]),
             );
         }
         let q = &mut queues[qi];
@@ -376,7 +428,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                         format!(
                             "queue `{}` has rate_cv {earlier} on an earlier row; a queue has one rate_cv \
                              (its day-level volume uncertainty): give the same value or leave the cell empty",
-                            r.queue
+                            order[qi]
                         ),
                     );
                 }

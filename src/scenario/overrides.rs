@@ -7,6 +7,7 @@
 //! (`agents."crew, day".count`, or with single quotes), so a name holding
 //! `.`, `=` or `"` can be named; see [`segments`].
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
@@ -217,6 +218,7 @@ fn names_under(doc: &DocumentMut, path: &[&str]) -> Vec<Vec<String>> {
 }
 
 /// The 1-based line where `key` (a dotted path) is written in `text`, if it is.
+#[cfg(test)]
 pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
     let doc = toml_edit::Document::parse(text.to_owned()).ok()?;
     let mut node = Node::Item(doc.as_item());
@@ -228,6 +230,46 @@ pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
     }
     let start = span?.start.min(text.len());
     Some(text[..start].matches('\n').count() + 1)
+}
+
+/// The 1-based lines where `keys` (dotted paths) and the tables above them
+/// are written in `text`: each key that is written maps to its line, as
+/// [`line_of`] finds it one at a time. One parse and one walk of the
+/// document for all of them, visiting only the paths that lead to a key
+/// asked for, so the cost grows with the text and the keys, not their product.
+pub(super) fn lines_of(text: &str, keys: &[&str]) -> HashMap<String, usize> {
+    let mut wanted: HashSet<&str> = HashSet::new();
+    for key in keys {
+        let mut k = *key;
+        loop {
+            if !wanted.insert(k) {
+                break; // its parents are in already
+            }
+            match k.rfind('.') {
+                Some(i) => k = &k[..i],
+                None => break,
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    let Ok(doc) = toml_edit::Document::parse(text.to_owned()) else { return out };
+    let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    let line = |at: usize| starts.partition_point(|&nl| nl < at.min(text.len())) + 1;
+    let mut stack: Vec<(Node<'_>, String, Span)> = vec![(Node::Item(doc.as_item()), String::new(), None)];
+    while let Some((node, path, span)) = stack.pop() {
+        for (seg, (child, s)) in node.children() {
+            let here = if path.is_empty() { seg } else { format!("{path}.{seg}") };
+            if !wanted.contains(here.as_str()) {
+                continue;
+            }
+            let span = s.or(span.clone());
+            if let Some(at) = &span {
+                out.insert(here.clone(), line(at.start));
+            }
+            stack.push((child, here, span));
+        }
+    }
+    out
 }
 
 /// The dotted key (as `--set` spells it) of the innermost key written at
@@ -383,6 +425,67 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// Every step down by the names [`Node::child`] resolves, each with
+    /// the node it resolves to: keys; elements of a list of tables by
+    /// `name` (the first so named) and else by index; elements of any other
+    /// list by index and else by `name`.
+    fn children(&self) -> Vec<(String, (Node<'a>, Span))> {
+        let mut out = Vec::new();
+        match *self {
+            Node::Item(Item::Table(t)) | Node::Table(t) => {
+                for (k, _) in t.iter() {
+                    if let Some((key, v)) = t.get_key_value(k) {
+                        out.push((k.to_owned(), (Node::Item(v), key.span())));
+                    }
+                }
+            }
+            Node::Item(Item::ArrayOfTables(aot)) => {
+                let mut by: HashMap<String, usize> = HashMap::new();
+                for (i, t) in aot.iter().enumerate() {
+                    if let Some(name) = t.get("name").and_then(Item::as_str) {
+                        by.entry(name.to_owned()).or_insert(i);
+                    }
+                }
+                for i in 0..aot.len() {
+                    by.entry(i.to_string()).or_insert(i);
+                }
+                for (seg, i) in by {
+                    if let Some(t) = aot.get(i) {
+                        let span = t.get_key_value("name").and_then(|(k, _)| k.span()).or(t.span());
+                        out.push((seg, (Node::Table(t), span)));
+                    }
+                }
+            }
+            Node::Item(Item::Value(v)) | Node::Value(v) => match v {
+                Value::InlineTable(t) => {
+                    for (k, _) in t.iter() {
+                        if let Some((key, v)) = t.get_key_value(k) {
+                            out.push((k.to_owned(), (Node::Item(v), key.span())));
+                        }
+                    }
+                }
+                Value::Array(a) => {
+                    let mut by: HashMap<String, usize> = (0..a.len()).map(|i| (i.to_string(), i)).collect();
+                    for (i, e) in a.iter().enumerate() {
+                        if let Some(name) =
+                            e.as_inline_table().and_then(|t| t.get("name")).and_then(Value::as_str)
+                        {
+                            by.entry(name.to_owned()).or_insert(i);
+                        }
+                    }
+                    for (seg, i) in by {
+                        if let Some(e) = a.get(i) {
+                            out.push((seg, (Node::Value(e), e.span())));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Node::Item(_) => {}
+        }
+        out
+    }
+
     fn child(&self, seg: &str) -> Option<(Node<'a>, Span)> {
         match *self {
             Node::Item(Item::Table(t)) | Node::Table(t) => {
@@ -429,6 +532,28 @@ mod tests {
         assert_eq!(line_of(text, "queue.y"), Some(7));
         assert_eq!(line_of(text, "queue.y.list.1"), Some(8));
         assert_eq!(line_of(text, "queue.z"), None);
+    }
+
+    #[test]
+    fn many_lines_are_found_in_one_walk_as_one_at_a_time() {
+        let text = "[[queue]]\nname = \"1\"\nx = 1\n[[queue]]\nname = \"y\"\nlist = [{ name = \"0\" }, { name = \"e\", v = 2 }]\n";
+        let keys = [
+            "queue.1.x",
+            "queue.1",
+            "queue.0.x",
+            "queue.y.list.0",
+            "queue.y.list.e.v",
+            "queue.y.list.1",
+            "queue.q",
+        ];
+        let all = lines_of(text, &keys);
+        for key in keys {
+            let one = line_of(text, key);
+            assert_eq!(all.get(key).copied(), one, "{key}");
+        }
+        // A name wins over an index among tables; an index over a name in a list.
+        assert_eq!(all.get("queue.1").copied(), Some(2));
+        assert_eq!(all.get("queue.y.list.0").copied(), Some(6));
     }
 
     #[test]

@@ -14,6 +14,10 @@ use super::validate::Invalid;
 enum Kind {
     /// Text (names, durations, clock times).
     Str,
+    /// A file name, in quotes.
+    File,
+    /// Anything: checked later, in `validate` (arrival rates: a number or a list).
+    Any,
     /// A whole number.
     Int,
     /// A whole or decimal number.
@@ -34,8 +38,6 @@ enum Kind {
     Table(&'static [Field]),
     /// A list of tables (`[[queue]]`, or `[{...}, {...}]`) with these keys.
     Tables(&'static [Field]),
-    /// A table whose keys are checked later (arrivals).
-    AnyTable,
 }
 
 /// One allowed key.
@@ -46,14 +48,23 @@ struct Field {
     /// The key written as a user would write it; for required keys its
     /// value must parse, as it is the placeholder after a problem.
     example: &'static str,
+    /// Whether a wrong value is replaced by the example's (else removed).
+    placeholder: bool,
 }
 
 const fn opt(name: &'static str, kind: Kind, example: &'static str) -> Field {
-    Field { name, kind, required: false, example }
+    Field { name, kind, required: false, example, placeholder: true }
+}
+
+/// An optional key whose wrong value is removed, not replaced: the
+/// example's value would stand for something the user did not write (a
+/// file that is not there, a step that changes the arrays' lengths).
+const fn bare(name: &'static str, kind: Kind, example: &'static str) -> Field {
+    Field { name, kind, required: false, example, placeholder: false }
 }
 
 const fn req(name: &'static str, kind: Kind, example: &'static str) -> Field {
-    Field { name, kind, required: true, example }
+    Field { name, kind, required: true, example, placeholder: true }
 }
 
 const TOP: &[Field] = &[
@@ -62,7 +73,7 @@ const TOP: &[Field] = &[
     req("horizon", Kind::Str, "horizon = \"1d\""),
     opt("warmup", Kind::Str, "warmup = \"2h\""),
     opt("drain", Kind::Str, "drain = \"1d\""),
-    opt("forecast", Kind::Str, "forecast = \"forecast.csv\""),
+    bare("forecast", Kind::File, "forecast = \"forecast.csv\""),
     opt("interval", Kind::Str, "interval = \"30m\""),
     opt("replications", Kind::Int, "replications = 10"),
     opt("routing", Kind::Table(ROUTING), "[routing]"),
@@ -101,13 +112,20 @@ const QUEUE: &[Field] = &[
     opt("sl_threshold", Kind::Str, "sl_threshold = \"30s\""),
     opt("sl_target", Kind::Number, "sl_target = 0.8"),
     // Not required: a queue may take its arrivals from the `forecast` file.
-    opt("arrivals", Kind::AnyTable, "arrivals = { per_hour = 30 }"),
+    opt("arrivals", Kind::Table(ARRIVALS), "arrivals = { per_hour = 30 }"),
     req("handle_time", Kind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),
     opt("wrap_up", Kind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
     opt("patience", Kind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
     opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
     opt("busy_while_handling", Kind::Bool, "busy_while_handling = true"),
     opt("capacity_aware", Kind::Bool, "capacity_aware = true"),
+];
+
+const ARRIVALS: &[Field] = &[
+    bare("per_hour", Kind::Any, "per_hour = 30"),
+    bare("per_interval", Kind::Any, "per_interval = 15"),
+    bare("step", Kind::Str, "step = \"15m\""),
+    bare("rate_cv", Kind::Number, "rate_cv = 0.1"),
 ];
 
 const TEAM: &[Field] = &[
@@ -193,16 +211,35 @@ fn push(out: &mut Vec<Invalid>, key: String, message: String) {
 
 fn check_table(t: &mut dyn TableLike, fields: &[Field], path: &str, out: &mut Vec<Invalid>) {
     let keys: Vec<String> = t.iter().map(|(k, _)| k.to_owned()).collect();
-    let present: Vec<&str> = fields.iter().map(|f| f.name).filter(|n| keys.iter().any(|k| k == n)).collect();
+    let present: Vec<&str> = fields.iter().map(|f| f.name).filter(|n| t.contains_key(n)).collect();
+    let unknowns = keys.iter().filter(|k| !fields.iter().any(|f| f.name == k.as_str())).count();
+    if unknowns > 0 {
+        let allowed: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        for k in keys.iter().filter(|k| !allowed.contains(&k.as_str())) {
+            push(out, join(path, k), unknown("key", k, &place(path), &allowed));
+        }
+        // Removing one key shifts the rest: with many unknown keys, keep the
+        // known ones and rebuild the table instead (linear, not quadratic).
+        if unknowns <= 16 {
+            for k in keys.iter().filter(|k| !allowed.contains(&k.as_str())) {
+                t.remove(k);
+            }
+        } else {
+            let known: Vec<(String, Item)> = keys
+                .iter()
+                .filter(|k| allowed.contains(&k.as_str()))
+                .filter_map(|k| Some((k.clone(), t.remove(k)?)))
+                .collect();
+            t.clear();
+            for (k, item) in known {
+                t.insert(&k, item);
+            }
+        }
+    }
     for k in &keys {
         let k = k.as_str();
         let key = join(path, k);
-        let Some(field) = fields.iter().find(|f| f.name == k) else {
-            let allowed: Vec<&str> = fields.iter().map(|f| f.name).collect();
-            push(out, key, unknown("key", k, &place(path), &allowed));
-            t.remove(k);
-            continue;
-        };
+        let Some(field) = fields.iter().find(|f| f.name == k) else { continue };
         let Some(item) = t.get_mut(k) else { continue };
         if !check_item(item, field, &key, out) {
             // A placeholder where the example gives one, so the checks that
@@ -231,8 +268,11 @@ fn check_table(t: &mut dyn TableLike, fields: &[Field], path: &str, out: &mut Ve
     }
 }
 
-/// The value of a field's example, when it is one.
+/// The value of a field's example, when it is one and stands in for a wrong value.
 fn placeholder(f: &Field) -> Option<Value> {
+    if !f.placeholder {
+        return None;
+    }
     let (_, v) = f.example.split_once('=')?;
     v.trim().parse::<Value>().ok()
 }
@@ -246,6 +286,11 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
     let value = item.as_value();
     match field.kind {
         Kind::Str => value.is_some_and(Value::is_str) || wrong(out, "text in quotes", field.example, item),
+        Kind::File => {
+            value.is_some_and(Value::is_str)
+                || wrong(out, "a file name (text in quotes)", field.example, item)
+        }
+        Kind::Any => true,
         Kind::Int => {
             value.is_some_and(Value::is_integer) || wrong(out, "a whole number", field.example, item)
         }
@@ -286,7 +331,6 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
             item.as_table_like().is_some_and(|t| t.iter().all(|(_, v)| v.as_integer().is_some()))
                 || wrong(out, "a table of whole numbers", field.example, item)
         }
-        Kind::AnyTable => item.is_table_like() || wrong(out, "a table", field.example, item),
         Kind::Table(fields) => match item.as_table_like_mut() {
             Some(t) => {
                 check_table(t, fields, key, out);
@@ -331,8 +375,13 @@ fn check_tables(item: &mut Item, fields: &[Field], example: &str, key: &str, out
                     }
                 }
             }
-            for i in bad.into_iter().rev() {
-                a.remove(i);
+            if !bad.is_empty() {
+                // One pass, however many elements go.
+                let mut i = 0;
+                a.retain(|_| {
+                    i += 1;
+                    bad.binary_search(&(i - 1)).is_err()
+                });
             }
             true
         }
@@ -412,13 +461,46 @@ fn check_dist(item: &mut Item, key: &str, out: &mut Vec<Invalid>) -> bool {
     ok
 }
 
+/// Candidates compared, over all the suggestions for one scenario, before
+/// "did you mean" is given up: about a tenth of a second of edit distances.
+const SUGGESTION_BUDGET: usize = 1_000_000;
+
+thread_local! {
+    /// What is left of [`SUGGESTION_BUDGET`] for the scenario being checked
+    /// on this thread (loading a scenario is single-threaded; a sweep's
+    /// variants on several threads each have their own).
+    static SUGGESTIONS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(SUGGESTION_BUDGET) };
+}
+
+/// Gives the next scenario checked on this thread the whole budget of suggestions.
+pub(super) fn reset_suggestions() {
+    SUGGESTIONS_LEFT.set(SUGGESTION_BUDGET);
+}
+
 /// "unknown key `prioritty` in `queue.chat`; did you mean `priority`?"
 pub(super) fn unknown(what: &str, given: &str, place: &str, allowed: &[&str]) -> String {
+    unknown_among(what, given, place, allowed.iter().copied())
+}
+
+/// Most names listed after "expected one of"; the rest are counted.
+const LISTED: usize = 20;
+
+/// [`unknown`] over any list of names, listing at most [`LISTED`] of them.
+pub(super) fn unknown_among<'a>(
+    what: &str,
+    given: &str,
+    place: &str,
+    allowed: impl ExactSizeIterator<Item = &'a str> + Clone,
+) -> String {
     let place = if place.is_empty() { String::new() } else { format!(" {place}") };
-    match nearest(given, allowed.iter().copied()) {
+    match nearest(given, allowed.clone()) {
         Some(near) => format!("unknown {what} `{given}`{place}; did you mean `{near}`?"),
         None => {
-            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            let total = allowed.len();
+            let mut list: Vec<String> = allowed.take(LISTED).map(|a| format!("`{a}`")).collect();
+            if total > LISTED {
+                list.push(format!("and {} more", total - LISTED));
+            }
             let list = if list.is_empty() { "none".to_owned() } else { list.join(", ") };
             format!("unknown {what} `{given}`{place}; expected one of {list}")
         }
@@ -428,7 +510,19 @@ pub(super) fn unknown(what: &str, given: &str, place: &str, allowed: &[&str]) ->
 /// The candidate nearest to `given`: the same name in other case first,
 /// then the closest by edit distance, if close enough to be a typo. The
 /// one "did you mean" rule of the scenario loader (keys, names, forecast columns).
+///
+/// Suggestions share a budget of [`SUGGESTION_BUDGET`] candidates per
+/// scenario (reset by [`reset_suggestions`]): a file with many thousands of
+/// unknown names gets its first suggestions, not a check that takes
+/// minutes (names × candidates).
 pub(crate) fn nearest<'a>(given: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    let left = SUGGESTIONS_LEFT.get();
+    let n = candidates.clone().take(left + 1).count();
+    if n > left {
+        SUGGESTIONS_LEFT.set(0);
+        return None;
+    }
+    SUGGESTIONS_LEFT.set(left - n);
     if let Some(c) = candidates.clone().find(|c| c.eq_ignore_ascii_case(given)) {
         return Some(c);
     }
@@ -505,6 +599,19 @@ mod tests {
         assert_eq!(nearest("prioritty", ["priority", "name"].into_iter()), Some("priority"));
         assert_eq!(nearest("zzzzzz", names.iter().copied()), None);
         assert_eq!(nearest("chta", ["chat", "email"].into_iter()), Some("chat"));
+    }
+
+    #[test]
+    fn suggestions_stop_when_their_budget_is_spent() {
+        reset_suggestions();
+        let names: Vec<String> = (0..SUGGESTION_BUDGET / 2 + 1).map(|i| format!("n{i}")).collect();
+        let names = || names.iter().map(String::as_str);
+        assert_eq!(nearest("n1", names()), Some("n1"));
+        assert_eq!(nearest("n1", names()), None, "over budget");
+        let listed = unknown_among("status", "zz", "", names());
+        assert!(listed.ends_with(&format!("`n19`, and {} more", SUGGESTION_BUDGET / 2 + 1 - 20)), "{listed}");
+        reset_suggestions();
+        assert_eq!(nearest("n1", names()), Some("n1"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::model::{
     Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch, Team, Unplanned,
 };
 use crate::time::DAY;
+use std::collections::{HashMap, HashSet};
 
 /// A validation failure: the dotted key and what is wrong with it.
 #[derive(Debug)]
@@ -37,6 +38,26 @@ const MAX_DRAIN: f64 = 366.0 * DAY;
 /// Schedule entries (episodes and team switches) and unplanned sources per
 /// group: the engine numbers them in 16 bits.
 const MAX_ENTRIES: usize = 1000;
+
+/// Most `[[status]]` tables a scenario may define (besides the four
+/// built-in statuses): far above any platform's list of statuses.
+pub(crate) const MAX_STATUSES: usize = 10_000;
+/// Most `[[queue]]` tables.
+pub(crate) const MAX_QUEUES: usize = 1000;
+/// Most `[[team]]` tables.
+pub(crate) const MAX_TEAMS: usize = 1000;
+/// Most `[[agents]]` groups: one per agent for a 10,000-seat centre.
+pub(crate) const MAX_GROUPS: usize = 10_000;
+
+/// The lists of a scenario whose length is limited: key, what one element
+/// is called (plural) and the limit. Checked on the document before
+/// anything looks at an element, so an over-long list is refused at once.
+pub(crate) const LIST_LIMITS: [(&str, &str, usize); 4] = [
+    ("status", "statuses", MAX_STATUSES),
+    ("queue", "queues", MAX_QUEUES),
+    ("team", "teams", MAX_TEAMS),
+    ("agents", "agent groups", MAX_GROUPS),
+];
 
 /// Collects the problems found; checks go on after one fails, so a file's
 /// problems are all reported at once.
@@ -136,13 +157,15 @@ pub(super) fn validate(
     let metrics = e.take(metrics(&raw));
     let statuses = statuses(&raw, &mut e);
 
-    let mut channels: Vec<String> = Vec::new();
+    let mut channels = Channels::default();
     let mut queues = Vec::new();
     let default_routing =
         Routing { selection: Selection::LongestIdle, requeue_when_offline: true, offers: None };
+    // Names → first index: every look-up below is one hash, not a scan.
+    let index = Index::new(&raw, &statuses);
     for (i, q) in raw.queue.iter().enumerate() {
         let key = format!("queue.{}", q.name);
-        if raw.queue[..i].iter().any(|o| o.name == q.name) {
+        if index.queues.get(q.name.as_str()).is_some_and(|&first| first < i) {
             e.add(format!("queue.{i}.name"), format!("queue `{}` is defined twice", q.name));
             queues.push(None);
             continue;
@@ -194,18 +217,26 @@ pub(super) fn validate(
     let mut teams = Vec::new();
     for (i, t) in raw.team.iter().enumerate() {
         let key = format!("team.{}", t.name);
-        if raw.team[..i].iter().any(|o| o.name == t.name) {
+        if index.teams.get(t.name.as_str()).is_some_and(|&first| first < i) {
             e.add(format!("team.{i}.name"), format!("team `{}` is defined twice", t.name));
             teams.push(None);
             continue;
         }
-        teams.push(team(t, &key, &raw.queue, &channels, &mut e));
+        teams.push(team(t, &key, &raw.queue, &index, &channels, &mut e));
     }
     // Which teams serve a queue is only known when every team was read.
     if let Some(all_teams) = teams.iter().cloned().collect::<Option<Vec<Team>>>() {
+        let mut serving_by_queue: Vec<Vec<usize>> = vec![Vec::new(); queues.len()];
+        for (ti, t) in all_teams.iter().enumerate() {
+            for &qi in &t.queues {
+                if let Some(s) = serving_by_queue.get_mut(qi) {
+                    s.push(ti);
+                }
+            }
+        }
         for (qi, q) in queues.iter().enumerate() {
             let Some(q) = q else { continue };
-            let serving: Vec<&Team> = all_teams.iter().filter(|t| t.queues.contains(&qi)).collect();
+            let serving: Vec<&Team> = serving_by_queue[qi].iter().map(|&ti| &all_teams[ti]).collect();
             if serving.is_empty() {
                 e.add(
                     format!("queue.{}", q.name),
@@ -230,12 +261,12 @@ pub(super) fn validate(
     let mut skipped = Vec::new();
     for (i, g) in raw.agents.iter().enumerate() {
         let key = format!("agents.{}", g.name);
-        if raw.agents[..i].iter().any(|o| o.name == g.name) {
+        if index.groups.get(g.name.as_str()).is_some_and(|&first| first < i) {
             e.add(format!("agents.{i}.name"), format!("agent group `{}` is defined twice", g.name));
             groups.push(None);
             continue;
         }
-        groups.push(group(g, &key, &raw.team, &statuses, interval, &mut e, &mut skipped));
+        groups.push(group(g, &key, &raw.team, &statuses, &index, interval, &mut e, &mut skipped));
     }
     if groups.iter().flatten().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
         e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
@@ -253,7 +284,7 @@ pub(super) fn validate(
             routing: routing?,
             metrics: metrics?,
             statuses,
-            channels,
+            channels: channels.names,
             queues: queues.into_iter().collect::<Option<_>>()?,
             teams: teams.into_iter().collect::<Option<_>>()?,
             groups: groups.into_iter().collect::<Option<_>>()?,
@@ -267,6 +298,51 @@ pub(super) fn validate(
             Err(vec![Invalid { key: String::new(), message: "the scenario is incomplete".into() }])
         }
         _ => Err(e.0),
+    }
+}
+
+/// The names of a scenario's lists, each to the index of its first use.
+struct Index {
+    statuses: HashMap<String, usize>,
+    queues: HashMap<String, usize>,
+    teams: HashMap<String, usize>,
+    groups: HashMap<String, usize>,
+}
+
+impl Index {
+    fn new(raw: &RawScenario, statuses: &[Status]) -> Index {
+        fn first<'a>(names: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+            let mut map = HashMap::new();
+            for (i, n) in names.enumerate() {
+                map.entry(n.clone()).or_insert(i);
+            }
+            map
+        }
+        Index {
+            statuses: first(statuses.iter().map(|s| &s.name)),
+            queues: first(raw.queue.iter().map(|q| &q.name)),
+            teams: first(raw.team.iter().map(|t| &t.name)),
+            groups: first(raw.agents.iter().map(|g| &g.name)),
+        }
+    }
+}
+
+/// Channels in order of first use, with their index.
+#[derive(Default)]
+struct Channels {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Channels {
+    /// The channel's index, adding it if new.
+    fn add(&mut self, name: String) -> usize {
+        if let Some(&i) = self.index.get(&name) {
+            return i;
+        }
+        self.names.push(name.clone());
+        self.index.insert(name, self.names.len() - 1);
+        self.names.len() - 1
     }
 }
 
@@ -375,15 +451,20 @@ fn statuses(raw: &RawScenario, e: &mut Problems) -> Vec<Status> {
         default("Unavailable", StatusKind::Unavailable),
         default("Offline", StatusKind::Offline),
     ];
+    // Each name in lower case → the first status so named: one hash per status.
+    let mut seen: HashMap<String, usize> =
+        out.iter().enumerate().map(|(i, s)| (s.name.to_ascii_lowercase(), i)).collect();
     for (i, s) in raw.status.iter().enumerate() {
         let key = format!("status.{i}.name");
         if s.name.trim().is_empty() {
             e.add(key, "a status needs a name");
-        } else if let Some(clash) = out.iter().find(|o| o.name.eq_ignore_ascii_case(&s.name)) {
+        } else if let Some(&clash) = seen.get(&s.name.to_ascii_lowercase()) {
             e.add(
                 key,
-                format!("status `{}` clashes with the status `{}` already defined", s.name, clash.name),
+                format!("status `{}` clashes with the status `{}` already defined", s.name, out[clash].name),
             );
+        } else {
+            seen.insert(s.name.to_ascii_lowercase(), out.len());
         }
         // Kept even when wrong, so episodes naming it are not reported again.
         out.push(Status {
@@ -393,8 +474,9 @@ fn statuses(raw: &RawScenario, e: &mut Problems) -> Vec<Status> {
             enabled: s.enabled.unwrap_or(true),
         });
     }
+    // Refused before validation (`LIST_LIMITS`); kept within `StatusId` whatever the caller.
     if out.len() > usize::from(u16::MAX) {
-        e.add("status", "too many statuses");
+        e.add("status", format!("at most {MAX_STATUSES} statuses; this file has {}", raw.status.len()));
         out.truncate(usize::from(u16::MAX));
     }
     out
@@ -406,7 +488,7 @@ fn queue(
     routing: &Routing,
     interval: Option<f64>,
     forecast: Option<&Forecast>,
-    channels: &mut Vec<String>,
+    channels: &mut Channels,
     e: &mut Problems,
 ) -> Option<Queue> {
     let mut ok = true;
@@ -422,14 +504,7 @@ fn queue(
         );
         ok = false;
     }
-    let channel_name = q.channel.clone().unwrap_or_else(|| q.name.clone());
-    let channel = match channels.iter().position(|c| *c == channel_name) {
-        Some(i) => i,
-        None => {
-            channels.push(channel_name);
-            channels.len() - 1
-        }
-    };
+    let channel = channels.add(q.channel.clone().unwrap_or_else(|| q.name.clone()));
     let priority = q.priority.unwrap_or(1);
     if !(1..=100).contains(&priority) {
         e.add(format!("{key}.priority"), format!("must be from 1 (highest) to 100, got {priority}"));
@@ -642,23 +717,31 @@ fn dist(d: &RawDist, key: &str) -> Result<Dist> {
     built.or_else(|m| invalid(key, m))
 }
 
-fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String], e: &mut Problems) -> Option<Team> {
+fn team(
+    t: &RawTeam,
+    key: &str,
+    queues: &[RawQueue],
+    index: &Index,
+    channels: &Channels,
+    e: &mut Problems,
+) -> Option<Team> {
     let mut ok = true;
     if t.name.trim().is_empty() || t.name.contains('.') {
         e.add(format!("{key}.name"), "a team needs a name without dots");
         ok = false;
     }
     let (mut served, mut priorities, mut delays) = (Vec::new(), Vec::new(), Vec::new());
+    let mut listed = HashSet::new();
     for (i, entry) in t.queues.iter().enumerate() {
         let name = entry.queue();
         let ekey = format!("{key}.queues.{i}");
-        let Some(q) = queues.iter().position(|q| q.name == name) else {
+        let Some(&q) = index.queues.get(name) else {
             let at = if matches!(entry, RawServe::Entry(_)) { format!("{ekey}.queue") } else { ekey };
             e.add(at, unknown_name("queue", name, queues.iter().map(|q| &q.name)));
             ok = false;
             continue;
         };
-        if served.contains(&q) {
+        if !listed.insert(q) {
             e.add(ekey, format!("queue `{name}` is listed twice; give each queue once"));
             ok = false;
             continue;
@@ -695,11 +778,11 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String], e: &mu
         e.add(format!("{key}.capacity"), format!("must be from 1 to 1000 capacity units, got {capacity}"));
         ok = false;
     }
-    let mut caps = vec![u32::MAX; channels.len()];
+    let mut caps = vec![u32::MAX; channels.names.len()];
     for (channel, &cap) in t.channel_caps.iter().flatten() {
         let ckey = format!("{key}.channel_caps.{channel}");
-        let Some(c) = channels.iter().position(|c| c == channel) else {
-            e.add(ckey, unknown_name("channel", channel, channels.iter()));
+        let Some(&c) = channels.index.get(channel) else {
+            e.add(ckey, unknown_name("channel", channel, channels.names.iter()));
             ok = false;
             continue;
         };
@@ -720,11 +803,13 @@ fn team(t: &RawTeam, key: &str, queues: &[RawQueue], channels: &[String], e: &mu
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn group(
     g: &RawAgents,
     key: &str,
     teams: &[RawTeam],
     statuses: &[Status],
+    index: &Index,
     interval: Option<f64>,
     e: &mut Problems,
     skipped: &mut Vec<(String, String)>,
@@ -734,7 +819,7 @@ fn group(
         e.add(format!("{key}.name"), "an agent group needs a name without dots");
         ok = false;
     }
-    let group_teams = group_teams(g, key, teams, e);
+    let group_teams = group_teams(g, key, teams, index, e);
     for (what, n) in [("schedule", g.schedule.len()), ("unplanned", g.unplanned.len())] {
         if n > MAX_ENTRIES {
             e.add(format!("{key}.{what}"), format!("has {n} entries; at most {MAX_ENTRIES} are allowed"));
@@ -748,7 +833,7 @@ fn group(
     for (i, p) in g.schedule.iter().enumerate() {
         let k = |f: &str| format!("{key}.schedule.{i}.{f}");
         if let Some(to) = &p.team {
-            match switch(p, to, &k, key, g, teams, group_teams.as_deref(), e) {
+            match switch(p, to, &k, key, g, teams, index, group_teams.as_deref(), e) {
                 Some(s) => switches.push(s),
                 None => ok = false,
             }
@@ -764,11 +849,11 @@ fn group(
             ok = false;
             continue;
         };
-        if let Some(note) = disabled(status_name, statuses) {
+        if let Some(note) = disabled(status_name, statuses, index) {
             skipped.push((format!("{key}.schedule.{i}"), note));
             continue;
         }
-        let status = e.take(status_ref(status_name, &k("status"), statuses));
+        let status = e.take(status_ref(status_name, &k("status"), statuses, index));
         let duration = e.take(duration(&k("duration"), duration_text).and_then(|d| {
             if d <= 0.0 || d >= DAY {
                 invalid(k("duration"), "must be longer than zero and shorter than a day")
@@ -815,11 +900,11 @@ fn group(
     let mut unplanned = Vec::new();
     for (i, u) in g.unplanned.iter().enumerate() {
         let k = |f: &str| format!("{key}.unplanned.{i}.{f}");
-        if let Some(note) = disabled(&u.status, statuses) {
+        if let Some(note) = disabled(&u.status, statuses, index) {
             skipped.push((format!("{key}.unplanned.{i}"), note));
             continue;
         }
-        let status = e.take(status_ref(&u.status, &k("status"), statuses));
+        let status = e.take(status_ref(&u.status, &k("status"), statuses, index));
         let rate = if !u.per_hour.is_finite() || u.per_hour < 0.0 || u.per_hour > 3600.0 {
             e.add(k("per_hour"), format!("must be from 0 to 3600 episodes per hour, got {}", u.per_hour));
             None
@@ -851,7 +936,13 @@ fn group(
 }
 
 /// The group's teams from `team` or `teams` (one of them), the starting one first.
-fn group_teams(g: &RawAgents, key: &str, teams: &[RawTeam], e: &mut Problems) -> Option<Vec<usize>> {
+fn group_teams(
+    g: &RawAgents,
+    key: &str,
+    teams: &[RawTeam],
+    index: &Index,
+    e: &mut Problems,
+) -> Option<Vec<usize>> {
     let (names, at): (Vec<&String>, String) = match (&g.team, &g.teams) {
         (Some(t), None) => (vec![t], format!("{key}.team")),
         (None, Some(ts)) if !ts.is_empty() => (ts.iter().collect(), format!("{key}.teams")),
@@ -876,10 +967,11 @@ fn group_teams(g: &RawAgents, key: &str, teams: &[RawTeam], e: &mut Problems) ->
         }
     };
     let mut out = Vec::new();
+    let mut listed = HashSet::new();
     for (i, name) in names.iter().enumerate() {
         let k = if g.teams.is_some() { format!("{at}.{i}") } else { at.clone() };
-        match teams.iter().position(|t| &t.name == *name) {
-            Some(t) if out.contains(&t) => {
+        match index.teams.get(name.as_str()).copied() {
+            Some(t) if !listed.insert(t) => {
                 e.add(k, format!("team `{name}` is listed twice; give each team once"));
                 return None;
             }
@@ -903,6 +995,7 @@ fn switch(
     key: &str,
     g: &RawAgents,
     teams: &[RawTeam],
+    index: &Index,
     group_teams: Option<&[usize]>,
     e: &mut Problems,
 ) -> Option<Switch> {
@@ -916,7 +1009,7 @@ fn switch(
             ok = false;
         }
     }
-    let team = match teams.iter().position(|t| t.name == to) {
+    let team = match index.teams.get(to).copied() {
         None => {
             e.add(k("team"), unknown_name("team", to, teams.iter().map(|t| &t.name)));
             None
@@ -1040,16 +1133,18 @@ fn shift(s: &RawShift, key: &str) -> Result<Shift> {
 
 /// For an episode in a status that exists but is switched off: why it is
 /// skipped (docs/model.md §R1: a policy switched off in one `--with`).
-fn disabled(name: &str, statuses: &[Status]) -> Option<String> {
-    statuses
-        .iter()
-        .find(|s| s.name == name && !s.enabled)
+fn disabled(name: &str, statuses: &[Status], index: &Index) -> Option<String> {
+    // The first status of that name decides, as in `status_ref`; a clash was reported.
+    index
+        .statuses
+        .get(name)
+        .filter(|&&i| !statuses[i].enabled)
         .map(|_| format!("status `{name}` is disabled (enabled = false), so this episode is skipped"))
 }
 
 /// Resolves a status used by an episode: known, enabled and not Available.
-fn status_ref(name: &str, key: &str, statuses: &[Status]) -> Result<StatusId> {
-    let Some(i) = statuses.iter().position(|s| s.name == name) else {
+fn status_ref(name: &str, key: &str, statuses: &[Status], index: &Index) -> Result<StatusId> {
+    let Some(&i) = index.statuses.get(name) else {
         return invalid(key, unknown_name("status", name, statuses.iter().map(|s| &s.name)));
     };
     let s = &statuses[i];
@@ -1069,7 +1164,10 @@ fn status_ref(name: &str, key: &str, statuses: &[Status]) -> Result<StatusId> {
 }
 
 /// "unknown queue `voce`; did you mean `voice`?", or the known names when none is near.
-fn unknown_name<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a String>) -> String {
-    let known: Vec<&str> = known.map(String::as_str).collect();
-    unknown(what, given, "", &known)
+fn unknown_name<'a>(
+    what: &str,
+    given: &str,
+    known: impl ExactSizeIterator<Item = &'a String> + Clone,
+) -> String {
+    super::schema::unknown_among(what, given, "", known.map(String::as_str))
 }

@@ -13,6 +13,7 @@ mod crn;
 mod erlang;
 mod forecast;
 mod honest;
+mod input;
 mod merge;
 mod names;
 mod properties;

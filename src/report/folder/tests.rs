@@ -95,6 +95,16 @@ fn a_first_write_creates_the_folder_and_nothing_else() {
 }
 
 #[test]
+fn a_target_dropped_before_its_swap_takes_its_staging_folder() {
+    let (root, out) = with_old_set();
+    let target = prepare(&out).unwrap();
+    assert_eq!(names_in(root.path()).len(), 2, "the staging folder is made by prepare");
+    drop(target);
+    assert_eq!(names_in(root.path()), ["out"]);
+    assert_eq!(contents(&out), whole("old"));
+}
+
+#[test]
 fn every_way_of_swapping_leaves_the_new_set_alone() {
     for exchange in [Some(true), Some(false)] {
         let (root, out) = with_old_set();
@@ -180,7 +190,9 @@ fn leftovers_of_dead_runs_are_removed_and_live_ones_kept() {
     fs::create_dir(root.path().join(".other.old-999999999")).unwrap();
     let target = prepare(&out).unwrap();
     assert!(target.leftovers().is_empty());
-    assert_eq!(names_in(root.path()), [".other.old-999999999", ".out.staging-1", "out"]);
+    // This run's own staging folder is kept from `prepare` until the swap.
+    let own = format!(".out.staging-{}", std::process::id());
+    assert_eq!(names_in(root.path()), [".other.old-999999999", ".out.staging-1", own.as_str(), "out"]);
     target.replace("t", &set("new")).unwrap();
     assert_eq!(contents(&out), whole("new"));
 }
@@ -194,8 +206,10 @@ fn a_previous_set_left_aside_by_an_interrupted_swap_is_put_back() {
     fs::create_dir(root.path().join(format!(".out.staging-{DEAD}"))).unwrap();
     let target = prepare(&out).unwrap();
     assert_eq!(contents(&out), whole("old"));
-    assert_eq!(names_in(root.path()), ["out"]);
+    let own = format!(".out.staging-{}", std::process::id());
+    assert_eq!(names_in(root.path()), [own.as_str(), "out"]);
     target.replace("t", &set("new")).unwrap();
+    assert_eq!(names_in(root.path()), ["out"]);
     assert_eq!(contents(&out), whole("new"));
 }
 
