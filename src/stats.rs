@@ -440,8 +440,13 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
-    /// Nothing counted; waits up to `max_ms` milliseconds.
-    fn empty(max_ms: u64) -> QueueTally {
+    /// Nothing counted. The wait histogram starts small and grows to the
+    /// longest wait recorded (it is reset, not shrunk, between
+    /// replications); its buckets are those of [`wait_histogram`] (the
+    /// layout depends on the lowest value and the digits only), so it
+    /// holds the same counts. A histogram sized for the horizon up front
+    /// is about 150 KB per queue, which made many queues costly in memory.
+    fn empty() -> QueueTally {
         QueueTally {
             counts: Counts::default(),
             requeued: 0,
@@ -449,7 +454,7 @@ impl QueueTally {
             completed: 0,
             work_sum: 0.0,
             queue_area: 0.0,
-            waits: wait_histogram(max_ms),
+            waits: growing_wait_histogram(),
             offers: 0,
             missed_offers: 0,
             accepted: 0,
@@ -501,6 +506,15 @@ impl QueueTally {
         // Same bounds on both sides, so adding cannot fail.
         let _ = self.waits.add(&q.waits);
     }
+}
+
+/// An empty wait histogram of [`wait_histogram`]'s layout that grows as
+/// longer waits are recorded ([`Histogram::record`]; values beyond its
+/// current range resize it).
+fn growing_wait_histogram() -> Histogram<u64> {
+    let mut h = wait_histogram(2);
+    h.auto(true);
+    h
 }
 
 /// An empty wait histogram for waits from 1 ms to `max_ms`, 3 significant digits.
@@ -587,10 +601,7 @@ pub struct Tally {
 impl Tally {
     /// Empty tallies sized for `sc`.
     pub fn new(sc: &Scenario) -> Tally {
-        let max_ms = max_wait_ms(sc);
-        // Each histogram is made, not cloned: fresh zeroed memory is only
-        // paged in where waits land, a clone would copy every bucket.
-        let queue = || QueueTally::empty(max_ms);
+        let queue = QueueTally::empty;
         let team = TeamTally { status_secs: vec![0.0; sc.statuses.len()], ..TeamTally::default() };
         let n = sc.interval_count();
         Tally {
