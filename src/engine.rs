@@ -22,7 +22,7 @@ use crate::dist;
 use crate::heap::{Positions, QuadHeap};
 use crate::model::{Headcount, Scenario, Selection, StatusId};
 use crate::routing::{AgentPool, Fit, NonEmpty, RouteState, WaitQueue, Waiting, before};
-use crate::stats::Tally;
+use crate::stats::{self, Tally};
 use crate::streams::{self, Purpose, Rng};
 use crate::time::{DAY, Time};
 use accounting::TeamWork;
@@ -242,6 +242,8 @@ struct Sim<'s, O> {
     order: Vec<usize>,
     /// Answered conversations per queue that did not wait (counted).
     zero_waits: Vec<u64>,
+    /// The longest wait a wait histogram must hold, milliseconds.
+    max_wait_ms: u64,
     /// Conversations created so far (ids for the trace).
     next_id: u64,
     observe: O,
@@ -339,6 +341,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
             zero_waits: vec![0; nq],
+            max_wait_ms: stats::max_wait_ms(sc),
             next_id: 0,
             observe,
         }
@@ -740,10 +743,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 qt.counts.wait_sum += wait;
                 if wait > 0.0 {
                     let ms = (wait * 1000.0).round() as u64;
-                    // The histogram grows to the longest wait (rarely: it is kept across replications).
-                    if qt.waits.record(ms).is_err() {
-                        qt.waits.saturating_record(ms);
+                    if ms > qt.waits.high() {
+                        // Rare (the histogram is kept across replications).
+                        stats::grow_waits(&mut qt.waits, ms, self.max_wait_ms);
                     }
+                    qt.waits.saturating_record(ms);
                 } else {
                     self.zero_waits[q] += 1; // added to the histogram at the end, in one go
                 }

@@ -440,9 +440,9 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
-    /// Nothing counted. The wait histogram starts small and grows to the
-    /// longest wait recorded (it is reset, not shrunk, between
-    /// replications); its buckets are those of [`wait_histogram`] (the
+    /// Nothing counted. The wait histogram starts small and the engine
+    /// widens it ([`grow_waits`]) when a longer wait comes (it is reset,
+    /// not shrunk, between replications); its buckets are those of [`wait_histogram`] (the
     /// layout depends on the lowest value and the digits only), so it
     /// holds the same counts. A histogram sized for the horizon up front
     /// is about 150 KB per queue, which made many queues costly in memory.
@@ -503,18 +503,32 @@ impl QueueTally {
         self.missed_offers += q.missed_offers;
         self.accepted += q.accepted;
         self.accept_wait_sum += q.accept_wait_sum;
-        // Same bounds on both sides, so adding cannot fail.
+        if q.waits.high() > self.waits.high() {
+            // A queue's histogram grew past the total's: widen the total first.
+            let high = q.waits.high();
+            grow_waits(&mut self.waits, high, high);
+        }
+        // Bounds as wide on this side, so adding cannot fail.
         let _ = self.waits.add(&q.waits);
     }
 }
 
-/// An empty wait histogram of [`wait_histogram`]'s layout that grows as
-/// longer waits are recorded ([`Histogram::record`]; values beyond its
-/// current range resize it).
+/// An empty wait histogram of [`wait_histogram`]'s layout, for waits up
+/// to 2 ms; [`grow_waits`] widens it.
 fn growing_wait_histogram() -> Histogram<u64> {
-    let mut h = wait_histogram(2);
-    h.auto(true);
-    h
+    wait_histogram(2)
+}
+
+/// Widens `waits` (of [`wait_histogram`]'s layout) to hold `ms`: to 16
+/// times that, at most `max_ms`, so a histogram grows a few times per
+/// worker, not at every new longest wait. The counts are kept (same
+/// buckets: the layout depends on the lowest value and the digits only).
+#[cold]
+pub(crate) fn grow_waits(waits: &mut Histogram<u64>, ms: u64, max_ms: u64) {
+    let mut wider = wait_histogram(ms.saturating_mul(16).min(max_ms).max(ms));
+    // The wider histogram holds every value of the narrower one.
+    let _ = wider.add(&*waits);
+    *waits = wider;
 }
 
 /// An empty wait histogram for waits from 1 ms to `max_ms`, 3 significant digits.
