@@ -11,6 +11,10 @@
 //! - mixed item sizes 1 and 2 (capacity 2) at 3 000 agents;
 //! - one queue served by 5 and by 36 teams of 20 agents;
 //! - 10 and 1 000 queues on one team of 500 agents;
+//! - queue scaling: 100 agents serving 1, 100 and 1 000 queues, each in a
+//!   fresh process (this binary re-executed with `ROUTESIM_QUEUES_CHILD`),
+//!   printing nanoseconds per conversation and peak resident memory
+//!   (`VmHWM`, Linux) against the target: 1 000 queues at most twice one;
 //! - the rules of docs/model.md §R13-§R15 in use, each against the same
 //!   case without it: offers (accept delay exponential 8 s, timeout 30 s,
 //!   so 2% are missed) on 200 agents; an overflow team of 20 behind a team
@@ -194,7 +198,91 @@ fn offered(sc: &Scenario) -> u64 {
     engine::run(sc, 0).queues.iter().map(|q| q.counts.offered).sum()
 }
 
+/// The child-process switch of the queue-scaling case: `<queues>,<conversations>,<runs>`.
+const QUEUES_ENV: &str = "ROUTESIM_QUEUES_CHILD";
+
+/// 100 agents (one team, longest idle, load 0.9) serving `queues` queues.
+fn queue_case(queues: u32) -> Case {
+    let mut c = Case::new(&format!("{queues} queues, one team of 100"), "longest_idle", 100, 0.9);
+    c.queues = queues;
+    c
+}
+
+/// Peak resident memory of this process so far, KiB (`VmHWM`; Linux only).
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.split_whitespace().next()?.parse().ok()
+}
+
+/// In the child: best of `runs` times of one replication, then the peak.
+fn queues_child(arg: &str) {
+    let parts: Vec<&str> = arg.split(',').collect();
+    let (Some(q), Some(n), Some(runs)) = (
+        parts.first().and_then(|v| v.parse().ok()),
+        parts.get(1).and_then(|v| v.parse::<f64>().ok()),
+        parts.get(2).and_then(|v| v.parse::<u32>().ok()),
+    ) else {
+        return;
+    };
+    let sc = queue_case(q).scenario(n);
+    let offered = offered(&sc);
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        black_box(engine::run(black_box(&sc), 0));
+        best = best.min(start.elapsed());
+    }
+    let ns = best.as_nanos() as f64 / offered.max(1) as f64;
+    println!("{QUEUES_ENV} ns={ns:.1} peak_kib={} offered={offered}", peak_kib().unwrap_or(0));
+}
+
+/// Runs the queue-scaling child for `queues` in a fresh process: (ns per conversation, peak KiB).
+fn queues_run(queues: u32, conversations: f64, runs: u32) -> Option<(f64, u64)> {
+    let exe = std::env::current_exe().ok()?;
+    let out = std::process::Command::new(exe)
+        .env(QUEUES_ENV, format!("{queues},{conversations},{runs}"))
+        .output()
+        .ok()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().find(|l| l.starts_with(QUEUES_ENV))?;
+    let field = |name: &str| line.split_whitespace().find_map(|w| w.strip_prefix(name)?.strip_prefix('='));
+    Some((field("ns")?.parse().ok()?, field("peak_kib")?.parse().ok()?))
+}
+
+/// 100 agents over 1, 100 and 1,000 queues, each in a fresh process:
+/// nanoseconds per conversation and peak memory. Target: 1,000 queues at
+/// most twice the cost of one.
+fn queue_scaling(conversations: f64, runs: u32) {
+    println!();
+    println!("queue scaling: 100 agents, load 0.9, one replication (engine::run), fresh process each:");
+    println!("{:<10} {:>16} {:>12}", "queues", "ns/conversation", "peak MiB");
+    let mut one = None;
+    for queues in [1, 100, 1_000] {
+        match queues_run(queues, conversations, runs) {
+            Some((ns, kib)) => {
+                println!("{queues:<10} {ns:>16.0} {:>12.1}", kib as f64 / 1024.0);
+                if queues == 1 {
+                    one = Some(ns);
+                } else if queues == 1_000
+                    && let Some(base) = one
+                {
+                    let ratio = ns / base;
+                    println!(
+                        "1,000 queues / 1 queue: {ratio:.2}x (target <= 2x): {}",
+                        if ratio <= 2.0 { "PASS" } else { "MISS" }
+                    );
+                }
+            }
+            None => println!("{queues:<10} not measured"),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(arg) = std::env::var(QUEUES_ENV) {
+        queues_child(&arg);
+        return;
+    }
     let args: Vec<String> = std::env::args().collect();
     let benchmarking = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test");
     let (conversations, runs) = if benchmarking { (200_000.0, 3) } else { (2_000.0, 1) };
@@ -210,4 +298,5 @@ fn main() {
         }
         println!("{:<40} {n:>12} {:>14.0}", case.name, best.as_nanos() as f64 / n.max(1) as f64);
     }
+    queue_scaling(conversations, runs);
 }

@@ -16,12 +16,13 @@ mod phone;
 mod profiles;
 mod teams;
 
-use rand_distr::{Distribution, Exp1};
+use rand_distr::Distribution;
 
+use crate::dist;
 use crate::heap::{Positions, QuadHeap};
 use crate::model::{Headcount, Scenario, Selection, StatusId};
-use crate::routing::{AgentPool, Fit, RouteState, WaitQueue, Waiting, before};
-use crate::stats::Tally;
+use crate::routing::{AgentPool, Fit, NonEmpty, RouteState, WaitQueue, Waiting, before};
+use crate::stats::{self, Tally};
 use crate::streams::{self, Purpose, Rng};
 use crate::time::{DAY, Time};
 use accounting::TeamWork;
@@ -210,6 +211,8 @@ struct Sim<'s, O> {
     queues: Vec<WaitQueue<ConvKey>>,
     /// Waiting (and offered) conversations per queue, and when that count last changed.
     waiting: Vec<(u32, f64)>,
+    /// Per team, its queues whose waiting count is not 0.
+    nonempty: NonEmpty,
     /// Per team then queue: `fit[t * queues + q]`.
     fit: Vec<Fit>,
     /// Per team then queue: the team pool's fit pool for the queue (None: the whole pool).
@@ -239,6 +242,8 @@ struct Sim<'s, O> {
     order: Vec<usize>,
     /// Answered conversations per queue that did not wait (counted).
     zero_waits: Vec<u64>,
+    /// The longest wait a wait histogram must hold, milliseconds.
+    max_wait_ms: u64,
     /// Conversations created so far (ids for the trace).
     next_id: u64,
     observe: O,
@@ -315,6 +320,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             full_ok,
             queues: (0..nq).map(|_| WaitQueue::new()).collect(),
             waiting: vec![(0, 0.0); nq],
+            nonempty: NonEmpty::new(sc.teams.iter().map(|t| t.queues.as_slice()), nq),
             fit,
             fit_class,
             profiles: profiles::Profiles::new(sc),
@@ -335,6 +341,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
             zero_waits: vec![0; nq],
+            max_wait_ms: stats::max_wait_ms(sc),
             next_id: 0,
             observe,
         }
@@ -512,9 +519,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         self.set_next_arrival(q, next);
         let queue = &sc.queues[q];
         // A forecast's `aht` scales the draw, keeping the distribution's shape.
-        let handle = queue.handle_time.sample(&mut self.handle_rng[q]) * queue.arrivals.handle_scale_at(now);
-        let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.sample(&mut self.wrap_rng[q]));
-        let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.sample(&mut self.patience_rng[q]));
+        let handle = queue.handle_time.draw(&mut self.handle_rng[q]) * queue.arrivals.handle_scale_at(now);
+        let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.draw(&mut self.wrap_rng[q]));
+        let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.draw(&mut self.patience_rng[q]));
         let counted = now >= sc.warmup;
         let id = self.next_id;
         self.next_id += 1;
@@ -575,7 +582,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     #[inline(always)]
     fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
         let arrivals = &self.sc.queues[q].arrivals;
-        let need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
+        let need = dist::exp1(&mut self.arrival_rng[q]);
         let rates = arrivals.rates();
         // A constant rate (the common case) needs no walk over steps.
         if rates.len() == 1 && arrivals.repeats() && self.day_volume[q].is_empty() {
@@ -735,7 +742,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                 qt.counts.answered_within += u64::from(within);
                 qt.counts.wait_sum += wait;
                 if wait > 0.0 {
-                    qt.waits.saturating_record((wait * 1000.0).round() as u64);
+                    let ms = (wait * 1000.0).round() as u64;
+                    if ms > qt.waits.high() {
+                        // Rare (the histogram is kept across replications).
+                        stats::grow_waits(&mut qt.waits, ms, self.max_wait_ms);
+                    }
+                    qt.waits.saturating_record(ms);
                 } else {
                     self.zero_waits[q] += 1; // added to the histogram at the end, in one go
                 }
@@ -967,23 +979,32 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         while self.poolable(a) {
             let mut best: Option<(u8, usize, Waiting<ConvKey>)> = None;
             let profile = &self.sc.teams[team];
-            for (i, &q) in profile.queues.iter().enumerate() {
-                // Nothing live waits (the queue may still hold stale entries).
-                if self.waiting[q].0 == 0 || !self.fits(a, team, q) {
-                    continue;
-                }
-                let convs = &self.convs;
-                let Some(w) = self.queues[q].front(|k| convs.is_waiting(k)) else {
-                    continue;
-                };
-                // The oldest has not waited the team's delay: none has.
-                if self.now.secs() - w.since < profile.delays[i] {
-                    continue;
-                }
-                let p = profile.priorities[i];
-                let better = best.is_none_or(|(bp, _, bw)| p < bp || (p == bp && w.since < bw.since));
-                if better {
-                    best = Some((p, q, w));
+            // Only the team's queues with something waiting, in list order
+            // (ties go to the first, as over the whole list).
+            for word in 0..self.nonempty.word_count(team) {
+                let mut bits = self.nonempty.word(team, word);
+                while bits != 0 {
+                    let i = word * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let q = profile.queues[i];
+                    debug_assert!(self.waiting[q].0 > 0);
+                    if !self.fits(a, team, q) {
+                        continue;
+                    }
+                    let convs = &self.convs;
+                    // The queue may hold only stale entries (offered conversations count as waiting).
+                    let Some(w) = self.queues[q].front(|k| convs.is_waiting(k)) else {
+                        continue;
+                    };
+                    // The oldest has not waited the team's delay: none has.
+                    if self.now.secs() - w.since < profile.delays[i] {
+                        continue;
+                    }
+                    let p = profile.priorities[i];
+                    let better = best.is_none_or(|(bp, _, bw)| p < bp || (p == bp && w.since < bw.since));
+                    if better {
+                        best = Some((p, q, w));
+                    }
                 }
             }
             let Some((_, q, w)) = best else { return };

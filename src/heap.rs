@@ -105,7 +105,7 @@ impl<V: Copy> QuadHeap<V> {
     }
 
     /// Adds an entry.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, key: u128, value: V, track: &mut impl Track<V>) {
         debug_assert!(key != SENTINEL, "the sentinel key was pushed");
         if self.len + ARITY == self.keys.len() {
@@ -117,7 +117,7 @@ impl<V: Copy> QuadHeap<V> {
 
     /// Removes the entry at position `i` (which must hold one); the entries
     /// that move are reported to `track`, the removed one is not.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn remove_at(&mut self, i: usize, track: &mut impl Track<V>) {
         debug_assert!(i < self.len);
         let n = self.len - 1;
@@ -130,7 +130,7 @@ impl<V: Copy> QuadHeap<V> {
 
     /// Puts `(key, value)` at position `i` in place of what was there (which
     /// must be an entry), and restores the order.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn replace_at(&mut self, i: usize, key: u128, value: V, track: &mut impl Track<V>) {
         debug_assert!(i < self.len && key != SENTINEL);
         if self.len == 1 {
@@ -154,7 +154,7 @@ impl<V: Copy> QuadHeap<V> {
     }
 
     /// Places an entry at or around position `i`, whose old entry is gone.
-    #[inline]
+    #[inline(always)]
     fn restore(&mut self, i: usize, key: u128, value: V, track: &mut impl Track<V>) {
         if i > 0 && key < self.keys[(i - 1) / ARITY] {
             self.sift_up(i, key, value, track);
@@ -164,7 +164,7 @@ impl<V: Copy> QuadHeap<V> {
     }
 
     /// Places an entry at or above position `i`, moving greater parents down.
-    #[inline]
+    #[inline(always)]
     fn sift_up(&mut self, mut i: usize, key: u128, value: V, track: &mut impl Track<V>) {
         while i > 0 {
             let parent = (i - 1) / ARITY;
@@ -180,7 +180,7 @@ impl<V: Copy> QuadHeap<V> {
 
     /// Places an entry at or below position `i`, moving lesser children up.
     /// The least of the four children is picked by selects, not branches.
-    #[inline]
+    #[inline(always)]
     fn sift_down(&mut self, mut i: usize, key: u128, value: V, track: &mut impl Track<V>) {
         loop {
             let first = ARITY * i + 1;

@@ -399,6 +399,62 @@ impl IndexSet {
     }
 }
 
+/// Per team, which of the queues it serves have something waiting: one
+/// bit per place in the team's queue list, kept by the engine as each
+/// queue's waiting count goes from 0 to 1 and back. A freed agent visits
+/// the set bits only, so its search costs the same whatever the number of
+/// empty queues its team serves (a word per 64 of them).
+#[derive(Debug, Clone)]
+pub(crate) struct NonEmpty {
+    /// Per team: the bits, by place in its queue list.
+    words: Vec<Vec<u64>>,
+    /// Per queue: (team, place) of every team whose list holds it.
+    places: Vec<Vec<(u32, u32)>>,
+}
+
+impl NonEmpty {
+    /// All empty, for teams serving `team_queues[t]` (queue indices below `queues`).
+    pub(crate) fn new<'a>(team_queues: impl Iterator<Item = &'a [usize]>, queues: usize) -> NonEmpty {
+        let mut places = vec![Vec::new(); queues];
+        let words = team_queues
+            .enumerate()
+            .map(|(t, list)| {
+                for (i, &q) in list.iter().enumerate() {
+                    places[q].push((t as u32, i as u32));
+                }
+                vec![0u64; list.len().div_ceil(64)]
+            })
+            .collect();
+        NonEmpty { words, places }
+    }
+
+    /// Marks queue `q` as holding something (`true`) or nothing, in every team serving it.
+    #[inline]
+    pub(crate) fn set(&mut self, q: usize, waiting: bool) {
+        for &(t, i) in &self.places[q] {
+            let word = &mut self.words[t as usize][i as usize >> 6];
+            let bit = 1u64 << (i & 63);
+            if waiting {
+                *word |= bit;
+            } else {
+                *word &= !bit;
+            }
+        }
+    }
+
+    /// Word `w` of team `t`'s bits (bit j: place `64 w + j` of its queue list).
+    #[inline]
+    pub(crate) fn word(&self, t: usize, w: usize) -> u64 {
+        self.words[t][w]
+    }
+
+    /// Words of team `t`'s bits.
+    #[inline]
+    pub(crate) fn word_count(&self, t: usize) -> usize {
+        self.words[t].len()
+    }
+}
+
 /// A conversation waiting in a queue: its queue age and slab handle.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Waiting<K> {

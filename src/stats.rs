@@ -471,8 +471,13 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
-    /// Nothing counted; waits up to `max_ms` milliseconds.
-    fn empty(max_ms: u64) -> QueueTally {
+    /// Nothing counted. The wait histogram starts small and the engine
+    /// widens it ([`grow_waits`]) when a longer wait comes (it is reset,
+    /// not shrunk, between replications); its buckets are those of [`wait_histogram`] (the
+    /// layout depends on the lowest value and the digits only), so it
+    /// holds the same counts. A histogram sized for the horizon up front
+    /// is about 150 KB per queue, which made many queues costly in memory.
+    fn empty() -> QueueTally {
         QueueTally {
             counts: Counts::default(),
             requeued: 0,
@@ -480,7 +485,7 @@ impl QueueTally {
             completed: 0,
             work_sum: 0.0,
             queue_area: 0.0,
-            waits: wait_histogram(max_ms),
+            waits: growing_wait_histogram(),
             offers: 0,
             missed_offers: 0,
             accepted: 0,
@@ -529,9 +534,32 @@ impl QueueTally {
         self.missed_offers += q.missed_offers;
         self.accepted += q.accepted;
         self.accept_wait_sum += q.accept_wait_sum;
-        // Same bounds on both sides, so adding cannot fail.
+        if q.waits.high() > self.waits.high() {
+            // A queue's histogram grew past the total's: widen the total first.
+            let high = q.waits.high();
+            grow_waits(&mut self.waits, high, high);
+        }
+        // Bounds as wide on this side, so adding cannot fail.
         let _ = self.waits.add(&q.waits);
     }
+}
+
+/// An empty wait histogram of [`wait_histogram`]'s layout, for waits up
+/// to 2 ms; [`grow_waits`] widens it.
+fn growing_wait_histogram() -> Histogram<u64> {
+    wait_histogram(2)
+}
+
+/// Widens `waits` (of [`wait_histogram`]'s layout) to hold `ms`: to 16
+/// times that, at most `max_ms`, so a histogram grows a few times per
+/// worker, not at every new longest wait. The counts are kept (same
+/// buckets: the layout depends on the lowest value and the digits only).
+#[cold]
+pub(crate) fn grow_waits(waits: &mut Histogram<u64>, ms: u64, max_ms: u64) {
+    let mut wider = wait_histogram(ms.saturating_mul(16).min(max_ms).max(ms));
+    // The wider histogram holds every value of the narrower one.
+    let _ = wider.add(&*waits);
+    *waits = wider;
 }
 
 /// An empty wait histogram for waits from 1 ms to `max_ms`, 3 significant digits.
@@ -618,10 +646,7 @@ pub struct Tally {
 impl Tally {
     /// Empty tallies sized for `sc`.
     pub fn new(sc: &Scenario) -> Tally {
-        let max_ms = max_wait_ms(sc);
-        // Each histogram is made, not cloned: fresh zeroed memory is only
-        // paged in where waits land, a clone would copy every bucket.
-        let queue = || QueueTally::empty(max_ms);
+        let queue = QueueTally::empty;
         let team = TeamTally { status_secs: vec![0.0; sc.statuses.len()], ..TeamTally::default() };
         let n = sc.interval_count();
         Tally {

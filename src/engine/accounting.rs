@@ -37,8 +37,12 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     pub(super) fn change_waiting(&mut self, q: usize, delta: i32) {
         self.flush_queue(q);
         let w = &mut self.waiting[q];
+        let was = w.0;
         w.0 = w.0.saturating_add_signed(delta);
         let len = w.0;
+        if (was == 0) != (len == 0) {
+            self.nonempty.set(q, len > 0);
+        }
         if !self.draining {
             let it = self.tally.interval_mut(self.interval, q);
             it.queue_max = it.queue_max.max(u64::from(len));
