@@ -16,9 +16,8 @@ mod phone;
 mod profiles;
 mod teams;
 
-use rand_distr::Distribution;
+use rand_distr::{Distribution, Exp1};
 
-use crate::dist;
 use crate::heap::{Positions, QuadHeap};
 use crate::model::{Headcount, Scenario, Selection, StatusId};
 use crate::routing::{AgentPool, Fit, NonEmpty, RouteState, WaitQueue, Waiting, before};
@@ -582,7 +581,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     #[inline(always)]
     fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
         let arrivals = &self.sc.queues[q].arrivals;
-        let need = dist::exp1(&mut self.arrival_rng[q]);
+        let need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
         let rates = arrivals.rates();
         // A constant rate (the common case) needs no walk over steps.
         if rates.len() == 1 && arrivals.repeats() && self.day_volume[q].is_empty() {

@@ -5,9 +5,11 @@
 //! legal but suspicious comes out as [`warnings`].
 
 mod forecast;
+mod limits;
 mod overrides;
 mod raw;
 mod schema;
+mod suggest;
 mod units;
 mod validate;
 mod warnings;
@@ -197,7 +199,7 @@ pub fn parse_in(
     }
     let set_args: Vec<String> = set.iter().map(|(_, a)| a.clone()).collect();
     // Lists over their limit are refused before any element is looked at.
-    let too_long: Vec<Problem> = validate::LIST_LIMITS
+    let too_long: Vec<Problem> = limits::LIST_LIMITS
         .iter()
         .filter_map(|&(key, what, limit)| {
             let n = match doc.get(key)? {
@@ -225,7 +227,7 @@ pub fn parse_in(
             .collect();
         return Err(Error::Invalid { origin: origin.to_owned(), problems });
     }
-    schema::reset_suggestions();
+    suggest::reset_suggestions();
     let mut found = schema::check(&mut doc);
     let shaped = found.is_empty();
     match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
@@ -340,7 +342,7 @@ fn plain(message: &str, key: &str) -> String {
             Some((parent, _)) => format!("in `{parent}`"),
             None => "at the top level".to_owned(),
         };
-        return schema::unknown("key", given, &place, &allowed);
+        return suggest::unknown("key", given, &place, &allowed);
     }
     let mut m = m.to_owned();
     for (from, to) in [
@@ -647,16 +649,16 @@ count = 4
     #[test]
     fn lists_over_their_limit_are_refused_before_anything_else() {
         let mut text = MINIMAL.replace("horizon = \"1d\"", "horizon = 5");
-        for i in 0..=validate::MAX_TEAMS {
+        for i in 0..=limits::MAX_TEAMS {
             text.push_str(&format!("[[team]]\nname = \"x{i}\"\nqueues = [\"nope\"]\n"));
         }
         let e = err(&text);
         assert_eq!(
             e,
-            format!("s.toml:7: key `team`: at most {} teams; this file has 1002", validate::MAX_TEAMS)
+            format!("s.toml:7: key `team`: at most {} teams; this file has 1002", limits::MAX_TEAMS)
         );
         let mut text = MINIMAL.to_owned();
-        for i in 0..validate::MAX_QUEUES {
+        for i in 0..limits::MAX_QUEUES {
             text.push_str(&format!("[[queue]]\nname = \"q{i}\"\n"));
         }
         let e = err(&text);

@@ -145,7 +145,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
     for (i, name) in header.iter().enumerate() {
         let lower = name.to_ascii_lowercase();
         let Some(c) = COLUMNS.iter().position(|c| *c == lower) else {
-            let hint = super::schema::nearest(&lower, COLUMNS.iter().copied())
+            let hint = super::suggest::nearest(&lower, COLUMNS.iter().copied())
                 .map_or(String::new(), |n| format!("did you mean `{n}`? "));
             return fail(
                 Some(1),
@@ -266,26 +266,26 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
             return fail(Some(row), Some("aht"), "is more than a day; give the AHT in seconds");
         }
         let rate_cv = number(cell(4), semicolon).or_else(|m| fail(Some(row), Some("rate_cv"), m))?;
-        if rate_cv.is_some_and(|cv| cv > super::validate::MAX_RATE_CV) {
+        if rate_cv.is_some_and(|cv| cv > super::limits::MAX_RATE_CV) {
             return fail(
                 Some(row),
                 Some("rate_cv"),
                 format!(
                     "is more than {}; it is the coefficient of variation of each day's volume, e.g. 0.1",
-                    super::validate::MAX_RATE_CV
+                    super::limits::MAX_RATE_CV
                 ),
             );
         }
         let queue = match names.get(queue) {
             Some(&i) => i,
             None => {
-                if names.len() == super::validate::MAX_QUEUES {
+                if names.len() == super::limits::MAX_QUEUES {
                     return fail(
                         Some(row),
                         Some("queue"),
                         format!(
                             "`{queue}` is one queue too many: a scenario has at most {} queues",
-                            super::validate::MAX_QUEUES
+                            super::limits::MAX_QUEUES
                         ),
                     );
                 }
@@ -449,7 +449,7 @@ impl Forecast {
             if known.clone().any(|k| k == q.name) {
                 continue;
             }
-            let hint = super::schema::nearest(&q.name, known.clone())
+            let hint = super::suggest::nearest(&q.name, known.clone())
                 .map_or(String::new(), |n| format!("did you mean `{n}`? "));
             let list: Vec<String> = known.clone().map(|k| format!("`{k}`")).collect();
             return fail(

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
-use super::schema::unknown;
+use super::suggest::unknown;
 use crate::error::Error;
 
 /// Applies one `KEY=VALUE` override to `doc`, the scenario `origin`, and

@@ -4,8 +4,9 @@
 //! on with the next field, queue, team or group after one fails.
 
 use super::forecast::{Forecast, ForecastQueue};
+use super::limits::*;
 use super::raw::{RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawServe, RawShift, RawTeam};
-use super::schema::unknown;
+use super::suggest::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
 use crate::model::{
@@ -27,37 +28,6 @@ type Result<T> = std::result::Result<T, Invalid>;
 fn invalid<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T> {
     Err(Invalid { key: key.into(), message: message.into() })
 }
-
-/// Limits that keep one run's memory and time bounded; beyond them the
-/// scenario is almost certainly a typo.
-const MAX_AGENTS: usize = 200_000;
-const MAX_INTERVALS: f64 = 200_000.0;
-const MAX_REPLICATIONS: i64 = 100_000;
-const MAX_ARRIVALS: f64 = 2e9;
-const MAX_DRAIN: f64 = 366.0 * DAY;
-/// Schedule entries (episodes and team switches) and unplanned sources per
-/// group: the engine numbers them in 16 bits.
-const MAX_ENTRIES: usize = 1000;
-
-/// Most `[[status]]` tables a scenario may define (besides the four
-/// built-in statuses): far above any platform's list of statuses.
-pub(crate) const MAX_STATUSES: usize = 10_000;
-/// Most `[[queue]]` tables.
-pub(crate) const MAX_QUEUES: usize = 1000;
-/// Most `[[team]]` tables.
-pub(crate) const MAX_TEAMS: usize = 1000;
-/// Most `[[agents]]` groups: one per agent for a 10,000-seat centre.
-pub(crate) const MAX_GROUPS: usize = 10_000;
-
-/// The lists of a scenario whose length is limited: key, what one element
-/// is called (plural) and the limit. Checked on the document before
-/// anything looks at an element, so an over-long list is refused at once.
-pub(crate) const LIST_LIMITS: [(&str, &str, usize); 4] = [
-    ("status", "statuses", MAX_STATUSES),
-    ("queue", "queues", MAX_QUEUES),
-    ("team", "teams", MAX_TEAMS),
-    ("agents", "agent groups", MAX_GROUPS),
-];
 
 /// Collects the problems found; checks go on after one fails, so a file's
 /// problems are all reported at once.
@@ -615,10 +585,6 @@ fn table_arrivals(a: &RawArrivals, key: &str, interval: f64) -> Result<Arrivals>
     .with_rate_cv(cv))
 }
 
-/// Largest `rate_cv` accepted: a day-to-day spread of 200% is already far
-/// beyond any forecast error worth simulating.
-pub(crate) const MAX_RATE_CV: f64 = 2.0;
-
 /// A day-level volume uncertainty (docs/model.md §C18): 0 (none) to [`MAX_RATE_CV`].
 fn rate_cv(cv: Option<f64>, key: &str) -> Result<f64> {
     let Some(cv) = cv else { return Ok(0.0) };
@@ -1169,5 +1135,5 @@ fn unknown_name<'a>(
     given: &str,
     known: impl ExactSizeIterator<Item = &'a String> + Clone,
 ) -> String {
-    super::schema::unknown_among(what, given, "", known.map(String::as_str))
+    super::suggest::unknown_among(what, given, "", known.map(String::as_str))
 }

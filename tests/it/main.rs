@@ -14,6 +14,7 @@ mod erlang;
 mod forecast;
 mod honest;
 mod input;
+mod layers;
 mod merge;
 mod names;
 mod properties;
