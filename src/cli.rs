@@ -82,7 +82,7 @@ impl Settings {
         dir: &Path,
         jobs: u64,
         fits: impl FnOnce(&Workers, Option<u64>) -> routesim::Result<()>,
-    ) -> anyhow::Result<(report::Target, ProgressBar)> {
+    ) -> anyhow::Result<(report::Destination, ProgressBar)> {
         fits(&self.workers, available_memory())?;
         let target = report::prepare(dir)?;
         for leftover in target.leftovers() {

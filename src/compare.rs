@@ -20,7 +20,7 @@ use crate::driver::{Collector, Job, Plan, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::format::{Num, day_clock};
 use crate::model::Scenario;
-use crate::report::{self, Target};
+use crate::report::{self, Destination};
 use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::{self, Metric, Scope, Tally, Unit};
@@ -431,7 +431,12 @@ pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
 
 /// Writes the result folder whole: the two CSV files, `a.toml`, `b.toml`,
 /// A's attachments (a forecast), the chart and, with `report`, report.html.
-pub fn write_all(target: &Target, c: &Comparison, compared: &Compared, report: bool) -> Result<Vec<PathBuf>> {
+pub fn write_all(
+    target: &Destination,
+    c: &Comparison,
+    compared: &Compared,
+    report: bool,
+) -> Result<Vec<PathBuf>> {
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("compare.csv", compare_csv(compared)?),
         ("compare_intervals.csv", compare_intervals_csv(compared)?),

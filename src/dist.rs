@@ -10,12 +10,12 @@ use crate::streams;
 /// A distribution of non-negative durations in seconds.
 #[derive(Debug, Clone)]
 pub struct Dist {
-    kind: Kind,
+    kind: Shape,
     mean: f64,
 }
 
 #[derive(Debug, Clone)]
-enum Kind {
+enum Shape {
     Constant(f64),
     Exponential(Exp<f64>),
     LogNormal(LogNormal<f64>),
@@ -28,7 +28,7 @@ impl Dist {
     /// Always `value` seconds.
     pub fn constant(value: f64) -> Result<Dist, String> {
         check_non_negative("value", value)?;
-        Ok(Dist { kind: Kind::Constant(value), mean: value })
+        Ok(Dist { kind: Shape::Constant(value), mean: value })
     }
 
     /// Exponential with the given mean (seconds); a zero mean is the constant 0.
@@ -38,7 +38,7 @@ impl Dist {
             return Dist::constant(0.0);
         }
         let exp = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
-        Ok(Dist { kind: Kind::Exponential(exp), mean })
+        Ok(Dist { kind: Shape::Exponential(exp), mean })
     }
 
     /// Lognormal given the mean and standard deviation of the variable itself.
@@ -51,7 +51,7 @@ impl Dist {
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
         let ln = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| e.to_string())?;
-        Ok(Dist { kind: Kind::LogNormal(ln), mean })
+        Ok(Dist { kind: Shape::LogNormal(ln), mean })
     }
 
     /// Gamma given its mean and standard deviation.
@@ -64,7 +64,7 @@ impl Dist {
         let shape = (mean / sd).powi(2);
         let scale = sd * sd / mean;
         let g = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
-        Ok(Dist { kind: Kind::Gamma(g), mean })
+        Ok(Dist { kind: Shape::Gamma(g), mean })
     }
 
     /// Uniform between `min` and `max` seconds.
@@ -78,7 +78,7 @@ impl Dist {
             return Dist::constant(min);
         }
         let u = Uniform::new(min, max).map_err(|e| e.to_string())?;
-        Ok(Dist { kind: Kind::Uniform(u), mean: (min + max) / 2.0 })
+        Ok(Dist { kind: Shape::Uniform(u), mean: (min + max) / 2.0 })
     }
 
     /// Each of `values` with equal probability.
@@ -90,7 +90,7 @@ impl Dist {
             check_non_negative("values", v)?;
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Ok(Dist { kind: Kind::Empirical(values.into_boxed_slice()), mean })
+        Ok(Dist { kind: Shape::Empirical(values.into_boxed_slice()), mean })
     }
 
     /// The distribution's mean, seconds.
@@ -102,12 +102,12 @@ impl Dist {
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
-            Kind::Constant(v) => *v,
-            Kind::Exponential(d) => d.sample(rng),
-            Kind::LogNormal(d) => d.sample(rng),
-            Kind::Gamma(d) => d.sample(rng),
-            Kind::Uniform(d) => d.sample(rng),
-            Kind::Empirical(values) => values[rng.random_range(0..values.len())],
+            Shape::Constant(v) => *v,
+            Shape::Exponential(d) => d.sample(rng),
+            Shape::LogNormal(d) => d.sample(rng),
+            Shape::Gamma(d) => d.sample(rng),
+            Shape::Uniform(d) => d.sample(rng),
+            Shape::Empirical(values) => values[rng.random_range(0..values.len())],
         }
     }
 }

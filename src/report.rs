@@ -25,7 +25,7 @@ use crate::replicate::Results;
 pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER, WAITS_HEADER};
 pub(crate) use csv_files::summary_record;
 pub use describe::describe;
-pub use folder::{OWNED, Target, interrupt, prepare, wait_if_interrupted};
+pub use folder::{Destination, OWNED, interrupt, prepare, wait_if_interrupted};
 pub(crate) use table::summary_row;
 pub use table::table;
 
@@ -78,7 +78,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(csv_files::Intervals),
         Box::new(csv_files::Statuses),
         Box::new(csv_files::Replications),
-        Box::new(waits::Waits),
+        Box::new(waits::WaitsCsv),
         Box::new(json::SummaryJson),
         Box::new(scenario_toml::ScenarioToml),
     ]
@@ -87,14 +87,14 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 /// Renders every exporter, the charts and `report.html`, and replaces the
 /// folder `target` with the files, whole (see [`folder`]); returns the
 /// paths written. On failure the error says which set the folder holds.
-pub fn write_all(target: &Target, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
+pub fn write_all(target: &Destination, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
     write_all_with(target, results, provenance, true)
 }
 
 /// [`write_all`], with `report.html` only when `report` is true (the
 /// charts are always drawn): `routesim run --no-report`.
 pub fn write_all_with(
-    target: &Target,
+    target: &Destination,
     results: &Results,
     provenance: &Provenance,
     report: bool,
@@ -142,7 +142,7 @@ pub fn records_of(results: &Results, provenance: &Provenance) -> Result<plot::Re
 /// Replaces the folder `target` with `files` (name, bytes), whole (see
 /// [`folder`]), for the scenario named `scenario`: for commands whose files
 /// are not [`Exporter`]s of one run (`sweep`, `staff`). Returns the paths written.
-pub fn write_files(target: &Target, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+pub fn write_files(target: &Destination, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     target.replace(scenario, files)
 }
 
@@ -182,7 +182,7 @@ fn draw_files(files: &plot::Files, report: bool) -> Result<Vec<(String, Vec<u8>)
 /// [`write_files`] with the charts and (with `report`) `report.html` of a
 /// `kind` folder drawn from `files` and written beside them.
 pub fn write_with_charts(
-    target: &Target,
+    target: &Destination,
     scenario: &str,
     kind: plot::Kind,
     files: &[(&str, Vec<u8>)],
@@ -217,7 +217,7 @@ pub fn redraw(dir: &std::path::Path, report: bool) -> Result<Vec<PathBuf>> {
 /// Replaces `dir` with its own result files as they are and `drawn`.
 fn replace_keeping(
     dir: &std::path::Path,
-    target: &Target,
+    target: &Destination,
     name: &str,
     drawn: &[(String, Vec<u8>)],
 ) -> Result<Vec<PathBuf>> {

@@ -17,7 +17,7 @@ use crate::driver::{Plan, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::model::Scenario;
 use crate::replicate::{self, Results, Summaries};
-use crate::report::{self, Target};
+use crate::report::{self, Destination};
 use crate::rows::{self, SUMMARY_HEADER, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::Metric;
@@ -380,14 +380,14 @@ pub fn scenario_toml(sweep: &Sweep) -> Vec<u8> {
 /// Renders sweep.csv, sweep.json, scenario.toml (and the forecast's copy),
 /// the charts and report.html, and replaces the folder `target` with them,
 /// whole; returns the paths written.
-pub fn write_all(target: &Target, sweep: &Sweep, results: &[Results]) -> Result<Vec<PathBuf>> {
+pub fn write_all(target: &Destination, sweep: &Sweep, results: &[Results]) -> Result<Vec<PathBuf>> {
     write_all_with(target, sweep, results, true)
 }
 
 /// [`write_all`], with `report.html` only when `report` is true (the charts
 /// are always drawn): `routesim sweep --no-report`.
 pub fn write_all_with(
-    target: &Target,
+    target: &Destination,
     sweep: &Sweep,
     results: &[Results],
     report: bool,

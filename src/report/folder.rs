@@ -1,5 +1,5 @@
 //! The result folder on disk: checked before simulating ([`prepare`]) and
-//! replaced whole afterwards ([`Target::replace`]).
+//! replaced whole afterwards ([`Destination::replace`]).
 //!
 //! The new set is written into a staging folder beside the target
 //! (`.NAME.staging-PID`: same parent, so the same file system), synced, and
@@ -34,7 +34,7 @@
 //! SIGTERM) calls [`interrupt`], which removes the listed folders and ends
 //! the process with status 130. The swap holds the same list's lock, so an
 //! interrupt waits for a swap under way: the result folder is still the
-//! complete previous set or the complete new set. A [`Target`] dropped
+//! complete previous set or the complete new set. A [`Destination`] dropped
 //! before its swap removes its staging folder.
 
 use std::ffi::OsString;
@@ -74,7 +74,7 @@ const KINDS: [&str; 2] = ["staging", "old"];
 
 /// A result folder that has been checked to be writable; [`prepare`] makes one.
 #[derive(Debug)]
-pub struct Target {
+pub struct Destination {
     /// The folder as the user named it (for messages).
     shown: PathBuf,
     /// The folder's parent, absolute.
@@ -132,7 +132,7 @@ pub fn wait_if_interrupted() {
     }
 }
 
-impl Drop for Target {
+impl Drop for Destination {
     /// A target dropped before its swap (an error, or no results written)
     /// takes its staging folder with it.
     fn drop(&mut self) {
@@ -151,7 +151,7 @@ impl Drop for Target {
 /// be replaced (creating and removing a probe file in each of its
 /// folders), and removes what interrupted runs left beside it. `dir` itself
 /// is not created, and its contents are not changed.
-pub fn prepare(dir: &Path) -> Result<Target> {
+pub fn prepare(dir: &Path) -> Result<Destination> {
     let fail = |problem: String| Error::OutputLocation { path: dir.to_owned(), problem };
     // A link to a folder stands for that folder: the folder is replaced, the link kept.
     let resolved = match fs::symlink_metadata(dir) {
@@ -171,8 +171,13 @@ pub fn prepare(dir: &Path) -> Result<Target> {
         .map_err(|e| fail(format!("cannot create folder {}: {}", parent.display(), plain_io(&e))))?;
     let parent = fs::canonicalize(&parent)
         .map_err(|e| fail(format!("cannot resolve folder {}: {}", parent.display(), plain_io(&e))))?;
-    let mut target =
-        Target { shown: dir.to_owned(), parent, name, leftovers: Vec::new(), armed: AtomicBool::new(false) };
+    let mut target = Destination {
+        shown: dir.to_owned(),
+        parent,
+        name,
+        leftovers: Vec::new(),
+        armed: AtomicBool::new(false),
+    };
     if fs::metadata(target.path()).is_ok_and(|m| !m.is_dir()) {
         return Err(fail("it is a file, not a folder; name a folder (it is created if missing)".into()));
     }
@@ -257,7 +262,7 @@ impl Ops for RealOps {
     }
 }
 
-impl Target {
+impl Destination {
     /// The folder as the user named it.
     pub fn dir(&self) -> &Path {
         &self.shown
@@ -276,7 +281,7 @@ impl Target {
         self.replace_with(&RealOps, scenario, files)
     }
 
-    /// [`Target::replace`] through `ops`.
+    /// [`Destination::replace`] through `ops`.
     pub(super) fn replace_with<C: Content>(
         &self,
         ops: &dyn Ops,
@@ -312,7 +317,7 @@ impl Target {
         Ok(written)
     }
 
-    /// The swap of [`Target::replace_with`]: the staged set into place,
+    /// The swap of [`Destination::replace_with`]: the staged set into place,
     /// the previous one removed. Returns early, as `replace_with` did.
     fn swap(
         &self,

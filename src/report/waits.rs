@@ -8,7 +8,7 @@ use crate::replicate::Results;
 use crate::rows::{self, ScopeKind, WaitRecord};
 
 /// `waits.csv`: `scope,name,wait_seconds,cumulative_fraction`.
-pub(super) struct Waits;
+pub(super) struct WaitsCsv;
 
 /// waits.csv's rows: the total's curve, then each queue's.
 pub(super) fn wait_records(r: &Results) -> impl Iterator<Item = WaitRecord> + '_ {
@@ -26,7 +26,7 @@ pub(super) fn wait_records(r: &Results) -> impl Iterator<Item = WaitRecord> + '_
     })
 }
 
-impl Exporter for Waits {
+impl Exporter for WaitsCsv {
     fn file_name(&self) -> &'static str {
         "waits.csv"
     }

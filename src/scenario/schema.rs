@@ -12,7 +12,7 @@ use super::validate::Invalid;
 
 /// What a key may hold.
 #[derive(Clone, Copy)]
-enum Kind {
+enum ValueKind {
     /// Text (names, durations, clock times).
     Str,
     /// A file name, in quotes.
@@ -44,7 +44,7 @@ enum Kind {
 /// One allowed key.
 struct Field {
     name: &'static str,
-    kind: Kind,
+    kind: ValueKind,
     required: bool,
     /// The key written as a user would write it; for required keys its
     /// value must parse, as it is the placeholder after a problem.
@@ -53,130 +53,134 @@ struct Field {
     placeholder: bool,
 }
 
-const fn opt(name: &'static str, kind: Kind, example: &'static str) -> Field {
+const fn opt(name: &'static str, kind: ValueKind, example: &'static str) -> Field {
     Field { name, kind, required: false, example, placeholder: true }
 }
 
 /// An optional key whose wrong value is removed, not replaced: the
 /// example's value would stand for something the user did not write (a
 /// file that is not there, a step that changes the arrays' lengths).
-const fn bare(name: &'static str, kind: Kind, example: &'static str) -> Field {
+const fn bare(name: &'static str, kind: ValueKind, example: &'static str) -> Field {
     Field { name, kind, required: false, example, placeholder: false }
 }
 
-const fn req(name: &'static str, kind: Kind, example: &'static str) -> Field {
+const fn req(name: &'static str, kind: ValueKind, example: &'static str) -> Field {
     Field { name, kind, required: true, example, placeholder: true }
 }
 
 const TOP: &[Field] = &[
-    opt("name", Kind::Str, "name = \"support-day\""),
-    opt("seed", Kind::Int, "seed = 42"),
-    req("horizon", Kind::Str, "horizon = \"1d\""),
-    opt("warmup", Kind::Str, "warmup = \"2h\""),
-    opt("drain", Kind::Str, "drain = \"1d\""),
-    bare("forecast", Kind::File, "forecast = \"forecast.csv\""),
-    opt("interval", Kind::Str, "interval = \"30m\""),
-    opt("replications", Kind::Int, "replications = 10"),
-    opt("routing", Kind::Table(ROUTING), "[routing]"),
-    opt("metrics", Kind::Table(METRICS), "[metrics]"),
-    opt("status", Kind::Tables(STATUS), "[[status]]"),
-    opt("queue", Kind::Tables(QUEUE), "[[queue]]"),
-    opt("team", Kind::Tables(TEAM), "[[team]]"),
-    opt("agents", Kind::Tables(AGENTS), "[[agents]]"),
+    opt("name", ValueKind::Str, "name = \"support-day\""),
+    opt("seed", ValueKind::Int, "seed = 42"),
+    req("horizon", ValueKind::Str, "horizon = \"1d\""),
+    opt("warmup", ValueKind::Str, "warmup = \"2h\""),
+    opt("drain", ValueKind::Str, "drain = \"1d\""),
+    bare("forecast", ValueKind::File, "forecast = \"forecast.csv\""),
+    opt("interval", ValueKind::Str, "interval = \"30m\""),
+    opt("replications", ValueKind::Int, "replications = 10"),
+    opt("routing", ValueKind::Table(ROUTING), "[routing]"),
+    opt("metrics", ValueKind::Table(METRICS), "[metrics]"),
+    opt("status", ValueKind::Tables(STATUS), "[[status]]"),
+    opt("queue", ValueKind::Tables(QUEUE), "[[queue]]"),
+    opt("team", ValueKind::Tables(TEAM), "[[team]]"),
+    opt("agents", ValueKind::Tables(AGENTS), "[[agents]]"),
 ];
 
 const ROUTING: &[Field] = &[
-    opt("agent_selection", Kind::Str, "agent_selection = \"longest_idle\""),
-    opt("assignment", Kind::Str, "assignment = \"accept\""),
-    opt("accept_delay", Kind::Dist, "accept_delay = { dist = \"exponential\", mean = \"8s\" }"),
-    opt("accept_timeout", Kind::Str, "accept_timeout = \"30s\""),
-    opt("missed_unavailable", Kind::Dist, "missed_unavailable = { dist = \"constant\", value = \"5m\" }"),
-    opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
+    opt("agent_selection", ValueKind::Str, "agent_selection = \"longest_idle\""),
+    opt("assignment", ValueKind::Str, "assignment = \"accept\""),
+    opt("accept_delay", ValueKind::Dist, "accept_delay = { dist = \"exponential\", mean = \"8s\" }"),
+    opt("accept_timeout", ValueKind::Str, "accept_timeout = \"30s\""),
+    opt(
+        "missed_unavailable",
+        ValueKind::Dist,
+        "missed_unavailable = { dist = \"constant\", value = \"5m\" }",
+    ),
+    opt("requeue_when_offline", ValueKind::Bool, "requeue_when_offline = true"),
 ];
 
 const METRICS: &[Field] = &[
-    opt("service_level", Kind::Str, "service_level = \"offered\""),
-    opt("short_abandon", Kind::Str, "short_abandon = \"5s\""),
+    opt("service_level", ValueKind::Str, "service_level = \"offered\""),
+    opt("short_abandon", ValueKind::Str, "short_abandon = \"5s\""),
 ];
 
 const STATUS: &[Field] = &[
-    req("name", Kind::Str, "name = \"Lunch\""),
-    opt("description", Kind::Str, "description = \"Meal break\""),
-    opt("enabled", Kind::Bool, "enabled = false"),
+    req("name", ValueKind::Str, "name = \"Lunch\""),
+    opt("description", ValueKind::Str, "description = \"Meal break\""),
+    opt("enabled", ValueKind::Bool, "enabled = false"),
 ];
 
 const QUEUE: &[Field] = &[
-    req("name", Kind::Str, "name = \"chat\""),
-    opt("channel", Kind::Str, "channel = \"chat\""),
-    opt("priority", Kind::Int, "priority = 1"),
-    opt("item_size", Kind::Int, "item_size = 1"),
-    opt("sl_threshold", Kind::Str, "sl_threshold = \"30s\""),
-    opt("sl_target", Kind::Number, "sl_target = 0.8"),
+    req("name", ValueKind::Str, "name = \"chat\""),
+    opt("channel", ValueKind::Str, "channel = \"chat\""),
+    opt("priority", ValueKind::Int, "priority = 1"),
+    opt("item_size", ValueKind::Int, "item_size = 1"),
+    opt("sl_threshold", ValueKind::Str, "sl_threshold = \"30s\""),
+    opt("sl_target", ValueKind::Number, "sl_target = 0.8"),
     // Not required: a queue may take its arrivals from the `forecast` file.
-    opt("arrivals", Kind::Table(ARRIVALS), "arrivals = { per_hour = 30 }"),
-    req("handle_time", Kind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),
-    opt("wrap_up", Kind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
-    opt("patience", Kind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
-    opt("requeue_when_offline", Kind::Bool, "requeue_when_offline = true"),
-    opt("busy_while_handling", Kind::Bool, "busy_while_handling = true"),
-    opt("capacity_aware", Kind::Bool, "capacity_aware = true"),
+    opt("arrivals", ValueKind::Table(ARRIVALS), "arrivals = { per_hour = 30 }"),
+    req("handle_time", ValueKind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),
+    opt("wrap_up", ValueKind::Dist, "wrap_up = { dist = \"constant\", value = \"30s\" }"),
+    opt("patience", ValueKind::Dist, "patience = { dist = \"exponential\", mean = \"4m\" }"),
+    opt("requeue_when_offline", ValueKind::Bool, "requeue_when_offline = true"),
+    opt("busy_while_handling", ValueKind::Bool, "busy_while_handling = true"),
+    opt("capacity_aware", ValueKind::Bool, "capacity_aware = true"),
 ];
 
 const ARRIVALS: &[Field] = &[
-    bare("per_hour", Kind::Any, "per_hour = 30"),
-    bare("per_interval", Kind::Any, "per_interval = 15"),
-    bare("step", Kind::Str, "step = \"15m\""),
-    bare("rate_cv", Kind::Number, "rate_cv = 0.1"),
+    bare("per_hour", ValueKind::Any, "per_hour = 30"),
+    bare("per_interval", ValueKind::Any, "per_interval = 15"),
+    bare("step", ValueKind::Str, "step = \"15m\""),
+    bare("rate_cv", ValueKind::Number, "rate_cv = 0.1"),
 ];
 
 const TEAM: &[Field] = &[
-    req("name", Kind::Str, "name = \"tier1\""),
-    req("queues", Kind::ServeList, "queues = [\"chat\", \"email\"]"),
-    opt("capacity", Kind::Int, "capacity = 3"),
-    opt("channel_caps", Kind::IntTable, "channel_caps = { chat = 2 }"),
+    req("name", ValueKind::Str, "name = \"tier1\""),
+    req("queues", ValueKind::ServeList, "queues = [\"chat\", \"email\"]"),
+    opt("capacity", ValueKind::Int, "capacity = 3"),
+    opt("channel_caps", ValueKind::IntTable, "channel_caps = { chat = 2 }"),
 ];
 
 const AGENTS: &[Field] = &[
-    req("name", Kind::Str, "name = \"day-shift\""),
-    opt("team", Kind::Str, "team = \"tier1\""),
-    opt("teams", Kind::StrList, "teams = [\"tier1\", \"email\"]"),
-    opt("count", Kind::Int, "count = 10"),
-    opt("staffing", Kind::IntList, "staffing = [0, 0, 2, 4]"),
-    opt("staffing_step", Kind::Str, "staffing_step = \"15m\""),
-    opt("shift", Kind::Table(SHIFT), "shift = { start = \"08:00\", end = \"16:30\" }"),
+    req("name", ValueKind::Str, "name = \"day-shift\""),
+    opt("team", ValueKind::Str, "team = \"tier1\""),
+    opt("teams", ValueKind::StrList, "teams = [\"tier1\", \"email\"]"),
+    opt("count", ValueKind::Int, "count = 10"),
+    opt("staffing", ValueKind::IntList, "staffing = [0, 0, 2, 4]"),
+    opt("staffing_step", ValueKind::Str, "staffing_step = \"15m\""),
+    opt("shift", ValueKind::Table(SHIFT), "shift = { start = \"08:00\", end = \"16:30\" }"),
     opt(
         "schedule",
-        Kind::Tables(PLANNED),
+        ValueKind::Tables(PLANNED),
         "schedule = [{ status = \"Lunch\", window = \"11:30-13:30\", duration = \"30m\" }]",
     ),
     opt(
         "unplanned",
-        Kind::Tables(UNPLANNED),
+        ValueKind::Tables(UNPLANNED),
         "unplanned = [{ status = \"Busy\", per_hour = 0.5, duration = { dist = \"exponential\", mean = \"5m\" } }]",
     ),
 ];
 
 const SHIFT: &[Field] = &[
-    req("start", Kind::Str, "start = \"08:00\""),
-    req("end", Kind::Str, "end = \"16:30\""),
-    opt("ready_delay", Kind::Str, "ready_delay = \"5m\""),
-    opt("wind_down", Kind::Str, "wind_down = \"10m\""),
+    req("start", ValueKind::Str, "start = \"08:00\""),
+    req("end", ValueKind::Str, "end = \"16:30\""),
+    opt("ready_delay", ValueKind::Str, "ready_delay = \"5m\""),
+    opt("wind_down", ValueKind::Str, "wind_down = \"10m\""),
 ];
 
 // `status` and `duration` for an episode, or `team` for a team switch:
 // which is checked in `validate`.
 const PLANNED: &[Field] = &[
-    opt("status", Kind::Str, "status = \"Lunch\""),
-    opt("at", Kind::Str, "at = \"12:00\""),
-    opt("window", Kind::Str, "window = \"11:30-13:30\""),
-    opt("duration", Kind::Str, "duration = \"30m\""),
-    opt("team", Kind::Str, "team = \"email\""),
+    opt("status", ValueKind::Str, "status = \"Lunch\""),
+    opt("at", ValueKind::Str, "at = \"12:00\""),
+    opt("window", ValueKind::Str, "window = \"11:30-13:30\""),
+    opt("duration", ValueKind::Str, "duration = \"30m\""),
+    opt("team", ValueKind::Str, "team = \"email\""),
 ];
 
 const UNPLANNED: &[Field] = &[
-    req("status", Kind::Str, "status = \"Busy\""),
-    req("per_hour", Kind::Number, "per_hour = 0.5"),
-    req("duration", Kind::Dist, "duration = { dist = \"exponential\", mean = \"5m\" }"),
+    req("status", ValueKind::Str, "status = \"Busy\""),
+    req("per_hour", ValueKind::Number, "per_hour = 0.5"),
+    req("duration", ValueKind::Dist, "duration = { dist = \"exponential\", mean = \"5m\" }"),
 ];
 
 /// The distributions and the keys each takes (all durations, except
@@ -286,21 +290,25 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
     };
     let value = item.as_value();
     match field.kind {
-        Kind::Str => value.is_some_and(Value::is_str) || wrong(out, "text in quotes", field.example, item),
-        Kind::File => {
+        ValueKind::Str => {
+            value.is_some_and(Value::is_str) || wrong(out, "text in quotes", field.example, item)
+        }
+        ValueKind::File => {
             value.is_some_and(Value::is_str)
                 || wrong(out, "a file name (text in quotes)", field.example, item)
         }
-        Kind::Any => true,
-        Kind::Int => {
+        ValueKind::Any => true,
+        ValueKind::Int => {
             value.is_some_and(Value::is_integer) || wrong(out, "a whole number", field.example, item)
         }
-        Kind::Number => {
+        ValueKind::Number => {
             value.is_some_and(|v| v.is_integer() || v.is_float())
                 || wrong(out, "a number", field.example, item)
         }
-        Kind::Bool => value.is_some_and(Value::is_bool) || wrong(out, "true or false", field.example, item),
-        Kind::ServeList => {
+        ValueKind::Bool => {
+            value.is_some_and(Value::is_bool) || wrong(out, "true or false", field.example, item)
+        }
+        ValueKind::ServeList => {
             value.and_then(Value::as_array).is_some_and(|a| {
                 a.iter().all(|v| {
                     v.is_str()
@@ -320,27 +328,27 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
                 item,
             )
         }
-        Kind::IntList => {
+        ValueKind::IntList => {
             value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_integer))
                 || wrong(out, "a list of whole numbers", field.example, item)
         }
-        Kind::StrList => {
+        ValueKind::StrList => {
             value.and_then(Value::as_array).is_some_and(|a| a.iter().all(Value::is_str))
                 || wrong(out, "a list of names in quotes", field.example, item)
         }
-        Kind::IntTable => {
+        ValueKind::IntTable => {
             item.as_table_like().is_some_and(|t| t.iter().all(|(_, v)| v.as_integer().is_some()))
                 || wrong(out, "a table of whole numbers", field.example, item)
         }
-        Kind::Table(fields) => match item.as_table_like_mut() {
+        ValueKind::Table(fields) => match item.as_table_like_mut() {
             Some(t) => {
                 check_table(t, fields, key, out);
                 true
             }
             None => wrong(out, "a table", field.example, item),
         },
-        Kind::Tables(fields) => check_tables(item, fields, field.example, key, out),
-        Kind::Dist => check_dist(item, key, out),
+        ValueKind::Tables(fields) => check_tables(item, fields, field.example, key, out),
+        ValueKind::Dist => check_dist(item, key, out),
     }
 }
 
@@ -506,7 +514,7 @@ mod tests {
                     assert_eq!(k.trim(), f.name);
                     assert!(v.trim().parse::<Value>().is_ok(), "{}", f.example);
                 }
-                if let Kind::Table(inner) | Kind::Tables(inner) = f.kind {
+                if let ValueKind::Table(inner) | ValueKind::Tables(inner) = f.kind {
                     walk(inner);
                 }
             }

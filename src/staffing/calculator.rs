@@ -41,7 +41,7 @@ pub struct Calculator {
 
 /// The figures of one number of agents, as fractions 0-1, seconds and customers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Row {
+pub struct ErlangRow {
     /// Number of agents.
     pub agents: u32,
     /// Probability that an arrival waits (finds every agent busy), 0-1.
@@ -71,9 +71,9 @@ pub struct AgentRange {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sizing {
     /// The row of the fewest agents meeting every target.
-    pub row: Row,
+    pub row: ErlangRow,
     /// The row of one agent fewer (which misses a target), if that is at least one agent.
-    pub below: Option<Row>,
+    pub below: Option<ErlangRow>,
     /// Each target with the fewest agents meeting it alone and its fractional figure.
     pub targets: Vec<TargetSizing>,
     /// Fractional agents at which the last target to be met is met exactly (linear
@@ -95,11 +95,11 @@ pub struct TargetSizing {
 
 /// Everything one `erlang` command computes: the asked rows, then the target answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
+pub struct Calculation {
     /// The queue sized.
     pub calculator: Calculator,
     /// Rows for every `--agents` value, in the order asked.
-    pub rows: Vec<Row>,
+    pub rows: Vec<ErlangRow>,
     /// The answer to the `--target`s, if any were given.
     pub sizing: Option<Sizing>,
 }
@@ -190,7 +190,7 @@ impl Calculator {
     }
 
     /// The figures for `agents` agents (1 to [`MAX_AGENTS`]).
-    pub fn row(&self, agents: u32) -> Result<Row, Error> {
+    pub fn row(&self, agents: u32) -> Result<ErlangRow, Error> {
         if agents == 0 || agents > MAX_AGENTS {
             return Err(bad(
                 format!("--agents {agents}"),
@@ -203,14 +203,14 @@ impl Calculator {
             Some(p) => erlang::erlang_a(lambda, self.aht, p, agents, self.threshold),
         };
         match measures {
-            Ok(m) => Ok(Row::from_measures(agents, &m)),
-            Err(ErlangError::Unstable { .. }) => Ok(Row::unstable(agents)),
+            Ok(m) => Ok(ErlangRow::from_measures(agents, &m)),
+            Err(ErlangError::Unstable { .. }) => Ok(ErlangRow::unstable(agents)),
             Err(e) => Err(self.refused(agents, &e)),
         }
     }
 
     /// The rows of every number of agents in `range`, in order (the Erlang curve).
-    pub fn curve(&self, range: AgentRange) -> Result<Vec<Row>, Error> {
+    pub fn curve(&self, range: AgentRange) -> Result<Vec<ErlangRow>, Error> {
         (range.first..=range.last).map(|n| self.row(n)).collect()
     }
 
@@ -258,7 +258,7 @@ impl Calculator {
 
     /// The row of the fewest agents meeting every target: the metrics are monotone in the
     /// number of agents, so a doubling search brackets the answer and bisection finds it.
-    fn fewest(&self, targets: &[Target]) -> Result<Row, Error> {
+    fn fewest(&self, targets: &[Target]) -> Result<ErlangRow, Error> {
         let mut failing = 0_u32; // misses (0 agents misses by convention)
         let first_stable = (self.offered_load().floor() + 1.0).min(f64::from(MAX_AGENTS));
         let mut probe = match self.patience {
@@ -290,7 +290,7 @@ impl Calculator {
 
     /// Fractional agents at which `target`'s metric reaches its bound, interpolating linearly
     /// between one agent fewer than `met` (which misses) and `met`.
-    fn crossing(&self, target: Target, met: &Row) -> Result<Option<f64>, Error> {
+    fn crossing(&self, target: Target, met: &ErlangRow) -> Result<Option<f64>, Error> {
         if met.agents < 2 {
             return Ok(None);
         }
@@ -306,7 +306,7 @@ impl Calculator {
     }
 
     /// The error for targets no number of agents up to the limit meets.
-    fn unreachable(&self, targets: &[Target], at_limit: &Row) -> Error {
+    fn unreachable(&self, targets: &[Target], at_limit: &ErlangRow) -> Error {
         let missed: Vec<String> = targets
             .iter()
             .filter(|t| !at_limit.meets(std::slice::from_ref(*t)))
@@ -338,10 +338,10 @@ impl Calculator {
     }
 }
 
-impl Row {
+impl ErlangRow {
     /// The row of a steady state.
-    fn from_measures(agents: u32, m: &QueueMeasures) -> Row {
-        Row {
+    fn from_measures(agents: u32, m: &QueueMeasures) -> ErlangRow {
+        ErlangRow {
             agents,
             p_wait: m.prob_wait,
             service_level: m.service_level,
@@ -354,8 +354,8 @@ impl Row {
 
     /// The row of an unstable Erlang C queue: the long-run limits where they are finite
     /// (everyone waits, nobody within the threshold, agents always busy).
-    fn unstable(agents: u32) -> Row {
-        Row {
+    fn unstable(agents: u32) -> ErlangRow {
+        ErlangRow {
             agents,
             p_wait: 1.0,
             service_level: 0.0,
@@ -429,7 +429,11 @@ impl FromStr for AgentRange {
 
 /// Computes what the `erlang` command prints: the rows of every range, then the answer to
 /// the targets. Needs at least one range or target.
-pub fn answer(calculator: &Calculator, ranges: &[AgentRange], targets: &[Target]) -> Result<Answer, Error> {
+pub fn answer(
+    calculator: &Calculator,
+    ranges: &[AgentRange],
+    targets: &[Target],
+) -> Result<Calculation, Error> {
     if ranges.is_empty() && targets.is_empty() {
         return Err(bad(
             "erlang".to_owned(),
@@ -442,10 +446,10 @@ pub fn answer(calculator: &Calculator, ranges: &[AgentRange], targets: &[Target]
         rows.extend(calculator.curve(range)?);
     }
     let sizing = if targets.is_empty() { None } else { Some(calculator.size(targets)?) };
-    Ok(Answer { calculator: *calculator, rows, sizing })
+    Ok(Calculation { calculator: *calculator, rows, sizing })
 }
 
-impl Answer {
+impl Calculation {
     /// The printed form: the inputs, the table of asked rows, then the target answer
     /// (a table of one agent fewer and the answer, and the figures).
     pub fn text(&self) -> String {
@@ -457,7 +461,7 @@ impl Answer {
             if !self.rows.is_empty() {
                 out.push('\n');
             }
-            let rows: Vec<Row> = s.below.iter().copied().chain([s.row]).collect();
+            let rows: Vec<ErlangRow> = s.below.iter().copied().chain([s.row]).collect();
             out.push_str(&table(&rows));
             let all: Vec<String> = s.targets.iter().map(|t| t.target.to_string()).collect();
             let _ = writeln!(out, "fewest agents meeting {}: {}", all.join(" and "), s.row.agents);
@@ -495,7 +499,7 @@ impl Answer {
     }
 }
 
-impl Answer {
+impl Calculation {
     /// The files of `erlang --out DIR` (docs/model.md §11.10): `erlang.csv`,
     /// the rows as `--json` prints them ([`crate::rows::ERLANG_HEADER`],
     /// empty where unbounded), and `erlang.json`, the inputs, targets and answer.
@@ -539,7 +543,7 @@ pub const TABLE_HEADER: [&str; 7] = [
 
 /// Renders rows as an aligned table with units in the header; an unstable row reads
 /// `unstable` where its figure grows without bound.
-pub fn table(rows: &[Row]) -> String {
+pub fn table(rows: &[ErlangRow]) -> String {
     let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
