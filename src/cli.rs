@@ -356,6 +356,8 @@ pub(crate) fn message(err: &anyhow::Error) -> String {
             let value = if value.is_empty() { String::new() } else { format!(" {value}") };
             format!("{}{value}: {message}", flag(*setting))
         }
+        Some(routesim::Error::Vary { arg, message }) => format!("--vary {arg}: {message}"),
+        Some(routesim::Error::Target { text, problem }) => format!("--target {text}: {problem}"),
         _ => plain(err),
     }
 }

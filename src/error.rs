@@ -161,7 +161,7 @@ pub enum Error {
     Internal(String),
     /// A `--vary` of `routesim sweep` could not be read (or clashes with
     /// another option). Nothing was simulated or written.
-    #[error("--vary {arg}: {message}")]
+    #[error("vary {arg}: {message}")]
     Vary {
         /// The `--vary` as given.
         arg: String,
@@ -185,7 +185,7 @@ pub enum Error {
     #[error("{0}")]
     Staffing(String),
     /// A `--target` could not be read. Nothing was computed or written.
-    #[error("--target {text}: {problem}")]
+    #[error("target {text}: {problem}")]
     Target {
         /// The target as given.
         text: String,

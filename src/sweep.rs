@@ -531,7 +531,7 @@ mod tests {
         ];
         for (arg, want) in cases {
             let e = error(arg);
-            assert!(e.starts_with(&format!("--vary {arg}: ")) && e.contains(want), "{arg}: {e}");
+            assert!(e.starts_with(&format!("vary {arg}: ")) && e.contains(want), "{arg}: {e}");
         }
     }
 

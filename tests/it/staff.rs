@@ -325,6 +325,7 @@ fn staff_refuses_bad_input_with_status_2_and_writes_nothing() {
         (vec!["--group", "nobody", "--target", "service_level>=0.8"], "its groups are: all"),
         // The library names the setting; the binary names the flag.
         (vec!["--group", "nobody", "--target", "service_level>=0.8"], "error: --group nobody: "),
+        (vec!["--group", "all", "--target", "service_level<=0.8"], "error: --target service_level<=0.8: "),
         (vec!["--group", "all", "--target", "asa<=20s", "--confidence", "1.5"], "error: --confidence 1.5: "),
         (vec!["--group", "all", "--target", "asa<=20s", "--method", "guess"], "error: --method guess: "),
         (
