@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Collector, Job, Plan, Workers};
+use crate::driver::{Collector, Job, PerJob, Plan, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::format::{Num, day_clock};
 use crate::model::Scenario;
@@ -238,9 +238,7 @@ impl<'a> Paired<'a> {
 /// What [`Paired`] keeps: per variant, per replication, its values (None:
 /// not folded here). Merging two folds of disjoint jobs is exact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairFold {
-    sides: [Vec<Option<Side>>; 2],
-}
+pub struct PairFold(PerJob<Side>);
 
 /// One variant's values of one replication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,22 +251,15 @@ impl Collector for Paired<'_> {
     type Fold = PairFold;
 
     fn empty(&self) -> PairFold {
-        PairFold { sides: self.both.each_ref().map(|sc| vec![None; sc.replications as usize]) }
+        PairFold(PerJob::new(self.both))
     }
 
     fn add(&self, fold: &mut PairFold, job: Job, sc: &Scenario, tally: &Tally) {
-        fold.sides[job.variant][job.replication as usize] =
-            Some(Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) });
+        fold.0.set(job, Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) });
     }
 
     fn merge(&self, fold: &mut PairFold, other: PairFold) {
-        for (mine, theirs) in fold.sides.iter_mut().zip(other.sides) {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                if t.is_some() {
-                    *m = t;
-                }
-            }
-        }
+        fold.0.merge(other.0);
     }
 
     fn fold_bytes(&self) -> u64 {
@@ -306,7 +297,10 @@ impl Comparison {
     pub fn run(&self, workers: &Workers, progress: &(dyn Fn() + Sync)) -> Result<Compared> {
         let both = self.scenarios();
         let fold = workers.fold_all(&Plan::new(&both), &Paired { both: &both }, progress)?;
-        let [a, b] = &fold.sides;
+        let (a, b) = match fold.0.variants() {
+            [a, b] => (a, b),
+            _ => return Err(Error::Internal("a comparison without two variants".into())),
+        };
         let pairs = a
             .iter()
             .zip(b)

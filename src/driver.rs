@@ -298,6 +298,53 @@ impl Workers {
     }
 }
 
+/// A value per job of a plan, kept by (variant, replication): the fold
+/// state of a collector that needs every replication's own values (paired
+/// differences, per-replication judgements). Its merge fills in the other
+/// part's jobs, so it is exact for parts of disjoint jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerJob<T> {
+    variants: Vec<Vec<Option<T>>>,
+}
+
+impl<T> PerJob<T> {
+    /// No job's value yet, for the variants `scenarios`.
+    pub fn new(scenarios: &[Scenario]) -> PerJob<T> {
+        PerJob {
+            variants: scenarios
+                .iter()
+                .map(|sc| std::iter::repeat_with(|| None).take(sc.replications as usize).collect())
+                .collect(),
+        }
+    }
+
+    /// Keeps `value` as `job`'s.
+    pub fn set(&mut self, job: Job, value: T) {
+        self.variants[job.variant][job.replication as usize] = Some(value);
+    }
+
+    /// Takes every job's value that `other` holds.
+    pub fn merge(&mut self, other: PerJob<T>) {
+        for (mine, theirs) in self.variants.iter_mut().zip(other.variants) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if t.is_some() {
+                    *m = t;
+                }
+            }
+        }
+    }
+
+    /// Per variant, per replication, its value (None: not folded).
+    pub fn variants(&self) -> &[Vec<Option<T>>] {
+        &self.variants
+    }
+
+    /// [`PerJob::variants`], owned.
+    pub fn into_variants(self) -> Vec<Vec<Option<T>>> {
+        self.variants
+    }
+}
+
 /// A fold state as bytes (postcard), to be stored or sent and merged
 /// elsewhere; [`fold_from_bytes`] reads it back unchanged.
 pub fn fold_to_bytes<F: Serialize>(fold: &F) -> Result<Vec<u8>> {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Collector, Job, Plan, Workers};
+use crate::driver::{Collector, Job, PerJob, Plan, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::model::Scenario;
 use crate::staffing::formula::{self, Formula};
@@ -161,9 +161,7 @@ pub struct Measures<'a> {
 /// What [`Measures`] keeps: per candidate, per replication, its
 /// [`RepParts`] (None: not folded here). Merging disjoint folds is exact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MeasureFold {
-    parts: Vec<Vec<Option<RepParts>>>,
-}
+pub struct MeasureFold(PerJob<RepParts>);
 
 impl<'a> Measures<'a> {
     /// The collector for `candidates`, judged on team `team`'s queues.
@@ -175,7 +173,7 @@ impl<'a> Measures<'a> {
     fn measured(&self, fold: MeasureFold) -> Result<Vec<Measured>> {
         self.candidates
             .iter()
-            .zip(fold.parts)
+            .zip(fold.0.into_variants())
             .map(|(sc, per_rep)| {
                 let (n, nq) = (sc.interval_count(), sc.queues.len());
                 let reps = sc.replications as usize;
@@ -200,21 +198,15 @@ impl Collector for Measures<'_> {
     type Fold = MeasureFold;
 
     fn empty(&self) -> MeasureFold {
-        MeasureFold { parts: self.candidates.iter().map(|sc| vec![None; sc.replications as usize]).collect() }
+        MeasureFold(PerJob::new(self.candidates))
     }
 
     fn add(&self, fold: &mut MeasureFold, job: Job, sc: &Scenario, tally: &Tally) {
-        fold.parts[job.variant][job.replication as usize] = Some(extract(sc, self.team, tally));
+        fold.0.set(job, extract(sc, self.team, tally));
     }
 
     fn merge(&self, fold: &mut MeasureFold, other: MeasureFold) {
-        for (mine, theirs) in fold.parts.iter_mut().zip(other.parts) {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                if t.is_some() {
-                    *m = t;
-                }
-            }
-        }
+        fold.0.merge(other.0);
     }
 
     fn fold_bytes(&self) -> u64 {
