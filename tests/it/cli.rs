@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -82,16 +82,16 @@ const SENTINEL: &[u8] = b"sentinel: results of an earlier run\n";
 /// What one run of the binary gave: exit code (None when killed by a
 /// signal, e.g. an abort), stdout and stderr.
 #[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// Runs `routesim args...` with `dir` as the current directory, killing it
 /// after [`TIMEOUT`].
 fn routesim(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .env("RUST_BACKTRACE", "0")
@@ -100,6 +100,13 @@ fn routesim(dir: &Path, args: &[&str]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start routesim");
+    finish(child, args, TIMEOUT)
+}
+
+/// Waits for `child` (a run of `args` with piped stdout and stderr),
+/// killing it after `timeout`, and collects its output. Shared by the
+/// end-to-end tests that start the binary their own way.
+pub(crate) fn finish(mut child: Child, args: &[&str], timeout: Duration) -> Run {
     let pipe = |mut r: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -114,10 +121,10 @@ fn routesim(dir: &Path, args: &[&str]) -> Run {
         if let Some(status) = child.try_wait().expect("wait for routesim") {
             break status;
         }
-        if start.elapsed() > TIMEOUT {
+        if start.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("routesim {args:?} still running after {TIMEOUT:?}; killed");
+            panic!("routesim {args:?} still running after {timeout:?}; killed");
         }
         std::thread::sleep(Duration::from_millis(5));
     };

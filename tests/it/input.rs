@@ -7,9 +7,10 @@
 //! interrupted run removes its staging folder and keeps the previous results.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+
+use crate::cli::{Run, finish};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
@@ -36,14 +37,6 @@ name = "g"
 team = "t"
 count = 3
 "#;
-
-/// What one run gave.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs `routesim args...` in `dir`, killed after [`TIMEOUT`]; with
 /// `address_space` (bytes), under that RLIMIT_AS.
@@ -72,37 +65,11 @@ fn run_limited(dir: &Path, args: &[&str], address_space: Option<u64>) -> Run {
     #[cfg(not(unix))]
     let _ = address_space;
     let child = cmd.spawn().expect("start routesim");
-    finish(child, args)
+    finish(child, args, TIMEOUT)
 }
 
 fn run(dir: &Path, args: &[&str]) -> Run {
     run_limited(dir, args, None)
-}
-
-/// Waits for `child` (killing it after [`TIMEOUT`]) and collects its output.
-fn finish(mut child: Child, args: &[&str]) -> Run {
-    let pipe = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = r.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let out = pipe(Box::new(child.stdout.take().expect("stdout")));
-    let err = pipe(Box::new(child.stderr.take().expect("stderr")));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for routesim") {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("routesim {args:?} still running after {TIMEOUT:?}; killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Run { code: status.code(), stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") }
 }
 
 /// Requires exit status 2 and every one of `words` on stderr, and no
@@ -416,7 +383,7 @@ fn an_interrupted_run_leaves_the_previous_results_and_no_staging_folder() {
         }
         // SAFETY: kill(2) on our own child's id.
         assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
-        let r = finish(child, &["run (interrupted)"]);
+        let r = finish(child, &["run (interrupted)"], TIMEOUT);
         assert_eq!(r.code, Some(130), "signal {signal}: {r:#?}");
         assert!(!staging(), "signal {signal}: the staging folder is left");
         assert_eq!(fs::read(out.join("summary.csv")).expect("summary"), before, "signal {signal}");
