@@ -930,6 +930,105 @@ count = 20
     assert!((q.accept_wait_sum / q.accepted as f64 - mean).abs() < 1e-6);
 }
 
+/// docs/model.md §M27-§M28 with patience: an offer ends at the first of the
+/// accept delay D ~ Exp(μ), the timeout τ and the customer's remaining
+/// patience P ~ Exp(θ) (memoryless, so the same at every offer). With
+/// λ = μ + θ: P(missed) = e^{-λτ}, P(accepted) = μ/λ (1 - e^{-λτ}),
+/// P(abandoned) = θ/λ (1 - e^{-λτ}), and the accept wait is Exp(λ) cut at τ:
+/// 1/λ - τ e^{-λτ} / (1 - e^{-λτ}). The patience-free values of the test
+/// above (P(D > τ) = 0.472, E[D | D ≤ τ] = 13.0 s) are far outside the
+/// tolerance here, so this test tells the two statements apart.
+#[test]
+fn offers_compete_with_patience() {
+    let sc = scenario(
+        r#"
+horizon = "4d"
+[routing]
+assignment = "accept"
+accept_delay = { dist = "exponential", mean = "40s" }
+accept_timeout = "30s"
+missed_unavailable = { dist = "constant", value = "10s" }
+[[queue]]
+name = "q"
+arrivals = { per_hour = 120 }
+handle_time = { dist = "exponential", mean = "4m" }
+patience = { dist = "exponential", mean = "1m" }
+[[team]]
+name = "t"
+queues = ["q"]
+[[agents]]
+name = "g"
+team = "t"
+count = 20
+"#,
+    );
+    let (_, tally) = check_run(&sc, 0);
+    let tr = trace(&sc);
+    let mut offered = std::collections::HashMap::new();
+    let (mut missed, mut abandoned, mut waits) = (0u64, 0u64, Vec::new());
+    for t in &tr {
+        match *t {
+            Trace::Offered { id, time, .. } => {
+                offered.insert(id, time);
+            }
+            Trace::OfferEnded { time, id, outcome, .. } => match outcome {
+                engine::OfferOutcome::Missed => missed += 1,
+                engine::OfferOutcome::Accepted => waits.push(time - offered[&id]),
+                engine::OfferOutcome::Abandoned => abandoned += 1,
+                o => panic!("{id}: unexpected outcome {o:?}"),
+            },
+            _ => {}
+        }
+    }
+    let (mu, theta, tau) = (1.0f64 / 40.0, 1.0f64 / 60.0, 30.0f64);
+    let lambda = mu + theta;
+    let cut = (-lambda * tau).exp();
+    let p_missed = cut;
+    let p_accepted = mu / lambda * (1.0 - cut);
+    let p_abandoned = theta / lambda * (1.0 - cut);
+    assert!((p_missed + p_accepted + p_abandoned - 1.0).abs() < 1e-12);
+
+    let accepted = waits.len() as u64;
+    let all = (missed + accepted + abandoned) as f64;
+    for (name, seen, p) in [
+        ("missed", missed, p_missed),
+        ("accepted", accepted, p_accepted),
+        ("abandoned", abandoned, p_abandoned),
+    ] {
+        let share = seen as f64 / all;
+        let se = (p * (1.0 - p) / all).sqrt();
+        eprintln!("{name}: {share:.4} of {all} offers, expected {p:.4}, SE {se:.4}");
+        assert!(se < 0.01, "too few offers for power: SE {se}");
+        assert!((share - p).abs() < 4.0 * se, "{name} share {share} vs {p} (SE {se})");
+    }
+    // M27's ratio: missed / (missed + accepted) estimates the competing-risk
+    // value, not P(D > τ) = e^{-μτ}.
+    let ratio = missed as f64 / (missed + accepted) as f64;
+    let want = p_missed / (p_missed + p_accepted);
+    let n = (missed + accepted) as f64;
+    let se = (want * (1.0 - want) / n).sqrt();
+    let naive = (-mu * tau).exp();
+    eprintln!(
+        "missed / (missed + accepted) {ratio:.4}, competing risk {want:.4}, without patience {naive:.4}"
+    );
+    assert!((ratio - want).abs() < 4.0 * se, "ratio {ratio} vs {want} (SE {se})");
+    assert!((naive - want).abs() > 8.0 * se, "the test must tell the two values apart");
+
+    let m = waits.len() as f64;
+    let mean = waits.iter().sum::<f64>() / m;
+    let sd = (waits.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
+    let se_w = sd / m.sqrt();
+    let want_w = 1.0 / lambda - tau * cut / (1.0 - cut);
+    let naive_w = 1.0 / mu - tau * (-mu * tau).exp() / (1.0 - (-mu * tau).exp());
+    eprintln!(
+        "accept wait {mean:.3} s, competing risk {want_w:.3}, without patience {naive_w:.3}, SE {se_w:.3}"
+    );
+    assert!((mean - want_w).abs() < 4.0 * se_w, "accept wait {mean} vs {want_w} (SE {se_w})");
+    assert!((naive_w - want_w).abs() > 8.0 * se_w, "the test must tell the two values apart");
+    let q = &tally.queues[0];
+    assert_eq!((q.missed_offers, q.accepted), (missed, accepted));
+}
+
 fn synced_scenario(capacity: u32, chat_per_hour: u32, agents: u32, capacity_aware: Option<bool>) -> Scenario {
     let aware = capacity_aware.map_or(String::new(), |b| format!("capacity_aware = {b}"));
     scenario(&format!(
