@@ -61,7 +61,7 @@ fn main() {
         })
     });
     group.finish();
-    let calc = staffing::Calculator::parse("200", "5m", Some("3m"), None).unwrap();
+    let calc = staffing::Calculator::parse("200", "5m", Some("3m"), None, None).unwrap();
     let ranges = ["12..26".parse().unwrap()];
     let targets = ["service_level>=0.8".parse().unwrap()];
     let files = staffing::calculator::answer(&calc, &ranges, &targets).unwrap().files().unwrap();

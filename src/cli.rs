@@ -196,6 +196,9 @@ enum Command {
         /// Service-level threshold [default: 20s].
         #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
         threshold: Option<String>,
+        /// Conversations one agent holds at once (chat), the handle time unchanged: N agents are N×K servers [default: 1].
+        #[arg(long, value_name = "K", allow_hyphen_values = true)]
+        concurrency: Option<String>,
         /// Number of agents N, or the range A..B (inclusive) for the Erlang curve (repeatable).
         #[arg(long = "agents", value_name = "N|A..B", allow_hyphen_values = true)]
         agents: Vec<String>,
@@ -225,8 +228,14 @@ pub(crate) fn main() -> anyhow::Result<()> {
     let _ = ctrlc::set_handler(|| report::interrupt());
     let mut stdout = std::io::stdout().lock();
     match args.command {
-        Command::Erlang { rate, aht, patience, threshold, agents, target, json, out } => {
-            let calc = staffing::Calculator::parse(&rate, &aht, patience.as_deref(), threshold.as_deref())?;
+        Command::Erlang { rate, aht, patience, threshold, concurrency, agents, target, json, out } => {
+            let calc = staffing::Calculator::parse(
+                &rate,
+                &aht,
+                patience.as_deref(),
+                threshold.as_deref(),
+                concurrency.as_deref(),
+            )?;
             let ranges =
                 agents.iter().map(|a| a.parse()).collect::<Result<Vec<calculator::AgentRange>, _>>()?;
             let targets = target.iter().map(|t| t.parse()).collect::<Result<Vec<staffing::Target>, _>>()?;

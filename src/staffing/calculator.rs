@@ -22,6 +22,8 @@ use crate::scenario::parse_duration;
 pub const DEFAULT_THRESHOLD: f64 = 20.0;
 /// Most agents the calculator computes or searches up to.
 pub const MAX_AGENTS: u32 = 100_000;
+/// Most conversations one agent may hold at once in the calculator.
+pub const MAX_CONCURRENCY: u32 = 100;
 /// Most rows one `--agents A..B` range may hold.
 pub const MAX_RANGE_ROWS: u32 = 10_000;
 
@@ -37,6 +39,10 @@ pub struct Calculator {
     patience: Option<f64>,
     /// Service-level threshold, seconds.
     threshold: f64,
+    /// Conversations one agent holds at once (`--concurrency`, 1 for calls):
+    /// `agents` agents are `agents × concurrency` servers, each with the same
+    /// handle time (docs/model.md §12).
+    concurrency: u32,
 }
 
 /// The figures of one number of agents, as fractions 0-1, seconds and customers.
@@ -138,15 +144,40 @@ impl Calculator {
                 .as_str(),
             ));
         }
-        Ok(Calculator { rate_per_hour, aht, patience, threshold })
+        Ok(Calculator { rate_per_hour, aht, patience, threshold, concurrency: 1 })
     }
 
-    /// Parses the command's words: `--rate 200`, `--aht 3m`, `--patience 2m`, `--threshold 20s`.
+    /// The same queue served by agents who each hold `concurrency` conversations
+    /// at once (1 or more), the handle time unchanged: the figures for `n`
+    /// agents are those of `n × concurrency` servers.
+    pub fn with_concurrency(self, concurrency: u32) -> Result<Self, Error> {
+        if concurrency == 0 || concurrency > MAX_CONCURRENCY {
+            return Err(bad(
+                format!("--concurrency {concurrency}"),
+                &format!("the conversations one agent holds at once must be between 1 and {MAX_CONCURRENCY}"),
+            ));
+        }
+        Ok(Calculator { concurrency, ..self })
+    }
+
+    /// Conversations one agent holds at once.
+    pub fn concurrency(&self) -> u32 {
+        self.concurrency
+    }
+
+    /// Most agents computed or searched: [`MAX_AGENTS`] servers.
+    pub fn max_agents(&self) -> u32 {
+        MAX_AGENTS / self.concurrency
+    }
+
+    /// Parses the command's words: `--rate 200`, `--aht 3m`, `--patience 2m`,
+    /// `--threshold 20s`, `--concurrency 3`.
     pub fn parse(
         rate: &str,
         aht: &str,
         patience: Option<&str>,
         threshold: Option<&str>,
+        concurrency: Option<&str>,
     ) -> Result<Self, Error> {
         let rate_value =
             rate.trim().parse::<f64>().ok().filter(|r| r.is_finite() && *r >= 0.0).ok_or_else(|| {
@@ -162,7 +193,21 @@ impl Calculator {
         let patience = patience.map(|p| duration("--patience", p)).transpose()?;
         let threshold =
             threshold.map(|t| duration("--threshold", t)).transpose()?.unwrap_or(DEFAULT_THRESHOLD);
-        Calculator::new(rate_value, aht, patience, threshold)
+        let calculator = Calculator::new(rate_value, aht, patience, threshold)?;
+        match concurrency {
+            None => Ok(calculator),
+            Some(text) => {
+                let k = text.trim().parse::<u32>().map_err(|_| {
+                    bad(
+                        format!("--concurrency {text}"),
+                        &format!(
+                            "write how many conversations one agent holds at once, a whole number from 1 to {MAX_CONCURRENCY}, e.g. 3"
+                        ),
+                    )
+                })?;
+                calculator.with_concurrency(k)
+            }
+        }
     }
 
     /// Offered load `rate * aht`, in Erlangs (busy agents needed on average).
@@ -178,8 +223,13 @@ impl Calculator {
     /// One line naming the formula, the inputs and the offered load.
     pub fn describe(&self) -> String {
         let patience = self.patience.map_or(String::new(), |p| format!(", mean patience {} s", num(p)));
+        let concurrency = if self.concurrency > 1 {
+            format!(", {0} conversations per agent at once (an agent is {0} servers)", self.concurrency)
+        } else {
+            String::new()
+        };
         format!(
-            "{}: {} arrivals per hour, mean handle time {} s{patience}, threshold {} s; \
+            "{}: {} arrivals per hour, mean handle time {} s{patience}, threshold {} s{concurrency}; \
              offered load {:.2} Erlangs\n",
             self.formula(),
             num(self.rate_per_hour),
@@ -189,18 +239,21 @@ impl Calculator {
         )
     }
 
-    /// The figures for `agents` agents (1 to [`MAX_AGENTS`]).
+    /// The figures for `agents` agents (1 to [`Calculator::max_agents`]): those
+    /// of `agents × concurrency` servers; occupancy is the share of the agents'
+    /// conversation slots in use.
     pub fn row(&self, agents: u32) -> Result<ErlangRow, Error> {
-        if agents == 0 || agents > MAX_AGENTS {
+        if agents == 0 || agents > self.max_agents() {
             return Err(bad(
                 format!("--agents {agents}"),
-                &format!("the number of agents must be between 1 and {MAX_AGENTS}"),
+                &format!("the number of agents must be between 1 and {}", self.max_agents()),
             ));
         }
         let lambda = self.rate_per_hour / 3600.0;
+        let servers = agents * self.concurrency;
         let measures = match self.patience {
-            None => erlang::erlang_c(lambda, self.aht, agents, self.threshold),
-            Some(p) => erlang::erlang_a(lambda, self.aht, p, agents, self.threshold),
+            None => erlang::erlang_c(lambda, self.aht, servers, self.threshold),
+            Some(p) => erlang::erlang_a(lambda, self.aht, p, servers, self.threshold),
         };
         match measures {
             Ok(m) => Ok(ErlangRow::from_measures(agents, &m)),
@@ -260,21 +313,24 @@ impl Calculator {
     /// number of agents, so a doubling search brackets the answer and bisection finds it.
     fn fewest(&self, targets: &[Target]) -> Result<ErlangRow, Error> {
         let mut failing = 0_u32; // misses (0 agents misses by convention)
-        let first_stable = (self.offered_load().floor() + 1.0).min(f64::from(MAX_AGENTS));
+        let most = self.max_agents();
+        // Stable from more servers than the load: more agents than load / concurrency.
+        let per_agent = self.offered_load() / f64::from(self.concurrency);
+        let first_stable = (per_agent.floor() + 1.0).min(f64::from(most));
         let mut probe = match self.patience {
             None => first_stable as u32,
-            Some(_) => self.offered_load().ceil().clamp(1.0, f64::from(MAX_AGENTS)) as u32,
+            Some(_) => per_agent.ceil().clamp(1.0, f64::from(most)) as u32,
         };
         let mut meeting = loop {
             let row = self.row(probe)?;
             if row.meets(targets) {
                 break row;
             }
-            if probe == MAX_AGENTS {
+            if probe == most {
                 return Err(self.unreachable(targets, &row));
             }
             failing = probe;
-            probe = probe.saturating_mul(2).min(MAX_AGENTS);
+            probe = probe.saturating_mul(2).min(most);
         };
         while meeting.agents - failing > 1 {
             let mid = failing + (meeting.agents - failing) / 2;
@@ -318,7 +374,11 @@ impl Calculator {
         let all: Vec<String> = targets.iter().map(ToString::to_string).collect();
         bad(
             format!("--target {}", all.join(" --target ")),
-            &format!("even {MAX_AGENTS} agents do not meet {}; loosen the target", missed.join(" and ")),
+            &format!(
+                "even {} agents do not meet {}; loosen the target",
+                self.max_agents(),
+                missed.join(" and ")
+            ),
         )
     }
 

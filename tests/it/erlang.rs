@@ -177,6 +177,33 @@ fn target_gives_the_fewest_agents_meeting_every_target() {
     }
 }
 
+/// `--concurrency 3`: the chat example answers 8 agents, the figures
+/// of 24 servers (Erlang C 0.9086 at 30 s), and says so in its first line.
+#[test]
+fn concurrency_answers_in_agents_of_k_servers() {
+    let args = [
+        "--rate",
+        "120",
+        "--aht",
+        "9m",
+        "--concurrency",
+        "3",
+        "--threshold",
+        "30s",
+        "--target",
+        "service_level>=0.8",
+    ];
+    let (code, out, err) = erlang_cmd(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().next().unwrap().contains("3 conversations per agent at once"), "{out}");
+    assert!(out.contains("fewest agents meeting service_level>=0.8: 8"), "{out}");
+    let rows = json_rows(&args);
+    assert_eq!(num(&rows[0], "agents"), 8.0);
+    let want = exact(120.0, 540.0, None, 24, 30.0).unwrap();
+    assert!((num(&rows[0], "service_level") - want["service_level"]).abs() < 1e-9, "{rows:?}");
+    assert!((want["service_level"] - 0.9086).abs() < 5e-5);
+}
+
 #[test]
 fn bad_input_exits_2_with_a_clear_message() {
     let cases: [(&[&str], &str); 13] = [

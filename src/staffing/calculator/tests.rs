@@ -220,11 +220,11 @@ fn agent_ranges_parse_and_refuse_clearly() {
 
 #[test]
 fn inputs_parse_in_the_planners_words_and_refuse_clearly() {
-    let c = Calculator::parse("200", "3m", Some("2m"), None).unwrap();
+    let c = Calculator::parse("200", "3m", Some("2m"), None, None).unwrap();
     assert_eq!(c, calc(200.0, 180.0, Some(120.0), DEFAULT_THRESHOLD));
     assert_eq!(c.formula(), "Erlang A");
     let err = |r: &str, a: &str, p: Option<&str>, t: Option<&str>| {
-        Calculator::parse(r, a, p, t).unwrap_err().to_string()
+        Calculator::parse(r, a, p, t, None).unwrap_err().to_string()
     };
     assert!(
         err("-5", "3m", None, None)
@@ -302,4 +302,47 @@ fn bounds_no_staffing_reaches_and_absurd_loads_are_refused() {
     assert!(c.size(&["service_level>=0.99".parse().unwrap()]).is_ok());
     let e = Calculator::new(1e6, 3600.0, Some(3600.0), 20.0).unwrap_err().to_string();
     assert!(e.contains("more than the 100000 agents") && e.contains("per hour"), "{e}");
+}
+
+/// `--concurrency 3` (issue 19): 120 chats an hour of 9 minutes each (18
+/// Erlangs), three at once per agent, 80% in 30 s. n agents are 3n servers:
+/// 7 agents (21 servers) give 1 - C(21, 18) e^{-3·30/540} = 0.6649 by the
+/// textbook formula, 8 agents (24 servers) 0.9086, so 8 is the answer; the
+/// rows equal the plain calculator's rows for 21 and 24 servers.
+#[test]
+fn concurrency_three_sizes_chat_in_agents_of_three_servers() {
+    let plain = calc(120.0, 540.0, None, 30.0);
+    let chat = plain.with_concurrency(3).unwrap();
+    let (_, sl21, _) = textbook_erlang_c(18.0, 21, 540.0, 30.0);
+    let (_, sl24, asa24) = textbook_erlang_c(18.0, 24, 540.0, 30.0);
+    assert!(close(sl24, 0.9086, 5e-5), "{sl24}");
+    assert!(sl21 < 0.8, "{sl21}");
+    let seven = chat.row(7).unwrap();
+    let eight = chat.row(8).unwrap();
+    assert_eq!((seven.agents, eight.agents), (7, 8));
+    assert!(close(seven.service_level, sl21, 1e-10), "{seven:?}");
+    assert!(close(eight.service_level, sl24, 1e-10), "{eight:?}");
+    assert!(close(eight.asa.unwrap(), asa24, 1e-9), "{eight:?}");
+    assert_eq!(ErlangRow { agents: 24, ..eight }, plain.row(24).unwrap());
+    let sizing = chat.size(&[target("service_level>=0.8")]).unwrap();
+    assert_eq!(sizing.row.agents, 8);
+    assert_eq!(sizing.below.map(|r| r.agents), Some(7));
+    // Each agent's three slots: occupancy is the servers' occupancy, 18/24.
+    assert!(close(eight.occupancy, 0.75, 1e-12), "{eight:?}");
+    // Without concurrency the answer is the fewest servers, by the textbook formula.
+    let servers = (19..).find(|&c| textbook_erlang_c(18.0, c, 540.0, 30.0).1 >= 0.8).unwrap();
+    assert_eq!(plain.size(&[target("service_level>=0.8")]).unwrap().row.agents, servers);
+    assert!((22..=24).contains(&servers), "{servers}");
+}
+
+/// Concurrency must be a whole number from 1 to the limit, named in the error.
+#[test]
+fn concurrency_is_refused_outside_its_range() {
+    for bad in ["0", "-1", "2.5", "x", "101"] {
+        let e = Calculator::parse("120", "9m", None, Some("30s"), Some(bad)).unwrap_err().to_string();
+        assert!(e.contains(&format!("--concurrency {bad}")), "{bad}: {e}");
+        assert!(e.contains("100"), "{bad}: {e}");
+    }
+    let c = Calculator::parse("120", "9m", None, Some("30s"), Some("3")).unwrap();
+    assert_eq!((c.concurrency(), c.max_agents()), (3, MAX_AGENTS / 3));
 }
