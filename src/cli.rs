@@ -185,11 +185,24 @@ enum Command {
     /// Exact Erlang C (or, with --patience, Erlang A) figures for numbers of agents, or the fewest agents meeting targets.
     Erlang {
         /// Arrivals per hour.
-        #[arg(long, value_name = "PER_HOUR", allow_hyphen_values = true)]
-        rate: String,
-        /// Mean handle time, e.g. 3m or 180s (exponential).
-        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-        aht: String,
+        #[arg(
+            long,
+            value_name = "PER_HOUR",
+            allow_hyphen_values = true,
+            required_unless_present = "forecast"
+        )]
+        rate: Option<String>,
+        /// Mean handle time, e.g. 3m or 180s (exponential); with --forecast, for rows without an aht.
+        #[arg(
+            long,
+            value_name = "DURATION",
+            allow_hyphen_values = true,
+            required_unless_present = "forecast"
+        )]
+        aht: Option<String>,
+        /// A forecast CSV (start, queue, offered, optional aht): the fewest agents per queue and interval meeting the --target(s); writes requirement.csv and requirement.json with --out.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["rate", "agents", "json"])]
+        forecast: Option<PathBuf>,
         /// Mean patience, e.g. 2m (exponential): Erlang A. Without it: Erlang C, nobody abandons.
         #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
         patience: Option<String>,
@@ -228,7 +241,37 @@ pub(crate) fn main() -> anyhow::Result<()> {
     let _ = ctrlc::set_handler(|| report::interrupt());
     let mut stdout = std::io::stdout().lock();
     match args.command {
-        Command::Erlang { rate, aht, patience, threshold, concurrency, agents, target, json, out } => {
+        Command::Erlang {
+            rate,
+            aht,
+            forecast,
+            patience,
+            threshold,
+            concurrency,
+            agents,
+            target,
+            json,
+            out,
+        } => {
+            let targets = target.iter().map(|t| t.parse()).collect::<Result<Vec<staffing::Target>, _>>()?;
+            if let Some(file) = forecast {
+                let service = calculator::Service::parse(
+                    patience.as_deref(),
+                    threshold.as_deref(),
+                    concurrency.as_deref(),
+                )?;
+                let aht = aht.as_deref().map(|a| calculator::parse_flag_duration("--aht", a)).transpose()?;
+                let folder = out.as_deref().map(report::prepare).transpose()?;
+                let need = staffing::requirement::size(&file, aht, service, &targets)?;
+                if let Some(folder) = folder {
+                    report::write_files(&folder, &need.file, &need.files()?)?;
+                }
+                stdout.write_all(need.text().as_bytes())?;
+                return Ok(());
+            }
+            let (Some(rate), Some(aht)) = (rate, aht) else {
+                anyhow::bail!("give --rate and --aht, or --forecast FILE");
+            };
             let calc = staffing::Calculator::parse(
                 &rate,
                 &aht,
@@ -238,7 +281,6 @@ pub(crate) fn main() -> anyhow::Result<()> {
             )?;
             let ranges =
                 agents.iter().map(|a| a.parse()).collect::<Result<Vec<calculator::AgentRange>, _>>()?;
-            let targets = target.iter().map(|t| t.parse()).collect::<Result<Vec<staffing::Target>, _>>()?;
             let folder = out.as_deref().map(report::prepare).transpose()?;
             let answer = calculator::answer(&calc, &ranges, &targets)?;
             if let Some(folder) = folder {

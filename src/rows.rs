@@ -338,6 +338,32 @@ pub struct ErlangRecord {
     pub queue_length: Num,
 }
 
+/// One row of requirement.csv (`erlang --forecast`): one queue in one
+/// interval; the figures empty where nothing arrives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementRecord {
+    /// Queue name as the forecast writes it.
+    pub queue: String,
+    /// Interval start as the forecast writes it.
+    pub start: String,
+    /// Conversations expected in the interval.
+    pub offered: Num,
+    /// Mean handle time (seconds).
+    pub aht: Num,
+    /// Offered load (Erlangs).
+    pub erlangs: Num,
+    /// Fewest agents meeting every target (0 when nothing arrives).
+    pub agents: u32,
+    /// Service level with that many agents (fraction).
+    pub service_level: Num,
+    /// ASA with that many agents (seconds).
+    pub asa: Num,
+    /// Abandon rate with that many agents (fraction).
+    pub abandon_rate: Num,
+    /// Occupancy of the agents' conversation slots (fraction).
+    pub occupancy: Num,
+}
+
 /// The error of a CSV file that could not be written.
 fn write_error(file: &str, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
     Error::Write { path: file.into(), source: std::io::Error::other(e) }

@@ -4,7 +4,7 @@
 //! the key and its line in the file (or the `--set` that wrote it); what is
 //! legal but suspicious comes out as [`warnings`].
 
-mod forecast;
+pub(crate) mod forecast;
 mod limits;
 mod overrides;
 mod raw;
@@ -15,6 +15,17 @@ mod validate;
 mod warnings;
 
 pub use warnings::{Warning, warnings};
+
+/// Reads and checks a forecast file on its own, without a scenario (for
+/// `erlang --forecast`); its errors name the file, row and column.
+pub(crate) fn read_forecast(path: &Path) -> Result<forecast::Forecast> {
+    forecast::load(path).map_err(|e| Error::Forecast {
+        file: path.display().to_string(),
+        row: e.row,
+        column: e.column,
+        message: e.message,
+    })
+}
 
 /// Parses a duration as scenarios write it (`"45s"`, `"2.5m"`, `"1h30m"`) into seconds;
 /// the error says what would be accepted.

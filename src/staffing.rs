@@ -12,6 +12,7 @@ pub use calculator::Calculator;
 pub mod formula;
 pub mod output;
 pub mod plan;
+pub mod requirement;
 pub mod search;
 
 pub use crate::target::{GOALS, Goal, Target};

@@ -466,6 +466,31 @@ impl Forecast {
     }
 
     /// The rows of queue `name`, if the file has any.
+    /// Number of steps of the pattern (one day, one week or the dated days).
+    pub(crate) fn steps(&self) -> usize {
+        self.queues.first().map_or(0, |q| q.offered.len())
+    }
+
+    /// The start of step `i` as the file writes it: `HH:MM`, `Mon HH:MM`
+    /// or `YYYY-MM-DD HH:MM`.
+    pub(crate) fn step_label(&self, i: usize) -> String {
+        let secs = i as f64 * self.step;
+        let day = (secs / DAY).floor();
+        let clock = crate::format::day_clock(secs).1;
+        match &self.pattern {
+            Pattern::Daily => clock,
+            Pattern::Weekly => {
+                let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+                format!("{} {clock}", names[(day as usize) % 7])
+            }
+            Pattern::Dated { first, .. } => {
+                let date =
+                    date_days(first).map_or_else(|| first.clone(), |d| civil_from_days(d + day as i64));
+                format!("{date} {clock}")
+            }
+        }
+    }
+
     pub(crate) fn queue(&self, name: &str) -> Option<&ForecastQueue> {
         self.queues.iter().find(|q| q.name == name)
     }

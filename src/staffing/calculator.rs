@@ -45,6 +45,57 @@ pub struct Calculator {
     concurrency: u32,
 }
 
+/// How a queue is served, apart from its traffic: the patience (Erlang A),
+/// the service-level threshold and the conversations an agent holds at once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Service {
+    /// Mean patience, seconds; `None` for Erlang C.
+    pub patience: Option<f64>,
+    /// Service-level threshold, seconds.
+    pub threshold: f64,
+    /// Conversations one agent holds at once.
+    pub concurrency: u32,
+}
+
+impl Service {
+    /// Parses `--patience 2m`, `--threshold 20s` (default [`DEFAULT_THRESHOLD`])
+    /// and `--concurrency 3` (default 1).
+    pub fn parse(
+        patience: Option<&str>,
+        threshold: Option<&str>,
+        concurrency: Option<&str>,
+    ) -> Result<Service, Error> {
+        let patience = patience.map(|p| parse_flag_duration("--patience", p)).transpose()?;
+        let threshold = threshold
+            .map(|t| parse_flag_duration("--threshold", t))
+            .transpose()?
+            .unwrap_or(DEFAULT_THRESHOLD);
+        let concurrency = match concurrency {
+            None => 1,
+            Some(text) => text.trim().parse::<u32>().map_err(|_| {
+                bad(
+                    format!("--concurrency {text}"),
+                    &format!(
+                        "write how many conversations one agent holds at once, a whole number from 1 to {MAX_CONCURRENCY}, e.g. 3"
+                    ),
+                )
+            })?,
+        };
+        Ok(Service { patience, threshold, concurrency })
+    }
+
+    /// The calculator of a queue with `rate_per_hour` arrivals of mean handle
+    /// time `aht` seconds served this way.
+    pub fn calculator(&self, rate_per_hour: f64, aht: f64) -> Result<Calculator, Error> {
+        Calculator::new(rate_per_hour, aht, self.patience, self.threshold)?.with_concurrency(self.concurrency)
+    }
+}
+
+/// A duration flag's value in seconds (`--aht 5m`), or the error naming the flag.
+pub fn parse_flag_duration(flag: &str, text: &str) -> Result<f64, Error> {
+    parse_duration(text).map_err(|problem| bad(format!("{flag} {text}"), &problem))
+}
+
 /// The figures of one number of agents, as fractions 0-1, seconds and customers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ErlangRow {
@@ -186,30 +237,9 @@ impl Calculator {
                     "the arrival rate is a number of arrivals per hour, 0 or more, e.g. 200",
                 )
             })?;
-        let duration = |flag: &str, text: &str| {
-            parse_duration(text).map_err(|problem| bad(format!("{flag} {text}"), &problem))
-        };
-        let aht = duration("--aht", aht)?;
-        let patience = patience.map(|p| duration("--patience", p)).transpose()?;
-        let threshold =
-            threshold.map(|t| duration("--threshold", t)).transpose()?.unwrap_or(DEFAULT_THRESHOLD);
-        let calculator = Calculator::new(rate_value, aht, patience, threshold)?;
-        match concurrency {
-            None => Ok(calculator),
-            Some(text) => {
-                let k = text.trim().parse::<u32>().map_err(|_| {
-                    bad(
-                        format!("--concurrency {text}"),
-                        &format!(
-                            "write how many conversations one agent holds at once, a whole number from 1 to {MAX_CONCURRENCY}, e.g. 3"
-                        ),
-                    )
-                })?;
-                calculator.with_concurrency(k)
-            }
-        }
+        let aht = parse_flag_duration("--aht", aht)?;
+        Service::parse(patience, threshold, concurrency)?.calculator(rate_value, aht)
     }
-
     /// Offered load `rate * aht`, in Erlangs (busy agents needed on average).
     pub fn offered_load(&self) -> f64 {
         self.rate_per_hour / 3600.0 * self.aht

@@ -373,3 +373,109 @@ fn readme_example_is_what_the_command_prints() {
         erlang_cmd(&["--rate", "200", "--aht", "3m", "--agents", "9..12", "--target", "service_level>=0.8"]);
     assert_eq!((code, stdout.as_str()), (0, shown));
 }
+
+/// `erlang --forecast` on the bundled forecast day: every row of
+/// requirement.csv, by name, is the calculator's answer for that interval's
+/// own rate and handle time (Erlang A with --patience, 3 chats at once);
+/// empty intervals need nobody and have empty figures; requirement.json's
+/// totals add the rows up; the printed table ends with the same totals.
+#[test]
+fn forecast_sizes_every_interval_with_the_calculator() {
+    use routesim::staffing::{Calculator, Target};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("need");
+    let forecast = Path::new(CRATE).join("scenarios/forecast-day.csv");
+    let args = [
+        "--forecast",
+        forecast.to_str().unwrap(),
+        "--threshold",
+        "30s",
+        "--patience",
+        "4m",
+        "--concurrency",
+        "3",
+        "--target",
+        "service_level>=0.8",
+        "--target",
+        "asa<=20s",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let (code, stdout, stderr) = erlang_cmd(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("Erlang A per interval of"), "{stdout}");
+    let targets: Vec<Target> =
+        ["service_level>=0.8", "asa<=20s"].iter().map(|t| t.parse().unwrap()).collect();
+    let mut reader = csv::Reader::from_path(out.join("requirement.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        header,
+        [
+            "queue",
+            "start",
+            "offered",
+            "aht",
+            "erlangs",
+            "agents",
+            "service_level",
+            "asa",
+            "abandon_rate",
+            "occupancy"
+        ]
+    );
+    let (mut rows, mut busy) = (0, 0);
+    let mut hours: BTreeMap<String, f64> = BTreeMap::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        let get = |name: &str| r.get(header.iter().position(|h| h == name).unwrap()).unwrap().to_owned();
+        let num = |name: &str| get(name).parse::<f64>().unwrap();
+        rows += 1;
+        let agents = num("agents");
+        *hours.entry(get("queue")).or_default() += agents * 0.25;
+        if num("offered") == 0.0 {
+            assert_eq!(agents, 0.0);
+            for name in ["service_level", "asa", "abandon_rate", "occupancy"] {
+                assert_eq!(get(name), "", "{name} of an empty interval");
+            }
+            continue;
+        }
+        busy += 1;
+        let (offered, aht) = (num("offered"), num("aht"));
+        let calc =
+            Calculator::new(offered * 4.0, aht, Some(240.0), 30.0).unwrap().with_concurrency(3).unwrap();
+        let want = calc.size(&targets).unwrap().row;
+        let close = |name: &str, x: f64| {
+            assert!((num(name) - x).abs() <= 1e-6 * x.abs().max(1.0), "{name}: {} vs {x} in {r:?}", num(name))
+        };
+        assert_eq!(agents, f64::from(want.agents), "{r:?}");
+        close("erlangs", offered * 4.0 / 3600.0 * aht);
+        close("service_level", want.service_level);
+        close("asa", want.asa.unwrap());
+        close("abandon_rate", want.abandon_rate);
+        close("occupancy", want.occupancy);
+        assert!(want.service_level >= 0.8 && want.asa.unwrap() <= 20.0);
+    }
+    assert_eq!(rows, 2 * 96, "two queues, 96 quarter hours each");
+    assert!(busy >= 70, "{busy} intervals with traffic");
+    let json: Value = serde_json::from_slice(&std::fs::read(out.join("requirement.json")).unwrap()).unwrap();
+    assert_eq!(json["formula"], "Erlang A");
+    assert_eq!((json["concurrency"].as_u64(), json["interval_minutes"].as_f64()), (Some(3), Some(15.0)));
+    for q in json["queues"].as_array().unwrap() {
+        let name = q["queue"].as_str().unwrap();
+        assert!((q["agent_hours"].as_f64().unwrap() - hours[name]).abs() < 1e-9, "{q}");
+        assert!(stdout.contains(&format!(
+            "{name}: {:.1} agent-hours; peak {} agents at",
+            hours[name], q["peak_agents"]
+        )));
+    }
+    // Without aht in the file and without --aht the command says what to give.
+    let bare = dir.path().join("bare.csv");
+    std::fs::write(&bare, "start,queue,offered\n08:00,chat,10\n08:30,chat,12\n").unwrap();
+    let (code, _, err) =
+        erlang_cmd(&["--forecast", bare.to_str().unwrap(), "--target", "service_level>=0.8"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("queue chat at 08:00 expects 10 conversations but has no aht") && err.contains("--aht"),
+        "{err}"
+    );
+}
