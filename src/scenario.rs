@@ -522,6 +522,47 @@ count = 4
         }
     }
 
+    /// `--set 'KEY+=ELEMENT'` (docs/model.md §10): appends a custom status to
+    /// a file without `[[status]]`, a schedule entry that uses it, and a
+    /// second queue; a non-list or a malformed element is refused by name.
+    #[test]
+    fn append_adds_an_element_to_a_list() {
+        let set = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            parse(MINIMAL, "s.toml", "s", &args)
+        };
+        let base = set(&[]).unwrap();
+        let s = set(&[
+            "status+={ name = \"Coaching\", description = \"one-to-one\" }",
+            "agents.g.schedule+={ status = \"Coaching\", at = \"10:00\", duration = \"30m\" }",
+        ])
+        .unwrap();
+        assert_eq!(s.statuses.len(), base.statuses.len() + 1);
+        let coaching = s.statuses.iter().position(|x| x.name == "Coaching").unwrap();
+        assert_eq!(s.statuses[coaching].kind, crate::model::StatusKind::Unavailable);
+        assert_eq!(s.groups[0].schedule.len(), base.groups[0].schedule.len() + 1);
+        let added = s.groups[0].schedule.last().unwrap();
+        assert_eq!(usize::from(added.status.0), coaching);
+        // A second entry goes after the first.
+        let two = set(&[
+            "status+={ name = \"Coaching\", description = \"one-to-one\" }",
+            "status+={ name = \"Lunch\" }",
+        ])
+        .unwrap();
+        let names: Vec<&str> =
+            two.statuses.iter().skip(base.statuses.len()).map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["Coaching", "Lunch"]);
+        for (bad, words) in [
+            ("horizon+=3", "`horizon` is not a list"),
+            ("status+={ name = ", "is not a TOML value"),
+            ("queue+=5", "list of tables"),
+            ("agents.nobody.schedule+={}", "unknown name `nobody`"),
+        ] {
+            let e = set(&[bad]).unwrap_err().to_string();
+            assert!(e.contains(words), "{bad}: {e}");
+        }
+    }
+
     #[test]
     fn overrides_change_values_and_bad_ones_are_errors() {
         let set = |args: &[&str]| {

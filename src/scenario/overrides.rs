@@ -24,6 +24,9 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
     if key.trim() == REMOVE {
         return remove(doc, value.trim(), &fail);
     }
+    if let Some(list) = key.trim_end().strip_suffix('+') {
+        return append(doc, list.trim(), value, &fail);
+    }
     let Some(segments) = segments(key.trim()) else {
         return Err(fail(format!("`{key}` is not a dotted key path")));
     };
@@ -53,6 +56,87 @@ pub(super) fn apply(doc: &mut DocumentMut, arg: &str, origin: &str) -> Result<St
             *slot = parse_value(value, slot.is_str());
         }
         _ => return Err(missing()),
+    }
+    Ok(segments.join("."))
+}
+
+/// `--set 'KEY+=ELEMENT'`: appends ELEMENT, a TOML value (an inline table
+/// for a list of tables), to the list KEY (docs/model.md §10): an array of
+/// tables such as `status` or `queue` (created when the file has none), or
+/// an array such as `agents.day.schedule`.
+fn append(
+    doc: &mut DocumentMut,
+    key: &str,
+    text: &str,
+    fail: &dyn Fn(String) -> Error,
+) -> Result<String, Error> {
+    let example = "e.g. --set 'status+={ name = \"Coaching\" }'";
+    let segments =
+        segments(key).ok_or_else(|| fail(format!("`{key}` is not a dotted key path; {example}")))?;
+    let (last, parents) =
+        segments.split_last().ok_or_else(|| fail(format!("name the list to append to; {example}")))?;
+    let element = text.trim().parse::<Value>().map_err(|_| {
+        fail(format!(
+            "`{}` is not a TOML value; write the new element as an inline table, {example}",
+            text.trim()
+        ))
+    })?;
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    let known = names_under(doc, &parents);
+    let mut node = NodeMut::Item(doc.as_item_mut());
+    for (depth, seg) in parents.iter().enumerate() {
+        node = node.child(seg).ok_or_else(|| {
+            let here = segments[..depth].join(".");
+            let here = if here.is_empty() { "the top level".to_owned() } else { format!("`{here}`") };
+            let names = known.get(depth).map(Vec::as_slice).unwrap_or_default();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            fail(unknown("name", seg, &format!("under {here}"), &names))
+        })?;
+    }
+    let not_a_list =
+        || fail(format!("`{key}` is not a list; += appends to a list such as [[status]] or a schedule"));
+    let slot: &mut Item = match node {
+        NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => t.entry(last).or_insert(Item::None),
+        NodeMut::Item(Item::Value(Value::InlineTable(t))) | NodeMut::Value(Value::InlineTable(t)) => {
+            match t.get_mut(last) {
+                Some(Value::Array(a)) => {
+                    a.push(element.decorated(" ", ""));
+                    return Ok(segments.join("."));
+                }
+                Some(_) => return Err(not_a_list()),
+                None => {
+                    let mut a = toml_edit::Array::new();
+                    a.push(element.decorated("", ""));
+                    t.insert(last, Value::Array(a));
+                    return Ok(segments.join("."));
+                }
+            }
+        }
+        _ => return Err(not_a_list()),
+    };
+    match slot {
+        Item::None => match element {
+            Value::InlineTable(t) => {
+                let mut aot = ArrayOfTables::new();
+                aot.push(t.into_table());
+                *slot = Item::ArrayOfTables(aot);
+            }
+            other => {
+                let mut a = toml_edit::Array::new();
+                a.push(other.decorated("", ""));
+                *slot = Item::Value(Value::Array(a));
+            }
+        },
+        Item::ArrayOfTables(aot) => match element {
+            Value::InlineTable(t) => aot.push(t.into_table()),
+            _ => {
+                return Err(fail(format!(
+                    "`{key}` is a list of tables; write the new element as an inline table, {example}"
+                )));
+            }
+        },
+        Item::Value(Value::Array(a)) => a.push(element.decorated(" ", "")),
+        _ => return Err(not_a_list()),
     }
     Ok(segments.join("."))
 }

@@ -326,6 +326,40 @@ fn unpairable_or_empty_comparisons_are_refused() {
     }
 }
 
+/// docs/model.md §10: `--with 'KEY+=ELEMENT'` adds a custom status and its
+/// daily episode to B alone, so a new status is tried without a second file;
+/// B's scenario holds both, A's neither, and B's agents spend the half hour
+/// in it.
+#[test]
+fn a_new_status_is_tried_with_with_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let file = Path::new(CRATE).join("scenarios/policies/lunch.toml");
+    let (code, _, stderr) = routesim(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--with",
+        r#"status+={ name = "Coaching" }"#,
+        "--with",
+        r#"agents.day.schedule+={ status = "Coaching", window = "10:00-15:00", duration = "30m" }"#,
+        "-r",
+        "2",
+        "-q",
+        "--no-report",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let a = std::fs::read_to_string(out.join("a.toml")).unwrap();
+    let b = std::fs::read_to_string(out.join("b.toml")).unwrap();
+    assert!(!a.contains("Coaching"), "{a}");
+    let b_sc = routesim::scenario::parse(&b, "b.toml", "b", &[]).unwrap();
+    let coaching = b_sc.statuses.iter().position(|s| s.name == "Coaching").expect("B has Coaching");
+    let day = b_sc.groups.iter().find(|g| g.name == "day").unwrap();
+    let entry = day.schedule.last().unwrap();
+    assert_eq!((usize::from(entry.status.0), entry.duration), (coaching, 1800.0));
+}
+
 /// Each example policy in scenarios/policies/ names its one compare command
 /// in a `# compare:` line; that command runs (with 3 replications) and
 /// writes the comparison, and the README quotes it exactly.
