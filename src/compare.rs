@@ -108,6 +108,22 @@ pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Resu
             "give both the same `interval`",
         ));
     }
+    // Queues pair by name: with none in common nothing the comparison reports
+    // about service is about the same work (docs/model.md §14).
+    if !x.queues.iter().any(|q| y.queues.iter().any(|r| r.name == q.name)) {
+        let names =
+            |sc: &crate::Scenario| sc.queues.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(", ");
+        return Err(Error::Setting {
+            setting: Setting::CompareWith,
+            value: String::new(),
+            message: format!(
+                "A and B share no queue (A: {}; B: {}), so they answer different questions; compare two \
+                 versions of the same help desk (a queue renamed in B counts as a different queue)",
+                names(x),
+                names(y)
+            ),
+        });
+    }
     Ok(Comparison { a, b, b_from })
 }
 

@@ -313,12 +313,17 @@ fn unpairable_or_empty_comparisons_are_refused() {
     let other = dir.path().join("other.toml");
     std::fs::write(&other, SMALL.replace("interval = \"1h\"", "interval = \"30m\"")).unwrap();
     let o = other.to_str().unwrap();
+    // Another help desk: the same shape, its queue under another name.
+    let disjoint = dir.path().join("disjoint.toml");
+    std::fs::write(&disjoint, SMALL.replace("\"chat\"", "\"tickets\"")).unwrap();
+    let d = disjoint.to_str().unwrap();
     for (args, words) in [
         (vec!["compare", f], "nothing to compare"),
         (vec!["compare", f, o, "--with", "seed=2"], "not both"),
         (vec!["compare", f, o], "reporting intervals differ"),
         (vec!["compare", f, "--with", "seed=9"], "seeds differ"),
         (vec!["compare", f, "--with", "remove=agents.a.nope"], "no `agents.a.nope` to remove"),
+        (vec!["compare", f, d], "share no queue"),
     ] {
         let (code, _, stderr) = routesim(&args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
