@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use routesim::driver::{Plan, Workers, available_memory};
@@ -104,6 +104,7 @@ impl Settings {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate a scenario; write summary.csv, intervals.csv, statuses.csv, replications.csv, waits.csv, summary.json, scenario.toml, charts/ and report.html.
+    #[command(display_order = 3)]
     Run {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -114,6 +115,7 @@ enum Command {
         sim: SimOptions,
     },
     /// Compare two policies on the same random streams: A.toml against B.toml, or FILE against FILE --with KEY=VALUE; write compare.csv, compare_intervals.csv, a.toml, b.toml, charts/ and report.html.
+    #[command(display_order = 6)]
     Compare {
         /// Scenario A (TOML).
         a: PathBuf,
@@ -129,6 +131,7 @@ enum Command {
         sim: SimOptions,
     },
     /// Redraw the charts and report.html of a result folder from its files (the other files are kept as they are).
+    #[command(display_order = 7)]
     Plot {
         /// Result folder written by `routesim run`, `sweep`, `staff` or `erlang --out`.
         dir: PathBuf,
@@ -137,6 +140,7 @@ enum Command {
         no_report: bool,
     },
     /// Run a scenario over a grid of values (the capacity curve); write sweep.csv, sweep.json, scenario.toml, charts/ and report.html.
+    #[command(display_order = 5)]
     Sweep {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -150,6 +154,7 @@ enum Command {
         sim: SimOptions,
     },
     /// Required headcount of one agent group per interval, by Erlang C, Erlang A and simulation; write staffing.csv, summary.json, scenario.toml, charts/ and report.html.
+    #[command(display_order = 4)]
     Staff {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -175,6 +180,7 @@ enum Command {
         sim: SimOptions,
     },
     /// Validate a scenario and print what it holds, with each queue's offered load.
+    #[command(display_order = 1)]
     Check {
         /// Scenario file (TOML).
         file: PathBuf,
@@ -183,6 +189,7 @@ enum Command {
         set: Vec<String>,
     },
     /// Exact Erlang C (or, with --patience, Erlang A) figures for numbers of agents, or the fewest agents meeting targets.
+    #[command(display_order = 2)]
     Erlang {
         /// Arrivals per hour.
         #[arg(
@@ -224,6 +231,18 @@ enum Command {
         /// Also write erlang.csv, erlang.json, the Erlang curve chart (charts/) and report.html into this folder, replaced whole.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Print a shell completion script for routesim, e.g. `routesim completions bash > ~/.local/share/bash-completion/completions/routesim`.
+    #[command(display_order = 8)]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of routesim, or of one command, e.g. `routesim man | man -l -`.
+    #[command(display_order = 9)]
+    Man {
+        /// A command whose own page to print (run, staff, ...); without it, routesim's page listing every command.
+        command: Option<String>,
     },
 }
 
@@ -288,6 +307,29 @@ pub(crate) fn main() -> anyhow::Result<()> {
             }
             let text = if json { answer.json_lines() } else { answer.text() };
             stdout.write_all(text.as_bytes())?;
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Args::command(), "routesim", &mut stdout);
+        }
+        Command::Man { command } => {
+            let top = Args::command();
+            let page = match command.as_deref() {
+                None => top,
+                Some(name) => {
+                    let mut subs: Vec<&clap::Command> = top.get_subcommands().collect();
+                    subs.sort_by_key(|c| c.get_display_order());
+                    let names: Vec<&str> = subs.iter().map(|c| c.get_name()).collect();
+                    let Some(sub) = top.find_subcommand(name).cloned() else {
+                        anyhow::bail!("man {name}: no such command; the commands are {}", names.join(", "));
+                    };
+                    let full = format!("routesim-{name}");
+                    sub.name(full.clone())
+                        .bin_name(format!("routesim {name}"))
+                        .display_name(full)
+                        .version(env!("CARGO_PKG_VERSION"))
+                }
+            };
+            clap_mangen::Man::new(page).render(&mut stdout)?;
         }
         Command::Check { file, set } => {
             let sc = scenario::load(&file, &set)?;

@@ -1235,3 +1235,78 @@ fn a_run_too_large_for_memory_is_refused_by_check_and_run() {
         assert!(started.elapsed() < TIMEOUT);
     }
 }
+
+// ------------------------------------------------ completions and man page
+
+/// The commands `routesim --help` lists, in its order.
+fn commands(dir: &Path) -> Vec<String> {
+    let help = routesim_ok(dir, &["--help"]).stdout;
+    let list = help.split("Commands:\n").nth(1).expect("a Commands: section");
+    list.lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `routesim --help` lists the commands in the order of a planner's work:
+/// check the scenario, a first figure, run, staff, sweep, compare; then the tools.
+#[test]
+fn help_lists_commands_in_the_order_of_the_work() {
+    let dir = tempdir();
+    assert_eq!(
+        commands(dir.path()),
+        ["check", "erlang", "run", "staff", "sweep", "compare", "plot", "completions", "man"]
+    );
+}
+
+/// `routesim completions SHELL` prints a script naming every command, for
+/// each shell; bash's parses (`bash -n`) where bash exists.
+#[test]
+fn completions_name_every_command() {
+    let dir = tempdir();
+    let all = commands(dir.path());
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = routesim_ok(dir.path(), &["completions", shell]).stdout;
+        for c in &all {
+            assert!(script.contains(c.as_str()), "{shell}: no `{c}` in the script");
+        }
+        // Options of the commands too: one per command, spot-checked.
+        for flag in ["vary", "with", "target", "forecast", "replications"] {
+            assert!(script.contains(flag), "{shell}: no `{flag}`");
+        }
+    }
+    let bash = routesim_ok(dir.path(), &["completions", "bash"]).stdout;
+    let path = dir.path().join("routesim.bash");
+    fs::write(&path, &bash).unwrap();
+    if let Ok(out) = Command::new("bash").arg("-n").arg(&path).output() {
+        assert!(out.status.success(), "bash -n: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let bad = routesim(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(bad.code, Some(2), "{bad:?}");
+}
+
+/// `routesim man` prints a roff page whose SUBCOMMANDS section names every
+/// command's page (`routesim-run(1)`); `routesim man COMMAND` prints that command's page with its
+/// options; an unknown command is refused naming the commands.
+#[test]
+fn man_pages_cover_every_command() {
+    let dir = tempdir();
+    let all = commands(dir.path());
+    let page = routesim_ok(dir.path(), &["man"]).stdout;
+    assert!(page.contains(".TH routesim 1"), "{page}");
+    for c in &all {
+        assert!(page.contains(&format!("routesim\\-{c}(1)")), "no {c} in the SUBCOMMANDS section: {page}");
+    }
+    for c in &all {
+        let sub = routesim_ok(dir.path(), &["man", c]).stdout;
+        assert!(sub.contains(&format!(".TH routesim-{c} 1")), "{c}: {sub}");
+        assert!(sub.contains(".SH SYNOPSIS") && sub.contains(&format!("routesim {c}")), "{c}: {sub}");
+    }
+    let staff = routesim_ok(dir.path(), &["man", "staff"]).stdout;
+    assert!(staff.contains("\\-\\-target") && staff.contains("\\-\\-group"), "{staff}");
+    let bad = routesim(dir.path(), &["man", "nope"]);
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.stderr.contains("no such command") && bad.stderr.contains("staff"), "{bad:?}");
+}
