@@ -43,14 +43,48 @@ pub fn day_words(secs: f64, with_day: bool) -> String {
     if with_day { format!("day {day} {clock}") } else { clock }
 }
 
-/// `HH:MM` of an hour value (hours since the start of day 0, to the
-/// nearest minute), with `day N ` in front on multi-day runs: the time
-/// axes of a run's charts.
-pub fn hours_label(h: f64, multi_day: bool) -> String {
+/// A time axis's label of an hour value (hours since the start of day 0,
+/// to the nearest minute): `HH:MM`; on multi-day runs a midnight is
+/// `day N`, so labels stay short and each day is named where it starts.
+pub fn axis_clock(h: f64, multi_day: bool) -> String {
     let mins = (h * 60.0).round().max(0.0) as u64;
     let (day, m) = (mins / 1440, mins % 1440);
-    let hm = format!("{:02}:{:02}", m / 60, m % 60);
-    if multi_day { format!("day {day} {hm}") } else { hm }
+    if multi_day && m == 0 { format!("day {day}") } else { format!("{:02}:{:02}", m / 60, m % 60) }
+}
+
+/// A duration in the units a person reads it in, the two largest that
+/// matter: `0.4 s`, `12.3 s`, `12 min 5 s`, `4 h`, `12 h 4 min`, `2 d 3 h`;
+/// negative with a leading `-`, empty for "no value" (NaN). Each form is
+/// rounded to its smallest unit, carrying over (3,599.7 s is `1 h`).
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() {
+        return String::new();
+    }
+    if secs < 0.0 {
+        let d = duration(-secs);
+        return if d == "0 s" { d } else { format!("-{d}") };
+    }
+    let pair = |big: u64, big_unit: &str, small: u64, small_unit: &str| {
+        if small == 0 {
+            format!("{big} {big_unit}")
+        } else {
+            format!("{big} {big_unit} {small} {small_unit}")
+        }
+    };
+    if (secs * 10.0).round() < 600.0 {
+        let t = format!("{secs:.1}");
+        return format!("{} s", t.trim_end_matches('0').trim_end_matches('.'));
+    }
+    let s = secs.round() as u64;
+    if s < 3600 {
+        return pair(s / 60, "min", s % 60, "s");
+    }
+    let m = (secs / 60.0).round() as u64;
+    if m < 1440 {
+        return pair(m / 60, "h", m % 60, "min");
+    }
+    let h = (secs / 3600.0).round() as u64;
+    pair(h / 24, "d", h % 24, "h")
 }
 
 /// Hours since the start of day 0 of a [`day_label`] (`HH:MM` or `dD HH:MM`).
@@ -132,9 +166,39 @@ mod tests {
     }
 
     #[test]
-    fn chart_axis_labels_show_the_day_on_multi_day_runs() {
-        assert_eq!(hours_label(9.5, false), "09:30");
-        assert_eq!(hours_label(33.0, true), "day 1 09:00");
+    fn chart_axis_labels_name_the_day_at_midnight_on_multi_day_runs() {
+        assert_eq!(axis_clock(9.5, false), "09:30");
+        assert_eq!(axis_clock(24.0, false), "00:00");
+        assert_eq!(axis_clock(33.0, true), "09:00");
+        assert_eq!(axis_clock(48.0, true), "day 2");
+        assert_eq!(axis_clock(0.0, true), "day 0");
+    }
+
+    #[test]
+    fn durations_read_in_the_units_a_person_uses() {
+        // The examples: a threshold of 14400 s and a wait of 43456.9 s.
+        assert_eq!(duration(14_400.0), "4 h");
+        assert_eq!(duration(43_456.9), "12 h 4 min");
+        assert_eq!(duration(725.0), "12 min 5 s");
+        assert_eq!(duration(90.0), "1 min 30 s");
+        assert_eq!(duration(60.0), "1 min");
+        assert_eq!(duration(30.0), "30 s");
+        assert_eq!(duration(12.34), "12.3 s");
+        assert_eq!(duration(0.04), "0 s");
+        assert_eq!(duration(0.0), "0 s");
+        assert_eq!(duration(172_800.0), "2 d");
+        assert_eq!(duration(97_200.0), "1 d 3 h");
+        assert_eq!(duration(-12.5), "-12.5 s");
+        assert_eq!(duration(-0.01), "0 s");
+        assert_eq!(duration(f64::NAN), "");
+    }
+
+    #[test]
+    fn durations_carry_when_they_round_up() {
+        assert_eq!(duration(59.97), "1 min");
+        assert_eq!(duration(3599.7), "1 h");
+        assert_eq!(duration(86_399.0), "1 d");
+        assert_eq!(duration(3659.0), "1 h 1 min");
     }
 
     #[test]

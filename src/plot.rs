@@ -7,12 +7,23 @@
 //! to SVG (text in a generic `sans-serif`) and to PNG (text in the DejaVu
 //! Sans font built into the binary, so every machine draws the same
 //! pixels). Colours are the Okabe-Ito palette (distinct for colour-blind
-//! readers and in grey print); legends sit in a panel beside the plot, so
-//! they never cover data.
+//! readers and in grey print), and each agent status keeps one colour in
+//! every chart ([`colours`]); legends sit in a panel beside the plot, so
+//! they never cover data, and a series drawn over an identical one says
+//! so there. Axes choose their ticks by the room they have ([`axes`]).
 
+mod axes;
 mod capacity;
+mod colours;
+mod compare;
+mod curves;
+mod erlang;
+mod files;
+pub(crate) mod labels;
 mod records;
 mod run;
+mod staff;
+mod sweep;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -21,7 +32,8 @@ use plotters::style::{FontStyle, register_font};
 use crate::error::{Error, Result};
 
 pub use crate::rows::ERLANG_HEADER;
-pub use capacity::{Files, Kind, Page, PageTable, capacity_charts};
+pub use capacity::capacity_charts;
+pub use files::{Cell, Files, Kind, Page, PageTable};
 pub use records::{QueueInfo, QueueSlot, Records, Slot, SummaryLine, TeamSlot, WaitCurve};
 pub use run::run_charts;
 
@@ -235,10 +247,53 @@ pub(crate) fn with_legend<DB: DrawingBackend>(
             Swatch::Dot(c) => panel.draw(&Circle::new((x0 + 16, yc), 5, c.filled()))?,
             Swatch::Cross(c) => panel.draw(&Cross::new((x0 + 16, yc), 7, c.stroke_width(3)))?,
         }
-        panel.draw(&Text::new(fit(label, 34), (x1 + 8, y), text.clone()))?;
-        y += 26;
+        for line in wrap(label, 30) {
+            panel.draw(&Text::new(line, (x1 + 8, y), text.clone()))?;
+            y += 20;
+        }
+        y += 6;
     }
     Ok(plot)
+}
+
+/// A legend label in at most two lines of about `max` characters, broken
+/// at a space (a parenthesis starts the second line when it can), the
+/// second cut to fit: a long name keeps its note, such as `(same as …)`.
+pub(crate) fn wrap(label: &str, max: usize) -> Vec<String> {
+    if label.chars().count() <= max + 4 {
+        return vec![label.to_owned()];
+    }
+    let at = label.find(" (").filter(|&i| i > 0 && label[..i].chars().count() <= max + 4).or_else(|| {
+        label
+            .char_indices()
+            .filter(|&(i, c)| c == ' ' && label[..i].chars().count() <= max)
+            .map(|(i, _)| i)
+            .next_back()
+    });
+    match at {
+        Some(i) => vec![label[..i].to_owned(), fit(label[i..].trim_start(), max + 4)],
+        None => vec![fit(label, max + 4)],
+    }
+}
+
+/// The legend labels of series drawn in order (`(label, points)`), each
+/// series drawn over an identical earlier one (the same points, at least
+/// one of them a value) marked `label (same as EARLIER)`: the line a
+/// reader sees stands for both.
+pub(crate) fn marked_same(series: &[(&str, Vec<(f64, f64)>)]) -> Vec<String> {
+    let same = |a: &[(f64, f64)], b: &[(f64, f64)]| {
+        a.len() == b.len()
+            && a.iter().any(|p| p.1.is_finite())
+            && a.iter().zip(b).all(|(p, q)| p.0 == q.0 && (p.1 == q.1 || (p.1.is_nan() && q.1.is_nan())))
+    };
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, (label, points))| match series[..i].iter().find(|(_, earlier)| same(points, earlier)) {
+            Some((earlier, _)) => format!("{label} (same as {earlier})"),
+            None => (*label).to_owned(),
+        })
+        .collect()
 }
 
 /// `s` cut to `max` characters (with an ellipsis), so a long name cannot
@@ -280,6 +335,31 @@ mod tests {
         let r = runs([(0, 1.0), (1, f64::NAN), (2, 2.0), (3, 3.0), (4, f64::NAN)]);
         assert_eq!(r, vec![vec![(0, 1.0)], vec![(2, 2.0), (3, 3.0)]]);
         assert!(runs::<i32>([(0, f64::NAN)]).is_empty());
+    }
+
+    #[test]
+    fn a_series_over_an_identical_one_says_so() {
+        let c = vec![(0.0, 14.0), (1.0, 15.0)];
+        let other = vec![(0.0, 14.0), (1.0, 16.0)];
+        let series = [("erlang-c", c.clone()), ("erlang-a", c.clone()), ("simulation", other), ("again", c)];
+        assert_eq!(
+            marked_same(&series),
+            ["erlang-c", "erlang-a (same as erlang-c)", "simulation", "again (same as erlang-c)"]
+        );
+        // Two series without a value are not "the same" line: neither is drawn.
+        let empty = vec![(0.0, f64::NAN)];
+        assert_eq!(marked_same(&[("a", empty.clone()), ("b", empty)]), ["a", "b"]);
+    }
+
+    #[test]
+    fn long_legend_labels_wrap_before_their_note() {
+        assert_eq!(wrap("erlang-a (same as erlang-c)", 30), ["erlang-a (same as erlang-c)"]);
+        assert_eq!(
+            wrap("chat, backoffice.count=2 (same as chat, backoffice.count=1)", 30),
+            ["chat, backoffice.count=2", "(same as chat, backoffice.count=1)"]
+        );
+        assert_eq!(wrap("a queue with a very long name indeed and more", 30).len(), 2);
+        assert_eq!(wrap(&"x".repeat(50), 30), [format!("{}…", "x".repeat(33))]);
     }
 
     #[test]

@@ -3,23 +3,24 @@
 //! offered load against agents, and shrinkage by status. Each is drawn
 //! from [`Records`] only.
 
-use std::ops::Range;
-
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, ValueFormatter};
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use super::axes::{
+    Axis, LABEL, LEGEND, LogWait, MARGIN, TITLE, X_AREA, Y_AREA, axis_width, label_style, label_width, note,
+};
+use super::colours::{AVAILABLE_FULL, status_colour};
 use super::records::shrinkage_by_status;
-use super::{Chart, Draw, DrawError, FAMILY, Records, Swatch, colour, runs, with_legend};
+use super::{Chart, Draw, DrawError, FAMILY, Records, Swatch, colour, marked_same, runs, with_legend};
+use crate::format::duration;
 use crate::rows::ScopeKind;
 use crate::stats::Metric;
 
+/// A legend label, a colour and the points of a line.
+type Line = (String, RGBColor, Vec<(f64, f64)>);
+
 /// Runs of `(hours, value)` points, split at missing values.
 type Runs = Vec<Vec<(f64, f64)>>;
-
-/// Width of the legend panel, pixels.
-pub(super) const LEGEND: u32 = 300;
 
 /// The charts of a `run` result folder, in report order.
 pub fn run_charts(r: &Records) -> Vec<Chart<'_>> {
@@ -68,11 +69,6 @@ struct Load<'a>(&'a Records);
 /// Share of logged-in time per shrinkage status.
 struct Shrinkage<'a>(&'a Records);
 
-/// Title font size.
-pub(super) const TITLE: u32 = 26;
-/// Axis label font size.
-pub(super) const LABEL: u32 = 16;
-
 /// The time span a time chart shows, hours from the start of day 0: the
 /// intervals from the first to the last with traffic or agents logged in
 /// (the whole horizon when there are none).
@@ -101,87 +97,13 @@ fn in_span(r: &Records, (a, b): (f64, f64)) -> impl Iterator<Item = usize> + '_ 
     })
 }
 
-/// Clock labels for a time axis over `(a, b)` hours: a step of 30 minutes
-/// to days, at most 13 labels, on whole steps.
-fn time_keys((a, b): (f64, f64)) -> Vec<f64> {
-    let steps = [0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 48.0, 168.0, 336.0, 720.0, 2160.0, 8760.0];
-    let step = steps.iter().copied().find(|s| (b - a) / s <= 12.0).unwrap_or(8760.0);
-    let mut keys = Vec::new();
-    let mut k = (a / step).ceil() * step;
-    while k <= b + 1e-9 && keys.len() < 200 {
-        keys.push(k);
-        k += step;
-    }
-    keys
-}
-
-/// A time axis in hours, labelled by clock time on whole steps ([`time_keys`]).
-pub(super) struct TimeAxis {
-    hours: RangedCoordf64,
-    keys: Vec<f64>,
-    multi_day: bool,
-}
-
-impl TimeAxis {
-    pub(super) fn new((a, b): (f64, f64), multi_day: bool) -> TimeAxis {
-        TimeAxis { hours: (a..b).into(), keys: time_keys((a, b)), multi_day }
-    }
-}
-
-impl Ranged for TimeAxis {
-    type FormatOption = NoDefaultFormatting;
-    type ValueType = f64;
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.hours.map(value, limit)
-    }
-    fn key_points<H: KeyPointHint>(&self, _hint: H) -> Vec<f64> {
-        self.keys.clone()
-    }
-    fn range(&self) -> Range<f64> {
-        self.hours.range()
-    }
-}
-
-impl ValueFormatter<f64> for TimeAxis {
-    fn format_ext(&self, value: &f64) -> String {
-        crate::format::hours_label(*value, self.multi_day)
-    }
-}
-
-/// A wait in seconds as a short label (`30 s`, `5 min`, `2 h`, `1 d`).
-fn duration(s: f64) -> String {
-    let n = |v: f64| {
-        let t = format!("{v:.1}");
-        t.trim_end_matches('0').trim_end_matches('.').to_owned()
-    };
-    if s < 60.0 {
-        format!("{} s", n(s))
-    } else if s < 3600.0 {
-        format!("{} min", n(s / 60.0))
-    } else if s < 86400.0 {
-        format!("{} h", n(s / 3600.0))
-    } else {
-        format!("{} d", n(s / 86400.0))
-    }
-}
-
 fn percent(v: f64) -> String {
     format!("{:.0}%", v)
 }
 
-pub(super) fn label_style() -> TextStyle<'static> {
-    TextStyle::from((FAMILY, LABEL).into_font()).color(&BLACK)
-}
-
-/// Writes a note in the middle of an empty plot.
-pub(super) fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str) -> Result<(), DrawError> {
-    let (w, h) = area.dim_in_pixel();
-    let style = label_style().pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Center,
-        plotters::style::text_anchor::VPos::Center,
-    ));
-    area.draw(&Text::new(text.to_owned(), (w as i32 / 2, h as i32 / 2), style))?;
-    Ok(())
+/// The x axis of a time chart on `plot`: the run's span, ticks that fit.
+fn time_axis<DB: DrawingBackend>(r: &Records, plot: &DrawingArea<DB, Shift>) -> Axis {
+    Axis::time(span(r), r.multi_day(), axis_width(plot.dim_in_pixel().0, false))
 }
 
 /// Step points of per-interval values: flat across each interval, a gap
@@ -209,10 +131,19 @@ impl Draw for ServiceLevel<'_> {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawError> {
         let r = self.0;
         let band = r.replications > 1;
+        let lines: Vec<(&str, Vec<(f64, f64)>)> = r
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(q, queue)| {
+                (queue.name.as_str(), r.queue_slots[q].iter().map(|s| (0.0, s.service_level)).collect())
+            })
+            .collect();
+        let names = marked_same(&lines);
         let mut legend = Vec::new();
         for (q, queue) in r.queues.iter().enumerate() {
             let c = colour(q);
-            legend.push((queue.name.clone(), Swatch::Line(c)));
+            legend.push((names[q].clone(), Swatch::Line(c)));
             legend.push((
                 format!("{} target {}", queue.name, percent(queue.target * 100.0)),
                 Swatch::Dashed(c),
@@ -226,10 +157,10 @@ impl Draw for ServiceLevel<'_> {
         let multi = r.multi_day();
         let mut chart = ChartBuilder::on(&plot)
             .caption("Service level by interval, against target", (FAMILY, TITLE))
-            .margin(12)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(TimeAxis::new((a, b), multi), 0.0..100.0)?;
+            .margin(MARGIN)
+            .x_label_area_size(X_AREA)
+            .y_label_area_size(Y_AREA)
+            .build_cartesian_2d(time_axis(r, &plot), 0.0..100.0)?;
         chart
             .configure_mesh()
             .x_desc(if multi {
@@ -278,12 +209,18 @@ impl Draw for Agents<'_> {
         let (a, b) = span(r);
         let idx: Vec<usize> = in_span(r, (a, b)).collect();
         // Bottom to top: Available split by capacity, then every other logged-in status with time.
-        let mut series: Vec<(String, Vec<f64>)> = vec![
+        // Each status in its own colour, the one it has in every chart.
+        let mut series: Vec<(String, RGBColor, Vec<f64>)> = vec![
             (
                 "Available, with spare capacity".into(),
+                status_colour(&r.statuses, "Available"),
                 idx.iter().map(|&i| r.team_slots[i].available_spare).collect(),
             ),
-            ("Available, full".into(), idx.iter().map(|&i| r.team_slots[i].available_full).collect()),
+            (
+                "Available, full".into(),
+                AVAILABLE_FULL,
+                idx.iter().map(|&i| r.team_slots[i].available_full).collect(),
+            ),
         ];
         for (s, name) in r.statuses.iter().enumerate() {
             if name == "Available" || name == "Offline" {
@@ -291,22 +228,22 @@ impl Draw for Agents<'_> {
             }
             let agents: Vec<f64> = idx.iter().map(|&i| r.status_secs[s][i] / r.slots[i].length).collect();
             if agents.iter().any(|v| *v > 0.0) {
-                series.push((name.clone(), agents));
+                series.push((name.clone(), status_colour(&r.statuses, name), agents));
             }
         }
         let legend: Vec<(String, Swatch)> =
-            series.iter().enumerate().map(|(k, (n, _))| (n.clone(), Swatch::Fill(colour(k)))).collect();
+            series.iter().map(|(n, c, _)| (n.clone(), Swatch::Fill(*c))).collect();
         let plot = with_legend(area, &legend, LEGEND)?;
         let top = (0..idx.len())
-            .map(|j| series.iter().map(|(_, v)| v[j].max(0.0)).sum::<f64>())
+            .map(|j| series.iter().map(|(_, _, v)| v[j].max(0.0)).sum::<f64>())
             .fold(0.0, f64::max);
         let multi = r.multi_day();
         let mut chart = ChartBuilder::on(&plot)
             .caption("Agents by status over the day", (FAMILY, TITLE))
-            .margin(12)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(TimeAxis::new((a, b), multi), 0.0..(top * 1.1).max(1.0))?;
+            .margin(MARGIN)
+            .x_label_area_size(X_AREA)
+            .y_label_area_size(Y_AREA)
+            .build_cartesian_2d(time_axis(r, &plot), 0.0..(top * 1.1).max(1.0))?;
         chart
             .configure_mesh()
             .x_desc(if multi { "day and time of day" } else { "time of day" })
@@ -316,7 +253,7 @@ impl Draw for Agents<'_> {
             .axis_desc_style((FAMILY, LABEL))
             .draw()?;
         let mut base = vec![0.0; idx.len()];
-        for (k, (_, values)) in series.iter().enumerate() {
+        for (_, c, values) in &series {
             let mut upper = Vec::with_capacity(idx.len() * 2);
             let mut lower = Vec::with_capacity(idx.len() * 2);
             for (j, &i) in idx.iter().enumerate() {
@@ -328,7 +265,7 @@ impl Draw for Agents<'_> {
                 base[j] = top;
             }
             upper.extend(lower.into_iter().rev());
-            chart.draw_series(std::iter::once(Polygon::new(upper, colour(k).filled())))?;
+            chart.draw_series(std::iter::once(Polygon::new(upper, c.filled())))?;
         }
         Ok(())
     }
@@ -345,12 +282,23 @@ impl Draw for Waits<'_> {
         let label_of = |scope: &ScopeKind, name: &str| {
             if *scope == ScopeKind::Total { "all queues".to_owned() } else { name.to_owned() }
         };
-        let mut legend = Vec::new();
-        for c in &r.waits {
-            if c.points.iter().any(|p| p.1.is_finite()) {
-                legend.push((label_of(&c.scope, &c.name), Swatch::Line(colour_of(&c.name, &c.scope))));
-            }
-        }
+        // Waits under 1 s are drawn at 1 s (the axis starts there).
+        let curves: Vec<Line> = r
+            .waits
+            .iter()
+            .filter(|c| c.points.iter().any(|p| p.1.is_finite()))
+            .map(|c| {
+                let pts = c.points.iter().filter(|p| p.0 >= 1.0).map(|&(w, f)| (w, f * 100.0)).collect();
+                (label_of(&c.scope, &c.name), colour_of(&c.name, &c.scope), pts)
+            })
+            .collect();
+        let lines: Vec<(&str, Vec<(f64, f64)>)> =
+            curves.iter().map(|(l, _, p)| (l.as_str(), p.clone())).collect();
+        let mut legend: Vec<(String, Swatch)> = marked_same(&lines)
+            .into_iter()
+            .zip(&curves)
+            .map(|(l, (_, c, _))| (l, Swatch::Line(*c)))
+            .collect();
         for (q, queue) in r.queues.iter().enumerate() {
             let within = r
                 .waits
@@ -368,15 +316,14 @@ impl Draw for Waits<'_> {
         let longest = r.waits.iter().flat_map(|c| c.points.iter().map(|p| p.0)).fold(60.0, f64::max);
         let mut chart = ChartBuilder::on(&plot)
             .caption("Wait-time distribution of answered conversations", (FAMILY, TITLE))
-            .margin(12)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d((1.0..longest).log_scale(), 0.0..100.0)?;
+            .margin(MARGIN)
+            .x_label_area_size(X_AREA)
+            .y_label_area_size(Y_AREA)
+            .build_cartesian_2d(LogWait::new(1.0, longest), 0.0..100.0)?;
         chart
             .configure_mesh()
             .x_desc("wait (log scale; waits under 1 s drawn at 1 s)")
             .y_desc("answered within the wait (%)")
-            .x_label_formatter(&|s| duration(*s))
             .y_label_formatter(&|v| percent(*v))
             .label_style(label_style())
             .axis_desc_style((FAMILY, LABEL))
@@ -384,9 +331,7 @@ impl Draw for Waits<'_> {
         if legend.is_empty() {
             note(&plot, "no conversation was answered")?;
         }
-        for curve in &r.waits {
-            let c = colour_of(&curve.name, &curve.scope);
-            let pts = curve.points.iter().filter(|p| p.0 >= 1.0).map(|&(w, f)| (w, f * 100.0));
+        for (_, c, pts) in curves {
             for run in runs(pts) {
                 chart.draw_series(LineSeries::new(run, c.stroke_width(3)))?;
             }
@@ -434,27 +379,33 @@ impl Draw for Load<'_> {
             if any { erlangs } else { f64::NAN }
         };
         let lines: [(&str, RGBColor, Runs); 3] = [
-            ("Offered load (Erlangs)", colour(3), steps(r, in_span(r, (a, b)), load)),
-            ("Agents logged in", colour(0), steps(r, in_span(r, (a, b)), |i| r.team_slots[i].logged_in)),
+            ("Offered load (Erlangs)", BLACK, steps(r, in_span(r, (a, b)), load)),
+            (
+                "Agents logged in",
+                RGBColor(128, 128, 128),
+                steps(r, in_span(r, (a, b)), |i| r.team_slots[i].logged_in),
+            ),
             (
                 "Agents available",
-                colour(2),
+                status_colour(&r.statuses, "Available"),
                 steps(r, in_span(r, (a, b)), |i| {
                     r.team_slots[i].available_spare + r.team_slots[i].available_full
                 }),
             ),
         ];
+        let flat: Vec<(&str, Vec<(f64, f64)>)> =
+            lines.iter().map(|(n, _, rs)| (*n, rs.iter().flatten().copied().collect())).collect();
         let legend: Vec<(String, Swatch)> =
-            lines.iter().map(|(n, c, _)| ((*n).to_owned(), Swatch::Line(*c))).collect();
+            marked_same(&flat).into_iter().zip(&lines).map(|(n, (_, c, _))| (n, Swatch::Line(*c))).collect();
         let plot = with_legend(area, &legend, LEGEND)?;
         let top = lines.iter().flat_map(|(_, _, rs)| rs.iter().flatten().map(|p| p.1)).fold(0.0, f64::max);
         let multi = r.multi_day();
         let mut chart = ChartBuilder::on(&plot)
             .caption("Offered load against agents logged in and available", (FAMILY, TITLE))
-            .margin(12)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(TimeAxis::new((a, b), multi), 0.0..(top * 1.1).max(1.0))?;
+            .margin(MARGIN)
+            .x_label_area_size(X_AREA)
+            .y_label_area_size(Y_AREA)
+            .build_cartesian_2d(time_axis(r, &plot), 0.0..(top * 1.1).max(1.0))?;
         chart
             .configure_mesh()
             .x_desc(if multi { "day and time of day" } else { "time of day" })
@@ -480,11 +431,9 @@ impl Draw for Shrinkage<'_> {
             .summary_value(ScopeKind::Total, "all", Metric::Shrinkage)
             .map(|l| l.mean * 100.0)
             .filter(|v| v.is_finite());
-        let mut legend: Vec<(String, Swatch)> = bars
-            .iter()
-            .enumerate()
-            .map(|(k, (n, v))| (format!("{n}: {:.1}%", v * 100.0), Swatch::Fill(colour(k))))
-            .collect();
+        let fill = |name: &str| status_colour(&r.statuses, name);
+        let mut legend: Vec<(String, Swatch)> =
+            bars.iter().map(|(n, v)| (format!("{n}: {:.1}%", v * 100.0), Swatch::Fill(fill(n)))).collect();
         if let Some(t) = total {
             legend.push((format!("total shrinkage {t:.1}%"), Swatch::Dashed(BLACK)));
         }
@@ -493,9 +442,9 @@ impl Draw for Shrinkage<'_> {
         let n = bars.len().max(1);
         let mut chart = ChartBuilder::on(&plot)
             .caption("Shrinkage by status (share of logged-in time)", (FAMILY, TITLE))
-            .margin(12)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
+            .margin(MARGIN)
+            .x_label_area_size(X_AREA)
+            .y_label_area_size(Y_AREA)
             .build_cartesian_2d(0.0..n as f64, 0.0..(top * 1.2).max(1.0))?;
         chart
             .configure_mesh()
@@ -514,19 +463,23 @@ impl Draw for Shrinkage<'_> {
             plotters::style::text_anchor::HPos::Center,
             plotters::style::text_anchor::VPos::Bottom,
         ));
+        let slot = axis_width(plot.dim_in_pixel().0, false) / n as f64;
         for (k, (name, v)) in bars.iter().enumerate() {
             let x = k as f64;
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(x + 0.2, 0.0), (x + 0.8, v * 100.0)],
-                colour(k).filled(),
+                fill(name).filled(),
             )))?;
-            // The status's name and share just above its own bar: nothing else is drawn there.
+            // The status's name and share just above its own bar, where it fits
+            // in the bar's slot (the legend names every bar in any case).
             let label = format!("{} {:.1}%", super::fit(name, 24), v * 100.0);
-            chart.draw_series(std::iter::once(Text::new(
-                label,
-                (x + 0.5, v * 100.0 + top * 0.02),
-                above.clone(),
-            )))?;
+            if label_width(&label) + 8.0 <= slot {
+                chart.draw_series(std::iter::once(Text::new(
+                    label,
+                    (x + 0.5, v * 100.0 + top * 0.02),
+                    above.clone(),
+                )))?;
+            }
         }
         if let Some(t) = total {
             chart.draw_series(DashedLineSeries::new(
@@ -542,19 +495,68 @@ impl Draw for Shrinkage<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::records::{Slot, TeamSlot};
     use super::*;
 
-    #[test]
-    fn time_keys_fall_on_whole_steps() {
-        assert_eq!(time_keys((7.0, 22.0)), vec![8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 22.0]);
-        assert_eq!(time_keys((0.0, 3.0)), vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]);
+    /// Records of one day of two intervals with every built-in status, Lunch and Coaching.
+    fn records() -> Records {
+        let slot = |i: u32| Slot {
+            day: 0,
+            start: String::new(),
+            start_s: f64::from(i) * 1800.0,
+            length: 1800.0,
+            warmup: false,
+        };
+        let team =
+            TeamSlot { logged_in: 4.0, available_spare: 1.0, available_full: 1.0, logged_in_secs: 7200.0 };
+        Records {
+            slots: vec![slot(0), slot(1)],
+            team_slots: vec![team.clone(), team],
+            statuses: ["Available", "Busy", "Unavailable", "Offline", "Lunch", "Coaching"]
+                .map(String::from)
+                .to_vec(),
+            status_secs: vec![
+                vec![3600.0; 2],
+                vec![1800.0; 2],
+                vec![0.0; 2],
+                vec![0.0; 2],
+                vec![900.0, 0.0],
+                vec![0.0, 900.0],
+            ],
+            ..Records::default()
+        }
+    }
+
+    /// The fill of the legend swatch drawn just before each text holding `name`.
+    fn swatch_fills(svg: &str, name: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let mut last_fill = None;
+        let mut out = Vec::new();
+        for n in doc.descendants() {
+            if n.has_tag_name("rect") {
+                last_fill = n.attribute("fill").map(str::to_owned);
+            } else if n.has_tag_name("text") && n.text().is_some_and(|t| t.trim().starts_with(name)) {
+                out.extend(last_fill.clone());
+            }
+        }
+        out
     }
 
     #[test]
-    fn durations_read_short() {
-        assert_eq!(duration(30.0), "30 s");
-        assert_eq!(duration(90.0), "1.5 min");
-        assert_eq!(duration(3600.0), "1 h");
-        assert_eq!(duration(172_800.0), "2 d");
+    fn a_status_has_the_same_colour_in_every_chart() {
+        let r = records();
+        let charts = run_charts(&r);
+        let svg = |name: &str| {
+            let chart = charts.iter().find(|c| c.name == name).unwrap();
+            chart.svg(super::super::SIZE).unwrap()
+        };
+        let (agents, shrinkage) = (svg("agents_by_status"), svg("shrinkage"));
+        for status in ["Lunch", "Coaching"] {
+            let (a, s) = (swatch_fills(&agents, status), swatch_fills(&shrinkage, status));
+            assert!(!a.is_empty() && !s.is_empty(), "{status}: no swatch in {a:?} {s:?}");
+            assert!(a.iter().chain(&s).all(|f| *f == a[0]), "{status} changes colour: {a:?} {s:?}");
+        }
+        // And two statuses do not share one.
+        assert_ne!(swatch_fills(&agents, "Lunch")[0], swatch_fills(&agents, "Coaching")[0]);
     }
 }

@@ -344,35 +344,102 @@ fn render(browser: &Path, page: &Path, work: &Path) -> (Vec<u8>, Vec<String>) {
     (fs::read(&shot).unwrap(), urls)
 }
 
-/// Pixels of a PNG screenshot that are not (near) white.
-fn ink(png_bytes: &[u8]) -> (usize, usize) {
+/// A decoded PNG screenshot: its width, height, channels and pixels.
+fn pixels(png_bytes: &[u8]) -> (usize, usize, usize, Vec<u8>) {
     let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    let px = &buf[..info.buffer_size()];
+    buf.truncate(info.buffer_size());
+    (info.width as usize, info.height as usize, info.color_type.samples(), buf)
+}
+
+/// Pixels of a PNG screenshot that are not (near) white.
+fn ink(png_bytes: &[u8]) -> (usize, usize) {
+    let (_, _, channels, px) = pixels(png_bytes);
     let dark = px.chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 200)).count();
     (dark, px.len() / channels)
 }
 
-/// report.html in a real browser (headless Chromium, network names
-/// unresolvable): it loads, asks for nothing outside itself, and is not blank.
-/// Without Chromium this fails under CI (`CI` set) and passes with a notice elsewhere.
-#[test]
-fn report_renders_in_a_browser() {
-    let Some(browser) = chromium() else {
+/// The first row of a screenshot (from the top) holding a pixel of strong
+/// colour — a chart's lines and areas (the Okabe-Ito palette); the page's
+/// text and tables are black and grey.
+fn first_colour_row(png_bytes: &[u8]) -> Option<usize> {
+    let (w, h, channels, px) = pixels(png_bytes);
+    (0..h).find(|y| {
+        px[y * w * channels..(y + 1) * w * channels].chunks(channels).any(|p| {
+            let (lo, hi) = (p[..3].iter().min().unwrap(), p[..3].iter().max().unwrap());
+            hi - lo > 90
+        })
+    })
+}
+
+/// The page's layout as Chromium lays it out 1200 px wide: its height, and
+/// the top of its first chart (an inline `svg` or an `img`) and of its first
+/// `table` (-1 for none), in CSS pixels. Measured by a copy of the page with
+/// a script added at its end (the report itself has none).
+fn layout(browser: &Path, page: &Path, work: &Path) -> (f64, f64, f64) {
+    let html = fs::read_to_string(page).unwrap();
+    let script = "<script>(function(){var s=document.querySelector('svg,img'),t=document.querySelector('table');\
+        document.body.insertAdjacentHTML('beforeend','<pre id=\"layout\">'+document.documentElement.scrollHeight+' '+\
+        (s?s.getBoundingClientRect().top+scrollY:-1)+' '+(t?t.getBoundingClientRect().top+scrollY:-1)+'</pre>');})();</script>";
+    let copy = work.join("measured.html");
+    fs::write(&copy, html.replacen("</body>", &format!("{script}</body>"), 1)).unwrap();
+    let dom = Command::new(browser)
+        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--dump-dom"])
+        .args(["--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1200,2000"])
+        .arg(format!("--user-data-dir={}", work.join("profile").display()))
+        .arg(format!("file://{}", copy.display()))
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let at = dom.rfind("<pre id=\"layout\">").unwrap_or_else(|| panic!("not measured: {dom}"));
+    let numbers: Vec<f64> =
+        dom[at + 17..].split("</pre>").next().unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+    (numbers[0], numbers[1], numbers[2])
+}
+
+/// The page's DOM as Chromium builds it.
+fn dom(browser: &Path, page: &Path, work: &Path) -> String {
+    let out = Command::new(browser)
+        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--dump-dom"])
+        .arg("--host-resolver-rules=MAP * ~NOTFOUND")
+        .arg(format!("--user-data-dir={}", work.join("profile").display()))
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The Chromium binary, or None after saying loudly that the browser
+/// checks checked nothing (which fails under CI, `CI` set).
+fn browser_or_notice(test: &str) -> Option<PathBuf> {
+    let browser = chromium();
+    if browser.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI is set but Chromium is not installed: .ci/run installs it (apt-get install -y chromium)"
         );
         eprintln!(
-            "\n!!!!! NOTICE: Chromium not found: report_renders_in_a_browser checked NOTHING.\n!!!!! Install it (apt-get install chromium) to check report.html in a browser.\n"
+            "\n!!!!! NOTICE: Chromium not found: {test} checked NOTHING.\n!!!!! Install it (apt-get install chromium) to check report.html in a browser.\n"
         );
-        return;
-    };
+    }
+    browser
+}
+
+/// report.html of run, compare, staff and sweep in a real browser
+/// (headless Chromium, network names unresolvable): each loads, asks for
+/// nothing outside itself, is not blank, and shows a chart before any
+/// table — in the document's order, in the laid-out page, and in its
+/// screenshot (the first strong colour, a chart's, lies above the first table).
+/// Without Chromium this fails under CI (`CI` set) and passes with a notice elsewhere.
+#[test]
+fn report_renders_in_a_browser() {
+    let Some(browser) = browser_or_notice("report_renders_in_a_browser") else { return };
     let dir = tempfile::tempdir().unwrap();
-    let out = run(dir.path(), &small(), &[]);
-    let page = out.join("report.html");
     let work = dir.path().join("browser");
     fs::create_dir(&work).unwrap();
     // The check can fail: a page that loads an outside image is caught.
@@ -384,33 +451,177 @@ fn report_renders_in_a_browser() {
     .unwrap();
     let (_, asked) = render(&browser, &control, &work);
     assert!(asked.iter().any(|u| u.contains("example.com")), "the outside request was not seen: {asked:?}");
-    let (shot, asked) = render(&browser, &page, &work);
-    assert!(asked.is_empty(), "report.html asked the network for {asked:?}");
-    let (dark, all) = ink(&shot);
-    assert!(dark * 50 > all, "the page looks blank: {dark} of {all} pixels are not white");
-    let dom = Command::new(&browser)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--dump-dom"])
-        .arg("--host-resolver-rules=MAP * ~NOTFOUND")
-        .arg(format!("--user-data-dir={}", work.join("profile").display()))
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom.contains("<h1>small</h1>") && dom.matches("<svg").count() == CHARTS.len(), "{dom}");
+    // And a page whose table comes first is caught too.
+    let table_first = work.join("table-first.html");
+    fs::write(
+        &table_first,
+        "<!DOCTYPE html><html><body><table><tr><td>x</td></tr></table><svg width=\"200\" height=\"100\"><rect width=\"200\" height=\"100\" fill=\"#0072B2\"/></svg></body></html>",
+    )
+    .unwrap();
+    let (_, chart, table) = layout(&browser, &table_first, &work);
+    assert!(chart > table, "a table above the chart was not seen: chart {chart}, table {table}");
+    let cmp = dir.path().join("cmp");
+    routesim_ok(
+        dir.path(),
+        &[
+            "compare",
+            &small(),
+            "--with",
+            "agents.day.count=3",
+            "-r",
+            "2",
+            "-q",
+            "--out",
+            cmp.to_str().unwrap(),
+        ],
+    );
+    let reports = [
+        ("run", run(mkdirs(&dir.path().join("r")), &small(), &[]), "<h1>small</h1>", CHARTS.len()),
+        ("compare", cmp, "(A) against", 1),
+        ("staff", staff(mkdirs(&dir.path().join("s")), &[]), "<h1>flat — staffing</h1>", STAFF_CHARTS.len()),
+        ("sweep", sweep(mkdirs(&dir.path().join("w")), &[]), "<h1>small — sweep</h1>", SWEEP_CHARTS.len()),
+    ];
+    for (command, out, heading, charts) in reports {
+        let page = out.join("report.html");
+        let (shot, asked) = render(&browser, &page, &work);
+        assert!(asked.is_empty(), "{command}: report.html asked the network for {asked:?}");
+        let (dark, all) = ink(&shot);
+        assert!(dark * 50 > all, "{command}: the page looks blank: {dark} of {all} pixels are not white");
+        let dom = dom(&browser, &page, &work);
+        assert!(dom.contains(heading) && dom.matches("<svg").count() == charts, "{command}: {dom}");
+        let first_table = dom.find("<table").unwrap_or(usize::MAX);
+        assert!(dom.find("<svg").unwrap() < first_table, "{command}: a table comes before the first chart");
+        let (height, chart, table) = layout(&browser, &page, &work);
+        assert!(
+            chart >= 0.0 && (table < 0.0 || chart < table),
+            "{command}: chart at {chart} px, table at {table} px"
+        );
+        // The screenshot (the page's first 2000 px) shows a chart's colours before any table.
+        let colour =
+            first_colour_row(&shot).unwrap_or_else(|| panic!("{command}: no chart in the screenshot"));
+        assert!(
+            table < 0.0 || (colour as f64) < table,
+            "{command}: first colour at {colour} px, table at {table} px"
+        );
+        eprintln!(
+            "{command}: report.html is {height} px long; first chart at {chart} px, first table at {table} px"
+        );
+    }
 }
 
-/// On a run longer than a day, the time axes name the day as well as the clock.
+/// A week's report is short enough to read: about 5,200 px at 1200 px wide
+/// (erlang-c.toml, 7 days of hourly intervals: 11,607 px before the
+/// report put its charts first and folded the 145 missed intervals away).
+#[test]
+fn a_weeks_report_is_under_half_its_old_length() {
+    let Some(browser) = browser_or_notice("a_weeks_report_is_under_half_its_old_length") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("browser");
+    fs::create_dir(&work).unwrap();
+    let scenario = Path::new(CRATE).join("scenarios/erlang-c.toml");
+    let out = run(dir.path(), scenario.to_str().unwrap(), &["-r", "2"]);
+    let (height, _, _) = layout(&browser, &out.join("report.html"), &work);
+    eprintln!("a week's report.html is {height} px long at 1200 px wide");
+    assert!(height < 11_607.0 / 2.0, "a week's report is {height} px long");
+}
+
+/// On a run longer than a day, the time axes name each day where it starts.
 #[test]
 fn multi_day_runs_show_the_day_on_time_axes() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &small(), &["--set", "horizon=2d", "-r", "1"]);
     for chart in ["service_level", "agents_by_status", "load_vs_agents"] {
         let texts = svg_texts(&out.join(format!("charts/{chart}.svg")));
-        assert!(texts.iter().any(|t| t == "day 1 00:00"), "{chart}: {texts:?}");
+        assert!(texts.iter().any(|t| t == "day 1"), "{chart}: {texts:?}");
         assert!(texts.iter().any(|t| t.starts_with("day and time of day")), "{chart}: {texts:?}");
     }
+}
+
+/// The x labels of an SVG chart's time axis: the texts drawn at one height
+/// below the plot that read as a clock or a day, with their x positions.
+fn time_labels(path: &Path) -> Vec<(f64, String)> {
+    let svg = fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let clock = |t: &str| {
+        let b = t.as_bytes();
+        (b.len() == 5 && b[2] == b':' && t.replace(':', "").chars().all(|c| c.is_ascii_digit()))
+            || t.strip_prefix("day ").is_some_and(|d| d.parse::<u32>().is_ok())
+    };
+    let mut rows: BTreeMap<i64, Vec<(f64, String)>> = BTreeMap::new();
+    for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let text = n.text().unwrap_or_default().trim().to_owned();
+        let (Some(x), Some(y)) = (n.attribute("x"), n.attribute("y")) else { continue };
+        if clock(&text) {
+            rows.entry(y.parse::<f64>().unwrap() as i64).or_default().push((x.parse().unwrap(), text));
+        }
+    }
+    // The axis is the row with the most clock labels.
+    rows.into_values().max_by_key(Vec::len).unwrap_or_default()
+}
+
+/// The time axes of the staff and compare charts (and a run's) read apart:
+/// on two days and on a week, no two labels are closer than a label's
+/// width ("day 0 00:00day 0 12:00" ran together), and there are enough
+/// of them to read the time by.
+#[test]
+fn time_axis_labels_do_not_run_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = staff(mkdirs(&dir.path().join("s")), &["--set", "horizon=2d"]);
+    let cmp = dir.path().join("c");
+    routesim_ok(
+        dir.path(),
+        &[
+            "compare",
+            &small(),
+            "--with",
+            "agents.day.count=3",
+            "--set",
+            "horizon=7d",
+            "-r",
+            "2",
+            "-q",
+            "--out",
+            cmp.to_str().unwrap(),
+        ],
+    );
+    let week = run(mkdirs(&dir.path().join("r")), &small(), &["--set", "horizon=7d", "-r", "1"]);
+    let charts = [
+        two.join("charts/staff_agents.svg"),
+        two.join("charts/staff_service_level.svg"),
+        cmp.join("charts/compare_service_level.svg"),
+        week.join("charts/agents_by_status.svg"),
+    ];
+    for chart in charts {
+        let labels = time_labels(&chart);
+        assert!(labels.len() >= 5, "{}: {labels:?}", chart.display());
+        for pair in labels.windows(2) {
+            // A label of the chart's font is at most 10 px a character: centres
+            // closer than a label's width plus a gap would run together.
+            let room = (pair[0].1.len() + pair[1].1.len()) as f64 * 10.0 / 2.0 + 8.0;
+            assert!(pair[1].0 - pair[0].0 >= room, "{}: {pair:?} run together", chart.display());
+        }
+    }
+}
+
+/// The wait axis is labelled at round durations, and a series drawn over
+/// an identical one says so in the legend (one queue: its curve is the total's).
+#[test]
+fn wait_axis_ticks_are_round_and_hidden_series_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &small(), &["-r", "2"]);
+    let texts = svg_texts(&out.join("charts/wait_distribution.svg"));
+    for tick in ["1 s", "10 s", "1 min", "10 min", "1 h"] {
+        assert!(texts.iter().any(|t| t == tick), "no {tick:?} tick: {texts:?}");
+    }
+    assert!(
+        !texts.iter().any(|t| t.contains("1.7 min") || t.contains("16.7 min") || t.contains("2.8 h")),
+        "{texts:?}"
+    );
+    let one = tempfile::tempdir().unwrap();
+    let scenario = Path::new(CRATE).join("scenarios/erlang-c.toml");
+    let out = run(one.path(), scenario.to_str().unwrap(), &["-r", "1", "--set", "horizon=1d"]);
+    let texts = svg_texts(&out.join("charts/wait_distribution.svg"));
+    assert!(texts.iter().any(|t| t == "calls (same as all queues)"), "{texts:?}");
 }
 
 // ------------------------------------------------- sweep, staff, erlang --out
@@ -554,13 +765,19 @@ fn sweep_draws_the_capacity_curves() {
             "agents.day.count",
             "chat, backoffice.count=1",
             "email, backoffice.count=2",
-            "chat target 80%",
+            // One target both queues share: one line, named once.
+            "target 80% (chat, email)",
             "95% band",
         ],
     );
     holds(&out, "sweep_asa", &["ASA against agents.day.count", "ASA (seconds)", "chat, backoffice.count=2"]);
     holds(&out, "sweep_abandon_rate", &["Abandon rate against", "email, backoffice.count=1"]);
-    holds(&out, "sweep_occupancy", &["Occupancy against", "chat, backoffice.count=1"]);
+    // Occupancy is a team figure: one line per team, not one per queue it serves.
+    holds(
+        &out,
+        "sweep_occupancy",
+        &["Occupancy against", "front, backoffice.count=1", "back, backoffice.count=2"],
+    );
     // The x axis is labelled with the swept values.
     holds(&out, "sweep_service_level", &["2", "4"]);
     // Two queues × two values of the other key: four data lines in four colours (and the legend swatch of each).
@@ -665,7 +882,13 @@ fn capacity_reports_are_self_contained() {
         (
             sweep(mkdirs(&dir.path().join("w")), &[]),
             SWEEP_CHARTS.len(),
-            vec!["<h1>small — sweep</h1>", "Variants", "<td>agents.day.count</td>", "Scenario file"],
+            vec![
+                "<h1>small — sweep</h1>",
+                "Variants",
+                "Teams by variant",
+                ">agents.day.count</td>",
+                "Scenario file",
+            ],
         ),
         (
             staff(mkdirs(&dir.path().join("s")), &[]),
@@ -674,7 +897,7 @@ fn capacity_reports_are_self_contained() {
                 "<h1>flat — staffing</h1>",
                 "Methods",
                 "Staffing by interval",
-                "<td>erlang-a</td>",
+                "<td class=\"text\">erlang-a</td>",
                 "Scenario file",
             ],
         ),
@@ -733,7 +956,8 @@ fn a_sweep_of_durations_with_one_replication_draws_no_band() {
     for chart in SWEEP_CHARTS {
         let texts = svg_texts(&out.join(format!("charts/{chart}.svg")));
         assert!(!texts.iter().any(|t| t.contains("95% band")), "{chart}: {texts:?}");
-        for label in ["20s", "30s", "1m", "queue.chat.sl_threshold", "chat", "email"] {
+        let lines: [&str; 2] = if chart == "sweep_occupancy" { ["front", "back"] } else { ["chat", "email"] };
+        for label in ["20s", "30s", "1m", "queue.chat.sl_threshold"].iter().chain(&lines) {
             assert!(texts.iter().any(|t| t == label), "{chart} lacks {label:?}: {texts:?}");
         }
     }
