@@ -34,14 +34,14 @@ class ShardFailed(Exception):
     """A shard's routesim died or failed other than by bad input; Dask retries it."""
 
 
-def shard(routesim, args, index, count, parts, cwd):
+def shard(index, routesim, command, count, parts, cwd):
     """Runs shard index/count; returns (index, exit status, stderr).
 
     Raises ShardFailed for a failure worth retrying (a signal, exit 1).
     """
-    command = [routesim, *args, "-q", "-j", "1", "--shard", f"{index}/{count}",
-               "--out", os.path.join(parts, f"shard-{index}")]
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    argv = [routesim, *command, "-q", "-j", "1", "--shard", f"{index}/{count}",
+            "--out", os.path.join(parts, f"shard-{index}")]
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):
         raise ShardFailed(f"shard {index}/{count}: exit {done.returncode}: {done.stderr.strip()}")
     return index, done.returncode, done.stderr
@@ -52,11 +52,11 @@ def run(client, routesim, command, shards, parts, out, retries=3, quiet=False):
     parts = os.path.abspath(parts)
     os.makedirs(parts, exist_ok=True)
     cwd = os.getcwd()
-    futures = [
-        client.submit(shard, routesim, command, i, shards, parts, cwd,
-                      key=f"routesim-shard-{i}-of-{shards}", pure=False, retries=retries)
-        for i in range(shards)
-    ]
+    futures = client.map(
+        shard, range(shards), key=[f"routesim-shard-{i}-of-{shards}" for i in range(shards)],
+        pure=False, retries=retries,
+        routesim=routesim, command=command, count=shards, parts=parts, cwd=cwd,
+    )
     failed = []
     for future in as_completed(futures):
         if future.status == "error":
