@@ -152,17 +152,32 @@ same_as_unsharded() {
 }
 
 # routesim_killed_once I: writes $SCRATCH/routesim-killed-once, a routesim
-# whose first run of shard I/SHARDS is killed with SIGKILL after 50 ms (the
-# shard's routesim, then the wrapper itself), and every other run is
-# routesim's. A check that hands it to an engine sees the engine retry the
-# shard; merge must then ignore whatever the killed run left behind.
+# whose first run of shard I/SHARDS is killed with SIGKILL (then the wrapper
+# itself, so the engine sees a task die), and every other run is routesim's.
+# The kill comes as soon as a hidden entry named after the part appears
+# beside --out (routesim's staging folder: the part half written), or after
+# 2 s. A check that hands it to an engine sees the engine retry the shard;
+# merge must then ignore whatever the killed run left behind.
 routesim_killed_once() {
   cat >"$SCRATCH/routesim-killed-once" <<WRAP
 #!/usr/bin/env bash
 if [[ " \$* " == *" --shard $1/$SHARDS "* ]] && mkdir "$SCRATCH/killed-once" 2>/dev/null; then
+  out=
+  prev=
+  for a in "\$@"; do [ "\$prev" = --out ] && out=\$a; prev=\$a; done
   "$ROUTESIM" "\$@" &
-  sleep 0.05
-  kill -KILL \$! 2>/dev/null || true
+  pid=\$!
+  when="while simulating"
+  for _ in \$(seq 1000); do
+    if compgen -G "\$(dirname "\$out")/.\$(basename "\$out")*" >/dev/null; then
+      when="while writing its part"
+      break
+    fi
+    kill -0 "\$pid" 2>/dev/null || break
+    sleep 0.002
+  done
+  kill -KILL "\$pid" 2>/dev/null || when="too late: it had finished"
+  echo "\$when" >"$SCRATCH/killed-once/when"
   kill -KILL \$\$
 fi
 exec "$ROUTESIM" "\$@"
@@ -170,7 +185,9 @@ WRAP
   chmod +x "$SCRATCH/routesim-killed-once"
 }
 
-# was_killed_once: the wrapper did kill a shard (so the retry was exercised).
+# was_killed_once: the wrapper did kill a shard (so the retry was exercised);
+# says when.
 was_killed_once() {
-  [ -d "$SCRATCH/killed-once" ] || die "no shard was killed: the engine's retry was not exercised"
+  [ -f "$SCRATCH/killed-once/when" ] || die "no shard was killed: the engine's retry was not exercised"
+  say "the shard's first attempt was killed $(cat "$SCRATCH/killed-once/when")"
 }

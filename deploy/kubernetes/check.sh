@@ -8,6 +8,8 @@
 #      JOB_COMPLETION_INDEX set (all at once, as parallelism allows), the
 #      volumes mounted at /data and /scenarios mapped to a scratch folder and
 #      to scenarios/, then merge.yaml's, then the command without --shard;
+#      pod 1 is first run once and killed with SIGKILL partway, so its
+#      replacement must cope with what it left;
 #   3. the merged folder must equal the unsharded one byte for byte.
 # Usage:
 #   bash deploy/kubernetes/check.sh        # builds target/release/routesim
@@ -38,7 +40,15 @@ local_run() {
   "$PYTHON" "$HERE/run_local.py" "$@" --program "routesim=$ROUTESIM" --mount "/data=$SCRATCH/data"
 }
 
-say "the Indexed Job's $SHARDS pods, run here"
+say "pod 1 killed partway, as a node lost or a pod evicted would leave it"
+routesim_killed_once 1
+if "$PYTHON" "$HERE/run_local.py" "$HERE/shards.yaml" --index 1 --mount "/data=$SCRATCH/data" \
+  --mount "/scenarios=$REPO/scenarios" --program "routesim=$SCRATCH/routesim-killed-once"; then
+  die "the killed pod 1 exited 0"
+fi
+was_killed_once
+
+say "the Indexed Job's $SHARDS pods (pod 1 replaced), run here"
 pids=()
 for ((i = 0; i < SHARDS; i++)); do
   local_run "$HERE/shards.yaml" --index "$i" --mount "/scenarios=$REPO/scenarios" &

@@ -2,7 +2,10 @@
 # deploy/slurm/check.sh: a one-node Slurm cluster on this machine runs the
 # sweep of deploy/common.sh as a job array (array.sbatch, one shard per
 # task) and a merge job (merge.sbatch, --dependency=afterok on the array);
-# the merged folder must be the unsharded run's, byte for byte.
+# the merged folder must be the unsharded run's, byte for byte. In a first
+# round shard 1 is killed partway: its task fails and the merge must be
+# cancelled; the second round submits both again, as a user would, and the
+# shards already done must do nothing.
 #
 # Installs Debian's slurm-wlm and munge with apt-get when missing. munged,
 # slurmctld and slurmd are started directly (no systemd), with their key,
@@ -140,39 +143,68 @@ at_exit "stop '$SCRATCH/slurmd.pid' slurmd"
 node_idle() { sinfo -h -N -n "$node_name" -o %T | grep -qx idle; }
 wait_for 60 node_idle || { sinfo -N >&2 || true; show_logs; die "node $node_name did not become idle"; }
 
-# The array and the merge, as a user would submit them.
-cd "$REPO"
-say "sbatch --array=0-$((SHARDS - 1)) array.sbatch; sbatch --dependency=afterok merge.sbatch"
-array=$(sbatch --parsable --array=0-$((SHARDS - 1)) --output="$SCRATCH/log/shard-%a.out" \
-  "$HERE/array.sbatch" "$SCRATCH/parts" "${SWEEP[@]}") || die "sbatch of the array failed"
-array=${array%%;*}
-# Cancel what is still queued or running if the check stops early.
-at_exit "scancel '$array' 2>/dev/null"
-merge=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes \
-  --output="$SCRATCH/log/merge.out" "$HERE/merge.sbatch" "$SCRATCH/parts" "$SCRATCH/merged") \
-  || die "sbatch of the merge failed"
-merge=${merge%%;*}
-at_exit "scancel '$merge' 2>/dev/null"
-
-# No slurmdbd here, so no sacct: wait until squeue lists neither job, then
-# read each job's final state from the controller (kept for MinJobAge).
-gone() { [ -z "$(squeue -h -j "$array,$merge" -o %i)" ]; }
-if ! wait_for "$TIMEOUT" gone; then
-  squeue >&2 || true
-  show_logs
-  die "the jobs did not finish within $TIMEOUT s"
-fi
 # states JOB: its tasks' final states counted, as "4 COMPLETED" or "3 COMPLETED, 1 FAILED".
 states() {
   scontrol show job -o "$1" | grep -o 'JobState=[A-Z_]*' | sed 's/^JobState=//' | sort | uniq -c \
     | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }'
 }
-array_states=$(states "$array")
-merge_states=$(states "$merge")
-say "array job $array: $array_states; merge job $merge: $merge_states"
-if [ "$array_states" != "$SHARDS COMPLETED" ] || [ "$merge_states" != "1 COMPLETED" ]; then
+
+# submit ROUND BINARY: submits the array and the merge as a user would, with
+# ROUTESIM=BINARY in the jobs' environment, waits until squeue lists neither
+# (no slurmdbd here, so no sacct), and sets ARRAY_STATES and MERGE_STATES
+# from the controller (which keeps finished jobs for MinJobAge).
+submit() {
+  local round=$1 binary=$2 array merge
+  say "round $round: sbatch --array=0-$((SHARDS - 1)) array.sbatch; sbatch --dependency=afterok merge.sbatch"
+  array=$(ROUTESIM=$binary sbatch --parsable --array=0-$((SHARDS - 1)) \
+    --output="$SCRATCH/log/round$round-shard-%a.out" \
+    "$HERE/array.sbatch" "$SCRATCH/parts" "${SWEEP[@]}") || die "sbatch of the array failed"
+  array=${array%%;*}
+  # Cancel what is still queued or running if the check stops early.
+  at_exit "scancel '$array' 2>/dev/null"
+  merge=$(ROUTESIM=$binary sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes \
+    --output="$SCRATCH/log/round$round-merge.out" \
+    "$HERE/merge.sbatch" "$SCRATCH/parts" "$SCRATCH/merged") || die "sbatch of the merge failed"
+  merge=${merge%%;*}
+  at_exit "scancel '$merge' 2>/dev/null"
+  gone() { [ -z "$(squeue -h -j "$array,$merge" -o %i)" ]; }
+  if ! wait_for "$TIMEOUT" gone; then
+    squeue >&2 || true
+    show_logs
+    die "the jobs did not finish within $TIMEOUT s"
+  fi
+  ARRAY_STATES=$(states "$array")
+  MERGE_STATES=$(states "$merge")
+  say "round $round: array job $array: $ARRAY_STATES; merge job $merge: $MERGE_STATES"
+}
+
+cd "$REPO"
+# Round 1: shard 1 is killed partway, so its task fails and the merge is
+# cancelled, not left pending.
+routesim_killed_once 1
+submit 1 "$SCRATCH/routesim-killed-once"
+was_killed_once
+if [ "$ARRAY_STATES" != "$((SHARDS - 1)) COMPLETED, 1 FAILED" ] || [ "$MERGE_STATES" != "1 CANCELLED" ]; then
   show_logs
-  die "a job did not complete"
+  die "round 1: expected one failed task and the merge cancelled"
 fi
+[ ! -e "$SCRATCH/merged" ] || die "round 1: the cancelled merge wrote $SCRATCH/merged"
+
+# Round 2: the same two submissions again, as the README says to do after a
+# failure. The finished shards must do nothing (their parts keep their
+# inodes: not rewritten), shard 1 runs, the merge completes.
+inodes() {
+  local i
+  for ((i = 0; i < SHARDS; i++)); do
+    [ "$i" = 1 ] || stat -c %i "$SCRATCH/parts/shard-$i/part.json"
+  done
+}
+before=$(inodes)
+submit 2 "$ROUTESIM"
+if [ "$ARRAY_STATES" != "$SHARDS COMPLETED" ] || [ "$MERGE_STATES" != "1 COMPLETED" ]; then
+  show_logs
+  die "round 2: a job did not complete"
+fi
+[ "$(inodes)" = "$before" ] || die "round 2 rewrote parts that were already there"
 
 same_as_unsharded "$SCRATCH/parts" "$SCRATCH/merged"
