@@ -136,13 +136,13 @@ unsharded() {
     || die "the unsharded sweep failed"
 }
 
-# same_as_unsharded PARTS MERGED: PARTS holds the part folders shard-0 ..
-# shard-(SHARDS-1), and the merged folder equals the unsharded one byte for
+# same_as_unsharded PARTS MERGED: PARTS holds the part folders part-0 ..
+# part-(SHARDS-1), and the merged folder equals the unsharded one byte for
 # byte. Marks the check passed.
 same_as_unsharded() {
   local parts=$1 merged=$2 i
   for ((i = 0; i < SHARDS; i++)); do
-    [ -f "$parts/shard-$i/part.json" ] || die "$parts/shard-$i/part.json is missing"
+    [ -f "$parts/part-$i/part.json" ] || die "$parts/part-$i/part.json is missing"
   done
   [ -s "$merged/sweep.csv" ] || die "$merged/sweep.csv is missing or empty"
   diff -r "$SCRATCH/unsharded" "$merged" >&2 \

@@ -42,8 +42,8 @@ def expand(text, env):
     $$ is an escaped $, $(VAR) of an undefined VAR is kept as written, and a $
     before anything else is kept.
 
-    >>> expand("--out=/data/shard-$(JOB_COMPLETION_INDEX)", {"JOB_COMPLETION_INDEX": "3"})
-    '--out=/data/shard-3'
+    >>> expand("--out=/data/part-$(JOB_COMPLETION_INDEX)", {"JOB_COMPLETION_INDEX": "3"})
+    '--out=/data/part-3'
     >>> expand("$(I)/$(N) $(UNSET) $$(I) $$$(I) $x $", {"I": "0", "N": "4"})
     '0/4 $(UNSET) $(I) $0 $x $'
     >>> expand("$(I", {"I": "0"})

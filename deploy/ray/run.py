@@ -3,7 +3,7 @@
 
     python deploy/ray/run.py --shards 8 --parts PARTS --out OUT -- sweep plan.toml --vary agents.all.count=90..110 -r 100
 
-Task I runs `routesim ARGS... -q -j 1 --shard I/N --out PARTS/shard-I` in the
+Task I runs `routesim ARGS... -q -j 1 --shard I/N --out PARTS/part-I` in the
 driver's working folder, then the driver runs `routesim merge PARTS --out
 OUT`, whose folder is the one `routesim ARGS... --out OUT` writes, byte for
 byte. ARGS is a run, sweep or compare command without --out.
@@ -40,7 +40,7 @@ def shard(routesim, args, index, count, parts, cwd):
     Raises ShardFailed for a failure worth retrying (a signal, exit 1).
     """
     command = [routesim, *args, "-q", "-j", "1", "--shard", f"{index}/{count}",
-               "--out", os.path.join(parts, f"shard-{index}")]
+               "--out", os.path.join(parts, f"part-{index}")]
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):
         raise ShardFailed(f"shard {index}/{count}: exit {done.returncode}: {done.stderr.strip()}")

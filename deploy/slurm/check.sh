@@ -196,7 +196,7 @@ fi
 inodes() {
   local i
   for ((i = 0; i < SHARDS; i++)); do
-    [ "$i" = 1 ] || stat -c %i "$SCRATCH/parts/shard-$i/part.json"
+    [ "$i" = 1 ] || stat -c %i "$SCRATCH/parts/part-$i/part.json"
   done
 }
 before=$(inodes)
