@@ -21,7 +21,7 @@ CHECK=slurm
 HERE=$REPO/deploy/slurm
 TIMEOUT=${SLURM_CHECK_TIMEOUT:-300}
 
-[ "$(id -u)" -eq 0 ] || die "run as root: slurmd starts jobs as their user"
+[ "$(id -u)" -eq 0 ] || die "run as root: the check starts munged, slurmctld and slurmd as root (SlurmUser=root)"
 have munged mungekey slurmctld slurmd sbatch squeue scontrol sinfo scancel \
   || apt_install slurm-wlm munge
 have munged mungekey slurmctld slurmd sbatch squeue scontrol sinfo scancel \
