@@ -17,9 +17,10 @@ mod profiles;
 mod teams;
 
 use rand_distr::{Distribution, Exp1};
+use typed_index_collections::{TiSlice, TiVec};
 
-use crate::heap::{Positions, QuadHeap};
-use crate::model::{Headcount, Scenario, Selection, StatusId};
+use crate::heap::{QuadHeap, Track};
+use crate::model::{AgentId, GroupId, Headcount, QueueId, Scenario, Selection, StatusId, TeamId};
 use crate::routing::{AgentPool, Fit, NonEmpty, RouteState, WaitQueue, Waiting, before};
 use crate::stats::{self, Tally};
 use crate::streams::{self, Purpose, Rng};
@@ -62,8 +63,8 @@ pub enum Trace {
         time: f64,
         /// Conversation id.
         id: u64,
-        /// Queue index.
-        queue: usize,
+        /// Its queue.
+        queue: QueueId,
         /// Handle time drawn for it, seconds.
         handle: f64,
         /// Wrap-up time drawn for it, seconds (0 without wrap-up).
@@ -77,10 +78,10 @@ pub enum Trace {
         time: f64,
         /// Conversation id.
         id: u64,
-        /// Queue index.
-        queue: usize,
-        /// Agent index (groups in file order, agents in group order).
-        agent: usize,
+        /// Its queue.
+        queue: QueueId,
+        /// The agent (groups in file order, agents in group order).
+        agent: AgentId,
         /// Seconds since the conversation first arrived (queue age).
         age: f64,
         /// Capacity units the agent holds after the assignment.
@@ -102,7 +103,7 @@ pub enum Trace {
         /// Conversation id.
         id: u64,
         /// The agent who had it.
-        agent: usize,
+        agent: AgentId,
     },
     /// Handle time and wrap-up are over; the agent's capacity is free.
     Completed {
@@ -111,14 +112,14 @@ pub enum Trace {
         /// Conversation id.
         id: u64,
         /// The agent who had it.
-        agent: usize,
+        agent: AgentId,
     },
     /// An agent's status changed (every agent starts Offline).
     Status {
         /// Seconds.
         time: f64,
-        /// Agent index.
-        agent: usize,
+        /// The agent.
+        agent: AgentId,
         /// New status.
         status: StatusId,
     },
@@ -128,10 +129,10 @@ pub enum Trace {
         time: f64,
         /// Conversation id.
         id: u64,
-        /// Queue index.
-        queue: usize,
+        /// Its queue.
+        queue: QueueId,
         /// The agent it is offered to.
-        agent: usize,
+        agent: AgentId,
     },
     /// An offer ended; an accepted one is followed by `Assigned`.
     OfferEnded {
@@ -140,7 +141,7 @@ pub enum Trace {
         /// Conversation id.
         id: u64,
         /// The agent it was offered to.
-        agent: usize,
+        agent: AgentId,
         /// How it ended.
         outcome: OfferOutcome,
     },
@@ -148,10 +149,10 @@ pub enum Trace {
     Team {
         /// Seconds.
         time: f64,
-        /// Agent index.
-        agent: usize,
+        /// The agent.
+        agent: AgentId,
         /// The team the agent works as from now on.
-        team: usize,
+        team: TeamId,
     },
 }
 
@@ -194,22 +195,22 @@ struct Sim<'s, O> {
     deadlines: Deadlines,
     /// Heap of each queue's next arrival (key as events; value: the queue), and
     /// each queue's position in it (`u32::MAX`: no more arrivals).
-    next_arrivals: QuadHeap<u32>,
-    arrival_pos: Vec<u32>,
+    next_arrivals: QuadHeap<QueueId>,
+    arrival_pos: TiVec<QueueId, u32>,
     convs: Conversations,
-    agents: Vec<Agent>,
-    route: Vec<RouteState>,
+    agents: TiVec<AgentId, Agent>,
+    route: TiVec<AgentId, RouteState>,
     /// Units held per agent and channel: `channel_units[agent * channels + channel]`.
     channel_units: Vec<u32>,
-    pools: Vec<AgentPool>,
+    pools: TiVec<TeamId, AgentPool>,
     /// Accept mode (§R13): conversations are offered, not assigned at once.
     offers: bool,
     /// Per team: its pool also holds Available agents without spare
     /// capacity, for synced calls that ignore load (docs/model.md §R14).
-    full_ok: Vec<bool>,
-    queues: Vec<WaitQueue<ConvKey>>,
+    full_ok: TiVec<TeamId, bool>,
+    queues: TiVec<QueueId, WaitQueue<ConvKey>>,
     /// Waiting (and offered) conversations per queue, and when that count last changed.
-    waiting: Vec<(u32, f64)>,
+    waiting: TiVec<QueueId, (u32, f64)>,
     /// Per team, its queues whose waiting count is not 0.
     nonempty: NonEmpty,
     /// Per team then queue: `fit[t * queues + q]`.
@@ -219,28 +220,28 @@ struct Sim<'s, O> {
     /// Teams serving each queue at once, and those serving it after a delay (§R15).
     profiles: profiles::Profiles,
     /// Round robin: last agent assigned from each queue.
-    rr_cursor: Vec<u32>,
-    /// First agent index of each group.
-    group_start: Vec<usize>,
-    arrival_rng: Vec<Rng>,
+    rr_cursor: TiVec<QueueId, Option<AgentId>>,
+    /// First agent of each group.
+    group_start: TiVec<GroupId, AgentId>,
+    arrival_rng: TiVec<QueueId, Rng>,
     /// Per queue: handle-time, wrap-up and patience streams, each its own.
-    handle_rng: Vec<Rng>,
-    wrap_rng: Vec<Rng>,
-    patience_rng: Vec<Rng>,
+    handle_rng: TiVec<QueueId, Rng>,
+    wrap_rng: TiVec<QueueId, Rng>,
+    patience_rng: TiVec<QueueId, Rng>,
     /// Per queue: accept delays of offers (accept mode only, else empty).
-    accept_rng: Vec<Rng>,
+    accept_rng: TiVec<QueueId, Rng>,
     /// Day-level volume multipliers, `day_volume[q][day]` (empty: 1 every day).
-    day_volume: Vec<Vec<f64>>,
+    day_volume: TiVec<QueueId, Vec<f64>>,
     tally: Tally,
     /// Per team: units held and agents holding work, among agents in
     /// productive statuses, integrated over time for occupancy.
-    work: Vec<TeamWork>,
+    work: TiVec<TeamId, TeamWork>,
     /// Reused buffer for conversations requeued at once.
     scratch: Vec<ConvKey>,
     /// Reused buffer for staffing decisions.
-    order: Vec<usize>,
+    order: Vec<AgentId>,
     /// Answered conversations per queue that did not wait (counted).
-    zero_waits: Vec<u64>,
+    zero_waits: TiVec<QueueId, u64>,
     /// The longest wait a wait histogram must hold, milliseconds.
     max_wait_ms: u64,
     /// Conversations created so far (ids for the trace).
@@ -251,10 +252,10 @@ struct Sim<'s, O> {
 impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn new(sc: &'s Scenario, replication: u32, tally: Tally, observe: O) -> Self {
         let offers = sc.offers();
-        let mut agents = Vec::with_capacity(sc.agent_count());
-        let mut group_start = Vec::with_capacity(sc.groups.len());
-        for (g, group) in sc.groups.iter().enumerate() {
-            group_start.push(agents.len());
+        let mut agents: TiVec<AgentId, Agent> = TiVec::with_capacity(sc.agent_count());
+        let mut group_start = TiVec::with_capacity(sc.groups.len());
+        for (g, group) in sc.groups.iter_enumerated() {
+            group_start.push(agents.next_key());
             // Room for the most an agent can hold on any of its teams, and a call on top.
             let most = group.teams.iter().map(|&t| sc.teams[t].capacity).max().unwrap_or(1) + 1;
             for i in 0..group.size() {
@@ -266,10 +267,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         let route = agents.iter().map(|a: &Agent| RouteState::new(sc.teams[a.team].capacity)).collect();
         // An agent is a member of the pool of every team it may work as.
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); sc.teams.len()];
-        for (i, a) in agents.iter().enumerate() {
+        let mut members: TiVec<TeamId, Vec<AgentId>> = vec![Vec::new(); sc.teams.len()].into();
+        for (i, a) in agents.iter_enumerated() {
             for &t in &sc.groups[a.group].teams {
-                members[t].push(i as u32);
+                members[t].push(i);
             }
         }
         let fit: Vec<Fit> = sc
@@ -286,18 +287,18 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             })
             .collect();
         let nq = sc.queues.len();
-        let full_ok: Vec<bool> =
+        let full_ok: TiVec<TeamId, bool> =
             sc.teams.iter().map(|t| t.queues.iter().any(|&q| sc.queues[q].held_size() == 0)).collect();
         let round_robin = sc.routing.selection == Selection::RoundRobin;
-        let pools: Vec<AgentPool> = members
-            .into_iter()
-            .enumerate()
+        let pools: TiVec<TeamId, AgentPool> = members
+            .into_iter_enumerated()
             .map(|(t, m)| {
-                let fits: Vec<Fit> = sc.teams[t].queues.iter().map(|&q| fit[t * nq + q]).collect();
+                let fits: Vec<Fit> =
+                    sc.teams[t].queues.iter().map(|&q| fit[t.index() * nq + q.index()]).collect();
                 AgentPool::new(m, &fits, round_robin, sc.channels.len(), full_ok[t])
             })
             .collect();
-        let fit_class = (0..sc.teams.len() * nq).map(|i| pools[i / nq].class_of(fit[i])).collect();
+        let fit_class = (0..sc.teams.len() * nq).map(|i| pools.raw[i / nq].class_of(fit[i])).collect();
         let n_agents = agents.len();
         Sim {
             sc,
@@ -308,8 +309,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             interval: 0,
             events: EventQueue::with_capacity(1024 + 4 * n_agents),
             deadlines: Deadlines::default(),
-            next_arrivals: QuadHeap::with_capacity(nq, 0),
-            arrival_pos: vec![u32::MAX; nq],
+            next_arrivals: QuadHeap::with_capacity(nq, QueueId(0)),
+            arrival_pos: vec![u32::MAX; nq].into(),
             convs: Conversations::with_capacity(1024),
             agents,
             route,
@@ -317,13 +318,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             pools,
             offers,
             full_ok,
-            queues: (0..nq).map(|_| WaitQueue::new()).collect(),
-            waiting: vec![(0, 0.0); nq],
+            queues: sc.queues.iter().map(|_| WaitQueue::new()).collect(),
+            waiting: vec![(0, 0.0); nq].into(),
             nonempty: NonEmpty::new(sc.teams.iter().map(|t| t.queues.as_slice()), nq),
             fit,
             fit_class,
             profiles: profiles::Profiles::new(sc),
-            rr_cursor: vec![u32::MAX; nq],
+            rr_cursor: vec![None; nq].into(),
             group_start,
             arrival_rng: queue_streams(sc, replication, Purpose::Arrivals),
             handle_rng: queue_streams(sc, replication, Purpose::Handle),
@@ -332,18 +333,31 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             accept_rng: if offers {
                 queue_streams(sc, replication, Purpose::AcceptDelay)
             } else {
-                Vec::new()
+                TiVec::new()
             },
             day_volume: day_volume(sc, replication),
             tally,
-            work: vec![TeamWork::default(); sc.teams.len()],
+            work: vec![TeamWork::default(); sc.teams.len()].into(),
             scratch: Vec::with_capacity(16),
             order: Vec::with_capacity(n_agents),
-            zero_waits: vec![0; nq],
+            zero_waits: vec![0; nq].into(),
             max_wait_ms: stats::max_wait_ms(sc),
             next_id: 0,
             observe,
         }
+    }
+
+    /// Where team `t`'s entry for queue `q` is in the per team, then
+    /// queue lists (`fit`, `fit_class`).
+    #[inline(always)]
+    fn team_queue(&self, t: TeamId, q: QueueId) -> usize {
+        t.index() * self.queues.len() + q.index()
+    }
+
+    /// Where agent `a`'s units on `channel` are in `channel_units`.
+    #[inline(always)]
+    fn unit_slot(&self, a: AgentId, channel: usize) -> usize {
+        a.index() * self.sc.channels.len() + channel
     }
 
     fn horizon(&self) -> Time {
@@ -371,7 +385,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     fn start(&mut self) {
         let sc = self.sc;
         self.schedule_first(sc.horizon, 0, Event::Horizon);
-        for q in 0..sc.queues.len() {
+        for q in sc.queues.keys() {
             let t = self.next_arrival(q, 0.0);
             self.set_next_arrival(q, t);
         }
@@ -379,7 +393,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         if sc.warmup > 0.0 {
             self.schedule(sc.warmup, Event::WarmupEnd);
         }
-        for (g, group) in sc.groups.iter().enumerate() {
+        for (g, group) in sc.groups.iter_enumerated() {
             let range = self.group_range(g);
             match (&group.headcount, &group.shift) {
                 (Headcount::Staffing(_), _) => self.apply_staffing(g),
@@ -394,25 +408,25 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     if yesterday + shift.length > 0.0 {
                         self.begin_shift(g, yesterday);
                     }
-                    self.schedule(shift.start, Event::ShiftStart(g as u32));
+                    self.schedule(shift.start, Event::ShiftStart(g));
                 }
             }
             let n = range.len();
             for (entry, p) in group.schedule.iter().enumerate() {
                 for (i, a) in range.clone().enumerate() {
-                    self.schedule(p.start_for(i, n), Event::Planned { agent: a as u32, entry: entry as u16 });
+                    self.schedule(p.start_for(i, n), Event::Planned { agent: a, entry: entry as u16 });
                 }
             }
             for (entry, w) in group.switches.iter().enumerate() {
                 for (i, a) in range.clone().enumerate() {
-                    self.schedule(w.start_for(i, n), Event::Switch { agent: a as u32, entry: entry as u16 });
+                    self.schedule(w.start_for(i, n), Event::Switch { agent: a, entry: entry as u16 });
                 }
             }
             for (entry, u) in group.unplanned.iter().enumerate() {
                 if u.rate > 0.0 {
                     for a in range.clone() {
                         let gap = self.agents[a].draw_gap(u.rate);
-                        self.schedule(gap, Event::Unplanned { agent: a as u32, entry: entry as u16 });
+                        self.schedule(gap, Event::Unplanned { agent: a, entry: entry as u16 });
                     }
                 }
             }
@@ -423,7 +437,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let end = Time(self.end);
         loop {
             // The earliest of: the event heap, the patience deadlines, the next arrival.
-            let (arrival, q) = self.next_arrivals.top().map_or((u128::MAX, 0), |(k, q)| (k, q as usize));
+            let (arrival, q) = self.next_arrivals.top().unwrap_or((u128::MAX, QueueId(0)));
             let deadline = self.deadlines.peek_key();
             let first = arrival.min(deadline).min(self.events.peek_key());
             if first == u128::MAX || key_time(first) >= end || (self.draining && self.unanswered == 0) {
@@ -454,27 +468,25 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
                     self.flush_all();
                     self.draining = true;
                 }
-                Event::Staffing(g) => self.apply_staffing(g as usize),
+                Event::Staffing(g) => self.apply_staffing(g),
                 Event::WarmupEnd => self.flush_all(),
-                Event::ShiftStart(g) => self.on_shift_start(g as usize),
-                Event::Ready(g) => self.group_phase(g as usize, Phase::Ready, Phase::On),
+                Event::ShiftStart(g) => self.on_shift_start(g),
+                Event::Ready(g) => self.group_phase(g, Phase::Ready, Phase::On),
                 Event::WindDown(g) => {
-                    self.group_phase(g as usize, Phase::Ready, Phase::WindDown);
-                    self.group_phase(g as usize, Phase::On, Phase::WindDown);
+                    self.group_phase(g, Phase::Ready, Phase::WindDown);
+                    self.group_phase(g, Phase::On, Phase::WindDown);
                 }
                 Event::ShiftEnd(g) => {
-                    for a in self.group_range(g as usize) {
+                    for a in self.group_range(g) {
                         self.set_phase(a, Phase::Off);
                     }
                 }
-                Event::Planned { agent, entry } => self.on_planned(agent as usize, usize::from(entry)),
-                Event::Unplanned { agent, entry } => self.on_unplanned(agent as usize, usize::from(entry)),
-                Event::EpisodeEnd { agent, token } => self.on_episode_end(agent as usize, token),
-                Event::Eligible { conv, team } => self.on_eligible(conv, team as usize),
-                Event::OfferEnd { agent, token, accepted } => {
-                    self.on_offer_end(agent as usize, token, accepted)
-                }
-                Event::Switch { agent, entry } => self.on_switch(agent as usize, usize::from(entry)),
+                Event::Planned { agent, entry } => self.on_planned(agent, usize::from(entry)),
+                Event::Unplanned { agent, entry } => self.on_unplanned(agent, usize::from(entry)),
+                Event::EpisodeEnd { agent, token } => self.on_episode_end(agent, token),
+                Event::Eligible { conv, team } => self.on_eligible(conv, team),
+                Event::OfferEnd { agent, token, accepted } => self.on_offer_end(agent, token, accepted),
+                Event::Switch { agent, entry } => self.on_switch(agent, usize::from(entry)),
             }
         }
         if !self.draining {
@@ -485,11 +497,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// Closes the books when the run ends: stranded and unresolved conversations.
     fn finish(mut self) -> Tally {
-        for (q, &n) in self.zero_waits.iter().enumerate() {
+        for (q, &n) in self.zero_waits.iter_enumerated() {
             self.tally.queues[q].waits.saturating_record_n(0, n);
         }
         for c in self.convs.live() {
-            let q = c.queue();
+            let q = c.queue;
             // An offer still standing is as unanswered as a conversation in the queue.
             let unresolved = matches!(c.state, ConvState::Waiting | ConvState::Offered) && !c.answered;
             if unresolved {
@@ -511,7 +523,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     // ----- conversations -------------------------------------------------
 
-    fn on_arrival(&mut self, q: usize) {
+    fn on_arrival(&mut self, q: QueueId) {
         let sc = self.sc;
         let now = self.now.secs();
         let next = self.next_arrival(q, now);
@@ -533,9 +545,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             remaining: handle,
             handle_end: 0.0,
             offered_at: 0.0,
-            agent: 0,
+            agent: AgentId(0),
             interval: self.interval as u32,
-            queue: q as u32,
+            queue: q,
             state: ConvState::Waiting,
             answered: false,
             counted,
@@ -554,21 +566,21 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// Records queue `q`'s next arrival (none: never), O(log queues).
     #[inline(always)]
-    fn set_next_arrival(&mut self, q: usize, at: Option<f64>) {
+    fn set_next_arrival(&mut self, q: QueueId, at: Option<f64>) {
         let at_pos = self.arrival_pos[q];
         match at {
             Some(t) => {
                 let key = order_key(Time(t), self.events.next_seq());
-                let track = &mut Positions(&mut self.arrival_pos);
+                let track = &mut ArrivalPositions(&mut self.arrival_pos);
                 if at_pos == u32::MAX {
-                    self.next_arrivals.push(key, q as u32, track);
+                    self.next_arrivals.push(key, q, track);
                 } else {
-                    self.next_arrivals.replace_at(at_pos as usize, key, q as u32, track);
+                    self.next_arrivals.replace_at(at_pos as usize, key, q, track);
                 }
             }
             None if at_pos != u32::MAX => {
                 self.arrival_pos[q] = u32::MAX;
-                self.next_arrivals.remove_at(at_pos as usize, &mut Positions(&mut self.arrival_pos));
+                self.next_arrivals.remove_at(at_pos as usize, &mut ArrivalPositions(&mut self.arrival_pos));
             }
             None => {}
         }
@@ -579,7 +591,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// pattern (inversion of the integrated rate, so zero-rate steps are
     /// skipped exactly). A pattern that does not repeat has no arrivals after it.
     #[inline(always)]
-    fn next_arrival(&mut self, q: usize, from: f64) -> Option<f64> {
+    fn next_arrival(&mut self, q: QueueId, from: f64) -> Option<f64> {
         let arrivals = &self.sc.queues[q].arrivals;
         let need: f64 = Exp1.sample(&mut self.arrival_rng[q]);
         let rates = arrivals.rates();
@@ -593,7 +605,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// [`Sim::next_arrival`] for a rate that changes by step (or by day):
     /// `need` is the exponential draw still to be covered.
-    fn next_arrival_stepped(&self, q: usize, from: f64, mut need: f64) -> Option<f64> {
+    fn next_arrival_stepped(&self, q: QueueId, from: f64, mut need: f64) -> Option<f64> {
         let arrivals = &self.sc.queues[q].arrivals;
         let volume = &self.day_volume[q];
         let (rates, step, repeat) = (arrivals.rates(), arrivals.step(), arrivals.repeats());
@@ -636,8 +648,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let Some(c) = self.convs.get(key) else {
             return false;
         };
-        let (q, since) = (c.queue(), c.arrival);
-        let mut best: Option<u32> = None;
+        let (q, since) = (c.queue, c.arrival);
+        let mut best: Option<AgentId> = None;
         for &t in self.profiles.at_once(q) {
             best = self.better_of(best, t, q);
         }
@@ -645,11 +657,11 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         match best {
             Some(a) if self.offers => {
                 self.change_waiting(q, 1);
-                self.offer(key, a as usize);
+                self.offer(key, a);
                 false
             }
             Some(a) => {
-                self.assign(key, a as usize);
+                self.assign(key, a);
                 true
             }
             None => {
@@ -667,7 +679,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// list, still counted as waiting) to agent `a`: assigned at once, or
     /// offered in accept mode (§R13).
     #[inline(always)]
-    fn take(&mut self, key: ConvKey, q: usize, a: usize) {
+    fn take(&mut self, key: ConvKey, q: QueueId, a: AgentId) {
         if self.offers {
             self.offer(key, a);
         } else {
@@ -683,43 +695,42 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// nearest pooled agent at or after the one after the last assigned from
     /// this queue, wrapping).
     #[inline]
-    fn better_of(&self, best: Option<u32>, t: usize, q: usize) -> Option<u32> {
-        let class = self.fit_class[t * self.queues.len() + q];
+    fn better_of(&self, best: Option<AgentId>, t: TeamId, q: QueueId) -> Option<AgentId> {
+        let class = self.fit_class[self.team_queue(t, q)];
         let found = if self.sc.routing.selection == Selection::RoundRobin {
             let n = (self.route.len() as u32).max(1);
-            let start = self.rr_cursor[q].wrapping_add(1) % n;
-            let dist = |a: u32| (a + n - start) % n;
-            self.pools[t].next_from(class, start).filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
+            let start = self.rr_cursor[q].map_or(0, |last| (last.0 + 1) % n);
+            let dist = |a: AgentId| (a.0 + n - start) % n;
+            self.pools[t].next_from(class, AgentId(start)).filter(|&a| best.is_none_or(|b| dist(a) < dist(b)))
         } else {
             self.pools[t].best(class).filter(|&a| best.is_none_or(|b| before(a, b, &self.route)))
         };
-        debug_assert!(found.is_none_or(|a| self.fits(a as usize, t, q)));
+        debug_assert!(found.is_none_or(|a| self.fits(a, t, q)));
         found.or(best)
     }
 
     /// Whether agent `a` of team `t` has room for one conversation of queue `q`.
     #[inline]
-    fn fits(&self, a: usize, t: usize, q: usize) -> bool {
-        let f = self.fit[t * self.queues.len() + q];
+    fn fits(&self, a: AgentId, t: TeamId, q: QueueId) -> bool {
+        let f = self.fit[self.team_queue(t, q)];
         self.route[a].spare >= f.size
-            && (f.cap == u32::MAX
-                || self.channel_units[a * self.sc.channels.len() + f.channel] + f.size <= f.cap)
+            && (f.cap == u32::MAX || self.channel_units[self.unit_slot(a, f.channel)] + f.size <= f.cap)
     }
 
     /// Assigns conversation `key` (out of its queue) to Available agent `a`:
     /// the answer is booked, capacity taken, handle time started; a synced
     /// call puts the agent in Busy (§R14).
     #[inline(always)]
-    fn assign(&mut self, key: ConvKey, a: usize) {
+    fn assign(&mut self, key: ConvKey, a: AgentId) {
         let sc = self.sc;
         let now = self.now.secs();
         let key = self.convs.renew(key);
         let Some(c) = self.convs.get_mut(key) else {
             return;
         };
-        let q = c.queue();
+        let q = c.queue;
         c.state = ConvState::Serving;
-        c.agent = a as u32;
+        c.agent = a;
         c.remaining = c.handle;
         c.handle_end = now + c.handle;
         let (end, first, counted, interval, id, arrival) =
@@ -754,7 +765,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             }
         }
         let size = queue.held_size();
-        let slot = a * sc.channels.len() + queue.channel;
+        let slot = self.unit_slot(a, queue.channel);
         self.channel_units[slot] += size;
         self.agents[a].open.push(key);
         // Only Available agents are assigned work, so the work counts toward occupancy.
@@ -767,14 +778,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         r.spare = r.capacity.saturating_sub(r.held);
         r.open += 1;
         r.idle_since = now;
-        r.rekey(a as u32, sc.routing.selection);
+        r.rekey(a, sc.routing.selection);
         let (spare, pooled) = (r.spare, r.pooled());
         if pooled {
             let units = &self.channel_units;
             if spare == 0 && !self.full_ok[team] {
-                self.pools[team].remove(a as u32, &mut self.route, units);
+                self.pools[team].remove(a, &mut self.route, units);
             } else {
-                self.pools[team].update(a as u32, &mut self.route, units);
+                self.pools[team].update(a, &mut self.route, units);
             }
         }
         if spare_before && !self.spare_pooled(a) {
@@ -782,7 +793,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         }
         if !self.offers {
             // In accept mode the cursor moved when the offer was made.
-            self.rr_cursor[q] = a as u32;
+            self.rr_cursor[q] = Some(a);
         }
         (self.observe)(&Trace::Assigned {
             time: now,
@@ -821,7 +832,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let Some(&c) = self.convs.get(key) else {
             return;
         };
-        let (a, q) = (c.agent as usize, c.queue());
+        let (a, q) = (c.agent, c.queue);
         if c.counted {
             let work = c.handle + c.wrap;
             let qt = &mut self.tally.queues[q];
@@ -848,7 +859,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// caller settles the status).
     /// Returns whether it was a synced call (§R14).
     #[inline]
-    fn release(&mut self, a: usize, key: ConvKey, q: usize) -> bool {
+    fn release(&mut self, a: AgentId, key: ConvKey, q: QueueId) -> bool {
         let queue = &self.sc.queues[q];
         let size = queue.held_size();
         let team = self.agents[a].team;
@@ -856,7 +867,8 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             let freed = self.route[a].open == 1;
             self.change_work(team, -(size as i32), -i32::from(freed));
         }
-        self.channel_units[a * self.sc.channels.len() + queue.channel] -= size;
+        let slot = self.unit_slot(a, queue.channel);
+        self.channel_units[slot] -= size;
         let ag = &mut self.agents[a];
         if let Some(i) = ag.open.iter().position(|&k| k == key) {
             ag.open.swap_remove(i);
@@ -874,13 +886,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         let units = &self.channel_units;
         let pool = &mut self.pools[team];
         if rule.ranks_by_load() {
-            r.rekey(a as u32, rule);
+            r.rekey(a, rule);
             if r.pooled() {
-                pool.update(a as u32, &mut self.route, units);
+                pool.update(a, &mut self.route, units);
             }
         } else if r.pooled() {
             // Same rank, but more room: it may now meet fits it did not.
-            pool.refresh(a as u32, &self.route, units);
+            pool.refresh(a, &self.route, units);
         }
         // Only a pool that keeps full agents holds one without spare capacity.
         if spare_before == 0 && self.spare_pooled(a) {
@@ -893,14 +905,14 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// offer, with room for something (or in a pool that keeps full agents
     /// for synced calls, §R14).
     #[inline]
-    fn poolable(&self, a: usize) -> bool {
+    fn poolable(&self, a: AgentId) -> bool {
         let ag = &self.agents[a];
         self.is_available(a) && ag.offer.is_none() && (self.route[a].spare > 0 || self.full_ok[ag.team])
     }
 
     /// Pooled with spare capacity: what `spare_secs` (agents Available with room) counts.
     #[inline]
-    fn spare_pooled(&self, a: usize) -> bool {
+    fn spare_pooled(&self, a: AgentId) -> bool {
         let r = &self.route[a];
         r.pooled() && r.spare > 0
     }
@@ -909,10 +921,10 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Called after [`Sim::pull_work`], so an agent who takes waiting work at
     /// once never enters the pool only to leave it again.
     #[inline(always)]
-    pub(super) fn repool(&mut self, a: usize) {
+    pub(super) fn repool(&mut self, a: AgentId) {
         if self.poolable(a) && !self.route[a].pooled() {
             let team = self.agents[a].team;
-            self.pools[team].insert(a as u32, &mut self.route, &self.channel_units);
+            self.pools[team].insert(a, &mut self.route, &self.channel_units);
             if self.route[a].spare > 0 {
                 self.change_pooled(team, 1);
             }
@@ -921,13 +933,13 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
 
     /// Takes agent `a` out of its team's pool, if it is in it.
     #[inline]
-    pub(super) fn unpool(&mut self, a: usize) {
+    pub(super) fn unpool(&mut self, a: AgentId) {
         if self.route[a].pooled() {
             let team = self.agents[a].team;
             if self.route[a].spare > 0 {
                 self.change_pooled(team, -1);
             }
-            self.pools[team].remove(a as u32, &mut self.route, &self.channel_units);
+            self.pools[team].remove(a, &mut self.route, &self.channel_units);
         }
     }
 
@@ -940,9 +952,9 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             return;
         }
         if offered {
-            self.close_offer(c.agent as usize, c.id, OfferOutcome::Abandoned);
+            self.close_offer(c.agent, c.id, OfferOutcome::Abandoned);
         }
-        let q = c.queue();
+        let q = c.queue;
         let wait = self.now.since(Time(c.arrival));
         let m = self.sc.metrics;
         let within = wait <= self.sc.queues[q].sl_threshold;
@@ -963,20 +975,20 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
         self.convs.remove(key); // its queue entry goes stale and is dropped at the front
         if offered {
             // The agent it was offered to is free for other work again.
-            self.free_after_offer(c.agent as usize);
+            self.free_after_offer(c.agent);
         }
     }
 
     /// Agent `a` can take more work: give it the best waiting conversations it fits,
     /// highest priority first, then longest waiting.
     #[inline(always)]
-    fn pull_work(&mut self, a: usize) {
+    fn pull_work(&mut self, a: AgentId) {
         let team = self.agents[a].team;
         // A full agent can take nothing (unless its team serves calls that
         // ignore load); one holding an offer, or put in Busy by a synced
         // call it just took, takes nothing more either.
         while self.poolable(a) {
-            let mut best: Option<(u8, usize, Waiting<ConvKey>)> = None;
+            let mut best: Option<(u8, QueueId, Waiting<ConvKey>)> = None;
             let profile = &self.sc.teams[team];
             // Only the team's queues with something waiting, in list order
             // (ties go to the first, as over the whole list).
@@ -1013,8 +1025,18 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     }
 }
 
+/// Keeps each queue's position in the next-arrival heap.
+struct ArrivalPositions<'a>(&'a mut TiSlice<QueueId, u32>);
+
+impl Track<QueueId> for ArrivalPositions<'_> {
+    #[inline(always)]
+    fn placed(&mut self, _: u128, q: QueueId, i: usize) {
+        self.0[q] = i as u32;
+    }
+}
+
 /// One stream per queue for `purpose`, keyed by the queue's name.
-fn queue_streams(sc: &Scenario, replication: u32, purpose: Purpose) -> Vec<Rng> {
+fn queue_streams(sc: &Scenario, replication: u32, purpose: Purpose) -> TiVec<QueueId, Rng> {
     sc.queues
         .iter()
         .map(|q| streams::stream(sc.seed, replication, purpose, streams::key(&q.name, 0)))
@@ -1026,7 +1048,7 @@ fn queue_streams(sc: &Scenario, replication: u32, purpose: Purpose) -> Vec<Rng> 
 /// mapped through each queue's gamma distribution of mean 1 and its
 /// `rate_cv`. A busy day is busy on every queue; queues without `rate_cv`
 /// get an empty list (1 every day).
-fn day_volume(sc: &Scenario, replication: u32) -> Vec<Vec<f64>> {
+fn day_volume(sc: &Scenario, replication: u32) -> TiVec<QueueId, Vec<f64>> {
     let days = (sc.horizon / DAY).ceil().max(1.0) as usize;
     let mut uniforms: Vec<f64> = Vec::new();
     if sc.queues.iter().any(|q| q.arrivals.rate_cv() > 0.0) {

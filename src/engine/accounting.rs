@@ -6,7 +6,7 @@
 use super::agents::Phase;
 use super::events::Event;
 use super::{Sim, Trace};
-use crate::model::StatusKind;
+use crate::model::{AgentId, QueueId, StatusKind, TeamId};
 
 /// Work held by one team's agents in productive statuses, for occupancy.
 ///
@@ -34,7 +34,7 @@ pub(super) struct TeamWork {
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Adjusts the count of waiting conversations in `q`, integrating queue length over time.
-    pub(super) fn change_waiting(&mut self, q: usize, delta: i32) {
+    pub(super) fn change_waiting(&mut self, q: QueueId, delta: i32) {
         self.flush_queue(q);
         let w = &mut self.waiting[q];
         let was = w.0;
@@ -49,7 +49,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
     }
 
-    pub(super) fn flush_queue(&mut self, q: usize) {
+    pub(super) fn flush_queue(&mut self, q: QueueId) {
         let now = self.now.secs();
         let (len, since) = self.waiting[q];
         if !self.draining {
@@ -64,7 +64,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Books agent `a`'s time since its last change to its current status,
     /// team and interval (and to the summary once past the warm-up).
-    pub(super) fn flush_agent(&mut self, a: usize) {
+    pub(super) fn flush_agent(&mut self, a: AgentId) {
         let now = self.now.secs();
         let ag = &mut self.agents[a];
         let dt = now - ag.since;
@@ -76,7 +76,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         if self.draining {
             return; // agent time stops at the horizon
         }
-        let (team, status) = (ag.team, ag.status.index());
+        let (team, status) = (ag.team, ag.status);
         let kind = ag.kind;
         // Logged in: any status but Offline, or Offline in the ready delay after login.
         let logged_in = kind != StatusKind::Offline || ag.phase == Phase::Ready;
@@ -97,7 +97,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Changes team `t`'s units held and agents holding work (productive statuses only).
     #[inline]
-    pub(super) fn change_work(&mut self, t: usize, units: i32, holders: i32) {
+    pub(super) fn change_work(&mut self, t: TeamId, units: i32, holders: i32) {
         let now = self.now.secs();
         let w = &mut self.work[t];
         w.units = w.units.wrapping_add_signed(units);
@@ -108,7 +108,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Changes the number of team `t`'s agents Available with spare capacity.
     #[inline]
-    pub(super) fn change_pooled(&mut self, t: usize, delta: i32) {
+    pub(super) fn change_pooled(&mut self, t: TeamId, delta: i32) {
         let now = self.now.secs();
         let w = &mut self.work[t];
         w.pooled = w.pooled.wrapping_add_signed(delta);
@@ -117,7 +117,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Books team `t`'s units held, agents holding work and agents with
     /// spare capacity since the last booking (nothing past the horizon).
-    pub(super) fn flush_work(&mut self, t: usize) {
+    pub(super) fn flush_work(&mut self, t: TeamId) {
         let now = self.now.secs();
         let w = &mut self.work[t];
         let (units, holders, pooled) = (f64::from(w.units), f64::from(w.holders), f64::from(w.pooled));
@@ -140,13 +140,13 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Splits every open time segment at `now` (interval ends, warm-up end, horizon).
     pub(super) fn flush_all(&mut self) {
-        for a in 0..self.agents.len() {
+        for a in self.agents.keys() {
             self.flush_agent(a);
         }
-        for q in 0..self.queues.len() {
+        for q in self.queues.keys() {
             self.flush_queue(q);
         }
-        for t in 0..self.work.len() {
+        for t in self.work.keys() {
             self.flush_work(t);
         }
     }
@@ -154,7 +154,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     pub(super) fn on_tick(&mut self) {
         self.flush_all();
         self.interval += 1;
-        for q in 0..self.queues.len() {
+        for q in self.queues.keys() {
             if self.draining {
                 break;
             }

@@ -9,7 +9,7 @@ use rand_distr::{Distribution, Exp1};
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{Sim, Trace};
-use crate::model::{Headcount, StatusId, StatusKind};
+use crate::model::{AgentId, GroupId, Headcount, StatusId, StatusKind, TeamId};
 use crate::streams::Rng;
 use crate::time::DAY;
 
@@ -29,8 +29,8 @@ pub(super) enum Phase {
 /// One synthetic agent.
 #[derive(Debug)]
 pub(super) struct Agent {
-    pub group: usize,
-    pub team: usize,
+    pub group: GroupId,
+    pub team: TeamId,
     pub phase: Phase,
     /// The status of the running episode, if any.
     pub episode: Option<StatusId>,
@@ -63,8 +63,8 @@ impl Agent {
     /// A logged-out agent of `group` starting on `team`, able to hold
     /// `most` conversations at once, with `planned` schedule entries.
     pub(super) fn new(
-        group: usize,
-        team: usize,
+        group: GroupId,
+        team: TeamId,
         most: u32,
         planned: usize,
         rng: Rng,
@@ -108,23 +108,24 @@ impl Agent {
 }
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
-    pub(super) fn group_range(&self, g: usize) -> std::ops::Range<usize> {
-        let start = self.group_start[g];
-        start..start + self.sc.groups[g].size()
+    /// The agents of group `g`, in order.
+    pub(super) fn group_range(&self, g: GroupId) -> impl ExactSizeIterator<Item = AgentId> + Clone + use<O> {
+        let start = self.group_start[g].index();
+        (start..start + self.sc.groups[g].size()).map(AgentId::from)
     }
 
     #[inline]
-    pub(super) fn kind(&self, a: usize) -> StatusKind {
+    pub(super) fn kind(&self, a: AgentId) -> StatusKind {
         self.agents[a].kind
     }
 
     #[inline]
-    pub(super) fn is_available(&self, a: usize) -> bool {
+    pub(super) fn is_available(&self, a: AgentId) -> bool {
         self.kind(a) == StatusKind::Available
     }
 
     /// Moves agent `a` to `phase`; leaving `On` ends any episode.
-    pub(super) fn set_phase(&mut self, a: usize, phase: Phase) {
+    pub(super) fn set_phase(&mut self, a: AgentId, phase: Phase) {
         self.update_agent(a, |ag| {
             if phase != Phase::On {
                 ag.episode = None;
@@ -136,7 +137,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     }
 
     /// Moves every agent of group `g` in phase `from` to phase `to`.
-    pub(super) fn group_phase(&mut self, g: usize, from: Phase, to: Phase) {
+    pub(super) fn group_phase(&mut self, g: GroupId, from: Phase, to: Phase) {
         for a in self.group_range(g) {
             if self.agents[a].phase == from {
                 self.set_phase(a, to);
@@ -148,14 +149,14 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// status change means: time accounting, pool membership, requeue or
     /// pause on Offline, resume on return, pulling work when Available, and
     /// withdrawing a standing offer when no longer Available.
-    pub(super) fn update_agent(&mut self, a: usize, change: impl FnOnce(&mut Agent)) {
+    pub(super) fn update_agent(&mut self, a: AgentId, change: impl FnOnce(&mut Agent)) {
         self.flush_agent(a);
         let old = self.kind(a);
         let ag = &mut self.agents[a];
         change(ag);
         let before = ag.status;
         ag.status = ag.derived_status();
-        ag.kind = self.sc.statuses[ag.status.index()].kind;
+        ag.kind = self.sc.statuses[ag.status].kind;
         if ag.status != before {
             (self.observe)(&Trace::Status { time: self.now.secs(), agent: a, status: ag.status });
         }
@@ -181,7 +182,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         if new == StatusKind::Available {
             self.route[a].idle_since = self.now.secs();
-            self.route[a].rekey(a as u32, rule);
+            self.route[a].rekey(a, rule);
             self.pull_work(a);
             self.repool(a);
         } else if old == StatusKind::Available {
@@ -191,7 +192,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Open work stops: wrap-ups end now; conversations being handled go
     /// back to their queue (keeping their age) or pause with the agent.
-    fn went_offline(&mut self, a: usize) {
+    fn went_offline(&mut self, a: AgentId) {
         let mut requeue = std::mem::take(&mut self.scratch);
         requeue.clear();
         let now = self.now.secs();
@@ -202,7 +203,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
                 i += 1;
                 continue;
             };
-            let q = c.queue();
+            let q = c.queue;
             match c.state {
                 ConvState::WrapUp => self.complete(key), // removes it from `open`
                 ConvState::Serving if self.sc.queues[q].requeue_when_offline => {
@@ -231,9 +232,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         // Most urgent, then oldest first, so each goes where docs/model.md §R11 would send it (§C1).
         let (queues, convs) = (&self.sc.queues, &self.convs);
         requeue.sort_unstable_by(|x, y| {
-            let rank = |k| {
-                convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| (queues[c.queue()].priority, c.arrival))
-            };
+            let rank =
+                |k| convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| (queues[c.queue].priority, c.arrival));
             let (a, b) = (rank(*x), rank(*y));
             a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
         });
@@ -247,7 +247,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     }
 
     /// Back from Offline: paused conversations pick up where they stopped.
-    fn resume(&mut self, a: usize) {
+    fn resume(&mut self, a: AgentId) {
         let now = self.now.secs();
         for &key in &self.agents[a].open {
             if let Some(c) = self.convs.get_mut(key).filter(|c| c.state == ConvState::Paused) {
@@ -260,16 +260,16 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     // ----- shifts and staffing -------------------------------------------
 
-    pub(super) fn on_shift_start(&mut self, g: usize) {
+    pub(super) fn on_shift_start(&mut self, g: GroupId) {
         let now = self.now.secs();
         self.begin_shift(g, now);
-        self.schedule(now + DAY, Event::ShiftStart(g as u32));
+        self.schedule(now + DAY, Event::ShiftStart(g));
     }
 
     /// Puts group `g` in the phase its shift that started at `start` (now,
     /// or before time 0 for a shift under way at midnight) has reached, and
     /// schedules the transitions still ahead: ready, wind-down, end.
-    pub(super) fn begin_shift(&mut self, g: usize, start: f64) {
+    pub(super) fn begin_shift(&mut self, g: GroupId, start: f64) {
         let Some(shift) = self.sc.groups[g].shift else {
             return;
         };
@@ -287,19 +287,19 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             self.set_phase(a, phase);
         }
         if ready_at > now {
-            self.schedule(ready_at, Event::Ready(g as u32));
+            self.schedule(ready_at, Event::Ready(g));
         }
         if shift.wind_down > 0.0 && wind_at > now {
-            self.schedule(wind_at, Event::WindDown(g as u32));
+            self.schedule(wind_at, Event::WindDown(g));
         }
-        self.schedule(end, Event::ShiftEnd(g as u32));
+        self.schedule(end, Event::ShiftEnd(g));
     }
 
     /// Brings group `g`'s logged-in headcount to the staffing value of the
     /// step under way (called at time 0 and at each step boundary, which it
     /// schedules): the lowest-numbered agents log in; those with the least
     /// open work (then the highest-numbered) log off first.
-    pub(super) fn apply_staffing(&mut self, g: usize) {
+    pub(super) fn apply_staffing(&mut self, g: GroupId) {
         let Headcount::Staffing(staffing) = &self.sc.groups[g].headcount else {
             return;
         };
@@ -307,7 +307,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         // Called at step boundaries only, so the quotient is a whole number up to rounding.
         let k = (self.now.secs() / step).round() as usize;
         let target = staffing.level(k) as usize;
-        self.schedule((k + 1) as f64 * step, Event::Staffing(g as u32));
+        self.schedule((k + 1) as f64 * step, Event::Staffing(g));
         let range = self.group_range(g);
         let mut order = std::mem::take(&mut self.order);
         order.clear();
@@ -338,9 +338,9 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// A planned episode comes due: it starts if the agent is working and
     /// free of other episodes, waits for the running one to end, or is
     /// skipped if the agent is logged out or winding down.
-    pub(super) fn on_planned(&mut self, a: usize, entry: usize) {
+    pub(super) fn on_planned(&mut self, a: AgentId, entry: usize) {
         let p = self.sc.groups[self.agents[a].group].schedule[entry];
-        self.schedule(self.now.secs() + DAY, Event::Planned { agent: a as u32, entry: entry as u16 });
+        self.schedule(self.now.secs() + DAY, Event::Planned { agent: a, entry: entry as u16 });
         let ag = &mut self.agents[a];
         if ag.phase != Phase::On {
             return;
@@ -357,11 +357,11 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// An unplanned episode fires: it starts only if the agent is working
     /// and in no other episode. The next one is drawn either way.
-    pub(super) fn on_unplanned(&mut self, a: usize, entry: usize) {
+    pub(super) fn on_unplanned(&mut self, a: AgentId, entry: usize) {
         let sc = self.sc;
         let u = &sc.groups[self.agents[a].group].unplanned[entry];
         let gap = self.agents[a].draw_gap(u.rate);
-        self.schedule(self.now.secs() + gap, Event::Unplanned { agent: a as u32, entry: entry as u16 });
+        self.schedule(self.now.secs() + gap, Event::Unplanned { agent: a, entry: entry as u16 });
         let duration = u.duration.sample(&mut self.agents[a].rng);
         let ag = &self.agents[a];
         if ag.phase == Phase::On && ag.episode.is_none() && !ag.call {
@@ -370,20 +370,20 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     }
 
     /// Puts agent `a` in `status` for `duration` seconds.
-    pub(super) fn start_episode(&mut self, a: usize, status: StatusId, duration: f64) {
+    pub(super) fn start_episode(&mut self, a: AgentId, status: StatusId, duration: f64) {
         let mut token = 0;
         self.update_agent(a, |ag| {
             ag.episode_token = ag.episode_token.wrapping_add(1);
             ag.episode = Some(status);
             token = ag.episode_token;
         });
-        self.schedule(self.now.secs() + duration, Event::EpisodeEnd { agent: a as u32, token });
+        self.schedule(self.now.secs() + duration, Event::EpisodeEnd { agent: a, token });
     }
 
     /// The episode ends: the agent goes straight into a deferred planned
     /// episode if one is waiting (never Available in between, so no work is
     /// routed to them for an instant), else back to the status before it.
-    pub(super) fn on_episode_end(&mut self, a: usize, token: u32) {
+    pub(super) fn on_episode_end(&mut self, a: AgentId, token: u32) {
         let ag = &mut self.agents[a];
         if ag.episode_token != token || ag.episode.is_none() {
             return;

@@ -4,6 +4,8 @@
 //! change (answered before patience ran out, requeued, paused) no longer
 //! match and are ignored.
 
+use crate::model::{AgentId, QueueId};
+
 /// Handle to a conversation: slot and generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ConvKey {
@@ -55,25 +57,17 @@ pub(crate) struct Conv {
     /// When the standing offer was made (Offered only), seconds.
     pub offered_at: f64,
     /// Assigned agent, or the agent it is offered to (meaningful unless Waiting).
-    pub agent: u32,
+    pub agent: AgentId,
     /// Reporting interval of arrival.
     pub interval: u32,
-    /// Queue index.
-    pub queue: u32,
+    /// Its queue.
+    pub queue: QueueId,
     /// Life stage.
     pub state: ConvState,
     /// Answered at least once (first assignment happened).
     pub answered: bool,
     /// Arrived after the warm-up, so it counts in the metrics.
     pub counted: bool,
-}
-
-impl Conv {
-    /// Its queue's index.
-    #[inline]
-    pub(crate) fn queue(&self) -> usize {
-        self.queue as usize
-    }
 }
 
 /// Slab of conversations with generation-checked handles.

@@ -11,6 +11,7 @@
 
 use super::conversations::ConvKey;
 use crate::heap::{QuadHeap, Track, Untracked};
+use crate::model::{AgentId, GroupId, TeamId};
 use crate::time::Time;
 
 /// Everything that can happen. Small and `Copy`: no allocation per event.
@@ -27,29 +28,29 @@ pub(crate) enum Event {
     /// The warm-up ends.
     WarmupEnd,
     /// Group `.0`'s staffing array moves on to its next step.
-    Staffing(u32),
+    Staffing(GroupId),
     /// Group `.0`'s shift starts (agents log in, Offline until ready).
-    ShiftStart(u32),
+    ShiftStart(GroupId),
     /// Group `.0`'s ready delay is over.
-    Ready(u32),
+    Ready(GroupId),
     /// Group `.0`'s wind-down starts.
-    WindDown(u32),
+    WindDown(GroupId),
     /// Group `.0`'s shift ends.
-    ShiftEnd(u32),
+    ShiftEnd(GroupId),
     /// Planned episode `entry` of the group comes due for `agent`.
-    Planned { agent: u32, entry: u16 },
+    Planned { agent: AgentId, entry: u16 },
     /// Unplanned source `entry` fires for `agent`.
-    Unplanned { agent: u32, entry: u16 },
+    Unplanned { agent: AgentId, entry: u16 },
     /// The episode numbered `token` of `agent` ends.
-    EpisodeEnd { agent: u32, token: u32 },
+    EpisodeEnd { agent: AgentId, token: u32 },
     /// A waiting conversation has waited as long as `team`'s routing profile
     /// asks before the team takes it (overflow, docs/model.md §R15).
-    Eligible { conv: ConvKey, team: u32 },
+    Eligible { conv: ConvKey, team: TeamId },
     /// `agent`'s offer numbered `token` ends: accepted, or missed at the
     /// timeout (docs/model.md §R13).
-    OfferEnd { agent: u32, token: u32, accepted: bool },
+    OfferEnd { agent: AgentId, token: u32, accepted: bool },
     /// Team switch `entry` of the group comes due for `agent` (§R16).
-    Switch { agent: u32, entry: u16 },
+    Switch { agent: AgentId, entry: u16 },
 }
 
 /// The order of anything scheduled: `time bits << 64 | seq`. Times are never
@@ -208,6 +209,7 @@ impl Deadlines {
 mod tests {
     use super::*;
     use crate::engine::conversations::{Conv, ConvState, Conversations};
+    use crate::model::QueueId;
     use proptest::prelude::*;
 
     fn conv() -> Conv {
@@ -219,9 +221,9 @@ mod tests {
             remaining: 0.0,
             handle_end: 0.0,
             offered_at: 0.0,
-            agent: 0,
+            agent: AgentId(0),
             interval: 0,
-            queue: 0,
+            queue: QueueId(0),
             state: ConvState::Waiting,
             answered: false,
             counted: true,
@@ -252,17 +254,17 @@ mod tests {
     fn equal_times_come_out_in_scheduling_order() {
         let mut q = EventQueue::with_capacity(4);
         q.push(Time(5.0), Event::Tick);
-        q.push(Time(1.0), Event::ShiftStart(1));
-        q.push(Time(5.0), Event::ShiftStart(2));
-        q.push(Time(1.0), Event::ShiftStart(3));
+        q.push(Time(1.0), Event::ShiftStart(GroupId(1)));
+        q.push(Time(5.0), Event::ShiftStart(GroupId(2)));
+        q.push(Time(1.0), Event::ShiftStart(GroupId(3)));
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             order,
             vec![
-                (Time(1.0), Event::ShiftStart(1)),
-                (Time(1.0), Event::ShiftStart(3)),
+                (Time(1.0), Event::ShiftStart(GroupId(1))),
+                (Time(1.0), Event::ShiftStart(GroupId(3))),
                 (Time(5.0), Event::Tick),
-                (Time(5.0), Event::ShiftStart(2)),
+                (Time(5.0), Event::ShiftStart(GroupId(2))),
             ]
         );
     }

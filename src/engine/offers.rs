@@ -9,18 +9,18 @@
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{OfferOutcome, Sim, Trace};
-use crate::model::StatusId;
+use crate::model::{AgentId, StatusId};
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Offers waiting conversation `key` (out of its queue's list, counted
     /// as waiting) to agent `a`, who is eligible for it.
-    pub(super) fn offer(&mut self, key: ConvKey, a: usize) {
+    pub(super) fn offer(&mut self, key: ConvKey, a: AgentId) {
         let Some(offers) = &self.sc.routing.offers else { return };
         let now = self.now.secs();
         let Some(c) = self.convs.get_mut(key) else { return };
-        let q = c.queue();
+        let q = c.queue;
         c.state = ConvState::Offered;
-        c.agent = a as u32;
+        c.agent = a;
         c.offered_at = now;
         let (id, counted) = (c.id, c.counted);
         if counted {
@@ -28,7 +28,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         }
         self.unpool(a);
         // Round robin moves on from the agent offered to, as from one assigned.
-        self.rr_cursor[q] = a as u32;
+        self.rr_cursor[q] = Some(a);
         let ag = &mut self.agents[a];
         ag.offer = Some(key);
         ag.offer_token = ag.offer_token.wrapping_add(1);
@@ -36,18 +36,18 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         (self.observe)(&Trace::Offered { time: now, id, queue: q, agent: a });
         let delay = offers.accept_delay.sample(&mut self.accept_rng[q]);
         let (at, accepted) = if delay <= offers.timeout { (delay, true) } else { (offers.timeout, false) };
-        self.schedule(now + at, Event::OfferEnd { agent: a as u32, token, accepted });
+        self.schedule(now + at, Event::OfferEnd { agent: a, token, accepted });
     }
 
     /// Agent `a`'s offer numbered `token` ends: accepted (the conversation
     /// is assigned, its wait including the time offered) or missed.
-    pub(super) fn on_offer_end(&mut self, a: usize, token: u32, accepted: bool) {
+    pub(super) fn on_offer_end(&mut self, a: AgentId, token: u32, accepted: bool) {
         let ag = &self.agents[a];
         let Some(key) = ag.offer.filter(|_| ag.offer_token == token) else {
             return; // withdrawn or abandoned meanwhile
         };
         let Some(&c) = self.convs.get(key) else { return };
-        let q = c.queue();
+        let q = c.queue;
         if accepted {
             if c.counted {
                 let qt = &mut self.tally.queues[q];
@@ -76,13 +76,13 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     }
 
     /// Clears agent `a`'s standing offer of conversation `id`, reporting how it ended.
-    pub(super) fn close_offer(&mut self, a: usize, id: u64, outcome: OfferOutcome) {
+    pub(super) fn close_offer(&mut self, a: AgentId, id: u64, outcome: OfferOutcome) {
         self.agents[a].offer = None;
         (self.observe)(&Trace::OfferEnded { time: self.now.secs(), id, agent: a, outcome });
     }
 
     /// After an offer closed, an agent still Available takes work again.
-    pub(super) fn free_after_offer(&mut self, a: usize) {
+    pub(super) fn free_after_offer(&mut self, a: AgentId) {
         if self.is_available(a) {
             self.pull_work(a);
             self.repool(a);
@@ -91,7 +91,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Agent `a` left Available while holding an offer: the
     /// offer is withdrawn, without penalty, and the conversation moves on.
-    pub(super) fn withdraw_offer(&mut self, a: usize) {
+    pub(super) fn withdraw_offer(&mut self, a: AgentId) {
         let Some(key) = self.agents[a].offer else { return };
         let id = self.convs.get(key).map_or(0, |c| c.id);
         self.close_offer(a, id, OfferOutcome::Withdrawn);
@@ -103,7 +103,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     fn reroute_offered(&mut self, key: ConvKey) {
         let Some(c) = self.convs.get_mut(key) else { return };
         c.state = ConvState::Waiting;
-        let q = c.queue();
+        let q = c.queue;
         // `route_conversation` counts it as waiting again.
         self.change_waiting(q, -1);
         self.route_conversation(key);

@@ -7,27 +7,32 @@
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{Sim, Trace};
-use crate::model::Scenario;
+use typed_index_collections::TiVec;
+
+use crate::model::{AgentId, QueueId, Scenario, TeamId};
 
 /// Per queue, the teams that serve it, split by whether they wait a delay.
 pub(super) struct Profiles {
     /// Teams serving each queue at once (no delay in their profile).
-    at_once: Vec<Vec<usize>>,
+    at_once: TiVec<QueueId, Vec<TeamId>>,
     /// Teams serving each queue only after a delay: (team, delay in seconds).
-    delayed: Vec<Vec<(usize, f64)>>,
+    delayed: TiVec<QueueId, Vec<(TeamId, f64)>>,
 }
 
 impl Profiles {
     /// Reads every team's profile of `sc` once, when the replication is set up.
     pub(super) fn new(sc: &Scenario) -> Profiles {
-        let nq = sc.queues.len();
         Profiles {
-            at_once: (0..nq)
+            at_once: sc
+                .queues
+                .keys()
                 .map(|q| {
                     sc.teams_serving(q).filter(|&t| sc.serve(t, q).is_some_and(|(_, d)| d <= 0.0)).collect()
                 })
                 .collect(),
-            delayed: (0..nq)
+            delayed: sc
+                .queues
+                .keys()
                 .map(|q| {
                     sc.teams_serving(q)
                         .filter_map(|t| sc.serve(t, q).filter(|&(_, d)| d > 0.0).map(|(_, d)| (t, d)))
@@ -39,7 +44,7 @@ impl Profiles {
 
     /// The teams that take queue `q`'s conversations as soon as they arrive.
     #[inline]
-    pub(super) fn at_once(&self, q: usize) -> &[usize] {
+    pub(super) fn at_once(&self, q: QueueId) -> &[TeamId] {
         &self.at_once[q]
     }
 }
@@ -52,10 +57,10 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     #[inline(always)]
     pub(super) fn better_of_delayed(
         &self,
-        mut best: Option<u32>,
-        q: usize,
+        mut best: Option<AgentId>,
+        q: QueueId,
         since: f64,
-    ) -> (Option<u32>, bool) {
+    ) -> (Option<AgentId>, bool) {
         let delayed = &self.profiles.delayed[q];
         if delayed.is_empty() {
             return (best, false);
@@ -74,12 +79,12 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Schedules, for conversation `key` of queue `q` waiting since `since`,
     /// an `Eligible` event at each delay it has not reached yet.
-    pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: usize, since: f64) {
+    pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: QueueId, since: f64) {
         let age = self.now.secs() - since;
         for i in 0..self.profiles.delayed[q].len() {
             let (t, delay) = self.profiles.delayed[q][i];
             if delay > age {
-                self.schedule(since + delay, Event::Eligible { conv: key, team: t as u32 });
+                self.schedule(since + delay, Event::Eligible { conv: key, team: t });
             }
         }
     }
@@ -88,14 +93,14 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// waits and an agent of `t` can take it, it is given to the one R12
     /// picks now. (Any older conversation of its queue that `t` could take
     /// would have been taken already, so it is the one to take.)
-    pub(super) fn on_eligible(&mut self, key: ConvKey, t: usize) {
+    pub(super) fn on_eligible(&mut self, key: ConvKey, t: TeamId) {
         let Some(c) = self.convs.get(key) else { return };
         if c.state != ConvState::Waiting {
             return;
         }
-        let q = c.queue();
+        let q = c.queue;
         let Some(a) = self.better_of(None, t, q) else { return };
         // Its queue entry goes stale and is dropped when it reaches the front.
-        self.take(key, q, a as usize);
+        self.take(key, q, a);
     }
 }

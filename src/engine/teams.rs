@@ -7,15 +7,16 @@
 
 use super::events::Event;
 use super::{Sim, Trace};
+use crate::model::AgentId;
 use crate::time::DAY;
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Switch `entry` of agent `a`'s group comes due: the agent works as
     /// the switch's team from now on (again tomorrow at the same time).
-    pub(super) fn on_switch(&mut self, a: usize, entry: usize) {
+    pub(super) fn on_switch(&mut self, a: AgentId, entry: usize) {
         let sc = self.sc;
         let to = sc.groups[self.agents[a].group].switches[entry].team;
-        self.schedule(self.now.secs() + DAY, Event::Switch { agent: a as u32, entry: entry as u16 });
+        self.schedule(self.now.secs() + DAY, Event::Switch { agent: a, entry: entry as u16 });
         let from = self.agents[a].team;
         if from == to {
             return;
@@ -32,7 +33,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let r = &mut self.route[a];
         r.capacity = sc.teams[to].capacity;
         r.spare = r.capacity.saturating_sub(r.held);
-        r.rekey(a as u32, sc.routing.selection);
+        r.rekey(a, sc.routing.selection);
         (self.observe)(&Trace::Team { time: self.now.secs(), agent: a, team: to });
         if self.is_available(a) {
             self.pull_work(a);
