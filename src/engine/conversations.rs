@@ -70,17 +70,30 @@ pub(crate) struct Conv {
     pub counted: bool,
 }
 
-/// Slab of conversations with generation-checked handles.
+/// Slab of conversations with generation-checked handles, and the counts
+/// the run keeps of them.
 #[derive(Debug)]
 pub(crate) struct Conversations {
     slots: Vec<(u32, Conv)>,
     free: Vec<u32>,
+    /// Conversations created so far (ids for the trace).
+    next_id: u64,
+    /// Conversations that arrived and are neither answered nor abandoned yet.
+    pub unanswered: u64,
 }
 
 impl Conversations {
     /// An empty slab with room for `n`.
     pub(crate) fn with_capacity(n: usize) -> Conversations {
-        Conversations { slots: Vec::with_capacity(n), free: Vec::with_capacity(n) }
+        Conversations { slots: Vec::with_capacity(n), free: Vec::with_capacity(n), next_id: 0, unanswered: 0 }
+    }
+
+    /// The id of the next conversation to arrive (unique within the replication).
+    #[inline]
+    pub(crate) fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
     }
 
     /// Stores `conv`, reusing a free slot if there is one.

@@ -22,7 +22,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// during the call, if any (never Available in between), else back to
     /// the status its shift and episodes give.
     pub(super) fn end_call(&mut self, a: AgentId) {
-        let ag = &mut self.agents[a];
+        let ag = &mut self.floor.agents[a];
         ag.call = false;
         if ag.phase == Phase::On && ag.episode.is_none() && !ag.deferred.is_empty() {
             let entry = ag.deferred.remove(0);

@@ -4,12 +4,12 @@
 //! waiting conversation has an eligible agent" true when a conversation
 //! reaches a team's delay.
 
+use typed_index_collections::TiVec;
+
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{Sim, Trace};
-use typed_index_collections::TiVec;
-
-use crate::model::{AgentId, QueueId, Scenario, TeamId};
+use crate::model::{QueueId, Scenario, TeamId};
 
 /// Per queue, the teams that serve it, split by whether they wait a delay.
 pub(super) struct Profiles {
@@ -47,44 +47,22 @@ impl Profiles {
     pub(super) fn at_once(&self, q: QueueId) -> &[TeamId] {
         &self.at_once[q]
     }
+
+    /// The teams that take queue `q`'s conversations after a delay: (team, delay in seconds).
+    #[inline]
+    pub(super) fn delayed(&self, q: QueueId) -> &[(TeamId, f64)] {
+        &self.delayed[q]
+    }
 }
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
-    /// Adds, to the candidate `best`, the teams whose delay on queue `q` a
-    /// conversation waiting since `since` has already reached (a requeued
-    /// one keeps its age). Returns the best candidate, and whether some
-    /// team's delay lies still ahead.
-    #[inline(always)]
-    pub(super) fn better_of_delayed(
-        &self,
-        mut best: Option<AgentId>,
-        q: QueueId,
-        since: f64,
-    ) -> (Option<AgentId>, bool) {
-        let delayed = &self.profiles.delayed[q];
-        if delayed.is_empty() {
-            return (best, false);
-        }
-        let age = self.now.secs() - since;
-        let mut later = false;
-        for &(t, delay) in delayed {
-            if delay > age {
-                later = true;
-            } else {
-                best = self.better_of(best, t, q);
-            }
-        }
-        (best, later)
-    }
-
     /// Schedules, for conversation `key` of queue `q` waiting since `since`,
     /// an `Eligible` event at each delay it has not reached yet.
     pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: QueueId, since: f64) {
-        let age = self.now.secs() - since;
-        for i in 0..self.profiles.delayed[q].len() {
-            let (t, delay) = self.profiles.delayed[q][i];
+        let age = self.clock.secs() - since;
+        for &(t, delay) in self.router.delayed(q) {
             if delay > age {
-                self.schedule(since + delay, Event::Eligible { conv: key, team: t });
+                self.agenda.schedule(&self.clock, since + delay, Event::Eligible { conv: key, team: t });
             }
         }
     }
@@ -99,7 +77,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             return;
         }
         let q = c.queue;
-        let Some(a) = self.better_of(None, t, q) else { return };
+        let Some(a) = self.router.better_of(None, t, q) else { return };
         // Its queue entry goes stale and is dropped when it reaches the front.
         self.take(key, q, a);
     }
