@@ -20,26 +20,22 @@ pub(super) struct Profiles {
 }
 
 impl Profiles {
-    /// Reads every team's profile of `sc` once, when the replication is set up.
+    /// Reads every team's profile of `sc` once, when the replication is set
+    /// up: one pass over the profiles' entries (a queue is listed at most
+    /// once per team), each queue's teams in team order.
     pub(super) fn new(sc: &Scenario) -> Profiles {
-        Profiles {
-            at_once: sc
-                .queues
-                .keys()
-                .map(|q| {
-                    sc.teams_serving(q).filter(|&t| sc.serve(t, q).is_some_and(|(_, d)| d <= 0.0)).collect()
-                })
-                .collect(),
-            delayed: sc
-                .queues
-                .keys()
-                .map(|q| {
-                    sc.teams_serving(q)
-                        .filter_map(|t| sc.serve(t, q).filter(|&(_, d)| d > 0.0).map(|(_, d)| (t, d)))
-                        .collect()
-                })
-                .collect(),
+        let mut at_once: TiVec<QueueId, Vec<TeamId>> = vec![Vec::new(); sc.queues.len()].into();
+        let mut delayed: TiVec<QueueId, Vec<(TeamId, f64)>> = vec![Vec::new(); sc.queues.len()].into();
+        for (t, team) in sc.teams.iter_enumerated() {
+            for (&q, &delay) in team.queues.iter().zip(&team.delays) {
+                if delay > 0.0 {
+                    delayed[q].push((t, delay));
+                } else {
+                    at_once[q].push(t);
+                }
+            }
         }
+        Profiles { at_once, delayed }
     }
 
     /// The teams that take queue `q`'s conversations as soon as they arrive.
@@ -80,5 +76,33 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let Some(a) = self.router.better_of(None, t, q) else { return };
         // Its queue entry goes stale and is dropped when it reaches the front.
         self.take(key, q, a);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass reading equals the definition through
+    /// `Scenario::teams_serving` and `Scenario::serve`, on every bundled
+    /// scenario (blended-day has an overflow team).
+    #[test]
+    fn profiles_split_each_queues_teams_by_their_delay() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut delayed_seen = 0;
+        for name in ["blended-day", "support-day", "swing-day", "forecast-day", "erlang-a"] {
+            let sc = crate::scenario::load(&dir.join(format!("{name}.toml")), &[]).expect(name);
+            let p = Profiles::new(&sc);
+            for q in sc.queues.keys() {
+                let serving: Vec<(TeamId, f64)> =
+                    sc.teams_serving(q).filter_map(|t| sc.serve(t, q).map(|(_, d)| (t, d))).collect();
+                let at_once: Vec<TeamId> = serving.iter().filter(|s| s.1 <= 0.0).map(|s| s.0).collect();
+                let delayed: Vec<(TeamId, f64)> = serving.iter().copied().filter(|s| s.1 > 0.0).collect();
+                assert_eq!(p.at_once(q), at_once.as_slice(), "{name} queue {q}");
+                assert_eq!(p.delayed(q), delayed.as_slice(), "{name} queue {q}");
+                delayed_seen += delayed.len();
+            }
+        }
+        assert!(delayed_seen > 0, "no scenario with an overflow team");
     }
 }
