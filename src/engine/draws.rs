@@ -25,7 +25,7 @@ pub(super) struct QueueStreams {
 
 /// What a conversation is drawn at arrival, seconds.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Drawn {
+pub(super) struct ConvDraws {
     /// Handle time.
     pub handle: f64,
     /// Wrap-up (0 without wrap-up).
@@ -105,12 +105,12 @@ impl QueueStreams {
 
     /// Draws a conversation of `queue` (queue `q`) arriving at `now`.
     #[inline(always)]
-    pub(super) fn conversation(&mut self, queue: &Queue, q: QueueId, now: f64) -> Drawn {
+    pub(super) fn conversation(&mut self, queue: &Queue, q: QueueId, now: f64) -> ConvDraws {
         // A forecast's `aht` scales the draw, keeping the distribution's shape.
         let handle = queue.handle_time.draw(&mut self.handle[q]) * queue.arrivals.handle_scale_at(now);
         let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.draw(&mut self.wrap[q]));
         let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.draw(&mut self.patience[q]));
-        Drawn { handle, wrap, patience }
+        ConvDraws { handle, wrap, patience }
     }
 
     /// Draws how long the agent takes to accept an offer of queue `q` (§R13).
