@@ -49,6 +49,7 @@ use criterion::{Criterion, Throughput};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use routesim::model::{GroupId, QueueId, TeamId};
 use routesim::{Scenario, engine, replicate, scenario};
 
 /// Exact Erlang A values for erlang-a.toml (from the scenario's header).
@@ -101,17 +102,17 @@ impl Params {
             sc.queues.len() == 1
                 && sc.groups.len() == 1
                 && sc.teams.len() == 1
-                && sc.teams[0].capacity == 1
-                && sc.queues[0].arrivals.rates().len() == 1
-                && sc.queues[0].wrap_up.is_none(),
+                && sc.teams[TeamId(0)].capacity == 1
+                && sc.queues[QueueId(0)].arrivals.rates().len() == 1
+                && sc.queues[QueueId(0)].wrap_up.is_none(),
             "the yardstick needs a plain M/M/c+M scenario"
         );
-        let q = &sc.queues[0];
+        let q = &sc.queues[QueueId(0)];
         Params {
             lambda: q.arrivals.rates()[0],
             handle: q.handle_time.mean(),
             patience: q.patience.as_ref().expect("erlang-a has patience").mean(),
-            agents: sc.groups[0].size(),
+            agents: sc.groups[GroupId(0)].size(),
             threshold: q.sl_threshold,
             horizon: sc.horizon,
             seed: sc.seed,
@@ -186,7 +187,7 @@ fn yardstick(p: &Params) -> Outcome {
 /// One replication of `sc` through the engine.
 fn routesim(sc: &Scenario) -> Outcome {
     let tally = engine::run(sc, 0);
-    let q = &tally.queues[0];
+    let q = &tally.queues[QueueId(0)];
     Outcome {
         offered: q.counts.offered,
         answered: q.counts.answered,

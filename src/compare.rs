@@ -345,8 +345,8 @@ fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
     let nq = sc.queues.len();
     let mut out = Vec::with_capacity(sc.interval_count() * nq);
     for i in 0..sc.interval_count() {
-        for q in 0..nq {
-            let c = &t.intervals[i * nq + q].counts;
+        for q in sc.queues.keys() {
+            let c = &t.interval(i, q).counts;
             let (holding, productive) = t.occupancy_parts(sc, i, q);
             out.push([
                 c.service_level(sc.metrics.service_level),

@@ -214,9 +214,9 @@ mod tests {
     use proptest::prelude::*;
 
     /// Records positions by value, as the engine's indexes do.
-    struct Positions(Vec<usize>);
+    struct ByValue(Vec<usize>);
 
-    impl Track<usize> for Positions {
+    impl Track<usize> for ByValue {
         fn placed(&mut self, _: u128, value: usize, i: usize) {
             self.0[value] = i;
         }
@@ -232,7 +232,7 @@ mod tests {
             ops in prop::collection::vec((0u8..3, 0usize..40, 0u64..1000), 0..300),
         ) {
             let mut heap = QuadHeap::with_capacity(capacity, usize::MAX);
-            let mut pos = Positions(vec![usize::MAX; 40]);
+            let mut pos = ByValue(vec![usize::MAX; 40]);
             let mut present: Vec<Option<u128>> = vec![None; 40];
             let mut seq = 0u128;
             for (op, v, k) in ops {

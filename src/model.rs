@@ -2,7 +2,13 @@
 //! indices, durations are seconds, rates are per second. Built only by
 //! [`crate::scenario`], so every value here has been checked.
 
+use typed_index_collections::TiVec;
+
 use crate::dist::Dist;
+
+mod ids;
+
+pub use ids::{AgentId, GroupId, QueueId, StatusId, TeamId};
 
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
@@ -27,15 +33,15 @@ pub struct Scenario {
     /// Metric settings.
     pub metrics: MetricSettings,
     /// All statuses: the four defaults at [`StatusId::AVAILABLE`].. then custom ones.
-    pub statuses: Vec<Status>,
+    pub statuses: TiVec<StatusId, Status>,
     /// Channel names, indexed by `Queue::channel`.
     pub channels: Vec<String>,
     /// Queues in file order.
-    pub queues: Vec<Queue>,
+    pub queues: TiVec<QueueId, Queue>,
     /// Teams (routing profiles) in file order.
-    pub teams: Vec<Team>,
+    pub teams: TiVec<TeamId, Team>,
     /// Agent groups in file order.
-    pub groups: Vec<AgentGroup>,
+    pub groups: TiVec<GroupId, AgentGroup>,
     /// Schedule and unplanned entries left out because their status is
     /// disabled (docs/model.md §R1): (dotted key, why), for the warnings.
     pub skipped: Vec<(String, String)>,
@@ -58,7 +64,7 @@ impl Scenario {
     }
 
     /// The team's priority for and delay on queue `queue`, if it serves it.
-    pub fn serve(&self, team: usize, queue: usize) -> Option<(u8, f64)> {
+    pub fn serve(&self, team: TeamId, queue: QueueId) -> Option<(u8, f64)> {
         let t = &self.teams[team];
         t.queues.iter().position(|&q| q == queue).map(|i| (t.priorities[i], t.delays[i]))
     }
@@ -68,9 +74,9 @@ impl Scenario {
         self.routing.offers.is_some()
     }
 
-    /// Indices of the teams whose profile serves `queue`.
-    pub fn teams_serving(&self, queue: usize) -> impl Iterator<Item = usize> + '_ {
-        self.teams.iter().enumerate().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
+    /// The teams whose profile serves `queue`.
+    pub fn teams_serving(&self, queue: QueueId) -> impl Iterator<Item = TeamId> + '_ {
+        self.teams.iter_enumerated().filter(move |(_, t)| t.queues.contains(&queue)).map(|(i, _)| i)
     }
 
     /// Total number of agents across groups.
@@ -79,13 +85,13 @@ impl Scenario {
     }
 
     /// Arrival rate of queue `q` at `t` seconds from the start of day 0, per second.
-    pub fn rate_at(&self, q: usize, t: f64) -> f64 {
+    pub fn rate_at(&self, q: QueueId, t: f64) -> f64 {
         self.queues[q].arrivals.rate_at(t)
     }
 
     /// Mean work (handle time plus wrap-up), seconds, of a conversation
     /// arriving on queue `q` at `t` seconds from the start of day 0.
-    pub fn work_at(&self, q: usize, t: f64) -> f64 {
+    pub fn work_at(&self, q: QueueId, t: f64) -> f64 {
         let queue = &self.queues[q];
         queue.handle_time.mean() * queue.arrivals.handle_scale_at(t)
             + queue.wrap_up.as_ref().map_or(0.0, Dist::mean)
@@ -189,26 +195,6 @@ impl StatusKind {
     /// utilisation (available- and busy-type statuses).
     pub fn is_productive(self) -> bool {
         matches!(self, StatusKind::Available | StatusKind::Busy)
-    }
-}
-
-/// Index of a status in [`Scenario::statuses`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StatusId(pub u16);
-
-impl StatusId {
-    /// The default Available status.
-    pub const AVAILABLE: StatusId = StatusId(0);
-    /// The default Busy status.
-    pub const BUSY: StatusId = StatusId(1);
-    /// The default Unavailable status.
-    pub const UNAVAILABLE: StatusId = StatusId(2);
-    /// The default Offline status.
-    pub const OFFLINE: StatusId = StatusId(3);
-
-    /// Position in [`Scenario::statuses`].
-    pub fn index(self) -> usize {
-        usize::from(self.0)
     }
 }
 
@@ -440,8 +426,8 @@ impl Arrivals {
 pub struct Team {
     /// Team name.
     pub name: String,
-    /// Queues served (indices), in file order.
-    pub queues: Vec<usize>,
+    /// Queues served, in file order.
+    pub queues: Vec<QueueId>,
     /// The team's priority for each entry of `queues` (1 first; the queue's
     /// own priority unless the profile gives one): docs/model.md §R15.
     pub priorities: Vec<u8>,
@@ -459,10 +445,10 @@ pub struct Team {
 pub struct AgentGroup {
     /// Group name.
     pub name: String,
-    /// Index of the team the agents start the run on (`teams[0]`).
-    pub team: usize,
+    /// The team the agents start the run on (`teams[0]`).
+    pub team: TeamId,
     /// Every team the agents may work as, the starting one first (docs/model.md §R16).
-    pub teams: Vec<usize>,
+    pub teams: Vec<TeamId>,
     /// Daily team switches (schedule entries with `team`).
     pub switches: Vec<Switch>,
     /// How many agents are logged in when.
@@ -569,8 +555,8 @@ impl Planned {
 /// `team` at a clock time, or staggered over a window.
 #[derive(Debug, Clone, Copy)]
 pub struct Switch {
-    /// Team index (one of the group's `teams`).
-    pub team: usize,
+    /// The team (one of the group's `teams`).
+    pub team: TeamId,
     /// Earliest switch, seconds from the start of the day.
     pub window_start: f64,
     /// Latest switch, seconds from the start of the day (equal to `window_start` for `at`).

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
-use crate::model::{Scenario, StatusKind};
+use crate::model::{Scenario, StatusKind, TeamId};
 use crate::stats::{self, Counts, Metric, Scope, Tally, mean_ci, t975};
 
 /// Most sections the wait percentiles' confidence intervals are taken from.
@@ -549,11 +549,11 @@ impl VariantFold {
 
     /// Agent-seconds of team `t` in interval `i` summed over replications, by status type:
     /// (available, busy, unavailable).
-    fn kinds(&self, sc: &Scenario, i: usize, t: usize) -> (f64, f64, f64) {
+    fn kinds(&self, sc: &Scenario, i: usize, t: TeamId) -> (f64, f64, f64) {
         let ns = sc.statuses.len();
         let (mut avail, mut busy, mut unavail) = (0.0, 0.0, 0.0);
         for (s, status) in sc.statuses.iter().enumerate() {
-            let secs = millis(self.status[(i * sc.teams.len() + t) * ns + s]);
+            let secs = millis(self.status[(i * sc.teams.len() + t.index()) * ns + s]);
             match status.kind {
                 StatusKind::Available => avail += secs,
                 StatusKind::Busy => busy += secs,
@@ -570,8 +570,8 @@ impl VariantFold {
         let mut rows = Vec::with_capacity(self.intervals.len());
         for i in 0..sc.interval_count() {
             let len = sc.interval_length(i);
-            for (q, queue) in sc.queues.iter().enumerate() {
-                let t = &self.intervals[i * nq + q];
+            for (q, queue) in sc.queues.iter_enumerated() {
+                let t = &self.intervals[i * nq + q.index()];
                 let c = &t.counts;
                 let per = |x: u64| x as f64 / reps;
                 let service_level = c.service_level(sc.metrics.service_level);
@@ -579,12 +579,12 @@ impl VariantFold {
                 let (mut holding, mut productive) = (0.0, 0.0);
                 for team in sc.teams_serving(q) {
                     let (avail, busy, _) = self.kinds(sc, i, team);
-                    holding += millis(self.teams[i * sc.teams.len() + team][1]);
+                    holding += millis(self.teams[i * sc.teams.len() + team.index()][1]);
                     productive += avail + busy;
                 }
                 rows.push(IntervalRow {
                     interval: i,
-                    queue: q,
+                    queue: q.index(),
                     offered: per(c.offered),
                     answered: per(c.answered),
                     abandoned: per(c.abandoned),
@@ -611,12 +611,12 @@ impl VariantFold {
         for i in 0..sc.interval_count() {
             let len = sc.interval_length(i);
             let avg = |secs: f64| secs / reps / len;
-            for t in 0..nt {
-                let [logged_in, holding, spare] = self.teams[i * nt + t].map(millis);
+            for t in sc.teams.keys() {
+                let [logged_in, holding, spare] = self.teams[i * nt + t.index()].map(millis);
                 let (avail, busy, unavail) = self.kinds(sc, i, t);
                 rows.push(TeamIntervalRow {
                     interval: i,
-                    team: t,
+                    team: t.index(),
                     agents_logged_in: avg(logged_in),
                     agents_available_spare: avg(spare),
                     agents_available_full: avg((avail - spare).max(0.0)),
@@ -688,7 +688,7 @@ fn merge_waits(acc: &mut Option<Vec<WaitCounts>>, part: Option<Vec<WaitCounts>>)
 fn scope_index(scope: Scope, n_queues: usize) -> Option<usize> {
     match scope {
         Scope::Total => Some(0),
-        Scope::Queue(q) if q < n_queues => Some(q + 1),
+        Scope::Queue(q) if q.index() < n_queues => Some(q.index() + 1),
         Scope::Queue(_) | Scope::Team(_) => None,
     }
 }

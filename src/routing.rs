@@ -13,8 +13,10 @@
 
 use std::collections::VecDeque;
 
+use typed_index_collections::{TiSlice, TiVec};
+
 use crate::heap::{Positions as Slots, QuadHeap, Track};
-use crate::model::Selection;
+use crate::model::{AgentId, QueueId, Selection, TeamId};
 
 /// Marker for "not in any pool".
 const NOT_POOLED: u32 = u32::MAX;
@@ -44,20 +46,20 @@ impl RouteState {
         RouteState { idle_since: 0.0, spare: capacity, capacity, held: 0, open: 0, pos: NOT_POOLED, key: 0 }
     }
 
-    /// Recomputes the ordering key of agent `index` after its idle time,
+    /// Recomputes the ordering key of agent `agent` after its idle time,
     /// spare capacity or open count changed: the rule's criterion in the top
     /// 32 bits, then the idle-since time (never negative, so its bits order
-    /// like the number), then the agent index, so one integer comparison
+    /// like the number), then the agent's index, so one integer comparison
     /// applies the rule and both tie-breaks.
     #[inline]
-    pub(crate) fn rekey(&mut self, index: u32, rule: Selection) {
+    pub(crate) fn rekey(&mut self, agent: AgentId, rule: Selection) {
         let primary = match rule {
             Selection::MostAvailable => u32::MAX - self.spare,
             Selection::LeastActive => self.open,
             Selection::LongestIdle | Selection::RoundRobin => 0,
         };
         self.key =
-            (u128::from(primary) << 96) | (u128::from(self.idle_since.to_bits()) << 32) | u128::from(index);
+            (u128::from(primary) << 96) | (u128::from(self.idle_since.to_bits()) << 32) | u128::from(agent.0);
     }
 
     /// Whether the agent is in a pool (Available with spare capacity).
@@ -69,8 +71,8 @@ impl RouteState {
 /// The order of docs/model.md §R12: does agent `a` come before agent `b`?
 /// Ties fall to the longest idle, then the lowest index.
 #[inline(always)]
-pub(crate) fn before(a: u32, b: u32, st: &[RouteState]) -> bool {
-    st[a as usize].key < st[b as usize].key
+pub(crate) fn before(a: AgentId, b: AgentId, st: &TiSlice<AgentId, RouteState>) -> bool {
+    st[a].key < st[b].key
 }
 
 /// What a conversation needs of an agent beyond spare capacity: its size
@@ -114,8 +116,8 @@ impl Fit {
 #[derive(Debug, Clone)]
 pub(crate) struct AgentPool {
     heap: QuadHeap<()>,
-    /// The team's agents (global indices, ascending); an agent's place here is its local index.
-    members: Vec<u32>,
+    /// The team's agents (ascending); an agent's place here is its local index.
+    members: Vec<AgentId>,
     /// Round robin only: the pooled agents by local index.
     order: Option<IndexSet>,
     /// One per non-trivial fit of the team's queues.
@@ -143,28 +145,28 @@ struct FitPool {
 
 /// The agent a key belongs to (its low 32 bits; see [`RouteState::rekey`]).
 #[inline]
-fn agent_of(key: u128) -> u32 {
-    key as u32
+fn agent_of(key: u128) -> AgentId {
+    AgentId(key as u32)
 }
 
 /// Keeps each pooled agent's heap position in its [`RouteState`].
-impl Track<()> for &mut [RouteState] {
+impl Track<()> for &mut TiSlice<AgentId, RouteState> {
     #[inline(always)]
     fn placed(&mut self, key: u128, _: (), i: usize) {
-        self[agent_of(key) as usize].pos = i as u32;
+        self[agent_of(key)].pos = i as u32;
     }
 }
 
 impl AgentPool {
-    /// An empty pool for a team of agents `members` (global indices,
-    /// ascending), with a fit pool for each of `fits` that is not trivial,
+    /// An empty pool for a team of agents `members` (ascending), with a
+    /// fit pool for each of `fits` that is not trivial,
     /// and round-robin order sets when `round_robin`. `channels`: channels
     /// per agent in the units array given to the other calls
     /// (`units[agent * channels + channel]`). `full_too`: the pool also
     /// holds Available agents without spare capacity (their team serves a
     /// call that ignores load, docs/model.md §R14).
     pub(crate) fn new(
-        members: Vec<u32>,
+        members: Vec<AgentId>,
         fits: &[Fit],
         round_robin: bool,
         channels: usize,
@@ -217,26 +219,26 @@ impl AgentPool {
 
     /// Agent `a`'s local index (its place among the team's members).
     #[inline]
-    fn local(&self, a: u32) -> u32 {
+    fn local(&self, a: AgentId) -> u32 {
         self.members.partition_point(|&m| m < a) as u32
     }
 
     /// Adds agent `a` (not already pooled). `units`: units held by every
     /// agent on every channel (see [`AgentPool::new`]).
     #[inline]
-    pub(crate) fn insert(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
-        debug_assert!(!st[a as usize].pooled());
-        let key = st[a as usize].key;
+    pub(crate) fn insert(&mut self, a: AgentId, mut st: &mut TiSlice<AgentId, RouteState>, units: &[u32]) {
+        debug_assert!(!st[a].pooled());
+        let key = st[a].key;
         self.heap.push(key, (), &mut st);
         self.touch(a, st, units);
     }
 
     /// Removes agent `a` (pooled).
     #[inline]
-    pub(crate) fn remove(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
-        debug_assert!(st[a as usize].pooled());
-        let i = st[a as usize].pos as usize;
-        st[a as usize].pos = NOT_POOLED;
+    pub(crate) fn remove(&mut self, a: AgentId, mut st: &mut TiSlice<AgentId, RouteState>, units: &[u32]) {
+        debug_assert!(st[a].pooled());
+        let i = st[a].pos as usize;
+        st[a].pos = NOT_POOLED;
         self.heap.remove_at(i, &mut st);
         self.touch(a, st, units);
     }
@@ -244,8 +246,8 @@ impl AgentPool {
     /// Restores order after agent `a`'s key, spare capacity or units
     /// changed (pooled).
     #[inline]
-    pub(crate) fn update(&mut self, a: u32, mut st: &mut [RouteState], units: &[u32]) {
-        let r = &st[a as usize];
+    pub(crate) fn update(&mut self, a: AgentId, mut st: &mut TiSlice<AgentId, RouteState>, units: &[u32]) {
+        let r = &st[a];
         let (i, key) = (r.pos as usize, r.key);
         self.heap.replace_at(i, key, (), &mut st);
         self.touch(a, st, units);
@@ -254,22 +256,22 @@ impl AgentPool {
     /// Brings the fit pools in line with agent `a` (pooled), whose spare
     /// capacity or units changed but whose key did not.
     #[inline]
-    pub(crate) fn refresh(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
+    pub(crate) fn refresh(&mut self, a: AgentId, st: &TiSlice<AgentId, RouteState>, units: &[u32]) {
         self.touch(a, st, units);
     }
 
     /// Brings the order set and the fit pools in line with agent `a`'s state.
     #[inline(always)]
-    fn touch(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
+    fn touch(&mut self, a: AgentId, st: &TiSlice<AgentId, RouteState>, units: &[u32]) {
         if !self.plain {
             self.touch_all(a, st, units);
         }
     }
 
-    fn touch_all(&mut self, a: u32, st: &[RouteState], units: &[u32]) {
-        let units = &units[a as usize * self.channels..(a as usize + 1) * self.channels];
+    fn touch_all(&mut self, a: AgentId, st: &TiSlice<AgentId, RouteState>, units: &[u32]) {
+        let units = &units[a.index() * self.channels..(a.index() + 1) * self.channels];
         let local = self.local(a);
-        let r = &st[a as usize];
+        let r = &st[a];
         if let Some(order) = &mut self.order {
             order.set(local as usize, r.pooled());
         }
@@ -294,7 +296,7 @@ impl AgentPool {
     /// The best pooled agent by the rule that meets fit `class` (see
     /// [`AgentPool::class_of`]): the top of its heap, O(1).
     #[inline]
-    pub(crate) fn best(&self, class: Option<usize>) -> Option<u32> {
+    pub(crate) fn best(&self, class: Option<usize>) -> Option<AgentId> {
         let top = match class {
             None => self.heap.keys().first().copied(),
             Some(c) => self.fits[c].heap.keys().first().copied(),
@@ -303,9 +305,9 @@ impl AgentPool {
     }
 
     /// Round robin: the pooled agent meeting fit `class` with the smallest
-    /// global index at or after `start`, else the smallest of all; O(log n).
+    /// index at or after `start`, else the smallest of all; O(log n).
     #[inline]
-    pub(crate) fn next_from(&self, class: Option<usize>, start: u32) -> Option<u32> {
+    pub(crate) fn next_from(&self, class: Option<usize>, start: AgentId) -> Option<AgentId> {
         let order = match class {
             None => self.order.as_ref(),
             Some(c) => self.fits[c].order.as_ref(),
@@ -317,7 +319,7 @@ impl AgentPool {
 
     /// Calls `f` on every pooled agent, in no particular order.
     #[cfg(test)]
-    pub(crate) fn for_each(&self, f: impl FnMut(u32)) {
+    pub(crate) fn for_each(&self, f: impl FnMut(AgentId)) {
         self.heap.keys().iter().map(|&k| agent_of(k)).for_each(f);
     }
 }
@@ -407,20 +409,20 @@ impl IndexSet {
 #[derive(Debug, Clone)]
 pub(crate) struct NonEmpty {
     /// Per team: the bits, by place in its queue list.
-    words: Vec<Vec<u64>>,
+    words: TiVec<TeamId, Vec<u64>>,
     /// Per queue: (team, place) of every team whose list holds it.
-    places: Vec<Vec<(u32, u32)>>,
+    places: TiVec<QueueId, Vec<(TeamId, u32)>>,
 }
 
 impl NonEmpty {
-    /// All empty, for teams serving `team_queues[t]` (queue indices below `queues`).
-    pub(crate) fn new<'a>(team_queues: impl Iterator<Item = &'a [usize]>, queues: usize) -> NonEmpty {
-        let mut places = vec![Vec::new(); queues];
+    /// All empty, for teams serving `team_queues[t]` (of `queues` queues).
+    pub(crate) fn new<'a>(team_queues: impl Iterator<Item = &'a [QueueId]>, queues: usize) -> NonEmpty {
+        let mut places: TiVec<QueueId, Vec<(TeamId, u32)>> = vec![Vec::new(); queues].into();
         let words = team_queues
             .enumerate()
             .map(|(t, list)| {
                 for (i, &q) in list.iter().enumerate() {
-                    places[q].push((t as u32, i as u32));
+                    places[q].push((TeamId::from(t), i as u32));
                 }
                 vec![0u64; list.len().div_ceil(64)]
             })
@@ -430,9 +432,9 @@ impl NonEmpty {
 
     /// Marks queue `q` as holding something (`true`) or nothing, in every team serving it.
     #[inline]
-    pub(crate) fn set(&mut self, q: usize, waiting: bool) {
+    pub(crate) fn set(&mut self, q: QueueId, waiting: bool) {
         for &(t, i) in &self.places[q] {
-            let word = &mut self.words[t as usize][i as usize >> 6];
+            let word = &mut self.words[t][i as usize >> 6];
             let bit = 1u64 << (i & 63);
             if waiting {
                 *word |= bit;
@@ -444,13 +446,13 @@ impl NonEmpty {
 
     /// Word `w` of team `t`'s bits (bit j: place `64 w + j` of its queue list).
     #[inline]
-    pub(crate) fn word(&self, t: usize, w: usize) -> u64 {
+    pub(crate) fn word(&self, t: TeamId, w: usize) -> u64 {
         self.words[t][w]
     }
 
     /// Words of team `t`'s bits.
     #[inline]
-    pub(crate) fn word_count(&self, t: usize) -> usize {
+    pub(crate) fn word_count(&self, t: TeamId) -> usize {
         self.words[t].len()
     }
 }
@@ -512,8 +514,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn states(keys: &[(f64, u32, u32)], rule: Selection) -> Vec<RouteState> {
-        let mut st: Vec<RouteState> = keys
+    fn states(keys: &[(f64, u32, u32)], rule: Selection) -> TiVec<AgentId, RouteState> {
+        let mut st: TiVec<AgentId, RouteState> = keys
             .iter()
             .map(|&(idle, spare, open)| RouteState {
                 idle_since: idle,
@@ -525,15 +527,15 @@ mod tests {
                 key: 0,
             })
             .collect();
-        for (i, r) in st.iter_mut().enumerate() {
-            r.rekey(i as u32, rule);
+        for (a, r) in st.iter_mut_enumerated() {
+            r.rekey(a, rule);
         }
         st
     }
 
     /// docs/model.md §R12 written out: the rule's criterion, then longest idle, then lowest index.
-    fn reference_before(rule: Selection, a: u32, b: u32, st: &[RouteState]) -> bool {
-        let (x, y) = (&st[a as usize], &st[b as usize]);
+    fn reference_before(rule: Selection, a: AgentId, b: AgentId, st: &TiSlice<AgentId, RouteState>) -> bool {
+        let (x, y) = (&st[a], &st[b]);
         let primary = match rule {
             Selection::MostAvailable => y.spare.cmp(&x.spare),
             Selection::LeastActive => x.open.cmp(&y.open),
@@ -563,16 +565,16 @@ mod tests {
             let rule = rules[r];
             let mut st = states(&keys.iter().map(|&(i, s, o)| (f64::from(i), s, o)).collect::<Vec<_>>(), rule);
             let n = st.len();
-            // Members are global indices with gaps (another team's agents between).
-            let global = |i: usize| i as u32 * stride;
-            let mut wide = vec![st[0]; n * stride as usize];
+            // Members are agents with gaps (another team's agents between).
+            let global = |i: usize| AgentId(i as u32 * stride);
+            let mut wide: TiVec<AgentId, RouteState> = vec![st.raw[0]; n * stride as usize].into();
             for (i, r) in st.drain(..).enumerate() {
                 let mut r = r;
                 r.rekey(global(i), rule);
-                wide[global(i) as usize] = r;
+                wide[global(i)] = r;
             }
             let mut st = wide;
-            let members: Vec<u32> = (0..n).map(global).collect();
+            let members: Vec<AgentId> = (0..n).map(global).collect();
             let mut units = vec![0u32; 2 * st.len()];
             let mut pool = AgentPool::new(members.clone(), &fits, rule == Selection::RoundRobin, 2, false);
             let classes: Vec<Option<usize>> = fits.iter().map(|&f| pool.class_of(f)).collect();
@@ -580,25 +582,26 @@ mod tests {
             for (who, op, val, ch0) in ops {
                 let a = members[who % n];
                 match op {
-                    0 if !st[a as usize].pooled() => pool.insert(a, &mut st, &units),
-                    1 if st[a as usize].pooled() => pool.remove(a, &mut st, &units),
+                    0 if !st[a].pooled() => pool.insert(a, &mut st, &units),
+                    1 if st[a].pooled() => pool.remove(a, &mut st, &units),
                     _ => {
-                        let r = &mut st[a as usize];
+                        let r = &mut st[a];
                         r.idle_since = f64::from(val);
                         r.spare = u32::from(val % 3) + 1;
                         r.open = u32::from(val % 2);
                         r.rekey(a, rule);
-                        units[2 * a as usize] = ch0;
+                        units[2 * a.index()] = ch0;
                         if r.pooled() { pool.update(a, &mut st, &units); }
                     }
                 }
                 for (f, &class) in fits.iter().zip(&classes) {
-                    let keep = |b: u32| f.admits(st[b as usize].spare, &units[2 * b as usize..2 * b as usize + 2]);
-                    let eligible: Vec<u32> = members.iter().copied().filter(|&b| st[b as usize].pooled() && keep(b)).collect();
+                    let keep = |b: AgentId| f.admits(st[b].spare, &units[2 * b.index()..2 * b.index() + 2]);
+                    let eligible: Vec<AgentId> = members.iter().copied().filter(|&b| st[b].pooled() && keep(b)).collect();
                     let brute = eligible.iter().copied().reduce(|x, y| if reference_before(rule, y, x, &st) { y } else { x });
                     prop_assert_eq!(pool.best(class), brute);
                     if rule == Selection::RoundRobin {
-                        for start in [0, a, a + 1, *members.last().unwrap() + 1] {
+                        let next = |b: AgentId| AgentId(b.0 + 1);
+                        for start in [AgentId(0), a, next(a), next(*members.last().unwrap())] {
                             let want = eligible.iter().copied().find(|&b| b >= start).or(eligible.first().copied());
                             prop_assert_eq!(pool.next_from(class, start), want);
                         }
@@ -607,7 +610,7 @@ mod tests {
                 let mut seen = vec![];
                 pool.for_each(|a| seen.push(a));
                 seen.sort_unstable();
-                let pooled: Vec<u32> = members.iter().copied().filter(|&b| st[b as usize].pooled()).collect();
+                let pooled: Vec<AgentId> = members.iter().copied().filter(|&b| st[b].pooled()).collect();
                 prop_assert_eq!(seen, pooled);
             }
         });
@@ -636,13 +639,14 @@ mod tests {
     #[test]
     fn ties_fall_to_longest_idle_then_lowest_index() {
         let keys = [(5.0, 2, 0), (3.0, 2, 0), (3.0, 2, 0), (1.0, 1, 0)];
+        let a = |i: u32| AgentId(i);
         let st = states(&keys, Selection::MostAvailable);
-        assert!(before(1, 0, &st));
-        assert!(before(1, 2, &st));
-        assert!(before(2, 3, &st));
+        assert!(before(a(1), a(0), &st));
+        assert!(before(a(1), a(2), &st));
+        assert!(before(a(2), a(3), &st));
         let st = states(&keys, Selection::LongestIdle);
-        assert!(before(3, 1, &st));
-        assert!(before(1, 2, &st));
+        assert!(before(a(3), a(1), &st));
+        assert!(before(a(1), a(2), &st));
     }
 
     #[test]

@@ -381,6 +381,7 @@ fn plain(message: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{GroupId, QueueId, TeamId};
 
     const MINIMAL: &str = r#"
 horizon = "1d"
@@ -409,9 +410,9 @@ count = 4
         let s = parse(MINIMAL, "s.toml", "stem", &[]).unwrap();
         assert_eq!(s.name, "stem");
         assert_eq!(s.interval, 1800.0);
-        assert_eq!(s.queues[0].channel, 0);
+        assert_eq!(s.queues[QueueId(0)].channel, 0);
         assert_eq!(s.channels, vec!["chat".to_string()]);
-        assert_eq!(s.teams[0].capacity, 1);
+        assert_eq!(s.teams[TeamId(0)].capacity, 1);
         assert_eq!(s.statuses.len(), 4);
         assert!(s.routing.requeue_when_offline);
     }
@@ -440,13 +441,13 @@ count = 4
         std::fs::write(&path, format!("# a comment\n{MINIMAL}")).unwrap();
         let args = vec!["agents.g.count=9".to_owned(), "seed=5".to_owned()];
         let loaded = load_effective(&path, &args).unwrap();
-        assert_eq!((loaded.scenario.groups[0].size(), loaded.scenario.seed), (9, 5));
+        assert_eq!((loaded.scenario.groups[GroupId(0)].size(), loaded.scenario.seed), (9, 5));
         let text = &loaded.effective_toml;
         assert!(text.starts_with("# a comment\n"), "{text}");
         // Read back from anywhere under any file name, it is the same scenario.
         let again = parse(text, "elsewhere/scenario.toml", "scenario", &[]).unwrap();
         assert_eq!(again.name, "stem");
-        assert_eq!((again.groups[0].size(), again.seed), (9, 5));
+        assert_eq!((again.groups[GroupId(0)].size(), again.seed), (9, 5));
         assert_eq!(format!("{again:?}"), format!("{:?}", loaded.scenario));
         // A name in the file is kept as it is.
         std::fs::write(&path, format!("name = \"mine\"\n{MINIMAL}")).unwrap();
@@ -505,12 +506,16 @@ count = 4
             parse(&text, "s.toml", "s", &args)
         };
         let all = set(&[]).unwrap();
-        assert_eq!(all.groups[0].schedule.len(), 2);
-        assert!(all.queues[0].patience.is_some());
+        assert_eq!(all.groups[GroupId(0)].schedule.len(), 2);
+        assert!(all.queues[QueueId(0)].patience.is_some());
         let s = set(&["remove=agents.g.schedule.0", "remove=queue.chat.patience"]).unwrap();
-        assert_eq!(s.groups[0].schedule.len(), 1);
-        assert_eq!(s.groups[0].schedule[0].status, crate::model::StatusId::BUSY, "the later entry moved up");
-        assert!(s.queues[0].patience.is_none());
+        assert_eq!(s.groups[GroupId(0)].schedule.len(), 1);
+        assert_eq!(
+            s.groups[GroupId(0)].schedule[0].status,
+            crate::model::StatusId::BUSY,
+            "the later entry moved up"
+        );
+        assert!(s.queues[QueueId(0)].patience.is_none());
         for (bad, words) in [
             ("remove=agents.g.schedule.2", "has 2 elements, numbered from 0"),
             ("remove=queue.chat.wrap_up", "there is no `queue.chat.wrap_up` to remove"),
@@ -570,8 +575,8 @@ count = 4
             parse(MINIMAL, "s.toml", "s", &args)
         };
         let s = set(&["agents.g.count=9", "queue.chat.arrivals.per_hour=90", "horizon=2d"]).unwrap();
-        assert_eq!(s.groups[0].size(), 9);
-        assert!((s.queues[0].arrivals.rates()[0] - 90.0 / 3600.0).abs() < 1e-12);
+        assert_eq!(s.groups[GroupId(0)].size(), 9);
+        assert!((s.queues[QueueId(0)].arrivals.rates()[0] - 90.0 / 3600.0).abs() < 1e-12);
         assert_eq!(s.horizon, 2.0 * 86_400.0);
         let s = set(&["routing.agent_selection=most_available"]).unwrap();
         assert_eq!(s.routing.selection, crate::model::Selection::MostAvailable);
@@ -727,13 +732,16 @@ count = 4
         let levels: Vec<u32> = (0..48).collect();
         let staffed = with_staffing(&text, "s.toml", "g", &levels).unwrap();
         let sc = parse(&staffed, "s.toml", "s", &[]).unwrap();
-        match &sc.groups[0].headcount {
+        match &sc.groups[GroupId(0)].headcount {
             crate::model::Headcount::Staffing(st) => assert_eq!(st.levels(), levels.as_slice()),
             other => panic!("{other:?}"),
         }
-        assert!(sc.groups[0].shift.is_none());
-        assert_eq!(sc.groups[0].schedule.len(), 1, "the schedule stays");
-        assert!(matches!(sc.groups[1].headcount, crate::model::Headcount::Fixed(2)), "other groups stay");
+        assert!(sc.groups[GroupId(0)].shift.is_none());
+        assert_eq!(sc.groups[GroupId(0)].schedule.len(), 1, "the schedule stays");
+        assert!(
+            matches!(sc.groups[GroupId(1)].headcount, crate::model::Headcount::Fixed(2)),
+            "other groups stay"
+        );
         let e = with_staffing(&text, "s.toml", "nobody", &levels).unwrap_err().to_string();
         assert!(e.contains("its groups are: g, h"), "{e}");
     }

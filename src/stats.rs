@@ -9,8 +9,9 @@
 //! drift from its value. Definitions: docs/model.md §7.
 
 use hdrhistogram::Histogram;
+use typed_index_collections::TiVec;
 
-use crate::model::{Scenario, SlFormula, StatusKind};
+use crate::model::{QueueId, Scenario, SlFormula, StatusId, StatusKind, TeamId};
 
 /// Every metric of summary.csv: its name, unit and formula live here only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -256,9 +257,9 @@ impl Metric {
     /// it is not defined, e.g. ASA with nothing answered).
     pub fn value(self, scope: Scope, tally: &Tally, sc: &Scenario) -> f64 {
         let agents = || match scope {
-            Scope::Total => AgentTime::of(tally, sc, 0..sc.teams.len()),
+            Scope::Total => AgentTime::of(tally, sc, sc.teams.keys()),
             Scope::Queue(q) => AgentTime::of(tally, sc, sc.teams_serving(q)),
-            Scope::Team(t) => AgentTime::of(tally, sc, t..t + 1),
+            Scope::Team(t) => AgentTime::of(tally, sc, std::iter::once(t)),
         };
         let queue = match scope {
             Scope::Total => Some(tally.total()),
@@ -323,10 +324,10 @@ impl Metric {
 pub enum Scope {
     /// Every queue and team together (`total`, `all`).
     Total,
-    /// One queue, by index; its agent metrics are over the teams serving it.
-    Queue(usize),
-    /// One team, by index.
-    Team(usize),
+    /// One queue; its agent metrics are over the teams serving it.
+    Queue(QueueId),
+    /// One team.
+    Team(TeamId),
 }
 
 impl Scope {
@@ -353,8 +354,8 @@ impl Scope {
 /// the total, each queue, each team.
 pub fn layout(sc: &Scenario) -> Vec<(Scope, Metric)> {
     let scopes = std::iter::once(Scope::Total)
-        .chain((0..sc.queues.len()).map(Scope::Queue))
-        .chain((0..sc.teams.len()).map(Scope::Team));
+        .chain(sc.queues.keys().map(Scope::Queue))
+        .chain(sc.teams.keys().map(Scope::Team));
     scopes
         .flat_map(|s| {
             Metric::ALL
@@ -570,8 +571,8 @@ pub fn wait_histogram(max_ms: u64) -> Histogram<u64> {
 /// Agent time and work for one team over the counted window.
 #[derive(Debug, Clone, Default)]
 pub struct TeamTally {
-    /// Agent-seconds per status (index as in `Scenario::statuses`).
-    pub status_secs: Vec<f64>,
+    /// Agent-seconds per status.
+    pub status_secs: TiVec<StatusId, f64>,
     /// Agent-seconds holding at least one conversation while in an available- or busy-type status.
     pub holding_secs: f64,
     /// Capacity units in use × seconds, while in an available- or busy-type status.
@@ -626,12 +627,12 @@ pub struct TeamInterval {
 #[derive(Debug, Clone)]
 pub struct Tally {
     /// Per queue, scenario order.
-    pub queues: Vec<QueueTally>,
+    pub queues: TiVec<QueueId, QueueTally>,
     /// All queues together when there are several (see [`Tally::total`]),
     /// summed by [`Tally::close`] when the replication ends.
     total: Option<QueueTally>,
     /// Per team, scenario order.
-    pub teams: Vec<TeamTally>,
+    pub teams: TiVec<TeamId, TeamTally>,
     /// Per interval then queue: `intervals[i * queues + q]`.
     pub intervals: Vec<IntervalTally>,
     /// Agent-seconds per interval, team and status: `[(i * teams + t) * statuses + s]`.
@@ -647,13 +648,13 @@ impl Tally {
     /// Empty tallies sized for `sc`.
     pub fn new(sc: &Scenario) -> Tally {
         let queue = QueueTally::empty;
-        let team = TeamTally { status_secs: vec![0.0; sc.statuses.len()], ..TeamTally::default() };
+        let team = TeamTally { status_secs: vec![0.0; sc.statuses.len()].into(), ..TeamTally::default() };
         let n = sc.interval_count();
         Tally {
-            queues: (0..sc.queues.len()).map(|_| queue()).collect(),
+            queues: sc.queues.iter().map(|_| queue()).collect(),
             // With one queue the total is that queue: no second histogram.
             total: (sc.queues.len() > 1).then(queue),
-            teams: vec![team; sc.teams.len()],
+            teams: vec![team; sc.teams.len()].into(),
             intervals: vec![IntervalTally::default(); n * sc.queues.len()],
             interval_status_secs: vec![0.0; n * sc.teams.len() * sc.statuses.len()],
             team_intervals: vec![TeamInterval::default(); n * sc.teams.len()],
@@ -705,44 +706,55 @@ impl Tally {
     pub fn total(&self) -> &QueueTally {
         match &self.total {
             Some(total) => total,
-            None => &self.queues[0],
+            None => &self.queues.raw[0],
         }
     }
 
     /// The tally of queue `q` in interval `i`.
+    pub fn interval(&self, i: usize, q: QueueId) -> &IntervalTally {
+        &self.intervals[i * self.n_queues + q.index()]
+    }
+
+    /// The tally of queue `q` in interval `i`, to record into.
     #[inline]
-    pub fn interval_mut(&mut self, i: usize, q: usize) -> &mut IntervalTally {
-        &mut self.intervals[i * self.n_queues + q]
+    pub fn interval_mut(&mut self, i: usize, q: QueueId) -> &mut IntervalTally {
+        &mut self.intervals[i * self.n_queues + q.index()]
     }
 
     /// The time integrals of team `t` in interval `i`.
+    pub fn team_interval(&self, i: usize, t: TeamId) -> &TeamInterval {
+        &self.team_intervals[i * self.n_teams + t.index()]
+    }
+
+    /// The time integrals of team `t` in interval `i`, to record into.
     #[inline]
-    pub fn team_interval_mut(&mut self, i: usize, t: usize) -> &mut TeamInterval {
-        &mut self.team_intervals[i * self.n_teams + t]
+    pub fn team_interval_mut(&mut self, i: usize, t: TeamId) -> &mut TeamInterval {
+        &mut self.team_intervals[i * self.n_teams + t.index()]
     }
 
     /// Agent-seconds of team `t` in status `s` during interval `i`.
-    pub fn status_secs(&self, i: usize, t: usize, s: usize) -> f64 {
-        self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s]
+    pub fn status_secs(&self, i: usize, t: TeamId, s: StatusId) -> f64 {
+        self.interval_status_secs[(i * self.n_teams + t.index()) * self.n_statuses + s.index()]
     }
 
     /// Adds `secs` of team `t` in status `s` to interval `i` (and to its logged-in time).
     #[inline]
-    pub(crate) fn add_status_secs(&mut self, i: usize, t: usize, s: usize, secs: f64, logged_in: bool) {
-        self.interval_status_secs[(i * self.n_teams + t) * self.n_statuses + s] += secs;
+    pub(crate) fn add_status_secs(&mut self, i: usize, t: TeamId, s: StatusId, secs: f64, logged_in: bool) {
+        let it = i * self.n_teams + t.index();
+        self.interval_status_secs[it * self.n_statuses + s.index()] += secs;
         if logged_in {
-            self.team_intervals[i * self.n_teams + t].logged_in_secs += secs;
+            self.team_intervals[it].logged_in_secs += secs;
         }
     }
 
     /// Occupancy's parts for queue `q` in interval `i` (docs/model.md §M18):
     /// agent-seconds holding work, and agent-seconds in available- and
     /// busy-type statuses, of the teams serving the queue.
-    pub fn occupancy_parts(&self, sc: &Scenario, i: usize, q: usize) -> (f64, f64) {
+    pub fn occupancy_parts(&self, sc: &Scenario, i: usize, q: QueueId) -> (f64, f64) {
         let (mut holding, mut productive) = (0.0, 0.0);
         for team in sc.teams_serving(q) {
-            holding += self.team_intervals[i * self.n_teams + team].holding_secs;
-            for (s, status) in sc.statuses.iter().enumerate() {
+            holding += self.team_interval(i, team).holding_secs;
+            for (s, status) in sc.statuses.iter_enumerated() {
                 if matches!(status.kind, StatusKind::Available | StatusKind::Busy) {
                     productive += self.status_secs(i, team, s);
                 }
@@ -798,7 +810,7 @@ struct AgentTime {
 }
 
 impl AgentTime {
-    fn of(tally: &Tally, sc: &Scenario, teams: impl Iterator<Item = usize>) -> AgentTime {
+    fn of(tally: &Tally, sc: &Scenario, teams: impl Iterator<Item = TeamId>) -> AgentTime {
         let mut a = AgentTime::default();
         for t in teams {
             let tt = &tally.teams[t];

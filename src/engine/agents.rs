@@ -3,15 +3,20 @@
 //!
 //! An agent's status is derived from its shift phase and its current
 //! episode, so "return to the status they had before" holds by construction.
+//!
+//! The [`Floor`] is the engine's part holding the agents; the rules here
+//! borrow the other parts a status change reaches (the books, the router,
+//! the agenda).
 
 use rand_distr::{Distribution, Exp1};
+use typed_index_collections::TiVec;
 
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{Sim, Trace};
-use crate::model::{Headcount, StatusId, StatusKind};
-use crate::streams::Rng;
-use crate::time::DAY;
+use crate::model::{AgentId, GroupId, Headcount, Scenario, StatusId, StatusKind, TeamId};
+use crate::streams::{self, Purpose, Rng};
+use crate::time::{DAY, Time};
 
 /// Where an agent is in the working day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +34,8 @@ pub(super) enum Phase {
 /// One synthetic agent.
 #[derive(Debug)]
 pub(super) struct Agent {
-    pub group: usize,
-    pub team: usize,
+    pub group: GroupId,
+    pub team: TeamId,
     pub phase: Phase,
     /// The status of the running episode, if any.
     pub episode: Option<StatusId>,
@@ -63,8 +68,8 @@ impl Agent {
     /// A logged-out agent of `group` starting on `team`, able to hold
     /// `most` conversations at once, with `planned` schedule entries.
     pub(super) fn new(
-        group: usize,
-        team: usize,
+        group: GroupId,
+        team: TeamId,
         most: u32,
         planned: usize,
         rng: Rng,
@@ -107,24 +112,63 @@ impl Agent {
     }
 }
 
-impl<O: FnMut(&Trace)> Sim<'_, O> {
-    pub(super) fn group_range(&self, g: usize) -> std::ops::Range<usize> {
-        let start = self.group_start[g];
-        start..start + self.sc.groups[g].size()
+/// The agents of a replication, by group.
+pub(super) struct Floor {
+    /// Every agent: groups in file order, agents in group order.
+    pub agents: TiVec<AgentId, Agent>,
+    /// Each group's agents: the first, and one past the last.
+    groups: TiVec<GroupId, (AgentId, AgentId)>,
+    /// Reused buffer for conversations requeued at once.
+    pub scratch: Vec<ConvKey>,
+    /// Reused buffer for staffing decisions.
+    pub order: Vec<AgentId>,
+}
+
+impl Floor {
+    /// The logged-out agents of replication `replication` of `sc`, each
+    /// with its own episode (and, in accept mode, missed-offer) stream.
+    pub(super) fn new(sc: &Scenario, replication: u32) -> Floor {
+        let offers = sc.offers();
+        let mut agents: TiVec<AgentId, Agent> = TiVec::with_capacity(sc.agent_count());
+        let mut groups = TiVec::with_capacity(sc.groups.len());
+        for (g, group) in sc.groups.iter_enumerated() {
+            let first = agents.next_key();
+            // Room for the most an agent can hold on any of its teams, and a call on top.
+            let most = group.teams.iter().map(|&t| sc.teams[t].capacity).max().unwrap_or(1) + 1;
+            for i in 0..group.size() {
+                let key = streams::key(&group.name, i as u64);
+                let rng = streams::stream(sc.seed, replication, Purpose::Episodes, key);
+                let missed = offers.then(|| streams::stream(sc.seed, replication, Purpose::MissedOffer, key));
+                agents.push(Agent::new(g, group.team, most, group.schedule.len(), rng, missed));
+            }
+            groups.push((first, agents.next_key()));
+        }
+        let n = agents.len();
+        Floor { agents, groups, scratch: Vec::with_capacity(16), order: Vec::with_capacity(n) }
     }
 
-    #[inline]
-    pub(super) fn kind(&self, a: usize) -> StatusKind {
+    /// The agents of group `g`, in order.
+    pub(super) fn group(&self, g: GroupId) -> impl ExactSizeIterator<Item = AgentId> + Clone + use<> {
+        let (first, end) = self.groups[g];
+        (first.index()..end.index()).map(AgentId::from)
+    }
+
+    /// The type of agent `a`'s status.
+    #[inline(always)]
+    pub(super) fn kind(&self, a: AgentId) -> StatusKind {
         self.agents[a].kind
     }
 
-    #[inline]
-    pub(super) fn is_available(&self, a: usize) -> bool {
+    /// Whether agent `a` is Available.
+    #[inline(always)]
+    pub(super) fn is_available(&self, a: AgentId) -> bool {
         self.kind(a) == StatusKind::Available
     }
+}
 
+impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Moves agent `a` to `phase`; leaving `On` ends any episode.
-    pub(super) fn set_phase(&mut self, a: usize, phase: Phase) {
+    pub(super) fn set_phase(&mut self, a: AgentId, phase: Phase) {
         self.update_agent(a, |ag| {
             if phase != Phase::On {
                 ag.episode = None;
@@ -136,9 +180,9 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     }
 
     /// Moves every agent of group `g` in phase `from` to phase `to`.
-    pub(super) fn group_phase(&mut self, g: usize, from: Phase, to: Phase) {
-        for a in self.group_range(g) {
-            if self.agents[a].phase == from {
+    pub(super) fn group_phase(&mut self, g: GroupId, from: Phase, to: Phase) {
+        for a in self.floor.group(g) {
+            if self.floor.agents[a].phase == from {
                 self.set_phase(a, to);
             }
         }
@@ -148,28 +192,28 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// status change means: time accounting, pool membership, requeue or
     /// pause on Offline, resume on return, pulling work when Available, and
     /// withdrawing a standing offer when no longer Available.
-    pub(super) fn update_agent(&mut self, a: usize, change: impl FnOnce(&mut Agent)) {
-        self.flush_agent(a);
-        let old = self.kind(a);
-        let ag = &mut self.agents[a];
+    pub(super) fn update_agent(&mut self, a: AgentId, change: impl FnOnce(&mut Agent)) {
+        self.books.flush_agent(&self.clock, self.sc, &mut self.floor.agents[a]);
+        let old = self.floor.kind(a);
+        let ag = &mut self.floor.agents[a];
         change(ag);
         let before = ag.status;
         ag.status = ag.derived_status();
-        ag.kind = self.sc.statuses[ag.status.index()].kind;
+        ag.kind = self.sc.statuses[ag.status].kind;
         if ag.status != before {
-            (self.observe)(&Trace::Status { time: self.now.secs(), agent: a, status: ag.status });
+            (self.observe)(&Trace::Status { time: self.clock.secs(), agent: a, status: ag.status });
         }
-        let new = self.kind(a);
+        let new = self.floor.kind(a);
         if old == new {
             return; // e.g. Lunch → Coaching: same routing, time already split
         }
-        let (team, rule) = (self.agents[a].team, self.sc.routing.selection);
+        let team = self.floor.agents[a].team;
         if old.is_productive() != new.is_productive() {
             // The agent's held work starts or stops counting toward occupancy.
-            let r = &self.route[a];
+            let r = &self.router.route[a];
             let (units, holding) = (r.held as i32, i32::from(r.open > 0));
             let sign = if new.is_productive() { 1 } else { -1 };
-            self.change_work(team, sign * units, sign * holding);
+            self.books.change_work(self.clock.secs(), team, sign * units, sign * holding);
         }
         if old == StatusKind::Available {
             self.unpool(a);
@@ -180,8 +224,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             self.resume(a);
         }
         if new == StatusKind::Available {
-            self.route[a].idle_since = self.now.secs();
-            self.route[a].rekey(a as u32, rule);
+            self.router.idle_from(a, self.clock.secs());
             self.pull_work(a);
             self.repool(a);
         } else if old == StatusKind::Available {
@@ -191,18 +234,18 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// Open work stops: wrap-ups end now; conversations being handled go
     /// back to their queue (keeping their age) or pause with the agent.
-    fn went_offline(&mut self, a: usize) {
-        let mut requeue = std::mem::take(&mut self.scratch);
+    fn went_offline(&mut self, a: AgentId) {
+        let mut requeue = std::mem::take(&mut self.floor.scratch);
         requeue.clear();
-        let now = self.now.secs();
+        let now = self.clock.secs();
         let mut i = 0;
-        while i < self.agents[a].open.len() {
-            let key = self.agents[a].open[i];
+        while i < self.floor.agents[a].open.len() {
+            let key = self.floor.agents[a].open[i];
             let Some(c) = self.convs.get(key).copied() else {
                 i += 1;
                 continue;
             };
-            let q = c.queue();
+            let q = c.queue;
             match c.state {
                 ConvState::WrapUp => self.complete(key), // removes it from `open`
                 ConvState::Serving if self.sc.queues[q].requeue_when_offline => {
@@ -212,13 +255,13 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
                         c.state = ConvState::Waiting;
                     }
                     if c.counted {
-                        self.tally.queues[q].requeued += 1;
+                        self.books.tally.queues[q].requeued += 1;
                     }
                     requeue.push(key);
                 }
                 ConvState::Serving => {
                     let key = self.convs.renew(key);
-                    self.agents[a].open[i] = key;
+                    self.floor.agents[a].open[i] = key;
                     if let Some(c) = self.convs.get_mut(key) {
                         c.state = ConvState::Paused;
                         c.remaining = c.handle_end - now;
@@ -231,9 +274,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         // Most urgent, then oldest first, so each goes where docs/model.md §R11 would send it (§C1).
         let (queues, convs) = (&self.sc.queues, &self.convs);
         requeue.sort_unstable_by(|x, y| {
-            let rank = |k| {
-                convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| (queues[c.queue()].priority, c.arrival))
-            };
+            let rank =
+                |k| convs.get(k).map_or((u8::MAX, f64::INFINITY), |c| (queues[c.queue].priority, c.arrival));
             let (a, b) = (rank(*x), rank(*y));
             a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
         });
@@ -243,37 +285,37 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             }
             self.route_conversation(key);
         }
-        self.scratch = requeue;
+        self.floor.scratch = requeue;
     }
 
     /// Back from Offline: paused conversations pick up where they stopped.
-    fn resume(&mut self, a: usize) {
-        let now = self.now.secs();
-        for &key in &self.agents[a].open {
+    fn resume(&mut self, a: AgentId) {
+        let now = self.clock.secs();
+        for &key in &self.floor.agents[a].open {
             if let Some(c) = self.convs.get_mut(key).filter(|c| c.state == ConvState::Paused) {
                 c.state = ConvState::Serving;
                 c.handle_end = now + c.remaining;
-                self.events.push(crate::time::Time(c.handle_end), Event::HandleDone(key));
+                self.agenda.push(Time(c.handle_end), Event::HandleDone(key));
             }
         }
     }
 
     // ----- shifts and staffing -------------------------------------------
 
-    pub(super) fn on_shift_start(&mut self, g: usize) {
-        let now = self.now.secs();
+    pub(super) fn on_shift_start(&mut self, g: GroupId) {
+        let now = self.clock.secs();
         self.begin_shift(g, now);
-        self.schedule(now + DAY, Event::ShiftStart(g as u32));
+        self.schedule(now + DAY, Event::ShiftStart(g));
     }
 
     /// Puts group `g` in the phase its shift that started at `start` (now,
     /// or before time 0 for a shift under way at midnight) has reached, and
     /// schedules the transitions still ahead: ready, wind-down, end.
-    pub(super) fn begin_shift(&mut self, g: usize, start: f64) {
+    pub(super) fn begin_shift(&mut self, g: GroupId, start: f64) {
         let Some(shift) = self.sc.groups[g].shift else {
             return;
         };
-        let now = self.now.secs();
+        let now = self.clock.secs();
         let (ready_at, end) = (start + shift.ready_delay, start + shift.length);
         let wind_at = end - shift.wind_down;
         let phase = if now < ready_at {
@@ -283,54 +325,54 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         } else {
             Phase::On
         };
-        for a in self.group_range(g) {
+        for a in self.floor.group(g) {
             self.set_phase(a, phase);
         }
         if ready_at > now {
-            self.schedule(ready_at, Event::Ready(g as u32));
+            self.schedule(ready_at, Event::Ready(g));
         }
         if shift.wind_down > 0.0 && wind_at > now {
-            self.schedule(wind_at, Event::WindDown(g as u32));
+            self.schedule(wind_at, Event::WindDown(g));
         }
-        self.schedule(end, Event::ShiftEnd(g as u32));
+        self.schedule(end, Event::ShiftEnd(g));
     }
 
     /// Brings group `g`'s logged-in headcount to the staffing value of the
     /// step under way (called at time 0 and at each step boundary, which it
     /// schedules): the lowest-numbered agents log in; those with the least
     /// open work (then the highest-numbered) log off first.
-    pub(super) fn apply_staffing(&mut self, g: usize) {
+    pub(super) fn apply_staffing(&mut self, g: GroupId) {
         let Headcount::Staffing(staffing) = &self.sc.groups[g].headcount else {
             return;
         };
         let step = staffing.step();
         // Called at step boundaries only, so the quotient is a whole number up to rounding.
-        let k = (self.now.secs() / step).round() as usize;
+        let k = (self.clock.secs() / step).round() as usize;
         let target = staffing.level(k) as usize;
-        self.schedule((k + 1) as f64 * step, Event::Staffing(g as u32));
-        let range = self.group_range(g);
-        let mut order = std::mem::take(&mut self.order);
+        self.schedule((k + 1) as f64 * step, Event::Staffing(g));
+        let range = self.floor.group(g);
+        let mut order = std::mem::take(&mut self.floor.order);
         order.clear();
-        order.extend(range.filter(|&a| self.agents[a].phase != Phase::Off));
+        order.extend(range.filter(|&a| self.floor.agents[a].phase != Phase::Off));
         let logged_in = order.len();
         if logged_in > target {
-            order.sort_unstable_by_key(|&a| (self.agents[a].open.len(), std::cmp::Reverse(a)));
+            order.sort_unstable_by_key(|&a| (self.floor.agents[a].open.len(), std::cmp::Reverse(a)));
             for &a in &order[..logged_in - target] {
                 self.set_phase(a, Phase::Off);
             }
         } else if logged_in < target {
             let mut missing = target - logged_in;
-            for a in self.group_range(g) {
+            for a in self.floor.group(g) {
                 if missing == 0 {
                     break;
                 }
-                if self.agents[a].phase == Phase::Off {
+                if self.floor.agents[a].phase == Phase::Off {
                     self.set_phase(a, Phase::On);
                     missing -= 1;
                 }
             }
         }
-        self.order = order;
+        self.floor.order = order;
     }
 
     // ----- episodes --------------------------------------------------------
@@ -338,10 +380,10 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// A planned episode comes due: it starts if the agent is working and
     /// free of other episodes, waits for the running one to end, or is
     /// skipped if the agent is logged out or winding down.
-    pub(super) fn on_planned(&mut self, a: usize, entry: usize) {
-        let p = self.sc.groups[self.agents[a].group].schedule[entry];
-        self.schedule(self.now.secs() + DAY, Event::Planned { agent: a as u32, entry: entry as u16 });
-        let ag = &mut self.agents[a];
+    pub(super) fn on_planned(&mut self, a: AgentId, entry: usize) {
+        let p = self.sc.groups[self.floor.agents[a].group].schedule[entry];
+        self.schedule(self.clock.secs() + DAY, Event::Planned { agent: a, entry: entry as u16 });
+        let ag = &mut self.floor.agents[a];
         if ag.phase != Phase::On {
             return;
         }
@@ -357,34 +399,34 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
 
     /// An unplanned episode fires: it starts only if the agent is working
     /// and in no other episode. The next one is drawn either way.
-    pub(super) fn on_unplanned(&mut self, a: usize, entry: usize) {
+    pub(super) fn on_unplanned(&mut self, a: AgentId, entry: usize) {
         let sc = self.sc;
-        let u = &sc.groups[self.agents[a].group].unplanned[entry];
-        let gap = self.agents[a].draw_gap(u.rate);
-        self.schedule(self.now.secs() + gap, Event::Unplanned { agent: a as u32, entry: entry as u16 });
-        let duration = u.duration.sample(&mut self.agents[a].rng);
-        let ag = &self.agents[a];
+        let u = &sc.groups[self.floor.agents[a].group].unplanned[entry];
+        let gap = self.floor.agents[a].draw_gap(u.rate);
+        self.schedule(self.clock.secs() + gap, Event::Unplanned { agent: a, entry: entry as u16 });
+        let duration = u.duration.sample(&mut self.floor.agents[a].rng);
+        let ag = &self.floor.agents[a];
         if ag.phase == Phase::On && ag.episode.is_none() && !ag.call {
             self.start_episode(a, u.status, duration);
         }
     }
 
     /// Puts agent `a` in `status` for `duration` seconds.
-    pub(super) fn start_episode(&mut self, a: usize, status: StatusId, duration: f64) {
+    pub(super) fn start_episode(&mut self, a: AgentId, status: StatusId, duration: f64) {
         let mut token = 0;
         self.update_agent(a, |ag| {
             ag.episode_token = ag.episode_token.wrapping_add(1);
             ag.episode = Some(status);
             token = ag.episode_token;
         });
-        self.schedule(self.now.secs() + duration, Event::EpisodeEnd { agent: a as u32, token });
+        self.schedule(self.clock.secs() + duration, Event::EpisodeEnd { agent: a, token });
     }
 
     /// The episode ends: the agent goes straight into a deferred planned
     /// episode if one is waiting (never Available in between, so no work is
     /// routed to them for an instant), else back to the status before it.
-    pub(super) fn on_episode_end(&mut self, a: usize, token: u32) {
-        let ag = &mut self.agents[a];
+    pub(super) fn on_episode_end(&mut self, a: AgentId, token: u32) {
+        let ag = &mut self.floor.agents[a];
         if ag.episode_token != token || ag.episode.is_none() {
             return;
         }

@@ -4,6 +4,8 @@
 //! change (answered before patience ran out, requeued, paused) no longer
 //! match and are ignored.
 
+use crate::model::{AgentId, QueueId};
+
 /// Handle to a conversation: slot and generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ConvKey {
@@ -55,11 +57,11 @@ pub(crate) struct Conv {
     /// When the standing offer was made (Offered only), seconds.
     pub offered_at: f64,
     /// Assigned agent, or the agent it is offered to (meaningful unless Waiting).
-    pub agent: u32,
+    pub agent: AgentId,
     /// Reporting interval of arrival.
     pub interval: u32,
-    /// Queue index.
-    pub queue: u32,
+    /// Its queue.
+    pub queue: QueueId,
     /// Life stage.
     pub state: ConvState,
     /// Answered at least once (first assignment happened).
@@ -68,25 +70,30 @@ pub(crate) struct Conv {
     pub counted: bool,
 }
 
-impl Conv {
-    /// Its queue's index.
-    #[inline]
-    pub(crate) fn queue(&self) -> usize {
-        self.queue as usize
-    }
-}
-
-/// Slab of conversations with generation-checked handles.
+/// Slab of conversations with generation-checked handles, and the counts
+/// the run keeps of them.
 #[derive(Debug)]
 pub(crate) struct Conversations {
     slots: Vec<(u32, Conv)>,
     free: Vec<u32>,
+    /// Conversations created so far (ids for the trace).
+    next_id: u64,
+    /// Conversations that arrived and are neither answered nor abandoned yet.
+    pub unanswered: u64,
 }
 
 impl Conversations {
     /// An empty slab with room for `n`.
     pub(crate) fn with_capacity(n: usize) -> Conversations {
-        Conversations { slots: Vec::with_capacity(n), free: Vec::with_capacity(n) }
+        Conversations { slots: Vec::with_capacity(n), free: Vec::with_capacity(n), next_id: 0, unanswered: 0 }
+    }
+
+    /// The id of the next conversation to arrive (unique within the replication).
+    #[inline]
+    pub(crate) fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
     }
 
     /// Stores `conv`, reusing a free slot if there is one.

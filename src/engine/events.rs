@@ -5,13 +5,152 @@
 //! Most events live in a 4-ary heap ([`EventQueue`]). Patience deadlines
 //! live in their own indexed heap ([`Deadlines`]) so a conversation that is
 //! answered takes its deadline out at once instead of leaving a stale event
-//! in the main heap. The engine keeps each queue's next arrival beside them
-//! and takes the earliest of the three; all draw sequence numbers from one
-//! counter, so the order is the same total order as one heap would give.
+//! in the main heap. Each queue's next arrival is kept beside them, and the
+//! [`Agenda`] (the engine's part holding all three) hands out the earliest;
+//! all draw sequence numbers from one counter, so the order is the same
+//! total order as one heap would give.
 
+use typed_index_collections::{TiSlice, TiVec};
+
+use super::clock::Clock;
 use super::conversations::ConvKey;
 use crate::heap::{QuadHeap, Track, Untracked};
+use crate::model::{AgentId, GroupId, QueueId, TeamId};
 use crate::time::Time;
+
+/// Everything scheduled: events, patience deadlines and each queue's next
+/// arrival, handed out in (time, sequence number) order.
+#[derive(Debug)]
+pub(super) struct Agenda {
+    events: EventQueue,
+    /// Patience deadlines of waiting (and offered) conversations.
+    deadlines: Deadlines,
+    /// Heap of each queue's next arrival (key as events; value: the queue), and
+    /// each queue's position in it (`u32::MAX`: no more arrivals).
+    next_arrivals: QuadHeap<QueueId>,
+    arrival_pos: TiVec<QueueId, u32>,
+}
+
+/// Which of the agenda's sources the earliest item comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Due {
+    /// The next arrival of this queue.
+    Arrival(QueueId),
+    /// A patience deadline.
+    Deadline,
+    /// An event.
+    Event,
+}
+
+impl Agenda {
+    /// Nothing scheduled, with room for `queues` queues' arrivals and the
+    /// events of `agents` agents.
+    pub(super) fn new(queues: usize, agents: usize) -> Agenda {
+        Agenda {
+            events: EventQueue::with_capacity(1024 + 4 * agents),
+            deadlines: Deadlines::default(),
+            next_arrivals: QuadHeap::with_capacity(queues, QueueId(0)),
+            arrival_pos: vec![u32::MAX; queues].into(),
+        }
+    }
+
+    /// Schedules `event` at `at` if it falls before the end of the run
+    /// (horizon plus drain). Nothing is ever scheduled in the past.
+    #[inline]
+    pub(super) fn schedule(&mut self, clock: &Clock, at: f64, event: Event) {
+        debug_assert!(at >= clock.secs(), "event scheduled in the past");
+        if at < clock.end {
+            self.events.push(Time(at.max(clock.secs())), event);
+        }
+    }
+
+    /// Schedules the horizon (rank 0) or an interval's end (rank 1) at `at`,
+    /// ahead of anything else due at that instant.
+    pub(super) fn schedule_first(&mut self, clock: &Clock, at: f64, rank: u64, event: Event) {
+        if at < clock.end {
+            self.events.push_first(Time(at), rank, event);
+        }
+    }
+
+    /// Schedules `event` at `at` (before the end of the run: a handle time
+    /// or wrap-up under way).
+    #[inline(always)]
+    pub(super) fn push(&mut self, at: Time, event: Event) {
+        self.events.push(at, event);
+    }
+
+    /// The order key of the earliest item (`u128::MAX` when none) and where it is.
+    #[inline(always)]
+    pub(super) fn peek(&mut self) -> (u128, Due) {
+        let (arrival, q) = self.next_arrivals.top().unwrap_or((u128::MAX, QueueId(0)));
+        let deadline = self.deadlines.peek_key();
+        let first = arrival.min(deadline).min(self.events.peek_key());
+        let due = if first == arrival {
+            Due::Arrival(q)
+        } else if first == deadline {
+            Due::Deadline
+        } else {
+            Due::Event
+        };
+        (first, due)
+    }
+
+    /// Takes the earliest event.
+    #[inline(always)]
+    pub(super) fn pop_event(&mut self) -> Option<(Time, Event)> {
+        self.events.pop()
+    }
+
+    /// Takes the earliest patience deadline's conversation.
+    #[inline(always)]
+    pub(super) fn pop_deadline(&mut self) -> Option<ConvKey> {
+        self.deadlines.pop()
+    }
+
+    /// Adds conversation `key`'s patience deadline at `at`.
+    pub(super) fn add_deadline(&mut self, at: Time, key: ConvKey) {
+        let seq = self.events.next_seq();
+        self.deadlines.push(at, seq, key);
+    }
+
+    /// Drops conversation `key`'s patience deadline, if it has one.
+    #[inline(always)]
+    pub(super) fn remove_deadline(&mut self, key: ConvKey) {
+        self.deadlines.remove(key);
+    }
+
+    /// Records queue `q`'s next arrival (none: never), O(log queues).
+    #[inline(always)]
+    pub(super) fn set_next_arrival(&mut self, q: QueueId, at: Option<f64>) {
+        let at_pos = self.arrival_pos[q];
+        match at {
+            Some(t) => {
+                let key = order_key(Time(t), self.events.next_seq());
+                let track = &mut ArrivalPositions(&mut self.arrival_pos);
+                if at_pos == u32::MAX {
+                    self.next_arrivals.push(key, q, track);
+                } else {
+                    self.next_arrivals.replace_at(at_pos as usize, key, q, track);
+                }
+            }
+            None if at_pos != u32::MAX => {
+                self.arrival_pos[q] = u32::MAX;
+                self.next_arrivals.remove_at(at_pos as usize, &mut ArrivalPositions(&mut self.arrival_pos));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Keeps each queue's position in the next-arrival heap.
+struct ArrivalPositions<'a>(&'a mut TiSlice<QueueId, u32>);
+
+impl Track<QueueId> for ArrivalPositions<'_> {
+    #[inline(always)]
+    fn placed(&mut self, _: u128, q: QueueId, i: usize) {
+        self.0[q] = i as u32;
+    }
+}
 
 /// Everything that can happen. Small and `Copy`: no allocation per event.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,29 +166,29 @@ pub(crate) enum Event {
     /// The warm-up ends.
     WarmupEnd,
     /// Group `.0`'s staffing array moves on to its next step.
-    Staffing(u32),
+    Staffing(GroupId),
     /// Group `.0`'s shift starts (agents log in, Offline until ready).
-    ShiftStart(u32),
+    ShiftStart(GroupId),
     /// Group `.0`'s ready delay is over.
-    Ready(u32),
+    Ready(GroupId),
     /// Group `.0`'s wind-down starts.
-    WindDown(u32),
+    WindDown(GroupId),
     /// Group `.0`'s shift ends.
-    ShiftEnd(u32),
+    ShiftEnd(GroupId),
     /// Planned episode `entry` of the group comes due for `agent`.
-    Planned { agent: u32, entry: u16 },
+    Planned { agent: AgentId, entry: u16 },
     /// Unplanned source `entry` fires for `agent`.
-    Unplanned { agent: u32, entry: u16 },
+    Unplanned { agent: AgentId, entry: u16 },
     /// The episode numbered `token` of `agent` ends.
-    EpisodeEnd { agent: u32, token: u32 },
+    EpisodeEnd { agent: AgentId, token: u32 },
     /// A waiting conversation has waited as long as `team`'s routing profile
     /// asks before the team takes it (overflow, docs/model.md §R15).
-    Eligible { conv: ConvKey, team: u32 },
+    Eligible { conv: ConvKey, team: TeamId },
     /// `agent`'s offer numbered `token` ends: accepted, or missed at the
     /// timeout (docs/model.md §R13).
-    OfferEnd { agent: u32, token: u32, accepted: bool },
+    OfferEnd { agent: AgentId, token: u32, accepted: bool },
     /// Team switch `entry` of the group comes due for `agent` (§R16).
-    Switch { agent: u32, entry: u16 },
+    Switch { agent: AgentId, entry: u16 },
 }
 
 /// The order of anything scheduled: `time bits << 64 | seq`. Times are never
@@ -208,6 +347,7 @@ impl Deadlines {
 mod tests {
     use super::*;
     use crate::engine::conversations::{Conv, ConvState, Conversations};
+    use crate::model::QueueId;
     use proptest::prelude::*;
 
     fn conv() -> Conv {
@@ -219,9 +359,9 @@ mod tests {
             remaining: 0.0,
             handle_end: 0.0,
             offered_at: 0.0,
-            agent: 0,
+            agent: AgentId(0),
             interval: 0,
-            queue: 0,
+            queue: QueueId(0),
             state: ConvState::Waiting,
             answered: false,
             counted: true,
@@ -252,17 +392,17 @@ mod tests {
     fn equal_times_come_out_in_scheduling_order() {
         let mut q = EventQueue::with_capacity(4);
         q.push(Time(5.0), Event::Tick);
-        q.push(Time(1.0), Event::ShiftStart(1));
-        q.push(Time(5.0), Event::ShiftStart(2));
-        q.push(Time(1.0), Event::ShiftStart(3));
+        q.push(Time(1.0), Event::ShiftStart(GroupId(1)));
+        q.push(Time(5.0), Event::ShiftStart(GroupId(2)));
+        q.push(Time(1.0), Event::ShiftStart(GroupId(3)));
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             order,
             vec![
-                (Time(1.0), Event::ShiftStart(1)),
-                (Time(1.0), Event::ShiftStart(3)),
+                (Time(1.0), Event::ShiftStart(GroupId(1))),
+                (Time(1.0), Event::ShiftStart(GroupId(3))),
                 (Time(5.0), Event::Tick),
-                (Time(5.0), Event::ShiftStart(2)),
+                (Time(5.0), Event::ShiftStart(GroupId(2))),
             ]
         );
     }

@@ -9,10 +9,11 @@
 
 use super::agents::Phase;
 use super::{Sim, Trace};
+use crate::model::AgentId;
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Agent `a` has just been assigned a synced call: Busy until it ends.
-    pub(super) fn start_call(&mut self, a: usize) {
+    pub(super) fn start_call(&mut self, a: AgentId) {
         self.update_agent(a, |ag| ag.call = true);
     }
 
@@ -20,8 +21,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Offline agent): the agent goes into a planned episode that came due
     /// during the call, if any (never Available in between), else back to
     /// the status its shift and episodes give.
-    pub(super) fn end_call(&mut self, a: usize) {
-        let ag = &mut self.agents[a];
+    pub(super) fn end_call(&mut self, a: AgentId) {
+        let ag = &mut self.floor.agents[a];
         ag.call = false;
         if ag.phase == Phase::On && ag.episode.is_none() && !ag.deferred.is_empty() {
             let entry = ag.deferred.remove(0);

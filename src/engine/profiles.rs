@@ -4,82 +4,61 @@
 //! waiting conversation has an eligible agent" true when a conversation
 //! reaches a team's delay.
 
+use typed_index_collections::TiVec;
+
 use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{Sim, Trace};
-use crate::model::Scenario;
+use crate::model::{QueueId, Scenario, TeamId};
 
 /// Per queue, the teams that serve it, split by whether they wait a delay.
 pub(super) struct Profiles {
     /// Teams serving each queue at once (no delay in their profile).
-    at_once: Vec<Vec<usize>>,
+    at_once: TiVec<QueueId, Vec<TeamId>>,
     /// Teams serving each queue only after a delay: (team, delay in seconds).
-    delayed: Vec<Vec<(usize, f64)>>,
+    delayed: TiVec<QueueId, Vec<(TeamId, f64)>>,
 }
 
 impl Profiles {
-    /// Reads every team's profile of `sc` once, when the replication is set up.
+    /// Reads every team's profile of `sc` once, when the replication is set
+    /// up: one pass over the profiles' entries (a queue is listed at most
+    /// once per team), each queue's teams in team order.
     pub(super) fn new(sc: &Scenario) -> Profiles {
-        let nq = sc.queues.len();
-        Profiles {
-            at_once: (0..nq)
-                .map(|q| {
-                    sc.teams_serving(q).filter(|&t| sc.serve(t, q).is_some_and(|(_, d)| d <= 0.0)).collect()
-                })
-                .collect(),
-            delayed: (0..nq)
-                .map(|q| {
-                    sc.teams_serving(q)
-                        .filter_map(|t| sc.serve(t, q).filter(|&(_, d)| d > 0.0).map(|(_, d)| (t, d)))
-                        .collect()
-                })
-                .collect(),
+        let mut at_once: TiVec<QueueId, Vec<TeamId>> = vec![Vec::new(); sc.queues.len()].into();
+        let mut delayed: TiVec<QueueId, Vec<(TeamId, f64)>> = vec![Vec::new(); sc.queues.len()].into();
+        for (t, team) in sc.teams.iter_enumerated() {
+            for (&q, &delay) in team.queues.iter().zip(&team.delays) {
+                if delay > 0.0 {
+                    delayed[q].push((t, delay));
+                } else {
+                    at_once[q].push(t);
+                }
+            }
         }
+        Profiles { at_once, delayed }
     }
 
     /// The teams that take queue `q`'s conversations as soon as they arrive.
     #[inline]
-    pub(super) fn at_once(&self, q: usize) -> &[usize] {
+    pub(super) fn at_once(&self, q: QueueId) -> &[TeamId] {
         &self.at_once[q]
+    }
+
+    /// The teams that take queue `q`'s conversations after a delay: (team, delay in seconds).
+    #[inline]
+    pub(super) fn delayed(&self, q: QueueId) -> &[(TeamId, f64)] {
+        &self.delayed[q]
     }
 }
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
-    /// Adds, to the candidate `best`, the teams whose delay on queue `q` a
-    /// conversation waiting since `since` has already reached (a requeued
-    /// one keeps its age). Returns the best candidate, and whether some
-    /// team's delay lies still ahead.
-    #[inline(always)]
-    pub(super) fn better_of_delayed(
-        &self,
-        mut best: Option<u32>,
-        q: usize,
-        since: f64,
-    ) -> (Option<u32>, bool) {
-        let delayed = &self.profiles.delayed[q];
-        if delayed.is_empty() {
-            return (best, false);
-        }
-        let age = self.now.secs() - since;
-        let mut later = false;
-        for &(t, delay) in delayed {
-            if delay > age {
-                later = true;
-            } else {
-                best = self.better_of(best, t, q);
-            }
-        }
-        (best, later)
-    }
-
     /// Schedules, for conversation `key` of queue `q` waiting since `since`,
     /// an `Eligible` event at each delay it has not reached yet.
-    pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: usize, since: f64) {
-        let age = self.now.secs() - since;
-        for i in 0..self.profiles.delayed[q].len() {
-            let (t, delay) = self.profiles.delayed[q][i];
+    pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: QueueId, since: f64) {
+        let age = self.clock.secs() - since;
+        for &(t, delay) in self.router.delayed(q) {
             if delay > age {
-                self.schedule(since + delay, Event::Eligible { conv: key, team: t as u32 });
+                self.agenda.schedule(&self.clock, since + delay, Event::Eligible { conv: key, team: t });
             }
         }
     }
@@ -88,14 +67,42 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// waits and an agent of `t` can take it, it is given to the one R12
     /// picks now. (Any older conversation of its queue that `t` could take
     /// would have been taken already, so it is the one to take.)
-    pub(super) fn on_eligible(&mut self, key: ConvKey, t: usize) {
+    pub(super) fn on_eligible(&mut self, key: ConvKey, t: TeamId) {
         let Some(c) = self.convs.get(key) else { return };
         if c.state != ConvState::Waiting {
             return;
         }
-        let q = c.queue();
-        let Some(a) = self.better_of(None, t, q) else { return };
+        let q = c.queue;
+        let Some(a) = self.router.better_of(None, t, q) else { return };
         // Its queue entry goes stale and is dropped when it reaches the front.
-        self.take(key, q, a as usize);
+        self.take(key, q, a);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass reading equals the definition through
+    /// `Scenario::teams_serving` and `Scenario::serve`, on every bundled
+    /// scenario (blended-day has an overflow team).
+    #[test]
+    fn profiles_split_each_queues_teams_by_their_delay() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut delayed_seen = 0;
+        for name in ["blended-day", "support-day", "swing-day", "forecast-day", "erlang-a"] {
+            let sc = crate::scenario::load(&dir.join(format!("{name}.toml")), &[]).expect(name);
+            let p = Profiles::new(&sc);
+            for q in sc.queues.keys() {
+                let serving: Vec<(TeamId, f64)> =
+                    sc.teams_serving(q).filter_map(|t| sc.serve(t, q).map(|(_, d)| (t, d))).collect();
+                let at_once: Vec<TeamId> = serving.iter().filter(|s| s.1 <= 0.0).map(|s| s.0).collect();
+                let delayed: Vec<(TeamId, f64)> = serving.iter().copied().filter(|s| s.1 > 0.0).collect();
+                assert_eq!(p.at_once(q), at_once.as_slice(), "{name} queue {q}");
+                assert_eq!(p.delayed(q), delayed.as_slice(), "{name} queue {q}");
+                delayed_seen += delayed.len();
+            }
+        }
+        assert!(delayed_seen > 0, "no scenario with an overflow team");
     }
 }

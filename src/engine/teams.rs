@@ -7,34 +7,34 @@
 
 use super::events::Event;
 use super::{Sim, Trace};
+use crate::model::AgentId;
 use crate::time::DAY;
 
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Switch `entry` of agent `a`'s group comes due: the agent works as
     /// the switch's team from now on (again tomorrow at the same time).
-    pub(super) fn on_switch(&mut self, a: usize, entry: usize) {
+    pub(super) fn on_switch(&mut self, a: AgentId, entry: usize) {
         let sc = self.sc;
-        let to = sc.groups[self.agents[a].group].switches[entry].team;
-        self.schedule(self.now.secs() + DAY, Event::Switch { agent: a as u32, entry: entry as u16 });
-        let from = self.agents[a].team;
+        let now = self.clock.secs();
+        let to = sc.groups[self.floor.agents[a].group].switches[entry].team;
+        self.schedule(now + DAY, Event::Switch { agent: a, entry: entry as u16 });
+        let from = self.floor.agents[a].team;
         if from == to {
             return;
         }
-        self.flush_agent(a); // time so far goes to the old team
+        // Time so far goes to the old team.
+        self.books.flush_agent(&self.clock, sc, &mut self.floor.agents[a]);
         self.unpool(a);
-        let r = self.route[a];
+        let r = self.router.route[a];
         let holding = i32::from(r.open > 0);
-        if self.kind(a).is_productive() {
-            self.change_work(from, -(r.held as i32), -holding);
-            self.change_work(to, r.held as i32, holding);
+        if self.floor.kind(a).is_productive() {
+            self.books.change_work(now, from, -(r.held as i32), -holding);
+            self.books.change_work(now, to, r.held as i32, holding);
         }
-        self.agents[a].team = to;
-        let r = &mut self.route[a];
-        r.capacity = sc.teams[to].capacity;
-        r.spare = r.capacity.saturating_sub(r.held);
-        r.rekey(a as u32, sc.routing.selection);
-        (self.observe)(&Trace::Team { time: self.now.secs(), agent: a, team: to });
-        if self.is_available(a) {
+        self.floor.agents[a].team = to;
+        self.router.switch_team(a, sc.teams[to].capacity);
+        (self.observe)(&Trace::Team { time: now, agent: a, team: to });
+        if self.floor.is_available(a) {
             self.pull_work(a);
             self.repool(a);
         }

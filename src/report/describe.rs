@@ -39,8 +39,11 @@ pub fn describe(sc: &Scenario) -> String {
         "routing: {rule}, {assignment}, requeue when offline: {}",
         sc.routing.requeue_when_offline
     );
-    let custom: Vec<String> = sc.statuses[4..]
+    // The four default statuses come first.
+    let custom: Vec<String> = sc
+        .statuses
         .iter()
+        .skip(4)
         .map(|s| format!("{}{}", s.name, if s.enabled { "" } else { " (disabled)" }))
         .collect();
     if !custom.is_empty() {

@@ -174,7 +174,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
     }
     let has_aht = at[3].is_some();
 
-    struct Row {
+    struct Line {
         row: usize,
         start: Start,
         /// Index into `order`, the queue names by first appearance.
@@ -183,7 +183,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         aht: Option<f64>,
         rate_cv: Option<f64>,
     }
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<Line> = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -294,7 +294,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 names.len() - 1
             }
         };
-        rows.push(Row { row, start, queue, offered, aht, rate_cv });
+        rows.push(Line { row, start, queue, offered, aht, rate_cv });
     }
     let Some(first) = rows.first() else {
         return fail(None, None, "has a header but no rows");

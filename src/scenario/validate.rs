@@ -10,11 +10,13 @@ use super::suggest::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::dist::Dist;
 use crate::model::{
-    AgentGroup, ArrivalSource, Arrivals, Headcount, MetricSettings, Offers, Planned, Queue, Routing,
-    Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch, Team, Unplanned,
+    AgentGroup, ArrivalSource, Arrivals, GroupId, Headcount, MetricSettings, Offers, Planned, Queue, QueueId,
+    Routing, Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch, Team,
+    TeamId, Unplanned,
 };
 use crate::time::DAY;
 use std::collections::{HashMap, HashSet};
+use typed_index_collections::{TiSlice, TiVec};
 
 /// A validation failure: the dotted key and what is wrong with it.
 #[derive(Debug)]
@@ -135,7 +137,7 @@ pub(super) fn validate(
     let index = Index::new(&raw, &statuses);
     for (i, q) in raw.queue.iter().enumerate() {
         let key = format!("queue.{}", q.name);
-        if index.queues.get(q.name.as_str()).is_some_and(|&first| first < i) {
+        if index.queues.get(q.name.as_str()).is_some_and(|&first| first.index() < i) {
             e.add(format!("queue.{i}.name"), format!("queue `{}` is defined twice", q.name));
             queues.push(None);
             continue;
@@ -187,7 +189,7 @@ pub(super) fn validate(
     let mut teams = Vec::new();
     for (i, t) in raw.team.iter().enumerate() {
         let key = format!("team.{}", t.name);
-        if index.teams.get(t.name.as_str()).is_some_and(|&first| first < i) {
+        if index.teams.get(t.name.as_str()).is_some_and(|&first| first.index() < i) {
             e.add(format!("team.{i}.name"), format!("team `{}` is defined twice", t.name));
             teams.push(None);
             continue;
@@ -195,18 +197,18 @@ pub(super) fn validate(
         teams.push(team(t, &key, &raw.queue, &index, &channels, &mut e));
     }
     // Which teams serve a queue is only known when every team was read.
-    if let Some(all_teams) = teams.iter().cloned().collect::<Option<Vec<Team>>>() {
-        let mut serving_by_queue: Vec<Vec<usize>> = vec![Vec::new(); queues.len()];
-        for (ti, t) in all_teams.iter().enumerate() {
+    if let Some(all_teams) = teams.iter().cloned().collect::<Option<TiVec<TeamId, Team>>>() {
+        let mut serving_by_queue: TiVec<QueueId, Vec<TeamId>> = vec![Vec::new(); queues.len()].into();
+        for (ti, t) in all_teams.iter_enumerated() {
             for &qi in &t.queues {
                 if let Some(s) = serving_by_queue.get_mut(qi) {
                     s.push(ti);
                 }
             }
         }
-        for (qi, q) in queues.iter().enumerate() {
+        for (q, serving) in queues.iter().zip(&serving_by_queue) {
             let Some(q) = q else { continue };
-            let serving: Vec<&Team> = serving_by_queue[qi].iter().map(|&ti| &all_teams[ti]).collect();
+            let serving: Vec<&Team> = serving.iter().map(|&ti| &all_teams[ti]).collect();
             if serving.is_empty() {
                 e.add(
                     format!("queue.{}", q.name),
@@ -231,7 +233,7 @@ pub(super) fn validate(
     let mut skipped = Vec::new();
     for (i, g) in raw.agents.iter().enumerate() {
         let key = format!("agents.{}", g.name);
-        if index.groups.get(g.name.as_str()).is_some_and(|&first| first < i) {
+        if index.groups.get(g.name.as_str()).is_some_and(|&first| first.index() < i) {
             e.add(format!("agents.{i}.name"), format!("agent group `{}` is defined twice", g.name));
             groups.push(None);
             continue;
@@ -271,20 +273,20 @@ pub(super) fn validate(
     }
 }
 
-/// The names of a scenario's lists, each to the index of its first use.
+/// The names of a scenario's lists, each to the id of its first use.
 struct Index {
-    statuses: HashMap<String, usize>,
-    queues: HashMap<String, usize>,
-    teams: HashMap<String, usize>,
-    groups: HashMap<String, usize>,
+    statuses: HashMap<String, StatusId>,
+    queues: HashMap<String, QueueId>,
+    teams: HashMap<String, TeamId>,
+    groups: HashMap<String, GroupId>,
 }
 
 impl Index {
-    fn new(raw: &RawScenario, statuses: &[Status]) -> Index {
-        fn first<'a>(names: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    fn new(raw: &RawScenario, statuses: &TiSlice<StatusId, Status>) -> Index {
+        fn first<'a, K: From<usize>>(names: impl Iterator<Item = &'a String>) -> HashMap<String, K> {
             let mut map = HashMap::new();
             for (i, n) in names.enumerate() {
-                map.entry(n.clone()).or_insert(i);
+                map.entry(n.clone()).or_insert_with(|| K::from(i));
             }
             map
         }
@@ -413,7 +415,7 @@ fn metrics(raw: &RawScenario) -> Result<MetricSettings> {
     Ok(m)
 }
 
-fn statuses(raw: &RawScenario, e: &mut Problems) -> Vec<Status> {
+fn statuses(raw: &RawScenario, e: &mut Problems) -> TiVec<StatusId, Status> {
     let default = |name: &str, kind| Status { name: name.into(), description: None, kind, enabled: true };
     let mut out = vec![
         default("Available", StatusKind::Available),
@@ -449,7 +451,7 @@ fn statuses(raw: &RawScenario, e: &mut Problems) -> Vec<Status> {
         e.add("status", format!("at most {MAX_STATUSES} statuses; this file has {}", raw.status.len()));
         out.truncate(usize::from(u16::MAX));
     }
-    out
+    out.into()
 }
 
 fn queue(
@@ -712,7 +714,7 @@ fn team(
             ok = false;
             continue;
         }
-        let (mut priority, mut delay) = (queues[q].priority.unwrap_or(1), 0.0);
+        let (mut priority, mut delay) = (queues[q.index()].priority.unwrap_or(1), 0.0);
         if let RawServe::Entry(entry) = entry {
             if let Some(p) = entry.priority {
                 if !(1..=100).contains(&p) {
@@ -774,7 +776,7 @@ fn group(
     g: &RawAgents,
     key: &str,
     teams: &[RawTeam],
-    statuses: &[Status],
+    statuses: &TiSlice<StatusId, Status>,
     index: &Index,
     interval: Option<f64>,
     e: &mut Problems,
@@ -908,7 +910,7 @@ fn group_teams(
     teams: &[RawTeam],
     index: &Index,
     e: &mut Problems,
-) -> Option<Vec<usize>> {
+) -> Option<Vec<TeamId>> {
     let (names, at): (Vec<&String>, String) = match (&g.team, &g.teams) {
         (Some(t), None) => (vec![t], format!("{key}.team")),
         (None, Some(ts)) if !ts.is_empty() => (ts.iter().collect(), format!("{key}.teams")),
@@ -962,7 +964,7 @@ fn switch(
     g: &RawAgents,
     teams: &[RawTeam],
     index: &Index,
-    group_teams: Option<&[usize]>,
+    group_teams: Option<&[TeamId]>,
     e: &mut Problems,
 ) -> Option<Switch> {
     let mut ok = true;
@@ -1099,7 +1101,7 @@ fn shift(s: &RawShift, key: &str) -> Result<Shift> {
 
 /// For an episode in a status that exists but is switched off: why it is
 /// skipped (docs/model.md §R1: a policy switched off in one `--with`).
-fn disabled(name: &str, statuses: &[Status], index: &Index) -> Option<String> {
+fn disabled(name: &str, statuses: &TiSlice<StatusId, Status>, index: &Index) -> Option<String> {
     // The first status of that name decides, as in `status_ref`; a clash was reported.
     index
         .statuses
@@ -1109,7 +1111,12 @@ fn disabled(name: &str, statuses: &[Status], index: &Index) -> Option<String> {
 }
 
 /// Resolves a status used by an episode: known, enabled and not Available.
-fn status_ref(name: &str, key: &str, statuses: &[Status], index: &Index) -> Result<StatusId> {
+fn status_ref(
+    name: &str,
+    key: &str,
+    statuses: &TiSlice<StatusId, Status>,
+    index: &Index,
+) -> Result<StatusId> {
     let Some(&i) = index.statuses.get(name) else {
         return invalid(key, unknown_name("status", name, statuses.iter().map(|s| &s.name)));
     };
@@ -1126,7 +1133,7 @@ fn status_ref(name: &str, key: &str, statuses: &[Status], index: &Index) -> Resu
             "an episode cannot be Available: agents are Available whenever no episode is running",
         );
     }
-    Ok(StatusId(i as u16))
+    Ok(i)
 }
 
 /// "unknown queue `voce`; did you mean `voice`?", or the known names when none is near.

@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use crate::model::{AgentGroup, Headcount, Scenario};
+use typed_index_collections::TiSlice;
+
+use crate::model::{AgentGroup, Headcount, QueueId, Scenario, Status, StatusId, TeamId};
 use crate::time::DAY;
 
 /// Days of the horizon scanned for per-interval warnings: a week covers
@@ -51,7 +53,7 @@ pub fn warnings(sc: &Scenario) -> Vec<Warning> {
         empty_group(g, &mut out);
         episodes_outside_shift(g, &sc.statuses, &mut out);
     }
-    for q in 0..sc.queues.len() {
+    for q in sc.queues.keys() {
         uncovered_arrivals(sc, q, &mut out);
     }
     out
@@ -87,7 +89,7 @@ fn overlaps((start, length): (f64, f64), a: f64, b: f64) -> bool {
     from < length || from + (b - a) > DAY
 }
 
-fn episodes_outside_shift(g: &AgentGroup, statuses: &[crate::model::Status], out: &mut Vec<Warning>) {
+fn episodes_outside_shift(g: &AgentGroup, statuses: &TiSlice<StatusId, Status>, out: &mut Vec<Warning>) {
     let Some(window) = working_window(g) else { return };
     for (i, p) in g.schedule.iter().enumerate() {
         let first = inside(p.window_start, window);
@@ -101,7 +103,7 @@ fn episodes_outside_shift(g: &AgentGroup, statuses: &[crate::model::Status], out
             format!("starts between {} and {}", clock(p.window_start), clock(p.last_start))
         };
         let which = if first || last { "some agents skip it" } else { "every agent skips it" };
-        let status = statuses.get(p.status.index()).map_or("the", |s| s.name.as_str());
+        let status = statuses.get(p.status).map_or("the", |s| s.name.as_str());
         out.push(Warning {
             key: format!("agents.{}.schedule.{i}", g.name),
             message: format!(
@@ -118,7 +120,7 @@ fn episodes_outside_shift(g: &AgentGroup, statuses: &[crate::model::Status], out
 /// the day's last switch at or before `t`, else the starting team (roughly:
 /// a switch late in the day carries over to the next morning, and a window
 /// spreads the agents).
-fn team_at(g: &AgentGroup, t: f64) -> usize {
+fn team_at(g: &AgentGroup, t: f64) -> TeamId {
     g.switches
         .iter()
         .filter(|w| w.window_start <= t)
@@ -129,7 +131,7 @@ fn team_at(g: &AgentGroup, t: f64) -> usize {
 /// Agents of the groups serving queue `q` who work in [a, b) (seconds of
 /// the day) at all, and a rough capacity: conversations of the queue they
 /// can hold at `mid`.
-fn coverage(sc: &Scenario, q: usize, a: f64, b: f64, mid: f64) -> (bool, f64) {
+fn coverage(sc: &Scenario, q: QueueId, a: f64, b: f64, mid: f64) -> (bool, f64) {
     let queue = &sc.queues[q];
     let mut anyone = false;
     let mut capacity = 0.0;
@@ -159,7 +161,7 @@ fn coverage(sc: &Scenario, q: usize, a: f64, b: f64, mid: f64) -> (bool, f64) {
 
 /// Arrivals when nobody serving the queue works, and offered load beyond
 /// what the working agents can hold.
-fn uncovered_arrivals(sc: &Scenario, q: usize, out: &mut Vec<Warning>) {
+fn uncovered_arrivals(sc: &Scenario, q: QueueId, out: &mut Vec<Warning>) {
     let queue = &sc.queues[q];
     let span = sc.horizon.min(DAYS_SCANNED * DAY).min(INTERVALS_SCANNED * sc.interval);
     let count = ((span / sc.interval).ceil() as usize).max(1);

@@ -4,7 +4,7 @@
 
 use crate::erlang::{self, QueueMeasures};
 use crate::error::{Error, Result};
-use crate::model::{AgentGroup, Headcount, Scenario, SlFormula};
+use crate::model::{AgentGroup, GroupId, Headcount, QueueId, Scenario, SlFormula, TeamId};
 use crate::staffing::{Goal, Target};
 use crate::time::DAY;
 
@@ -35,17 +35,17 @@ pub struct Class {
     pub agent_work: f64,
     /// Mean patience of the class, seconds (rate-weighted); `None` when some queue has none.
     pub patience: Option<f64>,
-    /// Queues judged on this class: `(queue index, service-level threshold)`.
-    pub judged: Vec<(usize, f64)>,
+    /// Queues judged on this class: `(queue, service-level threshold)`.
+    pub judged: Vec<(QueueId, f64)>,
 }
 
 /// The classes of `team` during `[t0, t0 + len)`: one per distinct
 /// priority of its queues, each pooling the load of every queue at least as
 /// urgent, judged at the thresholds of the queues of that priority.
-pub fn classes(sc: &Scenario, team: usize, t0: f64, len: f64) -> Vec<Class> {
+pub fn classes(sc: &Scenario, team: TeamId, t0: f64, len: f64) -> Vec<Class> {
     let tm = &sc.teams[team];
     // (queue, rate, agent work per conversation, patience mean)
-    let per_queue: Vec<(usize, f64, f64, Option<f64>)> = tm
+    let per_queue: Vec<(QueueId, f64, f64, Option<f64>)> = tm
         .queues
         .iter()
         .map(|&q| {
@@ -62,7 +62,7 @@ pub fn classes(sc: &Scenario, team: usize, t0: f64, len: f64) -> Vec<Class> {
     priorities
         .into_iter()
         .map(|p| {
-            let members: Vec<&(usize, f64, f64, Option<f64>)> =
+            let members: Vec<&(QueueId, f64, f64, Option<f64>)> =
                 per_queue.iter().filter(|(q, ..)| sc.queues[*q].priority <= p).collect();
             let rate: f64 = members.iter().map(|m| m.1).sum();
             let load: f64 = members.iter().map(|m| m.1 * m.2).sum();
@@ -84,7 +84,7 @@ pub fn classes(sc: &Scenario, team: usize, t0: f64, len: f64) -> Vec<Class> {
 
 /// Mean arrival rate (per second) and rate-weighted mean work (seconds) of
 /// queue `q` over `[t0, t0 + len)`.
-pub fn mean_rate_work(sc: &Scenario, q: usize, t0: f64, len: f64) -> (f64, f64) {
+pub fn mean_rate_work(sc: &Scenario, q: QueueId, t0: f64, len: f64) -> (f64, f64) {
     let (mut rate, mut load) = (0.0, 0.0);
     for s in 0..SAMPLES {
         let t = t0 + (s as f64 + 0.5) / SAMPLES as f64 * len;
@@ -99,7 +99,7 @@ pub fn mean_rate_work(sc: &Scenario, q: usize, t0: f64, len: f64) -> (f64, f64) 
 
 /// Offered load of the queues `team` serves during `[t0, t0 + len)`, Erlangs
 /// (conversations in service at once, before any concurrency).
-pub fn offered_erlangs(sc: &Scenario, team: usize, t0: f64, len: f64) -> f64 {
+pub fn offered_erlangs(sc: &Scenario, team: TeamId, t0: f64, len: f64) -> f64 {
     sc.teams[team]
         .queues
         .iter()
@@ -235,11 +235,10 @@ fn fraction_out(first: f64, last: f64, duration: f64, t: f64) -> f64 {
 
 /// Productive agents (logged in, working, net of shrinkage) that the groups
 /// on `group`'s team other than `group` give during `[t0, t0 + len)`.
-pub fn others(sc: &Scenario, group: usize, t0: f64, len: f64) -> f64 {
+pub fn others(sc: &Scenario, group: GroupId, t0: f64, len: f64) -> f64 {
     let team = sc.groups[group].team;
     sc.groups
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|&(i, g)| i != group && g.team == team)
         .map(|(_, g)| working(g, t0, len) * (1.0 - shrinkage(g, t0, len)))
         .sum()
@@ -336,18 +335,18 @@ schedule = [{ status = "Unavailable", at = "12:00", duration = "30m" }]
     #[test]
     fn classes_pool_by_priority_and_divide_work_by_slots() {
         let sc = crate::scenario::parse(TEAM, "t.toml", "t", &[]).unwrap();
-        let c = classes(&sc, 0, 10.0 * 3600.0, 3600.0);
+        let c = classes(&sc, TeamId(0), 10.0 * 3600.0, 3600.0);
         assert_eq!(c.len(), 2);
         // Priority 1: chat alone, two slots per agent: 4 min of work is 2 agent-minutes.
         assert!((c[0].rate - 60.0 / 3600.0).abs() < 1e-12);
         assert!((c[0].agent_work - 120.0).abs() < 1e-9);
         assert_eq!(c[0].patience, Some(120.0));
-        assert_eq!(c[0].judged, vec![(0, 30.0)], "chat (queue 0) at the default 30 s");
+        assert_eq!(c[0].judged, vec![(QueueId(0), 30.0)], "chat (queue 0) at the default 30 s");
         // Priority 3: chat and email pooled (email capped at one slot), no patience.
         let load = 60.0 / 3600.0 * 120.0 + 30.0 / 3600.0 * 360.0;
         assert!((c[1].rate * c[1].agent_work - load).abs() < 1e-9);
         assert_eq!(c[1].patience, None);
-        assert_eq!(c[1].judged, vec![(1, 3600.0)]);
+        assert_eq!(c[1].judged, vec![(QueueId(1), 3600.0)]);
     }
 
     #[test]
@@ -355,22 +354,26 @@ schedule = [{ status = "Unavailable", at = "12:00", duration = "30m" }]
         let sc = crate::scenario::parse(TEAM, "t.toml", "t", &[]).unwrap();
         let h = 3600.0;
         // One 15-minute episode an hour: u = 0.25, shrinkage 0.2.
-        assert!((shrinkage(&sc.groups[0], 10.0 * h, h) - 0.2).abs() < 1e-9);
+        assert!((shrinkage(&sc.groups[GroupId(0)], 10.0 * h, h) - 0.2).abs() < 1e-9);
         // The whole group at lunch 12:00-12:30: half of the 12:00 hour.
-        assert!((shrinkage(&sc.groups[1], 12.0 * h, h) - 0.5).abs() < 1e-9);
-        assert_eq!(shrinkage(&sc.groups[1], 10.0 * h, h), 0.0);
+        assert!((shrinkage(&sc.groups[GroupId(1)], 12.0 * h, h) - 0.5).abs() < 1e-9);
+        assert_eq!(shrinkage(&sc.groups[GroupId(1)], 10.0 * h, h), 0.0);
         // For group g, group h gives its 4 agents within its shift, 2 over the lunch hour, none at night.
-        assert!((others(&sc, 0, 10.0 * h, h) - 4.0).abs() < 1e-9);
-        assert!((others(&sc, 0, 12.0 * h, h) - 2.0).abs() < 1e-9);
-        assert_eq!(others(&sc, 0, 20.0 * h, h), 0.0);
+        assert!((others(&sc, GroupId(0), 10.0 * h, h) - 4.0).abs() < 1e-9);
+        assert!((others(&sc, GroupId(0), 12.0 * h, h) - 2.0).abs() < 1e-9);
+        assert_eq!(others(&sc, GroupId(0), 20.0 * h, h), 0.0);
     }
 
     #[test]
     fn erlang_c_answer_matches_the_textbook_example() {
         // 100 calls per half hour, 180 s handle time, 80% in 20 s: 14 agents
         // (the classic worked example; Erlang C gives SL 0.8 at 14 agents, 0.66 at 13).
-        let class =
-            Class { rate: 100.0 / 1800.0, agent_work: 180.0, patience: None, judged: vec![(0, 20.0)] };
+        let class = Class {
+            rate: 100.0 / 1800.0,
+            agent_work: 180.0,
+            patience: None,
+            judged: vec![(QueueId(0), 20.0)],
+        };
         let sl: Target = "service_level>=0.8".parse().unwrap();
         let n = agents_needed(&[class], Formula::ErlangC, SlFormula::Offered, &[sl], 1.0);
         assert_eq!(n.ok(), Some(14));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::driver::{Plan, Workers, available_memory};
 use crate::error::{Error, Result, Setting};
-use crate::model::Scenario;
+use crate::model::{GroupId, Scenario};
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
@@ -81,7 +81,7 @@ pub struct Study {
     base: Scenario,
     /// The scenario as the file and overrides give it (for its warnings).
     loaded: Scenario,
-    group: usize,
+    group: GroupId,
 }
 
 /// One method's answer, as re-simulated.
@@ -179,13 +179,12 @@ impl Study {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let steps = loaded.scenario.intervals_per_day();
         let staffed_text = scenario::with_staffing(text, &origin, &request.group, &vec![0; steps])?;
-        let group = loaded.scenario.groups.iter().position(|g| g.name == request.group).ok_or_else(|| {
-            Error::Setting {
+        let group =
+            loaded.scenario.groups.position(|g| g.name == request.group).ok_or_else(|| Error::Setting {
                 setting: Setting::Group,
                 value: request.group.clone(),
                 message: "no agent group of that name".into(),
-            }
-        })?;
+            })?;
         if matches!(request.judge, Judge::Confidence(_)) && loaded.scenario.replications < 2 {
             return Err(Error::Setting {
                 setting: Setting::Confidence,
@@ -229,7 +228,11 @@ impl Study {
     /// candidate runs would not fit in memory on `workers`.
     pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
         let scenarios = std::slice::from_ref(&self.loaded);
-        workers.check_fits(&Plan::new(scenarios), &search::Measures::new(scenarios, self.group), available)
+        workers.check_fits(
+            &Plan::new(scenarios),
+            &search::Measures::new(scenarios, self.loaded.groups[self.group].team),
+            available,
+        )
     }
 
     /// The validated scenario with the group's staffing array set to `levels`,

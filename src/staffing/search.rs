@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::driver::{Collector, Job, PerJob, Plan, Workers};
 use crate::error::{Error, Result, Setting};
-use crate::model::Scenario;
+use crate::model::{GroupId, QueueId, Scenario, TeamId};
 use crate::staffing::formula::{self, Formula};
 use crate::staffing::{GOALS, Goal, Target};
 use crate::stats::Tally;
@@ -77,22 +77,22 @@ pub struct Measured {
 
 impl Measured {
     /// The pooled value of `goal` for queue `q` in interval `i` (NaN: no traffic).
-    pub fn pooled(&self, goal: Goal, i: usize, q: usize) -> f64 {
+    pub fn pooled(&self, goal: Goal, i: usize, q: QueueId) -> f64 {
         let (x, y) = self.sums(goal, i, q);
         if y > 0.0 { x / y } else { f64::NAN }
     }
 
-    fn part(&self, r: usize, goal: usize, i: usize, q: usize) -> (f64, f64) {
-        self.parts[((r * self.intervals + i) * self.queues + q) * 4 + goal]
+    fn part(&self, r: usize, goal: usize, i: usize, q: QueueId) -> (f64, f64) {
+        self.parts[((r * self.intervals + i) * self.queues + q.index()) * 4 + goal]
     }
 
-    fn sums(&self, goal: Goal, i: usize, q: usize) -> (f64, f64) {
+    fn sums(&self, goal: Goal, i: usize, q: QueueId) -> (f64, f64) {
         let g = goal_index(goal);
         (0..self.reps).map(|r| self.part(r, g, i, q)).fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y))
     }
 
     /// Whether `target` holds for queue `q` in interval `i` under `judge`.
-    pub fn holds(&self, judge: Judge, target: &Target, i: usize, q: usize) -> bool {
+    pub fn holds(&self, judge: Judge, target: &Target, i: usize, q: QueueId) -> bool {
         let g = goal_index(target.goal);
         match judge {
             Judge::Mean => target.holds(self.pooled(target.goal, i, q)),
@@ -145,7 +145,7 @@ fn normal_quantile(p: f64) -> f64 {
 /// queues, teams) for its replications on `workers`, all replications of
 /// all candidates in one plan; results in candidate order, independent of
 /// the number of threads.
-pub fn measure(workers: &Workers, candidates: &[Scenario], team: usize) -> Result<Vec<Measured>> {
+pub fn measure(workers: &Workers, candidates: &[Scenario], team: TeamId) -> Result<Vec<Measured>> {
     let measures = Measures::new(candidates, team);
     let fold = workers.fold_all(&Plan::new(candidates), &measures, &|| ())?;
     measures.measured(fold)
@@ -155,7 +155,7 @@ pub fn measure(workers: &Workers, candidates: &[Scenario], team: usize) -> Resul
 /// and the team's number in system per interval, by (candidate, replication).
 pub struct Measures<'a> {
     candidates: &'a [Scenario],
-    team: usize,
+    team: TeamId,
 }
 
 /// What [`Measures`] keeps: per candidate, per replication, its
@@ -165,7 +165,7 @@ pub struct MeasureFold(PerJob<RepParts>);
 
 impl<'a> Measures<'a> {
     /// The collector for `candidates`, judged on team `team`'s queues.
-    pub fn new(candidates: &'a [Scenario], team: usize) -> Measures<'a> {
+    pub fn new(candidates: &'a [Scenario], team: TeamId) -> Measures<'a> {
         Measures { candidates, team }
     }
 
@@ -230,14 +230,14 @@ impl Collector for Measures<'_> {
 type RepParts = (Vec<(f64, f64)>, Vec<f64>);
 
 /// One replication's [`RepParts`].
-fn extract(sc: &Scenario, team: usize, tally: &Tally) -> RepParts {
-    let (n, nq, nt) = (sc.interval_count(), sc.queues.len(), sc.teams.len());
+fn extract(sc: &Scenario, team: TeamId, tally: &Tally) -> RepParts {
+    let (n, nq) = (sc.interval_count(), sc.queues.len());
     let mut parts = Vec::with_capacity(n * nq * 4);
     let mut in_system = Vec::with_capacity(n);
     for i in 0..n {
         let len = sc.interval_length(i);
-        for q in 0..nq {
-            let it = &tally.intervals[i * nq + q];
+        for q in sc.queues.keys() {
+            let it = tally.interval(i, q);
             let c = &it.counts;
             let (slx, sly) = c.sl_parts(sc.metrics.service_level);
             let long = c.abandoned.saturating_sub(c.abandoned_short) as f64;
@@ -251,9 +251,8 @@ fn extract(sc: &Scenario, team: usize, tally: &Tally) -> RepParts {
                 });
             }
         }
-        let waiting: f64 =
-            sc.teams[team].queues.iter().map(|&q| tally.intervals[i * nq + q].queue_area).sum();
-        in_system.push((tally.team_intervals[i * nt + team].holding_secs + waiting) / len);
+        let waiting: f64 = sc.teams[team].queues.iter().map(|&q| tally.interval(i, q).queue_area).sum();
+        in_system.push((tally.team_interval(i, team).holding_secs + waiting) / len);
     }
     (parts, in_system)
 }
@@ -266,7 +265,7 @@ pub struct Search<'a> {
     /// The scenario as loaded, the group's staffing aside.
     pub base: &'a Scenario,
     /// The group staffed.
-    pub group: usize,
+    pub group: GroupId,
     /// All of these must hold.
     pub targets: &'a [Target],
     /// How a target is judged.
@@ -277,7 +276,7 @@ pub struct Search<'a> {
 
 impl Search<'_> {
     /// The team whose queues are judged.
-    pub fn team(&self) -> usize {
+    pub fn team(&self) -> TeamId {
         self.base.groups[self.group].team
     }
 
@@ -498,21 +497,21 @@ mod tests {
     fn judged_on_the_mean_the_bound_or_the_days() {
         let m = measured();
         let sl: Target = "service_level>=0.8".parse().unwrap();
-        assert!((m.pooled(Goal::ServiceLevel, 0, 0) - 0.85).abs() < 1e-12);
-        assert!(m.holds(Judge::Mean, &sl, 0, 0));
+        assert!((m.pooled(Goal::ServiceLevel, 0, QueueId(0)) - 0.85).abs() < 1e-12);
+        assert!(m.holds(Judge::Mean, &sl, 0, QueueId(0)));
         // Ratio estimator: residuals -0.5, 0.5, -1.5, 1.5; se = sqrt(5 / 12) / 10 = 0.0645;
         // the 95% lower bound 0.85 - 1.645 × 0.0645 = 0.744 misses, the 50% one is the mean.
-        assert!(!m.holds(Judge::Confidence(0.95), &sl, 0, 0));
-        assert!(m.holds(Judge::Confidence(0.5), &sl, 0, 0));
+        assert!(!m.holds(Judge::Confidence(0.95), &sl, 0, QueueId(0)));
+        assert!(m.holds(Judge::Confidence(0.5), &sl, 0, QueueId(0)));
         let low: Target = "service_level>=0.74".parse().unwrap();
-        assert!(m.holds(Judge::Confidence(0.95), &low, 0, 0));
+        assert!(m.holds(Judge::Confidence(0.95), &low, 0, QueueId(0)));
         // Three replications of four meet 0.8.
-        assert!(m.holds(Judge::Days(0.75), &sl, 0, 0));
-        assert!(!m.holds(Judge::Days(0.9), &sl, 0, 0));
+        assert!(m.holds(Judge::Days(0.75), &sl, 0, QueueId(0)));
+        assert!(!m.holds(Judge::Days(0.9), &sl, 0, QueueId(0)));
         // No traffic: nothing to miss.
         let asa: Target = "asa<=1s".parse().unwrap();
         for judge in [Judge::Mean, Judge::Confidence(0.95), Judge::Days(0.9)] {
-            assert!(m.holds(judge, &asa, 0, 0), "{judge:?}");
+            assert!(m.holds(judge, &asa, 0, QueueId(0)), "{judge:?}");
         }
     }
 

@@ -9,22 +9,23 @@
 use std::collections::HashMap;
 
 use routesim::engine::{OfferOutcome, Trace};
-use routesim::model::{Scenario, Selection, StatusId, StatusKind};
+use routesim::model::{AgentId, QueueId, Scenario, Selection, StatusId, StatusKind, TeamId};
 use routesim::stats::Tally;
+use typed_index_collections::TiVec;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     Waiting,
     /// Offered to this agent, not accepted yet (docs/model.md §R13).
-    Offered(usize),
-    Assigned(usize),
+    Offered(AgentId),
+    Assigned(AgentId),
     Abandoned,
     Done,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Conv {
-    queue: usize,
+    queue: QueueId,
     arrival: f64,
     state: State,
     answered: bool,
@@ -32,7 +33,7 @@ struct Conv {
 
 #[derive(Debug, Clone)]
 struct Agent {
-    team: usize,
+    team: TeamId,
     status: StatusId,
     since: f64,
     used: u32,
@@ -82,13 +83,13 @@ const DELAY_EPS: f64 = 1e-6;
 /// Replays a trace against the routing rules.
 pub struct Checker<'s> {
     sc: &'s Scenario,
-    agents: Vec<Agent>,
+    agents: TiVec<AgentId, Agent>,
     convs: HashMap<u64, Conv>,
     /// Agent-seconds per team and status, booked to the agent's team at the time.
-    status_secs: Vec<Vec<f64>>,
+    status_secs: TiVec<TeamId, TiVec<StatusId, f64>>,
     /// Per team.
-    work: Vec<Work>,
-    rr_cursor: Vec<Option<usize>>,
+    work: TiVec<TeamId, Work>,
+    rr_cursor: TiVec<QueueId, Option<AgentId>>,
     /// Conversation being routed right now (arrival, requeue, or a missed
     /// or withdrawn offer), to check the selection rule.
     routing: Option<u64>,
@@ -102,7 +103,7 @@ pub struct Checker<'s> {
 
 impl<'s> Checker<'s> {
     pub fn new(sc: &'s Scenario) -> Self {
-        let mut agents = Vec::new();
+        let mut agents = TiVec::new();
         for g in &sc.groups {
             for _ in 0..g.size() {
                 agents.push(Agent {
@@ -122,9 +123,9 @@ impl<'s> Checker<'s> {
             sc,
             agents,
             convs: HashMap::new(),
-            status_secs: vec![vec![0.0; sc.statuses.len()]; sc.teams.len()],
-            work: vec![Work::default(); sc.teams.len()],
-            rr_cursor: vec![None; sc.queues.len()],
+            status_secs: vec![vec![0.0; sc.statuses.len()].into(); sc.teams.len()].into(),
+            work: vec![Work::default(); sc.teams.len()].into(),
+            rr_cursor: vec![None; sc.queues.len()].into(),
             routing: None,
             accepting: None,
             keep_routing: false,
@@ -132,12 +133,12 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn kind(&self, a: usize) -> StatusKind {
-        self.sc.statuses[self.agents[a].status.index()].kind
+    fn kind(&self, a: AgentId) -> StatusKind {
+        self.sc.statuses[self.agents[a].status].kind
     }
 
     /// Books agent `a`'s load since its last change, if its status is productive.
-    fn book_work(&mut self, a: usize, time: f64) {
+    fn book_work(&mut self, a: AgentId, time: f64) {
         // Agent time stops at the horizon; the drain after it books none.
         let time = time.min(self.sc.horizon);
         let kind = self.kind(a);
@@ -154,12 +155,12 @@ impl<'s> Checker<'s> {
 
     /// Units a conversation of queue `q` holds: its item size, or none for a
     /// synced call that ignores load (docs/model.md §R14).
-    fn size(&self, q: usize) -> u32 {
+    fn size(&self, q: QueueId) -> u32 {
         let queue = &self.sc.queues[q];
         if queue.busy_while_handling && !queue.capacity_aware { 0 } else { queue.item_size }
     }
 
-    fn fits(&self, a: usize, q: usize) -> bool {
+    fn fits(&self, a: AgentId, q: QueueId) -> bool {
         let queue = &self.sc.queues[q];
         let team = &self.sc.teams[self.agents[a].team];
         let ag = &self.agents[a];
@@ -174,7 +175,7 @@ impl<'s> Checker<'s> {
     /// `q` that has waited `age` seconds: Available, holding no offer, on a
     /// team whose profile serves `q` with a delay of at most `age`, with
     /// room for it.
-    fn eligible(&self, a: usize, q: usize, age: f64) -> bool {
+    fn eligible(&self, a: AgentId, q: QueueId, age: f64) -> bool {
         self.kind(a) == StatusKind::Available
             && self.agents[a].offer.is_none()
             && self.sc.serve(self.agents[a].team, q).is_some_and(|(_, delay)| age >= delay - DELAY_EPS)
@@ -182,10 +183,10 @@ impl<'s> Checker<'s> {
     }
 
     /// Books agent `a`'s time in its status since its last change to its team.
-    fn book_status(&mut self, a: usize, time: f64) {
+    fn book_status(&mut self, a: AgentId, time: f64) {
         let booked = time.min(self.sc.horizon);
         let ag = &mut self.agents[a];
-        self.status_secs[ag.team][ag.status.index()] += (booked - ag.since).max(0.0);
+        self.status_secs[ag.team][ag.status] += (booked - ag.since).max(0.0);
         ag.since = booked;
     }
 
@@ -193,7 +194,7 @@ impl<'s> Checker<'s> {
     /// at `time` (§R8, §R11, §R12, §R15); `offered`: it is the acceptance
     /// of an offer, checked when it was made (§R13), so only the status is
     /// checked again (the agent may have switched teams since: §R16).
-    fn check_choice(&mut self, time: f64, id: u64, queue: usize, agent: usize, offered: bool) {
+    fn check_choice(&mut self, time: f64, id: u64, queue: QueueId, agent: AgentId, offered: bool) {
         let c = self.convs[&id];
         assert_eq!(c.state, State::Waiting, "t={time}: conversation {id} given while {:?}", c.state);
         assert_eq!(c.queue, queue);
@@ -263,14 +264,14 @@ impl<'s> Checker<'s> {
 
     /// docs/model.md §R12: the agent the selection rule picks for queue `q`
     /// among those eligible for a conversation that has waited `age`.
-    fn expected_agent(&self, q: usize, age: f64) -> Option<usize> {
+    fn expected_agent(&self, q: QueueId, age: f64) -> Option<AgentId> {
         let n = self.agents.len();
-        let eligible = (0..n).filter(|&a| self.eligible(a, q, age));
-        let cap = |a: usize| self.sc.teams[self.agents[a].team].capacity;
+        let eligible = self.agents.keys().filter(|&a| self.eligible(a, q, age));
+        let cap = |a: AgentId| self.sc.teams[self.agents[a].team].capacity;
         match self.sc.routing.selection {
             Selection::RoundRobin => {
-                let start = self.rr_cursor[q].map_or(0, |c| (c + 1) % n);
-                eligible.min_by_key(|&a| (a + n - start) % n)
+                let start = self.rr_cursor[q].map_or(0, |c| (c.index() + 1) % n);
+                eligible.min_by_key(|&a| (a.index() + n - start) % n)
             }
             rule => eligible.min_by(|&x, &y| {
                 let (ax, ay) = (&self.agents[x], &self.agents[y]);
@@ -417,20 +418,20 @@ impl<'s> Checker<'s> {
                 if ag.offer.is_some() {
                     // Leaving Available withdraws the offer right after (§R13).
                     assert_eq!(
-                        self.sc.statuses[ag.status.index()].kind,
+                        self.sc.statuses[ag.status].kind,
                         StatusKind::Available,
                         "t={time}: agent {agent} held an offer outside Available"
                     );
                 }
                 ag.status = status;
-                if self.sc.statuses[status.index()].kind == StatusKind::Available {
+                if self.sc.statuses[status].kind == StatusKind::Available {
                     ag.idle_since = time;
                 }
             }
         }
     }
 
-    fn release(&mut self, id: u64, agent: usize, to: State) {
+    fn release(&mut self, id: u64, agent: AgentId, to: State) {
         let size = self.size(self.convs[&id].queue);
         let c = self.convs.get_mut(&id).unwrap();
         assert_eq!(c.state, State::Assigned(agent), "{id} released by {agent} but is {:?}", c.state);
@@ -446,7 +447,7 @@ impl<'s> Checker<'s> {
     /// tallies (scenario without warm-up, so every arrival counts).
     pub fn finish(mut self, tally: &Tally) -> Seen {
         let horizon = self.sc.horizon;
-        for a in 0..self.agents.len() {
+        for a in self.agents.keys() {
             self.book_status(a, horizon);
             self.book_work(a, horizon);
         }
@@ -471,9 +472,9 @@ impl<'s> Checker<'s> {
         );
         // Time in status: the trace's account equals the engine's, per team and status,
         // and adds up to the horizon for every agent.
-        for (t, team) in tally.teams.iter().enumerate() {
-            let members: Vec<usize> = (0..self.agents.len()).filter(|&a| self.agents[a].team == t).collect();
-            for s in 0..self.sc.statuses.len() {
+        for (t, team) in tally.teams.iter_enumerated() {
+            let members: Vec<AgentId> = self.agents.keys().filter(|&a| self.agents[a].team == t).collect();
+            for s in self.sc.statuses.keys() {
                 let mine = self.status_secs[t][s];
                 assert!(
                     (mine - team.status_secs[s]).abs() < 1e-6 * horizon.max(1.0),
@@ -512,8 +513,7 @@ impl<'s> Checker<'s> {
         let n_int = self.sc.interval_count();
         let per_interval: f64 = (0..n_int)
             .flat_map(|i| {
-                (0..self.sc.teams.len())
-                    .flat_map(move |t| (0..self.sc.statuses.len()).map(move |s| (i, t, s)))
+                self.sc.teams.keys().flat_map(move |t| self.sc.statuses.keys().map(move |s| (i, t, s)))
             })
             .map(|(i, t, s)| tally.status_secs(i, t, s))
             .sum();

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use routesim::engine::{OfferOutcome, Trace};
-use routesim::model::{Scenario, StatusKind};
+use routesim::model::{AgentId, QueueId, Scenario, StatusId, StatusKind, TeamId};
+use typed_index_collections::TiVec;
 
 const SCENARIO: &str = r#"
 name = "ledger"
@@ -122,17 +123,17 @@ unplanned = [{ status = "Busy", per_hour = 0.5, duration = { dist = "exponential
 
 #[derive(Debug, Clone, Default)]
 struct Conv {
-    queue: usize,
+    queue: QueueId,
     arrival: f64,
     answered_at: Option<f64>,
-    answered_by: Option<usize>,
+    answered_by: Option<AgentId>,
     last_assigned: f64,
     /// When it was last requeued.
     requeued_at: f64,
     /// Completion minus last assignment: handle plus wrap-up.
     work: f64,
-    completed_by: Option<usize>,
-    agent: Option<usize>,
+    completed_by: Option<AgentId>,
+    agent: Option<AgentId>,
     abandoned_at: Option<f64>,
     completed: bool,
     waiting: bool,
@@ -162,12 +163,12 @@ struct Ledger<'s> {
     sc: &'s Scenario,
     convs: BTreeMap<u64, Conv>,
     /// Per agent: (time, status) changes, starting Offline at 0.
-    status: Vec<Vec<(f64, usize)>>,
+    status: TiVec<AgentId, Vec<(f64, StatusId)>>,
     /// Per agent: (time, what it holds) changes.
-    load: Vec<Vec<(f64, Load)>>,
-    team_of: Vec<usize>,
+    load: TiVec<AgentId, Vec<(f64, Load)>>,
+    team_of: TiVec<AgentId, TeamId>,
     /// Per queue: (time, number waiting) changes.
-    waiting: Vec<Vec<(f64, u32)>>,
+    waiting: TiVec<QueueId, Vec<(f64, u32)>>,
     /// A conversation that just arrived or was requeued, and the time: it
     /// waits unless the very next event assigns it at that time.
     pending: Option<(u64, f64)>,
@@ -175,16 +176,16 @@ struct Ledger<'s> {
 
 impl<'s> Ledger<'s> {
     fn of(sc: &'s Scenario, rep: u32) -> Ledger<'s> {
-        let team_of: Vec<usize> =
+        let team_of: TiVec<AgentId, TeamId> =
             sc.groups.iter().flat_map(|g| std::iter::repeat_n(g.team, g.size())).collect();
         let n = team_of.len();
         let mut l = Ledger {
             sc,
             convs: BTreeMap::new(),
-            status: vec![vec![(0.0, 3)]; n],
-            load: vec![vec![(0.0, Load::default())]; n],
+            status: vec![vec![(0.0, StatusId::OFFLINE)]; n].into(),
+            load: vec![vec![(0.0, Load::default())]; n].into(),
             team_of,
-            waiting: vec![vec![(0.0, 0)]; sc.queues.len()],
+            waiting: vec![vec![(0.0, 0)]; sc.queues.len()].into(),
             pending: None,
         };
         let mut trace = Vec::new();
@@ -207,14 +208,14 @@ impl<'s> Ledger<'s> {
         }
     }
 
-    fn change_waiting(&mut self, q: usize, t: f64, delta: i32) {
+    fn change_waiting(&mut self, q: QueueId, t: f64, delta: i32) {
         let last = self.waiting[q].last().unwrap().1;
         self.waiting[q].push((t, last.checked_add_signed(delta).unwrap()));
     }
 
     /// Agent `a` takes (+1) or gives back (-1) a conversation of queue `q`,
     /// holding its units: its item size, none for a call that ignores load.
-    fn change_load(&mut self, a: usize, q: usize, t: f64, delta: i32) {
+    fn change_load(&mut self, a: AgentId, q: QueueId, t: f64, delta: i32) {
         let queue = &self.sc.queues[q];
         let size = if queue.busy_while_handling && !queue.capacity_aware { 0 } else { queue.item_size };
         let mut l = self.load[a].last().unwrap().1;
@@ -224,7 +225,7 @@ impl<'s> Ledger<'s> {
     }
 
     /// Agent `a` is offered a conversation (+1), or its offer ends (-1).
-    fn change_offer(&mut self, a: usize, t: f64, delta: i32) {
+    fn change_offer(&mut self, a: AgentId, t: f64, delta: i32) {
         let mut l = self.load[a].last().unwrap().1;
         l.offer = l.offer.checked_add_signed(delta).unwrap();
         self.load[a].push((t, l));
@@ -303,7 +304,7 @@ impl<'s> Ledger<'s> {
                 let q = c.queue;
                 self.change_load(agent, q, time, -1);
             }
-            Trace::Status { time, agent, status } => self.status[agent].push((time, status.index())),
+            Trace::Status { time, agent, status } => self.status[agent].push((time, status)),
         }
     }
 
@@ -324,19 +325,25 @@ impl<'s> Ledger<'s> {
         sum
     }
 
-    fn kind(&self, s: usize) -> StatusKind {
+    fn kind(&self, s: StatusId) -> StatusKind {
         self.sc.statuses[s].kind
     }
 
     /// Agent `a`'s seconds in [from, to), each weighted by `f(status kind,
     /// status, what it holds)`.
-    fn agent_time(&self, a: usize, from: f64, to: f64, f: impl Fn(StatusKind, usize, Load) -> f64) -> f64 {
+    fn agent_time(
+        &self,
+        a: AgentId,
+        from: f64,
+        to: f64,
+        f: impl Fn(StatusKind, StatusId, Load) -> f64,
+    ) -> f64 {
         // Merge the status and load step functions.
         let mut times: Vec<f64> =
             self.status[a].iter().map(|s| s.0).chain(self.load[a].iter().map(|l| l.0)).collect();
         times.sort_by(f64::total_cmp);
         times.dedup();
-        let at = |steps: &[(f64, usize)], t: f64| steps.iter().rev().find(|s| s.0 <= t).unwrap().1;
+        let at = |steps: &[(f64, StatusId)], t: f64| steps.iter().rev().find(|s| s.0 <= t).unwrap().1;
         let load_at = |t: f64| self.load[a].iter().rev().find(|s| s.0 <= t).unwrap().1;
         let mut sum = 0.0;
         for (i, &t) in times.iter().enumerate() {
@@ -350,24 +357,24 @@ impl<'s> Ledger<'s> {
         sum
     }
 
-    fn team_agents(&self, teams: &[usize]) -> Vec<usize> {
-        (0..self.team_of.len()).filter(|a| teams.contains(&self.team_of[*a])).collect()
+    fn team_agents(&self, teams: &[TeamId]) -> Vec<AgentId> {
+        self.team_of.keys().filter(|&a| teams.contains(&self.team_of[a])).collect()
     }
 
     /// Summary value of `metric` for scope (kind, index), as docs/model.md defines it.
     fn summary(&self, kind: &str, index: usize, metric: &str) -> f64 {
         let sc = self.sc;
-        let teams: Vec<usize> = match kind {
-            "total" => (0..sc.teams.len()).collect(),
-            "queue" => sc.teams_serving(index).collect(),
-            _ => vec![index],
+        let teams: Vec<TeamId> = match kind {
+            "total" => sc.teams.keys().collect(),
+            "queue" => sc.teams_serving(QueueId::from(index)).collect(),
+            _ => vec![TeamId::from(index)],
         };
         let agents = self.team_agents(&teams);
         let (from, to) = (sc.warmup, sc.horizon);
-        let agent_sum = |f: &dyn Fn(StatusKind, usize, Load) -> f64| -> f64 {
+        let agent_sum = |f: &dyn Fn(StatusKind, StatusId, Load) -> f64| -> f64 {
             agents.iter().map(|&a| self.agent_time(a, from, to, f)).sum()
         };
-        let capacity = |a: usize| f64::from(sc.teams[self.team_of[a]].capacity);
+        let capacity = |a: AgentId| f64::from(sc.teams[self.team_of[a]].capacity);
         let productive = |k: StatusKind| matches!(k, StatusKind::Available | StatusKind::Busy);
         match metric {
             "occupancy" => {
@@ -396,12 +403,13 @@ impl<'s> Ledger<'s> {
                     .filter(|c| self.counted(c))
                     .filter(|c| match kind {
                         "total" => true,
-                        "queue" => c.queue == index,
+                        "queue" => c.queue == QueueId::from(index),
                         // A team's answers are first assignments to it; its handle time
                         // is over the conversations it completed (filtered below).
                         _ => {
-                            c.answered_by.is_some_and(|a| self.team_of[a] == index)
-                                || c.completed_by.is_some_and(|a| self.team_of[a] == index)
+                            let team = TeamId::from(index);
+                            c.answered_by.is_some_and(|a| self.team_of[a] == team)
+                                || c.completed_by.is_some_and(|a| self.team_of[a] == team)
                         }
                     })
                     .collect();
@@ -430,13 +438,13 @@ impl<'s> Ledger<'s> {
         let completed: Vec<&&Conv> = convs
             .iter()
             .filter(|c| c.completed)
-            .filter(|c| kind != "team" || c.completed_by.is_some_and(|a| self.team_of[a] == index))
+            .filter(|c| kind != "team" || c.completed_by.is_some_and(|a| self.team_of[a].index() == index))
             .collect();
         match metric {
             "offered" => n(convs.len()),
             "answered" => n(answered
                 .iter()
-                .filter(|c| kind != "team" || c.answered_by.is_some_and(|a| self.team_of[a] == index))
+                .filter(|c| kind != "team" || c.answered_by.is_some_and(|a| self.team_of[a].index() == index))
                 .count()),
             "abandoned" => n(abandoned.len()),
             "requeued" => convs.iter().map(|c| c.requeues as f64).sum(),
@@ -450,16 +458,16 @@ impl<'s> Ledger<'s> {
                 .count()),
             "unresolved" => n(unresolved),
             "service_level" => sl,
-            "sl_target" => sc.queues[index].sl_target,
-            "target_met" => f64::from(u8::from(sl >= sc.queues[index].sl_target)),
+            "sl_target" => sc.queues[QueueId::from(index)].sl_target,
+            "target_met" => f64::from(u8::from(sl >= sc.queues[QueueId::from(index)].sl_target)),
             "asa" => waits.iter().sum::<f64>() / n(waits.len()),
             "wait_p50" => quantile(0.5),
             "wait_p90" => quantile(0.9),
             "wait_p99" => quantile(0.99),
             "abandon_rate" => n(long_abandons) / n(answered.len() + long_abandons),
             "queue_avg" => {
-                let queues: Vec<usize> =
-                    if kind == "total" { (0..sc.queues.len()).collect() } else { vec![index] };
+                let queues: Vec<QueueId> =
+                    if kind == "total" { sc.queues.keys().collect() } else { vec![QueueId::from(index)] };
                 let area: f64 = queues
                     .iter()
                     .map(|&q| Ledger::integral(&self.waiting[q], sc.warmup, sc.horizon, f64::from))
@@ -675,7 +683,7 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
         assert_eq!(csv.num(row, "replications"), f64::from(sc.replications));
         let name = csv.get(row, "name");
         if csv.get(row, "scope") == "queue" {
-            let q = sc.queues.iter().position(|x| x.name == name).unwrap();
+            let q = sc.queues.position(|x| x.name == name).unwrap();
             let convs: Vec<&Conv> = ledgers
                 .iter()
                 .flat_map(|l| {
@@ -725,7 +733,7 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
                 })
                 .sum();
             check(row, "queue_max_count", max / reps, 0.0);
-            let teams: Vec<usize> = sc.teams_serving(q).collect();
+            let teams: Vec<TeamId> = sc.teams_serving(q).collect();
             check(row, "occupancy_fraction", occupancy(&ledgers, &teams, from, to), 1e-6);
             // The ratio estimator's interval from each replication's (within, denominator).
             let parts: Vec<(f64, f64)> = ledgers
@@ -761,7 +769,7 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
             check(row, "service_level_ci95_high", hi, 1e-9);
             checked_by_hand.push("target_met");
         } else {
-            let t = sc.teams.iter().position(|x| x.name == name).unwrap();
+            let t = sc.teams.position(|x| x.name == name).unwrap();
             let sum = |f: &dyn Fn(StatusKind, Load, u32) -> f64| -> f64 {
                 ledgers
                     .iter()
@@ -824,8 +832,8 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
     for row in &statuses.rows {
         let i = statuses.num(row, "interval") as usize;
         let (from, to) = (i as f64 * sc.interval, ((i + 1) as f64 * sc.interval).min(sc.horizon));
-        let t = sc.teams.iter().position(|x| x.name == statuses.get(row, "team")).unwrap();
-        let s = sc.statuses.iter().position(|x| x.name == statuses.get(row, "status")).unwrap();
+        let t = sc.teams.position(|x| x.name == statuses.get(row, "team")).unwrap();
+        let s = sc.statuses.position(|x| x.name == statuses.get(row, "status")).unwrap();
         let want: f64 = ledgers
             .iter()
             .map(|l| {
@@ -844,7 +852,7 @@ fn intervals_and_statuses_match_the_ledger(text: &'static str) {
     }
 }
 
-fn occupancy(ledgers: &[Ledger], teams: &[usize], from: f64, to: f64) -> f64 {
+fn occupancy(ledgers: &[Ledger], teams: &[TeamId], from: f64, to: f64) -> f64 {
     let productive = |k: StatusKind| matches!(k, StatusKind::Available | StatusKind::Busy);
     let (mut holding, mut time) = (0.0, 0.0);
     for l in ledgers {
@@ -988,7 +996,7 @@ fn every_wait_distribution_point_matches_an_independent_account() {
     let (dir, sc, ledgers) = run_ledger_scenario();
     let waits = Csv::read(&dir.path().join("out/waits.csv"));
     assert_eq!(waits.header, routesim::report::WAITS_HEADER);
-    let answered = |queue: Option<usize>| -> Vec<f64> {
+    let answered = |queue: Option<QueueId>| -> Vec<f64> {
         let mut w: Vec<f64> = ledgers
             .iter()
             .flat_map(|l| l.convs.values().filter(|c| l.counted(c)))
@@ -1005,9 +1013,10 @@ fn every_wait_distribution_point_matches_an_independent_account() {
     grid.extend(sc.queues.iter().map(|q| q.sl_threshold));
     grid.sort_by(f64::total_cmp);
     grid.dedup();
-    let scopes: Vec<(String, String, Option<usize>)> = std::iter::once(("total".into(), "all".into(), None))
-        .chain(sc.queues.iter().enumerate().map(|(q, x)| ("queue".into(), x.name.clone(), Some(q))))
-        .collect();
+    let scopes: Vec<(String, String, Option<QueueId>)> =
+        std::iter::once(("total".into(), "all".into(), None))
+            .chain(sc.queues.iter_enumerated().map(|(q, x)| ("queue".into(), x.name.clone(), Some(q))))
+            .collect();
     assert_eq!(waits.rows.len(), scopes.len() * grid.len());
     let mut rows = waits.rows.iter();
     for (scope, name, queue) in &scopes {

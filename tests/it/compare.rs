@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use routesim::model::{Scenario, StatusKind};
+use routesim::model::{QueueId, Scenario, StatusKind, TeamId};
 use routesim::{compare, engine};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
@@ -63,7 +63,7 @@ fn parse(text: &str, set: &[&str]) -> Scenario {
 fn sl(sc: &Scenario, seed_shift: u64, r: u32) -> f64 {
     let mut sc = sc.clone();
     sc.seed += seed_shift;
-    engine::run(&sc, r).queues[0].counts.service_level(sc.metrics.service_level)
+    engine::run(&sc, r).queues[QueueId(0)].counts.service_level(sc.metrics.service_level)
 }
 
 /// Pairing pays: for the same scenario with one agent more, the interval
@@ -264,9 +264,11 @@ fn every_compare_intervals_column_matches_the_tallies() {
             }
             _ => {
                 let holding = t.team_intervals[i].holding_secs;
-                let productive: f64 = (0..sc.statuses.len())
+                let productive: f64 = sc
+                    .statuses
+                    .keys()
                     .filter(|&s| matches!(sc.statuses[s].kind, StatusKind::Available | StatusKind::Busy))
-                    .map(|s| t.status_secs(i, 0, s))
+                    .map(|s| t.status_secs(i, TeamId(0), s))
                     .sum();
                 holding / productive
             }

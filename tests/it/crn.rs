@@ -3,7 +3,7 @@
 //! changes. And the day-level volume uncertainty `rate_cv` (§C18).
 
 use routesim::engine::{self, Trace};
-use routesim::model::{Scenario, StatusId};
+use routesim::model::{AgentId, QueueId, Scenario};
 
 fn scenario(text: &str) -> Scenario {
     routesim::scenario::parse(text, "crn.toml", "crn", &[]).unwrap_or_else(|e| panic!("{e}"))
@@ -11,7 +11,7 @@ fn scenario(text: &str) -> Scenario {
 
 /// (queue name, handle, patience) of every arrival in replication `r`, in arrival order per queue.
 fn draws(sc: &Scenario, r: u32, queue: &str) -> Vec<(f64, f64, f64)> {
-    let q = sc.queues.iter().position(|q| q.name == queue).unwrap();
+    let q = sc.queues.position(|q| q.name == queue).unwrap();
     let mut out = Vec::new();
     engine::run_observed(sc, r, |t| {
         if let Trace::Arrived { time, queue, handle, patience, .. } = *t
@@ -45,7 +45,7 @@ fn adding_a_wrap_up_leaves_every_handle_time_and_patience_as_it_was() {
     let wrapped = scenario(
         &BASE.replace("patience = {", "wrap_up = { dist = \"exponential\", mean = \"1m\" }\npatience = {"),
     );
-    assert!(wrapped.queues[0].wrap_up.is_some());
+    assert!(wrapped.queues[QueueId(0)].wrap_up.is_some());
     for r in 0..3 {
         let (a, b) = (draws(&base, r, "chat"), draws(&wrapped, r, "chat"));
         assert!(a.len() > 1000, "{} arrivals", a.len());
@@ -63,7 +63,7 @@ fn inserting_a_queue_before_another_reseeds_nothing_of_it() {
         1,
     )
     .replace("queues = [\"chat\"]", "queues = [\"chat\", \"email\"]"));
-    assert_eq!(inserted.queues[0].name, "email");
+    assert_eq!(inserted.queues[QueueId(0)].name, "email");
     for r in 0..3 {
         assert_eq!(draws(&base, r, "chat"), draws(&inserted, r, "chat"), "replication {r}");
     }
@@ -94,7 +94,7 @@ unplanned = [{{ status = "Coffee", per_hour = 0.5, duration = {{ dist = "exponen
 "#
         )
     };
-    let statuses = |sc: &Scenario, agent: usize| {
+    let statuses = |sc: &Scenario, agent: AgentId| {
         let mut out = Vec::new();
         engine::run_observed(sc, 0, |t| {
             if let Trace::Status { time, agent: a, status } = *t
@@ -106,14 +106,14 @@ unplanned = [{{ status = "Coffee", per_hour = 0.5, duration = {{ dist = "exponen
         out
     };
     let (three, five) = (scenario(&text(3)), scenario(&text(5)));
-    let coffee = StatusId(three.statuses.iter().position(|s| s.name == "Coffee").unwrap() as u16);
-    for agent in 0..3 {
+    let coffee = three.statuses.position(|s| s.name == "Coffee").unwrap();
+    for agent in (0..3).map(AgentId) {
         let a = statuses(&three, agent);
         assert!(a.iter().filter(|(_, s)| *s == coffee).count() > 5, "agent {agent}: {a:?}");
         assert_eq!(a, statuses(&five, agent), "agent {agent}");
     }
     // Agents draw their own episodes.
-    assert_ne!(statuses(&five, 3), statuses(&five, 4));
+    assert_ne!(statuses(&five, AgentId(3)), statuses(&five, AgentId(4)));
 }
 
 /// Offered per day of each replication, per queue: `counts[queue][r * days + day]`.
@@ -123,7 +123,7 @@ fn daily_offered(sc: &Scenario, replications: u32) -> Vec<Vec<f64>> {
     for r in 0..replications {
         engine::run_observed(sc, r, |t| {
             if let Trace::Arrived { time, queue, .. } = *t {
-                counts[queue][r as usize * days + (time / 86_400.0) as usize] += 1.0;
+                counts[queue.index()][r as usize * days + (time / 86_400.0) as usize] += 1.0;
             }
         });
     }
@@ -211,7 +211,7 @@ fn rate_cv_is_read_from_a_forecast_column_and_must_agree_per_queue() {
     )
     .unwrap();
     let sc = routesim::scenario::load(&dir.path().join("s.toml"), &[]).unwrap();
-    assert_eq!(sc.queues[0].arrivals.rate_cv(), 0.15);
+    assert_eq!(sc.queues[QueueId(0)].arrivals.rate_cv(), 0.15);
     std::fs::write(
         dir.path().join("f.csv"),
         "start,queue,offered,rate_cv\n08:00,chat,10,0.15\n08:30,chat,12,0.2\n",

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use routesim::erlang;
+use routesim::model::{GroupId, QueueId};
 use serde_json::{Map, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
@@ -250,12 +251,12 @@ fn student_t_975(n: u32) -> f64 {
 /// (relative for the queue length).
 fn compare_with_run(file: &Path, max_se: [f64; 5]) {
     let sc = routesim::scenario::load(file, &[]).unwrap();
-    let q = &sc.queues[0];
+    let q = &sc.queues[QueueId(0)];
     let rate = format!("{}", q.mean_rate() * 3600.0);
     let aht = format!("{}s", q.handle_time.mean());
     let patience = q.patience.as_ref().map(|p| format!("{}s", p.mean()));
     let threshold = format!("{}s", q.sl_threshold);
-    let agents = sc.groups[0].size().to_string();
+    let agents = sc.groups[GroupId(0)].size().to_string();
     let mut args = vec!["--rate", &rate, "--aht", &aht, "--threshold", &threshold, "--agents", &agents];
     if let Some(p) = &patience {
         args.extend(["--patience", p]);

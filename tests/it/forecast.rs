@@ -18,6 +18,7 @@ use std::path::Path;
 use std::process::Command;
 
 use routesim::engine::{self, Trace};
+use routesim::model::QueueId;
 
 const K: f64 = 4.0;
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
@@ -149,7 +150,7 @@ fn forecast_aht_sets_each_intervals_mean_handle_time() {
             (mean - want).abs() <= K * se,
             "hour {h}: mean handle {mean:.1} s vs aht {want} (SE {se:.1})"
         );
-        assert!((sc.work_at(0, h as f64 * 3600.0 + 60.0) - want).abs() < 1e-9);
+        assert!((sc.work_at(QueueId(0), h as f64 * 3600.0 + 60.0) - want).abs() < 1e-9);
     }
 }
 
@@ -212,7 +213,7 @@ staffing = [{}]
     let mut changes: Vec<(f64, usize, bool)> = Vec::new();
     engine::run_observed(&sc, 0, |t| {
         if let Trace::Status { time, agent, status } = *t {
-            changes.push((time, agent, status != routesim::model::StatusId::OFFLINE));
+            changes.push((time, agent.index(), status != routesim::model::StatusId::OFFLINE));
         }
     });
     let mut on = vec![false; sc.agent_count()];

@@ -17,7 +17,7 @@ fn code(path: &Path) -> String {
 }
 
 /// Every `.rs` file under `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries {

@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use routesim::Scenario;
 use routesim::compare::Paired;
 use routesim::driver::{Collector, Job, Plan, Workers, fold_from_bytes, fold_to_bytes};
+use routesim::model::TeamId;
 use routesim::replicate::Summaries;
 use routesim::staffing::search::Measures;
 use serde::Serialize;
@@ -106,7 +107,7 @@ proptest! {
     ) {
         let r = format!("replications={reps}");
         let candidates = [parse(&text, &[&r]), parse(&text, &[&r, "seed=3"])];
-        split_and_merge(&Measures::new(&candidates, 0), &Plan::new(&candidates), parts, &part_of, &order);
+        split_and_merge(&Measures::new(&candidates, TeamId(0)), &Plan::new(&candidates), parts, &part_of, &order);
     }
 }
 

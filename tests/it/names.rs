@@ -3,7 +3,7 @@
 //! non-ASCII letter goes through `run`, `compare`, `sweep` and `staff`;
 //! every CSV file written parses with the csv crate, each row with as many
 //! fields as the header, and holds the names intact; `plot DIR` reads every
-//! folder back.
+//! folder back. And in the code: no two types share a name (issue 17).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -118,4 +118,43 @@ fn awkward_names_survive_every_command_and_every_csv_parses() {
     }
     let report = fs::read_to_string(Path::new(&run).join("report.html")).unwrap();
     assert!(report.contains("chat, &quot;EU&quot;") || report.contains("chat, \"EU\""), "report.html");
+}
+
+/// Issue 17 ("`Target`, `Problem`, `Answer` and `Row` each name two
+/// different types"): every struct, enum, trait, union and type alias
+/// defined in `src/`, test modules and function bodies included, has a
+/// name of its own. Associated types (indented `type` items of impls and
+/// traits) are not definitions. A module's `Result` alias over an error
+/// type is the standard idiom (`std::io::Result`, `fmt::Result`) and may
+/// repeat.
+#[test]
+fn no_two_types_share_a_name() {
+    let item = |line: &str| -> Option<String> {
+        let indented = line.starts_with(char::is_whitespace);
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_some_and(|w| w.starts_with("pub")) {
+            words.next();
+        }
+        let kind = words.next()?;
+        let name: String = words.next()?.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let defines = matches!(kind, "struct" | "enum" | "trait" | "union") || (kind == "type" && !indented);
+        (defines && name.starts_with(|c: char| c.is_ascii_uppercase())).then_some(name)
+    };
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in super::layers::files_under(&Path::new(CRATE).join("src")) {
+        let text = fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if let Some(name) = item(line) {
+                let at = format!("{}:{}", file.strip_prefix(CRATE).unwrap().display(), i + 1);
+                seen.entry(name).or_default().push(at);
+            }
+        }
+    }
+    assert!(seen.len() > 100, "only {} type names found: the scan is broken", seen.len());
+    assert!(
+        ["Sim", "Tally", "Positions"].iter().all(|n| seen.contains_key(*n)),
+        "the scan misses known types"
+    );
+    let shared: Vec<_> = seen.iter().filter(|(name, at)| at.len() > 1 && *name != "Result").collect();
+    assert!(shared.is_empty(), "type names defined more than once: {shared:#?}");
 }

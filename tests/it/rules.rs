@@ -2,8 +2,9 @@
 //! expectations worked out by hand from the rule.
 
 use routesim::engine::{self, Trace};
-use routesim::model::{Scenario, StatusId};
+use routesim::model::{AgentId, GroupId, QueueId, Scenario, StatusId, TeamId};
 use routesim::replicate;
+use typed_index_collections::TiVec;
 
 use crate::checker::check_run;
 
@@ -18,7 +19,7 @@ fn trace(sc: &Scenario) -> Vec<Trace> {
 }
 
 /// Times agent `agent` entered `status`.
-fn entered(tr: &[Trace], agent: usize, status: StatusId) -> Vec<f64> {
+fn entered(tr: &[Trace], agent: AgentId, status: StatusId) -> Vec<f64> {
     tr.iter()
         .filter_map(|t| match *t {
             Trace::Status { time, agent: a, status: s } if a == agent && s == status => Some(time),
@@ -28,7 +29,7 @@ fn entered(tr: &[Trace], agent: usize, status: StatusId) -> Vec<f64> {
 }
 
 fn status_id(sc: &Scenario, name: &str) -> StatusId {
-    StatusId(sc.statuses.iter().position(|s| s.name == name).unwrap() as u16)
+    sc.statuses.position(|s| s.name == name).unwrap()
 }
 
 const H: f64 = 3600.0;
@@ -61,8 +62,13 @@ count = 4
     );
     let (seen, tally) = check_run(&sc, 0);
     assert!(seen.contested > 100, "{seen:?}");
-    let asa = |q: usize| tally.queues[q].counts.asa();
-    assert!(asa(0) * 5.0 < asa(1), "vip ASA {} vs std {}", asa(0), asa(1));
+    let asa = |q: QueueId| tally.queues[q].counts.asa();
+    assert!(
+        asa(QueueId(0)) * 5.0 < asa(QueueId(1)),
+        "vip ASA {} vs std {}",
+        asa(QueueId(0)),
+        asa(QueueId(1))
+    );
 }
 
 /// docs/model.md §R11: within a priority, the longest-waiting conversation first — across
@@ -150,7 +156,7 @@ fn each_agent_selection_rule_picks_the_agent_it_should() {
         let tr = trace(&sc);
         let order: Vec<usize> = tr
             .iter()
-            .filter_map(|t| if let Trace::Assigned { agent, .. } = *t { Some(agent) } else { None })
+            .filter_map(|t| if let Trace::Assigned { agent, .. } = *t { Some(agent.index()) } else { None })
             .take(40)
             .collect();
         firsts.push(order);
@@ -203,7 +209,7 @@ fn requeue_when_offline_on() {
     let sc = requeue_scenario(true, "5h", None);
     let (seen, tally) = check_run(&sc, 0);
     assert!(seen.requeued >= 3, "{seen:?}");
-    assert_eq!(tally.queues[0].stranded, 0);
+    assert_eq!(tally.queues[QueueId(0)].stranded, 0);
     let tr = trace(&sc);
     let requeued: Vec<u64> = tr
         .iter()
@@ -217,7 +223,7 @@ fn requeue_when_offline_on() {
         })
         .collect();
     for id in requeued {
-        let late = tr.iter().any(|t| matches!(*t, Trace::Assigned { id: i, agent, time, .. } if i == id && agent >= 3 && time >= 2.0 * H));
+        let late = tr.iter().any(|t| matches!(*t, Trace::Assigned { id: i, agent, time, .. } if i == id && agent >= AgentId(3) && time >= 2.0 * H));
         assert!(late, "requeued {id} never reached the late shift");
     }
 }
@@ -229,7 +235,7 @@ fn requeue_when_offline_off_strands() {
     for sc in [requeue_scenario(false, "5h", None), requeue_scenario(true, "5h", Some(false))] {
         let (seen, tally) = check_run(&sc, 0);
         assert_eq!(seen.requeued, 0);
-        assert!(tally.queues[0].stranded >= 3, "stranded {}", tally.queues[0].stranded);
+        assert!(tally.queues[QueueId(0)].stranded >= 3, "stranded {}", tally.queues[QueueId(0)].stranded);
     }
 }
 
@@ -245,10 +251,10 @@ fn requeue_off_paused_work_resumes_on_return() {
     let mut resumed = 0;
     for t in &tr {
         match *t {
-            Trace::Assigned { id, time, agent, .. } if agent < 3 => {
+            Trace::Assigned { id, time, agent, .. } if agent < AgentId(3) => {
                 assigned_at.insert(id, time);
             }
-            Trace::Completed { id, time, agent } if agent < 3 && time > 24.0 * H => {
+            Trace::Completed { id, time, agent } if agent < AgentId(3) && time > 24.0 * H => {
                 let start = assigned_at[&id];
                 if start < 2.0 * H {
                     // 40 min of handling: (2h - start) before the break, the rest after 24:00.
@@ -306,7 +312,7 @@ fn custom_status_time_under_its_name() {
     }
     let tr = trace(&sc);
     let lunch_id = status_id(&sc, "Lunch");
-    for a in 0..5 {
+    for a in (0..5).map(AgentId) {
         assert_eq!(entered(&tr, a, lunch_id), vec![12.0 * H]);
         assert_eq!(entered(&tr, a, StatusId::AVAILABLE), vec![0.0, 12.5 * H]);
     }
@@ -324,7 +330,7 @@ fn disabled_custom_status_entries_are_skipped_with_a_warning() {
          unplanned = [{{ status = \"Training\", per_hour = 2, duration = {{ dist = \"constant\", value = \"5m\" }} }}]\n"
     );
     let sc = scenario(&text);
-    let g = &sc.groups[0];
+    let g = &sc.groups[GroupId(0)];
     assert_eq!(g.schedule.len(), 1, "the Training entry is skipped, Lunch kept");
     assert_eq!(g.schedule[0].status, status_id(&sc, "Lunch"));
     assert!(g.unplanned.is_empty());
@@ -338,7 +344,7 @@ fn disabled_custom_status_entries_are_skipped_with_a_warning() {
     let training = status_id(&sc, "Training");
     let tr = trace(&sc);
     assert!(!tr.iter().any(|t| matches!(*t, Trace::Status { status, .. } if status == training)));
-    assert!(!entered(&tr, 0, status_id(&sc, "Lunch")).is_empty(), "the other entry still runs");
+    assert!(!entered(&tr, AgentId(0), status_id(&sc, "Lunch")).is_empty(), "the other entry still runs");
     let text = format!("{LUNCH}schedule = [{{ status = \"Nap\", at = \"09:00\", duration = \"1h\" }}]\n");
     let err = routesim::scenario::parse(&text, "rule.toml", "rule", &[]).unwrap_err().to_string();
     assert!(err.contains("unknown status `Nap`") && err.contains("agents.g.schedule.0.status"), "{err}");
@@ -352,8 +358,8 @@ fn schedule_window_spreads_agents() {
     ));
     let tr = trace(&sc);
     let lunch_id = status_id(&sc, "Lunch");
-    for a in 0..5 {
-        let want = 11.0 * H + a as f64 * (1.5 * H / 4.0);
+    for a in (0..5).map(AgentId) {
+        let want = 11.0 * H + f64::from(a.0) * (1.5 * H / 4.0);
         assert_eq!(entered(&tr, a, lunch_id), vec![want], "agent {a}");
     }
 }
@@ -383,7 +389,7 @@ shift = { start = "08:00", end = "16:00", ready_delay = "5m", wind_down = "10m" 
 "#,
     );
     let tr = trace(&sc);
-    for a in 0..4 {
+    for a in (0..4).map(AgentId) {
         assert_eq!(entered(&tr, a, StatusId::AVAILABLE), vec![8.0 * H + 300.0]);
         assert_eq!(entered(&tr, a, StatusId::UNAVAILABLE), vec![16.0 * H - 600.0]);
         assert_eq!(entered(&tr, a, StatusId::OFFLINE), vec![16.0 * H]);
@@ -397,9 +403,9 @@ shift = { start = "08:00", end = "16:00", ready_delay = "5m", wind_down = "10m" 
         .count();
     assert!(finished_in_wind_down > 0);
     let (_, tally) = check_run(&sc, 0);
-    let unavailable_1530: f64 = tally.status_secs(31, 0, StatusId::UNAVAILABLE.index());
+    let unavailable_1530: f64 = tally.status_secs(31, TeamId(0), StatusId::UNAVAILABLE);
     assert!((unavailable_1530 - 4.0 * 600.0).abs() < 1e-6, "{unavailable_1530}");
-    let offline_0800: f64 = tally.status_secs(16, 0, StatusId::OFFLINE.index());
+    let offline_0800: f64 = tally.status_secs(16, TeamId(0), StatusId::OFFLINE);
     assert!((offline_0800 - 4.0 * 300.0).abs() < 1e-6, "{offline_0800}");
 }
 
@@ -424,8 +430,8 @@ shift = { start = "22:00", end = "06:00" }
 "#,
     );
     let tr = trace(&sc);
-    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 22.0 * H]);
-    assert_eq!(entered(&tr, 0, StatusId::OFFLINE), vec![6.0 * H]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::AVAILABLE), vec![0.0, 22.0 * H]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::OFFLINE), vec![6.0 * H]);
 }
 
 /// Staffing arrays (docs/model.md §C8): the logged-in headcount follows the array, and when it
@@ -478,6 +484,7 @@ staffing = {levels:?}
                 if t != time {
                     break;
                 }
+                let agent = agent.index();
                 if status == StatusId::OFFLINE {
                     off.push((agent, open[agent]));
                     logged_in[agent] = false;
@@ -497,9 +504,9 @@ staffing = {levels:?}
             }
         }
         match tr[i] {
-            Trace::Assigned { agent, .. } => open[agent] += 1,
-            Trace::Completed { agent, .. } | Trace::Requeued { agent, .. } => open[agent] -= 1,
-            Trace::Status { agent, status, .. } => logged_in[agent] = status != StatusId::OFFLINE,
+            Trace::Assigned { agent, .. } => open[agent.index()] += 1,
+            Trace::Completed { agent, .. } | Trace::Requeued { agent, .. } => open[agent.index()] -= 1,
+            Trace::Status { agent, status, .. } => logged_in[agent.index()] = status != StatusId::OFFLINE,
             _ => {}
         }
         i += 1;
@@ -515,9 +522,9 @@ fn planned_episode_waits_for_the_running_one() {
     ));
     let tr = trace(&sc);
     let lunch_id = status_id(&sc, "Lunch");
-    assert_eq!(entered(&tr, 0, StatusId::UNAVAILABLE), vec![11.0 * H + 50.0 * 60.0]);
-    assert_eq!(entered(&tr, 0, lunch_id), vec![12.0 * H + 10.0 * 60.0]);
-    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 12.0 * H + 40.0 * 60.0]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::UNAVAILABLE), vec![11.0 * H + 50.0 * 60.0]);
+    assert_eq!(entered(&tr, AgentId(0), lunch_id), vec![12.0 * H + 10.0 * 60.0]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::AVAILABLE), vec![0.0, 12.0 * H + 40.0 * 60.0]);
 }
 
 fn one_group(shift_and_schedule: &str, extra_top: &str) -> Scenario {
@@ -556,13 +563,13 @@ count = 3
 fn shift_under_way_at_midnight_keeps_wind_down_and_ready_delay() {
     let sc = one_group(r#"shift = { start = "23:00", end = "00:30", wind_down = "60m" }"#, "");
     let tr = trace(&sc);
-    assert_eq!(entered(&tr, 0, StatusId::UNAVAILABLE), vec![0.0, 23.5 * H]);
-    assert_eq!(entered(&tr, 0, StatusId::OFFLINE), vec![0.5 * H]);
-    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![23.0 * H]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::UNAVAILABLE), vec![0.0, 23.5 * H]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::OFFLINE), vec![0.5 * H]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::AVAILABLE), vec![23.0 * H]);
     let sc = one_group(r#"shift = { start = "23:50", end = "08:00", ready_delay = "20m" }"#, "");
     let tr = trace(&sc);
     // Ready at 00:10; the next login at 23:50 is still in its ready delay at the horizon.
-    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![600.0]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::AVAILABLE), vec![600.0]);
     for t in &tr {
         if let Trace::Status { time, .. } = *t {
             assert!((0.0..sc.horizon).contains(&time), "status change at {time}");
@@ -593,10 +600,10 @@ fn planned_episodes_due_during_another_all_run_in_order() {
         "",
     );
     let tr = trace(&sc);
-    assert_eq!(entered(&tr, 0, status_id(&sc, "Lunch")), vec![12.0 * H]);
-    assert_eq!(entered(&tr, 0, StatusId::UNAVAILABLE), vec![13.0 * H]);
-    assert_eq!(entered(&tr, 0, status_id(&sc, "Coaching")), vec![13.0 * H + 600.0]);
-    assert_eq!(entered(&tr, 0, StatusId::AVAILABLE), vec![0.0, 13.5 * H]);
+    assert_eq!(entered(&tr, AgentId(0), status_id(&sc, "Lunch")), vec![12.0 * H]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::UNAVAILABLE), vec![13.0 * H]);
+    assert_eq!(entered(&tr, AgentId(0), status_id(&sc, "Coaching")), vec![13.0 * H + 600.0]);
+    assert_eq!(entered(&tr, AgentId(0), StatusId::AVAILABLE), vec![0.0, 13.5 * H]);
 }
 
 /// Regression (docs/model.md §C6): the ready delay after login (agents log in Offline) was left
@@ -620,8 +627,9 @@ schedule = [{ status = "Lunch", at = "12:00", duration = "30m" }]"#,
 }
 
 /// (team, age at assignment) of every assignment, by the agent's team.
-fn assignments_by_team(sc: &Scenario) -> Vec<(usize, f64)> {
-    let team_of: Vec<usize> = sc.groups.iter().flat_map(|g| std::iter::repeat_n(g.team, g.size())).collect();
+fn assignments_by_team(sc: &Scenario) -> Vec<(TeamId, f64)> {
+    let team_of: TiVec<AgentId, TeamId> =
+        sc.groups.iter().flat_map(|g| std::iter::repeat_n(g.team, g.size())).collect();
     trace(sc)
         .into_iter()
         .filter_map(|t| match t {
@@ -662,8 +670,8 @@ fn overflow_team_waits_its_delay() {
     let sc = scenario(&OVERFLOW.replace("PATIENCE", "{ dist = \"exponential\", mean = \"10m\" }"));
     check_run(&sc, 0);
     let all = assignments_by_team(&sc);
-    let backup: Vec<f64> = all.iter().filter(|(t, _)| *t == 1).map(|(_, age)| *age).collect();
-    let front = all.iter().filter(|(t, _)| *t == 0).count();
+    let backup: Vec<f64> = all.iter().filter(|(t, _)| *t == TeamId(1)).map(|(_, age)| *age).collect();
+    let front = all.iter().filter(|(t, _)| *t == TeamId(0)).count();
     assert!(backup.len() > 50 && front > 500, "backup took {}, front {front}", backup.len());
     let youngest = backup.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(youngest >= 60.0 - 1e-6, "the backup team took a conversation after {youngest} s");
@@ -679,8 +687,8 @@ fn overflow_longer_than_any_patience_takes_nothing() {
     let sc = scenario(&OVERFLOW.replace("PATIENCE", "{ dist = \"uniform\", min = \"10s\", max = \"50s\" }"));
     check_run(&sc, 0);
     let all = assignments_by_team(&sc);
-    assert!(all.iter().any(|(t, _)| *t == 0), "the front team works");
-    assert_eq!(all.iter().filter(|(t, _)| *t == 1).count(), 0);
+    assert!(all.iter().any(|(t, _)| *t == TeamId(0)), "the front team works");
+    assert_eq!(all.iter().filter(|(t, _)| *t == TeamId(1)).count(), 0);
 }
 
 /// docs/model.md §R15: a team ranks queues by its own priority for them,
@@ -739,11 +747,11 @@ fn bad_profile_entries_are_named() {
     let e = err(r#"{ queue = "chat", wait = "1m" }"#);
     assert!(e.contains("team.t.queues") && e.contains("delay = \"60s\""), "{e}");
     let sc = scenario(&text(r#"{ queue = "chat", priority = 3, delay = "90s" }"#));
-    assert_eq!((sc.teams[0].priorities[0], sc.teams[0].delays[0]), (3, 90.0));
+    assert_eq!((sc.teams[TeamId(0)].priorities[0], sc.teams[TeamId(0)].delays[0]), (3, 90.0));
 }
 
 /// The (time, agent, outcome) of every ended offer, in trace order.
-fn offer_ends(tr: &[Trace]) -> Vec<(f64, u64, usize, engine::OfferOutcome)> {
+fn offer_ends(tr: &[Trace]) -> Vec<(f64, u64, AgentId, engine::OfferOutcome)> {
     tr.iter()
         .filter_map(|t| match *t {
             Trace::OfferEnded { time, id, agent, outcome } => Some((time, id, agent, outcome)),
@@ -786,9 +794,9 @@ count = 5
     assert!(seen.missed > 30 && seen.offers > seen.missed + 30, "{seen:?}");
     let tr = trace(&sc);
     let mut arrival = std::collections::HashMap::new();
-    let mut offered: std::collections::HashMap<u64, (f64, usize)> = std::collections::HashMap::new();
-    let mut last_missed_by: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    let mut just_missed: std::collections::HashMap<u64, (usize, f64)> = std::collections::HashMap::new();
+    let mut offered: std::collections::HashMap<u64, (f64, AgentId)> = std::collections::HashMap::new();
+    let mut last_missed_by: std::collections::HashMap<u64, AgentId> = std::collections::HashMap::new();
+    let mut just_missed: std::collections::HashMap<u64, (AgentId, f64)> = std::collections::HashMap::new();
     let (mut reoffered, mut moved_on, mut late_assigned, mut missed) = (0, 0, 0, 0);
     for t in &tr {
         match *t {
@@ -925,7 +933,7 @@ count = 20
     eprintln!("accept wait {mean:.3} s over {m} accepted, expected {want:.3}, SE {se_w:.3}");
     assert!((mean - want).abs() < 4.0 * se_w, "accept wait {mean} vs {want} (SE {se_w})");
     // The tally agrees with the trace (all offers counted: no warm-up).
-    let q = &tally.queues[0];
+    let q = &tally.queues[QueueId(0)];
     assert_eq!((q.missed_offers, q.accepted), (missed, waits.len() as u64));
     assert!((q.accept_wait_sum / q.accepted as f64 - mean).abs() < 1e-6);
 }
@@ -1071,7 +1079,7 @@ fn busy_synced_call_blocks_other_work_and_returns_to_available() {
     let tr = trace(&sc);
     let mut drawn = std::collections::HashMap::new();
     // Agent -> (call id, assigned at) while on a call.
-    let mut on_call: std::collections::HashMap<usize, (u64, f64)> = std::collections::HashMap::new();
+    let mut on_call: std::collections::HashMap<AgentId, (u64, f64)> = std::collections::HashMap::new();
     let (mut calls, mut chats_during_calls_blocked, mut busy_calls) = (0, 0, 0.0);
     for (i, t) in tr.iter().enumerate() {
         match *t {
@@ -1080,7 +1088,7 @@ fn busy_synced_call_blocks_other_work_and_returns_to_available() {
             }
             Trace::Assigned { id, time, agent, queue, .. } => {
                 assert!(!on_call.contains_key(&agent), "{id} assigned to agent {agent} on a call at {time}");
-                if queue == 1 {
+                if queue == QueueId(1) {
                     calls += 1;
                     // Busy from the assignment, at the same time.
                     let busy = tr[i + 1..]
@@ -1116,7 +1124,7 @@ fn busy_synced_call_blocks_other_work_and_returns_to_available() {
     }
     assert!(calls > 50, "{calls} calls");
     assert!(chats_during_calls_blocked > 0, "no chat was open across a call");
-    let busy = tally.teams[0].status_secs[StatusId::BUSY.index()];
+    let busy = tally.teams[TeamId(0)].status_secs[StatusId::BUSY];
     assert!(busy > 0.0, "no Busy time");
     // Busy time is call time: every completed call's handle time and
     // wrap-up, and part of those still open at the end.
@@ -1131,13 +1139,13 @@ fn busy_synced_call_blocks_other_work_and_returns_to_available() {
 /// Open conversations per agent at each call assignment: how many calls
 /// went to an agent holding an open chat, and how many calls in all.
 fn calls_to_agents_with_chats(sc: &Scenario) -> (usize, usize) {
-    let mut open: std::collections::HashMap<usize, std::collections::HashSet<u64>> =
+    let mut open: std::collections::HashMap<AgentId, std::collections::HashSet<u64>> =
         std::collections::HashMap::new();
     let (mut with_chat, mut calls) = (0, 0);
     for t in trace(sc) {
         match t {
             Trace::Assigned { id, agent, queue, .. } => {
-                if queue == 1 {
+                if queue == QueueId(1) {
                     calls += 1;
                     if open.get(&agent).is_some_and(|s| !s.is_empty()) {
                         with_chat += 1;
@@ -1225,10 +1233,11 @@ fn team_switch_changes_queues_served_and_where_time_is_booked() {
     for t in &tr {
         match *t {
             Trace::Team { time, agent, team: to } => {
-                switches[agent].push((time, to));
-                team[agent] = to;
+                switches[agent.index()].push((time, to.index()));
+                team[agent.index()] = to.index();
             }
             Trace::Assigned { id, time, agent, queue, .. } => {
+                let (agent, queue) = (agent.index(), queue.index());
                 let day = time % (24.0 * H);
                 let want = if (12.0 * H..18.0 * H).contains(&day) { 1 } else { 0 };
                 assert_eq!(queue, want, "{id} of queue {queue} assigned to agent {agent} at {time}");
@@ -1246,11 +1255,10 @@ fn team_switch_changes_queues_served_and_where_time_is_booked() {
         assert_eq!(s, &vec![(12.0 * H, 1), (18.0 * H, 0)], "agent {a}");
     }
     assert!(served[0][0] > 100 && served[1][1] > 30, "{served:?}");
-    let ns = sc.statuses.len();
-    let per_team = |i: usize, t: usize| (0..ns).map(|s| tally.status_secs(i, t, s)).sum::<f64>();
+    let per_team = |i: usize, t: TeamId| sc.statuses.keys().map(|s| tally.status_secs(i, t, s)).sum::<f64>();
     let mut total = 0.0;
     for i in 0..24 {
-        let (chat, mail) = (per_team(i, 0), per_team(i, 1));
+        let (chat, mail) = (per_team(i, TeamId(0)), per_team(i, TeamId(1)));
         if (12..18).contains(&i) {
             assert!(
                 chat.abs() < 1e-6 && (mail - 3.0 * H).abs() < 1e-3,
@@ -1267,7 +1275,7 @@ fn team_switch_changes_queues_served_and_where_time_is_booked() {
     assert!((total - 3.0 * 24.0 * H).abs() < 1e-3, "{total}");
     let teams_total: f64 = tally.teams.iter().flat_map(|t| t.status_secs.iter()).sum();
     assert!((teams_total - 3.0 * 24.0 * H).abs() < 1e-3, "{teams_total}");
-    assert!((tally.teams[1].status_secs.iter().sum::<f64>() - 3.0 * 6.0 * H).abs() < 1e-3);
+    assert!((tally.teams[TeamId(1)].status_secs.iter().sum::<f64>() - 3.0 * 6.0 * H).abs() < 1e-3);
 
     // A window spreads agent i of n at 12:00 + i/(n-1) hours.
     let sc = switching_scenario(r#"{ team = "mailers", window = "12:00-13:00" }"#, 4);
@@ -1277,11 +1285,11 @@ fn team_switch_changes_queues_served_and_where_time_is_booked() {
         let at: Vec<f64> = tr
             .iter()
             .filter_map(|t| match *t {
-                Trace::Team { time, agent, team: 1 } if agent == a => Some(time),
+                Trace::Team { time, agent, team: TeamId(1) } if agent == AgentId(a) => Some(time),
                 _ => None,
             })
             .collect();
-        let want = 12.0 * H + a as f64 * H / 3.0;
+        let want = 12.0 * H + f64::from(a) * H / 3.0;
         assert!(at.len() == 1 && (at[0] - want).abs() < 1e-6, "agent {a}: {at:?}, expected {want}");
     }
 }
@@ -1335,6 +1343,6 @@ fn bad_offer_and_switch_keys_are_named() {
         &format!("{teams}\nschedule = [{{ team = \"email\", window = \"13:00-14:00\" }}]"),
     );
     let sc = routesim::scenario::parse(&good, "p.toml", "p", &[]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(sc.groups[0].teams, vec![0, 1]);
+    assert_eq!(sc.groups[GroupId(0)].teams, vec![TeamId(0), TeamId(1)]);
     assert_eq!(sc.routing.offers.as_ref().map(|o| o.timeout), Some(30.0));
 }

@@ -13,6 +13,7 @@
 //! `MAX_SE`), so a noisy run cannot pass by having wide intervals.
 
 use routesim::erlang::{self, QueueMeasures};
+use routesim::model::{GroupId, QueueId};
 use routesim::replicate::{self, Results};
 
 /// How many standard errors a mean may be from the exact value.
@@ -208,15 +209,25 @@ fn erlang_a_overloaded() {
 fn bundled_reference_scenarios_match_their_comments() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let c = routesim::scenario::load(&dir.join("erlang-c.toml"), &[]).unwrap();
-    let q = &c.queues[0];
-    let m = erlang::erlang_c(q.mean_rate(), q.handle_time.mean(), c.groups[0].size() as u32, q.sl_threshold)
-        .unwrap();
+    let q = &c.queues[QueueId(0)];
+    let m = erlang::erlang_c(
+        q.mean_rate(),
+        q.handle_time.mean(),
+        c.groups[GroupId(0)].size() as u32,
+        q.sl_threshold,
+    )
+    .unwrap();
     assert!((m.service_level - 0.7151).abs() < 1e-4 && (m.asa - 17.88).abs() < 0.01, "{m:?}");
     let a = routesim::scenario::load(&dir.join("erlang-a.toml"), &[]).unwrap();
-    let q = &a.queues[0];
+    let q = &a.queues[QueueId(0)];
     let p = q.patience.as_ref().unwrap().mean();
-    let m =
-        erlang::erlang_a(q.mean_rate(), q.handle_time.mean(), p, a.groups[0].size() as u32, q.sl_threshold)
-            .unwrap();
+    let m = erlang::erlang_a(
+        q.mean_rate(),
+        q.handle_time.mean(),
+        p,
+        a.groups[GroupId(0)].size() as u32,
+        q.sl_threshold,
+    )
+    .unwrap();
     assert!((m.service_level - 0.8726).abs() < 1e-4 && (m.abandon_rate - 0.03199).abs() < 1e-4, "{m:?}");
 }
