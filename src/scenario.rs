@@ -544,10 +544,12 @@ count = 4
         .unwrap();
         assert_eq!(s.statuses.len(), base.statuses.len() + 1);
         let coaching = s.statuses.iter().position(|x| x.name == "Coaching").unwrap();
-        assert_eq!(s.statuses[coaching].kind, crate::model::StatusKind::Unavailable);
-        assert_eq!(s.groups[0].schedule.len(), base.groups[0].schedule.len() + 1);
-        let added = s.groups[0].schedule.last().unwrap();
-        assert_eq!(usize::from(added.status.0), coaching);
+        let status = crate::model::StatusId(u16::try_from(coaching).unwrap());
+        assert_eq!(s.statuses[status].kind, crate::model::StatusKind::Unavailable);
+        let g = crate::model::GroupId(0);
+        assert_eq!(s.groups[g].schedule.len(), base.groups[g].schedule.len() + 1);
+        let added = s.groups[g].schedule.last().unwrap();
+        assert_eq!(added.status, status);
         // A second entry goes after the first.
         let two = set(&[
             "status+={ name = \"Coaching\", description = \"one-to-one\" }",

@@ -1033,7 +1033,7 @@ count = 20
     );
     assert!((mean - want_w).abs() < 4.0 * se_w, "accept wait {mean} vs {want_w} (SE {se_w})");
     assert!((naive_w - want_w).abs() > 8.0 * se_w, "the test must tell the two values apart");
-    let q = &tally.queues[0];
+    let q = &tally.queues[QueueId(0)];
     assert_eq!((q.missed_offers, q.accepted), (missed, accepted));
 }
 
