@@ -17,7 +17,7 @@ use crate::rows::ScopeKind;
 use crate::stats::Metric;
 
 /// A legend label, a colour and the points of a line.
-type Line = (String, RGBColor, Vec<(f64, f64)>);
+type LegendLine = (String, RGBColor, Vec<(f64, f64)>);
 
 /// Runs of `(hours, value)` points, split at missing values.
 type Runs = Vec<Vec<(f64, f64)>>;
@@ -283,7 +283,7 @@ impl Draw for Waits<'_> {
             if *scope == ScopeKind::Total { "all queues".to_owned() } else { name.to_owned() }
         };
         // Waits under 1 s are drawn at 1 s (the axis starts there).
-        let curves: Vec<Line> = r
+        let curves: Vec<LegendLine> = r
             .waits
             .iter()
             .filter(|c| c.points.iter().any(|p| p.1.is_finite()))
