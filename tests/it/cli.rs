@@ -1310,3 +1310,123 @@ fn man_pages_cover_every_command() {
     assert_eq!(bad.code, Some(2));
     assert!(bad.stderr.contains("no such command") && bad.stderr.contains("staff"), "{bad:?}");
 }
+
+// ----------------------------------------------- the README's command lines
+
+/// One shell word of a README command line, and whether it holds an
+/// unquoted shell operator inside it (`service_level>=0.8` unquoted makes
+/// the shell write a file `=0.8`).
+fn words(line: &str) -> (Vec<String>, Vec<String>) {
+    let (mut out, mut bad, mut word) = (Vec::new(), Vec::new(), String::new());
+    let (mut quote, mut started, mut escaped) = (None::<char>, false, false);
+    for c in line.chars() {
+        if escaped {
+            word.push(c);
+            escaped = false;
+            continue;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => word.push(c),
+            None => match c {
+                '\\' => escaped = true,
+                '\'' | '"' => {
+                    quote = Some(c);
+                    started = true;
+                }
+                c if c.is_whitespace() => {
+                    if started {
+                        out.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                '>' | '<' | '|' | ';' | '&' if started => {
+                    bad.push(format!("{word}{c}"));
+                    word.push(c);
+                }
+                // A standalone operator or comment ends the command.
+                '>' | '<' | '|' | ';' | '&' | '#' if !started => break,
+                c => {
+                    word.push(c);
+                    started = true;
+                }
+            },
+        }
+    }
+    if started {
+        out.push(word);
+    }
+    (out, bad)
+}
+
+/// Every `routesim ...` command line in the README's code blocks (the
+/// synopsis lines with placeholders aside) is quoted as a shell needs, names
+/// a command the binary has, and uses only options that command's `--help`
+/// lists.
+#[test]
+fn the_readme_commands_are_quoted_and_parse() {
+    let dir = tempdir();
+    let readme = fs::read_to_string(Path::new(CRATE).join("README.md")).unwrap();
+    let mut in_code = false;
+    let mut lines = Vec::new();
+    let mut pending = String::new();
+    for line in readme.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            continue;
+        }
+        let line = line.trim_start().strip_prefix("$ ").unwrap_or(line.trim_start());
+        if !pending.is_empty() {
+            pending.push(' ');
+            pending.push_str(line.trim_end_matches('\\'));
+        } else if line.starts_with("routesim ") {
+            pending = line.trim_end_matches('\\').to_owned();
+        } else {
+            continue;
+        }
+        if !line.ends_with('\\') {
+            lines.push(std::mem::take(&mut pending));
+        }
+    }
+    let is_synopsis = |l: &str| {
+        l.contains(" FILE")
+            || l.contains("[")
+            || l.contains("...")
+            || l.contains(" DIR")
+            || l.contains("SHELL")
+    };
+    let mut checked = 0;
+    let mut helps: BTreeMap<String, String> = BTreeMap::new();
+    for line in lines.iter().filter(|l| !is_synopsis(l)) {
+        let (words, bad) = words(line);
+        assert!(bad.is_empty(), "README: `{line}` needs quotes around {bad:?}");
+        assert_eq!(words[0], "routesim");
+        let sub = &words[1];
+        if sub.starts_with('-') {
+            continue;
+        }
+        let help = helps
+            .entry(sub.clone())
+            .or_insert_with(|| routesim_ok(dir.path(), &[sub.as_str(), "--help"]).stdout)
+            .clone();
+        for w in &words[2..] {
+            if let Some(flag) = w.strip_prefix("--").map(|f| f.split('=').next().unwrap_or(f)) {
+                assert!(
+                    help.contains(&format!("--{flag}")),
+                    "README: `{line}`: `routesim {sub}` has no --{flag}"
+                );
+            } else if w.len() == 2 && w.starts_with('-') {
+                assert!(help.contains(&format!("{w},")), "README: `{line}`: `routesim {sub}` has no {w}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} README commands found");
+    // The test itself: an unquoted operator inside a word is caught, a
+    // quoted one and a standalone redirection are not.
+    assert_eq!(words("routesim staff f.toml --target service_level>=0.8").1, ["service_level>"]);
+    assert!(words("routesim staff f.toml --target 'service_level>=0.8' > out.txt").1.is_empty());
+}
