@@ -1430,3 +1430,39 @@ fn the_readme_commands_are_quoted_and_parse() {
     assert_eq!(words("routesim staff f.toml --target service_level>=0.8").1, ["service_level>"]);
     assert!(words("routesim staff f.toml --target 'service_level>=0.8' > out.txt").1.is_empty());
 }
+
+/// The README's "wrote N files to output/..." lines for sweep and staff say
+/// what the commands print (the count does not depend on the replications,
+/// so two are run).
+#[test]
+fn the_readme_file_counts_are_what_the_commands_print() {
+    let dir = tempdir();
+    let readme = fs::read_to_string(Path::new(CRATE).join("README.md")).unwrap();
+    let sweep = Path::new(CRATE).join("scenarios/erlang-c.toml");
+    let staff = Path::new(CRATE).join("scenarios/support-day.toml");
+    for (args, folder) in [
+        (
+            vec![
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--vary",
+                "agents.all.count=92..100/2",
+                "--set",
+                "horizon=1d",
+            ],
+            "output/erlang-c-sweep",
+        ),
+        (
+            vec!["staff", staff.to_str().unwrap(), "--group", "early", "--target", "service_level>=0.8"],
+            "output/support-day-staff",
+        ),
+    ] {
+        let mut all = args.clone();
+        all.extend(["-r", "2"]);
+        let out = routesim_ok(dir.path(), &all).stdout;
+        let printed = out.lines().last().unwrap().to_owned();
+        let count = printed.split_whitespace().nth(1).unwrap();
+        let want = format!("wrote {count} files to {folder}");
+        assert!(readme.contains(&want), "README lacks `{want}` (the command printed `{printed}`)");
+    }
+}
