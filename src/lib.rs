@@ -14,6 +14,7 @@ pub mod driver;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod exact;
 pub mod format;
 pub(crate) mod heap;
 pub mod input;

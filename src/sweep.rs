@@ -295,12 +295,18 @@ impl Sweep {
 
     /// Runs every variant × replication on `workers`, calling `progress` as each replication ends.
     pub fn run(&self, workers: &Workers, progress: &(dyn Fn() + Sync)) -> Result<Vec<Results>> {
-        replicate::run_on(workers, &self.scenarios, progress)
+        replicate::fold_on(workers, &self.collector(), progress)
+    }
+
+    /// The collector of a sweep: summary moments, no replication's own
+    /// values (sweep.csv has no per-replication rows).
+    pub fn collector(&self) -> Summaries<'_> {
+        Summaries::without_rows(&self.scenarios)
     }
 
     /// Refuses, before anything is written, a sweep that would not fit in memory on `workers`.
     pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
-        workers.check_fits(&Plan::new(&self.scenarios), &Summaries::new(&self.scenarios), available)
+        workers.check_fits(&Plan::new(&self.scenarios), &self.collector(), available)
     }
 }
 
