@@ -52,6 +52,17 @@ pub struct Comparison {
 /// both with the `set` overrides, and checks that their replications can
 /// be paired: same seed, replications, horizon and interval.
 pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Result<Comparison> {
+    load_from(&crate::input::Disk, a, b, with, set)
+}
+
+/// [`load`], reading the scenarios and their forecasts from `files`.
+pub(crate) fn load_from(
+    files: &dyn crate::input::Files,
+    a: &Path,
+    b: Option<&Path>,
+    with: &[String],
+    set: &[String],
+) -> Result<Comparison> {
     let (b_path, b_set, b_from) = match (b, with.is_empty()) {
         (Some(_), false) => {
             return Err(Error::Setting {
@@ -77,8 +88,8 @@ pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Resu
             (a, all, format!("{} {}", a.display(), shown.join(" ")))
         }
     };
-    let a = scenario::load_effective(a, set)?;
-    let b = scenario::load_effective(b_path, &b_set)?;
+    let a = scenario::load_effective_from(files, a, set)?;
+    let b = scenario::load_effective_from(files, b_path, &b_set)?;
     let (x, y) = (&a.scenario, &b.scenario);
     let mismatch = |what: &str, va: String, vb: String, fix: &str| Error::Setting {
         setting: Setting::CompareWith,

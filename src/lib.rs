@@ -25,11 +25,13 @@ pub mod report;
 pub(crate) mod routing;
 pub mod rows;
 pub mod scenario;
+pub mod shard;
 pub mod staffing;
 pub mod stats;
 pub(crate) mod streams;
 pub mod sweep;
 pub mod target;
+pub mod task;
 pub(crate) mod time;
 
 pub use error::{Error, Problem, Result};
