@@ -298,6 +298,11 @@ pub enum PartProblem {
 /// The message of [`PartProblem::Missing`]: each missing part named by the
 /// `--shard I/N` that makes it (the first 20, then how many more).
 fn missing_parts(shards: u32, missing: &[u32]) -> String {
+    if let [one] = missing {
+        return format!(
+            "part {one}/{shards} is missing: make it with the same command and `--shard {one}/{shards} --out PARTDIR`, then merge again"
+        );
+    }
     let flags: Vec<String> =
         missing.iter().take(MAX_PROBLEMS_SHOWN).map(|i| format!("--shard {i}/{shards}")).collect();
     let more = if missing.len() > MAX_PROBLEMS_SHOWN {
@@ -305,11 +310,9 @@ fn missing_parts(shards: u32, missing: &[u32]) -> String {
     } else {
         String::new()
     };
-    let (parts, are) = if missing.len() == 1 { ("part", "is") } else { ("parts", "are") };
     format!(
-        "{} of {shards} {parts} {are} missing: make {} with the same command and `{}`{more} (each with its own --out PARTDIR), then merge again",
+        "{} of {shards} parts are missing: make them with the same command and `{}`{more}, each with its own --out PARTDIR, then merge again",
         missing.len(),
-        if missing.len() == 1 { "it" } else { "them" },
         flags.join("`, `"),
     )
 }
@@ -498,6 +501,20 @@ mod tests {
         assert!(text.contains("s.toml:20:") && !text.contains("s.toml:21:"), "{text}");
         assert!(text.ends_with("... and 5 more"), "{text}");
         assert!(one.is_bad_input());
+    }
+
+    #[test]
+    fn missing_parts_are_named_by_the_shard_option_that_makes_them() {
+        let one = Error::Parts(PartProblem::Missing { shards: 3, missing: vec![1] }).to_string();
+        assert!(
+            one.starts_with("part 1/3 is missing") && one.contains("`--shard 1/3 --out PARTDIR`"),
+            "{one}"
+        );
+        let many = Error::Parts(PartProblem::Missing { shards: 40, missing: (0..25).collect() }).to_string();
+        assert!(many.starts_with("25 of 40 parts are missing"), "{many}");
+        assert!(many.contains("`--shard 19/40`") && !many.contains("--shard 20/40"), "{many}");
+        assert!(many.contains(" and 5 more"), "{many}");
+        assert!(Error::Parts(PartProblem::NoPart).is_bad_input());
     }
 
     #[test]

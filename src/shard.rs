@@ -159,34 +159,61 @@ pub fn cost(sc: &Scenario) -> u64 {
 /// goes to the shard in which the middle of its cost falls. Each shard's
 /// total is within one unit's cost of the total / `count`.
 pub fn split(costs: &[u64], count: u32) -> Vec<u32> {
-    let total: u128 = costs.iter().map(|&c| u128::from(c)).sum::<u128>().max(1);
-    let n = u128::from(count.max(1));
+    let total = costs.iter().map(|&c| u128::from(c)).sum();
     let mut before = 0u128;
     costs
         .iter()
         .map(|&c| {
-            let c = u128::from(c);
-            let mid = 2 * before + c;
-            before += c;
-            ((mid * n / (2 * total)) as u32).min(count.max(1) - 1)
+            let shard = shard_at(before, c, total, count);
+            before += u128::from(c);
+            shard
         })
         .collect()
 }
 
+/// The shard of a unit of cost `cost` after units of total cost `before`,
+/// of `total` cut into `count` runs ([`split`]).
+fn shard_at(before: u128, cost: u64, total: u128, count: u32) -> u32 {
+    let n = u128::from(count.max(1));
+    let mid = 2 * before + u128::from(cost);
+    ((mid * n / (2 * total.max(1))) as u32).min(count.max(1) - 1)
+}
+
+/// Calls `visit` with each unit of `task`'s jobs (in the order the task
+/// runs them) and the shard of `count` it goes to ([`split`] of the units'
+/// [`cost`]s), without holding the costs of every unit.
+fn assign(task: &Task, count: u32, mut visit: impl FnMut(u32, &[Job])) {
+    let per_variant: Vec<u64> = task.scenarios().iter().map(cost).collect();
+    let unit_cost =
+        |unit: &[Job]| unit.iter().map(|j| per_variant.get(j.variant).copied().unwrap_or(1)).sum::<u64>();
+    let jobs = task.jobs();
+    let size = task.unit();
+    let total: u128 = jobs.chunks(size).map(|u| u128::from(unit_cost(u))).sum();
+    let mut before = 0u128;
+    for unit in jobs.chunks(size) {
+        let c = unit_cost(unit);
+        visit(shard_at(before, c, total, count), unit);
+        before += u128::from(c);
+    }
+}
+
 /// The jobs of shard `shard` of `task`'s plan, in the order the task runs them.
 pub fn jobs_of(task: &Task, shard: Shard) -> Vec<Job> {
-    let units = task.units();
-    let scenarios = task.scenarios();
-    let costs: Vec<u64> = units
-        .iter()
-        .map(|unit| unit.iter().map(|j| scenarios.get(j.variant).map_or(1, cost)).sum())
-        .collect();
-    split(&costs, shard.count)
-        .into_iter()
-        .zip(units)
-        .filter(|(s, _)| *s == shard.index)
-        .flat_map(|(_, unit)| unit)
-        .collect()
+    let mut jobs = Vec::new();
+    assign(task, shard.count, |s, unit| {
+        if s == shard.index {
+            jobs.extend_from_slice(unit);
+        }
+    });
+    jobs
+}
+
+/// Every shard's jobs of `task`'s plan split in `count`, as the runs a
+/// manifest lists, in one pass over the plan.
+fn ranges_by_shard(task: &Task, count: u32) -> Vec<Vec<manifest::JobRange>> {
+    let mut jobs: Vec<Vec<Job>> = vec![Vec::new(); count as usize];
+    assign(task, count, |s, unit| jobs[s as usize].extend_from_slice(unit));
+    jobs.iter().map(|j| manifest::ranges(j)).collect()
 }
 
 /// One shard of a command, loaded: the task (its files read once and
@@ -340,6 +367,40 @@ mod tests {
                 let load: u64 = costs.iter().zip(&shards).filter(|(_, x)| **x == s).map(|(c, _)| c).sum();
                 let share = total / u64::from(n);
                 assert!(load.abs_diff(share) <= max, "shard {s} of {n}: {load} against {share}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_job_goes_to_one_shard_and_compare_keeps_pairs_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(
+            &file,
+            "horizon = \"1h\"\nreplications = 5\n[[queue]]\nname = \"q\"\narrivals = { per_hour = 30 }\n\
+             handle_time = { dist = \"exponential\", mean = \"2m\" }\n[[team]]\nname = \"t\"\nqueues = [\"q\"]\n\
+             [[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 2\n",
+        )
+        .unwrap();
+        let file = file.display().to_string();
+        let sweep =
+            Request::Sweep { file: file.clone(), set: vec![], vary: vec!["agents.g.count=1..3".into()] };
+        let compare =
+            Request::Compare { a: file, b: None, with: vec!["agents.g.count=3".into()], set: vec![] };
+        for request in [sweep, compare] {
+            let task = Task::load(request, true).unwrap();
+            for n in [1, 2, 4, 7, 40] {
+                let by_shard = ranges_by_shard(&task, n);
+                let mut all = Vec::new();
+                for i in 0..n {
+                    let jobs = jobs_of(&task, Shard::new(i, n).unwrap());
+                    assert_eq!(manifest::ranges(&jobs), by_shard[i as usize], "shard {i}/{n}");
+                    if task.unit() == 2 {
+                        assert!(jobs.chunks(2).all(|p| p.len() == 2 && p[0].replication == p[1].replication));
+                    }
+                    all.extend(jobs);
+                }
+                assert_eq!(all, task.jobs(), "{n} shards hold every job once, in order");
             }
         }
     }

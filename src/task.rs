@@ -171,13 +171,13 @@ impl Task {
         }
     }
 
-    /// The groups of jobs a shard takes whole, in job order: each job, or
-    /// for a comparison each replication's A and B (so a part's pairs are
-    /// complete and it holds sums only).
-    pub fn units(&self) -> Vec<Vec<Job>> {
+    /// How many consecutive jobs of [`Task::jobs`] a shard takes whole: 1,
+    /// or 2 for a comparison (a replication's A and B, so a part's pairs
+    /// are complete and it holds sums only).
+    pub fn unit(&self) -> usize {
         match &self.kind {
-            Kind::Compare(..) => self.jobs().chunks(2).map(<[Job]>::to_vec).collect(),
-            _ => self.jobs().into_iter().map(|j| vec![j]).collect(),
+            Kind::Compare(..) => 2,
+            _ => 1,
         }
     }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::inputs::Stored;
 use super::manifest::{self, FoldFile, JobRange, MANIFEST, Manifest, Version};
-use super::{MAX_MANIFEST_BYTES, Shard, check_fold, jobs_of};
+use super::{MAX_MANIFEST_BYTES, check_fold, ranges_by_shard};
 use crate::error::{Error, PartProblem, Result};
 use crate::task::{Fold, Task};
 
@@ -102,8 +102,8 @@ impl Merge {
             return Err(damaged(&first.path, "its plan hash is not that of the inputs it keeps".into()));
         }
         let mut parts = Vec::with_capacity(by_shard.len());
-        for (index, (path, fold, jobs)) in by_shard {
-            let expected = manifest::ranges(&jobs_of(&task, Shard { index, count: shards }));
+        let expected = ranges_by_shard(&task, shards);
+        for ((index, (path, fold, jobs)), expected) in by_shard.into_iter().zip(expected) {
             if jobs != expected {
                 return Err(damaged(
                     &path,
