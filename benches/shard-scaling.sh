@@ -19,35 +19,40 @@ bin=$PWD/target/release/routesim
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# Wall-clock and CPU seconds of one command: `timed FILE CMD...` writes "wall user+sys" to FILE.
+timed() {
+  local out=$1
+  shift
+  /usr/bin/time -f '%e %U %S' -o "$out.raw" "$@"
+  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$out.raw" >"$out"
+}
+field() { cut -d' ' -f"$2" "$1"; }
 
 sweep=(sweep scenarios/erlang-c.toml --vary agents.all.count=95..102 -r 20 -q)
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sweep: routesim ${sweep[*]}"
 
-t0=$(now)
-"$bin" "${sweep[@]}" -j 1 --out "$work/whole"
-t1=$(now)
-"$bin" "${sweep[@]}" -j 1 --shard 0/2 --out "$work/parts/p0" &
+timed "$work/t-whole" "$bin" "${sweep[@]}" -j 1 --out "$work/whole"
+start=$(date +%s.%N)
+timed "$work/t-p0" "$bin" "${sweep[@]}" -j 1 --shard 0/2 --out "$work/parts/p0" &
 first=$!
-"$bin" "${sweep[@]}" -j 1 --shard 1/2 --out "$work/parts/p1" &
+timed "$work/t-p1" "$bin" "${sweep[@]}" -j 1 --shard 1/2 --out "$work/parts/p1" &
 second=$!
 wait "$first"
 wait "$second"
-t2=$(now)
-"$bin" merge "$work/parts" -q --out "$work/merged"
-t3=$(now)
+sharded=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+timed "$work/t-merge" "$bin" merge "$work/parts" -q --out "$work/merged"
 
 diff -r "$work/whole" "$work/merged" >/dev/null || { echo "FAIL: the merged folder differs from the unsharded one"; exit 1; }
-whole=$(secs "$t0" "$t1")
-sharded=$(secs "$t1" "$t2")
-merge=$(secs "$t2" "$t3")
-echo "unsharded, -j 1:             ${whole} s"
-echo "2 shards in parallel, -j 1:  ${sharded} s"
+whole=$(field "$work/t-whole" 1)
+merge=$(field "$work/t-merge" 1)
+echo "unsharded, -j 1:             ${whole} s (CPU $(field "$work/t-whole" 2) s)"
+echo "2 shards in parallel, -j 1:  ${sharded} s (CPU $(field "$work/t-p0" 2) s and $(field "$work/t-p1" 2) s)"
 echo "merge:                       ${merge} s"
-awk -v w="$whole" -v s="$sharded" -v m="$merge" 'BEGIN {
-  printf "speed-up: %.2f (target >= 1.8)\n", w / s
+awk -v w="$whole" -v s="$sharded" -v m="$merge" -v cw="$(field "$work/t-whole" 2)" \
+  -v c0="$(field "$work/t-p0" 2)" -v c1="$(field "$work/t-p1" 2)" 'BEGIN {
+  printf "speed-up, wall clock: %.2f (target >= 1.8 on two free cores)\n", w / s
+  printf "speed-up two free cores would give (unsharded CPU / the longer shard'"'"'s CPU): %.2f\n", cw / (c0 > c1 ? c0 : c1)
   printf "merge: %.1f%% of the unsharded run, %.1f%% of the sharded one (target < 5%%)\n", 100 * m / w, 100 * m / s
 }'
 echo "merged folder: byte-identical to the unsharded one"

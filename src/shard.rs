@@ -304,7 +304,10 @@ impl Part {
 
 /// Checks that the fold file `fold` describes is in `dir`, of its size and hash.
 fn check_fold(dir: &Path, fold: &FoldFile) -> std::result::Result<Vec<u8>, String> {
-    let path = dir.join(&fold.file);
+    if fold.file != FOLD {
+        return Err(format!("its part.json names the fold file `{}`, not {FOLD}", fold.file));
+    }
+    let path = dir.join(FOLD);
     let bytes = crate::input::read(&path, fold.bytes)
         .map_err(|e| format!("{}: {}", fold.file, e.words("fold file")))?;
     if bytes.len() as u64 != fold.bytes || sha256_hex(&bytes) != fold.sha256 {
