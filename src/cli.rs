@@ -9,8 +9,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use routesim::driver::{Plan, Workers, available_memory};
 use routesim::error::Setting;
 use routesim::replicate::Summaries;
+use routesim::shard::{Merge, Part, Shard};
 use routesim::staffing::{self, calculator};
-use routesim::{compare, plot, replicate, report, scenario, sweep};
+use routesim::task::{Request, Task};
+use routesim::{plot, report, scenario};
 
 /// Discrete-event capacity simulator for status-routed support teams.
 #[derive(Debug, Parser)]
@@ -93,12 +95,65 @@ impl Settings {
 
     /// Prints the table and the closing line, unless quiet.
     fn finish(&self, out: &mut dyn Write, table: &str, written: usize, dir: &Path) -> std::io::Result<()> {
-        if !self.quiet {
-            out.write_all(table.as_bytes())?;
-            writeln!(out, "wrote {written} files to {}", dir.display())?;
-        }
-        Ok(())
+        finish(self.quiet, out, table, written, dir)
     }
+}
+
+/// Prints a command's table and the closing line, unless `quiet`.
+fn finish(quiet: bool, out: &mut dyn Write, table: &str, written: usize, dir: &Path) -> std::io::Result<()> {
+    if !quiet {
+        out.write_all(table.as_bytes())?;
+        writeln!(out, "wrote {written} files to {}", dir.display())?;
+    }
+    Ok(())
+}
+
+/// Runs `request` whole into `out` (default: the command's folder), or
+/// with `shard` only that shard's jobs into the part folder `out`.
+fn simulate(
+    request: Request,
+    out: Option<PathBuf>,
+    shard: Option<&str>,
+    settings: &Settings,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let Some(shard) = shard else {
+        let task = Task::load(request, settings.report)?;
+        warn(&task.warnings());
+        let dir = out.unwrap_or_else(|| task.default_out());
+        let jobs = task.jobs();
+        let (target, bar) = settings.prepare(&dir, jobs.len() as u64, |w, mem| task.check_fits(w, mem))?;
+        let fold = task.fold(&settings.workers, &jobs, &|| bar.inc(1))?;
+        bar.finish_and_clear();
+        let written = task.write(&target, fold)?;
+        settings.finish(stdout, &written.table, written.paths.len(), &dir)?;
+        return Ok(());
+    };
+    let shard = Shard::parse(shard)?;
+    let dir = out.ok_or_else(|| routesim::Error::Setting {
+        setting: Setting::Shard,
+        value: shard.to_string(),
+        message:
+            "give --out PARTDIR: each shard writes its part to a folder of its own, for `routesim merge`"
+                .into(),
+    })?;
+    let part = Part::load(request, settings.report, shard)?;
+    warn(&part.task().warnings());
+    if part.is_in(&dir) {
+        if !settings.quiet {
+            writeln!(stdout, "part {shard} of this plan is already in {}; nothing to do", dir.display())?;
+        }
+        return Ok(());
+    }
+    let jobs = part.jobs().len() as u64;
+    let (target, bar) = settings.prepare(&dir, jobs, |w, mem| part.task().check_fits(w, mem))?;
+    part.run(&settings.workers, &target, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    if !settings.quiet {
+        let all = part.task().plan().len();
+        writeln!(stdout, "wrote part {shard} ({jobs} of {all} jobs) to {}", dir.display())?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +166,9 @@ enum Command {
         /// Output folder, replaced whole [default: output/<scenario name>, or output/<name>--<hash> with overrides].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Run only shard I (from 0) of N of the plan's jobs and write a part folder to --out, for `routesim merge`; `slurm` reads I and N from the Slurm job array's variables.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
         #[command(flatten)]
         sim: SimOptions,
     },
@@ -127,11 +185,14 @@ enum Command {
         /// Output folder, replaced whole [default: output/<A>-vs-<B>, or output/<A>-vs-with-<hash>].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Run only shard I (from 0) of N of the plan's jobs and write a part folder to --out, for `routesim merge`; `slurm` reads I and N from the Slurm job array's variables.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
         #[command(flatten)]
         sim: SimOptions,
     },
     /// Redraw the charts and report.html of a result folder from its files (the other files are kept as they are).
-    #[command(display_order = 7)]
+    #[command(display_order = 8)]
     Plot {
         /// Result folder written by `routesim run`, `sweep`, `staff` or `erlang --out`.
         dir: PathBuf,
@@ -150,6 +211,9 @@ enum Command {
         /// Output folder, replaced whole [default: output/<scenario name>-sweep].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Run only shard I (from 0) of N of the plan's jobs and write a part folder to --out, for `routesim merge`; `slurm` reads I and N from the Slurm job array's variables.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
         #[command(flatten)]
         sim: SimOptions,
     },
@@ -178,6 +242,19 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         sim: SimOptions,
+    },
+    /// Merge the part folders of a sharded run, sweep or compare (written with --shard I/N) into the folder the unsharded command writes.
+    #[command(display_order = 7)]
+    Merge {
+        /// Part folders, or folders holding them (hidden entries are passed over).
+        #[arg(required = true, value_name = "PART")]
+        parts: Vec<PathBuf>,
+        /// Output folder, replaced whole [default: the unsharded command's].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print nothing but warnings and errors (no table).
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Validate a scenario and print what it holds, with each queue's offered load.
     #[command(display_order = 1)]
@@ -233,13 +310,13 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Print a shell completion script for routesim, e.g. `routesim completions bash > ~/.local/share/bash-completion/completions/routesim`.
-    #[command(display_order = 8)]
+    #[command(display_order = 9)]
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff) of routesim, or of one command, e.g. `routesim man | man -l -`.
-    #[command(display_order = 9)]
+    #[command(display_order = 10)]
     Man {
         /// A command whose own page to print (run, staff, ...); without it, routesim's page listing every command.
         command: Option<String>,
@@ -333,7 +410,12 @@ pub(crate) fn main() -> anyhow::Result<()> {
         }
         Command::Check { file, set } => {
             let sc = scenario::load(&file, &set)?;
-            warn(&file, &sc);
+            warn(
+                &scenario::warnings(&sc)
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.display()))
+                    .collect::<Vec<_>>(),
+            );
             let scenarios = std::slice::from_ref(&sc);
             let workers = Workers::new(0)?;
             workers.check_fits(&Plan::new(scenarios), &Summaries::new(scenarios), available_memory())?;
@@ -345,72 +427,40 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 written.iter().filter(|p| p.starts_with(dir.join("charts")) || p.ends_with("report.html"));
             writeln!(stdout, "drew {} files in {}", drawn.count(), dir.display())?;
         }
-        Command::Run { file, out, sim } => {
+        Command::Run { file, out, shard, sim } => {
             let settings = sim.resolve()?;
-            let loaded = scenario::load_effective(&file, &settings.overrides)?;
-            let sc = &loaded.scenario;
-            warn(&file, sc);
-            // A what-if gets its own folder, so the baseline's is never overwritten unasked.
-            let dir = out.unwrap_or_else(|| report::out_dir::run(&sc.name, &settings.overrides));
-            let scenarios = std::slice::from_ref(sc);
-            let plan = Plan::new(scenarios);
-            let (target, bar) = settings
-                .prepare(&dir, plan.len(), |w, mem| w.check_fits(&plan, &Summaries::new(scenarios), mem))?;
-            let results = replicate::run_on(&settings.workers, scenarios, &|| bar.inc(1))?;
-            let results = results.into_iter().next().ok_or_else(|| anyhow::anyhow!("no results"))?;
-            bar.finish_and_clear();
-            let provenance = report::Provenance {
-                overrides: settings.overrides.clone(),
-                scenario_toml: loaded.effective_toml,
-                attachments: loaded.attachments,
+            let request = Request::Run { file: file.display().to_string(), set: settings.overrides.clone() };
+            simulate(request, out, shard.as_deref(), &settings, &mut stdout)?;
+        }
+        Command::Compare { a, b, with, out, shard, sim } => {
+            let settings = sim.resolve()?;
+            let request = Request::Compare {
+                a: a.display().to_string(),
+                b: b.map(|b| b.display().to_string()),
+                with,
+                set: settings.overrides.clone(),
             };
-            let written = report::write_all_with(&target, &results, &provenance, settings.report)?;
-            let table = format!(
-                "{} — {} replications, seed {}\n{}",
-                sc.name,
-                sc.replications,
-                sc.seed,
-                report::table(&results)
-            );
-            settings.finish(&mut stdout, &table, written.len(), &dir)?;
+            simulate(request, out, shard.as_deref(), &settings, &mut stdout)?;
         }
-        Command::Compare { a, b, with, out, sim } => {
+        Command::Sweep { file, vary, out, shard, sim } => {
             let settings = sim.resolve()?;
-            let cmp = compare::load(&a, b.as_deref(), &with, &settings.overrides)?;
-            warn(&a, &cmp.a.scenario);
-            match &b {
-                Some(b) => warn(b, &cmp.b.scenario),
-                None => warn_added(&a, &cmp.a.scenario, &cmp.b.scenario),
+            let request =
+                Request::Sweep { file: file.display().to_string(), set: settings.overrides.clone(), vary };
+            simulate(request, out, shard.as_deref(), &settings, &mut stdout)?;
+        }
+        Command::Merge { parts, out, quiet } => {
+            let merge = Merge::open(&parts)?;
+            let task = merge.task();
+            let dir = out.unwrap_or_else(|| task.default_out());
+            let target = report::prepare(&dir)?;
+            for leftover in target.leftovers() {
+                writeln!(
+                    std::io::stderr(),
+                    "warning: cannot remove what an interrupted run left: {leftover}"
+                )?;
             }
-            let dir = out.unwrap_or_else(|| {
-                report::out_dir::compare(&cmp.a.scenario.name, &cmp.b.scenario.name, &with)
-            });
-            let (target, bar) =
-                settings.prepare(&dir, 2 * u64::from(cmp.replications()), |w, mem| cmp.check_fits(w, mem))?;
-            let compared = cmp.run(&settings.workers, &|| bar.inc(1))?;
-            bar.finish_and_clear();
-            let written = compare::write_all(&target, &cmp, &compared, settings.report)?;
-            settings.finish(&mut stdout, &compare::table(&cmp, &compared), written.len(), &dir)?;
-        }
-        Command::Sweep { file, vary, out, sim } => {
-            let settings = sim.resolve()?;
-            let sweep = sweep::load(&file, &settings.overrides, &vary)?;
-            let base = &sweep.base.scenario;
-            warn(&file, base);
-            let dir = out.unwrap_or_else(|| report::out_dir::sweep(&base.name));
-            let (target, bar) =
-                settings.prepare(&dir, sweep.replications(), |w, mem| sweep.check_fits(w, mem))?;
-            let results = sweep.run(&settings.workers, &|| bar.inc(1))?;
-            bar.finish_and_clear();
-            let written = sweep::write_all_with(&target, &sweep, &results, settings.report)?;
-            let table = format!(
-                "{} — {} variants, seed {}\n{}",
-                base.name,
-                sweep.variants.len(),
-                base.seed,
-                sweep::table(&sweep, &results)
-            );
-            settings.finish(&mut stdout, &table, written.len(), &dir)?;
+            let written = task.write(&target, merge.fold()?)?;
+            finish(quiet, &mut stdout, &written.table, written.paths.len(), &dir)?;
         }
         Command::Staff { file, group, targets, method, confidence, days, out, sim } => {
             let settings = sim.resolve()?;
@@ -421,7 +471,12 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 judge: staffing::Judge::from_options(confidence, days)?,
             };
             let job = staffing::Study::new(&file, &settings.overrides, request)?;
-            warn(&file, job.loaded());
+            warn(
+                &scenario::warnings(job.loaded())
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.display()))
+                    .collect::<Vec<_>>(),
+            );
             let dir = out.unwrap_or_else(|| report::out_dir::staff(&job.scenario().name));
             let (target, bar) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;
             let answer = job.solve(&settings.workers)?;
@@ -479,26 +534,16 @@ fn flag(setting: Setting) -> &'static str {
         Setting::CompareWith => "compare: B.toml or --with",
         Setting::Group => "--group",
         Setting::Target => "--target",
+        Setting::Shard => "--shard",
     }
 }
 
-/// Prints the warnings B has that A has not (B is A with `--with` overrides:
-/// only what they add is news).
-fn warn_added(file: &Path, a: &routesim::Scenario, b: &routesim::Scenario) {
-    let seen: Vec<String> = scenario::warnings(a).iter().map(ToString::to_string).collect();
+/// Prints warnings on stderr (even with --quiet), each a line naming its
+/// file; they never fail the command.
+fn warn(lines: &[String]) {
     let mut stderr = std::io::stderr().lock();
-    for w in scenario::warnings(b) {
-        if !seen.contains(&w.to_string()) {
-            let _ = writeln!(stderr, "warning: {} (B, with --with): {w}", file.display());
-        }
-    }
-}
-
-/// Prints the scenario's warnings on stderr (even with --quiet); they never fail the command.
-fn warn(file: &Path, sc: &routesim::Scenario) {
-    let mut stderr = std::io::stderr().lock();
-    for w in scenario::warnings(sc) {
-        let _ = writeln!(stderr, "warning: {}: {w}", file.display());
+    for line in lines {
+        let _ = writeln!(stderr, "warning: {line}");
     }
 }
 

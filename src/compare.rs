@@ -6,18 +6,24 @@
 //! they see the same arrivals, handle times and patience wherever the two
 //! scenarios agree. Every difference is taken per replication, B − A, and
 //! its 95% interval is Student t over those paired differences: far tighter
-//! than the difference of two independent runs. The result folder holds
+//! than the difference of two independent runs. The differences are
+//! folded exactly as each pair completes ([`crate::exact`]: the sums of A,
+//! of B and of the differences and their squares), so a fold state does
+//! not grow with the replications and merges to the same bytes however the
+//! replications are split. The result folder holds
 //! `compare.csv` (every summary metric), `compare_intervals.csv` (service
 //! level, ASA, abandonment and occupancy per interval and queue), both
 //! effective scenarios, a chart and `report.html`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::driver::{Collector, Job, PerJob, Plan, Workers};
+use crate::driver::{Collector, Job, Plan, Workers};
 use crate::error::{Error, Result, Setting};
+use crate::exact::{Dyadic, Moments};
 use crate::format::{Num, day_clock};
 use crate::model::Scenario;
 use crate::report::{self, Destination};
@@ -46,6 +52,17 @@ pub struct Comparison {
 /// both with the `set` overrides, and checks that their replications can
 /// be paired: same seed, replications, horizon and interval.
 pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Result<Comparison> {
+    load_from(&crate::input::Disk, a, b, with, set)
+}
+
+/// [`load`], reading the scenarios and their forecasts from `files`.
+pub(crate) fn load_from(
+    files: &dyn crate::input::Files,
+    a: &Path,
+    b: Option<&Path>,
+    with: &[String],
+    set: &[String],
+) -> Result<Comparison> {
     let (b_path, b_set, b_from) = match (b, with.is_empty()) {
         (Some(_), false) => {
             return Err(Error::Setting {
@@ -71,8 +88,8 @@ pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Resu
             (a, all, format!("{} {}", a.display(), shown.join(" ")))
         }
     };
-    let a = scenario::load_effective(a, set)?;
-    let b = scenario::load_effective(b_path, &b_set)?;
+    let a = scenario::load_effective_from(files, a, set)?;
+    let b = scenario::load_effective_from(files, b_path, &b_set)?;
     let (x, y) = (&a.scenario, &b.scenario);
     let mismatch = |what: &str, va: String, vb: String, fix: &str| Error::Setting {
         setting: Setting::CompareWith,
@@ -153,25 +170,55 @@ pub struct Diff {
 impl Diff {
     /// The paired comparison of `a[r]` and `b[r]`, over the replications where both are finite.
     pub fn of(a: &[f64], b: &[f64]) -> Diff {
-        let pairs: Vec<(f64, f64)> =
-            a.iter().zip(b).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(&x, &y)| (x, y)).collect();
-        let n = pairs.len();
-        let mean = |f: &dyn Fn(&(f64, f64)) -> f64| {
-            if n == 0 { f64::NAN } else { pairs.iter().map(f).sum::<f64>() / n as f64 }
-        };
-        let (a_mean, b_mean) = (mean(&|p| p.0), mean(&|p| p.1));
-        let diffs: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
-        let (diff, low, high, _) = stats::mean_ci(&diffs);
-        let spread = diffs.iter().any(|&d| d != diffs[0]);
+        let mut sums = PairSums::default();
+        for (&x, &y) in a.iter().zip(b) {
+            sums.add(x, y);
+        }
+        sums.diff()
+    }
+}
+
+/// One compared number's pairs, folded exactly: the sums of A and of B and
+/// the moments of the exact differences B − A, over the replications where
+/// both values are defined.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct PairSums {
+    a: Dyadic,
+    b: Dyadic,
+    d: Moments,
+}
+
+impl PairSums {
+    /// Adds the pair (`a`, `b`) of one replication; left out unless both are finite.
+    fn add(&mut self, a: f64, b: f64) {
+        let (Some(a), Some(b)) = (Dyadic::of(a), Dyadic::of(b)) else { return };
+        let mut d = b.clone();
+        d.sub(&a);
+        self.a.add(&a);
+        self.b.add(&b);
+        self.d.add_exact(&d);
+    }
+
+    fn merge(&mut self, other: &PairSums) {
+        self.a.add(&other.a);
+        self.b.add(&other.b);
+        self.d.merge(&other.d);
+    }
+
+    /// The comparison (docs/model.md §14).
+    fn diff(&self) -> Diff {
+        let n = self.d.count();
+        let mean = |sum: &Dyadic| if n == 0 { f64::NAN } else { sum.div(u128::from(n)) };
+        let (diff, low, high, n) = self.d.mean_ci();
+        let spread = !self.d.is_constant();
         let (low, high) = if n >= 2 && !spread { (diff, diff) } else { (low, high) };
         let significant = n >= 2 && (low > 0.0 || high < 0.0);
         let needed = if significant || !spread || diff == 0.0 || n < 2 {
             None
         } else {
-            let sd = (diffs.iter().map(|d| (d - diff).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
-            Some(replications_needed(diff, sd))
+            Some(replications_needed(diff, self.d.variance().sqrt()))
         };
-        Diff { a_mean, b_mean, diff, low, high, n: n as u32, significant, needed }
+        Diff { a_mean: mean(&self.a), b_mean: mean(&self.b), diff, low, high, n, significant, needed }
     }
 }
 
@@ -228,33 +275,152 @@ pub struct Compared {
     pub intervals: Vec<IntervalDiff>,
 }
 
-/// Both variants' values of one replication.
-struct Pair<'f> {
-    a: &'f [f64],
-    b: &'f [f64],
-    a_int: &'f [[f64; 4]],
-    b_int: &'f [[f64; 4]],
-}
-
-/// The collector of `compare`: every replication's summary values and
-/// per-interval values, of A (variant 0) and of B (variant 1), kept by
-/// replication number (so memory grows with the replications: about
-/// 2 × (summary rows + 4 × intervals × queues) numbers each).
+/// The collector of `compare`: for every summary row both variants have
+/// and every interval, queue and metric of `compare_intervals.csv`, the
+/// exact sums of the pairs (A's replication r, B's replication r) folded so
+/// far. A replication's values wait in the fold state until the other
+/// variant's same replication is folded beside them; `Comparison::run`
+/// hands the workers each replication's A and B one after the other, so
+/// few wait at once.
 pub struct Paired<'a> {
     both: &'a [Scenario; 2],
+    /// The summary rows both have: A's row, B's row, and what the row is.
+    summary: Vec<SummaryCell>,
+    /// Per interval, A's queues that B has: the cell of each (`i * queues + q`) in A and in B.
+    intervals: Vec<IntervalCell>,
+}
+
+/// A summary row both variants have.
+struct SummaryCell {
+    scope: ScopeKind,
+    name: String,
+    metric: Metric,
+    a: usize,
+    b: usize,
+}
+
+/// An interval and queue both variants have.
+struct IntervalCell {
+    interval: usize,
+    queue: String,
+    a: usize,
+    b: usize,
 }
 
 impl<'a> Paired<'a> {
-    /// The collector for A (`both[0]`) and B (`both[1]`).
+    /// The collector for A (`both[0]`) and B (`both[1]`): pairs the rows both
+    /// have (same scope, name and metric; a queue or team only one has is
+    /// left out), in A's order.
     pub fn new(both: &'a [Scenario; 2]) -> Paired<'a> {
-        Paired { both }
+        let [a, b] = both;
+        let (la, lb) = (stats::layout(a), stats::layout(b));
+        let key = |sc: &Scenario, (scope, m): &(Scope, Metric)| {
+            (ScopeKind::from(*scope), scope.name(sc).to_owned(), *m)
+        };
+        let mut summary = Vec::new();
+        for (ia, row) in la.iter().enumerate() {
+            let (scope, name, metric) = key(a, row);
+            if let Some(ib) = lb.iter().position(|r| key(b, r) == (scope, name.clone(), metric)) {
+                summary.push(SummaryCell { scope, name, metric, a: ia, b: ib });
+            }
+        }
+        let mut intervals = Vec::new();
+        let (na, nb) = (a.queues.len(), b.queues.len());
+        for i in 0..a.interval_count().min(b.interval_count()) {
+            for (qa, queue) in a.queues.iter().enumerate() {
+                if let Some(qb) = b.queues.iter().position(|x| x.name == queue.name) {
+                    intervals.push(IntervalCell {
+                        interval: i,
+                        queue: queue.name.clone(),
+                        a: i * na + qa,
+                        b: i * nb + qb,
+                    });
+                }
+            }
+        }
+        Paired { both, summary, intervals }
+    }
+
+    /// The cells of a fold: the summary rows, then each interval cell's metrics.
+    fn cells(&self) -> usize {
+        self.summary.len() + INTERVAL_METRICS.len() * self.intervals.len()
+    }
+
+    /// Folds replication `r`'s values of A and of B into `fold`'s sums.
+    fn pair(&self, fold: &mut PairFold, a: &Side, b: &Side) {
+        let (summary, intervals) = fold.cells.split_at_mut(self.summary.len());
+        for (cell, sums) in self.summary.iter().zip(summary) {
+            sums.add(a.values[cell.a], b.values[cell.b]);
+        }
+        for (cell, sums) in self.intervals.iter().zip(intervals.chunks_mut(INTERVAL_METRICS.len())) {
+            for (m, s) in sums.iter_mut().enumerate() {
+                s.add(a.intervals[cell.a][m], b.intervals[cell.b][m]);
+            }
+        }
+    }
+
+    /// Adds the side `side` of replication `r` (of A when `of_a`): paired
+    /// at once with the other variant's if that waits, else it waits.
+    fn meet(&self, fold: &mut PairFold, r: u32, of_a: bool, side: Side) {
+        let other = if of_a { fold.waiting_b.remove(&r) } else { fold.waiting_a.remove(&r) };
+        match other {
+            Some(other) if of_a => self.pair(fold, &side, &other),
+            Some(other) => self.pair(fold, &other, &side),
+            None if of_a => drop(fold.waiting_a.insert(r, side)),
+            None => drop(fold.waiting_b.insert(r, side)),
+        }
+    }
+
+    /// The comparison a fold of every job gives (replications of A or B
+    /// left unpaired, a bug, are an internal error).
+    pub fn compared(&self, fold: &PairFold) -> Result<Compared> {
+        if let Some(r) = fold.waiting_a.keys().chain(fold.waiting_b.keys()).next() {
+            return Err(Error::Internal(format!(
+                "replication {r} of the comparison was not run for A and B"
+            )));
+        }
+        let (summary, intervals) = fold.cells.split_at(self.summary.len());
+        let interval = self.both[0].interval;
+        Ok(Compared {
+            summary: self
+                .summary
+                .iter()
+                .zip(summary)
+                .map(|(c, sums)| SummaryDiff {
+                    scope: c.scope,
+                    name: c.name.clone(),
+                    metric: c.metric,
+                    diff: sums.diff(),
+                })
+                .collect(),
+            intervals: self
+                .intervals
+                .iter()
+                .zip(intervals.chunks(INTERVAL_METRICS.len()))
+                .flat_map(|(c, sums)| {
+                    INTERVAL_METRICS.iter().zip(sums).map(move |(&metric, s)| IntervalDiff {
+                        interval: c.interval,
+                        start: c.interval as f64 * interval,
+                        queue: c.queue.clone(),
+                        metric,
+                        diff: s.diff(),
+                    })
+                })
+                .collect(),
+        })
     }
 }
 
-/// What [`Paired`] keeps: per variant, per replication, its values (None:
-/// not folded here). Merging two folds of disjoint jobs is exact.
+/// What [`Paired`] keeps: the exact sums of every compared cell, and the
+/// values of replications whose other variant is not folded here yet. It
+/// serializes, and merging two folds of disjoint jobs is exact (a
+/// replication's A and B meet in whichever fold holds both).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairFold(PerJob<Side>);
+pub struct PairFold {
+    cells: Vec<PairSums>,
+    waiting_a: BTreeMap<u32, Side>,
+    waiting_b: BTreeMap<u32, Side>,
+}
 
 /// One variant's values of one replication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,31 +433,40 @@ impl Collector for Paired<'_> {
     type Fold = PairFold;
 
     fn empty(&self) -> PairFold {
-        PairFold(PerJob::new(self.both))
+        PairFold {
+            cells: vec![PairSums::default(); self.cells()],
+            waiting_a: BTreeMap::new(),
+            waiting_b: BTreeMap::new(),
+        }
     }
 
     fn add(&self, fold: &mut PairFold, job: Job, sc: &Scenario, tally: &Tally) {
-        fold.0.set(job, Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) });
+        let side = Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) };
+        self.meet(fold, job.replication, job.variant == 0, side);
     }
 
     fn merge(&self, fold: &mut PairFold, other: PairFold) {
-        fold.0.merge(other.0);
+        for (mine, theirs) in fold.cells.iter_mut().zip(&other.cells) {
+            mine.merge(theirs);
+        }
+        for (r, side) in other.waiting_a {
+            self.meet(fold, r, true, side);
+        }
+        for (r, side) in other.waiting_b {
+            self.meet(fold, r, false, side);
+        }
     }
 
     fn fold_bytes(&self) -> u64 {
-        self.both.iter().map(|sc| u64::from(sc.replications) * 24).sum()
+        // The cells' sums (about 300 bytes each), and a few waiting replications.
+        let side =
+            |sc: &Scenario| (stats::layout(sc).len() + 4 * sc.interval_count() * sc.queues.len()) as u64 * 8;
+        self.cells() as u64 * 300 + 2 * self.both.iter().map(side).sum::<u64>()
     }
 
     fn shared_bytes(&self) -> u64 {
-        // Every replication's values, once in the workers' folds and once merged.
-        2 * self
-            .both
-            .iter()
-            .map(|sc| {
-                let per = stats::layout(sc).len() + 4 * sc.interval_count() * sc.queues.len();
-                u64::from(sc.replications) * per as u64 * 8
-            })
-            .sum::<u64>()
+        // The merged fold and the comparison made of it.
+        self.cells() as u64 * 400
     }
 }
 
@@ -312,30 +487,25 @@ impl Comparison {
     /// whichever worker; the result does not depend on the thread count.
     pub fn run(&self, workers: &Workers, progress: &(dyn Fn() + Sync)) -> Result<Compared> {
         let both = self.scenarios();
-        let fold = workers.fold_all(&Plan::new(&both), &Paired { both: &both }, progress)?;
-        let (a, b) = match fold.0.variants() {
-            [a, b] => (a, b),
-            _ => return Err(Error::Internal("a comparison without two variants".into())),
-        };
-        let pairs = a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .map(|(r, pair)| match pair {
-                (Some(a), Some(b)) => {
-                    Ok(Pair { a: &a.values, b: &b.values, a_int: &a.intervals, b_int: &b.intervals })
-                }
-                _ => Err(Error::Internal(format!("replication {r} of the comparison was not run"))),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(compare(&both[0], &both[1], &pairs))
+        let paired = Paired::new(&both);
+        let fold = workers.fold(&Plan::new(&both), &pair_order(self.replications()), &paired, progress)?;
+        paired.compared(&fold)
     }
 
     /// The collector's memory check, for the command's preflight.
     pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
         let both = self.scenarios();
-        workers.check_fits(&Plan::new(&both), &Paired { both: &both }, available)
+        workers.check_fits(&Plan::new(&both), &Paired::new(&both), available)
     }
+}
+
+/// Every job of a comparison of `replications` replications, replication
+/// by replication (A's r, then B's r): a worker mostly runs both sides of
+/// a replication, so they are paired at once and few wait.
+pub fn pair_order(replications: u32) -> Vec<Job> {
+    (0..replications)
+        .flat_map(|replication| (0..2).map(move |variant| Job { variant, replication }))
+        .collect()
 }
 
 /// Service level, ASA, abandon rate and occupancy of each interval and
@@ -357,44 +527,6 @@ fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
         }
     }
     out
-}
-
-/// Pairs the rows both variants have and compares each.
-fn compare(a: &Scenario, b: &Scenario, pairs: &[Pair<'_>]) -> Compared {
-    let la = stats::layout(a);
-    let lb = stats::layout(b);
-    let key = |sc: &Scenario, (scope, m): &(Scope, Metric)| {
-        (ScopeKind::from(*scope), scope.name(sc).to_owned(), *m)
-    };
-    let mut summary = Vec::new();
-    for (ia, row) in la.iter().enumerate() {
-        let (scope, name, metric) = key(a, row);
-        let Some(ib) = lb.iter().position(|r| key(b, r) == (scope, name.clone(), metric)) else {
-            continue;
-        };
-        let va: Vec<f64> = pairs.iter().map(|p| p.a[ia]).collect();
-        let vb: Vec<f64> = pairs.iter().map(|p| p.b[ib]).collect();
-        summary.push(SummaryDiff { scope, name, metric, diff: Diff::of(&va, &vb) });
-    }
-    let mut intervals = Vec::new();
-    let (na, nb) = (a.queues.len(), b.queues.len());
-    for i in 0..a.interval_count().min(b.interval_count()) {
-        for (qa, queue) in a.queues.iter().enumerate() {
-            let Some(qb) = b.queues.iter().position(|x| x.name == queue.name) else { continue };
-            for (m, &metric) in INTERVAL_METRICS.iter().enumerate() {
-                let va: Vec<f64> = pairs.iter().map(|p| p.a_int[i * na + qa][m]).collect();
-                let vb: Vec<f64> = pairs.iter().map(|p| p.b_int[i * nb + qb][m]).collect();
-                intervals.push(IntervalDiff {
-                    interval: i,
-                    start: i as f64 * a.interval,
-                    queue: queue.name.clone(),
-                    metric,
-                    diff: Diff::of(&va, &vb),
-                });
-            }
-        }
-    }
-    Compared { summary, intervals }
 }
 
 /// `compare.csv`: every summary row both variants have.

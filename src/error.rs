@@ -219,6 +219,102 @@ pub enum Error {
         /// What the drawing library said.
         problem: String,
     },
+    /// The part folders given to `routesim merge` do not make one plan
+    /// whole, or one cannot be used. Found before anything is written;
+    /// nothing was written.
+    #[error("{0}")]
+    Parts(PartProblem),
+}
+
+/// What is wrong with the part folders given to `routesim merge`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartProblem {
+    /// No part folder was given (or the folders given hold none).
+    #[error(
+        "no part folder given; give the folders `--shard I/N --out PARTDIR` wrote, or the folder holding them"
+    )]
+    NoPart,
+    /// A path is neither a part folder nor a folder holding part folders.
+    #[error("{} is not a part folder: {problem}", path.display())]
+    NotAPart {
+        /// The path as given.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A part folder is incomplete or does not match its own manifest.
+    #[error("{} is a damaged part: {problem}; run its shard again", path.display())]
+    Damaged {
+        /// The part folder.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A part was written by another version of routesim.
+    #[error(
+        "{} was written by routesim {found}, and this is routesim {ours}; run every shard and the merge with one version",
+        path.display()
+    )]
+    OtherVersion {
+        /// The part folder.
+        path: PathBuf,
+        /// The version that wrote it.
+        found: String,
+        /// This version.
+        ours: String,
+    },
+    /// A part belongs to another plan (or another split) than the parts before it.
+    #[error("{} is a part of another plan than {}: {}", path.display(), reference.display(), differs.join("; "))]
+    OtherPlan {
+        /// The part folder.
+        path: PathBuf,
+        /// The first part, whose plan the others are held to.
+        reference: PathBuf,
+        /// What differs, in words.
+        differs: Vec<String>,
+    },
+    /// Two folders hold the same shard's part.
+    #[error("part {shard}/{shards} is given twice, in {} and {}; give each part once", first.display(), second.display())]
+    Duplicate {
+        /// The shard's number.
+        shard: u32,
+        /// How many shards.
+        shards: u32,
+        /// The folder seen first.
+        first: PathBuf,
+        /// The other folder.
+        second: PathBuf,
+    },
+    /// Shards of the plan have no part among those given.
+    #[error("{}", missing_parts(*shards, missing))]
+    Missing {
+        /// How many shards.
+        shards: u32,
+        /// The shards without a part, ascending.
+        missing: Vec<u32>,
+    },
+}
+
+/// The message of [`PartProblem::Missing`]: each missing part named by the
+/// `--shard I/N` that makes it (the first 20, then how many more).
+fn missing_parts(shards: u32, missing: &[u32]) -> String {
+    if let [one] = missing {
+        return format!(
+            "part {one}/{shards} is missing: make it with the same command and `--shard {one}/{shards} --out PARTDIR`, then merge again"
+        );
+    }
+    let flags: Vec<String> =
+        missing.iter().take(MAX_PROBLEMS_SHOWN).map(|i| format!("--shard {i}/{shards}")).collect();
+    let more = if missing.len() > MAX_PROBLEMS_SHOWN {
+        format!(" and {} more", missing.len() - MAX_PROBLEMS_SHOWN)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} of {shards} parts are missing: make them with the same command and `{}`{more}, each with its own --out PARTDIR, then merge again",
+        missing.len(),
+        flags.join("`, `"),
+    )
 }
 
 impl Error {
@@ -260,6 +356,8 @@ pub enum Setting {
     Group,
     /// The targets `staff` judges by.
     Target,
+    /// Which shard of a plan to run (`I/N`).
+    Shard,
 }
 
 impl Setting {
@@ -274,6 +372,7 @@ impl Setting {
             Setting::CompareWith => "compare",
             Setting::Group => "group",
             Setting::Target => "target",
+            Setting::Shard => "shard",
         }
     }
 }
@@ -402,6 +501,20 @@ mod tests {
         assert!(text.contains("s.toml:20:") && !text.contains("s.toml:21:"), "{text}");
         assert!(text.ends_with("... and 5 more"), "{text}");
         assert!(one.is_bad_input());
+    }
+
+    #[test]
+    fn missing_parts_are_named_by_the_shard_option_that_makes_them() {
+        let one = Error::Parts(PartProblem::Missing { shards: 3, missing: vec![1] }).to_string();
+        assert!(
+            one.starts_with("part 1/3 is missing") && one.contains("`--shard 1/3 --out PARTDIR`"),
+            "{one}"
+        );
+        let many = Error::Parts(PartProblem::Missing { shards: 40, missing: (0..25).collect() }).to_string();
+        assert!(many.starts_with("25 of 40 parts are missing"), "{many}");
+        assert!(many.contains("`--shard 19/40`") && !many.contains("--shard 20/40"), "{many}");
+        assert!(many.contains(" and 5 more"), "{many}");
+        assert!(Error::Parts(PartProblem::NoPart).is_bad_input());
     }
 
     #[test]

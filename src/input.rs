@@ -103,6 +103,25 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
+/// Where the loader reads the files a user names: the disk ([`Disk`]), or
+/// the copies a shard's part folder keeps (so `routesim merge` loads the
+/// same scenarios without the original files). Every read of a scenario or
+/// a forecast goes through one.
+pub(crate) trait Files: Sync {
+    /// The bytes of the file at `path`, at most `limit` of them.
+    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable>;
+}
+
+/// The files on disk, read by [`read`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
+        read(path, limit)
+    }
+}
+
 /// The bytes of the regular file at `path`, at most `limit` of them.
 pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
     let file = open(path).map_err(Unreadable::Io)?;

@@ -3,11 +3,13 @@
 //! Each worker thread records into one [`Tally`] it reuses (clearing it is
 //! cheaper than allocating and paging in its wait histograms), and folds it
 //! into shared accumulators as soon as the replication ends. Everything
-//! folded is an integer (counts, and per-interval time sums in whole
-//! micro- or milliseconds) or is stored by replication number, so the result is the
-//! same bytes whatever the number of threads or the order replications
-//! finish in, and memory does not depend on the replication count beyond
-//! the per-replication summary values that `replications.csv` reports.
+//! folded is exact: integers (counts, and per-interval time sums in whole
+//! micro- or milliseconds) and, for each summary row, the exact count, sum
+//! and sum of squares of its values ([`Moments`]), so the result is the
+//! same bytes whatever the number of threads, the shards or the order
+//! replications finish in, and a fold state does not grow with the
+//! replication count. Only `run` keeps each replication's summary values
+//! too, by replication number, for `replications.csv`.
 
 use hdrhistogram::Histogram;
 use hdrhistogram::serialization::{Deserializer as HistogramReader, Serializer as _, V2Serializer};
@@ -15,8 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
+use crate::exact::Moments;
 use crate::model::{Scenario, StatusKind, TeamId};
-use crate::stats::{self, Counts, Metric, Scope, Tally, mean_ci, t975};
+use crate::stats::{self, Counts, Metric, Scope, Tally, t975};
 
 /// Most sections the wait percentiles' confidence intervals are taken from.
 pub const MAX_SECTIONS: u32 = 10;
@@ -41,7 +44,8 @@ pub struct Results {
     /// One row per scope and metric (summary.csv).
     pub summary: Vec<SummaryRow>,
     /// Every summary value of every replication: `per_replication[r][row]`,
-    /// rows as in `summary` (replications.csv).
+    /// rows as in `summary` (replications.csv); empty when the collector
+    /// keeps no rows ([`Summaries::without_rows`], a sweep's).
     pub per_replication: Vec<Vec<f64>>,
     /// One row per interval and queue (intervals.csv).
     pub intervals: Vec<IntervalRow>,
@@ -229,18 +233,30 @@ pub fn run_on(
     scenarios: &[Scenario],
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Results>> {
-    let summaries = Summaries::new(scenarios);
-    let fold = workers.fold_all(&Plan::new(scenarios), &summaries, progress)?;
+    fold_on(workers, &Summaries::new(scenarios), progress)
+}
+
+/// Every job of the plan of `summaries`' scenarios on `workers`, folded by
+/// `summaries`: each scenario's [`Results`], in order.
+pub fn fold_on(
+    workers: &Workers,
+    summaries: &Summaries,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Results>> {
+    let fold = workers.fold_all(&Plan::new(summaries.scenarios), summaries, progress)?;
     Ok(summaries.results(fold))
 }
 
-/// The collector of `run` and `sweep`: for each variant, every summary
-/// value by replication number, the per-interval sums (integers), the
-/// agent time per interval, team and status, and the wait histograms.
+/// The collector of `run` and `sweep`: for each variant, the exact moments
+/// of every summary row (and for `run` every summary value by replication
+/// number), the per-interval sums (integers), the agent time per interval,
+/// team and status, and the wait histograms.
 #[derive(Debug)]
 pub struct Summaries<'a> {
     scenarios: &'a [Scenario],
     layouts: Vec<Vec<(Scope, Metric)>>,
+    /// Whether each replication's summary values are kept (replications.csv).
+    rows: bool,
 }
 
 /// What [`Summaries`] keeps of the jobs folded so far: one part per variant
@@ -251,20 +267,23 @@ pub struct SummaryFold {
     variants: Vec<Option<VariantFold>>,
 }
 
-impl SummaryFold {
-    /// The replications folded so far, by variant: `folded()[v][r]`.
-    pub fn folded(&self) -> Vec<Vec<bool>> {
-        self.variants
-            .iter()
-            .map(|v| v.as_ref().map_or_else(Vec::new, |v| v.values.iter().map(|x| !x.is_empty()).collect()))
-            .collect()
-    }
-}
-
 impl<'a> Summaries<'a> {
-    /// The collector for the variants `scenarios`.
+    /// The collector for the variants `scenarios`, keeping each
+    /// replication's summary values (`run`: replications.csv).
     pub fn new(scenarios: &'a [Scenario]) -> Summaries<'a> {
-        Summaries { scenarios, layouts: scenarios.iter().map(stats::layout).collect() }
+        Summaries { scenarios, layouts: scenarios.iter().map(stats::layout).collect(), rows: true }
+    }
+
+    /// The collector for the variants `scenarios`, keeping no replication's
+    /// own values (`sweep`): its fold state does not grow with the
+    /// replications, and [`Results::per_replication`] is empty.
+    pub fn without_rows(scenarios: &'a [Scenario]) -> Summaries<'a> {
+        Summaries { rows: false, ..Summaries::new(scenarios) }
+    }
+
+    /// The variants, in plan order.
+    pub fn scenarios(&self) -> &'a [Scenario] {
+        self.scenarios
     }
 
     /// Each variant's [`Results`] from a fold of every job of the plan.
@@ -273,7 +292,9 @@ impl<'a> Summaries<'a> {
             .iter()
             .zip(fold.variants)
             .zip(&self.layouts)
-            .map(|((sc, v), layout)| v.unwrap_or_else(|| VariantFold::new(sc)).finish(sc, layout))
+            .map(|((sc, v), layout)| {
+                v.unwrap_or_else(|| VariantFold::new(sc, layout, self.rows)).finish(sc, layout)
+            })
             .collect()
     }
 }
@@ -286,8 +307,9 @@ impl Collector for Summaries<'_> {
     }
 
     fn add(&self, fold: &mut SummaryFold, job: Job, sc: &Scenario, tally: &Tally) {
-        let values = self.layouts[job.variant].iter().map(|&(scope, m)| m.value(scope, tally, sc)).collect();
-        fold.variants[job.variant].get_or_insert_with(|| VariantFold::new(sc)).add(
+        let layout = &self.layouts[job.variant];
+        let values = layout.iter().map(|&(scope, m)| m.value(scope, tally, sc)).collect();
+        fold.variants[job.variant].get_or_insert_with(|| VariantFold::new(sc, layout, self.rows)).add(
             sc,
             job.replication,
             values,
@@ -306,35 +328,38 @@ impl Collector for Summaries<'_> {
     }
 
     fn fold_bytes(&self) -> u64 {
-        self.scenarios.iter().map(fold_bytes).sum()
+        self.scenarios.iter().map(|sc| fold_bytes(sc, self.rows)).sum()
     }
 
     fn shared_bytes(&self) -> u64 {
-        self.scenarios.iter().map(|sc| results_bytes(sc) + fold_bytes(sc)).sum()
+        self.scenarios.iter().map(|sc| results_bytes(sc, self.rows) + fold_bytes(sc, self.rows)).sum()
     }
 }
 
-/// Bytes of one variant's fold state, about: its interval sums, agent time
-/// and wait histograms (pooled and sections).
-fn fold_bytes(sc: &Scenario) -> u64 {
+/// Bytes of one variant's fold state, about: its interval sums, agent time,
+/// wait histograms (pooled and sections), the summary rows' moments (about
+/// 200 bytes each) and, with `rows`, each replication's summary values.
+fn fold_bytes(sc: &Scenario, rows: bool) -> u64 {
     use std::mem::size_of;
     let (n, nq, nt, ns) =
         (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
     let hist = driver::histogram_bytes(sc);
     let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist / 8;
+    let layout = stats::layout(sc).len() as u64;
     n * (nq * size_of::<IntervalSums>() as u64 + nt * (24 + ns * 8))
         + (nq + 1) * hist
         + sections
-        + u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8
+        + layout * 200
+        + if rows { u64::from(sc.replications) * layout * 8 } else { 0 }
 }
 
 /// Bytes of one variant's [`Results`], about.
-fn results_bytes(sc: &Scenario) -> u64 {
+fn results_bytes(sc: &Scenario, rows: bool) -> u64 {
     use std::mem::size_of;
     let (n, nq, nt, ns) =
         (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
     n * (nq * size_of::<IntervalRow>() as u64 + nt * (size_of::<TeamIntervalRow>() as u64 + ns * 8))
-        + u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8
+        + if rows { u64::from(sc.replications) * stats::layout(sc).len() as u64 * 8 } else { 0 }
 }
 
 /// Seconds as whole milliseconds, the unit per-interval agent time is folded in.
@@ -382,7 +407,10 @@ impl IntervalSums {
 /// One variant's part of a [`SummaryFold`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct VariantFold {
-    /// Summary values by replication number (empty: not folded here).
+    /// Per summary row (layout order), its values' exact moments.
+    moments: Vec<Moments>,
+    /// Summary values by replication number (empty: not folded here), when
+    /// the collector keeps rows; no replication at all otherwise.
     values: Vec<Vec<f64>>,
     intervals: Vec<IntervalSums>,
     /// Per interval and team: logged-in, holding and spare agent-milliseconds.
@@ -401,10 +429,11 @@ struct VariantFold {
 const SECTION_DIGITS: u8 = 2;
 
 impl VariantFold {
-    fn new(sc: &Scenario) -> VariantFold {
+    fn new(sc: &Scenario, layout: &[(Scope, Metric)], rows: bool) -> VariantFold {
         let n = sc.interval_count();
         VariantFold {
-            values: vec![Vec::new(); sc.replications as usize],
+            moments: vec![Moments::default(); layout.len()],
+            values: if rows { vec![Vec::new(); sc.replications as usize] } else { Vec::new() },
             intervals: vec![IntervalSums::default(); n * sc.queues.len()],
             teams: vec![[0; 3]; n * sc.teams.len()],
             status: vec![0; n * sc.teams.len() * sc.statuses.len()],
@@ -414,7 +443,12 @@ impl VariantFold {
     }
 
     fn add(&mut self, sc: &Scenario, r: u32, values: Vec<f64>, tally: &Tally) {
-        self.values[r as usize] = values;
+        for (m, &v) in self.moments.iter_mut().zip(&values) {
+            m.add(v);
+        }
+        if let Some(row) = self.values.get_mut(r as usize) {
+            *row = values;
+        }
         for (acc, t) in self.intervals.iter_mut().zip(&tally.intervals) {
             let mut counts = t.counts;
             counts.wait_sum = 0.0;
@@ -462,6 +496,9 @@ impl VariantFold {
 
     /// Adds `other`'s replications (disjoint from this part's).
     fn merge(&mut self, other: VariantFold) {
+        for (mine, theirs) in self.moments.iter_mut().zip(&other.moments) {
+            mine.merge(theirs);
+        }
         for (mine, theirs) in self.values.iter_mut().zip(other.values) {
             if !theirs.is_empty() {
                 *mine = theirs;
@@ -499,9 +536,8 @@ impl VariantFold {
             .iter()
             .enumerate()
             .map(|(row, &(scope, metric))| {
-                let values: Vec<f64> =
-                    self.values.iter().map(|v| v.get(row).copied().unwrap_or(f64::NAN)).collect();
-                let (mut mean, mut low, mut high, n) = mean_ci(&values);
+                let (mut mean, mut low, mut high, n) =
+                    self.moments.get(row).map_or((f64::NAN, f64::NAN, f64::NAN, 0), Moments::mean_ci);
                 if let (Some(p), Some(q)) = (metric.quantile(), scope_index(scope, sc.queues.len())) {
                     (mean, low, high) = pooled.get(q, p);
                 }
@@ -747,18 +783,6 @@ impl Pooled {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn confidence_interval_uses_student_t() {
-        // n = 4, mean 2.5, sd = 1.2910; t(0.975, 3) = 3.1824.
-        let (m, lo, hi, n) = mean_ci(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
-        assert_eq!((m, n), (2.5, 4));
-        let half = 3.182_446_305 * (5.0f64 / 3.0).sqrt() / 2.0;
-        assert!((hi - m - half).abs() < 1e-6 && (m - lo - half).abs() < 1e-6, "{lo} {hi}");
-        let (m, lo, _, n) = mean_ci(&[7.0]);
-        assert_eq!((m, n), (7.0, 1));
-        assert!(lo.is_nan());
-    }
 
     #[test]
     fn ratio_interval_matches_the_textbook_formula() {

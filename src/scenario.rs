@@ -19,7 +19,7 @@ pub use warnings::{Warning, warnings};
 /// Reads and checks a forecast file on its own, without a scenario (for
 /// `erlang --forecast`); its errors name the file, row and column.
 pub(crate) fn read_forecast(path: &Path) -> Result<forecast::Forecast> {
-    forecast::load(path).map_err(|e| Error::Forecast {
+    forecast::load(&crate::input::Disk, path).map_err(|e| Error::Forecast {
         file: path.display().to_string(),
         row: e.row,
         column: e.column,
@@ -37,25 +37,37 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::{Error, Problem, Result};
+use crate::input::{Disk, Files};
 use crate::model::Scenario;
 
 /// Reads, overrides and validates the scenario at `path`.
 ///
 /// `overrides` are `KEY=VALUE` strings as given to `--set`.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
-    let text = read_text(path)?;
+    load_from(&Disk, path, overrides)
+}
+
+/// [`load`], reading the scenario and its forecast from `files`.
+pub(crate) fn load_from(files: &dyn Files, path: &Path, overrides: &[String]) -> Result<Scenario> {
+    let text = read_text_from(files, path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new(""));
-    parse_in(&text, &path.display().to_string(), &stem, overrides, dir)
+    parse_from(files, &text, &path.display().to_string(), &stem, overrides, dir)
 }
 
 /// The text of the scenario file at `path`: a regular file of at most
 /// [`crate::input::MAX_SCENARIO_BYTES`], in UTF-8; otherwise an error
 /// saying which of these it is not.
 pub fn read_text(path: &Path) -> Result<String> {
+    read_text_from(&Disk, path)
+}
+
+/// [`read_text`] from `files`.
+fn read_text_from(files: &dyn Files, path: &Path) -> Result<String> {
     let shown = path.display().to_string();
     let fail = |message: String| Error::ReadScenario { path: path.to_owned(), message };
-    let bytes = crate::input::read(path, crate::input::MAX_SCENARIO_BYTES)
+    let bytes = files
+        .read(path, crate::input::MAX_SCENARIO_BYTES)
         .map_err(|e| fail(e.sentence(&shown, "scenario file")))?;
     String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -86,12 +98,18 @@ pub const FORECAST_COPY: &str = "forecast.csv";
 
 /// [`load`], also returning the effective scenario's text and the files it refers to.
 pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
-    let text = read_text(path)?;
+    load_effective_from(&Disk, path, overrides)
+}
+
+/// [`load_effective`], reading the scenario and its forecast from `files`.
+pub(crate) fn load_effective_from(files: &dyn Files, path: &Path, overrides: &[String]) -> Result<Loaded> {
+    let text = read_text_from(files, path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let origin = path.display().to_string();
     let base = path.parent().unwrap_or(Path::new(""));
-    let scenario = parse_in(&text, &origin, &stem, overrides, base)?;
-    let (effective_toml, attachments) = effective_text(&text, &origin, &scenario.name, overrides, base)?;
+    let scenario = parse_from(files, &text, &origin, &stem, overrides, base)?;
+    let (effective_toml, attachments) =
+        effective_text(files, &text, &origin, &scenario.name, overrides, base)?;
     Ok(Loaded { scenario, effective_toml, attachments, source: text })
 }
 
@@ -101,6 +119,7 @@ pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
 /// bytes; comments and layout kept. Called on text that [`parse`] accepted
 /// with the same overrides.
 fn effective_text(
+    files: &dyn Files,
     text: &str,
     origin: &str,
     name: &str,
@@ -120,13 +139,12 @@ fn effective_text(
     let mut attachments = Vec::new();
     if let Some(forecast) = doc.get("forecast").and_then(toml_edit::Item::as_str) {
         let path = base.join(forecast);
-        let bytes =
-            crate::input::read(&path, crate::input::MAX_FORECAST_BYTES).map_err(|e| Error::Forecast {
-                file: path.display().to_string(),
-                row: None,
-                column: None,
-                message: e.words("forecast file"),
-            })?;
+        let bytes = files.read(&path, crate::input::MAX_FORECAST_BYTES).map_err(|e| Error::Forecast {
+            file: path.display().to_string(),
+            row: None,
+            column: None,
+            message: e.words("forecast file"),
+        })?;
         attachments.push((FORECAST_COPY.to_owned(), bytes));
         doc.insert("forecast", toml_edit::value(FORECAST_COPY));
     }
@@ -183,6 +201,18 @@ pub fn parse(text: &str, origin: &str, default_name: &str, overrides: &[String])
 /// Like [`parse`], looking for a `forecast` file relative to `dir` (the
 /// scenario file's folder).
 pub fn parse_in(
+    text: &str,
+    origin: &str,
+    default_name: &str,
+    overrides: &[String],
+    dir: &Path,
+) -> Result<Scenario> {
+    parse_from(&Disk, text, origin, default_name, overrides, dir)
+}
+
+/// [`parse_in`], reading a `forecast` from `files`.
+fn parse_from(
+    files: &dyn Files,
     text: &str,
     origin: &str,
     default_name: &str,
@@ -262,7 +292,7 @@ pub fn parse_in(
                         column: e.column,
                         message: e.message,
                     };
-                    let f = forecast::load(&path).map_err(at)?;
+                    let f = forecast::load(files, &path).map_err(at)?;
                     f.check_queues(raw.queue.iter().map(|q| q.name.as_str())).map_err(at)?;
                     Some(f)
                 }
@@ -462,13 +492,13 @@ count = 4
         std::fs::write(dir.path().join("data/fc.csv"), "start,queue,offered\n08:00,chat,12\n").unwrap();
         let text = "name = \"n\"\nforecast = \"data/none.csv\"\n";
         let args = vec!["forecast=data/fc.csv".to_owned()];
-        let (effective, attachments) = effective_text(text, "s.toml", "n", &args, dir.path()).unwrap();
+        let (effective, attachments) = effective_text(&Disk, text, "s.toml", "n", &args, dir.path()).unwrap();
         assert!(effective.contains("forecast = \"forecast.csv\""), "{effective}");
         assert_eq!(
             attachments,
             [("forecast.csv".to_owned(), b"start,queue,offered\n08:00,chat,12\n".to_vec())]
         );
-        let e = effective_text(text, "s.toml", "n", &[], dir.path()).unwrap_err().to_string();
+        let e = effective_text(&Disk, text, "s.toml", "n", &[], dir.path()).unwrap_err().to_string();
         assert!(e.contains("none.csv"), "{e}");
     }
 

@@ -777,22 +777,6 @@ pub fn t975(df: u32) -> f64 {
     StudentsT::new(0.0, 1.0, f64::from(df)).map_or(f64::NAN, |d| d.inverse_cdf(0.975))
 }
 
-/// Mean and Student-t 95% interval of the finite values, and how many there were.
-pub fn mean_ci(values: &[f64]) -> (f64, f64, f64, u32) {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let n = finite.len();
-    if n == 0 {
-        return (f64::NAN, f64::NAN, f64::NAN, 0);
-    }
-    let mean = finite.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return (mean, f64::NAN, f64::NAN, 1);
-    }
-    let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let half = t975(n as u32 - 1) * (var / n as f64).sqrt();
-    (mean, mean - half, mean + half, n as u32)
-}
-
 /// The longest wait a run can record, milliseconds: the horizon plus the drain.
 pub fn max_wait_ms(sc: &Scenario) -> u64 {
     (((sc.horizon + sc.drain) * 1000.0).ceil() as u64).max(2)

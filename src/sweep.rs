@@ -248,6 +248,16 @@ pub fn grid(varies: &[Vary]) -> Result<Vec<Variant>> {
 /// scenario at `path` with `set` and each variant's overrides, validated as
 /// `run --set` validates them. A key may not be both varied and `--set`, nor varied twice.
 pub fn load(path: &Path, set: &[String], varies: &[String]) -> Result<Sweep> {
+    load_from(&crate::input::Disk, path, set, varies)
+}
+
+/// [`load`], reading the scenario and its forecast from `files`.
+pub(crate) fn load_from(
+    files: &dyn crate::input::Files,
+    path: &Path,
+    set: &[String],
+    varies: &[String],
+) -> Result<Sweep> {
     let varies: Vec<Vary> = varies.iter().map(|v| Vary::parse(v)).collect::<Result<_>>()?;
     if varies.is_empty() {
         return Err(Error::Setting {
@@ -266,13 +276,13 @@ pub fn load(path: &Path, set: &[String], varies: &[String]) -> Result<Sweep> {
         }
     }
     let variants = grid(&varies)?;
-    let base = scenario::load_effective(path, set)?;
+    let base = scenario::load_effective_from(files, path, set)?;
     let all_varies = varies.iter().map(|v| v.arg.as_str()).collect::<Vec<_>>().join(" --vary ");
     let scenarios = variants
         .iter()
         .map(|v| {
             let overrides: Vec<String> = set.iter().chain(&v.overrides).cloned().collect();
-            scenario::load(path, &overrides).map_err(|cause| Error::Variant {
+            scenario::load_from(files, path, &overrides).map_err(|cause| Error::Variant {
                 variant: v.overrides.join(" "),
                 varies: all_varies.clone(),
                 cause: Box::new(cause),
@@ -295,12 +305,18 @@ impl Sweep {
 
     /// Runs every variant × replication on `workers`, calling `progress` as each replication ends.
     pub fn run(&self, workers: &Workers, progress: &(dyn Fn() + Sync)) -> Result<Vec<Results>> {
-        replicate::run_on(workers, &self.scenarios, progress)
+        replicate::fold_on(workers, &self.collector(), progress)
+    }
+
+    /// The collector of a sweep: summary moments, no replication's own
+    /// values (sweep.csv has no per-replication rows).
+    pub fn collector(&self) -> Summaries<'_> {
+        Summaries::without_rows(&self.scenarios)
     }
 
     /// Refuses, before anything is written, a sweep that would not fit in memory on `workers`.
     pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
-        workers.check_fits(&Plan::new(&self.scenarios), &Summaries::new(&self.scenarios), available)
+        workers.check_fits(&Plan::new(&self.scenarios), &self.collector(), available)
     }
 }
 

@@ -67,6 +67,8 @@ pub const OWNED: &[&str] = &[
     "compare_intervals.csv",
     "report.html",
     "charts",
+    "part.json",
+    "fold.bin",
 ];
 
 /// Kinds of sibling folder a run creates beside the target.

@@ -94,8 +94,9 @@ const COLUMNS: [&str; 5] = ["start", "queue", "offered", "aht", "rate_cv"];
 
 /// Reads and checks the forecast at `path` (a regular file of at most
 /// [`crate::input::MAX_FORECAST_BYTES`]).
-pub(crate) fn load(path: &Path) -> Result<Forecast> {
-    let bytes = crate::input::read(path, crate::input::MAX_FORECAST_BYTES)
+pub(crate) fn load(files: &dyn crate::input::Files, path: &Path) -> Result<Forecast> {
+    let bytes = files
+        .read(path, crate::input::MAX_FORECAST_BYTES)
         .or_else(|e| fail(None, None, e.words("forecast file")))?;
     parse(&bytes, &path.display().to_string())
 }

@@ -1257,7 +1257,7 @@ fn help_lists_commands_in_the_order_of_the_work() {
     let dir = tempdir();
     assert_eq!(
         commands(dir.path()),
-        ["check", "erlang", "run", "staff", "sweep", "compare", "plot", "completions", "man"]
+        ["check", "erlang", "run", "staff", "sweep", "compare", "merge", "plot", "completions", "man"]
     );
 }
 

@@ -19,6 +19,7 @@ mod merge;
 mod names;
 mod properties;
 mod rules;
+mod shard;
 mod staff;
 mod sweep;
 mod theory;

@@ -307,7 +307,7 @@ fn replications_through_reused_tallies_match_fresh_ones() {
                 assert!(row.ci95_low <= row.mean && row.mean <= row.ci95_high, "{ctx}");
                 continue;
             }
-            let (mean, low, high, n) = routesim::stats::mean_ci(&values);
+            let (mean, low, high, n) = routesim::exact::Moments::of(&values).mean_ci();
             let (min, max) = row.metric.unit().range();
             assert!(
                 same(row.mean, mean)
