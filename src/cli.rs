@@ -11,7 +11,7 @@ use routesim::error::Setting;
 use routesim::replicate::Summaries;
 use routesim::shard::{Merge, Part, Shard};
 use routesim::staffing::{self, calculator};
-use routesim::task::{Request, Task};
+use routesim::task::{Task, TaskSpec};
 use routesim::{plot, report, scenario};
 
 /// Discrete-event capacity simulator for status-routed support teams.
@@ -111,7 +111,7 @@ fn finish(quiet: bool, out: &mut dyn Write, table: &str, written: usize, dir: &P
 /// Runs `request` whole into `out` (default: the command's folder), or
 /// with `shard` only that shard's jobs into the part folder `out`.
 fn simulate(
-    request: Request,
+    request: TaskSpec,
     out: Option<PathBuf>,
     shard: Option<&str>,
     settings: &Settings,
@@ -429,12 +429,12 @@ pub(crate) fn main() -> anyhow::Result<()> {
         }
         Command::Run { file, out, shard, sim } => {
             let settings = sim.resolve()?;
-            let request = Request::Run { file: file.display().to_string(), set: settings.overrides.clone() };
+            let request = TaskSpec::Run { file: file.display().to_string(), set: settings.overrides.clone() };
             simulate(request, out, shard.as_deref(), &settings, &mut stdout)?;
         }
         Command::Compare { a, b, with, out, shard, sim } => {
             let settings = sim.resolve()?;
-            let request = Request::Compare {
+            let request = TaskSpec::Compare {
                 a: a.display().to_string(),
                 b: b.map(|b| b.display().to_string()),
                 with,
@@ -445,7 +445,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
         Command::Sweep { file, vary, out, shard, sim } => {
             let settings = sim.resolve()?;
             let request =
-                Request::Sweep { file: file.display().to_string(), set: settings.overrides.clone(), vary };
+                TaskSpec::Sweep { file: file.display().to_string(), set: settings.overrides.clone(), vary };
             simulate(request, out, shard.as_deref(), &settings, &mut stdout)?;
         }
         Command::Merge { parts, out, quiet } => {

@@ -57,7 +57,7 @@ pub fn load(a: &Path, b: Option<&Path>, with: &[String], set: &[String]) -> Resu
 
 /// [`load`], reading the scenarios and their forecasts from `files`.
 pub(crate) fn load_from(
-    files: &dyn crate::input::Files,
+    files: &dyn crate::input::Source,
     a: &Path,
     b: Option<&Path>,
     with: &[String],

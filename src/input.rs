@@ -107,7 +107,7 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 /// the copies a shard's part folder keeps (so `routesim merge` loads the
 /// same scenarios without the original files). Every read of a scenario or
 /// a forecast goes through one.
-pub(crate) trait Files: Sync {
+pub(crate) trait Source: Sync {
     /// The bytes of the file at `path`, at most `limit` of them.
     fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable>;
 }
@@ -116,7 +116,7 @@ pub(crate) trait Files: Sync {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Disk;
 
-impl Files for Disk {
+impl Source for Disk {
     fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Unreadable> {
         read(path, limit)
     }

@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::{Error, Problem, Result};
-use crate::input::{Disk, Files};
+use crate::input::{Disk, Source};
 use crate::model::Scenario;
 
 /// Reads, overrides and validates the scenario at `path`.
@@ -48,7 +48,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
 }
 
 /// [`load`], reading the scenario and its forecast from `files`.
-pub(crate) fn load_from(files: &dyn Files, path: &Path, overrides: &[String]) -> Result<Scenario> {
+pub(crate) fn load_from(files: &dyn Source, path: &Path, overrides: &[String]) -> Result<Scenario> {
     let text = read_text_from(files, path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -63,7 +63,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// [`read_text`] from `files`.
-fn read_text_from(files: &dyn Files, path: &Path) -> Result<String> {
+fn read_text_from(files: &dyn Source, path: &Path) -> Result<String> {
     let shown = path.display().to_string();
     let fail = |message: String| Error::ReadScenario { path: path.to_owned(), message };
     let bytes = files
@@ -102,7 +102,7 @@ pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
 }
 
 /// [`load_effective`], reading the scenario and its forecast from `files`.
-pub(crate) fn load_effective_from(files: &dyn Files, path: &Path, overrides: &[String]) -> Result<Loaded> {
+pub(crate) fn load_effective_from(files: &dyn Source, path: &Path, overrides: &[String]) -> Result<Loaded> {
     let text = read_text_from(files, path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let origin = path.display().to_string();
@@ -119,7 +119,7 @@ pub(crate) fn load_effective_from(files: &dyn Files, path: &Path, overrides: &[S
 /// bytes; comments and layout kept. Called on text that [`parse`] accepted
 /// with the same overrides.
 fn effective_text(
-    files: &dyn Files,
+    files: &dyn Source,
     text: &str,
     origin: &str,
     name: &str,
@@ -212,7 +212,7 @@ pub fn parse_in(
 
 /// [`parse_in`], reading a `forecast` from `files`.
 fn parse_from(
-    files: &dyn Files,
+    files: &dyn Source,
     text: &str,
     origin: &str,
     default_name: &str,

@@ -41,12 +41,12 @@ use crate::driver::{Job, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::model::Scenario;
 use crate::report::{self, Destination};
-use crate::task::{Request, Task};
+use crate::task::{Task, TaskSpec};
 
 pub use merge::Merge;
 
 use inputs::{Recorder, StoredFile};
-use manifest::{FOLD, FoldFile, MANIFEST, Manifest, Summary};
+use manifest::{FOLD, FoldFile, MANIFEST, Manifest, PlanSummary};
 
 /// Most shards a plan may be split into.
 pub const MAX_SHARDS: u32 = 100_000;
@@ -230,7 +230,7 @@ pub struct Part {
 impl Part {
     /// Loads `request` (keeping the text of every file read) and computes
     /// shard `shard`'s jobs; `report`: whether the merged folder gets report.html.
-    pub fn load(request: Request, report: bool, shard: Shard) -> Result<Part> {
+    pub fn load(request: TaskSpec, report: bool, shard: Shard) -> Result<Part> {
         let recorder = Recorder::default();
         let task = Task::load_from(&recorder, request, report)?;
         let inputs = recorder.into_files()?;
@@ -287,7 +287,7 @@ impl Part {
             shard: self.shard.index,
             shards: self.shard.count,
             jobs: manifest::ranges(&self.jobs),
-            summary: Summary::of(&self.task, &self.inputs),
+            summary: PlanSummary::of(&self.task, &self.inputs),
             fold: FoldFile { file: FOLD.to_owned(), bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) },
             request: self.task.request().clone(),
             report: self.task.report(),
@@ -387,9 +387,9 @@ mod tests {
         .unwrap();
         let file = file.display().to_string();
         let sweep =
-            Request::Sweep { file: file.clone(), set: vec![], vary: vec!["agents.g.count=1..3".into()] };
+            TaskSpec::Sweep { file: file.clone(), set: vec![], vary: vec!["agents.g.count=1..3".into()] };
         let compare =
-            Request::Compare { a: file, b: None, with: vec!["agents.g.count=3".into()], set: vec![] };
+            TaskSpec::Compare { a: file, b: None, with: vec!["agents.g.count=3".into()], set: vec![] };
         for request in [sweep, compare] {
             let task = Task::load(request, true).unwrap();
             for n in [1, 2, 4, 7, 40] {

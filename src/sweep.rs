@@ -253,7 +253,7 @@ pub fn load(path: &Path, set: &[String], varies: &[String]) -> Result<Sweep> {
 
 /// [`load`], reading the scenario and its forecast from `files`.
 pub(crate) fn load_from(
-    files: &dyn crate::input::Files,
+    files: &dyn crate::input::Source,
     path: &Path,
     set: &[String],
     varies: &[String],

@@ -1,5 +1,5 @@
 //! A simulating command as one unit — `run`, `sweep` or `compare` — from
-//! what was asked ([`Request`]) to its result folder: the inputs loaded and
+//! what was asked ([`TaskSpec`]) to its result folder: the inputs loaded and
 //! checked, the plan of (variant, replication) jobs, the fold of any subset
 //! of them ([`Fold`]), and the folder and printed table made of a fold of
 //! every job ([`Task::write`]).
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{self, Comparison, PairFold, Paired};
 use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
-use crate::input::{Disk, Files};
+use crate::input::{Disk, Source};
 use crate::model::Scenario;
 use crate::replicate::{Summaries, SummaryFold};
 use crate::report::{self, Destination, Provenance};
@@ -29,7 +29,7 @@ use crate::sweep::{self, Sweep};
 /// `--seed` stand for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "lowercase")]
-pub enum Request {
+pub enum TaskSpec {
     /// `routesim run FILE`.
     Run {
         /// The scenario file.
@@ -59,20 +59,20 @@ pub enum Request {
     },
 }
 
-impl Request {
+impl TaskSpec {
     /// The command's name.
     pub fn command(&self) -> &'static str {
         match self {
-            Request::Run { .. } => "run",
-            Request::Sweep { .. } => "sweep",
-            Request::Compare { .. } => "compare",
+            TaskSpec::Run { .. } => "run",
+            TaskSpec::Sweep { .. } => "sweep",
+            TaskSpec::Compare { .. } => "compare",
         }
     }
 
     /// The overrides of every variant (`--set`, `--replications`, `--seed`).
     pub fn set(&self) -> &[String] {
         match self {
-            Request::Run { set, .. } | Request::Sweep { set, .. } | Request::Compare { set, .. } => set,
+            TaskSpec::Run { set, .. } | TaskSpec::Sweep { set, .. } | TaskSpec::Compare { set, .. } => set,
         }
     }
 }
@@ -80,13 +80,13 @@ impl Request {
 /// A request loaded: its scenarios validated, ready to simulate and write.
 #[derive(Debug)]
 pub struct Task {
-    request: Request,
+    request: TaskSpec,
     report: bool,
-    kind: Kind,
+    kind: Work,
 }
 
 #[derive(Debug)]
-enum Kind {
+enum Work {
     Run(Box<Loaded>),
     Sweep(Box<Sweep>),
     /// The comparison, and A and B as its plan's two variants.
@@ -115,30 +115,30 @@ pub struct Written {
 impl Task {
     /// Loads and checks `request`'s scenarios from disk; `report`: whether
     /// the folder gets report.html.
-    pub fn load(request: Request, report: bool) -> Result<Task> {
+    pub fn load(request: TaskSpec, report: bool) -> Result<Task> {
         Task::load_from(&Disk, request, report)
     }
 
     /// [`Task::load`], reading every file from `files`.
-    pub(crate) fn load_from(files: &dyn Files, request: Request, report: bool) -> Result<Task> {
+    pub(crate) fn load_from(files: &dyn Source, request: TaskSpec, report: bool) -> Result<Task> {
         let kind = match &request {
-            Request::Run { file, set } => {
-                Kind::Run(Box::new(scenario::load_effective_from(files, Path::new(file), set)?))
+            TaskSpec::Run { file, set } => {
+                Work::Run(Box::new(scenario::load_effective_from(files, Path::new(file), set)?))
             }
-            Request::Sweep { file, set, vary } => {
-                Kind::Sweep(Box::new(sweep::load_from(files, Path::new(file), set, vary)?))
+            TaskSpec::Sweep { file, set, vary } => {
+                Work::Sweep(Box::new(sweep::load_from(files, Path::new(file), set, vary)?))
             }
-            Request::Compare { a, b, with, set } => {
+            TaskSpec::Compare { a, b, with, set } => {
                 let cmp = compare::load_from(files, Path::new(a), b.as_deref().map(Path::new), with, set)?;
                 let both = Box::new(cmp.scenarios());
-                Kind::Compare(Box::new(cmp), both)
+                Work::Compare(Box::new(cmp), both)
             }
         };
         Ok(Task { request, report, kind })
     }
 
     /// What was asked.
-    pub fn request(&self) -> &Request {
+    pub fn request(&self) -> &TaskSpec {
         &self.request
     }
 
@@ -151,9 +151,9 @@ impl Task {
     /// grid order, A and B of `compare`.
     pub fn scenarios(&self) -> &[Scenario] {
         match &self.kind {
-            Kind::Run(loaded) => std::slice::from_ref(&loaded.scenario),
-            Kind::Sweep(sweep) => &sweep.scenarios,
-            Kind::Compare(_, both) => &both[..],
+            Work::Run(loaded) => std::slice::from_ref(&loaded.scenario),
+            Work::Sweep(sweep) => &sweep.scenarios,
+            Work::Compare(_, both) => &both[..],
         }
     }
 
@@ -166,7 +166,7 @@ impl Task {
     /// replication by replication, A then B).
     pub fn jobs(&self) -> Vec<Job> {
         match &self.kind {
-            Kind::Compare(cmp, _) => compare::pair_order(cmp.replications()),
+            Work::Compare(cmp, _) => compare::pair_order(cmp.replications()),
             _ => self.plan().jobs(),
         }
     }
@@ -176,7 +176,7 @@ impl Task {
     /// are complete and it holds sums only).
     pub fn unit(&self) -> usize {
         match &self.kind {
-            Kind::Compare(..) => 2,
+            Work::Compare(..) => 2,
             _ => 1,
         }
     }
@@ -188,18 +188,18 @@ impl Task {
             (l.effective_toml.as_str(), l.attachments.as_slice())
         }
         match &self.kind {
-            Kind::Run(loaded) => vec![of(loaded)],
-            Kind::Sweep(sweep) => vec![of(&sweep.base)],
-            Kind::Compare(cmp, _) => vec![of(&cmp.a), of(&cmp.b)],
+            Work::Run(loaded) => vec![of(loaded)],
+            Work::Sweep(sweep) => vec![of(&sweep.base)],
+            Work::Compare(cmp, _) => vec![of(&cmp.a), of(&cmp.b)],
         }
     }
 
     /// The scenarios' names: `run`'s, a sweep's base, A's and B's.
     pub fn names(&self) -> Vec<&str> {
         match &self.kind {
-            Kind::Run(loaded) => vec![&loaded.scenario.name],
-            Kind::Sweep(sweep) => vec![&sweep.base.scenario.name],
-            Kind::Compare(cmp, _) => vec![&cmp.a.scenario.name, &cmp.b.scenario.name],
+            Work::Run(loaded) => vec![&loaded.scenario.name],
+            Work::Sweep(sweep) => vec![&sweep.base.scenario.name],
+            Work::Compare(cmp, _) => vec![&cmp.a.scenario.name, &cmp.b.scenario.name],
         }
     }
 
@@ -209,9 +209,9 @@ impl Task {
             scenario::warnings(sc).iter().map(|w| format!("{file}: {w}")).collect()
         };
         match (&self.kind, &self.request) {
-            (Kind::Run(loaded), Request::Run { file, .. }) => of(file, &loaded.scenario),
-            (Kind::Sweep(sweep), Request::Sweep { file, .. }) => of(file, &sweep.base.scenario),
-            (Kind::Compare(cmp, _), Request::Compare { a, b, .. }) => {
+            (Work::Run(loaded), TaskSpec::Run { file, .. }) => of(file, &loaded.scenario),
+            (Work::Sweep(sweep), TaskSpec::Sweep { file, .. }) => of(file, &sweep.base.scenario),
+            (Work::Compare(cmp, _), TaskSpec::Compare { a, b, .. }) => {
                 let mut lines = of(a, &cmp.a.scenario);
                 match b {
                     Some(b) => lines.extend(of(b, &cmp.b.scenario)),
@@ -237,10 +237,10 @@ impl Task {
     /// The folder the command writes to without `--out` (report::out_dir).
     pub fn default_out(&self) -> PathBuf {
         match (&self.kind, &self.request) {
-            (Kind::Compare(cmp, _), Request::Compare { with, .. }) => {
+            (Work::Compare(cmp, _), TaskSpec::Compare { with, .. }) => {
                 report::out_dir::compare(&cmp.a.scenario.name, &cmp.b.scenario.name, with)
             }
-            (Kind::Sweep(sweep), _) => report::out_dir::sweep(&sweep.base.scenario.name),
+            (Work::Sweep(sweep), _) => report::out_dir::sweep(&sweep.base.scenario.name),
             (_, request) => report::out_dir::run(&self.scenarios()[0].name, request.set()),
         }
     }
@@ -249,9 +249,9 @@ impl Task {
     /// `available` bytes of memory on `workers`.
     pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
         match &self.kind {
-            Kind::Run(_) => workers.check_fits(&self.plan(), &Summaries::new(self.scenarios()), available),
-            Kind::Sweep(sweep) => sweep.check_fits(workers, available),
-            Kind::Compare(cmp, _) => cmp.check_fits(workers, available),
+            Work::Run(_) => workers.check_fits(&self.plan(), &Summaries::new(self.scenarios()), available),
+            Work::Sweep(sweep) => sweep.check_fits(workers, available),
+            Work::Compare(cmp, _) => cmp.check_fits(workers, available),
         }
     }
 
@@ -260,11 +260,11 @@ impl Task {
     pub fn fold(&self, workers: &Workers, jobs: &[Job], progress: &(dyn Fn() + Sync)) -> Result<Fold> {
         let plan = self.plan();
         Ok(match &self.kind {
-            Kind::Run(_) => {
+            Work::Run(_) => {
                 Fold::Summary(workers.fold(&plan, jobs, &Summaries::new(self.scenarios()), progress)?)
             }
-            Kind::Sweep(sweep) => Fold::Summary(workers.fold(&plan, jobs, &sweep.collector(), progress)?),
-            Kind::Compare(_, both) => {
+            Work::Sweep(sweep) => Fold::Summary(workers.fold(&plan, jobs, &sweep.collector(), progress)?),
+            Work::Compare(_, both) => {
                 Fold::Paired(workers.fold(&plan, jobs, &Paired::new(both), progress)?)
             }
         })
@@ -273,20 +273,20 @@ impl Task {
     /// The fold of no job.
     pub fn empty(&self) -> Fold {
         match &self.kind {
-            Kind::Run(_) => Fold::Summary(Summaries::new(self.scenarios()).empty()),
-            Kind::Sweep(sweep) => Fold::Summary(sweep.collector().empty()),
-            Kind::Compare(_, both) => Fold::Paired(Paired::new(both).empty()),
+            Work::Run(_) => Fold::Summary(Summaries::new(self.scenarios()).empty()),
+            Work::Sweep(sweep) => Fold::Summary(sweep.collector().empty()),
+            Work::Compare(_, both) => Fold::Paired(Paired::new(both).empty()),
         }
     }
 
     /// Adds everything `part` (a fold of other jobs of this task) holds to `fold`.
     pub fn merge(&self, fold: &mut Fold, part: Fold) -> Result<()> {
         match (&self.kind, fold, part) {
-            (Kind::Run(_), Fold::Summary(f), Fold::Summary(p)) => {
+            (Work::Run(_), Fold::Summary(f), Fold::Summary(p)) => {
                 Summaries::new(self.scenarios()).merge(f, p)
             }
-            (Kind::Sweep(sweep), Fold::Summary(f), Fold::Summary(p)) => sweep.collector().merge(f, p),
-            (Kind::Compare(_, both), Fold::Paired(f), Fold::Paired(p)) => Paired::new(both).merge(f, p),
+            (Work::Sweep(sweep), Fold::Summary(f), Fold::Summary(p)) => sweep.collector().merge(f, p),
+            (Work::Compare(_, both), Fold::Paired(f), Fold::Paired(p)) => Paired::new(both).merge(f, p),
             _ => return Err(Error::Internal("a fold of another command".into())),
         }
         Ok(())
@@ -303,8 +303,8 @@ impl Task {
     /// A fold of this task's command read back from [`Task::fold_to_bytes`]'s bytes.
     pub fn fold_from_bytes(&self, bytes: &[u8]) -> Result<Fold> {
         Ok(match &self.kind {
-            Kind::Run(_) | Kind::Sweep(_) => Fold::Summary(driver::fold_from_bytes(bytes)?),
-            Kind::Compare(..) => Fold::Paired(driver::fold_from_bytes(bytes)?),
+            Work::Run(_) | Work::Sweep(_) => Fold::Summary(driver::fold_from_bytes(bytes)?),
+            Work::Compare(..) => Fold::Paired(driver::fold_from_bytes(bytes)?),
         })
     }
 
@@ -313,7 +313,7 @@ impl Task {
     pub fn write(&self, target: &Destination, fold: Fold) -> Result<Written> {
         let mismatch = || Error::Internal("a fold of another command".into());
         match &self.kind {
-            Kind::Run(loaded) => {
+            Work::Run(loaded) => {
                 let Fold::Summary(fold) = fold else { return Err(mismatch()) };
                 let results = Summaries::new(self.scenarios())
                     .results(fold)
@@ -336,7 +336,7 @@ impl Task {
                 );
                 Ok(Written { paths, table })
             }
-            Kind::Sweep(sweep) => {
+            Work::Sweep(sweep) => {
                 let Fold::Summary(fold) = fold else { return Err(mismatch()) };
                 let results = sweep.collector().results(fold);
                 let paths = sweep::write_all_with(target, sweep, &results, self.report)?;
@@ -350,7 +350,7 @@ impl Task {
                 );
                 Ok(Written { paths, table })
             }
-            Kind::Compare(cmp, both) => {
+            Work::Compare(cmp, both) => {
                 let Fold::Paired(fold) = fold else { return Err(mismatch()) };
                 let compared = Paired::new(both).compared(&fold)?;
                 let paths = compare::write_all(target, cmp, &compared, self.report)?;

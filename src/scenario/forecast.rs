@@ -94,7 +94,7 @@ const COLUMNS: [&str; 5] = ["start", "queue", "offered", "aht", "rate_cv"];
 
 /// Reads and checks the forecast at `path` (a regular file of at most
 /// [`crate::input::MAX_FORECAST_BYTES`]).
-pub(crate) fn load(files: &dyn crate::input::Files, path: &Path) -> Result<Forecast> {
+pub(crate) fn load(files: &dyn crate::input::Source, path: &Path) -> Result<Forecast> {
     let bytes = files
         .read(path, crate::input::MAX_FORECAST_BYTES)
         .or_else(|e| fail(None, None, e.words("forecast file")))?;

@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::{self, Files, Unreadable};
+use crate::input::{self, Source, Unreadable};
 
 /// One file as a shard read it: its path as the loader opened it, the
 /// SHA-256 of its bytes, and its text (scenarios and forecasts are UTF-8,
@@ -32,7 +32,7 @@ pub(crate) struct Recorder {
     seen: Mutex<Vec<(String, Vec<u8>)>>,
 }
 
-impl Files for Recorder {
+impl Source for Recorder {
     fn read(&self, path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Unreadable> {
         let key = path.display().to_string();
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
@@ -69,7 +69,7 @@ impl Recorder {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Stored<'a>(pub(crate) &'a [StoredFile]);
 
-impl Files for Stored<'_> {
+impl Source for Stored<'_> {
     fn read(&self, path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Unreadable> {
         let key = path.display().to_string();
         match self.0.iter().find(|f| f.path == key) {

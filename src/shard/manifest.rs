@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::inputs::StoredFile;
 use crate::driver::Job;
-use crate::task::{Request, Task};
+use crate::task::{Task, TaskSpec};
 
 /// The manifest's file name in a part folder.
 pub(crate) const MANIFEST: &str = "part.json";
@@ -30,11 +30,11 @@ pub(crate) struct Manifest {
     /// The jobs the part holds: runs of replications of a variant.
     pub(crate) jobs: Vec<JobRange>,
     /// The plan in a few words, to say what differs between two plans.
-    pub(crate) summary: Summary,
+    pub(crate) summary: PlanSummary,
     /// The fold file: its size and SHA-256.
     pub(crate) fold: FoldFile,
     /// What was asked.
-    pub(crate) request: Request,
+    pub(crate) request: TaskSpec,
     /// Whether the folder gets report.html (no `--no-report`).
     pub(crate) report: bool,
     /// Every file the shard read, as read.
@@ -69,7 +69,7 @@ pub(crate) struct FoldFile {
 
 /// The plan in a few words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Summary {
+pub(crate) struct PlanSummary {
     /// The command.
     pub(crate) command: String,
     /// The scenarios' names (A and B for a comparison, the base of a sweep).
@@ -94,16 +94,16 @@ pub(crate) struct Summary {
     pub(crate) report: bool,
 }
 
-impl Summary {
+impl PlanSummary {
     /// The summary of `task`'s plan, whose files are `inputs`.
-    pub(crate) fn of(task: &Task, inputs: &[StoredFile]) -> Summary {
+    pub(crate) fn of(task: &Task, inputs: &[StoredFile]) -> PlanSummary {
         let scenarios = task.scenarios();
         let (vary, with) = match task.request() {
-            Request::Sweep { vary, .. } => (vary.clone(), Vec::new()),
-            Request::Compare { with, .. } => (Vec::new(), with.clone()),
-            Request::Run { .. } => (Vec::new(), Vec::new()),
+            TaskSpec::Sweep { vary, .. } => (vary.clone(), Vec::new()),
+            TaskSpec::Compare { with, .. } => (Vec::new(), with.clone()),
+            TaskSpec::Run { .. } => (Vec::new(), Vec::new()),
         };
-        Summary {
+        PlanSummary {
             command: task.request().command().to_owned(),
             scenarios: task.names().into_iter().map(str::to_owned).collect(),
             seed: scenarios.first().map_or(0, |s| s.seed),
@@ -120,7 +120,7 @@ impl Summary {
 
     /// What differs in `self` (a part's plan) from `other` (the plan of the
     /// parts before it), in words; empty when nothing shown here does.
-    pub(crate) fn differences(&self, other: &Summary) -> Vec<String> {
+    pub(crate) fn differences(&self, other: &PlanSummary) -> Vec<String> {
         let mut out = Vec::new();
         if self.command != other.command {
             out.push(format!("it is a part of `{}`, the others of `{}`", self.command, other.command));
@@ -173,12 +173,12 @@ pub(crate) fn plan_hash(task: &Task, inputs: &[StoredFile]) -> String {
     #[derive(Serialize)]
     struct Key<'a> {
         routesim_version: &'a str,
-        summary: Summary,
+        summary: PlanSummary,
         effective: Vec<(&'a str, Vec<(&'a str, String)>)>,
     }
     let key = Key {
         routesim_version: env!("CARGO_PKG_VERSION"),
-        summary: Summary::of(task, inputs),
+        summary: PlanSummary::of(task, inputs),
         effective: task
             .effective()
             .into_iter()

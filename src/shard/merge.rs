@@ -20,7 +20,7 @@ pub struct Merge {
 }
 
 /// One part as read and checked, before the others are compared with it.
-struct Seen {
+struct FirstPart {
     path: PathBuf,
     manifest: Manifest,
 }
@@ -38,7 +38,7 @@ impl Merge {
     pub fn open(paths: &[PathBuf]) -> Result<Merge> {
         let folders = expand(paths)?;
         let ours = env!("CARGO_PKG_VERSION");
-        let mut first: Option<Seen> = None;
+        let mut first: Option<FirstPart> = None;
         let mut by_shard: BTreeMap<u32, (PathBuf, FoldFile, Vec<JobRange>)> = BTreeMap::new();
         for path in folders {
             let manifest = read_manifest(&path, ours)?;
@@ -81,7 +81,7 @@ impl Merge {
             }
             by_shard.insert(manifest.shard, (path.clone(), manifest.fold.clone(), manifest.jobs.clone()));
             match &first {
-                None => first = Some(Seen { path, manifest }),
+                None => first = Some(FirstPart { path, manifest }),
                 // Only the first part's inputs are kept.
                 Some(_) => drop(manifest),
             }

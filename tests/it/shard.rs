@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use routesim::driver::Workers;
-use routesim::task::{Request, Task};
+use routesim::task::{Task, TaskSpec};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
@@ -321,7 +321,7 @@ fn a_shard_killed_mid_run_leaves_nothing_merge_takes_and_runs_again_to_the_same_
 /// The library path the binary takes: a task's jobs split at random into
 /// parts, each folded on its own and carried through bytes, merged in a
 /// random order and written, against the folder of one fold of every job.
-fn split_and_write(request: Request, part_of: &[usize], order: &[usize]) {
+fn split_and_write(request: TaskSpec, part_of: &[usize], order: &[usize]) {
     let dir = tempfile::tempdir().unwrap();
     let task = Task::load(request, false).unwrap();
     let workers = Workers::new(2).unwrap();
@@ -366,9 +366,9 @@ proptest! {
         let small = Path::new(CRATE).join("tests/fixtures/small.toml").display().to_string();
         let set = vec![format!("replications={reps}")];
         let request = match command {
-            0 => Request::Run { file: small, set },
-            1 => Request::Sweep { file: small, set, vary: vec!["agents.day.count=3,4".into()] },
-            _ => Request::Compare { a: small, b: None, with: vec!["agents.day.count=3".into()], set },
+            0 => TaskSpec::Run { file: small, set },
+            1 => TaskSpec::Sweep { file: small, set, vary: vec!["agents.day.count=3,4".into()] },
+            _ => TaskSpec::Compare { a: small, b: None, with: vec!["agents.day.count=3".into()], set },
         };
         split_and_write(request, &part_of, &order);
     }
