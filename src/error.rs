@@ -260,6 +260,8 @@ pub enum Setting {
     Group,
     /// The targets `staff` judges by.
     Target,
+    /// Hours one full-time agent is paid per week (`staff`'s FTE line).
+    PaidHours,
 }
 
 impl Setting {
@@ -274,6 +276,7 @@ impl Setting {
             Setting::CompareWith => "compare",
             Setting::Group => "group",
             Setting::Target => "target",
+            Setting::PaidHours => "paid hours",
         }
     }
 }

@@ -51,6 +51,11 @@ pub fn staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
     rows::to_bytes("staffing.csv", records)
 }
 
+/// How the FTE figure is reached, as summary.json and the printed line state it.
+pub const FTE_FORMULA: &str = "FTE = weekly logged-in agent-hours / paid hours per full-time agent; \
+     the statuses the scenario plans happen while logged in, so they are already in the hours \
+     (productive hours = agent-hours x (1 - shrinkage))";
+
 /// How the targets were judged, in words.
 pub fn judge_words(judge: Judge, replications: u32) -> String {
     match judge {
@@ -97,6 +102,29 @@ pub fn summary_json(answer: &Answer) -> String {
             "lowering_stopped_early": s.lower_capped,
         })
     });
+    let v = &answer.validation;
+    let validation = json!({
+        "method": v.method.name(),
+        "seed": v.seed,
+        "replications": v.replications,
+        "queues": v.checks.iter().map(|c| json!({
+            "queue": c.queue,
+            "target": c.target.to_string(),
+            "judged_intervals": c.judged,
+            "met": c.met,
+        })).collect::<Vec<_>>(),
+    });
+    let fte = answer.fte.map(|f| {
+        json!({
+            "team": answer.team,
+            "paid_hours": num(f.paid_hours),
+            "weekly_agent_hours": num(f.weekly_agent_hours),
+            "shrinkage": num(f.shrinkage),
+            "productive_hours": num(f.productive_hours),
+            "fte": num(f.fte),
+            "formula": FTE_FORMULA,
+        })
+    });
     let doc = json!({
         "scenario": answer.scenario,
         "group": answer.group,
@@ -109,6 +137,8 @@ pub fn summary_json(answer: &Answer) -> String {
         "judge": judge,
         "methods": methods,
         "search": search,
+        "validation": validation,
+        "fte": fte,
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
@@ -171,6 +201,32 @@ pub fn table(answer: &Answer) -> String {
             } else {
                 ""
             }
+        );
+    }
+    let v = &answer.validation;
+    let checks: Vec<String> = v
+        .checks
+        .iter()
+        .map(|c| format!("{} meets {} in {} of {} intervals", c.queue, c.target, c.met, c.judged))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} staffing re-simulated on an independent seed ({}, {} replications, judged on the mean): {}",
+        v.method.name(),
+        v.seed,
+        v.replications,
+        checks.join("; ")
+    );
+    if let Some(f) = answer.fte {
+        let _ = writeln!(
+            out,
+            "team {}: {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
+             {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours)",
+            answer.team,
+            f.weekly_agent_hours,
+            100.0 * f.shrinkage,
+            f.fte,
+            number(f.paid_hours)
         );
     }
     out

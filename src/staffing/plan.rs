@@ -10,7 +10,12 @@ use crate::model::{GroupId, Scenario};
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
-use crate::staffing::search::{self, Judge, Measured, Search, Searched};
+use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched};
+use crate::time::DAY;
+
+/// The independent seed of the re-simulation is the scenario's seed plus
+/// this (docs/model.md §13.6): a stream family the search never drew from.
+pub const VALIDATION_SEED_OFFSET: u64 = 1_000_003;
 
 /// A staffing method (docs/model.md §13.2, §13.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +68,8 @@ pub struct Request {
     pub methods: Vec<Method>,
     /// How simulated targets are judged.
     pub judge: Judge,
+    /// Hours one full-time agent is paid per week, for the FTE line (`--paid-hours`).
+    pub paid_hours: Option<f64>,
 }
 
 /// A loaded, checked staffing question, ready to [`Study::solve`].
@@ -124,6 +131,48 @@ pub struct Row {
     pub occupancy: f64,
 }
 
+/// The chosen staffing (the simulation method's, else the first method's)
+/// re-simulated on an independent seed (docs/model.md §13.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// The method whose staffing was re-simulated.
+    pub method: Method,
+    /// The independent seed: the scenario's plus [`VALIDATION_SEED_OFFSET`].
+    pub seed: u64,
+    /// Replications of the re-simulation (the scenario's).
+    pub replications: u32,
+    /// Per queue of the team and target, in that order.
+    pub checks: Vec<Check>,
+}
+
+/// How often one queue met one target on the independent seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The queue's name.
+    pub queue: String,
+    /// The target.
+    pub target: Target,
+    /// Judged intervals (at or after the warm-up) in which the queue had traffic.
+    pub judged: usize,
+    /// Of those, the intervals whose pooled value met the target.
+    pub met: usize,
+}
+
+/// Weekly agent-hours and the full-time equivalents they mean (docs/model.md §13.8).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fte {
+    /// Hours one full-time agent is paid per week.
+    pub paid_hours: f64,
+    /// Logged-in agent-hours per week of the chosen staffing.
+    pub weekly_agent_hours: f64,
+    /// Share of that logged-in time lost to the statuses the scenario plans.
+    pub shrinkage: f64,
+    /// Logged-in agent-hours net of shrinkage: the hours agents can take work.
+    pub productive_hours: f64,
+    /// `weekly_agent_hours / paid_hours`.
+    pub fte: f64,
+}
+
 /// Everything `staff` found, for the table and the files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -149,6 +198,10 @@ pub struct Answer {
     pub search: Option<Searched>,
     /// The horizon is longer than a day (starts carry their day).
     pub several_days: bool,
+    /// The chosen staffing re-simulated on an independent seed.
+    pub validation: Validation,
+    /// Weekly agent-hours and FTE, when `--paid-hours` was given.
+    pub fte: Option<Fte>,
     /// The effective scenario with the chosen staffing filled in.
     pub scenario_toml: String,
     /// Files that scenario refers to (the forecast's copy).
@@ -185,13 +238,24 @@ impl Study {
                 value: request.group.clone(),
                 message: "no agent group of that name".into(),
             })?;
+        if let Some(h) = request.paid_hours
+            && !(h > 0.0 && h <= 168.0)
+        {
+            return Err(Error::Setting {
+                setting: Setting::PaidHours,
+                value: h.to_string(),
+                message:
+                    "give the hours one full-time agent is paid per week, above 0 and at most 168, e.g. 37.5"
+                        .into(),
+            });
+        }
         if matches!(request.judge, Judge::Confidence(_)) && loaded.scenario.replications < 2 {
             return Err(Error::Setting {
                 setting: Setting::Confidence,
                 value: String::new(),
                 message: format!(
                     "needs at least 2 replications to measure a spread (the scenario has {}); \
-                     give 10 or more replications, or judge on the mean",
+                     give 10 or more replications, or judge on the mean (--mean)",
                     loaded.scenario.replications
                 ),
             });
@@ -238,19 +302,27 @@ impl Study {
     /// The validated scenario with the group's staffing array set to `levels`,
     /// built through an override like any `--set`.
     pub fn build(&self, levels: &[u32]) -> Result<Scenario> {
+        self.build_seeded(levels, None)
+    }
+
+    /// [`Study::build`], on another seed when `seed` is given.
+    fn build_seeded(&self, levels: &[u32], seed: Option<u64>) -> Result<Scenario> {
         let list: Vec<String> = levels.iter().map(u32::to_string).collect();
         let mut overrides = self.overrides.clone();
         overrides.push(format!("agents.{}.staffing=[{}]", key_segment(&self.request.group), list.join(",")));
+        overrides.extend(seed.map(|s| format!("seed={s}")));
         scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
     }
 
-    /// Runs every method asked on `workers` and re-simulates each answer on the scenario's seed.
-    pub fn solve(&self, workers: &Workers) -> Result<Answer> {
+    /// Runs every method asked on `workers`, re-simulates each answer on the
+    /// scenario's seed and the chosen one on an independent seed; `progress`
+    /// hears of each phase and each replication simulated.
+    pub fn solve(&self, workers: &Workers, progress: &(dyn Fn(Progress) + Sync)) -> Result<Answer> {
         self.check_fits(workers, available_memory())?;
-        self.solve_here(workers)
+        self.solve_here(workers, progress)
     }
 
-    fn solve_here(&self, workers: &Workers) -> Result<Answer> {
+    fn solve_here(&self, workers: &Workers, progress: &(dyn Fn(Progress) + Sync)) -> Result<Answer> {
         let build = |levels: &[u32]| self.build(levels);
         let problem = Search {
             build: &build,
@@ -259,6 +331,7 @@ impl Study {
             targets: &self.request.targets,
             judge: self.request.judge,
             workers,
+            progress,
         };
         let mut levels = Vec::new();
         let mut search = None;
@@ -276,7 +349,10 @@ impl Study {
             });
         }
         let scenarios = levels.iter().map(|l| self.build(l)).collect::<Result<Vec<_>>>()?;
-        let measured = search::measure(workers, &scenarios, problem.team())?;
+        let simulated = search.as_ref().map_or(0, |s| s.simulations);
+        progress(Progress::Phase("re-simulating the answers", simulated));
+        let tick = || progress(Progress::Replication);
+        let measured = search::measure(workers, &scenarios, problem.team(), &tick)?;
         let methods: Vec<MethodAnswer> = self
             .request
             .methods
@@ -290,6 +366,12 @@ impl Study {
         let chosen = chosen.map(|m| m.levels.as_slice()).unwrap_or_default();
         let scenario_toml =
             scenario::with_staffing(&self.effective_toml, &self.origin, &self.request.group, chosen)?;
+        progress(Progress::Phase("re-simulating on an independent seed", simulated + scenarios.len()));
+        let chosen_method =
+            methods.iter().find(|m| m.method == Method::Simulation).or(methods.first()).map(|m| m.method);
+        let validation =
+            self.validate(&problem, chosen_method.unwrap_or(Method::Simulation), chosen, &tick)?;
+        let fte = self.request.paid_hours.map(|h| self.fte(h, chosen));
         let sc = &self.base;
         Ok(Answer {
             scenario: sc.name.clone(),
@@ -303,9 +385,71 @@ impl Study {
             methods,
             search,
             several_days: sc.horizon > crate::time::DAY,
+            validation,
+            fte,
             scenario_toml,
             attachments: self.attachments.clone(),
         })
+    }
+
+    /// Re-simulates `levels` on the independent seed and counts, per queue
+    /// of the team and target, the judged intervals with traffic that meet it.
+    fn validate(
+        &self,
+        problem: &Search<'_>,
+        method: Method,
+        levels: &[u32],
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<Validation> {
+        let sc = &self.base;
+        let seed = sc.seed.wrapping_add(VALIDATION_SEED_OFFSET) % (i64::MAX as u64);
+        let other = self.build_seeded(levels, Some(seed))?;
+        let m = search::measure(problem.workers, std::slice::from_ref(&other), problem.team(), tick)?
+            .pop()
+            .ok_or_else(|| Error::Internal("the re-simulation gave no results".into()))?;
+        let judged: Vec<usize> =
+            (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
+        let mut checks = Vec::new();
+        for &q in &sc.teams[problem.team()].queues {
+            for target in &self.request.targets {
+                let values: Vec<f64> =
+                    judged.iter().map(|&i| m.pooled(target.goal, i, q)).filter(|v| !v.is_nan()).collect();
+                checks.push(Check {
+                    queue: sc.queues[q].name.clone(),
+                    target: *target,
+                    judged: values.len(),
+                    met: values.iter().filter(|&&v| target.holds(v)).count(),
+                });
+            }
+        }
+        Ok(Validation { method, seed, replications: other.replications, checks })
+    }
+
+    /// The FTE line for `levels`: logged-in agent-hours scaled to a week (a
+    /// horizon of a day or less stands for each of 7 days, a longer one is
+    /// scaled by 7 days over the horizon), the hours-weighted shrinkage of
+    /// the group's statuses, and hours over `paid_hours`.
+    fn fte(&self, paid_hours: f64, levels: &[u32]) -> Fte {
+        let sc = &self.base;
+        let g = &sc.groups[self.group];
+        let steps = levels.len().max(1);
+        let (mut hours, mut lost) = (0.0, 0.0);
+        for i in 0..sc.interval_count() {
+            let len = sc.interval_length(i);
+            let h = f64::from(levels.get(i % steps).copied().unwrap_or(0)) * len / 3600.0;
+            hours += h;
+            lost += h * formula::shrinkage(g, i as f64 * sc.interval, len);
+        }
+        let shrinkage = if hours > 0.0 { lost / hours } else { 0.0 };
+        let week = if sc.horizon <= DAY { 7.0 } else { 7.0 * DAY / sc.horizon };
+        let weekly = hours * week;
+        Fte {
+            paid_hours,
+            weekly_agent_hours: weekly,
+            shrinkage,
+            productive_hours: weekly * (1.0 - shrinkage),
+            fte: weekly / paid_hours,
+        }
     }
 
     fn method_answer(

@@ -97,6 +97,7 @@ fn stationary_simulation_is_within_one_agent_of_erlang_a() {
             "service_level>=0.8",
             "--method",
             "all",
+            "--mean",
             "--out",
             "out",
             "-q",
@@ -127,21 +128,13 @@ fn swing_day_simulation_staffing_holds_where_the_formulas_do_not() {
     let file = file.to_str().expect("path");
     routesim_ok(
         tmp.path(),
-        &[
-            "staff",
-            file,
-            "--group",
-            "agents",
-            "--target",
-            "service_level>=0.8",
-            "--confidence",
-            "0.95",
-            "--out",
-            "out",
-            "-q",
-        ],
+        &["staff", file, "--group", "agents", "--target", "service_level>=0.8", "--out", "out", "-q"],
     );
     let out = tmp.path().join("out");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("read"))
+            .expect("json");
+    assert_eq!(summary["judge"], serde_json::json!({ "on": "confidence", "level": 0.95 }), "the default");
     let mut hours = BTreeMap::new();
     let mut spreads = BTreeMap::new();
     for method in ["erlang-c", "erlang-a", "simulation"] {
@@ -169,6 +162,28 @@ fn swing_day_simulation_staffing_holds_where_the_formulas_do_not() {
         below += usize::from(sl < 0.8);
         other_sl.push(sl);
     }
+    // The issue's check: the default judgement's answer on 2,000 fresh
+    // replications falls more than 2 SE below the target in at most one interval.
+    routesim_ok(
+        tmp.path(),
+        &["run", "out/scenario.toml", "--seed", "1001", "-r", "2000", "--out", "fresh", "-q"],
+    );
+    let fresh: Vec<_> =
+        rows(&tmp.path().join("fresh/intervals.csv")).into_iter().filter(|r| r["scope"] == "queue").collect();
+    assert_eq!(fresh.len(), 24);
+    let t975_1999 = 1.9612;
+    let far_below: Vec<String> = fresh
+        .iter()
+        .filter(|r| {
+            let sl = num(r, "service_level_fraction");
+            let se =
+                (num(r, "service_level_ci95_high") - num(r, "service_level_ci95_low")) / (2.0 * t975_1999);
+            eprintln!("2,000 fresh replications {} service level {sl:.4} (se {se:.4})", r["start"]);
+            sl < 0.8 - 2.0 * se
+        })
+        .map(|r| r["start"].clone())
+        .collect();
+    assert!(far_below.len() <= 1, "more than 2 SE below 80% on 2,000 fresh replications: {far_below:?}");
     let other_spread = spread(&other_sl);
     eprintln!("agent-hours {hours:?}");
     eprintln!("service-level spread (best - worst interval), search seed: {spreads:?}");
@@ -245,11 +260,17 @@ fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
             "service_level>=0.8",
             "--method",
             "simulation",
+            "--paid-hours",
+            "37.5",
             "--out",
             "out",
         ],
     );
     assert!(printed.contains("simulation") && printed.contains("agent-hours"), "{printed}");
+    assert!(
+        printed.contains("judged on the one-sided 95% confidence bound over 20 replications"),
+        "{printed}"
+    );
     let out = tmp.path().join("out");
     let csv = rows(&out.join("staffing.csv"));
     let header = std::fs::read_to_string(out.join("staffing.csv")).expect("read");
@@ -270,13 +291,32 @@ fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
     assert_eq!(summary["seed"], 11);
     assert_eq!(summary["replications"], 20);
     assert_eq!(summary["targets"][0], "service_level>=0.8");
-    assert_eq!(summary["judge"]["on"], "mean");
+    assert_eq!(summary["judge"], serde_json::json!({ "on": "confidence", "level": 0.95 }));
     let method = &summary["methods"][0];
     assert_eq!(method["method"], "simulation");
     let hours: f64 = csv.iter().map(|r| num(r, "agents") * 0.5).sum();
     assert!(close(method["agent_hours"].as_f64().expect("agent_hours"), hours), "agent_hours");
     assert_eq!(method["judged_intervals"], 7, "the warm-up interval is not judged");
     assert_eq!(method["misses"], 0);
+    // The answer re-simulated on the independent seed 11 + 1,000,003: every
+    // judged interval has traffic; the count met is the printed one.
+    let v = &summary["validation"];
+    assert_eq!(
+        (v["method"].as_str(), v["seed"].as_u64(), v["replications"].as_u64()),
+        (Some("simulation"), Some(1_000_014), Some(20))
+    );
+    let check = &v["queues"][0];
+    assert_eq!((check["queue"].as_str(), check["judged_intervals"].as_u64()), (Some("calls"), Some(7)));
+    let met = check["met"].as_u64().expect("met");
+    assert!(met >= 5, "the bound's answer meets 80% on most fresh intervals: {met} of 7");
+    assert!(printed.contains(&format!("independent seed (1000014, 20 replications, judged on the mean): calls meets service_level>=0.8 in {met} of 7 intervals")), "{printed}");
+    // FTE: a 4-hour horizon stands for each of 7 days; no statuses, so no shrinkage.
+    let fte = &summary["fte"];
+    let weekly = hours * 7.0;
+    assert!(close(fte["weekly_agent_hours"].as_f64().expect("weekly"), weekly), "{fte}");
+    assert_eq!(fte["shrinkage"], 0.0, "{fte}");
+    assert!(close(fte["fte"].as_f64().expect("fte"), weekly / 37.5), "{fte}");
+    assert!(printed.contains(&format!("team desk: {weekly:.1} agent-hours a week logged in, 0.0% of it in planned statuses; {:.1} FTE at 37.5 paid hours a week", weekly / 37.5)), "{printed}");
     let search = &summary["search"];
     assert_eq!(search["met"], true);
     let simulations = search["simulations"].as_u64().expect("simulations");
@@ -339,6 +379,10 @@ fn staff_refuses_bad_input_with_status_2_and_writes_nothing() {
         ),
         (vec!["--group", "all", "--target", "asa<=20s", "--confidence", "1.5"], "between 0 and 1"),
         (vec!["--group", "all", "--target", "asa<=20s", "--set", "agents.all.count=3"], "not both"),
+        (vec!["--group", "all", "--target", "asa<=20s", "--paid-hours", "0"], "error: --paid-hours 0: "),
+        (vec!["--group", "all", "--target", "asa<=20s", "--paid-hours", "200"], "e.g. 37.5"),
+        (vec!["--group", "all", "--target", "asa<=20s", "-r", "1"], "or judge on the mean (--mean)"),
+        (vec!["--group", "all", "--target", "asa<=20s", "--mean", "--days", "0.9"], "cannot be used with"),
     ] {
         let mut full = vec!["staff", file, "--out", "out"];
         full.extend(args);
@@ -390,6 +434,7 @@ fn days_judgement_meets_the_target_in_that_share_of_replications() {
             "service_level>=0.8",
             "--method",
             "simulation",
+            "--mean",
             "--out",
             "mean",
             "-q",
