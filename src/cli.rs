@@ -161,8 +161,8 @@ enum Command {
         /// The agent group whose headcount is answered (it becomes a staffing array).
         #[arg(long, value_name = "NAME")]
         group: String,
-        /// A target every queue of the group's team must meet in every interval, e.g. service_level>=0.8, asa<=30s (repeatable).
-        #[arg(long = "target", value_name = "EXPR", required = true)]
+        /// A target every queue of the group's team must meet in every interval, e.g. service_level>=0.8, asa<=30s (repeatable) [default: each queue's own sl_target, asa_target and abandon_target from the scenario].
+        #[arg(long = "target", value_name = "EXPR")]
         targets: Vec<String>,
         /// Method: erlang-c, erlang-a, simulation or all.
         #[arg(long, value_name = "METHOD", default_value = "all")]

@@ -116,6 +116,7 @@ pub fn summary_json(answer: &Answer) -> String {
     });
     let fte = answer.fte.map(|f| {
         json!({
+            "group": answer.group,
             "team": answer.team,
             "paid_hours": num(f.paid_hours),
             "weekly_agent_hours": num(f.weekly_agent_hours),
@@ -134,6 +135,11 @@ pub fn summary_json(answer: &Answer) -> String {
         "routesim_version": env!("CARGO_PKG_VERSION"),
         "overrides": answer.overrides,
         "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "targets_from_scenario": answer.from_scenario,
+        "queue_targets": answer.queue_targets.iter().map(|(q, ts)| json!({
+            "queue": q,
+            "targets": ts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "judge": judge,
         "methods": methods,
         "search": search,
@@ -152,14 +158,27 @@ fn num(x: f64) -> Value {
 /// The printed table: per method, agent-hours, worst interval and misses.
 pub fn table(answer: &Answer) -> String {
     let mut out = String::new();
-    let targets: Vec<String> = answer.targets.iter().map(ToString::to_string).collect();
+    let targets = if answer.from_scenario {
+        let each: Vec<String> = answer
+            .queue_targets
+            .iter()
+            .map(|(q, ts)| {
+                let ts: Vec<String> = ts.iter().map(ToString::to_string).collect();
+                format!("{q} {}", ts.join(", "))
+            })
+            .collect();
+        format!("each queue's own targets ({})", each.join("; "))
+    } else {
+        let ts: Vec<String> = answer.targets.iter().map(ToString::to_string).collect();
+        format!("targets {}", ts.join(", "))
+    };
     let _ = writeln!(
         out,
-        "{} — group {} (team {}); targets {}; {}, seed {}",
+        "{} — group {} (team {}); {}; {}, seed {}",
         answer.scenario,
         answer.group,
         answer.team,
-        targets.join(", "),
+        targets,
         judge_words(answer.judge, answer.replications),
         answer.seed
     );
@@ -220,8 +239,9 @@ pub fn table(answer: &Answer) -> String {
     if let Some(f) = answer.fte {
         let _ = writeln!(
             out,
-            "team {}: {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
+            "group {} (team {}): {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
              {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours)",
+            answer.group,
             answer.team,
             f.weekly_agent_hours,
             100.0 * f.shrinkage,

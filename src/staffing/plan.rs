@@ -62,7 +62,8 @@ impl Method {
 pub struct Request {
     /// The agent group whose headcount is answered.
     pub group: String,
-    /// All must hold for every queue of the group's team in every interval.
+    /// All must hold for every queue of the group's team in every interval;
+    /// empty: each queue is judged against its own targets in the scenario.
     pub targets: Vec<Target>,
     /// Methods to run, in order.
     pub methods: Vec<Method>,
@@ -89,6 +90,18 @@ pub struct Study {
     /// The scenario as the file and overrides give it (for its warnings).
     loaded: Scenario,
     group: GroupId,
+    /// Per queue (by index): the targets it is judged against.
+    targets: Vec<Vec<Target>>,
+}
+
+/// A queue's own targets in the scenario: `service_level>=sl_target`, and
+/// `asa<=asa_target`, `abandon_rate<=abandon_target` where given.
+pub fn queue_targets(q: &crate::model::Queue) -> Vec<Target> {
+    use crate::staffing::Goal;
+    let mut out = vec![Target { goal: Goal::ServiceLevel, value: q.sl_target }];
+    out.extend(q.asa_target.map(|value| Target { goal: Goal::Asa, value }));
+    out.extend(q.abandon_target.map(|value| Target { goal: Goal::AbandonRate, value }));
+    out
 }
 
 /// One method's answer, as re-simulated.
@@ -186,8 +199,12 @@ pub struct Answer {
     pub seed: u64,
     /// Replications per simulated staffing.
     pub replications: u32,
-    /// The targets.
+    /// Every target judged, each once (the `--target`s, or the queues' own).
     pub targets: Vec<Target>,
+    /// Per queue of the team: its name and the targets it is judged against.
+    pub queue_targets: Vec<(String, Vec<Target>)>,
+    /// The targets are the queues' own in the scenario (no `--target`).
+    pub from_scenario: bool,
     /// How they were judged.
     pub judge: Judge,
     /// The command's overrides.
@@ -212,13 +229,6 @@ impl Study {
     /// Loads `path` with `overrides`, turns the group into a staffing array
     /// and validates it; every problem is found here, before any folder is touched.
     pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Study> {
-        if request.targets.is_empty() {
-            return Err(Error::Setting {
-                setting: Setting::Target,
-                value: String::new(),
-                message: "give at least one, e.g. service_level>=0.8".into(),
-            });
-        }
         if request.methods.is_empty() {
             return Err(Error::Setting {
                 setting: Setting::Method,
@@ -260,7 +270,14 @@ impl Study {
                 ),
             });
         }
+        let targets = loaded
+            .scenario
+            .queues
+            .iter()
+            .map(|q| if request.targets.is_empty() { queue_targets(q) } else { request.targets.clone() })
+            .collect();
         let mut job = Study {
+            targets,
             request,
             staffed_text,
             origin,
@@ -328,7 +345,7 @@ impl Study {
             build: &build,
             base: &self.base,
             group: self.group,
-            targets: &self.request.targets,
+            targets: &self.targets,
             judge: self.request.judge,
             workers,
             progress,
@@ -379,7 +396,13 @@ impl Study {
             team: sc.teams[problem.team()].name.clone(),
             seed: sc.seed,
             replications: sc.replications,
-            targets: self.request.targets.clone(),
+            targets: self.all_targets(),
+            queue_targets: sc.teams[problem.team()]
+                .queues
+                .iter()
+                .map(|&q| (sc.queues[q].name.clone(), self.targets[q.index()].clone()))
+                .collect(),
+            from_scenario: self.request.targets.is_empty(),
             judge: self.request.judge,
             overrides: self.overrides.clone(),
             methods,
@@ -411,7 +434,7 @@ impl Study {
             (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
         let mut checks = Vec::new();
         for &q in &sc.teams[problem.team()].queues {
-            for target in &self.request.targets {
+            for target in &self.targets[q.index()] {
                 let values: Vec<f64> =
                     judged.iter().map(|&i| m.pooled(target.goal, i, q)).filter(|v| !v.is_nan()).collect();
                 checks.push(Check {
@@ -450,6 +473,20 @@ impl Study {
             productive_hours: weekly * (1.0 - shrinkage),
             fte: weekly / paid_hours,
         }
+    }
+
+    /// Every target some queue of the team is judged against, each once, in order.
+    fn all_targets(&self) -> Vec<Target> {
+        let mut all: Vec<Target> = Vec::new();
+        let team = self.base.groups[self.group].team;
+        for &q in &self.base.teams[team].queues {
+            for t in &self.targets[q.index()] {
+                if !all.contains(t) {
+                    all.push(*t);
+                }
+            }
+        }
+        all
     }
 
     fn method_answer(
@@ -493,7 +530,18 @@ impl Study {
         let judged: Vec<usize> =
             (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
         let misses = problem.misses(m).len();
-        let first = self.request.targets[0];
+        let all = self.all_targets();
+        let Some(&first) = all.first() else {
+            return MethodAnswer {
+                method,
+                levels,
+                rows,
+                agent_hours,
+                misses,
+                judged: judged.len(),
+                worst: None,
+            };
+        };
         let worst = judged
             .iter()
             .filter_map(|&i| {

@@ -284,8 +284,8 @@ pub struct Search<'a> {
     pub base: &'a Scenario,
     /// The group staffed.
     pub group: GroupId,
-    /// All of these must hold.
-    pub targets: &'a [Target],
+    /// Per queue (by index): all of these must hold for it.
+    pub targets: &'a [Vec<Target>],
     /// How a target is judged.
     pub judge: Judge,
     /// The workers candidate staffings are simulated on.
@@ -324,7 +324,7 @@ impl Search<'_> {
         self.base.teams[self.team()]
             .queues
             .iter()
-            .all(|&q| self.targets.iter().all(|t| m.holds(self.judge, t, i, q)))
+            .all(|&q| self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q)))
     }
 
     /// The judged intervals that miss some target.

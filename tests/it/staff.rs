@@ -316,7 +316,7 @@ fn staffing_csv_columns_match_a_run_of_the_staffed_scenario() {
     assert!(close(fte["weekly_agent_hours"].as_f64().expect("weekly"), weekly), "{fte}");
     assert_eq!(fte["shrinkage"], 0.0, "{fte}");
     assert!(close(fte["fte"].as_f64().expect("fte"), weekly / 37.5), "{fte}");
-    assert!(printed.contains(&format!("team desk: {weekly:.1} agent-hours a week logged in, 0.0% of it in planned statuses; {:.1} FTE at 37.5 paid hours a week", weekly / 37.5)), "{printed}");
+    assert!(printed.contains(&format!("group all (team desk): {weekly:.1} agent-hours a week logged in, 0.0% of it in planned statuses; {:.1} FTE at 37.5 paid hours a week", weekly / 37.5)), "{printed}");
     let search = &summary["search"];
     assert_eq!(search["met"], true);
     let simulations = search["simulations"].as_u64().expect("simulations");
@@ -499,4 +499,58 @@ fn days_judgement_sizes_for_uncertain_volumes() {
     assert!(with_exact < 1.0 && with_vague < 1.0, "the check has power: some days miss");
     // Binomial SE of a share over 60 days is at most 0.065: require 0.9 - 2 SE.
     assert!(with_vague >= 0.77, "staffed for uncertainty, met on {with_vague} of days");
+}
+
+/// With no --target each queue is judged against its own targets from the
+/// scenario: `sl_target` alone gives what `--target service_level>=0.8`
+/// gives; `asa_target` and `abandon_target` add targets the search must meet,
+/// and the independent-seed line counts each of them.
+#[test]
+fn without_target_each_queue_is_judged_against_its_own() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = scenario_file(tmp.path(), "flat.toml", STATIONARY);
+    let file = file.to_str().expect("path");
+    let base = ["staff", file, "--group", "all", "--method", "simulation", "-q"];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        routesim_ok(tmp.path(), &args);
+    };
+    run(&["--out", "own"]);
+    run(&["--out", "given", "--target", "service_level>=0.8"]);
+    let read =
+        |dir: &str, name: &str| std::fs::read_to_string(tmp.path().join(dir).join(name)).expect("read");
+    assert_eq!(
+        read("own", "staffing.csv"),
+        read("given", "staffing.csv"),
+        "sl_target 0.8 is --target service_level>=0.8"
+    );
+    let own: serde_json::Value = serde_json::from_str(&read("own", "summary.json")).expect("json");
+    assert_eq!(own["targets_from_scenario"], true);
+    assert_eq!(
+        own["queue_targets"],
+        serde_json::json!([{ "queue": "calls", "targets": ["service_level>=0.8"] }])
+    );
+    // A strict ASA target of its own asks for more agents than the service level alone.
+    run(&[
+        "--out",
+        "strict",
+        "--set",
+        "queue.calls.asa_target=\"5s\"",
+        "--set",
+        "queue.calls.abandon_target=0.02",
+    ]);
+    let strict: serde_json::Value = serde_json::from_str(&read("strict", "summary.json")).expect("json");
+    let targets = &strict["queue_targets"][0]["targets"];
+    assert_eq!(
+        targets,
+        &serde_json::json!(["service_level>=0.8", "asa<=5s", "abandon_rate<=0.02"]),
+        "{strict}"
+    );
+    let hours = |s: &serde_json::Value| s["methods"][0]["agent_hours"].as_f64().expect("hours");
+    assert!(hours(&strict) > hours(&own), "asa<=5s: {} against {}", hours(&strict), hours(&own));
+    assert_eq!(strict["methods"][0]["misses"], 0);
+    let checks = strict["validation"]["queues"].as_array().expect("checks");
+    assert_eq!(checks.len(), 3, "one count per target of the queue: {checks:?}");
+    assert!(checks.iter().all(|c| c["judged_intervals"] == 7), "{checks:?}");
 }
