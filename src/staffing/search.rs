@@ -309,9 +309,10 @@ impl Search<'_> {
         self.base.groups[self.group].team
     }
 
-    /// Steps of the day (the staffing array's length).
+    /// Steps of the staffing array: of the day, or of the week when the
+    /// arrivals follow a longer pattern ([`crate::staffing::plan::staffing_steps`]).
     pub fn steps(&self) -> usize {
-        self.base.intervals_per_day()
+        crate::staffing::plan::staffing_steps(self.base)
     }
 
     /// Reporting intervals that are judged: those starting at or after the warm-up.

@@ -554,3 +554,64 @@ fn without_target_each_queue_is_judged_against_its_own() {
     assert_eq!(checks.len(), 3, "one count per target of the queue: {checks:?}");
     assert!(checks.iter().all(|c| c["judged_intervals"] == 7), "{checks:?}");
 }
+
+/// A dated forecast over a horizon longer than a day gives a staffing array
+/// for the week (one level per interval of the week from day 0), not one
+/// repeated day: a quiet second day needs fewer agents than a busy first one
+/// at the same clock time.
+#[test]
+fn a_dated_forecast_is_staffed_per_interval_of_the_week() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("start;queue;offered;aht\n");
+    for (date, volume) in [("2026-12-07", "60"), ("2026-12-08", "6")] {
+        for hour in 8..18 {
+            csv.push_str(&format!("{date} {hour:02}:00;calls;{volume};300\n"));
+        }
+    }
+    std::fs::write(tmp.path().join("two-days.csv"), csv).expect("write");
+    let file = scenario_file(
+        tmp.path(),
+        "two.toml",
+        r#"
+name = "two"
+seed = 3
+horizon = "2d"
+interval = "1h"
+replications = 4
+forecast = "two-days.csv"
+
+[[queue]]
+name = "calls"
+sl_threshold = "20s"
+handle_time = { dist = "exponential", mean = "5m" }
+
+[[team]]
+name = "desk"
+queues = ["calls"]
+
+[[agents]]
+name = "all"
+team = "desk"
+count = 10
+"#,
+    );
+    let file = file.to_str().expect("path");
+    routesim_ok(tmp.path(), &["staff", file, "--group", "all", "--method", "erlang-c", "--out", "out", "-q"]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/summary.json")).expect("read"))
+            .expect("json");
+    let levels: Vec<u64> = summary["methods"][0]["staffing"]
+        .as_array()
+        .expect("staffing")
+        .iter()
+        .filter_map(|v| v.as_u64())
+        .collect();
+    assert_eq!(levels.len(), 7 * 24, "one level per hour of the week");
+    // 60 calls of 5 minutes an hour is 5 Erlangs; 6 is half an Erlang.
+    assert!(levels[10] > levels[24 + 10], "Monday 10:00 {} against Tuesday 10:00 {}", levels[10], levels[34]);
+    assert!(levels[24 + 10] >= 1, "Tuesday still has calls");
+    assert_eq!(levels[3], 0, "nothing arrives at night");
+    let rows = method_rows(&tmp.path().join("out"), "erlang-c");
+    assert_eq!(rows.len(), 48);
+    assert_eq!(num(&rows[34], "agents"), levels[34] as f64, "staffing.csv follows the week's array");
+}
