@@ -94,20 +94,6 @@ pub struct Study {
     targets: Vec<Vec<Target>>,
 }
 
-/// Steps of the staffing array `staff` answers (docs/model.md §13.1): one
-/// per reporting interval of the week from day 0 when the horizon is longer
-/// than a day and some queue's arrivals follow a pattern longer than a day
-/// (a weekly or dated forecast, a week's array), else one per interval of
-/// the day.
-pub fn staffing_steps(sc: &Scenario) -> usize {
-    let per_day = sc.intervals_per_day();
-    let longer = sc.queues.iter().any(|q| {
-        let a = &q.arrivals;
-        a.rates().len() as f64 * a.step() > DAY + 0.5
-    });
-    if sc.horizon > DAY && longer { 7 * per_day } else { per_day }
-}
-
 /// A queue's own targets in the scenario: `service_level>=sl_target`, and
 /// `asa<=asa_target`, `abandon_rate<=abandon_target` where given.
 pub fn queue_targets(q: &crate::model::Queue) -> Vec<Target> {
@@ -254,7 +240,7 @@ impl Study {
         let text = &loaded.source;
         let origin = path.display().to_string();
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let steps = staffing_steps(&loaded.scenario);
+        let steps = search::staffing_steps(&loaded.scenario);
         let staffed_text = scenario::with_staffing(text, &origin, &request.group, &vec![0; steps])?;
         let group =
             loaded.scenario.groups.position(|g| g.name == request.group).ok_or_else(|| Error::Setting {

@@ -275,6 +275,20 @@ fn extract(sc: &Scenario, team: TeamId, tally: &Tally) -> RepParts {
     (parts, in_system)
 }
 
+/// Steps of the staffing array `staff` answers (docs/model.md §13.1): one
+/// per reporting interval of the week from day 0 when the horizon is longer
+/// than a day and some queue's arrivals follow a pattern longer than a day
+/// (a weekly or dated forecast, a week's array), else one per interval of
+/// the day.
+pub fn staffing_steps(sc: &Scenario) -> usize {
+    let per_day = sc.intervals_per_day();
+    let longer = sc.queues.iter().any(|q| {
+        let a = &q.arrivals;
+        a.rates().len() as f64 * a.step() > crate::time::DAY + 0.5
+    });
+    if sc.horizon > crate::time::DAY && longer { 7 * per_day } else { per_day }
+}
+
 /// The staffing search: one group's headcount per step
 /// of the day, judged on its team's queues.
 pub struct Search<'a> {
@@ -310,9 +324,9 @@ impl Search<'_> {
     }
 
     /// Steps of the staffing array: of the day, or of the week when the
-    /// arrivals follow a longer pattern ([`crate::staffing::plan::staffing_steps`]).
+    /// arrivals follow a longer pattern ([`staffing_steps`]).
     pub fn steps(&self) -> usize {
-        crate::staffing::plan::staffing_steps(self.base)
+        staffing_steps(self.base)
     }
 
     /// Reporting intervals that are judged: those starting at or after the warm-up.
