@@ -29,6 +29,7 @@ fn job(file: &str, group: &str) -> Study {
         targets: vec!["service_level>=0.8".parse().unwrap_or_else(|e| panic!("{e}"))],
         methods: METHODS.to_vec(),
         judge: Judge::Mean,
+        paid_hours: None,
     };
     Study::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -38,10 +39,12 @@ fn staffing(c: &mut Criterion) {
     g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(10));
     let workers = Workers::new(0).unwrap_or_else(|e| panic!("{e}"));
     let swing = job("swing-day.toml", "agents");
-    g.bench_function("swing-day", |b| b.iter(|| black_box(&swing).solve(&workers).map(|a| a.methods.len())));
+    g.bench_function("swing-day", |b| {
+        b.iter(|| black_box(&swing).solve(&workers, &|_| ()).map(|a| a.methods.len()))
+    });
     let support = job("support-day.toml", "early");
     g.bench_function("support-day", |b| {
-        b.iter(|| black_box(&support).solve(&workers).map(|a| a.methods.len()))
+        b.iter(|| black_box(&support).solve(&workers, &|_| ()).map(|a| a.methods.len()))
     });
     g.finish();
 }

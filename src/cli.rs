@@ -225,18 +225,24 @@ enum Command {
         /// The agent group whose headcount is answered (it becomes a staffing array).
         #[arg(long, value_name = "NAME")]
         group: String,
-        /// A target every queue of the group's team must meet in every interval, e.g. service_level>=0.8, asa<=30s (repeatable).
-        #[arg(long = "target", value_name = "EXPR", required = true)]
+        /// A target every queue of the group's team must meet in every interval, e.g. service_level>=0.8, asa<=30s (repeatable) [default: each queue's own sl_target, asa_target and abandon_target from the scenario].
+        #[arg(long = "target", value_name = "EXPR")]
         targets: Vec<String>,
         /// Method: erlang-c, erlang-a, simulation or all.
         #[arg(long, value_name = "METHOD", default_value = "all")]
         method: String,
-        /// Judge simulated targets on the one-sided lower (upper for asa, abandon_rate, occupancy) confidence bound at this level [default: on the mean].
-        #[arg(long, value_name = "C", conflicts_with = "days")]
+        /// Judge simulated targets on the one-sided lower (upper for asa, abandon_rate, occupancy) confidence bound at this level [default: 0.95, so the answer holds on seeds the search has not seen].
+        #[arg(long, value_name = "C", conflicts_with_all = ["days", "mean"])]
         confidence: Option<f64>,
         /// Judge simulated targets as met when they hold in at least this fraction of replications (days), e.g. 0.9.
-        #[arg(long, value_name = "FRACTION")]
+        #[arg(long, value_name = "FRACTION", conflicts_with = "mean")]
         days: Option<f64>,
+        /// Judge simulated targets on the mean of the replications (fits the search's own seed; the answer may miss on others).
+        #[arg(long)]
+        mean: bool,
+        /// Hours one full-time agent is paid per week, e.g. 37.5: adds the weekly agent-hours and the FTE they mean.
+        #[arg(long, value_name = "H")]
+        paid_hours: Option<f64>,
         /// Output folder, replaced whole [default: output/<scenario name>-staff].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -462,13 +468,14 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let written = task.write(&target, merge.fold()?)?;
             finish(quiet, &mut stdout, &written.table, written.paths.len(), &dir)?;
         }
-        Command::Staff { file, group, targets, method, confidence, days, out, sim } => {
+        Command::Staff { file, group, targets, method, confidence, days, mean, paid_hours, out, sim } => {
             let settings = sim.resolve()?;
             let request = staffing::Request {
                 group,
                 targets: targets.iter().map(|t| t.parse()).collect::<Result<_, _>>()?,
                 methods: staffing::Method::parse_list(&method)?,
-                judge: staffing::Judge::from_options(confidence, days)?,
+                judge: staffing::Judge::from_options(confidence, days, mean)?,
+                paid_hours,
             };
             let job = staffing::Study::new(&file, &settings.overrides, request)?;
             warn(
@@ -478,8 +485,14 @@ pub(crate) fn main() -> anyhow::Result<()> {
                     .collect::<Vec<_>>(),
             );
             let dir = out.unwrap_or_else(|| report::out_dir::staff(&job.scenario().name));
-            let (target, bar) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;
-            let answer = job.solve(&settings.workers)?;
+            let (target, _) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;
+            let bar = search_bar(settings.quiet);
+            let answer = job.solve(&settings.workers, &|p| match p {
+                staffing::search::Progress::Replication => bar.inc(1),
+                staffing::search::Progress::Phase(phase, simulated) => {
+                    bar.set_message(format!("{phase}, {simulated} staffings simulated"));
+                }
+            })?;
             bar.finish_and_clear();
             let files = staffing::output::files(&answer)?;
             let written = report::write_with_charts(
@@ -535,6 +548,7 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Group => "--group",
         Setting::Target => "--target",
         Setting::Shard => "--shard",
+        Setting::PaidHours => "--paid-hours",
     }
 }
 
@@ -545,6 +559,23 @@ fn warn(lines: &[String]) {
     for line in lines {
         let _ = writeln!(stderr, "warning: {line}");
     }
+}
+
+/// The staffing search's progress on stderr: its phase, staffings and
+/// replications simulated and the time elapsed (the search's length is not
+/// known ahead, so no time left); hidden as [`progress_bar`] is.
+fn search_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} staff: {msg}; {pos} replications, {elapsed_precise}")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal, with

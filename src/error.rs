@@ -358,6 +358,8 @@ pub enum Setting {
     Target,
     /// Which shard of a plan to run (`I/N`).
     Shard,
+    /// Hours one full-time agent is paid per week (`staff`'s FTE line).
+    PaidHours,
 }
 
 impl Setting {
@@ -373,6 +375,7 @@ impl Setting {
             Setting::Group => "group",
             Setting::Target => "target",
             Setting::Shard => "shard",
+            Setting::PaidHours => "paid hours",
         }
     }
 }

@@ -226,6 +226,10 @@ pub struct Queue {
     pub sl_threshold: f64,
     /// Service-level target, fraction 0-1 (for reports).
     pub sl_target: f64,
+    /// Staffing target on the average speed of answer, seconds (`asa_target`).
+    pub asa_target: Option<f64>,
+    /// Staffing target on the abandon rate, fraction 0-1 (`abandon_target`).
+    pub abandon_target: Option<f64>,
     /// When conversations arrive: a Poisson process with a piecewise-constant rate.
     pub arrivals: Arrivals,
     /// Handle-time distribution.

@@ -70,6 +70,10 @@ pub(crate) struct RawQueue {
     pub item_size: Option<i64>,
     pub sl_threshold: Option<String>,
     pub sl_target: Option<f64>,
+    /// Staffing target on the average speed of answer, a duration (`staff` judges by it).
+    pub asa_target: Option<String>,
+    /// Staffing target on the abandon rate, a fraction (`staff` judges by it).
+    pub abandon_target: Option<f64>,
     pub arrivals: Option<RawArrivals>,
     pub handle_time: RawDist,
     pub wrap_up: Option<RawDist>,

@@ -116,6 +116,8 @@ const QUEUE: &[Field] = &[
     opt("item_size", ValueKind::Int, "item_size = 1"),
     opt("sl_threshold", ValueKind::Str, "sl_threshold = \"30s\""),
     opt("sl_target", ValueKind::Number, "sl_target = 0.8"),
+    opt("asa_target", ValueKind::Str, "asa_target = \"30s\""),
+    opt("abandon_target", ValueKind::Number, "abandon_target = 0.05"),
     // Not required: a queue may take its arrivals from the `forecast` file.
     opt("arrivals", ValueKind::Table(ARRIVALS), "arrivals = { per_hour = 30 }"),
     req("handle_time", ValueKind::Dist, "handle_time = { dist = \"exponential\", mean = \"5m\" }"),

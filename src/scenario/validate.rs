@@ -493,6 +493,20 @@ fn queue(
         e.add(format!("{key}.sl_target"), format!("must be a fraction from 0 to 1, got {sl_target}"));
         ok = false;
     }
+    let asa_target =
+        e.take(q.asa_target.as_deref().map(|t| duration(&format!("{key}.asa_target"), t)).transpose());
+    if let Some(Some(t)) = asa_target
+        && t <= 0.0
+    {
+        e.add(format!("{key}.asa_target"), "must be a duration above zero, e.g. \"30s\"".to_owned());
+        ok = false;
+    }
+    if let Some(a) = q.abandon_target
+        && !(0.0..=1.0).contains(&a)
+    {
+        e.add(format!("{key}.abandon_target"), format!("must be a fraction from 0 to 1, got {a}"));
+        ok = false;
+    }
     let handle_time = e.take(dist(&q.handle_time, &format!("{key}.handle_time")));
     let from_file = forecast.and_then(|f| f.queue(&q.name).map(|fq| (f, fq)));
     let arrivals = match (&q.arrivals, from_file) {
@@ -526,6 +540,8 @@ fn queue(
         item_size: item_size as u32,
         sl_threshold: sl_threshold?,
         sl_target,
+        asa_target: asa_target?,
+        abandon_target: q.abandon_target,
         arrivals: arrivals?,
         handle_time: handle_time?,
         wrap_up: wrap_up?,

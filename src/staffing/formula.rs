@@ -110,14 +110,14 @@ pub fn offered_erlangs(sc: &Scenario, team: TeamId, t0: f64, len: f64) -> f64 {
         .sum()
 }
 
-/// Fewest productive agents with which every class meets every target by
-/// `formula`; `scale` multiplies every class's rate (the simulation method's
+/// Fewest productive agents with which every class meets every target of
+/// its judged queues (`targets[q]`, by queue index) by `formula`; `scale` multiplies every class's rate (the simulation method's
 /// load correction, 1 for the plain formula).
 pub fn agents_needed(
     classes: &[Class],
     formula: Formula,
     sl: SlFormula,
-    targets: &[Target],
+    targets: &[Vec<Target>],
     scale: f64,
 ) -> Result<u32> {
     let mut need = 0;
@@ -150,10 +150,11 @@ fn meets(
     rate: f64,
     formula: Formula,
     sl: SlFormula,
-    targets: &[Target],
+    targets: &[Vec<Target>],
     n: u32,
 ) -> Result<bool> {
-    for &(_, threshold) in &class.judged {
+    for &(q, threshold) in &class.judged {
+        let targets = targets.get(q.index()).map_or(&[][..], Vec::as_slice);
         let measures = match (formula, class.patience) {
             (Formula::ErlangA, Some(patience)) if patience > 0.0 => {
                 // A chain too wide to tabulate (patience very long against the
@@ -375,7 +376,7 @@ schedule = [{ status = "Unavailable", at = "12:00", duration = "30m" }]
             judged: vec![(QueueId(0), 20.0)],
         };
         let sl: Target = "service_level>=0.8".parse().unwrap();
-        let n = agents_needed(&[class], Formula::ErlangC, SlFormula::Offered, &[sl], 1.0);
+        let n = agents_needed(&[class], Formula::ErlangC, SlFormula::Offered, &[vec![sl]], 1.0);
         assert_eq!(n.ok(), Some(14));
     }
 }

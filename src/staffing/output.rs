@@ -51,6 +51,11 @@ pub fn staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
     rows::to_bytes("staffing.csv", records)
 }
 
+/// How the FTE figure is reached, as summary.json and the printed line state it.
+pub const FTE_FORMULA: &str = "FTE = weekly logged-in agent-hours / paid hours per full-time agent; \
+     the statuses the scenario plans happen while logged in, so they are already in the hours \
+     (productive hours = agent-hours x (1 - shrinkage))";
+
 /// How the targets were judged, in words.
 pub fn judge_words(judge: Judge, replications: u32) -> String {
     match judge {
@@ -97,6 +102,30 @@ pub fn summary_json(answer: &Answer) -> String {
             "lowering_stopped_early": s.lower_capped,
         })
     });
+    let v = &answer.validation;
+    let validation = json!({
+        "method": v.method.name(),
+        "seed": v.seed,
+        "replications": v.replications,
+        "queues": v.checks.iter().map(|c| json!({
+            "queue": c.queue,
+            "target": c.target.to_string(),
+            "judged_intervals": c.judged,
+            "met": c.met,
+        })).collect::<Vec<_>>(),
+    });
+    let fte = answer.fte.map(|f| {
+        json!({
+            "group": answer.group,
+            "team": answer.team,
+            "paid_hours": num(f.paid_hours),
+            "weekly_agent_hours": num(f.weekly_agent_hours),
+            "shrinkage": num(f.shrinkage),
+            "productive_hours": num(f.productive_hours),
+            "fte": num(f.fte),
+            "formula": FTE_FORMULA,
+        })
+    });
     let doc = json!({
         "scenario": answer.scenario,
         "group": answer.group,
@@ -106,9 +135,16 @@ pub fn summary_json(answer: &Answer) -> String {
         "routesim_version": env!("CARGO_PKG_VERSION"),
         "overrides": answer.overrides,
         "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "targets_from_scenario": answer.from_scenario,
+        "queue_targets": answer.queue_targets.iter().map(|(q, ts)| json!({
+            "queue": q,
+            "targets": ts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "judge": judge,
         "methods": methods,
         "search": search,
+        "validation": validation,
+        "fte": fte,
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
@@ -122,14 +158,27 @@ fn num(x: f64) -> Value {
 /// The printed table: per method, agent-hours, worst interval and misses.
 pub fn table(answer: &Answer) -> String {
     let mut out = String::new();
-    let targets: Vec<String> = answer.targets.iter().map(ToString::to_string).collect();
+    let targets = if answer.from_scenario {
+        let each: Vec<String> = answer
+            .queue_targets
+            .iter()
+            .map(|(q, ts)| {
+                let ts: Vec<String> = ts.iter().map(ToString::to_string).collect();
+                format!("{q} {}", ts.join(", "))
+            })
+            .collect();
+        format!("each queue's own targets ({})", each.join("; "))
+    } else {
+        let ts: Vec<String> = answer.targets.iter().map(ToString::to_string).collect();
+        format!("targets {}", ts.join(", "))
+    };
     let _ = writeln!(
         out,
-        "{} — group {} (team {}); targets {}; {}, seed {}",
+        "{} — group {} (team {}); {}; {}, seed {}",
         answer.scenario,
         answer.group,
         answer.team,
-        targets.join(", "),
+        targets,
         judge_words(answer.judge, answer.replications),
         answer.seed
     );
@@ -171,6 +220,33 @@ pub fn table(answer: &Answer) -> String {
             } else {
                 ""
             }
+        );
+    }
+    let v = &answer.validation;
+    let checks: Vec<String> = v
+        .checks
+        .iter()
+        .map(|c| format!("{} meets {} in {} of {} intervals", c.queue, c.target, c.met, c.judged))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} staffing re-simulated on an independent seed ({}, {} replications, judged on the mean): {}",
+        v.method.name(),
+        v.seed,
+        v.replications,
+        checks.join("; ")
+    );
+    if let Some(f) = answer.fte {
+        let _ = writeln!(
+            out,
+            "group {} (team {}): {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
+             {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours)",
+            answer.group,
+            answer.team,
+            f.weekly_agent_hours,
+            100.0 * f.shrinkage,
+            f.fte,
+            number(f.paid_hours)
         );
     }
     out

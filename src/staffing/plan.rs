@@ -10,7 +10,12 @@ use crate::model::{GroupId, Scenario};
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
-use crate::staffing::search::{self, Judge, Measured, Search, Searched};
+use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched};
+use crate::time::DAY;
+
+/// The independent seed of the re-simulation is the scenario's seed plus
+/// this (docs/model.md §13.6): a stream family the search never drew from.
+pub const VALIDATION_SEED_OFFSET: u64 = 1_000_003;
 
 /// A staffing method (docs/model.md §13.2, §13.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +62,15 @@ impl Method {
 pub struct Request {
     /// The agent group whose headcount is answered.
     pub group: String,
-    /// All must hold for every queue of the group's team in every interval.
+    /// All must hold for every queue of the group's team in every interval;
+    /// empty: each queue is judged against its own targets in the scenario.
     pub targets: Vec<Target>,
     /// Methods to run, in order.
     pub methods: Vec<Method>,
     /// How simulated targets are judged.
     pub judge: Judge,
+    /// Hours one full-time agent is paid per week, for the FTE line (`--paid-hours`).
+    pub paid_hours: Option<f64>,
 }
 
 /// A loaded, checked staffing question, ready to [`Study::solve`].
@@ -82,6 +90,18 @@ pub struct Study {
     /// The scenario as the file and overrides give it (for its warnings).
     loaded: Scenario,
     group: GroupId,
+    /// Per queue (by index): the targets it is judged against.
+    targets: Vec<Vec<Target>>,
+}
+
+/// A queue's own targets in the scenario: `service_level>=sl_target`, and
+/// `asa<=asa_target`, `abandon_rate<=abandon_target` where given.
+pub fn queue_targets(q: &crate::model::Queue) -> Vec<Target> {
+    use crate::staffing::Goal;
+    let mut out = vec![Target { goal: Goal::ServiceLevel, value: q.sl_target }];
+    out.extend(q.asa_target.map(|value| Target { goal: Goal::Asa, value }));
+    out.extend(q.abandon_target.map(|value| Target { goal: Goal::AbandonRate, value }));
+    out
 }
 
 /// One method's answer, as re-simulated.
@@ -124,6 +144,48 @@ pub struct Row {
     pub occupancy: f64,
 }
 
+/// The chosen staffing (the simulation method's, else the first method's)
+/// re-simulated on an independent seed (docs/model.md §13.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// The method whose staffing was re-simulated.
+    pub method: Method,
+    /// The independent seed: the scenario's plus [`VALIDATION_SEED_OFFSET`].
+    pub seed: u64,
+    /// Replications of the re-simulation (the scenario's).
+    pub replications: u32,
+    /// Per queue of the team and target, in that order.
+    pub checks: Vec<Check>,
+}
+
+/// How often one queue met one target on the independent seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The queue's name.
+    pub queue: String,
+    /// The target.
+    pub target: Target,
+    /// Judged intervals (at or after the warm-up) in which the queue had traffic.
+    pub judged: usize,
+    /// Of those, the intervals whose pooled value met the target.
+    pub met: usize,
+}
+
+/// Weekly agent-hours and the full-time equivalents they mean (docs/model.md §13.8).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fte {
+    /// Hours one full-time agent is paid per week.
+    pub paid_hours: f64,
+    /// Logged-in agent-hours per week of the chosen staffing.
+    pub weekly_agent_hours: f64,
+    /// Share of that logged-in time lost to the statuses the scenario plans.
+    pub shrinkage: f64,
+    /// Logged-in agent-hours net of shrinkage: the hours agents can take work.
+    pub productive_hours: f64,
+    /// `weekly_agent_hours / paid_hours`.
+    pub fte: f64,
+}
+
 /// Everything `staff` found, for the table and the files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -137,8 +199,12 @@ pub struct Answer {
     pub seed: u64,
     /// Replications per simulated staffing.
     pub replications: u32,
-    /// The targets.
+    /// Every target judged, each once (the `--target`s, or the queues' own).
     pub targets: Vec<Target>,
+    /// Per queue of the team: its name and the targets it is judged against.
+    pub queue_targets: Vec<(String, Vec<Target>)>,
+    /// The targets are the queues' own in the scenario (no `--target`).
+    pub from_scenario: bool,
     /// How they were judged.
     pub judge: Judge,
     /// The command's overrides.
@@ -149,6 +215,10 @@ pub struct Answer {
     pub search: Option<Searched>,
     /// The horizon is longer than a day (starts carry their day).
     pub several_days: bool,
+    /// The chosen staffing re-simulated on an independent seed.
+    pub validation: Validation,
+    /// Weekly agent-hours and FTE, when `--paid-hours` was given.
+    pub fte: Option<Fte>,
     /// The effective scenario with the chosen staffing filled in.
     pub scenario_toml: String,
     /// Files that scenario refers to (the forecast's copy).
@@ -159,13 +229,6 @@ impl Study {
     /// Loads `path` with `overrides`, turns the group into a staffing array
     /// and validates it; every problem is found here, before any folder is touched.
     pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Study> {
-        if request.targets.is_empty() {
-            return Err(Error::Setting {
-                setting: Setting::Target,
-                value: String::new(),
-                message: "give at least one, e.g. service_level>=0.8".into(),
-            });
-        }
         if request.methods.is_empty() {
             return Err(Error::Setting {
                 setting: Setting::Method,
@@ -177,7 +240,7 @@ impl Study {
         let text = &loaded.source;
         let origin = path.display().to_string();
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let steps = loaded.scenario.intervals_per_day();
+        let steps = search::staffing_steps(&loaded.scenario);
         let staffed_text = scenario::with_staffing(text, &origin, &request.group, &vec![0; steps])?;
         let group =
             loaded.scenario.groups.position(|g| g.name == request.group).ok_or_else(|| Error::Setting {
@@ -185,18 +248,36 @@ impl Study {
                 value: request.group.clone(),
                 message: "no agent group of that name".into(),
             })?;
+        if let Some(h) = request.paid_hours
+            && !(h > 0.0 && h <= 168.0)
+        {
+            return Err(Error::Setting {
+                setting: Setting::PaidHours,
+                value: h.to_string(),
+                message:
+                    "give the hours one full-time agent is paid per week, above 0 and at most 168, e.g. 37.5"
+                        .into(),
+            });
+        }
         if matches!(request.judge, Judge::Confidence(_)) && loaded.scenario.replications < 2 {
             return Err(Error::Setting {
                 setting: Setting::Confidence,
                 value: String::new(),
                 message: format!(
                     "needs at least 2 replications to measure a spread (the scenario has {}); \
-                     give 10 or more replications, or judge on the mean",
+                     give 10 or more replications, or judge on the mean (--mean)",
                     loaded.scenario.replications
                 ),
             });
         }
+        let targets = loaded
+            .scenario
+            .queues
+            .iter()
+            .map(|q| if request.targets.is_empty() { queue_targets(q) } else { request.targets.clone() })
+            .collect();
         let mut job = Study {
+            targets,
             request,
             staffed_text,
             origin,
@@ -238,27 +319,36 @@ impl Study {
     /// The validated scenario with the group's staffing array set to `levels`,
     /// built through an override like any `--set`.
     pub fn build(&self, levels: &[u32]) -> Result<Scenario> {
+        self.build_seeded(levels, None)
+    }
+
+    /// [`Study::build`], on another seed when `seed` is given.
+    fn build_seeded(&self, levels: &[u32], seed: Option<u64>) -> Result<Scenario> {
         let list: Vec<String> = levels.iter().map(u32::to_string).collect();
         let mut overrides = self.overrides.clone();
         overrides.push(format!("agents.{}.staffing=[{}]", key_segment(&self.request.group), list.join(",")));
+        overrides.extend(seed.map(|s| format!("seed={s}")));
         scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
     }
 
-    /// Runs every method asked on `workers` and re-simulates each answer on the scenario's seed.
-    pub fn solve(&self, workers: &Workers) -> Result<Answer> {
+    /// Runs every method asked on `workers`, re-simulates each answer on the
+    /// scenario's seed and the chosen one on an independent seed; `progress`
+    /// hears of each phase and each replication simulated.
+    pub fn solve(&self, workers: &Workers, progress: &(dyn Fn(Progress) + Sync)) -> Result<Answer> {
         self.check_fits(workers, available_memory())?;
-        self.solve_here(workers)
+        self.solve_here(workers, progress)
     }
 
-    fn solve_here(&self, workers: &Workers) -> Result<Answer> {
+    fn solve_here(&self, workers: &Workers, progress: &(dyn Fn(Progress) + Sync)) -> Result<Answer> {
         let build = |levels: &[u32]| self.build(levels);
         let problem = Search {
             build: &build,
             base: &self.base,
             group: self.group,
-            targets: &self.request.targets,
+            targets: &self.targets,
             judge: self.request.judge,
             workers,
+            progress,
         };
         let mut levels = Vec::new();
         let mut search = None;
@@ -276,7 +366,10 @@ impl Study {
             });
         }
         let scenarios = levels.iter().map(|l| self.build(l)).collect::<Result<Vec<_>>>()?;
-        let measured = search::measure(workers, &scenarios, problem.team())?;
+        let simulated = search.as_ref().map_or(0, |s| s.simulations);
+        progress(Progress::Phase("re-simulating the answers", simulated));
+        let tick = || progress(Progress::Replication);
+        let measured = search::measure(workers, &scenarios, problem.team(), &tick)?;
         let methods: Vec<MethodAnswer> = self
             .request
             .methods
@@ -290,6 +383,12 @@ impl Study {
         let chosen = chosen.map(|m| m.levels.as_slice()).unwrap_or_default();
         let scenario_toml =
             scenario::with_staffing(&self.effective_toml, &self.origin, &self.request.group, chosen)?;
+        progress(Progress::Phase("re-simulating on an independent seed", simulated + scenarios.len()));
+        let chosen_method =
+            methods.iter().find(|m| m.method == Method::Simulation).or(methods.first()).map(|m| m.method);
+        let validation =
+            self.validate(&problem, chosen_method.unwrap_or(Method::Simulation), chosen, &tick)?;
+        let fte = self.request.paid_hours.map(|h| self.fte(h, chosen));
         let sc = &self.base;
         Ok(Answer {
             scenario: sc.name.clone(),
@@ -297,15 +396,97 @@ impl Study {
             team: sc.teams[problem.team()].name.clone(),
             seed: sc.seed,
             replications: sc.replications,
-            targets: self.request.targets.clone(),
+            targets: self.all_targets(),
+            queue_targets: sc.teams[problem.team()]
+                .queues
+                .iter()
+                .map(|&q| (sc.queues[q].name.clone(), self.targets[q.index()].clone()))
+                .collect(),
+            from_scenario: self.request.targets.is_empty(),
             judge: self.request.judge,
             overrides: self.overrides.clone(),
             methods,
             search,
             several_days: sc.horizon > crate::time::DAY,
+            validation,
+            fte,
             scenario_toml,
             attachments: self.attachments.clone(),
         })
+    }
+
+    /// Re-simulates `levels` on the independent seed and counts, per queue
+    /// of the team and target, the judged intervals with traffic that meet it.
+    fn validate(
+        &self,
+        problem: &Search<'_>,
+        method: Method,
+        levels: &[u32],
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<Validation> {
+        let sc = &self.base;
+        let seed = sc.seed.wrapping_add(VALIDATION_SEED_OFFSET) % (i64::MAX as u64);
+        let other = self.build_seeded(levels, Some(seed))?;
+        let m = search::measure(problem.workers, std::slice::from_ref(&other), problem.team(), tick)?
+            .pop()
+            .ok_or_else(|| Error::Internal("the re-simulation gave no results".into()))?;
+        let judged: Vec<usize> =
+            (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
+        let mut checks = Vec::new();
+        for &q in &sc.teams[problem.team()].queues {
+            for target in &self.targets[q.index()] {
+                let values: Vec<f64> =
+                    judged.iter().map(|&i| m.pooled(target.goal, i, q)).filter(|v| !v.is_nan()).collect();
+                checks.push(Check {
+                    queue: sc.queues[q].name.clone(),
+                    target: *target,
+                    judged: values.len(),
+                    met: values.iter().filter(|&&v| target.holds(v)).count(),
+                });
+            }
+        }
+        Ok(Validation { method, seed, replications: other.replications, checks })
+    }
+
+    /// The FTE line for `levels`: logged-in agent-hours scaled to a week (a
+    /// horizon of a day or less stands for each of 7 days, a longer one is
+    /// scaled by 7 days over the horizon), the hours-weighted shrinkage of
+    /// the group's statuses, and hours over `paid_hours`.
+    fn fte(&self, paid_hours: f64, levels: &[u32]) -> Fte {
+        let sc = &self.base;
+        let g = &sc.groups[self.group];
+        let steps = levels.len().max(1);
+        let (mut hours, mut lost) = (0.0, 0.0);
+        for i in 0..sc.interval_count() {
+            let len = sc.interval_length(i);
+            let h = f64::from(levels.get(i % steps).copied().unwrap_or(0)) * len / 3600.0;
+            hours += h;
+            lost += h * formula::shrinkage(g, i as f64 * sc.interval, len);
+        }
+        let shrinkage = if hours > 0.0 { lost / hours } else { 0.0 };
+        let week = if sc.horizon <= DAY { 7.0 } else { 7.0 * DAY / sc.horizon };
+        let weekly = hours * week;
+        Fte {
+            paid_hours,
+            weekly_agent_hours: weekly,
+            shrinkage,
+            productive_hours: weekly * (1.0 - shrinkage),
+            fte: weekly / paid_hours,
+        }
+    }
+
+    /// Every target some queue of the team is judged against, each once, in order.
+    fn all_targets(&self) -> Vec<Target> {
+        let mut all: Vec<Target> = Vec::new();
+        let team = self.base.groups[self.group].team;
+        for &q in &self.base.teams[team].queues {
+            for t in &self.targets[q.index()] {
+                if !all.contains(t) {
+                    all.push(*t);
+                }
+            }
+        }
+        all
     }
 
     fn method_answer(
@@ -349,7 +530,18 @@ impl Study {
         let judged: Vec<usize> =
             (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
         let misses = problem.misses(m).len();
-        let first = self.request.targets[0];
+        let all = self.all_targets();
+        let Some(&first) = all.first() else {
+            return MethodAnswer {
+                method,
+                levels,
+                rows,
+                agent_hours,
+                misses,
+                judged: judged.len(),
+                worst: None,
+            };
+        };
         let worst = judged
             .iter()
             .filter_map(|&i| {

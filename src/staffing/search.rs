@@ -19,6 +19,10 @@ pub const MAX_RAISE: usize = 60;
 /// At most this many rounds of lowering the intervals with room.
 pub const MAX_LOWER: usize = 60;
 
+/// The confidence level of the default judgement (docs/model.md §13.5): the
+/// one-sided 95% bound, so that the answer holds on seeds the search has not seen.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
 /// How a target is judged from the replications (docs/model.md §13.5).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Judge {
@@ -32,10 +36,10 @@ pub enum Judge {
 }
 
 impl Judge {
-    /// The judgement `--confidence C` or `--days D` ask for (neither: the
-    /// mean); C lies strictly between 0 and 1, D above 0 and at most 1 (1:
-    /// every simulated day).
-    pub fn from_options(confidence: Option<f64>, days: Option<f64>) -> Result<Judge> {
+    /// The judgement `--confidence C`, `--days D` or `--mean` ask for
+    /// (none: the one-sided [`DEFAULT_CONFIDENCE`] bound); C lies strictly
+    /// between 0 and 1, D above 0 and at most 1 (1: every simulated day).
+    pub fn from_options(confidence: Option<f64>, days: Option<f64>, mean: bool) -> Result<Judge> {
         let check = |setting: Setting, v: f64, top: bool| {
             if v > 0.0 && (v < 1.0 || (top && v == 1.0)) {
                 Ok(v)
@@ -48,7 +52,15 @@ impl Judge {
                 })
             }
         };
+        if mean && (confidence.is_some() || days.is_some()) {
+            return Err(Error::Setting {
+                setting: Setting::Days,
+                value: String::new(),
+                message: "judge on the mean, a confidence bound or a fraction of days, one of them".into(),
+            });
+        }
         match (confidence, days) {
+            (None, None) if mean => Ok(Judge::Mean),
             (Some(_), Some(_)) => Err(Error::Setting {
                 setting: Setting::Days,
                 value: String::new(),
@@ -56,7 +68,7 @@ impl Judge {
             }),
             (Some(c), None) => Ok(Judge::Confidence(check(Setting::Confidence, c, false)?)),
             (None, Some(d)) => Ok(Judge::Days(check(Setting::Days, d, true)?)),
-            (None, None) => Ok(Judge::Mean),
+            (None, None) => Ok(Judge::Confidence(DEFAULT_CONFIDENCE)),
         }
     }
 }
@@ -145,9 +157,15 @@ fn normal_quantile(p: f64) -> f64 {
 /// queues, teams) for its replications on `workers`, all replications of
 /// all candidates in one plan; results in candidate order, independent of
 /// the number of threads.
-pub fn measure(workers: &Workers, candidates: &[Scenario], team: TeamId) -> Result<Vec<Measured>> {
+/// `tick` is called once per replication simulated (for a progress display).
+pub fn measure(
+    workers: &Workers,
+    candidates: &[Scenario],
+    team: TeamId,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Measured>> {
     let measures = Measures::new(candidates, team);
-    let fold = workers.fold_all(&Plan::new(candidates), &measures, &|| ())?;
+    let fold = workers.fold_all(&Plan::new(candidates), &measures, tick)?;
     measures.measured(fold)
 }
 
@@ -257,6 +275,20 @@ fn extract(sc: &Scenario, team: TeamId, tally: &Tally) -> RepParts {
     (parts, in_system)
 }
 
+/// Steps of the staffing array `staff` answers (docs/model.md §13.1): one
+/// per reporting interval of the week from day 0 when the horizon is longer
+/// than a day and some queue's arrivals follow a pattern longer than a day
+/// (a weekly or dated forecast, a week's array), else one per interval of
+/// the day.
+pub fn staffing_steps(sc: &Scenario) -> usize {
+    let per_day = sc.intervals_per_day();
+    let longer = sc.queues.iter().any(|q| {
+        let a = &q.arrivals;
+        a.rates().len() as f64 * a.step() > crate::time::DAY + 0.5
+    });
+    if sc.horizon > crate::time::DAY && longer { 7 * per_day } else { per_day }
+}
+
 /// The staffing search: one group's headcount per step
 /// of the day, judged on its team's queues.
 pub struct Search<'a> {
@@ -266,12 +298,23 @@ pub struct Search<'a> {
     pub base: &'a Scenario,
     /// The group staffed.
     pub group: GroupId,
-    /// All of these must hold.
-    pub targets: &'a [Target],
+    /// Per queue (by index): all of these must hold for it.
+    pub targets: &'a [Vec<Target>],
     /// How a target is judged.
     pub judge: Judge,
     /// The workers candidate staffings are simulated on.
     pub workers: &'a Workers,
+    /// Told of each phase and each replication simulated (a progress display).
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// What the search tells as it goes, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A phase of the search begins: its name and the staffings simulated so far.
+    Phase(&'static str, usize),
+    /// One replication of a staffing has been simulated.
+    Replication,
 }
 
 impl Search<'_> {
@@ -280,9 +323,10 @@ impl Search<'_> {
         self.base.groups[self.group].team
     }
 
-    /// Steps of the day (the staffing array's length).
+    /// Steps of the staffing array: of the day, or of the week when the
+    /// arrivals follow a longer pattern ([`staffing_steps`]).
     pub fn steps(&self) -> usize {
-        self.base.intervals_per_day()
+        staffing_steps(self.base)
     }
 
     /// Reporting intervals that are judged: those starting at or after the warm-up.
@@ -295,7 +339,7 @@ impl Search<'_> {
         self.base.teams[self.team()]
             .queues
             .iter()
-            .all(|&q| self.targets.iter().all(|t| m.holds(self.judge, t, i, q)))
+            .all(|&q| self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q)))
     }
 
     /// The judged intervals that miss some target.
@@ -362,6 +406,7 @@ impl Search<'_> {
         let mut log = Searched::default();
         // 1. Load fitting: the interval's offered load is read from the simulated system.
         for _ in 0..MAX_ISA {
+            (self.progress)(Progress::Phase("load fitting", log.simulations));
             let m = self.measure_one(&levels, &mut log)?;
             let scale: Vec<f64> = (0..sc.interval_count())
                 .map(|i| {
@@ -381,6 +426,7 @@ impl Search<'_> {
         // 2. Raise every step with an interval that misses, all at once.
         let mut met = false;
         for _ in 0..MAX_RAISE {
+            (self.progress)(Progress::Phase("raising", log.simulations));
             let m = self.measure_one(&levels, &mut log)?;
             let missing = self.missing_steps(&m);
             if missing.is_empty() {
@@ -404,6 +450,7 @@ impl Search<'_> {
             if candidates.is_empty() {
                 break;
             }
+            (self.progress)(Progress::Phase("lowering", log.simulations));
             if round == MAX_LOWER {
                 // Out of rounds with steps still to try: some may have room left.
                 log.lower_capped = true;
@@ -419,7 +466,7 @@ impl Search<'_> {
                 .collect();
             let scs = tries.iter().map(|l| (self.build)(l)).collect::<Result<Vec<_>>>()?;
             log.simulations += scs.len();
-            let measured = measure(self.workers, &scs, team)?;
+            let measured = measure(self.workers, &scs, team, &|| (self.progress)(Progress::Replication))?;
             let passing: Vec<usize> = candidates
                 .iter()
                 .zip(&measured)
@@ -453,9 +500,11 @@ impl Search<'_> {
     fn measure_one(&self, levels: &[u32], log: &mut Searched) -> Result<Measured> {
         let sc = (self.build)(levels)?;
         log.simulations += 1;
-        measure(self.workers, std::slice::from_ref(&sc), self.team())?
-            .pop()
-            .ok_or_else(|| Error::Internal("a staffing was measured without results".into()))
+        measure(self.workers, std::slice::from_ref(&sc), self.team(), &|| {
+            (self.progress)(Progress::Replication)
+        })?
+        .pop()
+        .ok_or_else(|| Error::Internal("a staffing was measured without results".into()))
     }
 }
 
@@ -517,11 +566,13 @@ mod tests {
 
     #[test]
     fn options_choose_the_judgement() {
-        assert_eq!(Judge::from_options(None, None).unwrap(), Judge::Mean);
-        assert_eq!(Judge::from_options(Some(0.95), None).unwrap(), Judge::Confidence(0.95));
-        assert_eq!(Judge::from_options(None, Some(0.9)).unwrap(), Judge::Days(0.9));
-        assert!(Judge::from_options(Some(0.9), Some(0.9)).is_err());
-        assert!(Judge::from_options(Some(1.0), None).is_err());
-        assert!(Judge::from_options(None, Some(0.0)).is_err());
+        assert_eq!(Judge::from_options(None, None, false).unwrap(), Judge::Confidence(DEFAULT_CONFIDENCE));
+        assert_eq!(Judge::from_options(None, None, true).unwrap(), Judge::Mean);
+        assert_eq!(Judge::from_options(Some(0.9), None, false).unwrap(), Judge::Confidence(0.9));
+        assert_eq!(Judge::from_options(None, Some(0.9), false).unwrap(), Judge::Days(0.9));
+        assert!(Judge::from_options(Some(0.9), Some(0.9), false).is_err());
+        assert!(Judge::from_options(Some(0.9), None, true).is_err());
+        assert!(Judge::from_options(Some(1.0), None, false).is_err());
+        assert!(Judge::from_options(None, Some(0.0), false).is_err());
     }
 }
