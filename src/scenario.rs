@@ -91,7 +91,8 @@ pub fn load_effective(path: &Path, overrides: &[String]) -> Result<Loaded> {
     let origin = path.display().to_string();
     let base = path.parent().unwrap_or(Path::new(""));
     let scenario = parse_in(&text, &origin, &stem, overrides, base)?;
-    let (effective_toml, attachments) = effective_text(&text, &origin, &scenario.name, overrides, base)?;
+    let (effective_toml, attachments) =
+        effective_text(&text, &origin, &scenario.name, scenario.calendar.start(), overrides, base)?;
     Ok(Loaded { scenario, effective_toml, attachments, source: text })
 }
 
@@ -104,6 +105,7 @@ fn effective_text(
     text: &str,
     origin: &str,
     name: &str,
+    start: Option<crate::calendar::Date>,
     overrides: &[String],
     base: &Path,
 ) -> Result<(String, Vec<Attachment>)> {
@@ -116,6 +118,13 @@ fn effective_text(
     }
     if !doc.contains_key("name") {
         doc.insert("name", toml_edit::value(name));
+    }
+    // A date taken from a dated forecast is written out, so the result
+    // folder's readers (charts, report.html) know the calendar.
+    if let Some(start) = start
+        && !doc.contains_key("start_date")
+    {
+        doc.insert("start_date", toml_edit::value(crate::calendar::iso(start)));
     }
     let mut attachments = Vec::new();
     if let Some(forecast) = doc.get("forecast").and_then(toml_edit::Item::as_str) {
@@ -462,13 +471,13 @@ count = 4
         std::fs::write(dir.path().join("data/fc.csv"), "start,queue,offered\n08:00,chat,12\n").unwrap();
         let text = "name = \"n\"\nforecast = \"data/none.csv\"\n";
         let args = vec!["forecast=data/fc.csv".to_owned()];
-        let (effective, attachments) = effective_text(text, "s.toml", "n", &args, dir.path()).unwrap();
+        let (effective, attachments) = effective_text(text, "s.toml", "n", None, &args, dir.path()).unwrap();
         assert!(effective.contains("forecast = \"forecast.csv\""), "{effective}");
         assert_eq!(
             attachments,
             [("forecast.csv".to_owned(), b"start,queue,offered\n08:00,chat,12\n".to_vec())]
         );
-        let e = effective_text(text, "s.toml", "n", &[], dir.path()).unwrap_err().to_string();
+        let e = effective_text(text, "s.toml", "n", None, &[], dir.path()).unwrap_err().to_string();
         assert!(e.contains("none.csv"), "{e}");
     }
 

@@ -149,6 +149,9 @@ pub struct Answer {
     pub search: Option<Searched>,
     /// The horizon is longer than a day (starts carry their day).
     pub several_days: bool,
+    /// Which date day 1 is, if known: staffing.csv's `date` and `weekday`
+    /// columns and the printed labels.
+    pub calendar: crate::calendar::Calendar,
     /// The effective scenario with the chosen staffing filled in.
     pub scenario_toml: String,
     /// Files that scenario refers to (the forecast's copy).
@@ -303,6 +306,7 @@ impl Study {
             methods,
             search,
             several_days: sc.horizon > crate::time::DAY,
+            calendar: sc.calendar,
             scenario_toml,
             attachments: self.attachments.clone(),
         })
