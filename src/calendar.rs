@@ -7,7 +7,7 @@
 //! At the bottom of the crate: it depends on nothing in it but
 //! [`crate::time`], and on `jiff` for dates, weekdays and their formats.
 //!
-//! The rule (docs/model.md §8, "The calendar"): simulated time starts at
+//! The rule (docs/model.md §10.12, "The calendar"): simulated time starts at
 //! midnight of day 1. With a start date, day 1 is that date and a label is
 //! `Mon 07 Dec 10:30`; without one, a label is `day 1 10:30` on runs
 //! longer than a day and `10:30` otherwise.

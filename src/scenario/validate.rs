@@ -1167,7 +1167,7 @@ fn unknown_name<'a>(
 }
 
 /// The scenario's calendar: `start_date`, or the first date of a dated
-/// forecast; both given, they must agree (docs/model.md §8).
+/// forecast; both given, they must agree (docs/model.md §10.12).
 fn start_calendar(
     start_date: Option<&str>,
     forecast: Option<&Forecast>,
