@@ -273,6 +273,8 @@ pub struct Compared {
     pub summary: Vec<SummaryDiff>,
     /// Per interval, then queue (A's queues that B also has), then metric.
     pub intervals: Vec<IntervalDiff>,
+    /// A's calendar: how the intervals are labelled.
+    pub calendar: crate::calendar::Calendar,
 }
 
 /// The collector of `compare`: for every summary row both variants have
@@ -407,6 +409,7 @@ impl<'a> Paired<'a> {
                     })
                 })
                 .collect(),
+            calendar: self.both[0].calendar,
         })
     }
 }
@@ -551,7 +554,7 @@ pub fn compare_csv(c: &Compared) -> Result<Vec<u8>> {
 pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
     let records = c.intervals.iter().map(|r| {
         let (day, start) = day_clock(r.start);
-        CompareIntervalRecord {
+        let record = CompareIntervalRecord {
             interval: r.interval,
             day,
             start,
@@ -566,9 +569,10 @@ pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
             diff_ci95_high: Num(r.diff.high),
             replications: r.diff.n,
             significant: r.diff.significant,
-        }
+        };
+        (r.start, record)
     });
-    rows::to_bytes("compare_intervals.csv", records)
+    rows::write_dated("compare_intervals.csv", c.calendar, &rows::COMPARE_INTERVALS_HEADER, records)
 }
 
 /// Writes the result folder whole: the two CSV files, `a.toml`, `b.toml`,

@@ -178,22 +178,22 @@ impl Workers {
         let waiting = plan
             .scenarios()
             .iter()
-            .flat_map(|sc| backlog(sc).into_iter().zip(&sc.queues))
+            .flat_map(|sc| backlog(sc).into_iter().zip(&sc.queues).map(move |(b, q)| (b, q, sc.calendar)))
             .max_by(|a, b| a.0.volume.total_cmp(&b.0.volume));
-        if let Some((b, q)) = waiting {
+        if let Some((b, q, calendar)) = waiting {
             let bytes = b.volume * engine::conversation_bytes() as f64 * busy as f64;
             if bytes > need as f64 / 2.0 {
                 let secs = b.step_start.rem_euclid(crate::time::DAY) as u64;
                 return Err(Error::TooLarge(format!(
                     "this run would need about {:.1} GiB of memory and {:.1} GiB is available: queue `{}` \
-                     expects about {:.0} conversations on day {} (the most in one step, {:.0}, from {:02}:{:02}), \
+                     expects about {:.0} conversations on {} (the most in one step, {:.0}, from {:02}:{:02}), \
                      and the conversations waiting at once are held in memory by each of {busy} worker \
                      threads; check that queue's volumes ({}), or use fewer threads",
                     gib(need),
                     gib(have),
                     q.name,
                     b.volume,
-                    b.day,
+                    calendar.day_name(b.day),
                     b.step_volume,
                     secs / 3600,
                     secs % 3600 / 60,
@@ -523,7 +523,7 @@ mod tests {
         let need = workers.footprint(&plan, &Seen);
         assert!(need > 24e7 as u64 * engine::conversation_bytes(), "{need}");
         let e = workers.check_fits(&plan, &Seen, Some(need / 2)).unwrap_err().to_string();
-        assert!(e.contains("queue `q` expects about 240000000 conversations on day 0"), "{e}");
+        assert!(e.contains("queue `q` expects about 240000000 conversations on day 1"), "{e}");
         assert!(e.contains("`queue.q.arrivals`"), "{e}");
         // A horizon shorter than a day holds only its own arrivals.
         let short = crate::scenario::parse(text, "v.toml", "v", &["horizon=\"2h\"".into()]).unwrap();

@@ -1,4 +1,4 @@
-//! How numbers, durations and clock labels are written: the one place
+//! How numbers, durations and clock columns are written: the one place
 //! every result file, chart and printed table takes them from, so the
 //! same value is never written two ways.
 //!
@@ -23,33 +23,13 @@ pub fn number(x: f64) -> String {
     if s == "-0" { "0".to_owned() } else { s.to_owned() }
 }
 
-/// Day number (from 0) and `HH:MM` of an instant, seconds since the start of day 0.
+/// Day index (from 0) and `HH:MM` of an instant, seconds since the start of
+/// the first day: the `day` and `start` columns of the result files. Labels
+/// for a reader come from [`crate::calendar::Calendar`].
 pub fn day_clock(secs: f64) -> (u64, String) {
     let day = (secs / DAY).floor();
     let in_day = (secs - day * DAY).round() as u64;
     (day as u64, format!("{:02}:{:02}", in_day / 3600, (in_day % 3600) / 60))
-}
-
-/// `HH:MM` of an instant, or `dD HH:MM` with `with_day` (a horizon longer
-/// than a day): the start labels of staffing.csv and of interval axes.
-pub fn day_label(secs: f64, with_day: bool) -> String {
-    let (day, clock) = day_clock(secs);
-    if with_day { format!("d{day} {clock}") } else { clock }
-}
-
-/// `HH:MM` of an instant, or `day D HH:MM` with `with_day`: the printed table's words.
-pub fn day_words(secs: f64, with_day: bool) -> String {
-    let (day, clock) = day_clock(secs);
-    if with_day { format!("day {day} {clock}") } else { clock }
-}
-
-/// A time axis's label of an hour value (hours since the start of day 0,
-/// to the nearest minute): `HH:MM`; on multi-day runs a midnight is
-/// `day N`, so labels stay short and each day is named where it starts.
-pub fn axis_clock(h: f64, multi_day: bool) -> String {
-    let mins = (h * 60.0).round().max(0.0) as u64;
-    let (day, m) = (mins / 1440, mins % 1440);
-    if multi_day && m == 0 { format!("day {day}") } else { format!("{:02}:{:02}", m / 60, m % 60) }
 }
 
 /// A duration in the units a person reads it in, the two largest that
@@ -87,12 +67,13 @@ pub fn duration(secs: f64) -> String {
     pair(h / 24, "d", h % 24, "h")
 }
 
-/// Hours since the start of day 0 of a [`day_label`] (`HH:MM` or `dD HH:MM`).
+/// Hours since the start of day 1 of an undated interval label
+/// ([`crate::calendar::Calendar::label`]: `HH:MM` or `day N HH:MM`, N from 1).
 pub fn label_hours(label: &str) -> Option<f64> {
-    let (day, clock) = match label.trim().strip_prefix('d') {
+    let (day, clock) = match label.trim().strip_prefix("day ") {
         Some(rest) => {
             let (d, c) = rest.split_once(' ')?;
-            (d.parse::<f64>().ok()?, c)
+            (d.parse::<f64>().ok()?.max(1.0) - 1.0, c)
         }
         None => (0.0, label.trim()),
     };
@@ -160,18 +141,6 @@ mod tests {
     fn clock_labels() {
         assert_eq!(day_clock(0.0), (0, "00:00".into()));
         assert_eq!(day_clock(DAY + 9.5 * 3600.0), (1, "09:30".into()));
-        assert_eq!(day_label(DAY + 6.0 * 3600.0, true), "d1 06:00");
-        assert_eq!(day_label(9.5 * 3600.0, false), "09:30");
-        assert_eq!(day_words(DAY + 6.0 * 3600.0, true), "day 1 06:00");
-    }
-
-    #[test]
-    fn chart_axis_labels_name_the_day_at_midnight_on_multi_day_runs() {
-        assert_eq!(axis_clock(9.5, false), "09:30");
-        assert_eq!(axis_clock(24.0, false), "00:00");
-        assert_eq!(axis_clock(33.0, true), "09:00");
-        assert_eq!(axis_clock(48.0, true), "day 2");
-        assert_eq!(axis_clock(0.0, true), "day 0");
     }
 
     #[test]
@@ -204,7 +173,8 @@ mod tests {
     #[test]
     fn day_labels_read_back_as_hours() {
         assert_eq!(label_hours("09:30"), Some(9.5));
-        assert_eq!(label_hours("d1 06:00"), Some(30.0));
+        assert_eq!(label_hours("day 2 06:00"), Some(30.0));
+        assert_eq!(label_hours("day 1 06:00"), Some(6.0));
         assert_eq!(label_hours("nine"), None);
     }
 

@@ -8,6 +8,7 @@
 //! replication.
 //! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod calendar;
 pub mod compare;
 pub mod dist;
 pub mod driver;

@@ -26,6 +26,9 @@ pub struct Scenario {
     pub drain: f64,
     /// Length of a reporting interval, seconds; divides a day.
     pub interval: f64,
+    /// Which date day 1 is, if known (`start_date`, or the first date of a
+    /// dated forecast): how every interval is labelled.
+    pub calendar: crate::calendar::Calendar,
     /// Number of replications to run.
     pub replications: u32,
     /// Routing settings.
@@ -42,8 +45,9 @@ pub struct Scenario {
     pub teams: TiVec<TeamId, Team>,
     /// Agent groups in file order.
     pub groups: TiVec<GroupId, AgentGroup>,
-    /// Schedule and unplanned entries left out because their status is
-    /// disabled (docs/model.md §R1): (dotted key, why), for the warnings.
+    /// What validation noted for the warnings, as (dotted key, why): a
+    /// forecast's missing rows, and schedule and unplanned entries left out
+    /// because their status is disabled (docs/model.md §R1).
     pub skipped: Vec<(String, String)>,
 }
 
@@ -296,8 +300,8 @@ pub enum Pattern {
     Weekly,
     /// Calendar days from `first` (day 0), `days` of them; no arrivals after.
     Dated {
-        /// The first date, `YYYY-MM-DD`.
-        first: String,
+        /// The first date (day 1 of the scenario's calendar).
+        first: crate::calendar::Date,
         /// Number of days covered.
         days: usize,
     },

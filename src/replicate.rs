@@ -56,6 +56,8 @@ pub struct Results {
     pub status_secs: Vec<f64>,
     /// Reporting interval, seconds.
     pub interval: f64,
+    /// Which date day 1 is, if known: how intervals are labelled.
+    pub calendar: crate::calendar::Calendar,
     /// Horizon, seconds.
     pub horizon: f64,
     /// Warm-up, seconds: intervals that start before it are flagged.
@@ -576,6 +578,7 @@ impl VariantFold {
             team_intervals: self.team_rows(sc),
             status_secs: self.status.iter().map(|&s| millis(s) / f64::from(sc.replications)).collect(),
             interval: sc.interval,
+            calendar: sc.calendar,
             horizon: sc.horizon,
             warmup: sc.warmup,
             per_replication: self.values,

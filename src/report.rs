@@ -273,6 +273,7 @@ mod tests {
             team_intervals: vec![],
             status_secs: vec![],
             interval: 3600.0,
+            calendar: crate::calendar::Calendar::UNDATED,
             horizon: 3600.0,
             warmup: 0.0,
             waits: vec![],

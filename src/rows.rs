@@ -12,6 +12,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::format::Num;
 use crate::stats::{Metric, Scope, Unit};
@@ -387,6 +388,31 @@ pub fn to_bytes<T: Serialize>(file: &str, rows: impl IntoIterator<Item = T>) -> 
     let mut out = Vec::new();
     write(file, &mut out, rows)?;
     Ok(out)
+}
+
+/// The calendar columns a dated scenario's interval files lead with
+/// ([`write_dated`]).
+pub const DATE_COLUMNS: [&str; 2] = ["date", "weekday"];
+
+/// Writes the interval file `file` of rows `(start seconds, record)`: when
+/// `calendar` is dated, each row leads with its [`DATE_COLUMNS`] (`date` as
+/// `YYYY-MM-DD`, `weekday` as `Mon`..`Sun`); undated, the columns are left
+/// out and the file is the record's own.
+pub fn write_dated<T: Serialize>(
+    file: &str,
+    calendar: Calendar,
+    own: &[&str],
+    rows: impl IntoIterator<Item = (f64, T)>,
+) -> Result<Vec<u8>> {
+    if calendar.start().is_none() {
+        return to_bytes(file, rows.into_iter().map(|(_, r)| r));
+    }
+    let lead: Vec<String> = DATE_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+    let rows = rows.into_iter().map(move |(start, r)| {
+        let (date, weekday) = calendar.date_cells(start).unwrap_or_default();
+        (vec![date, weekday], r)
+    });
+    write_led(file, &lead, own, rows)
 }
 
 /// Writes the CSV file `file` with a header of `lead` columns before the

@@ -109,7 +109,7 @@ pub(crate) fn load_effective_from(files: &dyn Source, path: &Path, overrides: &[
     let base = path.parent().unwrap_or(Path::new(""));
     let scenario = parse_from(files, &text, &origin, &stem, overrides, base)?;
     let (effective_toml, attachments) =
-        effective_text(files, &text, &origin, &scenario.name, overrides, base)?;
+        effective_text(files, &text, &origin, &scenario.name, scenario.calendar.start(), overrides, base)?;
     Ok(Loaded { scenario, effective_toml, attachments, source: text })
 }
 
@@ -123,6 +123,7 @@ fn effective_text(
     text: &str,
     origin: &str,
     name: &str,
+    start: Option<crate::calendar::Date>,
     overrides: &[String],
     base: &Path,
 ) -> Result<(String, Vec<Attachment>)> {
@@ -135,6 +136,13 @@ fn effective_text(
     }
     if !doc.contains_key("name") {
         doc.insert("name", toml_edit::value(name));
+    }
+    // A date taken from a dated forecast is written out, so the result
+    // folder's readers (charts, report.html) know the calendar.
+    if let Some(start) = start
+        && !doc.contains_key("start_date")
+    {
+        doc.insert("start_date", toml_edit::value(crate::calendar::iso(start)));
     }
     let mut attachments = Vec::new();
     if let Some(forecast) = doc.get("forecast").and_then(toml_edit::Item::as_str) {
@@ -492,13 +500,14 @@ count = 4
         std::fs::write(dir.path().join("data/fc.csv"), "start,queue,offered\n08:00,chat,12\n").unwrap();
         let text = "name = \"n\"\nforecast = \"data/none.csv\"\n";
         let args = vec!["forecast=data/fc.csv".to_owned()];
-        let (effective, attachments) = effective_text(&Disk, text, "s.toml", "n", &args, dir.path()).unwrap();
+        let (effective, attachments) =
+            effective_text(&Disk, text, "s.toml", "n", None, &args, dir.path()).unwrap();
         assert!(effective.contains("forecast = \"forecast.csv\""), "{effective}");
         assert_eq!(
             attachments,
             [("forecast.csv".to_owned(), b"start,queue,offered\n08:00,chat,12\n".to_vec())]
         );
-        let e = effective_text(&Disk, text, "s.toml", "n", &[], dir.path()).unwrap_err().to_string();
+        let e = effective_text(&Disk, text, "s.toml", "n", None, &[], dir.path()).unwrap_err().to_string();
         assert!(e.contains("none.csv"), "{e}");
     }
 

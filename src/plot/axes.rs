@@ -12,6 +12,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{DrawError, FAMILY};
+use crate::calendar::Calendar;
 use crate::format;
 
 /// Title font size.
@@ -82,12 +83,13 @@ const STEPS: [f64; 19] = [
 ];
 
 /// The ticks of a time axis over `(a, b)` hours from the start of day 0,
-/// labelled by [`format::axis_clock`]: on whole multiples of the smallest
+/// labelled by [`Calendar::axis`]: on whole multiples of the smallest
 /// step of [`STEPS`] whose labels fit `width` pixels (each measured by
 /// `measure`), so the axis has as many labels as it has room for.
 pub(super) fn time_ticks(
     (a, b): (f64, f64),
     multi_day: bool,
+    calendar: &Calendar,
     width: f64,
     measure: &dyn Fn(&str) -> f64,
 ) -> Vec<(f64, String)> {
@@ -96,7 +98,7 @@ pub(super) fn time_ticks(
         // `+ 0.0` turns a ceiling of -0 into 0.
         let mut k = (a / step - 1e-9).ceil() * step + 0.0;
         while k <= b + 1e-9 && keys.len() <= 200 {
-            keys.push((k, format::axis_clock(k, multi_day)));
+            keys.push((k, calendar.axis(k, multi_day)));
             k += step;
         }
         keys
@@ -139,6 +141,8 @@ pub(super) enum Ticks {
         span: (f64, f64),
         /// Whether the run covers more than one day.
         multi_day: bool,
+        /// Which date day 1 is: how midnights are named.
+        calendar: Calendar,
     },
     /// Given values, each with its text (swept values, numbers of agents):
     /// the range padded by 4% each side, every value labelled that fits.
@@ -156,9 +160,9 @@ impl Ticks {
     /// The axis drawn `width` pixels wide.
     pub(super) fn axis(&self, width: f64) -> Axis {
         match self {
-            Ticks::Time { span, multi_day } => Axis {
+            Ticks::Time { span, multi_day, calendar } => Axis {
                 range: (span.0..span.1).into(),
-                keys: time_ticks(*span, *multi_day, width, &label_width),
+                keys: time_ticks(*span, *multi_day, calendar, width, &label_width),
             },
             Ticks::Values(points) => {
                 let (lo, hi) = match (points.first(), points.last()) {
@@ -182,8 +186,8 @@ pub(super) struct Axis {
 
 impl Axis {
     /// A time axis over `span` hours drawn `width` pixels wide.
-    pub(super) fn time(span: (f64, f64), multi_day: bool, width: f64) -> Axis {
-        Ticks::Time { span, multi_day }.axis(width)
+    pub(super) fn time(span: (f64, f64), multi_day: bool, calendar: Calendar, width: f64) -> Axis {
+        Ticks::Time { span, multi_day, calendar }.axis(width)
     }
 }
 
@@ -357,32 +361,34 @@ mod tests {
             ((0.0, 1440.0), true, 5),
         ] {
             for w in [width, width - f64::from(Y_AREA)] {
-                let keys = time_ticks(span, multi, w, &label_width);
+                let keys = time_ticks(span, multi, &Calendar::UNDATED, w, &label_width);
                 assert!(keys.len() >= least, "{span:?}: only {keys:?}");
                 no_overlap(&keys, span, w);
             }
         }
         // The run-together labels of the issue: a two-day staff chart labelled every 4 h.
-        let keys = time_ticks((0.0, 48.0), true, width, &label_width);
+        let keys = time_ticks((0.0, 48.0), true, &Calendar::UNDATED, width, &label_width);
         no_overlap(&keys, (0.0, 48.0), width);
     }
 
     #[test]
     fn time_ticks_fall_on_whole_steps_and_name_the_day_at_midnight() {
         super::super::fonts().unwrap();
-        let day: Vec<f64> =
-            time_ticks((7.0, 22.0), false, chart_axis(), &label_width).iter().map(|k| k.0).collect();
+        let day: Vec<f64> = time_ticks((7.0, 22.0), false, &Calendar::UNDATED, chart_axis(), &label_width)
+            .iter()
+            .map(|k| k.0)
+            .collect();
         assert!(day.iter().all(|h| h.fract() == 0.0 || h.fract() == 0.5) && day[0] >= 7.0, "{day:?}");
-        let week = time_ticks((0.0, 168.0), true, chart_axis(), &label_width);
-        assert_eq!(week[0], (0.0, "day 0".to_owned()));
+        let week = time_ticks((0.0, 168.0), true, &Calendar::UNDATED, chart_axis(), &label_width);
+        assert_eq!(week[0], (0.0, "day 1".to_owned()));
         for (h, label) in &week {
             assert!(h % 12.0 == 0.0, "{week:?}");
             if h % 24.0 == 0.0 {
-                assert_eq!(*label, format!("day {}", h / 24.0), "{week:?}");
+                assert_eq!(*label, format!("day {}", h / 24.0 + 1.0), "{week:?}");
             }
         }
         // A crowded axis takes a longer step rather than run its labels together.
-        let narrow = time_ticks((0.0, 24.0), false, 200.0, &label_width);
+        let narrow = time_ticks((0.0, 24.0), false, &Calendar::UNDATED, 200.0, &label_width);
         assert!(narrow.len() < 6, "{narrow:?}");
     }
 

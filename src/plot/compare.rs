@@ -119,7 +119,7 @@ pub(super) fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 "time of day (interval mid-point)".into()
             },
             y_desc: "service level, B − A (points)".into(),
-            x: Ticks::Time { span, multi_day },
+            x: Ticks::Time { span, multi_day, calendar: crate::calendar::Calendar::UNDATED },
             y_min: -reach,
             y_max: reach,
             percent: false,

@@ -40,6 +40,8 @@ pub struct Records {
     pub status_secs: Vec<Vec<f64>>,
     /// The wait distributions of waits.csv: the total's, then each queue's.
     pub waits: Vec<WaitCurve>,
+    /// Which date day 1 is (`start_date` of scenario.toml), if known.
+    pub calendar: crate::calendar::Calendar,
 }
 
 /// One row of summary.csv.
@@ -205,12 +207,20 @@ impl Records {
     pub fn finish(&mut self) {
         if let Ok(doc) = self.scenario_toml.parse::<toml_edit::DocumentMut>() {
             self.scenario = doc.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let start = doc.get("start_date").and_then(|v| v.as_str()).and_then(crate::calendar::parse_date);
+            self.calendar =
+                start.map_or(crate::calendar::Calendar::UNDATED, crate::calendar::Calendar::dated);
         }
     }
 
     /// The summary value of `metric` for `scope`/`name`, if there is one.
     pub fn summary_value(&self, scope: ScopeKind, name: &str, metric: Metric) -> Option<&SummaryLine> {
         self.summary.iter().find(|l| l.scope == scope && l.name == name && l.metric == metric)
+    }
+
+    /// Days the run spans (from its intervals).
+    pub fn days(&self) -> u64 {
+        self.slots.last().map_or(1, |s| s.day + 1)
     }
 
     /// Whether the run spans more than one day (time axes then show the day).

@@ -33,7 +33,7 @@ pub fn run_charts(r: &Records) -> Vec<Chart<'_>> {
         },
         Chart {
             name: "agents_by_status",
-            title: "Agents by status over the day".into(),
+            title: format!("Agents by status {}", crate::calendar::over(r.days())),
             about: "Where the team's time goes: agents Available (with spare capacity, or full), Busy, and in each break or custom status, stacked.",
             figure: Box::new(Agents(r)),
         },
@@ -103,7 +103,7 @@ fn percent(v: f64) -> String {
 
 /// The x axis of a time chart on `plot`: the run's span, ticks that fit.
 fn time_axis<DB: DrawingBackend>(r: &Records, plot: &DrawingArea<DB, Shift>) -> Axis {
-    Axis::time(span(r), r.multi_day(), axis_width(plot.dim_in_pixel().0, false))
+    Axis::time(span(r), r.multi_day(), r.calendar, axis_width(plot.dim_in_pixel().0, false))
 }
 
 /// Step points of per-interval values: flat across each interval, a gap
@@ -239,7 +239,7 @@ impl Draw for Agents<'_> {
             .fold(0.0, f64::max);
         let multi = r.multi_day();
         let mut chart = ChartBuilder::on(&plot)
-            .caption("Agents by status over the day", (FAMILY, TITLE))
+            .caption(format!("Agents by status {}", crate::calendar::over(r.days())), (FAMILY, TITLE))
             .margin(MARGIN)
             .x_label_area_size(X_AREA)
             .y_label_area_size(Y_AREA)

@@ -188,7 +188,7 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .iter()
             .map(|r| {
                 let mut row: Vec<Cell> = vec![
-                    crate::format::day_words(r.start * 3600.0, multi).into(),
+                    crate::calendar::Calendar::UNDATED.label(r.start * 3600.0, multi).into(),
                     r.method.as_str().into(),
                     crate::format::number(r.agents).into(),
                     crate::format::number((r.load * 100.0).round() / 100.0).into(),
@@ -255,7 +255,12 @@ impl Draw for StaffAgents {
             .chain(self.load.iter().map(|p| p.1))
             .filter(|v| v.is_finite())
             .fold(0.0, fmax);
-        let x = Axis::time(self.span, self.multi, axis_width(plot.dim_in_pixel().0, false));
+        let x = Axis::time(
+            self.span,
+            self.multi,
+            crate::calendar::Calendar::UNDATED,
+            axis_width(plot.dim_in_pixel().0, false),
+        );
         let mut chart = ChartBuilder::on(&plot)
             .caption("Required agents by interval, over the offered load", (FAMILY, TITLE))
             .margin(MARGIN)
@@ -341,7 +346,12 @@ impl Draw for StaffLevels {
         legend.push(("misses a target".into(), Swatch::Cross(BLACK)));
         let plot = with_legend(area, &legend, LEGEND)?;
         let (a, b) = self.span;
-        let x = Axis::time(self.span, self.multi, axis_width(plot.dim_in_pixel().0, false));
+        let x = Axis::time(
+            self.span,
+            self.multi,
+            crate::calendar::Calendar::UNDATED,
+            axis_width(plot.dim_in_pixel().0, false),
+        );
         let mut chart = ChartBuilder::on(&plot)
             .caption("Service level each method's staffing achieves", (FAMILY, TITLE))
             .margin(MARGIN)

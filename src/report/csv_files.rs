@@ -117,7 +117,9 @@ impl Exporter for Intervals {
         "intervals.csv"
     }
     fn write(&self, r: &Results, _: &Provenance, out: &mut dyn std::io::Write) -> Result<()> {
-        rows::write(self.file_name(), out, interval_records(r))
+        let rows = interval_records(r).map(|rec| (rec.start_seconds.0, rec));
+        let bytes = rows::write_dated(self.file_name(), r.calendar, &rows::INTERVALS_HEADER, rows)?;
+        out.write_all(&bytes).map_err(|source| crate::Error::Write { path: self.file_name().into(), source })
     }
 }
 

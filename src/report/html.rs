@@ -301,7 +301,7 @@ fn misses(h: &mut String, r: &Records) {
 
 /// When interval `i` starts, in words (with its day on multi-day runs).
 fn when(r: &Records, i: usize) -> String {
-    r.slots.get(i).map_or(String::new(), |s| format::day_words(s.start_s, r.multi_day()))
+    r.slots.get(i).map_or(String::new(), |s| r.calendar.label(s.start_s, r.multi_day()))
 }
 
 /// The summary: one row per queue and, with more than one, all queues
@@ -549,11 +549,11 @@ mod tests {
             "{misses}"
         );
         // The worst three, lowest service level first, by day and time.
-        assert!(misses.contains("day 0 05:00 (50.5%), day 0 22:00 (52.2%), day 1 15:00 (53.9%)"), "{misses}");
+        assert!(misses.contains("day 1 05:00 (50.5%), day 1 22:00 (52.2%), day 2 15:00 (53.9%)"), "{misses}");
         let folded = &misses[misses.find("<details>").unwrap()..];
         assert_eq!(folded.matches("<tr><td>day ").count(), 10, "the whole list, folded: {folded}");
         assert!(
-            !misses[..misses.find("<details>").unwrap()].contains("day 2 08:00 ("),
+            !misses[..misses.find("<details>").unwrap()].contains("day 3 08:00 ("),
             "only the worst three show"
         );
     }

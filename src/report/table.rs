@@ -3,7 +3,6 @@
 
 use std::fmt::Write;
 
-use crate::format::day_words;
 use crate::replicate::{Results, SummaryRow};
 use crate::rows::ScopeKind;
 use crate::stats::Metric;
@@ -109,7 +108,7 @@ fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
         .filter(|row| row.target_met == Some(false))
         .take(WORST_LISTED)
         .map(|row| {
-            let when = day_words(r.interval_start(row.interval), r.horizon > crate::time::DAY);
+            let when = r.calendar.label(r.interval_start(row.interval), r.horizon > crate::time::DAY);
             format!("{when} {:.1}%", 100.0 * row.service_level)
         })
         .collect();

@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::calendar::{self, Date};
 use crate::model::Pattern;
 use crate::time::DAY;
 
@@ -71,6 +72,10 @@ pub(crate) struct ForecastQueue {
     pub aht: Option<Vec<Option<f64>>>,
     /// The queue's day-level volume uncertainty (`rate_cv` column), where given.
     pub rate_cv: Option<f64>,
+    /// Steps of a weekly or dated forecast, between the queue's first and
+    /// last row, where other queues have a row and this one has none: read
+    /// as no conversations, and worth a warning (`forecast_gaps`).
+    pub missing: Vec<usize>,
 }
 
 /// What is wrong with a forecast file, and where.
@@ -369,7 +374,10 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 .max()
                 .unwrap_or(lo);
             let days = (hi - lo + 1) as usize;
-            (Pattern::Dated { first: civil_from_days(lo), days }, days)
+            let Some(first) = calendar::add_days(epoch(), lo) else {
+                return fail(None, Some("start"), "holds a date routesim cannot count from");
+            };
+            (Pattern::Dated { first, days }, days)
         }
     };
     let steps = span_days * (86_400 / step) as usize;
@@ -408,6 +416,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 offered: vec![0.0; steps],
                 aht: has_aht.then(|| vec![None; steps]),
                 rate_cv: None,
+                missing: Vec::new(),
             });
         }
         let k = (offset(r.start) / step) as usize;
@@ -438,6 +447,17 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         }
         if let Some(aht) = &mut q.aht {
             aht[k] = r.aht;
+        }
+    }
+    if !matches!(pattern, Pattern::Daily) {
+        let mut starts = vec![false; steps];
+        for &(_, k) in seen.keys() {
+            starts[k] = true;
+        }
+        for (qi, q) in queues.iter_mut().enumerate() {
+            let mine: Vec<usize> = seen.keys().filter(|(i, _)| *i == qi).map(|&(_, k)| k).collect();
+            let (Some(&lo), Some(&hi)) = (mine.iter().min(), mine.iter().max()) else { continue };
+            q.missing = (lo..=hi).filter(|&k| starts[k] && !seen.contains_key(&(qi, k))).collect();
         }
     }
     Ok(Forecast { file: file.to_owned(), pattern, step: step as f64, queues })
@@ -485,11 +505,44 @@ impl Forecast {
                 format!("{} {clock}", names[(day as usize) % 7])
             }
             Pattern::Dated { first, .. } => {
-                let date =
-                    date_days(first).map_or_else(|| first.clone(), |d| civil_from_days(d + day as i64));
-                format!("{date} {clock}")
+                let date = calendar::add_days(*first, day as i64).unwrap_or(*first);
+                format!("{} {clock}", calendar::iso(date))
             }
         }
+    }
+
+    /// The start of step `i` for a reader: `Mon 07 Dec 10:00` on a dated
+    /// forecast ([`crate::calendar`]), `Mon 10:00` on a weekly one.
+    pub(crate) fn step_words(&self, i: usize) -> String {
+        match &self.pattern {
+            Pattern::Dated { first, .. } => {
+                calendar::Calendar::dated(*first).label(i as f64 * self.step, true)
+            }
+            _ => self.step_label(i),
+        }
+    }
+
+    /// The queue's missing rows in words, one message per queue that has
+    /// any: `Chat has no row for Mon 07 Dec 10:00: read as 0 conversations`.
+    pub(crate) fn gaps(&self) -> Vec<String> {
+        const LISTED: usize = 3;
+        self.queues
+            .iter()
+            .filter(|q| !q.missing.is_empty())
+            .map(|q| {
+                let listed: Vec<String> =
+                    q.missing.iter().take(LISTED).map(|&k| self.step_words(k)).collect();
+                let more = q.missing.len().saturating_sub(LISTED);
+                let tail = if more > 0 { format!(" and {more} more intervals") } else { String::new() };
+                format!(
+                    "{} has no row for {}{tail}: read as 0 conversations (forecast {}; other queues \
+                     have rows at that start)",
+                    q.name,
+                    listed.join(", "),
+                    self.file
+                )
+            })
+            .collect()
     }
 
     pub(crate) fn queue(&self, name: &str) -> Option<&ForecastQueue> {
@@ -587,45 +640,14 @@ fn clock_secs(text: &str) -> Option<i64> {
     Some(h * 3600 + m * 60 + s)
 }
 
-/// `YYYY-MM-DD` → days since 1970-01-01 (proleptic Gregorian), if a real date.
+/// `YYYY-MM-DD` → days since 1970-01-01, if a real date.
 fn date_days(text: &str) -> Option<i64> {
-    let mut it = text.split('-');
-    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !(all_digits(y) && all_digits(m) && all_digits(d)) {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&m) || d < 1 || d > month_len[(m - 1) as usize] {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some(calendar::days_between(epoch(), calendar::parse_date(text)?))
 }
 
-/// Days since 1970-01-01 → `YYYY-MM-DD` (inverse of [`date_days`]).
-fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+/// 1970-01-01, the day [`date_days`] counts from.
+fn epoch() -> Date {
+    Date::constant(1970, 1, 1)
 }
 
 fn minutes(secs: i64) -> String {
@@ -691,14 +713,46 @@ mod tests {
         let f = ok(
             "start,queue,offered\n2024-03-01 00:00,chat,5\n2024-02-28 12:00,chat,1\n2024-02-28 12:30,chat,2\n",
         );
-        assert_eq!(f.pattern, Pattern::Dated { first: "2024-02-28".into(), days: 3 }, "2024 is a leap year");
+        assert_eq!(
+            f.pattern,
+            Pattern::Dated { first: Date::constant(2024, 2, 28), days: 3 },
+            "2024 is a leap year"
+        );
         assert_eq!(f.dated_span(), Some(3.0 * DAY));
         let chat = f.queue("chat").unwrap();
         assert_eq!(chat.offered.len(), 3 * 48);
         assert_eq!((chat.offered[24], chat.offered[25], chat.offered[96]), (1.0, 2.0, 5.0));
         assert_eq!(date_days("1970-01-01"), Some(0));
-        assert_eq!(civil_from_days(date_days("2026-11-25").unwrap()), "2026-11-25");
+        assert_eq!(
+            calendar::add_days(epoch(), date_days("2026-11-25").unwrap()),
+            calendar::parse_date("2026-11-25")
+        );
         assert_eq!(date_days("2023-02-29"), None);
+    }
+
+    #[test]
+    fn a_missing_row_of_a_dated_forecast_is_named_with_its_weekday_and_date() {
+        // Chat's Monday 10:00 row is missing; email has one there, so the grid has that start.
+        let f = ok("start;queue;offered\n\
+                    2026-12-07 09:30;Chat;40\n2026-12-07 09:30;Email;3\n\
+                    2026-12-07 10:00;Email;4\n\
+                    2026-12-07 10:30;Chat;44\n2026-12-07 10:30;Email;5\n\
+                    2026-12-07 11:30;Chat;40\n2026-12-07 11:30;Email;3\n");
+        assert_eq!(f.queue("Chat").unwrap().missing, vec![20]);
+        let gaps = f.gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert!(
+            gaps[0].starts_with("Chat has no row for Mon 07 Dec 10:00: read as 0 conversations"),
+            "{gaps:?}"
+        );
+        // 11:00 is missing for both queues: not a start the grid has, so no gap.
+        assert!(!gaps[0].contains("11:00"), "{gaps:?}");
+    }
+
+    #[test]
+    fn a_daily_forecast_has_no_gaps_to_warn_of() {
+        let f = ok("start,queue,offered\n09:00,chat,4\n09:00,mail,1\n10:00,chat,5\n09:30,mail,2\n");
+        assert!(f.gaps().is_empty());
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub(crate) struct RawScenario {
     pub interval: Option<String>,
     pub replications: Option<i64>,
     pub forecast: Option<String>,
+    pub start_date: Option<String>,
+    pub forecast_gaps: Option<String>,
     pub routing: Option<RawRouting>,
     pub metrics: Option<RawMetrics>,
     #[serde(default)]

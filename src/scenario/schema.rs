@@ -75,6 +75,8 @@ const TOP: &[Field] = &[
     opt("warmup", ValueKind::Str, "warmup = \"2h\""),
     opt("drain", ValueKind::Str, "drain = \"1d\""),
     bare("forecast", ValueKind::File, "forecast = \"forecast.csv\""),
+    opt("start_date", ValueKind::Str, "start_date = \"2026-12-07\""),
+    opt("forecast_gaps", ValueKind::Str, "forecast_gaps = \"error\""),
     opt("interval", ValueKind::Str, "interval = \"30m\""),
     opt("replications", ValueKind::Int, "replications = 10"),
     opt("routing", ValueKind::Table(ROUTING), "[routing]"),

@@ -8,6 +8,7 @@ use super::limits::*;
 use super::raw::{RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawServe, RawShift, RawTeam};
 use super::suggest::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
+use crate::calendar::{self, Calendar};
 use crate::dist::Dist;
 use crate::model::{
     AgentGroup, ArrivalSource, Arrivals, GroupId, Headcount, MetricSettings, Offers, Planned, Queue, QueueId,
@@ -120,6 +121,26 @@ pub(super) fn validate(
             ),
         );
     }
+    let calendar = start_calendar(raw.start_date.as_deref(), forecast, &mut e);
+    let gaps_are_errors = match raw.forecast_gaps.as_deref() {
+        None | Some("warn") => false,
+        Some("error") => true,
+        Some(other) => {
+            e.add(
+                "forecast_gaps",
+                format!("`{other}` is not a choice; write \"warn\" (the default) or \"error\""),
+            );
+            false
+        }
+    };
+    let mut skipped = Vec::new();
+    for gap in forecast.map(Forecast::gaps).unwrap_or_default() {
+        if gaps_are_errors {
+            e.add("forecast", format!("{gap}; `forecast_gaps = \"error\"` makes a missing row an error"));
+        } else {
+            skipped.push(("forecast".to_owned(), gap));
+        }
+    }
     let replications = raw.replications.unwrap_or(10);
     if !(1..=MAX_REPLICATIONS).contains(&replications) {
         e.add("replications", format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"));
@@ -230,7 +251,6 @@ pub(super) fn validate(
     }
 
     let mut groups = Vec::new();
-    let mut skipped = Vec::new();
     for (i, g) in raw.agents.iter().enumerate() {
         let key = format!("agents.{}", g.name);
         if index.groups.get(g.name.as_str()).is_some_and(|&first| first.index() < i) {
@@ -252,6 +272,7 @@ pub(super) fn validate(
             warmup: warmup?,
             drain: drain?,
             interval: interval?,
+            calendar: calendar?,
             replications: u32::try_from(replications).ok()?,
             routing: routing?,
             metrics: metrics?,
@@ -1159,4 +1180,39 @@ fn unknown_name<'a>(
     known: impl ExactSizeIterator<Item = &'a String> + Clone,
 ) -> String {
     super::suggest::unknown_among(what, given, "", known.map(String::as_str))
+}
+
+/// The scenario's calendar: `start_date`, or the first date of a dated
+/// forecast; both given, they must agree (docs/model.md §10.12).
+fn start_calendar(
+    start_date: Option<&str>,
+    forecast: Option<&Forecast>,
+    e: &mut Problems,
+) -> Option<Calendar> {
+    let from_forecast = forecast.and_then(|f| match &f.pattern {
+        crate::model::Pattern::Dated { first, .. } => Some((f, *first)),
+        _ => None,
+    });
+    let Some(text) = start_date else {
+        return Some(from_forecast.map_or(Calendar::UNDATED, |(_, first)| Calendar::dated(first)));
+    };
+    let Some(date) = calendar::parse_date(text.trim()) else {
+        e.add("start_date", format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. \"2026-12-07\""));
+        return None;
+    };
+    if let Some((f, first)) = from_forecast
+        && first != date
+    {
+        e.add(
+            "start_date",
+            format!(
+                "({}) is not the first date of the dated forecast {} ({}); remove `start_date` or make them agree",
+                calendar::iso(date),
+                f.file,
+                calendar::iso(first)
+            ),
+        );
+        return None;
+    }
+    Some(Calendar::dated(date))
 }

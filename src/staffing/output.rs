@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::calendar::Calendar;
 use crate::error::Result;
-use crate::format::{Num, day_label, number};
+use crate::format::{Num, number};
 use crate::rows::{self, StaffingRecord};
 use crate::staffing::Goal;
 use crate::staffing::plan::{Answer, MethodAnswer};
@@ -36,8 +37,8 @@ pub fn staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
     let records = (0..n).flat_map(|i| {
         answer.methods.iter().map(move |m| {
             let r = &m.rows[i];
-            StaffingRecord {
-                start: day_label(r.start, answer.several_days),
+            let record = StaffingRecord {
+                start: Calendar::UNDATED.label(r.start, answer.several_days),
                 method: m.method.name().to_owned(),
                 agents: r.agents,
                 offered_erlangs: Num(r.offered_erlangs),
@@ -45,10 +46,12 @@ pub fn staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
                 asa: Num(r.asa),
                 abandon_rate: Num(r.abandon_rate),
                 occupancy: Num(r.occupancy),
-            }
+            };
+            (r.start, record)
         })
     });
-    rows::to_bytes("staffing.csv", records)
+    let own: Vec<&str> = rows::STAFFING_HEADER.split(',').collect();
+    rows::write_dated("staffing.csv", answer.calendar, &own, records)
 }
 
 /// How the FTE figure is reached, as summary.json and the printed line state it.
@@ -259,7 +262,7 @@ fn row(answer: &Answer, m: &MethodAnswer, goal: Goal) -> [String; 4] {
                 Goal::Asa => format!("{}s", number((v * 10.0).round() / 10.0)),
                 _ => format!("{:.1}%", v * 100.0),
             };
-            format!("{} {} {shown}", day_label(m.rows[i].start, answer.several_days), goal.name())
+            format!("{} {} {shown}", answer.calendar.label(m.rows[i].start, answer.several_days), goal.name())
         }
         None => "-".to_owned(),
     };

@@ -219,6 +219,9 @@ pub struct Answer {
     pub validation: Validation,
     /// Weekly agent-hours and FTE, when `--paid-hours` was given.
     pub fte: Option<Fte>,
+    /// Which date day 1 is, if known: staffing.csv's `date` and `weekday`
+    /// columns and the printed labels.
+    pub calendar: crate::calendar::Calendar,
     /// The effective scenario with the chosen staffing filled in.
     pub scenario_toml: String,
     /// Files that scenario refers to (the forecast's copy).
@@ -410,6 +413,7 @@ impl Study {
             several_days: sc.horizon > crate::time::DAY,
             validation,
             fte,
+            calendar: sc.calendar,
             scenario_toml,
             attachments: self.attachments.clone(),
         })

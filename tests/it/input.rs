@@ -298,7 +298,7 @@ fn a_forecast_whose_volumes_exceed_memory_is_refused_before_simulating() {
         let r = run(dir.path(), &[cmd, "f.toml", "-q"][..if cmd == "check" { 2 } else { 3 }]);
         assert_eq!(r.code, Some(2), "{r:#?}");
         for w in [
-            "queue `chat` expects about 960000000 conversations on day 0",
+            "queue `chat` expects about 960000000 conversations on day 1",
             "from 00:00",
             "`offered` column of",
         ] {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, unreachable_pub)] // test code: a failed unwrap is a failed test
 
+mod calendar;
 mod charts;
 mod checker;
 mod cli;
