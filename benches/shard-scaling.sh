@@ -7,8 +7,9 @@
 #    speed-up, the merge's time against the run, and that the merged folder
 #    is the unsharded one byte for byte.
 # 2. The size of a part (fold.bin and part.json) of the same sweep over
-#    4 hours, at 10 and at 1,000 replications: it does not grow with the
-#    replications (exact sums, histograms of counts).
+#    4 hours, at 10 and at 1,000 replications: no per-replication values
+#    (exact sums); the wait histograms' counts fill more buckets as
+#    replications add waits, so it grows slowly and levels off.
 #
 # usage: benches/shard-scaling.sh   (run it alone, on a quiet machine: two
 # shards in parallel need both cores to themselves)
