@@ -31,6 +31,10 @@ use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::{self, Metric, Scope, Tally, Unit};
 
+mod verdict;
+
+pub use verdict::{QueueVerdict, TeamVerdict, Verdict, verdict};
+
 pub use crate::rows::{COMPARE_HEADER, COMPARE_INTERVALS_HEADER};
 
 /// The metrics of `compare_intervals.csv`, per interval and queue.
@@ -46,6 +50,81 @@ pub struct Comparison {
     pub b: Loaded,
     /// How B was made, for the printed header: a file, or `--with` overrides.
     pub b_from: String,
+    /// A's file name, with the `--set` overrides of both.
+    a_label: String,
+    /// What B is: B's file name, or A's with the `--with` overrides.
+    b_label: String,
+    /// What differs between A and B: the `--with` overrides, or the keys
+    /// added, removed and changed from A's effective scenario to B's.
+    pub b_differs: Vec<String>,
+}
+
+impl Comparison {
+    /// How A is named everywhere: "A: coaching.toml".
+    pub fn a_name(&self) -> String {
+        format!("A: {}", self.a_label)
+    }
+
+    /// Whether B is a second file (not A with `--with` overrides).
+    fn b_label_is_file(&self) -> bool {
+        !self.b_label.starts_with(&format!("{} with ", self.a_label))
+    }
+
+    /// How B is named everywhere: "B: coaching.toml with status.Coaching.enabled=false".
+    pub fn b_name(&self) -> String {
+        format!("B: {}", self.b_label)
+    }
+}
+
+/// A file's name for labels: its last component.
+fn file_label(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The keys that differ between two effective scenarios, as
+/// `+key = value` (added in B), `-key` (removed) and `key: a → b` (changed),
+/// in key order; arrays of tables are compared element by element.
+pub fn differing_keys(a: &str, b: &str) -> Vec<String> {
+    fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, String>) {
+        let key = |k: &str| if prefix.is_empty() { k.to_owned() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    flatten(&key(k), v, out);
+                }
+            }
+            toml::Value::Array(xs) if xs.iter().all(toml::Value::is_table) && !xs.is_empty() => {
+                for (i, x) in xs.iter().enumerate() {
+                    flatten(&key(&i.to_string()), x, out);
+                }
+            }
+            other => {
+                out.insert(prefix.to_owned(), other.to_string());
+            }
+        }
+    }
+    let parse = |s: &str| {
+        let mut out = BTreeMap::new();
+        if let Ok(v) = s.parse::<toml::Table>() {
+            flatten("", &toml::Value::Table(v), &mut out);
+        }
+        out
+    };
+    let (x, y) = (parse(a), parse(b));
+    let mut out = Vec::new();
+    for (k, va) in &x {
+        match y.get(k) {
+            None => out.push(format!("-{k}")),
+            Some(vb) if vb != va => out.push(format!("{k}: {va} → {vb}")),
+            Some(_) => {}
+        }
+    }
+    for (k, vb) in &y {
+        if !x.contains_key(k) {
+            out.push(format!("+{k} = {vb}"));
+        }
+    }
+    out
 }
 
 /// Loads A from `a` and B from `b` (or from `a` with the `with` overrides),
@@ -88,6 +167,7 @@ pub(crate) fn load_from(
             (a, all, format!("{} {}", a.display(), shown.join(" ")))
         }
     };
+    let (a_path, b_file) = (a, b);
     let a = scenario::load_effective_from(files, a, set)?;
     let b = scenario::load_effective_from(files, b_path, &b_set)?;
     let (x, y) = (&a.scenario, &b.scenario);
@@ -141,7 +221,26 @@ pub(crate) fn load_from(
             ),
         });
     }
-    Ok(Comparison { a, b, b_from })
+    // `-r`/`--seed` (or `--set replications=`/`seed=`) apply to both and the
+    // header states them, so they do not name A or B.
+    let shared: Vec<&str> = set
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !matches!(s.split_once('=').map(|(k, _)| k.trim()), Some("replications" | "seed")))
+        .collect();
+    let with_set = if shared.is_empty() { String::new() } else { format!(" with {}", shared.join(" ")) };
+    let a_label = format!("{}{with_set}", file_label(a_path));
+    let (b_label, b_differs) = match b_file {
+        Some(bp) => (
+            format!("{}{with_set}", file_label(bp)),
+            differing_keys(&a.effective_toml, &b.effective_toml)
+                .into_iter()
+                .filter(|k| !k.starts_with("name:") && k != "name")
+                .collect(),
+        ),
+        None => (format!("{} with {}", a_label, with.join(" ")), with.to_vec()),
+    };
+    Ok(Comparison { a, b, b_from, a_label, b_label, b_differs })
 }
 
 /// One compared number: A's and B's means and the paired difference.
@@ -275,6 +374,34 @@ pub struct Compared {
     pub intervals: Vec<IntervalDiff>,
     /// A's calendar: how the intervals are labelled.
     pub calendar: crate::calendar::Calendar,
+    /// Per interval, then queue (as `intervals` without the metrics): the
+    /// service level of A and of B pooled over the replications.
+    pub pooled: Vec<PooledSl>,
+}
+
+/// One interval and queue's service level pooled over the replications,
+/// as intervals.csv gives it: the sums of the numerators and denominators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PooledSl {
+    /// Reporting interval.
+    pub interval: usize,
+    /// The queue's name.
+    pub queue: String,
+    /// A's summed numerator and denominator (conversations).
+    pub a: [u64; 2],
+    /// B's summed numerator and denominator (conversations).
+    pub b: [u64; 2],
+}
+
+impl PooledSl {
+    /// A's pooled service level (fraction 0-1; NaN without traffic).
+    pub fn a_sl(&self) -> f64 {
+        stats::ratio(self.a[0] as f64, self.a[1] as f64)
+    }
+    /// B's pooled service level (fraction 0-1; NaN without traffic).
+    pub fn b_sl(&self) -> f64 {
+        stats::ratio(self.b[0] as f64, self.b[1] as f64)
+    }
 }
 
 /// The collector of `compare`: for every summary row both variants have
@@ -383,7 +510,19 @@ impl<'a> Paired<'a> {
         }
         let (summary, intervals) = fold.cells.split_at(self.summary.len());
         let interval = self.both[0].interval;
+        let pooled = self
+            .intervals
+            .iter()
+            .zip(&fold.pooled)
+            .map(|(c, p)| PooledSl {
+                interval: c.interval,
+                queue: c.queue.clone(),
+                a: [p[0], p[1]],
+                b: [p[2], p[3]],
+            })
+            .collect();
         Ok(Compared {
+            pooled,
             summary: self
                 .summary
                 .iter()
@@ -421,6 +560,9 @@ impl<'a> Paired<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairFold {
     cells: Vec<PairSums>,
+    /// Per interval cell: A's and B's service-level numerators and
+    /// denominators summed over the replications folded.
+    pooled: Vec<[u64; 4]>,
     waiting_a: BTreeMap<u32, Side>,
     waiting_b: BTreeMap<u32, Side>,
 }
@@ -438,6 +580,7 @@ impl Collector for Paired<'_> {
     fn empty(&self) -> PairFold {
         PairFold {
             cells: vec![PairSums::default(); self.cells()],
+            pooled: vec![[0; 4]; self.intervals.len()],
             waiting_a: BTreeMap::new(),
             waiting_b: BTreeMap::new(),
         }
@@ -445,12 +588,26 @@ impl Collector for Paired<'_> {
 
     fn add(&self, fold: &mut PairFold, job: Job, sc: &Scenario, tally: &Tally) {
         let side = Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) };
+        let parts = sl_parts(sc, tally);
+        let of_a = job.variant == 0;
+        for (c, sums) in self.intervals.iter().zip(&mut fold.pooled) {
+            let (at, k) = if of_a { (c.a, 0) } else { (c.b, 2) };
+            if let Some(&(num, den)) = parts.get(at) {
+                sums[k] += num;
+                sums[k + 1] += den;
+            }
+        }
         self.meet(fold, job.replication, job.variant == 0, side);
     }
 
     fn merge(&self, fold: &mut PairFold, other: PairFold) {
         for (mine, theirs) in fold.cells.iter_mut().zip(&other.cells) {
             mine.merge(theirs);
+        }
+        for (mine, theirs) in fold.pooled.iter_mut().zip(&other.pooled) {
+            for (x, y) in mine.iter_mut().zip(theirs) {
+                *x += y;
+            }
         }
         for (r, side) in other.waiting_a {
             self.meet(fold, r, true, side);
@@ -532,6 +689,18 @@ fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
     out
 }
 
+/// The service level's numerator and denominator of each interval and
+/// queue of one replication (`[i * queues + q]`), as intervals.csv pools them.
+fn sl_parts(sc: &Scenario, t: &Tally) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(sc.interval_count() * sc.queues.len());
+    for i in 0..sc.interval_count() {
+        for q in sc.queues.keys() {
+            out.push(t.interval(i, q).counts.sl_parts(sc.metrics.service_level));
+        }
+    }
+    out
+}
+
 /// `compare.csv`: every summary row both variants have.
 pub fn compare_csv(c: &Compared) -> Result<Vec<u8>> {
     let records = c.summary.iter().map(|r| CompareRecord {
@@ -586,6 +755,7 @@ pub fn write_all(
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("compare.csv", compare_csv(compared)?),
         ("compare_intervals.csv", compare_intervals_csv(compared)?),
+        ("compare.json", verdict::json_bytes(c, &verdict(c, compared))?),
         ("a.toml", c.a.effective_toml.clone().into_bytes()),
         ("b.toml", c.b.effective_toml.clone().into_bytes()),
     ];
@@ -594,26 +764,28 @@ pub fn write_all(
     report::write_with_charts(target, &name, crate::plot::Kind::Compare, &files, report)
 }
 
-/// Most rows without a significant difference the printed table lists.
-const MAX_UNDECIDED: usize = 12;
-
-/// The printed table: the significant differences first, largest relative
-/// change first, then those not significant with the replications that
-/// would decide them; rows the two variants share exactly are summarised
-/// in one line. Never prints NaN.
+/// The printed comparison: what A and B are, the verdict per queue and
+/// team ([`verdict`]), then the other significant differences, the
+/// clearest first (|difference| over its interval's half-width, so a
+/// change from zero does not come first for being infinite in relative
+/// terms; rows with the same figures under several scopes shown once),
+/// and one line for the rows that cannot be told apart. Never prints NaN.
 pub fn table(c: &Comparison, compared: &Compared) -> String {
     let mut o = String::new();
+    let _ = writeln!(o, "{}\n{}", c.a_name(), c.b_name());
+    if !c.b_differs.is_empty() && c.b_label_is_file() {
+        let _ = writeln!(o, "B differs from A in: {}", c.b_differs.join("; "));
+    }
     let _ = writeln!(
         o,
-        "A: {}\nB: {}\n{} replications each on the same streams, seed {}; differences are B − A with 95% intervals",
-        c.a.scenario.name,
-        c.b_from,
+        "{} replications each on the same streams, seed {}; differences are B − A with 95% intervals",
         c.replications(),
         c.a.scenario.seed
     );
+    o.push_str(&verdict::lines(&verdict(c, compared)));
     let show = |unit: Unit, v: f64| -> String {
         if !v.is_finite() {
-            return "-".into();
+            return "—".into();
         }
         match unit {
             Unit::Fraction => format!("{:.1}%", v * 100.0),
@@ -635,66 +807,81 @@ pub fn table(c: &Comparison, compared: &Compared) -> String {
         } else if d.diff.is_finite() {
             format!("{}{pts}", f(d.diff))
         } else {
-            "-".into()
+            "—".into()
         }
     };
-    let size = |d: &Diff| {
-        let base = d.a_mean.abs();
-        if base > 0.0 { d.diff.abs() / base } else { d.diff.abs() }
-    };
-    let (mut yes, mut no, mut same): (Vec<&SummaryDiff>, Vec<&SummaryDiff>, Vec<String>) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut yes, mut undecided): (Vec<(&SummaryDiff, Vec<String>)>, usize) = (Vec::new(), 0);
+    // The verdict's rows, and rows with their figures under another scope, are not repeated.
+    let verdict_rows: Vec<&SummaryDiff> =
+        compared.summary.iter().filter(|r| verdict::in_verdict(r.scope, r.metric)).collect();
     for r in &compared.summary {
         let d = &r.diff;
-        if d.n > 0 && d.diff == 0.0 && d.low == 0.0 && d.high == 0.0 {
-            same.push(format!("{} {} {}", r.scope.name(), r.name, r.metric.name()));
-        } else if d.significant {
-            yes.push(r);
-        } else if d.n > 0 {
-            no.push(r);
+        if !d.significant {
+            undecided += usize::from(d.n > 0);
+            continue;
+        }
+        let same = |x: &Diff| {
+            x.a_mean.to_bits() == d.a_mean.to_bits()
+                && x.b_mean.to_bits() == d.b_mean.to_bits()
+                && x.low.to_bits() == d.low.to_bits()
+                && x.high.to_bits() == d.high.to_bits()
+        };
+        let scope = format!("{} {}", r.scope.name(), r.name);
+        if verdict_rows.iter().any(|y| y.metric == r.metric && same(&y.diff)) {
+            continue;
+        }
+        match yes.iter_mut().find(|(y, _)| y.metric == r.metric && same(&y.diff)) {
+            Some((_, also)) => also.push(scope),
+            None => yes.push((r, Vec::new())),
         }
     }
-    yes.sort_by(|x, y| size(&y.diff).total_cmp(&size(&x.diff)));
-    no.sort_by(|x, y| size(&y.diff).total_cmp(&size(&x.diff)));
-    let line = |o: &mut String, r: &SummaryDiff, tail: String| {
-        let u = r.metric.unit();
+    yes.sort_by(|(x, _), (y, _)| clearness(&y.diff).total_cmp(&clearness(&x.diff)));
+    if yes.is_empty() {
+        let any = verdict_rows.iter().any(|r| r.diff.significant);
         let _ = writeln!(
             o,
-            "{:<22} {:<20} {:>10} {:>10}  {:<28}{tail}",
-            format!("{} {}", r.scope.name(), r.name),
-            r.metric.name(),
-            show(u, r.diff.a_mean),
-            show(u, r.diff.b_mean),
-            show_diff(u, &r.diff)
+            "{}",
+            if any { "no other significant difference" } else { "no significant difference" }
         );
-    };
-    let _ = writeln!(o, "{:<22} {:<20} {:>10} {:>10}  B − A [95% CI]", "scope", "metric", "A", "B");
-    if yes.is_empty() {
-        let _ = writeln!(o, "no significant difference");
     } else {
-        let _ = writeln!(o, "significant ({}), largest relative change first:", yes.len());
-        for r in &yes {
-            line(&mut o, r, String::new());
+        let _ = writeln!(o, "other significant differences ({}), clearest first:", yes.len());
+        let _ = writeln!(o, "{:<22} {:<20} {:>10} {:>10}  B − A [95% CI]", "scope", "metric", "A", "B");
+        for (r, also) in &yes {
+            let u = r.metric.unit();
+            let tail =
+                if also.is_empty() { String::new() } else { format!("  (same for {})", also.join(", ")) };
+            let _ = writeln!(
+                o,
+                "{:<22} {:<20} {:>10} {:>10}  {:<28}{tail}",
+                format!("{} {}", r.scope.name(), r.name),
+                r.metric.name(),
+                show(u, r.diff.a_mean),
+                show(u, r.diff.b_mean),
+                show_diff(u, &r.diff)
+            );
         }
     }
-    if !no.is_empty() {
-        let _ = writeln!(o, "not significant ({}):", no.len());
-        for r in no.iter().take(MAX_UNDECIDED) {
-            let tail = match r.diff.needed {
-                Some(n) if n > u64::from(r.diff.n) => format!("  needs ~{n} replications to decide"),
-                Some(_) => "  borderline: run more replications".to_owned(),
-                None => String::new(),
-            };
-            line(&mut o, r, tail);
-        }
-        if no.len() > MAX_UNDECIDED {
-            let _ = writeln!(o, "... and {} more, in compare.csv", no.len() - MAX_UNDECIDED);
-        }
-    }
-    if !same.is_empty() {
-        let _ = writeln!(o, "identical in every replication: {} rows (e.g. {})", same.len(), same[0]);
+    if undecided > 0 {
+        let _ = writeln!(
+            o,
+            "{undecided} other rows cannot be told apart at {} replications (compare.csv has every row)",
+            c.replications()
+        );
     }
     o
+}
+
+/// How clearly a difference differs from zero: |difference| over its
+/// interval's half-width (infinite for a constant nonzero difference).
+fn clearness(d: &Diff) -> f64 {
+    let half = (d.high - d.low) / 2.0;
+    if half > 0.0 {
+        d.diff.abs() / half
+    } else if d.diff != 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]

@@ -469,7 +469,10 @@ fn the_chart_and_report_hold_the_comparison() {
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("Side by side"), "chart inline and the summary table");
-    assert!(html.contains("overflow (A) against overflow (B)"), "the page names both sides");
+    assert!(
+        html.contains("A: overflow.toml against B: overflow.toml with team.email.queues="),
+        "the page names both sides, B by its override"
+    );
     for outside in ["http://", "https://", "<script", "src=\""] {
         assert!(!html.contains(outside), "report.html refers outside itself: {outside}");
     }
@@ -537,4 +540,118 @@ fn the_readme_figures_come_from_the_committed_policies() {
         assert!(readme.contains(diff), "README lacks `{diff}` for {file}");
         assert!(readme.contains(a) && readme.contains(b), "README lacks {a} or {b} for {file}");
     }
+}
+
+/// Issue 21 points 1 and 2: `compare` opens with each queue's target, A
+/// and B against it and the judged intervals each misses; compare.json
+/// holds the same by name (its numbers are compare.csv's rows), the
+/// report's title names the override, and in the offers policy the
+/// service-level change comes before the from-zero wait change.
+#[test]
+fn the_verdict_comes_first_and_compare_json_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[&str]); 2] = [
+        ("coaching", &["scenarios/policies/coaching.toml", "--with", "status.Coaching.enabled=false"]),
+        (
+            "offers",
+            &[
+                "scenarios/policies/offers.toml",
+                "--with",
+                r#"routing.assignment="accept""#,
+                "--with",
+                r#"routing.accept_delay={ dist = "exponential", mean = "10s" }"#,
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let out = dir.path().join(name);
+        let mut all = vec!["compare"];
+        all.extend(args);
+        all.extend(["-r", "6", "--out", out.to_str().unwrap()]);
+        let (code, stdout, stderr) = routesim(&all);
+        assert_eq!(code, Some(0), "{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines[0], format!("A: {name}.toml"), "{stdout}");
+        assert!(lines[1].starts_with(&format!("B: {name}.toml with ")), "{stdout}");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+        let csv = Csv::read(&out.join("compare.csv"));
+        let queues = json["queues"].as_array().unwrap();
+        assert!(!queues.is_empty());
+        for q in queues {
+            let queue = q["queue"].as_str().unwrap();
+            let row = csv
+                .rows
+                .iter()
+                .find(|r| r[0] == "queue" && r[1] == queue && r[2] == "service_level")
+                .unwrap_or_else(|| panic!("{name}: no service_level row for {queue}"));
+            for (key, col) in [
+                ("a", "a_mean"),
+                ("b", "b_mean"),
+                ("diff", "diff_mean"),
+                ("ci95_low", "diff_ci95_low"),
+                ("ci95_high", "diff_ci95_high"),
+            ] {
+                assert_eq!(q[key].as_f64().unwrap(), csv.num(row, col), "{name} {queue} {key}");
+            }
+            let (a, b, target) =
+                (q["a"].as_f64().unwrap(), q["b"].as_f64().unwrap(), q["target"].as_f64().unwrap());
+            assert_eq!(q["a_meets"].as_bool(), Some(a >= target), "{name} {queue}");
+            assert_eq!(q["b_meets"].as_bool(), Some(b >= target), "{name} {queue}");
+            let judged = q["judged_intervals"].as_u64().unwrap();
+            let (am, bm) =
+                (q["a_intervals_missing"].as_u64().unwrap(), q["b_intervals_missing"].as_u64().unwrap());
+            assert!(judged > 0 && am <= judged && bm <= judged, "{name} {queue}: {q}");
+            // The printed line says the same.
+            let head = format!(
+                "queue {queue}: target {:.0}% within {} s; A {} it ({:.1}%), {am} of {judged} intervals miss; B {} it ({:.1}%), {bm} of {judged} miss",
+                100.0 * target,
+                q["threshold_seconds"].as_f64().unwrap(),
+                if a >= target { "meets" } else { "MISSES" },
+                100.0 * a,
+                if b >= target { "meets" } else { "MISSES" },
+                100.0 * b,
+            );
+            assert!(lines[3..].iter().take(8).any(|l| *l == head), "{name}: `{head}` not first in\n{stdout}");
+        }
+        assert!(json["teams"].as_array().is_some_and(|t| !t.is_empty()), "{json}");
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let title = format!("A: {name}.toml against B: {name}.toml with ");
+        assert!(html.contains(&title), "{name}: report title");
+        assert!(html.contains("<ul class=\"lead\">"), "{name}: the verdict leads the report");
+        if name == "offers" {
+            // The from-zero wait change (wait_p50 0.0s → 7.5s) comes after the service-level change.
+            let sl = stdout.find("  service level").unwrap();
+            let wait = stdout.find("wait_p50").unwrap();
+            assert!(sl < wait, "{stdout}");
+            let json_text = std::fs::read_to_string(out.join("compare.json")).unwrap();
+            assert!(json_text.contains("routing.assignment"), "compare.json names the override");
+        }
+    }
+}
+
+/// Issue 21 point 2: with two files, B is named by its file and the keys
+/// that differ between the two effective scenarios are listed.
+#[test]
+fn a_two_file_comparison_lists_the_differing_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = routesim(&[
+        "compare",
+        "scenarios/policies/phone-separate.toml",
+        "scenarios/policies/phone-synced.toml",
+        "-r",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[..2], ["A: phone-separate.toml", "B: phone-synced.toml"], "{stdout}");
+    assert!(lines[2].starts_with("B differs from A in: "), "{stdout}");
+    for key in ["team.0.queues: [\"chat\"] → [\"phone\", \"chat\"]", "-team.1.name"] {
+        assert!(lines[2].contains(key), "`{key}` not in {}", lines[2]);
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("B differs from A in"), "the settings table says what B is");
 }
