@@ -26,20 +26,19 @@ use crate::error::{Error, Result, Setting};
 use crate::exact::{Dyadic, Moments};
 use crate::format::{Num, day_clock};
 use crate::model::Scenario;
+use crate::replicate::{HEADLINE, headline_parts};
 use crate::report::{self, Destination};
 use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::{self, Metric, Scope, Tally, Unit};
+use ratio::RatioPair;
 
+mod ratio;
 mod verdict;
 
 pub use verdict::{QueueVerdict, TeamVerdict, Verdict, verdict};
 
 pub use crate::rows::{COMPARE_HEADER, COMPARE_INTERVALS_HEADER};
-
-/// The metrics of `compare_intervals.csv`, per interval and queue.
-const INTERVAL_METRICS: [Metric; 4] =
-    [Metric::ServiceLevel, Metric::Asa, Metric::AbandonRate, Metric::Occupancy];
 
 /// Two scenarios to compare, loaded and checked to be pairable.
 #[derive(Debug, Clone)]
@@ -361,8 +360,13 @@ pub struct IntervalDiff {
     pub queue: String,
     /// Service level, ASA, abandon rate or occupancy.
     pub metric: Metric,
-    /// The comparison.
+    /// The comparison: the pooled ratios of A and B and the ratio
+    /// estimator's interval of their difference (docs/model.md §14, per-interval differences).
     pub diff: Diff,
+    /// When the interval is withheld: the replications Cochran's rule asks
+    /// for, from the skewness of this queue and metric over its intervals
+    /// (`None`: the interval is given).
+    pub interval_needs: Option<u64>,
 }
 
 /// What a comparison found.
@@ -470,20 +474,19 @@ impl<'a> Paired<'a> {
         Paired { both, summary, intervals }
     }
 
-    /// The cells of a fold: the summary rows, then each interval cell's metrics.
+    /// The cells of a fold: the summary rows.
     fn cells(&self) -> usize {
-        self.summary.len() + INTERVAL_METRICS.len() * self.intervals.len()
+        self.summary.len()
     }
 
     /// Folds replication `r`'s values of A and of B into `fold`'s sums.
     fn pair(&self, fold: &mut PairFold, a: &Side, b: &Side) {
-        let (summary, intervals) = fold.cells.split_at_mut(self.summary.len());
-        for (cell, sums) in self.summary.iter().zip(summary) {
+        for (cell, sums) in self.summary.iter().zip(&mut fold.cells) {
             sums.add(a.values[cell.a], b.values[cell.b]);
         }
-        for (cell, sums) in self.intervals.iter().zip(intervals.chunks_mut(INTERVAL_METRICS.len())) {
-            for (m, s) in sums.iter_mut().enumerate() {
-                s.add(a.intervals[cell.a][m], b.intervals[cell.b][m]);
+        for (cell, ratios) in self.intervals.iter().zip(&mut fold.ratios) {
+            for (m, r) in ratios.iter_mut().enumerate() {
+                r.add(a.intervals[cell.a][m], b.intervals[cell.b][m]);
             }
         }
     }
@@ -508,17 +511,16 @@ impl<'a> Paired<'a> {
                 "replication {r} of the comparison was not run for A and B"
             )));
         }
-        let (summary, intervals) = fold.cells.split_at(self.summary.len());
-        let interval = self.both[0].interval;
+        let count = |v: i128| u64::try_from(v).unwrap_or(u64::MAX);
         let pooled = self
             .intervals
             .iter()
-            .zip(&fold.pooled)
-            .map(|(c, p)| PooledSl {
+            .zip(&fold.ratios)
+            .map(|(c, [sl, ..])| PooledSl {
                 interval: c.interval,
                 queue: c.queue.clone(),
-                a: [p[0], p[1]],
-                b: [p[2], p[3]],
+                a: [count(sl.a().0), count(sl.a().1)],
+                b: [count(sl.b().0), count(sl.b().1)],
             })
             .collect();
         Ok(Compared {
@@ -526,7 +528,7 @@ impl<'a> Paired<'a> {
             summary: self
                 .summary
                 .iter()
-                .zip(summary)
+                .zip(&fold.cells)
                 .map(|(c, sums)| SummaryDiff {
                     scope: c.scope,
                     name: c.name.clone(),
@@ -534,22 +536,54 @@ impl<'a> Paired<'a> {
                     diff: sums.diff(),
                 })
                 .collect(),
-            intervals: self
-                .intervals
-                .iter()
-                .zip(intervals.chunks(INTERVAL_METRICS.len()))
-                .flat_map(|(c, sums)| {
-                    INTERVAL_METRICS.iter().zip(sums).map(move |(&metric, s)| IntervalDiff {
-                        interval: c.interval,
-                        start: c.interval as f64 * interval,
-                        queue: c.queue.clone(),
-                        metric,
-                        diff: s.diff(),
-                    })
-                })
-                .collect(),
+            intervals: self.interval_diffs(fold),
             calendar: self.both[0].calendar,
         })
+    }
+}
+
+impl Paired<'_> {
+    /// The per-interval comparison: each cell's pooled ratios and interval,
+    /// the interval withheld where Cochran's rule (n > 25·G1², G1² the mean
+    /// over the queue's intervals of the paired residuals' squared
+    /// skewness, per metric) asks for more replications than were run
+    /// (docs/model.md §14, per-interval differences).
+    fn interval_diffs(&self, fold: &PairFold) -> Vec<IntervalDiff> {
+        let interval = self.both[0].interval;
+        let mut skew: BTreeMap<(&str, usize), (f64, u32)> = BTreeMap::new();
+        for (c, ratios) in self.intervals.iter().zip(&fold.ratios) {
+            for (m, r) in ratios.iter().enumerate() {
+                let g2 = r.skewness_squared();
+                if g2.is_finite() {
+                    let e = skew.entry((c.queue.as_str(), m)).or_default();
+                    e.0 += g2;
+                    e.1 += 1;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(self.intervals.len() * HEADLINE.len());
+        for (c, ratios) in self.intervals.iter().zip(&fold.ratios) {
+            for (m, (&metric, r)) in HEADLINE.iter().zip(ratios).enumerate() {
+                let mut diff = r.diff(m);
+                let needs = skew
+                    .get(&(c.queue.as_str(), m))
+                    .map(|&(sum, count)| (ratio::COCHRAN * sum / f64::from(count)).ceil())
+                    .filter(|&need| need > f64::from(diff.n) && !diff.low.is_nan())
+                    .map(|need| need.min(1e9) as u64);
+                if needs.is_some() {
+                    (diff.low, diff.high, diff.significant) = (f64::NAN, f64::NAN, false);
+                }
+                out.push(IntervalDiff {
+                    interval: c.interval,
+                    start: c.interval as f64 * interval,
+                    queue: c.queue.clone(),
+                    metric,
+                    diff,
+                    interval_needs: needs,
+                });
+            }
+        }
+        out
     }
 }
 
@@ -559,10 +593,10 @@ impl<'a> Paired<'a> {
 /// replication's A and B meet in whichever fold holds both).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairFold {
+    /// Per summary row both have: the paired sums.
     cells: Vec<PairSums>,
-    /// Per interval cell: A's and B's service-level numerators and
-    /// denominators summed over the replications folded.
-    pooled: Vec<[u64; 4]>,
+    /// Per interval cell, per headline metric: the paired ratio sums.
+    ratios: Vec<[RatioPair; 4]>,
     waiting_a: BTreeMap<u32, Side>,
     waiting_b: BTreeMap<u32, Side>,
 }
@@ -571,7 +605,8 @@ pub struct PairFold {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Side {
     values: Vec<f64>,
-    intervals: Vec<[f64; 4]>,
+    /// Per interval and queue, each headline metric's numerator and denominator.
+    intervals: Vec<[(i128, i128); 4]>,
 }
 
 impl Collector for Paired<'_> {
@@ -580,23 +615,14 @@ impl Collector for Paired<'_> {
     fn empty(&self) -> PairFold {
         PairFold {
             cells: vec![PairSums::default(); self.cells()],
-            pooled: vec![[0; 4]; self.intervals.len()],
+            ratios: vec![std::array::from_fn(|_| RatioPair::default()); self.intervals.len()],
             waiting_a: BTreeMap::new(),
             waiting_b: BTreeMap::new(),
         }
     }
 
     fn add(&self, fold: &mut PairFold, job: Job, sc: &Scenario, tally: &Tally) {
-        let side = Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) };
-        let parts = sl_parts(sc, tally);
-        let of_a = job.variant == 0;
-        for (c, sums) in self.intervals.iter().zip(&mut fold.pooled) {
-            let (at, k) = if of_a { (c.a, 0) } else { (c.b, 2) };
-            if let Some(&(num, den)) = parts.get(at) {
-                sums[k] += num;
-                sums[k + 1] += den;
-            }
-        }
+        let side = Side { values: tally.summary_values(sc), intervals: headline_parts(sc, tally) };
         self.meet(fold, job.replication, job.variant == 0, side);
     }
 
@@ -604,9 +630,9 @@ impl Collector for Paired<'_> {
         for (mine, theirs) in fold.cells.iter_mut().zip(&other.cells) {
             mine.merge(theirs);
         }
-        for (mine, theirs) in fold.pooled.iter_mut().zip(&other.pooled) {
+        for (mine, theirs) in fold.ratios.iter_mut().zip(&other.ratios) {
             for (x, y) in mine.iter_mut().zip(theirs) {
-                *x += y;
+                x.merge(y);
             }
         }
         for (r, side) in other.waiting_a {
@@ -618,15 +644,17 @@ impl Collector for Paired<'_> {
     }
 
     fn fold_bytes(&self) -> u64 {
-        // The cells' sums (about 300 bytes each), and a few waiting replications.
+        // The summary cells' sums (about 300 bytes each), the interval
+        // cells' ratio sums, and a few waiting replications.
         let side =
-            |sc: &Scenario| (stats::layout(sc).len() + 4 * sc.interval_count() * sc.queues.len()) as u64 * 8;
-        self.cells() as u64 * 300 + 2 * self.both.iter().map(side).sum::<u64>()
+            |sc: &Scenario| (stats::layout(sc).len() * 8 + sc.interval_count() * sc.queues.len() * 64) as u64;
+        let ratios = (self.intervals.len() * std::mem::size_of::<[RatioPair; 4]>()) as u64;
+        self.cells() as u64 * 300 + ratios + 2 * self.both.iter().map(side).sum::<u64>()
     }
 
     fn shared_bytes(&self) -> u64 {
         // The merged fold and the comparison made of it.
-        self.cells() as u64 * 400
+        self.cells() as u64 * 400 + self.intervals.len() as u64 * 4 * 400
     }
 }
 
@@ -668,39 +696,6 @@ pub fn pair_order(replications: u32) -> Vec<Job> {
         .collect()
 }
 
-/// Service level, ASA, abandon rate and occupancy of each interval and
-/// queue of one replication (`[i * queues + q]`; NaN where undefined), as
-/// intervals.csv defines them (docs/model.md §M16, §M18).
-fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
-    let nq = sc.queues.len();
-    let mut out = Vec::with_capacity(sc.interval_count() * nq);
-    for i in 0..sc.interval_count() {
-        for q in sc.queues.keys() {
-            let c = &t.interval(i, q).counts;
-            let (holding, productive) = t.occupancy_parts(sc, i, q);
-            out.push([
-                c.service_level(sc.metrics.service_level),
-                c.asa(),
-                c.abandon_rate(),
-                stats::ratio(holding, productive),
-            ]);
-        }
-    }
-    out
-}
-
-/// The service level's numerator and denominator of each interval and
-/// queue of one replication (`[i * queues + q]`), as intervals.csv pools them.
-fn sl_parts(sc: &Scenario, t: &Tally) -> Vec<(u64, u64)> {
-    let mut out = Vec::with_capacity(sc.interval_count() * sc.queues.len());
-    for i in 0..sc.interval_count() {
-        for q in sc.queues.keys() {
-            out.push(t.interval(i, q).counts.sl_parts(sc.metrics.service_level));
-        }
-    }
-    out
-}
-
 /// `compare.csv`: every summary row both variants have.
 pub fn compare_csv(c: &Compared) -> Result<Vec<u8>> {
     let records = c.summary.iter().map(|r| CompareRecord {
@@ -738,6 +733,7 @@ pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
             diff_ci95_high: Num(r.diff.high),
             replications: r.diff.n,
             significant: r.diff.significant,
+            replications_for_interval: r.interval_needs,
         };
         (r.start, record)
     });
