@@ -69,6 +69,14 @@ impl Scenario {
         (self.horizon - i as f64 * self.interval).min(self.interval)
     }
 
+    /// Whether queue `q` is open at some time in reporting interval `i`
+    /// (always, without business hours). An interval it is closed
+    /// throughout is not judged against its targets (docs/model.md §10.13).
+    pub fn open_in_interval(&self, q: QueueId, i: usize) -> bool {
+        let start = i as f64 * self.interval;
+        self.queues[q].hours.as_ref().is_none_or(|h| h.between(start, start + self.interval_length(i)) > 0.0)
+    }
+
     /// The team's priority for and delay on queue `queue`, if it serves it.
     pub fn serve(&self, team: TeamId, queue: QueueId) -> Option<(u8, f64)> {
         let t = &self.teams[team];

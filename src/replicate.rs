@@ -605,10 +605,6 @@ impl VariantFold {
 
     fn interval_rows(&self, sc: &Scenario) -> Vec<IntervalRow> {
         let reps = f64::from(sc.replications);
-        let closed = |queue: &crate::model::Queue, i: usize| {
-            let start = i as f64 * sc.interval;
-            queue.hours.as_ref().is_some_and(|h| h.between(start, start + sc.interval_length(i)) == 0.0)
-        };
         let nq = sc.queues.len();
         let mut rows = Vec::with_capacity(self.intervals.len());
         for i in 0..sc.interval_count() {
@@ -636,7 +632,7 @@ impl VariantFold {
                     sl_ci95_low,
                     sl_ci95_high,
                     // An interval the queue is closed throughout is not judged (§10.13).
-                    target_met: (!service_level.is_nan() && !closed(queue, i))
+                    target_met: (!service_level.is_nan() && sc.open_in_interval(q, i))
                         .then_some(service_level >= queue.sl_target),
                     asa: stats::ratio(micros(t.wait_us), c.answered as f64),
                     abandon_rate: c.abandon_rate(),
