@@ -692,7 +692,9 @@ impl VariantFold {
                     service_level,
                     sl_ci95_low,
                     sl_ci95_high,
-                    target_met: (!service_level.is_nan()).then_some(service_level >= queue.sl_target),
+                    // An interval the queue is closed throughout is not judged (§10.13).
+                    target_met: (!service_level.is_nan() && sc.open_in_interval(q, i))
+                        .then_some(service_level >= queue.sl_target),
                     asa: stats::ratio(micros(t.wait_us), c.answered as f64),
                     abandon_rate: c.abandon_rate(),
                     queue_avg: micros(t.queue_area_us) / reps / len,

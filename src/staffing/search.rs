@@ -334,12 +334,13 @@ impl Search<'_> {
         (0..self.base.interval_count()).filter(|&i| i as f64 * self.base.interval >= self.base.warmup)
     }
 
-    /// Whether every target holds for every queue of the team in interval `i`.
+    /// Whether every target holds for every queue of the team in interval
+    /// `i` (a queue closed throughout it is not judged, docs/model.md §10.13).
     pub fn interval_ok(&self, m: &Measured, i: usize) -> bool {
-        self.base.teams[self.team()]
-            .queues
-            .iter()
-            .all(|&q| self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q)))
+        self.base.teams[self.team()].queues.iter().all(|&q| {
+            !self.base.open_in_interval(q, i)
+                || self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q))
+        })
     }
 
     /// The judged intervals that miss some target.
