@@ -378,9 +378,27 @@ pub struct Compared {
     pub intervals: Vec<IntervalDiff>,
     /// A's calendar: how the intervals are labelled.
     pub calendar: crate::calendar::Calendar,
+    /// Summary rows of a scope both have that only one side has (offers and
+    /// missed offers when only B offers): that side's mean, the other `None`.
+    pub one_sided: Vec<OneSided>,
     /// Per interval, then queue (as `intervals` without the metrics): the
     /// service level of A and of B pooled over the replications.
     pub pooled: Vec<PooledSl>,
+}
+
+/// A summary row only one variant has, under a scope both have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneSided {
+    /// Total, queue or team.
+    pub scope: ScopeKind,
+    /// The queue's or team's name (`all` for the total).
+    pub name: String,
+    /// The metric.
+    pub metric: Metric,
+    /// A's mean over its replications, when only A has the row.
+    pub a_mean: Option<f64>,
+    /// B's mean over its replications, when only B has the row.
+    pub b_mean: Option<f64>,
 }
 
 /// One interval and queue's service level pooled over the replications,
@@ -421,6 +439,18 @@ pub struct Paired<'a> {
     summary: Vec<SummaryCell>,
     /// Per interval, A's queues that B has: the cell of each (`i * queues + q`) in A and in B.
     intervals: Vec<IntervalCell>,
+    /// Summary rows of a scope both have that only A (`of_a`) or only B has.
+    one_sided: Vec<OneSidedCell>,
+}
+
+/// A summary row only one variant has, under a scope both have.
+struct OneSidedCell {
+    scope: ScopeKind,
+    name: String,
+    metric: Metric,
+    of_a: bool,
+    /// Its row in that side's layout.
+    row: usize,
 }
 
 /// A summary row both variants have.
@@ -457,6 +487,23 @@ impl<'a> Paired<'a> {
                 summary.push(SummaryCell { scope, name, metric, a: ia, b: ib });
             }
         }
+        // Rows one side lacks, under a scope (total, queue or team) both have.
+        let scopes = |sc: &Scenario, l: &[(Scope, Metric)]| -> Vec<(ScopeKind, String)> {
+            l.iter().map(|r| (key(sc, r).0, key(sc, r).1)).collect()
+        };
+        let (sa, sb) = (scopes(a, &la), scopes(b, &lb));
+        let mut one_sided = Vec::new();
+        for (of_a, (sc, l, other, other_l)) in [(true, (a, &la, &sb, &lb)), (false, (b, &lb, &sa, &la))] {
+            let other_sc = if of_a { b } else { a };
+            for (row, r) in l.iter().enumerate() {
+                let (scope, name, metric) = key(sc, r);
+                let scope_shared = other.contains(&(scope, name.clone()));
+                let row_shared = other_l.iter().any(|o| key(other_sc, o) == (scope, name.clone(), metric));
+                if scope_shared && !row_shared {
+                    one_sided.push(OneSidedCell { scope, name, metric, of_a, row });
+                }
+            }
+        }
         let mut intervals = Vec::new();
         let (na, nb) = (a.queues.len(), b.queues.len());
         for i in 0..a.interval_count().min(b.interval_count()) {
@@ -471,7 +518,7 @@ impl<'a> Paired<'a> {
                 }
             }
         }
-        Paired { both, summary, intervals }
+        Paired { both, summary, intervals, one_sided }
     }
 
     /// The cells of a fold: the summary rows.
@@ -488,6 +535,9 @@ impl<'a> Paired<'a> {
             for (m, r) in ratios.iter_mut().enumerate() {
                 r.add(a.intervals[cell.a][m], b.intervals[cell.b][m]);
             }
+        }
+        for (cell, m) in self.one_sided.iter().zip(&mut fold.one_sided) {
+            m.add(if cell.of_a { a.values[cell.row] } else { b.values[cell.row] });
         }
     }
 
@@ -537,6 +587,18 @@ impl<'a> Paired<'a> {
                 })
                 .collect(),
             intervals: self.interval_diffs(fold),
+            one_sided: self
+                .one_sided
+                .iter()
+                .zip(&fold.one_sided)
+                .map(|(c, m)| OneSided {
+                    scope: c.scope,
+                    name: c.name.clone(),
+                    metric: c.metric,
+                    a_mean: c.of_a.then(|| m.mean()),
+                    b_mean: (!c.of_a).then(|| m.mean()),
+                })
+                .collect(),
             calendar: self.both[0].calendar,
         })
     }
@@ -597,6 +659,8 @@ pub struct PairFold {
     cells: Vec<PairSums>,
     /// Per interval cell, per headline metric: the paired ratio sums.
     ratios: Vec<[RatioPair; 4]>,
+    /// Per one-sided row: its side's values.
+    one_sided: Vec<Moments>,
     waiting_a: BTreeMap<u32, Side>,
     waiting_b: BTreeMap<u32, Side>,
 }
@@ -616,6 +680,7 @@ impl Collector for Paired<'_> {
         PairFold {
             cells: vec![PairSums::default(); self.cells()],
             ratios: vec![std::array::from_fn(|_| RatioPair::default()); self.intervals.len()],
+            one_sided: vec![Moments::default(); self.one_sided.len()],
             waiting_a: BTreeMap::new(),
             waiting_b: BTreeMap::new(),
         }
@@ -628,6 +693,9 @@ impl Collector for Paired<'_> {
 
     fn merge(&self, fold: &mut PairFold, other: PairFold) {
         for (mine, theirs) in fold.cells.iter_mut().zip(&other.cells) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in fold.one_sided.iter_mut().zip(&other.one_sided) {
             mine.merge(theirs);
         }
         for (mine, theirs) in fold.ratios.iter_mut().zip(&other.ratios) {
@@ -751,7 +819,7 @@ pub fn write_all(
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("compare.csv", compare_csv(compared)?),
         ("compare_intervals.csv", compare_intervals_csv(compared)?),
-        ("compare.json", verdict::json_bytes(c, &verdict(c, compared))?),
+        ("compare.json", verdict::json_bytes(c, &verdict(c, compared), &compared.one_sided)?),
         ("a.toml", c.a.effective_toml.clone().into_bytes()),
         ("b.toml", c.b.effective_toml.clone().into_bytes()),
     ];
@@ -854,6 +922,36 @@ pub fn table(c: &Comparison, compared: &Compared) -> String {
                 show(u, r.diff.a_mean),
                 show(u, r.diff.b_mean),
                 show_diff(u, &r.diff)
+            );
+        }
+    }
+    if !compared.one_sided.is_empty() {
+        // Rows with the same figures under several scopes shown once, as above.
+        let mut rows: Vec<(&OneSided, Vec<String>)> = Vec::new();
+        for r in &compared.one_sided {
+            let bits = |v: Option<f64>| v.map(f64::to_bits);
+            let same = |y: &OneSided| {
+                y.metric == r.metric && bits(y.a_mean) == bits(r.a_mean) && bits(y.b_mean) == bits(r.b_mean)
+            };
+            match rows.iter_mut().find(|(y, _)| same(y)) {
+                Some((_, also)) => also.push(format!("{} {}", r.scope.name(), r.name)),
+                None => rows.push((r, Vec::new())),
+            }
+        }
+        let _ = writeln!(o, "only one side has ({}):", rows.len());
+        let _ = writeln!(o, "{:<22} {:<20} {:>10} {:>10}", "scope", "metric", "A", "B");
+        for (r, also) in &rows {
+            let u = r.metric.unit();
+            let side = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| show(u, v));
+            let tail =
+                if also.is_empty() { String::new() } else { format!("  (same for {})", also.join(", ")) };
+            let _ = writeln!(
+                o,
+                "{:<22} {:<20} {:>10} {:>10}{tail}",
+                format!("{} {}", r.scope.name(), r.name),
+                r.metric.name(),
+                side(r.a_mean),
+                side(r.b_mean)
             );
         }
     }

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Compared, Comparison, Diff};
+use super::{Compared, Comparison, Diff, OneSided};
 use crate::error::{Error, Result};
 use crate::format::number;
 use crate::rows::ScopeKind;
@@ -152,7 +152,21 @@ fn diff_json(d: Option<&Diff>) -> Value {
 }
 
 /// `compare.json`: the verdict, with what A and B are.
-pub(super) fn json_bytes(c: &Comparison, v: &Verdict) -> Result<Vec<u8>> {
+pub(super) fn json_bytes(c: &Comparison, v: &Verdict, one: &[OneSided]) -> Result<Vec<u8>> {
+    // Rows only one side has: its mean, null on the other.
+    let one_sided: Vec<Value> = one
+        .iter()
+        .map(|r| {
+            let side = |m: Option<f64>| m.map_or(Value::Null, value);
+            json!({
+                "scope": r.scope.name(),
+                "name": r.name,
+                "metric": r.metric.name(),
+                "a": side(r.a_mean),
+                "b": side(r.b_mean),
+            })
+        })
+        .collect();
     let queues: Vec<Value> = v
         .queues
         .iter()
@@ -198,6 +212,7 @@ pub(super) fn json_bytes(c: &Comparison, v: &Verdict) -> Result<Vec<u8>> {
         "routesim_version": env!("CARGO_PKG_VERSION"),
         "queues": queues,
         "teams": teams,
+        "one_sided": one_sided,
     });
     let mut bytes = serde_json::to_vec_pretty(&doc)
         .map_err(|e| Error::Write { path: "compare.json".into(), source: std::io::Error::other(e) })?;

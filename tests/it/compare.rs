@@ -877,3 +877,73 @@ count = 17
     // And withholds ASA's, whose skewed residuals need far more replications.
     assert!(seen[&(60, "asa".to_owned())].2 >= 120, "{seen:?}");
 }
+
+/// Metrics only one side has (offers, missed offers and accept waits when
+/// only B offers) are printed with "—" on the other side, once for the
+/// scopes that share their figures, and held in compare.json's `one_sided`
+/// with `null` for A and B's mean as `run` of B gives it in summary.csv.
+#[test]
+fn rows_only_one_side_has_are_shown_with_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "scenarios/policies/offers.toml";
+    let with =
+        [r#"routing.assignment="accept""#, r#"routing.accept_delay={ dist = "exponential", mean = "10s" }"#];
+    let out = dir.path().join("c");
+    let (code, stdout, stderr) = routesim(&[
+        "compare",
+        policy,
+        "--with",
+        with[0],
+        "--with",
+        with[1],
+        "-r",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let run = dir.path().join("b");
+    let (code, _, stderr) = routesim(&[
+        "run",
+        policy,
+        "--set",
+        with[0],
+        "--set",
+        with[1],
+        "-r",
+        "4",
+        "-q",
+        "--no-report",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let summary = Csv::read(&run.join("summary.csv"));
+    let mean = |scope: &str, metric: &str| {
+        let row = summary
+            .rows
+            .iter()
+            .find(|r| summary.get(r, "scope") == scope && summary.get(r, "metric") == metric)
+            .unwrap_or_else(|| panic!("no {scope} {metric} in B's summary.csv"));
+        summary.num(row, "mean")
+    };
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("only one side has (3):")).expect(&stdout);
+    for (line, metric) in lines[at + 2..at + 5].iter().zip(["offers", "missed_offers", "accept_wait"]) {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(&cells[..4], &["total", "all", metric, "—"], "{line}");
+        assert!(line.ends_with("(same for queue chat)"), "{line}");
+        let b = mean("total", metric);
+        let shown = if metric == "accept_wait" { format!("{b:.1}s") } else { format!("{b:.2}") };
+        assert_eq!(cells[4], shown, "{line}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    let rows = json["one_sided"].as_array().unwrap();
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    for r in rows {
+        assert!(r["a"].is_null(), "{r}");
+        let want = mean(r["scope"].as_str().unwrap(), r["metric"].as_str().unwrap());
+        assert!((r["b"].as_f64().unwrap() - want).abs() <= 1e-6 * want.abs().max(1.0), "{r} vs {want}");
+    }
+}
