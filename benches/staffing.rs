@@ -25,7 +25,8 @@ use routesim::staffing::{Judge, METHODS, Request, Study};
 fn job(file: &str, group: &str) -> Study {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
     let request = Request {
-        group: group.to_owned(),
+        group: Some(group.to_owned()),
+        teams: Vec::new(),
         targets: vec!["service_level>=0.8".parse().unwrap_or_else(|e| panic!("{e}"))],
         methods: METHODS.to_vec(),
         judge: Judge::Mean,
