@@ -83,12 +83,17 @@ fn close(a: f64, b: f64, what: &str) {
 /// team and half hour of the week; every new number of every file is
 /// checked by name; re-simulated on an independent seed with 20
 /// replications each queue meets its own target in at least 95% of the
-/// intervals it is judged in; the weekend needs fewer agent-hours than any weekday.
+/// intervals it is judged in; the weekend needs fewer agent-hours than any
+/// weekday; the README shows what it prints.
 #[test]
 fn the_week_is_staffed_per_team_and_half_hour() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let printed = routesim_ok(tmp.path(), &["staff", &week(), "--paid-hours", "37.5", "--out", "out"]);
-    let out = tmp.path().join("out");
+    let printed = routesim_ok(tmp.path(), &["staff", &week(), "--paid-hours", "37.5"]);
+    let out = tmp.path().join("output/week-staff");
+    // The README shows the table and the FTE lines as printed, byte for byte.
+    let readme = std::fs::read_to_string(Path::new(CRATE).join("README.md")).expect("README");
+    let shown = format!("$ routesim staff scenarios/week.toml --paid-hours 37.5\n{printed}```");
+    assert!(readme.contains(&shown), "the README's week table is not what staff prints:\n{printed}");
     let summary = json(&out.join("summary.json"));
 
     // summary.json: the teams, each carried by its first group, the others zeroed.
