@@ -55,8 +55,9 @@ fn together(rows: Vec<StaffRow>) -> Vec<StaffRow> {
     out
 }
 
-/// The FTE lines of summary.json's `fte` (one object, or one per team), as printed.
-fn fte_lines(fte: &serde_json::Value) -> Vec<String> {
+/// The FTE lines of summary.json's `fte` (one object, or one per team), as
+/// printed: `team T (group G): …` for whole teams, `group G (team T): …` for one group.
+fn fte_lines(fte: &serde_json::Value, whole_team: bool) -> Vec<String> {
     let each: Vec<&serde_json::Value> = match fte {
         serde_json::Value::Array(all) => all.iter().collect(),
         serde_json::Value::Object(_) => vec![fte],
@@ -65,11 +66,16 @@ fn fte_lines(fte: &serde_json::Value) -> Vec<String> {
     each.into_iter()
         .map(|f| {
             let n = |key: &str| f[key].as_f64().unwrap_or(f64::NAN);
+            let (team, group) =
+                (f["team"].as_str().unwrap_or_default(), f["group"].as_str().unwrap_or_default());
+            let who = if whole_team {
+                format!("team {team} (group {group})")
+            } else {
+                format!("group {group} (team {team})")
+            };
             format!(
-                "team {} (group {}): {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
+                "{who}: {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
                  {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours).",
-                f["team"].as_str().unwrap_or_default(),
-                f["group"].as_str().unwrap_or_default(),
                 n("weekly_agent_hours"),
                 100.0 * n("shrinkage"),
                 n("fte"),
@@ -228,7 +234,7 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             }
         })
         .collect();
-    lead.extend(fte_lines(&summary["fte"]));
+    lead.extend(fte_lines(&summary["fte"], whole_team));
     let methods_table = PageTable {
         heading: "Methods".into(),
         note: "Agent-hours each method's staffing costs, and the judged intervals where it misses a target."

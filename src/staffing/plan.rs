@@ -11,7 +11,7 @@ use crate::model::{Scenario, TeamId};
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
-use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched, Unit};
+use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched, StaffedArray};
 use crate::time::DAY;
 
 /// The independent seed of the re-simulation is the scenario's seed plus
@@ -95,7 +95,7 @@ pub struct Study {
     /// The scenario as the file and overrides give it (for its warnings).
     loaded: Scenario,
     /// The staffing arrays searched: one group, or one per team.
-    units: Vec<Unit>,
+    units: Vec<StaffedArray>,
     /// Per unit: the name of the group carrying its array.
     names: Vec<String>,
     /// Groups of the staffed teams other than the one carrying the array:
@@ -311,7 +311,7 @@ impl Study {
                     value: name.clone(),
                     message: "no agent group of that name".into(),
                 })?;
-                (vec![Unit { group, team: sc.groups[group].team }], vec![name.clone()], Vec::new())
+                (vec![StaffedArray { group, team: sc.groups[group].team }], vec![name.clone()], Vec::new())
             }
             None => whole_teams(sc, &request.teams)?,
         };
@@ -704,7 +704,7 @@ impl Study {
 /// group (in file order) carrying the team's staffing array and its other
 /// groups zeroed (docs/model.md §13.1). Returns (units, their groups' names,
 /// the zeroed groups' names).
-fn whole_teams(sc: &Scenario, picked: &[String]) -> Result<(Vec<Unit>, Vec<String>, Vec<String>)> {
+fn whole_teams(sc: &Scenario, picked: &[String]) -> Result<(Vec<StaffedArray>, Vec<String>, Vec<String>)> {
     let has_group = |t: TeamId| sc.groups.iter().any(|g| g.team == t);
     let teams: Vec<TeamId> = if picked.is_empty() {
         sc.teams.keys().filter(|&t| !sc.teams[t].queues.is_empty() && has_group(t)).collect()
@@ -741,7 +741,7 @@ fn whole_teams(sc: &Scenario, picked: &[String]) -> Result<(Vec<Unit>, Vec<Strin
     for team in teams {
         let mut groups = sc.groups.iter_enumerated().filter(|(_, g)| g.team == team);
         if let Some((group, g)) = groups.next() {
-            units.push(Unit { group, team });
+            units.push(StaffedArray { group, team });
             names.push(g.name.clone());
         }
         zeroed.extend(groups.map(|(_, g)| g.name.clone()));
@@ -762,6 +762,27 @@ fn key_segment(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A library caller asking for one group and whole teams at once is
+    /// refused before the file is read, naming `--team`.
+    #[test]
+    fn one_group_and_whole_teams_are_not_asked_together() {
+        let request = Request {
+            group: Some("email".into()),
+            teams: vec!["chat".into()],
+            targets: Vec::new(),
+            methods: METHODS.to_vec(),
+            judge: Judge::Mean,
+            paid_hours: None,
+        };
+        let Err(Error::Setting { setting, value, message }) =
+            Study::new(Path::new("no-such-file.toml"), &[], request)
+        else {
+            panic!("accepted --group with --team");
+        };
+        assert_eq!((setting, value.as_str()), (Setting::Team, "chat"));
+        assert!(message.contains("give one or the other"), "{message}");
+    }
 
     #[test]
     fn a_group_name_is_quoted_in_the_staffing_override_only_when_it_must_be() {

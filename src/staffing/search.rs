@@ -8,20 +8,20 @@ use serde::{Deserialize, Serialize};
 use crate::driver::{Collector, Job, PerJob, Plan, Workers};
 use crate::error::{Error, Result, Setting};
 use crate::model::{GroupId, QueueId, Scenario, TeamId};
+use crate::staffing::formula::{self, Formula};
+use crate::staffing::{GOALS, Goal, Target};
+use crate::stats::Tally;
 
 /// One staffing array of the search: the group whose headcount is answered
 /// and the team whose queues judge it (docs/model.md §13.1). `staff --group`
 /// searches one; the whole-team form one per team, all in one search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Unit {
+pub struct StaffedArray {
     /// The group carrying the staffing array.
     pub group: GroupId,
     /// Its team, whose queues are judged.
     pub team: TeamId,
 }
-use crate::staffing::formula::{self, Formula};
-use crate::staffing::{GOALS, Goal, Target};
-use crate::stats::Tally;
 
 /// At most this many load-fitting (ISA) iterations.
 pub const MAX_ISA: usize = 8;
@@ -313,8 +313,8 @@ pub fn staffing_steps(sc: &Scenario) -> usize {
     if sc.horizon > crate::time::DAY && longer { 7 * per_day } else { per_day }
 }
 
-/// The staffing search: one staffing array per [`Unit`] (a group's
-/// headcount per step), each judged on its team's queues, all searched
+/// The staffing search: the [`StaffedArray`]s (each a group's headcount
+/// per step), each judged on its team's queues, all searched
 /// together on the same simulations. Levels are one flat vector, unit by
 /// unit: unit `k`'s step `s` is `levels[k * steps + s]`.
 pub struct Search<'a> {
@@ -323,7 +323,7 @@ pub struct Search<'a> {
     /// The scenario as loaded, the units' staffing aside.
     pub base: &'a Scenario,
     /// The staffing arrays searched, each on its own team.
-    pub units: &'a [Unit],
+    pub units: &'a [StaffedArray],
     /// Per queue (by index): all of these must hold for it.
     pub targets: &'a [Vec<Target>],
     /// How a target is judged.
