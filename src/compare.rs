@@ -26,16 +26,19 @@ use crate::error::{Error, Result, Setting};
 use crate::exact::{Dyadic, Moments};
 use crate::format::{Num, day_clock};
 use crate::model::Scenario;
+use crate::replicate::{HEADLINE, headline_parts};
 use crate::report::{self, Destination};
 use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::{self, Metric, Scope, Tally, Unit};
+use ratio::RatioPair;
+
+mod ratio;
+mod verdict;
+
+pub use verdict::{QueueVerdict, TeamVerdict, Verdict, verdict};
 
 pub use crate::rows::{COMPARE_HEADER, COMPARE_INTERVALS_HEADER};
-
-/// The metrics of `compare_intervals.csv`, per interval and queue.
-const INTERVAL_METRICS: [Metric; 4] =
-    [Metric::ServiceLevel, Metric::Asa, Metric::AbandonRate, Metric::Occupancy];
 
 /// Two scenarios to compare, loaded and checked to be pairable.
 #[derive(Debug, Clone)]
@@ -46,6 +49,81 @@ pub struct Comparison {
     pub b: Loaded,
     /// How B was made, for the printed header: a file, or `--with` overrides.
     pub b_from: String,
+    /// A's file name, with the `--set` overrides of both.
+    a_label: String,
+    /// What B is: B's file name, or A's with the `--with` overrides.
+    b_label: String,
+    /// What differs between A and B: the `--with` overrides, or the keys
+    /// added, removed and changed from A's effective scenario to B's.
+    pub b_differs: Vec<String>,
+}
+
+impl Comparison {
+    /// How A is named everywhere: "A: coaching.toml".
+    pub fn a_name(&self) -> String {
+        format!("A: {}", self.a_label)
+    }
+
+    /// Whether B is a second file (not A with `--with` overrides).
+    fn b_label_is_file(&self) -> bool {
+        !self.b_label.starts_with(&format!("{} with ", self.a_label))
+    }
+
+    /// How B is named everywhere: "B: coaching.toml with status.Coaching.enabled=false".
+    pub fn b_name(&self) -> String {
+        format!("B: {}", self.b_label)
+    }
+}
+
+/// A file's name for labels: its last component.
+fn file_label(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The keys that differ between two effective scenarios, as
+/// `+key = value` (added in B), `-key` (removed) and `key: a → b` (changed),
+/// in key order; arrays of tables are compared element by element.
+pub fn differing_keys(a: &str, b: &str) -> Vec<String> {
+    fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, String>) {
+        let key = |k: &str| if prefix.is_empty() { k.to_owned() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    flatten(&key(k), v, out);
+                }
+            }
+            toml::Value::Array(xs) if xs.iter().all(toml::Value::is_table) && !xs.is_empty() => {
+                for (i, x) in xs.iter().enumerate() {
+                    flatten(&key(&i.to_string()), x, out);
+                }
+            }
+            other => {
+                out.insert(prefix.to_owned(), other.to_string());
+            }
+        }
+    }
+    let parse = |s: &str| {
+        let mut out = BTreeMap::new();
+        if let Ok(v) = s.parse::<toml::Table>() {
+            flatten("", &toml::Value::Table(v), &mut out);
+        }
+        out
+    };
+    let (x, y) = (parse(a), parse(b));
+    let mut out = Vec::new();
+    for (k, va) in &x {
+        match y.get(k) {
+            None => out.push(format!("-{k}")),
+            Some(vb) if vb != va => out.push(format!("{k}: {va} → {vb}")),
+            Some(_) => {}
+        }
+    }
+    for (k, vb) in &y {
+        if !x.contains_key(k) {
+            out.push(format!("+{k} = {vb}"));
+        }
+    }
+    out
 }
 
 /// Loads A from `a` and B from `b` (or from `a` with the `with` overrides),
@@ -88,6 +166,7 @@ pub(crate) fn load_from(
             (a, all, format!("{} {}", a.display(), shown.join(" ")))
         }
     };
+    let (a_path, b_file) = (a, b);
     let a = scenario::load_effective_from(files, a, set)?;
     let b = scenario::load_effective_from(files, b_path, &b_set)?;
     let (x, y) = (&a.scenario, &b.scenario);
@@ -141,7 +220,26 @@ pub(crate) fn load_from(
             ),
         });
     }
-    Ok(Comparison { a, b, b_from })
+    // `-r`/`--seed` (or `--set replications=`/`seed=`) apply to both and the
+    // header states them, so they do not name A or B.
+    let shared: Vec<&str> = set
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !matches!(s.split_once('=').map(|(k, _)| k.trim()), Some("replications" | "seed")))
+        .collect();
+    let with_set = if shared.is_empty() { String::new() } else { format!(" with {}", shared.join(" ")) };
+    let a_label = format!("{}{with_set}", file_label(a_path));
+    let (b_label, b_differs) = match b_file {
+        Some(bp) => (
+            format!("{}{with_set}", file_label(bp)),
+            differing_keys(&a.effective_toml, &b.effective_toml)
+                .into_iter()
+                .filter(|k| !k.starts_with("name:") && k != "name")
+                .collect(),
+        ),
+        None => (format!("{} with {}", a_label, with.join(" ")), with.to_vec()),
+    };
+    Ok(Comparison { a, b, b_from, a_label, b_label, b_differs })
 }
 
 /// One compared number: A's and B's means and the paired difference.
@@ -262,8 +360,13 @@ pub struct IntervalDiff {
     pub queue: String,
     /// Service level, ASA, abandon rate or occupancy.
     pub metric: Metric,
-    /// The comparison.
+    /// The comparison: the pooled ratios of A and B and the ratio
+    /// estimator's interval of their difference (docs/model.md §14, per-interval differences).
     pub diff: Diff,
+    /// When the interval is withheld: the replications Cochran's rule asks
+    /// for, from the skewness of this queue and metric over its intervals
+    /// (`None`: the interval is given).
+    pub interval_needs: Option<u64>,
 }
 
 /// What a comparison found.
@@ -275,6 +378,34 @@ pub struct Compared {
     pub intervals: Vec<IntervalDiff>,
     /// A's calendar: how the intervals are labelled.
     pub calendar: crate::calendar::Calendar,
+    /// Per interval, then queue (as `intervals` without the metrics): the
+    /// service level of A and of B pooled over the replications.
+    pub pooled: Vec<PooledSl>,
+}
+
+/// One interval and queue's service level pooled over the replications,
+/// as intervals.csv gives it: the sums of the numerators and denominators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PooledSl {
+    /// Reporting interval.
+    pub interval: usize,
+    /// The queue's name.
+    pub queue: String,
+    /// A's summed numerator and denominator (conversations).
+    pub a: [u64; 2],
+    /// B's summed numerator and denominator (conversations).
+    pub b: [u64; 2],
+}
+
+impl PooledSl {
+    /// A's pooled service level (fraction 0-1; NaN without traffic).
+    pub fn a_sl(&self) -> f64 {
+        stats::ratio(self.a[0] as f64, self.a[1] as f64)
+    }
+    /// B's pooled service level (fraction 0-1; NaN without traffic).
+    pub fn b_sl(&self) -> f64 {
+        stats::ratio(self.b[0] as f64, self.b[1] as f64)
+    }
 }
 
 /// The collector of `compare`: for every summary row both variants have
@@ -343,20 +474,19 @@ impl<'a> Paired<'a> {
         Paired { both, summary, intervals }
     }
 
-    /// The cells of a fold: the summary rows, then each interval cell's metrics.
+    /// The cells of a fold: the summary rows.
     fn cells(&self) -> usize {
-        self.summary.len() + INTERVAL_METRICS.len() * self.intervals.len()
+        self.summary.len()
     }
 
     /// Folds replication `r`'s values of A and of B into `fold`'s sums.
     fn pair(&self, fold: &mut PairFold, a: &Side, b: &Side) {
-        let (summary, intervals) = fold.cells.split_at_mut(self.summary.len());
-        for (cell, sums) in self.summary.iter().zip(summary) {
+        for (cell, sums) in self.summary.iter().zip(&mut fold.cells) {
             sums.add(a.values[cell.a], b.values[cell.b]);
         }
-        for (cell, sums) in self.intervals.iter().zip(intervals.chunks_mut(INTERVAL_METRICS.len())) {
-            for (m, s) in sums.iter_mut().enumerate() {
-                s.add(a.intervals[cell.a][m], b.intervals[cell.b][m]);
+        for (cell, ratios) in self.intervals.iter().zip(&mut fold.ratios) {
+            for (m, r) in ratios.iter_mut().enumerate() {
+                r.add(a.intervals[cell.a][m], b.intervals[cell.b][m]);
             }
         }
     }
@@ -381,13 +511,24 @@ impl<'a> Paired<'a> {
                 "replication {r} of the comparison was not run for A and B"
             )));
         }
-        let (summary, intervals) = fold.cells.split_at(self.summary.len());
-        let interval = self.both[0].interval;
+        let count = |v: i128| u64::try_from(v).unwrap_or(u64::MAX);
+        let pooled = self
+            .intervals
+            .iter()
+            .zip(&fold.ratios)
+            .map(|(c, [sl, ..])| PooledSl {
+                interval: c.interval,
+                queue: c.queue.clone(),
+                a: [count(sl.a().0), count(sl.a().1)],
+                b: [count(sl.b().0), count(sl.b().1)],
+            })
+            .collect();
         Ok(Compared {
+            pooled,
             summary: self
                 .summary
                 .iter()
-                .zip(summary)
+                .zip(&fold.cells)
                 .map(|(c, sums)| SummaryDiff {
                     scope: c.scope,
                     name: c.name.clone(),
@@ -395,22 +536,54 @@ impl<'a> Paired<'a> {
                     diff: sums.diff(),
                 })
                 .collect(),
-            intervals: self
-                .intervals
-                .iter()
-                .zip(intervals.chunks(INTERVAL_METRICS.len()))
-                .flat_map(|(c, sums)| {
-                    INTERVAL_METRICS.iter().zip(sums).map(move |(&metric, s)| IntervalDiff {
-                        interval: c.interval,
-                        start: c.interval as f64 * interval,
-                        queue: c.queue.clone(),
-                        metric,
-                        diff: s.diff(),
-                    })
-                })
-                .collect(),
+            intervals: self.interval_diffs(fold),
             calendar: self.both[0].calendar,
         })
+    }
+}
+
+impl Paired<'_> {
+    /// The per-interval comparison: each cell's pooled ratios and interval,
+    /// the interval withheld where Cochran's rule (n > 25·G1², G1² the mean
+    /// over the queue's intervals of the paired residuals' squared
+    /// skewness, per metric) asks for more replications than were run
+    /// (docs/model.md §14, per-interval differences).
+    fn interval_diffs(&self, fold: &PairFold) -> Vec<IntervalDiff> {
+        let interval = self.both[0].interval;
+        let mut skew: BTreeMap<(&str, usize), (f64, u32)> = BTreeMap::new();
+        for (c, ratios) in self.intervals.iter().zip(&fold.ratios) {
+            for (m, r) in ratios.iter().enumerate() {
+                let g2 = r.skewness_squared();
+                if g2.is_finite() {
+                    let e = skew.entry((c.queue.as_str(), m)).or_default();
+                    e.0 += g2;
+                    e.1 += 1;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(self.intervals.len() * HEADLINE.len());
+        for (c, ratios) in self.intervals.iter().zip(&fold.ratios) {
+            for (m, (&metric, r)) in HEADLINE.iter().zip(ratios).enumerate() {
+                let mut diff = r.diff(m);
+                let needs = skew
+                    .get(&(c.queue.as_str(), m))
+                    .map(|&(sum, count)| (ratio::COCHRAN * sum / f64::from(count)).ceil())
+                    .filter(|&need| need > f64::from(diff.n) && !diff.low.is_nan())
+                    .map(|need| need.min(1e9) as u64);
+                if needs.is_some() {
+                    (diff.low, diff.high, diff.significant) = (f64::NAN, f64::NAN, false);
+                }
+                out.push(IntervalDiff {
+                    interval: c.interval,
+                    start: c.interval as f64 * interval,
+                    queue: c.queue.clone(),
+                    metric,
+                    diff,
+                    interval_needs: needs,
+                });
+            }
+        }
+        out
     }
 }
 
@@ -420,7 +593,10 @@ impl<'a> Paired<'a> {
 /// replication's A and B meet in whichever fold holds both).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairFold {
+    /// Per summary row both have: the paired sums.
     cells: Vec<PairSums>,
+    /// Per interval cell, per headline metric: the paired ratio sums.
+    ratios: Vec<[RatioPair; 4]>,
     waiting_a: BTreeMap<u32, Side>,
     waiting_b: BTreeMap<u32, Side>,
 }
@@ -429,7 +605,8 @@ pub struct PairFold {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Side {
     values: Vec<f64>,
-    intervals: Vec<[f64; 4]>,
+    /// Per interval and queue, each headline metric's numerator and denominator.
+    intervals: Vec<[(i128, i128); 4]>,
 }
 
 impl Collector for Paired<'_> {
@@ -438,19 +615,25 @@ impl Collector for Paired<'_> {
     fn empty(&self) -> PairFold {
         PairFold {
             cells: vec![PairSums::default(); self.cells()],
+            ratios: vec![std::array::from_fn(|_| RatioPair::default()); self.intervals.len()],
             waiting_a: BTreeMap::new(),
             waiting_b: BTreeMap::new(),
         }
     }
 
     fn add(&self, fold: &mut PairFold, job: Job, sc: &Scenario, tally: &Tally) {
-        let side = Side { values: tally.summary_values(sc), intervals: interval_values(sc, tally) };
+        let side = Side { values: tally.summary_values(sc), intervals: headline_parts(sc, tally) };
         self.meet(fold, job.replication, job.variant == 0, side);
     }
 
     fn merge(&self, fold: &mut PairFold, other: PairFold) {
         for (mine, theirs) in fold.cells.iter_mut().zip(&other.cells) {
             mine.merge(theirs);
+        }
+        for (mine, theirs) in fold.ratios.iter_mut().zip(&other.ratios) {
+            for (x, y) in mine.iter_mut().zip(theirs) {
+                x.merge(y);
+            }
         }
         for (r, side) in other.waiting_a {
             self.meet(fold, r, true, side);
@@ -461,15 +644,17 @@ impl Collector for Paired<'_> {
     }
 
     fn fold_bytes(&self) -> u64 {
-        // The cells' sums (about 300 bytes each), and a few waiting replications.
+        // The summary cells' sums (about 300 bytes each), the interval
+        // cells' ratio sums, and a few waiting replications.
         let side =
-            |sc: &Scenario| (stats::layout(sc).len() + 4 * sc.interval_count() * sc.queues.len()) as u64 * 8;
-        self.cells() as u64 * 300 + 2 * self.both.iter().map(side).sum::<u64>()
+            |sc: &Scenario| (stats::layout(sc).len() * 8 + sc.interval_count() * sc.queues.len() * 64) as u64;
+        let ratios = (self.intervals.len() * std::mem::size_of::<[RatioPair; 4]>()) as u64;
+        self.cells() as u64 * 300 + ratios + 2 * self.both.iter().map(side).sum::<u64>()
     }
 
     fn shared_bytes(&self) -> u64 {
         // The merged fold and the comparison made of it.
-        self.cells() as u64 * 400
+        self.cells() as u64 * 400 + self.intervals.len() as u64 * 4 * 400
     }
 }
 
@@ -511,27 +696,6 @@ pub fn pair_order(replications: u32) -> Vec<Job> {
         .collect()
 }
 
-/// Service level, ASA, abandon rate and occupancy of each interval and
-/// queue of one replication (`[i * queues + q]`; NaN where undefined), as
-/// intervals.csv defines them (docs/model.md §M16, §M18).
-fn interval_values(sc: &Scenario, t: &Tally) -> Vec<[f64; 4]> {
-    let nq = sc.queues.len();
-    let mut out = Vec::with_capacity(sc.interval_count() * nq);
-    for i in 0..sc.interval_count() {
-        for q in sc.queues.keys() {
-            let c = &t.interval(i, q).counts;
-            let (holding, productive) = t.occupancy_parts(sc, i, q);
-            out.push([
-                c.service_level(sc.metrics.service_level),
-                c.asa(),
-                c.abandon_rate(),
-                stats::ratio(holding, productive),
-            ]);
-        }
-    }
-    out
-}
-
 /// `compare.csv`: every summary row both variants have.
 pub fn compare_csv(c: &Compared) -> Result<Vec<u8>> {
     let records = c.summary.iter().map(|r| CompareRecord {
@@ -569,6 +733,7 @@ pub fn compare_intervals_csv(c: &Compared) -> Result<Vec<u8>> {
             diff_ci95_high: Num(r.diff.high),
             replications: r.diff.n,
             significant: r.diff.significant,
+            replications_for_interval: r.interval_needs,
         };
         (r.start, record)
     });
@@ -586,6 +751,7 @@ pub fn write_all(
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("compare.csv", compare_csv(compared)?),
         ("compare_intervals.csv", compare_intervals_csv(compared)?),
+        ("compare.json", verdict::json_bytes(c, &verdict(c, compared))?),
         ("a.toml", c.a.effective_toml.clone().into_bytes()),
         ("b.toml", c.b.effective_toml.clone().into_bytes()),
     ];
@@ -594,26 +760,28 @@ pub fn write_all(
     report::write_with_charts(target, &name, crate::plot::Kind::Compare, &files, report)
 }
 
-/// Most rows without a significant difference the printed table lists.
-const MAX_UNDECIDED: usize = 12;
-
-/// The printed table: the significant differences first, largest relative
-/// change first, then those not significant with the replications that
-/// would decide them; rows the two variants share exactly are summarised
-/// in one line. Never prints NaN.
+/// The printed comparison: what A and B are, the verdict per queue and
+/// team ([`verdict`]), then the other significant differences, the
+/// clearest first (|difference| over its interval's half-width, so a
+/// change from zero does not come first for being infinite in relative
+/// terms; rows with the same figures under several scopes shown once),
+/// and one line for the rows that cannot be told apart. Never prints NaN.
 pub fn table(c: &Comparison, compared: &Compared) -> String {
     let mut o = String::new();
+    let _ = writeln!(o, "{}\n{}", c.a_name(), c.b_name());
+    if !c.b_differs.is_empty() && c.b_label_is_file() {
+        let _ = writeln!(o, "B differs from A in: {}", c.b_differs.join("; "));
+    }
     let _ = writeln!(
         o,
-        "A: {}\nB: {}\n{} replications each on the same streams, seed {}; differences are B − A with 95% intervals",
-        c.a.scenario.name,
-        c.b_from,
+        "{} replications each on the same streams, seed {}; differences are B − A with 95% intervals",
         c.replications(),
         c.a.scenario.seed
     );
+    o.push_str(&verdict::lines(&verdict(c, compared)));
     let show = |unit: Unit, v: f64| -> String {
         if !v.is_finite() {
-            return "-".into();
+            return "—".into();
         }
         match unit {
             Unit::Fraction => format!("{:.1}%", v * 100.0),
@@ -635,66 +803,81 @@ pub fn table(c: &Comparison, compared: &Compared) -> String {
         } else if d.diff.is_finite() {
             format!("{}{pts}", f(d.diff))
         } else {
-            "-".into()
+            "—".into()
         }
     };
-    let size = |d: &Diff| {
-        let base = d.a_mean.abs();
-        if base > 0.0 { d.diff.abs() / base } else { d.diff.abs() }
-    };
-    let (mut yes, mut no, mut same): (Vec<&SummaryDiff>, Vec<&SummaryDiff>, Vec<String>) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut yes, mut undecided): (Vec<(&SummaryDiff, Vec<String>)>, usize) = (Vec::new(), 0);
+    // The verdict's rows, and rows with their figures under another scope, are not repeated.
+    let verdict_rows: Vec<&SummaryDiff> =
+        compared.summary.iter().filter(|r| verdict::in_verdict(r.scope, r.metric)).collect();
     for r in &compared.summary {
         let d = &r.diff;
-        if d.n > 0 && d.diff == 0.0 && d.low == 0.0 && d.high == 0.0 {
-            same.push(format!("{} {} {}", r.scope.name(), r.name, r.metric.name()));
-        } else if d.significant {
-            yes.push(r);
-        } else if d.n > 0 {
-            no.push(r);
+        if !d.significant {
+            undecided += usize::from(d.n > 0);
+            continue;
+        }
+        let same = |x: &Diff| {
+            x.a_mean.to_bits() == d.a_mean.to_bits()
+                && x.b_mean.to_bits() == d.b_mean.to_bits()
+                && x.low.to_bits() == d.low.to_bits()
+                && x.high.to_bits() == d.high.to_bits()
+        };
+        let scope = format!("{} {}", r.scope.name(), r.name);
+        if verdict_rows.iter().any(|y| y.metric == r.metric && same(&y.diff)) {
+            continue;
+        }
+        match yes.iter_mut().find(|(y, _)| y.metric == r.metric && same(&y.diff)) {
+            Some((_, also)) => also.push(scope),
+            None => yes.push((r, Vec::new())),
         }
     }
-    yes.sort_by(|x, y| size(&y.diff).total_cmp(&size(&x.diff)));
-    no.sort_by(|x, y| size(&y.diff).total_cmp(&size(&x.diff)));
-    let line = |o: &mut String, r: &SummaryDiff, tail: String| {
-        let u = r.metric.unit();
+    yes.sort_by(|(x, _), (y, _)| clearness(&y.diff).total_cmp(&clearness(&x.diff)));
+    if yes.is_empty() {
+        let any = verdict_rows.iter().any(|r| r.diff.significant);
         let _ = writeln!(
             o,
-            "{:<22} {:<20} {:>10} {:>10}  {:<28}{tail}",
-            format!("{} {}", r.scope.name(), r.name),
-            r.metric.name(),
-            show(u, r.diff.a_mean),
-            show(u, r.diff.b_mean),
-            show_diff(u, &r.diff)
+            "{}",
+            if any { "no other significant difference" } else { "no significant difference" }
         );
-    };
-    let _ = writeln!(o, "{:<22} {:<20} {:>10} {:>10}  B − A [95% CI]", "scope", "metric", "A", "B");
-    if yes.is_empty() {
-        let _ = writeln!(o, "no significant difference");
     } else {
-        let _ = writeln!(o, "significant ({}), largest relative change first:", yes.len());
-        for r in &yes {
-            line(&mut o, r, String::new());
+        let _ = writeln!(o, "other significant differences ({}), clearest first:", yes.len());
+        let _ = writeln!(o, "{:<22} {:<20} {:>10} {:>10}  B − A [95% CI]", "scope", "metric", "A", "B");
+        for (r, also) in &yes {
+            let u = r.metric.unit();
+            let tail =
+                if also.is_empty() { String::new() } else { format!("  (same for {})", also.join(", ")) };
+            let _ = writeln!(
+                o,
+                "{:<22} {:<20} {:>10} {:>10}  {:<28}{tail}",
+                format!("{} {}", r.scope.name(), r.name),
+                r.metric.name(),
+                show(u, r.diff.a_mean),
+                show(u, r.diff.b_mean),
+                show_diff(u, &r.diff)
+            );
         }
     }
-    if !no.is_empty() {
-        let _ = writeln!(o, "not significant ({}):", no.len());
-        for r in no.iter().take(MAX_UNDECIDED) {
-            let tail = match r.diff.needed {
-                Some(n) if n > u64::from(r.diff.n) => format!("  needs ~{n} replications to decide"),
-                Some(_) => "  borderline: run more replications".to_owned(),
-                None => String::new(),
-            };
-            line(&mut o, r, tail);
-        }
-        if no.len() > MAX_UNDECIDED {
-            let _ = writeln!(o, "... and {} more, in compare.csv", no.len() - MAX_UNDECIDED);
-        }
-    }
-    if !same.is_empty() {
-        let _ = writeln!(o, "identical in every replication: {} rows (e.g. {})", same.len(), same[0]);
+    if undecided > 0 {
+        let _ = writeln!(
+            o,
+            "{undecided} other rows cannot be told apart at {} replications (compare.csv has every row)",
+            c.replications()
+        );
     }
     o
+}
+
+/// How clearly a difference differs from zero: |difference| over its
+/// interval's half-width (infinite for a constant nonzero difference).
+fn clearness(d: &Diff) -> f64 {
+    let half = (d.high - d.low) / 2.0;
+    if half > 0.0 {
+        d.diff.abs() / half
+    } else if d.diff != 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@ use typed_index_collections::TiVec;
 
 use crate::dist::Dist;
 
+mod hours;
 mod ids;
 
+pub use hours::{Hours, Week};
 pub use ids::{AgentId, GroupId, QueueId, StatusId, TeamId};
 
 /// A validated scenario, ready to simulate.
@@ -65,6 +67,14 @@ impl Scenario {
     /// Length of reporting interval `i`, seconds (the last may be cut short by the horizon).
     pub fn interval_length(&self, i: usize) -> f64 {
         (self.horizon - i as f64 * self.interval).min(self.interval)
+    }
+
+    /// Whether queue `q` is open at some time in reporting interval `i`
+    /// (always, without business hours). An interval it is closed
+    /// throughout is not judged against its targets (docs/model.md §10.13).
+    pub fn open_in_interval(&self, q: QueueId, i: usize) -> bool {
+        let start = i as f64 * self.interval;
+        self.queues[q].hours.as_ref().is_none_or(|h| h.between(start, start + self.interval_length(i)) > 0.0)
     }
 
     /// The team's priority for and delay on queue `queue`, if it serves it.
@@ -250,6 +260,10 @@ pub struct Queue {
     /// With `busy_while_handling`: whether the call needs and holds spare
     /// capacity like any conversation (else it ignores the agent's load).
     pub capacity_aware: bool,
+    /// Business hours (`hours`, `closed`; docs/model.md §10.13): waits for
+    /// the service level and ASA, and patience, count only open time.
+    /// `None`: open all the time, waits in calendar time.
+    pub hours: Option<Hours>,
 }
 
 impl Queue {
@@ -257,6 +271,16 @@ impl Queue {
     /// item size, or 0 for a synced call that ignores the agent's load (§R14).
     pub fn held_size(&self) -> u32 {
         if self.busy_while_handling && !self.capacity_aware { 0 } else { self.item_size }
+    }
+
+    /// The wait that counts from `from` to `to` (seconds): open time with
+    /// business hours, else all of it.
+    #[inline(always)]
+    pub fn wait_between(&self, from: f64, to: f64) -> f64 {
+        match &self.hours {
+            None => to - from,
+            Some(h) => h.between(from, to),
+        }
     }
 }
 

@@ -382,6 +382,56 @@ fn micros(us: i128) -> f64 {
     us as f64 / 1e6
 }
 
+/// The headline metrics of an interval and queue that `compare_intervals.csv`
+/// pairs, in its order: each is a ratio of sums over replications, as
+/// intervals.csv pools it (docs/model.md §14).
+pub(crate) const HEADLINE: [Metric; 4] =
+    [Metric::ServiceLevel, Metric::Asa, Metric::AbandonRate, Metric::Occupancy];
+
+/// One replication's numerator and denominator of each [`HEADLINE`] metric
+/// per interval and queue (`[i * queues + q]`), as whole numbers in the units
+/// intervals.csv sums them in: service-level conversations, waits in
+/// microseconds over answered conversations, long abandonments over
+/// answered plus long abandonments, and the serving teams' holding over
+/// their Available and Busy agent-milliseconds.
+pub(crate) fn headline_parts(sc: &Scenario, t: &Tally) -> Vec<[(i128, i128); 4]> {
+    let mut out = Vec::with_capacity(sc.interval_count() * sc.queues.len());
+    for i in 0..sc.interval_count() {
+        for q in sc.queues.keys() {
+            let c = &t.interval(i, q).counts;
+            let (num, den) = c.sl_parts(sc.metrics.service_level);
+            let long = c.abandoned - c.abandoned_short;
+            let (mut holding, mut productive) = (0i128, 0i128);
+            for team in sc.teams_serving(q) {
+                holding += i128::from(to_millis(t.team_interval(i, team).holding_secs));
+                for (s, status) in sc.statuses.iter_enumerated() {
+                    if matches!(status.kind, StatusKind::Available | StatusKind::Busy) {
+                        productive += i128::from(to_millis(t.status_secs(i, team, s)));
+                    }
+                }
+            }
+            out.push([
+                (i128::from(num), i128::from(den)),
+                (to_micros(c.wait_sum), i128::from(c.answered)),
+                (i128::from(long), i128::from(c.answered + long)),
+                (holding, productive),
+            ]);
+        }
+    }
+    out
+}
+
+/// The value of [`HEADLINE`] metric `m` from summed parts `x / y` in the
+/// units of [`headline_parts`], as intervals.csv writes it (NaN when `y` is 0).
+pub(crate) fn headline_value(m: usize, x: i128, y: i128) -> f64 {
+    stats::ratio(x as f64 / HEADLINE_UNITS[m].0, y as f64 / HEADLINE_UNITS[m].1)
+}
+
+/// Per [`HEADLINE`] metric, the numerator's and the denominator's whole
+/// units in one of the metric's (waits are microseconds, occupancy
+/// milliseconds over milliseconds).
+pub(crate) const HEADLINE_UNITS: [(f64, f64); 4] = [(1.0, 1.0), (1e6, 1.0), (1.0, 1.0), (1e3, 1e3)];
+
 /// One queue during one interval, summed over replications (integers only).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 struct IntervalSums {
@@ -603,6 +653,18 @@ impl VariantFold {
         (avail, busy, unavail)
     }
 
+    /// Agent-milliseconds of team `t` in Available and Busy statuses during interval `i`.
+    fn productive_ms(&self, sc: &Scenario, i: usize, t: TeamId) -> i128 {
+        let ns = sc.statuses.len();
+        let at = (i * sc.teams.len() + t.index()) * ns;
+        sc.statuses
+            .iter()
+            .zip(&self.status[at..at + ns])
+            .filter(|(status, _)| matches!(status.kind, StatusKind::Available | StatusKind::Busy))
+            .map(|(_, &ms)| i128::from(ms))
+            .sum()
+    }
+
     fn interval_rows(&self, sc: &Scenario) -> Vec<IntervalRow> {
         let reps = f64::from(sc.replications);
         let nq = sc.queues.len();
@@ -615,11 +677,10 @@ impl VariantFold {
                 let per = |x: u64| x as f64 / reps;
                 let service_level = c.service_level(sc.metrics.service_level);
                 let (sl_ci95_low, sl_ci95_high) = ratio_ci(&t.sl, sc.replications);
-                let (mut holding, mut productive) = (0.0, 0.0);
+                let (mut holding, mut productive) = (0i128, 0i128);
                 for team in sc.teams_serving(q) {
-                    let (avail, busy, _) = self.kinds(sc, i, team);
-                    holding += millis(self.teams[i * sc.teams.len() + team.index()][1]);
-                    productive += avail + busy;
+                    holding += i128::from(self.teams[i * sc.teams.len() + team.index()][1]);
+                    productive += self.productive_ms(sc, i, team);
                 }
                 rows.push(IntervalRow {
                     interval: i,
@@ -631,12 +692,14 @@ impl VariantFold {
                     service_level,
                     sl_ci95_low,
                     sl_ci95_high,
-                    target_met: (!service_level.is_nan()).then_some(service_level >= queue.sl_target),
+                    // An interval the queue is closed throughout is not judged (§10.13).
+                    target_met: (!service_level.is_nan() && sc.open_in_interval(q, i))
+                        .then_some(service_level >= queue.sl_target),
                     asa: stats::ratio(micros(t.wait_us), c.answered as f64),
                     abandon_rate: c.abandon_rate(),
                     queue_avg: micros(t.queue_area_us) / reps / len,
                     queue_max: per(t.queue_max),
-                    occupancy: stats::ratio(holding, productive),
+                    occupancy: headline_value(3, holding, productive),
                 });
             }
         }

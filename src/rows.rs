@@ -241,7 +241,7 @@ pub struct CompareRecord {
 }
 
 /// The header of `compare_intervals.csv`.
-pub const COMPARE_INTERVALS_HEADER: [&str; 14] = [
+pub const COMPARE_INTERVALS_HEADER: [&str; 15] = [
     "interval",
     "day",
     "start",
@@ -256,6 +256,7 @@ pub const COMPARE_INTERVALS_HEADER: [&str; 14] = [
     "diff_ci95_high",
     "replications",
     "significant",
+    "replications_for_interval",
 ];
 
 /// One row of compare_intervals.csv.
@@ -275,20 +276,23 @@ pub struct CompareIntervalRecord {
     pub metric: Metric,
     /// Its unit.
     pub unit: Unit,
-    /// A's mean over the paired replications.
+    /// A's value pooled over the replications (Σ numerators / Σ denominators, as intervals.csv).
     pub a_mean: Num,
-    /// B's mean.
+    /// B's value, pooled the same way.
     pub b_mean: Num,
-    /// Mean paired difference B − A.
+    /// B − A of the pooled values.
     pub diff_mean: Num,
     /// Lower end of its 95% interval.
     pub diff_ci95_low: Num,
     /// Upper end.
     pub diff_ci95_high: Num,
-    /// Replications where both have a value.
+    /// Replications paired.
     pub replications: u32,
     /// Whether the interval excludes zero.
     pub significant: bool,
+    /// When the interval is withheld (its ends empty): the replications
+    /// Cochran's rule asks for (docs/model.md §14, per-interval differences); empty when given.
+    pub replications_for_interval: Option<u64>,
 }
 
 /// The header of staffing.csv.

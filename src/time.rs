@@ -20,11 +20,6 @@ impl Time {
     pub(crate) fn secs(self) -> f64 {
         self.0
     }
-
-    /// Seconds elapsed from `earlier` to `self`.
-    pub(crate) fn since(self, earlier: Time) -> f64 {
-        self.0 - earlier.0
-    }
 }
 
 impl Add<f64> for Time {

@@ -43,9 +43,16 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         });
         self.books.arrived(&self.clock, q, counted);
         self.convs.unanswered += 1;
-        // Patience runs while the conversation waits, and while it is offered.
-        if !self.route_conversation(key) && patience.is_finite() && now + patience < self.clock.end {
-            self.agenda.add_deadline(Time(now + patience), key);
+        // Patience runs while the conversation waits, and while it is offered;
+        // with business hours, only while the queue is open (docs/model.md §10.13).
+        if !self.route_conversation(key) && patience.is_finite() {
+            let deadline = match &queue.hours {
+                None => now + patience,
+                Some(h) => h.after(now, patience),
+            };
+            if deadline < self.clock.end {
+                self.agenda.add_deadline(Time(deadline), key);
+            }
         }
     }
 
@@ -121,7 +128,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let team = self.floor.agents[a].team;
         if first {
             self.convs.unanswered -= 1;
-            self.books.answered(sc, q, interval, now - arrival, team, counted);
+            // The wait that counts: open time only, with business hours (§10.13).
+            self.books.answered(sc, q, interval, queue.wait_between(arrival, now), team, counted);
         }
         let size = queue.held_size();
         let held = self.router.hold(a, team, q, size, queue.channel, now);
@@ -250,7 +258,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             self.close_offer(c.agent, c.id, OfferOutcome::Abandoned);
         }
         let q = c.queue;
-        let wait = self.clock.now.since(Time(c.arrival));
+        let wait = self.sc.queues[q].wait_between(c.arrival, self.clock.secs());
         self.convs.unanswered -= 1;
         self.books.abandoned(self.sc, q, c.interval as usize, wait, c.counted);
         self.change_waiting(q, -1);

@@ -105,7 +105,15 @@ pub(super) fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         dashed: true,
         points: vec![(span.0, 0.0, f64::NAN, f64::NAN), (span.1, 0.0, f64::NAN, f64::NAN)],
     });
-    let (a_name, b_name) = (toml_name(files.text("a.toml")), toml_name(files.text("b.toml")));
+    let verdict = files.json("compare.json").unwrap_or(serde_json::Value::Null);
+    let side = |key: &str, toml: &str| {
+        verdict[key].as_str().map_or_else(|| toml_name(files.text(toml)), |s| s[3..].to_owned())
+    };
+    let (a_name, b_name) = (side("a", "a.toml"), side("b", "b.toml"));
+    let b_differs: Vec<String> = verdict["b_differs"]
+        .as_array()
+        .map(|xs| xs.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
     let title = "Service level by interval: B − A".to_owned();
     let charts = vec![Chart {
         name: "compare_service_level",
@@ -148,12 +156,16 @@ pub(super) fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         })
         .collect();
     let page = Page {
-        title: format!("{a_name} (A) against {b_name} (B)"),
+        title: format!("A: {a_name} against B: {b_name}"),
         subtitle: "Both run on the same random streams, replication by replication; differences are B − A with 95% intervals from the paired differences.".into(),
         // The comparison's verdict (per queue: target, A and B against it,
-        // intervals missing) is what the page says first: it goes here.
-        lead: Vec::new(),
-        settings: vec![("A".into(), a_name), ("B".into(), b_name)],
+        // intervals missing) is what the page says first.
+        lead: lead(&verdict),
+        settings: vec![
+            ("A".into(), a_name),
+            ("B".into(), b_name),
+            ("B differs from A in".into(), b_differs.join("; ")),
+        ],
         tables: vec![PageTable {
             heading: "Side by side".into(),
             note: "Means over replications; the difference's interval is Student t over the paired differences (percentage points for shares). Team figures are shown for the teams and the total only. Every metric is in compare.csv, every interval in compare_intervals.csv.".into(),
@@ -165,4 +177,55 @@ pub(super) fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         scenario_toml: format!("# A\n{}\n# B\n{}", files.text("a.toml"), files.text("b.toml")),
     };
     Ok((charts, page))
+}
+
+/// The verdict of compare.json in a few lines: per queue, its target, A
+/// and B against it and the intervals each misses, and the change in
+/// service level; per team, occupancy and shrinkage.
+fn lead(v: &serde_json::Value) -> Vec<String> {
+    let pct =
+        |x: &serde_json::Value| x.as_f64().map_or_else(|| "—".to_owned(), |x| format!("{:.1}%", 100.0 * x));
+    let pts =
+        |d: &serde_json::Value| match (d["diff"].as_f64(), d["ci95_low"].as_f64(), d["ci95_high"].as_f64()) {
+            (Some(x), Some(l), Some(h)) if l != h => {
+                format!("{:+.1} pts [{:+.1}, {:+.1}]", 100.0 * x, 100.0 * l, 100.0 * h)
+            }
+            (Some(x), _, _) => format!("{:+.1} pts", 100.0 * x),
+            _ => "—".to_owned(),
+        };
+    let meets = |m: &serde_json::Value| match m.as_bool() {
+        Some(true) => "meets",
+        Some(false) => "misses",
+        None => "—",
+    };
+    let mut out = Vec::new();
+    for q in v["queues"].as_array().into_iter().flatten() {
+        let judged = q["judged_intervals"].as_u64().unwrap_or(0);
+        out.push(format!(
+            "Queue {}: target {} within {} s. A {} it ({}; {} of {judged} intervals miss), B {} it ({}; {} of {judged} miss): service level {}.",
+            q["queue"].as_str().unwrap_or("?"),
+            pct(&q["target"]),
+            q["threshold_seconds"].as_f64().map_or_else(|| "—".to_owned(), crate::format::number),
+            meets(&q["a_meets"]),
+            pct(&q["a"]),
+            q["a_intervals_missing"].as_u64().unwrap_or(0),
+            meets(&q["b_meets"]),
+            pct(&q["b"]),
+            q["b_intervals_missing"].as_u64().unwrap_or(0),
+            pts(q),
+        ));
+    }
+    for t in v["teams"].as_array().into_iter().flatten() {
+        out.push(format!(
+            "Team {}: occupancy {} → {} ({}); shrinkage {} → {} ({}).",
+            t["team"].as_str().unwrap_or("?"),
+            pct(&t["occupancy"]["a"]),
+            pct(&t["occupancy"]["b"]),
+            pts(&t["occupancy"]),
+            pct(&t["shrinkage"]["a"]),
+            pct(&t["shrinkage"]["b"]),
+            pts(&t["shrinkage"]),
+        ));
+    }
+    out
 }

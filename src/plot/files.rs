@@ -22,7 +22,7 @@ pub enum Kind {
     Staff,
     /// `routesim erlang --out`: erlang.csv.
     Erlang,
-    /// `routesim compare`: compare.csv, compare_intervals.csv.
+    /// `routesim compare`: compare.csv, compare_intervals.csv, compare.json.
     Compare,
 }
 
@@ -50,7 +50,7 @@ impl Kind {
             Kind::Sweep => &["sweep.csv", "scenario.toml"],
             Kind::Staff => &["staffing.csv", "summary.json", "scenario.toml"],
             Kind::Erlang => &["erlang.csv", "erlang.json"],
-            Kind::Compare => &["compare.csv", "compare_intervals.csv", "a.toml", "b.toml"],
+            Kind::Compare => &["compare.csv", "compare_intervals.csv", "compare.json", "a.toml", "b.toml"],
         }
     }
 

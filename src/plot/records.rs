@@ -108,6 +108,14 @@ pub struct QueueSlot {
     pub abandon_rate: f64,
 }
 
+impl QueueSlot {
+    /// Has a service level that is not judged against the target: the
+    /// queue was closed throughout the interval (docs/model.md §10.13).
+    pub fn closed(&self) -> bool {
+        self.target_met.is_none() && !self.service_level.is_nan()
+    }
+}
+
 impl Default for QueueSlot {
     fn default() -> QueueSlot {
         let nan = f64::NAN;

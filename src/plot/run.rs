@@ -180,7 +180,7 @@ impl Draw for ServiceLevel<'_> {
             if band {
                 let bands = runs(in_span(r, (a, b)).map(|i| {
                     let s = &slots[i];
-                    let ok = s.low.is_finite() && s.high.is_finite();
+                    let ok = s.low.is_finite() && s.high.is_finite() && !s.closed();
                     (i, if ok { 0.0 } else { f64::NAN })
                 }));
                 for run in bands {
@@ -190,7 +190,9 @@ impl Draw for ServiceLevel<'_> {
                     chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.2).filled())))?;
                 }
             }
-            for run in runs(in_span(r, (a, b)).map(|i| (mid(i), slots[i].service_level * 100.0))) {
+            // An interval the queue is closed throughout is left out (docs/model.md §10.13).
+            let value = |i: usize| if slots[i].closed() { f64::NAN } else { slots[i].service_level * 100.0 };
+            for run in runs(in_span(r, (a, b)).map(|i| (mid(i), value(i)))) {
                 if run.len() == 1 {
                     chart.draw_series(run.iter().map(|&p| Circle::new(p, 4, c.filled())))?;
                 }

@@ -99,6 +99,11 @@ fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
     let mut rows: Vec<_> =
         r.intervals.iter().filter(|row| row.queue == q && row.target_met.is_some()).collect();
     let missing = rows.iter().filter(|row| row.target_met == Some(false)).count();
+    // Intervals with a service level but no judgement: the queue was closed (docs/model.md §10.13).
+    let has_hours = r
+        .intervals
+        .iter()
+        .any(|row| row.queue == q && row.target_met.is_none() && !row.service_level.is_nan());
     if missing == 0 && !overall {
         return;
     }
@@ -114,11 +119,12 @@ fn misses(out: &mut String, r: &Results, q: usize, overall: bool) {
         .collect();
     let _ = writeln!(
         out,
-        "{} {} its {:.0}% target overall; {missing} of {} intervals with traffic miss it; worst {}",
+        "{} {} its {:.0}% target overall; {missing} of {} {}intervals with traffic miss it; worst {}",
         r.queues[q].name,
         if overall { "MISSES" } else { "meets" },
         100.0 * r.queues[q].sl_target,
         rows.len(),
+        if has_hours { "open " } else { "" },
         if worst.is_empty() { "-".to_owned() } else { worst.join(", ") }
     );
 }

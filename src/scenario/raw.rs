@@ -83,6 +83,10 @@ pub(crate) struct RawQueue {
     pub requeue_when_offline: Option<bool>,
     pub busy_while_handling: Option<bool>,
     pub capacity_aware: Option<bool>,
+    /// Business hours, e.g. `["mon-fri 08:00-18:00", "sat 10:00-14:00"]`.
+    pub hours: Option<Vec<String>>,
+    /// Dates the queue is closed, `YYYY-MM-DD` (needs a start date).
+    pub closed: Option<Vec<String>>,
 }
 
 /// `arrivals = { per_hour = ... }` or `{ per_interval = ..., step = "15m" }`:

@@ -128,6 +128,8 @@ const QUEUE: &[Field] = &[
     opt("requeue_when_offline", ValueKind::Bool, "requeue_when_offline = true"),
     opt("busy_while_handling", ValueKind::Bool, "busy_while_handling = true"),
     opt("capacity_aware", ValueKind::Bool, "capacity_aware = true"),
+    opt("hours", ValueKind::StrList, "hours = [\"mon-fri 08:00-18:00\", \"sat 10:00-14:00\"]"),
+    opt("closed", ValueKind::StrList, "closed = [\"2026-12-25\"]"),
 ];
 
 const ARRIVALS: &[Field] = &[

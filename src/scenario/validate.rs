@@ -11,9 +11,9 @@ use super::units::{parse_clock, parse_duration, parse_window};
 use crate::calendar::{self, Calendar};
 use crate::dist::Dist;
 use crate::model::{
-    AgentGroup, ArrivalSource, Arrivals, GroupId, Headcount, MetricSettings, Offers, Planned, Queue, QueueId,
-    Routing, Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch, Team,
-    TeamId, Unplanned,
+    AgentGroup, ArrivalSource, Arrivals, GroupId, Headcount, Hours, MetricSettings, Offers, Planned, Queue,
+    QueueId, Routing, Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch,
+    Team, TeamId, Unplanned, Week,
 };
 use crate::time::DAY;
 use std::collections::{HashMap, HashSet};
@@ -163,7 +163,7 @@ pub(super) fn validate(
             queues.push(None);
             continue;
         }
-        queues.push(queue(
+        let built = queue(
             q,
             &key,
             routing.as_ref().unwrap_or(&default_routing),
@@ -171,7 +171,9 @@ pub(super) fn validate(
             forecast,
             &mut channels,
             &mut e,
-        ));
+        );
+        let hours = queue_hours(q, &key, horizon.zip(drain).zip(calendar), &mut e);
+        queues.push(built.zip(hours).map(|(queue, hours)| Queue { hours, ..queue }));
     }
     // A dated forecast has no arrivals after its last date: a longer horizon is a mistake.
     if let (Some(f), Some(h)) = (forecast, horizon)
@@ -570,7 +572,66 @@ fn queue(
         requeue_when_offline: q.requeue_when_offline.unwrap_or(routing.requeue_when_offline),
         busy_while_handling,
         capacity_aware: q.capacity_aware.unwrap_or(false),
+        // Laid over the run by `queue_hours`.
+        hours: None,
     })
+}
+
+/// A queue's `hours` and `closed` (docs/model.md §10.13), laid over the
+/// run (horizon plus drain) from the calendar's first weekday (Monday
+/// when undated). `Some(None)`: always open; `None`: a problem was added
+/// (or the frame is unknown because of another one).
+fn queue_hours(
+    q: &RawQueue,
+    key: &str,
+    frame: Option<((f64, f64), Calendar)>,
+    e: &mut Problems,
+) -> Option<Option<Hours>> {
+    let Some(entries) = &q.hours else {
+        if q.closed.is_some() {
+            e.add(
+                format!("{key}.closed"),
+                "needs `hours`: closed dates apply to a queue with business hours",
+            );
+            return None;
+        }
+        return Some(None);
+    };
+    let week = match Week::parse(entries) {
+        Ok(week) => Some(week),
+        Err(why) => {
+            e.add(format!("{key}.hours"), why);
+            None
+        }
+    };
+    let ((horizon, drain), calendar) = frame?;
+    let mut closed = Vec::new();
+    for text in q.closed.iter().flatten() {
+        let Some(start) = calendar.start() else {
+            e.add(
+                format!("{key}.closed"),
+                "names dates, but the scenario has no calendar; add a top-level `start_date = \"YYYY-MM-DD\"` \
+                 (or use a dated forecast)",
+            );
+            return None;
+        };
+        let Some(date) = calendar::parse_date(text.trim()) else {
+            e.add(
+                format!("{key}.closed"),
+                format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. \"2026-12-25\""),
+            );
+            return None;
+        };
+        // A date before day 1 or after the run closes nothing simulated.
+        if let Ok(span) = start.until(date)
+            && span.get_days() >= 0
+        {
+            closed.push(span.get_days() as u64);
+        }
+    }
+    let first = calendar.start().map_or(0, |s| usize::from(calendar::weekday_from_monday(s)));
+    let days = ((horizon + drain) / DAY).ceil() as u64 + 1;
+    Some(Some(Hours::new(&week?, first, days, &closed)))
 }
 
 /// A step for arrays (`arrivals.step`, `staffing_step`): whole seconds dividing a day.

@@ -360,12 +360,13 @@ impl Search<'_> {
         (0..self.base.interval_count()).filter(|&i| i as f64 * self.base.interval >= self.base.warmup)
     }
 
-    /// Whether every target holds for every queue of unit `k`'s team in interval `i`.
+    /// Whether every target holds for every queue of unit `k`'s team in
+    /// interval `i` (a queue closed throughout it is not judged, docs/model.md §10.13).
     pub fn unit_ok(&self, m: &Measured, k: usize, i: usize) -> bool {
-        self.base.teams[self.units[k].team]
-            .queues
-            .iter()
-            .all(|&q| self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q)))
+        self.base.teams[self.units[k].team].queues.iter().all(|&q| {
+            !self.base.open_in_interval(q, i)
+                || self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q))
+        })
     }
 
     /// Whether every target holds for every queue of every unit's team in interval `i`.

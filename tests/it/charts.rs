@@ -477,7 +477,7 @@ fn report_renders_in_a_browser() {
     );
     let reports = [
         ("run", run(mkdirs(&dir.path().join("r")), &small(), &[]), "<h1>small</h1>", CHARTS.len()),
-        ("compare", cmp, "(A) against", 1),
+        ("compare", cmp, "<h1>A: small.toml against B: small.toml with agents.day.count=3</h1>", 1),
         ("staff", staff(mkdirs(&dir.path().join("s")), &[]), "<h1>flat — staffing</h1>", STAFF_CHARTS.len()),
         ("sweep", sweep(mkdirs(&dir.path().join("w")), &[]), "<h1>small — sweep</h1>", SWEEP_CHARTS.len()),
     ];

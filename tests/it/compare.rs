@@ -229,54 +229,91 @@ fn every_compare_csv_column_matches_two_runs() {
 }
 
 /// compare_intervals.csv against an account of its own: each interval's
-/// service level, ASA, abandon rate and occupancy of A and B in every
-/// replication, from the engine's tallies, paired as compare.csv is.
+/// service level, ASA, abandon rate and occupancy of A and B as ratios of
+/// sums over the replications (numerators and denominators from the
+/// engine's tallies), and the paired ratio estimator's interval of their
+/// difference computed from the per-replication residuals (docs/model.md §14, per-interval differences).
 #[test]
 fn every_compare_intervals_column_matches_the_tallies() {
+    // At 5 replications Cochran's rule withholds the intervals, at 40 it gives them.
+    let (given, withheld) = compare_intervals_against_the_tallies(5);
+    assert!(given == 0 && withheld >= 8, "5 replications: {given} intervals given, {withheld} withheld");
+    let (given, withheld) = compare_intervals_against_the_tallies(40);
+    assert!(given >= 8 && withheld == 0, "40 replications: {given} intervals given, {withheld} withheld");
+}
+
+/// Checks every row of compare_intervals.csv at `reps` replications; returns
+/// how many intervals were given and how many withheld.
+fn compare_intervals_against_the_tallies(reps: u32) -> (usize, usize) {
+    let r = reps.to_string();
+    let set = format!("replications={reps}");
     let dir = tempfile::tempdir().unwrap();
     let file = write_small(dir.path());
     let f = file.to_str().unwrap();
     let out = dir.path().join("cmp");
     let with = "agents.a.count=10";
     let (code, _, stderr) =
-        routesim(&["compare", f, "--with", with, "-r", "5", "-q", "--out", out.to_str().unwrap()]);
+        routesim(&["compare", f, "--with", with, "-r", &r, "-q", "--out", out.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stderr}");
-    let a = parse(SMALL, &["replications=5"]);
-    let b = parse(SMALL, &["replications=5", with]);
-    let (ta, tb): (Vec<_>, Vec<_>) = (0..5).map(|r| (engine::run(&a, r), engine::run(&b, r))).unzip();
-    let value = |sc: &Scenario, t: &routesim::stats::Tally, i: usize, metric: &str| -> f64 {
+    let a = parse(SMALL, &[set.as_str()]);
+    let b = parse(SMALL, &[set.as_str(), with]);
+    let (ta, tb): (Vec<_>, Vec<_>) = (0..reps).map(|r| (engine::run(&a, r), engine::run(&b, r))).unzip();
+    // One replication's numerator and denominator of `metric` in interval `i`.
+    let parts = |sc: &Scenario, t: &routesim::stats::Tally, i: usize, metric: &str| -> (f64, f64) {
         let c = &t.intervals[i].counts;
         match metric {
-            "service_level" => {
-                let den = c.answered + c.abandoned + c.unresolved;
-                if den == 0 { f64::NAN } else { c.answered_within as f64 / den as f64 }
-            }
-            "asa" => {
-                if c.answered == 0 {
-                    f64::NAN
-                } else {
-                    c.wait_sum / c.answered as f64
-                }
-            }
+            "service_level" => (c.answered_within as f64, (c.answered + c.abandoned + c.unresolved) as f64),
+            "asa" => (c.wait_sum, c.answered as f64),
             "abandon_rate" => {
                 let long = c.abandoned - c.abandoned_short;
-                if c.answered + long == 0 { f64::NAN } else { long as f64 / (c.answered + long) as f64 }
+                (long as f64, (c.answered + long) as f64)
             }
             _ => {
-                let holding = t.team_intervals[i].holding_secs;
                 let productive: f64 = sc
                     .statuses
                     .keys()
                     .filter(|&s| matches!(sc.statuses[s].kind, StatusKind::Available | StatusKind::Busy))
                     .map(|s| t.status_secs(i, TeamId(0), s))
                     .sum();
-                holding / productive
+                (t.team_intervals[i].holding_secs, productive)
             }
         }
     };
     let csv = Csv::read(&out.join("compare_intervals.csv"));
     assert_eq!(csv.header, compare::COMPARE_INTERVALS_HEADER);
     assert_eq!(csv.rows.len(), a.interval_count() * 4);
+    // First pass: each metric's mean squared skewness of the residuals over the intervals.
+    let residuals = |i: usize, metric: &str| -> Option<(f64, f64, Vec<f64>)> {
+        let pa: Vec<(f64, f64)> = ta.iter().map(|t| parts(&a, t, i, metric)).collect();
+        let pb: Vec<(f64, f64)> = tb.iter().map(|t| parts(&b, t, i, metric)).collect();
+        let sum = |p: &[(f64, f64)]| p.iter().fold((0.0, 0.0), |(x, y), v| (x + v.0, y + v.1));
+        let ((xa, ya), (xb, yb)) = (sum(&pa), sum(&pb));
+        if ya == 0.0 || yb == 0.0 {
+            return None;
+        }
+        let (ra, rb, n) = (xa / ya, xb / yb, pa.len() as f64);
+        let d = pa
+            .iter()
+            .zip(&pb)
+            .map(|(&(x1, y1), &(x2, y2))| (x2 - rb * y2) / (yb / n) - (x1 - ra * y1) / (ya / n))
+            .collect();
+        Some((ra, rb, d))
+    };
+    let mut skew: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for i in 0..a.interval_count() {
+        for metric in ["service_level", "asa", "abandon_rate", "occupancy"] {
+            let Some((_, _, d)) = residuals(i, metric) else { continue };
+            let n = d.len() as f64;
+            let m2 = d.iter().map(|v| v * v).sum::<f64>() / n;
+            let m3 = d.iter().map(|v| v * v * v).sum::<f64>() / n;
+            if m2 > 0.0 {
+                let e = skew.entry(metric.to_owned()).or_default();
+                e.0 += m3 * m3 / (m2 * m2 * m2);
+                e.1 += 1.0;
+            }
+        }
+    }
+    let (mut with_interval, mut withheld) = (0, 0);
     for row in &csv.rows {
         let i = csv.num(row, "interval") as usize;
         let metric = csv.get(row, "metric");
@@ -284,26 +321,63 @@ fn every_compare_intervals_column_matches_the_tallies() {
         let (day, clock) = routesim::format::day_clock(i as f64 * a.interval);
         assert_eq!((csv.get(row, "day"), csv.get(row, "start")), (day.to_string(), clock));
         assert_eq!(csv.get(row, "queue"), "chat");
-        let va: Vec<f64> = ta.iter().map(|t| value(&a, t, i, &metric)).collect();
-        let vb: Vec<f64> = tb.iter().map(|t| value(&b, t, i, &metric)).collect();
-        let want = compare::Diff::of(&va, &vb);
-        let d: Vec<f64> =
-            va.iter().zip(&vb).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| y - x).collect();
-        assert_eq!(csv.num(row, "replications"), d.len() as f64);
-        let mean = d.iter().sum::<f64>() / d.len() as f64;
+        assert_eq!(csv.num(row, "replications"), f64::from(reps));
+        let pa: Vec<(f64, f64)> = ta.iter().map(|t| parts(&a, t, i, &metric)).collect();
+        let pb: Vec<(f64, f64)> = tb.iter().map(|t| parts(&b, t, i, &metric)).collect();
+        let sum = |p: &[(f64, f64)]| p.iter().fold((0.0, 0.0), |(x, y), v| (x + v.0, y + v.1));
+        let ((xa, ya), (xb, yb)) = (sum(&pa), sum(&pb));
+        let (ra, rb) = (xa / ya, xb / yb);
         let close = |col: &str, w: f64| {
             let got = csv.num(row, col);
-            assert!((got - w).abs() <= 1e-6 * w.abs().max(1.0), "interval {i} {metric} {col}: {got} vs {w}");
+            if w.is_nan() {
+                assert!(got.is_nan(), "interval {i} {metric} {col}: {got}, want no number");
+            } else {
+                assert!(
+                    (got - w).abs() <= 1e-6 * w.abs().max(1.0),
+                    "interval {i} {metric} {col}: {got} vs {w}"
+                );
+            }
         };
-        close("diff_mean", mean);
-        close("a_mean", want.a_mean);
-        close("b_mean", want.b_mean);
-        close("diff_ci95_low", want.low);
-        close("diff_ci95_high", want.high);
-        assert_eq!(csv.get(row, "significant"), want.significant.to_string());
+        close("a_mean", ra);
+        close("b_mean", rb);
+        close("diff_mean", rb - ra);
+        if ya == 0.0 || yb == 0.0 {
+            close("diff_ci95_low", f64::NAN);
+            assert_eq!(csv.get(row, "significant"), "false");
+            continue;
+        }
+        let n = f64::from(reps);
+        let (_, _, d) = residuals(i, &metric).unwrap();
+        let needs =
+            skew.get(&metric).map(|&(sum, count)| (25.0 * sum / count).ceil()).filter(|&need| need > n);
+        if d.iter().all(|&v| v == 0.0) {
+            close("diff_ci95_low", rb - ra);
+            continue;
+        }
+        if let Some(need) = needs {
+            assert_eq!(csv.num(row, "replications_for_interval"), need, "interval {i} {metric}");
+            close("diff_ci95_low", f64::NAN);
+            close("diff_ci95_high", f64::NAN);
+            assert_eq!(csv.get(row, "significant"), "false");
+            withheld += 1;
+            continue;
+        }
+        assert_eq!(csv.get(row, "replications_for_interval"), "", "interval {i} {metric}");
+        let sd = (d.iter().map(|v| v * v).sum::<f64>() / (n - 1.0)).sqrt();
+        let half = routesim::stats::t975(reps - 1) * sd / n.sqrt();
+        let (low, high) = (rb - ra - half, rb - ra + half);
+        close("diff_ci95_low", low);
+        close("diff_ci95_high", high);
+        assert_eq!(
+            csv.get(row, "significant"),
+            (low > 0.0 || high < 0.0).to_string(),
+            "interval {i} {metric}"
+        );
         let unit = if metric == "asa" { "seconds" } else { "fraction" };
         assert_eq!(csv.get(row, "unit"), unit);
+        with_interval += 1;
     }
+    (with_interval, withheld)
 }
 
 /// Bad requests are refused before anything runs, in plain words (exit 2).
@@ -469,7 +543,10 @@ fn the_chart_and_report_hold_the_comparison() {
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("Side by side"), "chart inline and the summary table");
-    assert!(html.contains("overflow (A) against overflow (B)"), "the page names both sides");
+    assert!(
+        html.contains("A: overflow.toml against B: overflow.toml with team.email.queues="),
+        "the page names both sides, B by its override"
+    );
     for outside in ["http://", "https://", "<script", "src=\""] {
         assert!(!html.contains(outside), "report.html refers outside itself: {outside}");
     }
@@ -537,4 +614,266 @@ fn the_readme_figures_come_from_the_committed_policies() {
         assert!(readme.contains(diff), "README lacks `{diff}` for {file}");
         assert!(readme.contains(a) && readme.contains(b), "README lacks {a} or {b} for {file}");
     }
+}
+
+/// Issue 21 points 1 and 2: `compare` opens with each queue's target, A
+/// and B against it and the judged intervals each misses; compare.json
+/// holds the same by name (its numbers are compare.csv's rows), the
+/// report's title names the override, and in the offers policy the
+/// service-level change comes before the from-zero wait change.
+#[test]
+fn the_verdict_comes_first_and_compare_json_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[&str]); 2] = [
+        ("coaching", &["scenarios/policies/coaching.toml", "--with", "status.Coaching.enabled=false"]),
+        (
+            "offers",
+            &[
+                "scenarios/policies/offers.toml",
+                "--with",
+                r#"routing.assignment="accept""#,
+                "--with",
+                r#"routing.accept_delay={ dist = "exponential", mean = "10s" }"#,
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let out = dir.path().join(name);
+        let mut all = vec!["compare"];
+        all.extend(args);
+        all.extend(["-r", "6", "--out", out.to_str().unwrap()]);
+        let (code, stdout, stderr) = routesim(&all);
+        assert_eq!(code, Some(0), "{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines[0], format!("A: {name}.toml"), "{stdout}");
+        assert!(lines[1].starts_with(&format!("B: {name}.toml with ")), "{stdout}");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+        let csv = Csv::read(&out.join("compare.csv"));
+        let queues = json["queues"].as_array().unwrap();
+        assert!(!queues.is_empty());
+        for q in queues {
+            let queue = q["queue"].as_str().unwrap();
+            let row = csv
+                .rows
+                .iter()
+                .find(|r| r[0] == "queue" && r[1] == queue && r[2] == "service_level")
+                .unwrap_or_else(|| panic!("{name}: no service_level row for {queue}"));
+            for (key, col) in [
+                ("a", "a_mean"),
+                ("b", "b_mean"),
+                ("diff", "diff_mean"),
+                ("ci95_low", "diff_ci95_low"),
+                ("ci95_high", "diff_ci95_high"),
+            ] {
+                assert_eq!(q[key].as_f64().unwrap(), csv.num(row, col), "{name} {queue} {key}");
+            }
+            let (a, b, target) =
+                (q["a"].as_f64().unwrap(), q["b"].as_f64().unwrap(), q["target"].as_f64().unwrap());
+            assert_eq!(q["a_meets"].as_bool(), Some(a >= target), "{name} {queue}");
+            assert_eq!(q["b_meets"].as_bool(), Some(b >= target), "{name} {queue}");
+            let judged = q["judged_intervals"].as_u64().unwrap();
+            let (am, bm) =
+                (q["a_intervals_missing"].as_u64().unwrap(), q["b_intervals_missing"].as_u64().unwrap());
+            assert!(judged > 0 && am <= judged && bm <= judged, "{name} {queue}: {q}");
+            // The printed line says the same.
+            let head = format!(
+                "queue {queue}: target {:.0}% within {} s; A {} it ({:.1}%), {am} of {judged} intervals miss; B {} it ({:.1}%), {bm} of {judged} miss",
+                100.0 * target,
+                q["threshold_seconds"].as_f64().unwrap(),
+                if a >= target { "meets" } else { "MISSES" },
+                100.0 * a,
+                if b >= target { "meets" } else { "MISSES" },
+                100.0 * b,
+            );
+            assert!(lines[3..].iter().take(8).any(|l| *l == head), "{name}: `{head}` not first in\n{stdout}");
+        }
+        assert!(json["teams"].as_array().is_some_and(|t| !t.is_empty()), "{json}");
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let title = format!("A: {name}.toml against B: {name}.toml with ");
+        assert!(html.contains(&title), "{name}: report title");
+        assert!(html.contains("<ul class=\"lead\">"), "{name}: the verdict leads the report");
+        if name == "offers" {
+            // The from-zero wait change (wait_p50 0.0s → 7.5s) comes after the service-level change.
+            let sl = stdout.find("  service level").unwrap();
+            let wait = stdout.find("wait_p50").unwrap();
+            assert!(sl < wait, "{stdout}");
+            let json_text = std::fs::read_to_string(out.join("compare.json")).unwrap();
+            assert!(json_text.contains("routing.assignment"), "compare.json names the override");
+        }
+    }
+}
+
+/// Issue 21 point 2: with two files, B is named by its file and the keys
+/// that differ between the two effective scenarios are listed.
+#[test]
+fn a_two_file_comparison_lists_the_differing_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = routesim(&[
+        "compare",
+        "scenarios/policies/phone-separate.toml",
+        "scenarios/policies/phone-synced.toml",
+        "-r",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[..2], ["A: phone-separate.toml", "B: phone-synced.toml"], "{stdout}");
+    assert!(lines[2].starts_with("B differs from A in: "), "{stdout}");
+    for key in ["team.0.queues: [\"chat\"] → [\"phone\", \"chat\"]", "-team.1.name"] {
+        assert!(lines[2].contains(key), "`{key}` not in {}", lines[2]);
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("B differs from A in"), "the settings table says what B is");
+}
+
+/// compare_intervals.csv's A and B values are the pooled ratios intervals.csv
+/// gives for the same seed and replications (docs/model.md §14, per-interval differences): A's from
+/// `run` of A, B's from `run` of B, written the same way, on a policy with two
+/// queues and two teams.
+#[test]
+fn compare_intervals_agree_with_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "scenarios/policies/overflow.toml";
+    let with = r#"team.email.queues=["email", { queue = "chat", delay = "60s" }]"#;
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let ok = |args: &[&str]| {
+        let (code, _, stderr) = routesim(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    };
+    ok(&[
+        "compare",
+        policy,
+        "--with",
+        with,
+        "-r",
+        "4",
+        "--seed",
+        "9",
+        "-q",
+        "--no-report",
+        "--out",
+        &path("c"),
+    ]);
+    ok(&["run", policy, "-r", "4", "--seed", "9", "-q", "--no-report", "--out", &path("a")]);
+    ok(&["run", policy, "--set", with, "-r", "4", "--seed", "9", "-q", "--no-report", "--out", &path("b")]);
+    let cmp = Csv::read(&dir.path().join("c/compare_intervals.csv"));
+    let columns = [
+        ("service_level", "service_level_fraction"),
+        ("asa", "asa_seconds"),
+        ("abandon_rate", "abandon_rate_fraction"),
+        ("occupancy", "occupancy_fraction"),
+    ];
+    let mut checked = 0;
+    for (side, col) in [("a", "a_mean"), ("b", "b_mean")] {
+        let run = Csv::read(&dir.path().join(side).join("intervals.csv"));
+        let queue_rows: Vec<&Vec<String>> =
+            run.rows.iter().filter(|r| run.get(r, "scope") == "queue").collect();
+        assert_eq!(queue_rows.len() * 4, cmp.rows.len(), "one compare row per queue row and metric");
+        for row in queue_rows {
+            let (i, queue) = (run.get(row, "interval"), run.get(row, "name"));
+            for (metric, run_col) in columns {
+                let found = cmp
+                    .rows
+                    .iter()
+                    .find(|c| {
+                        cmp.get(c, "interval") == i
+                            && cmp.get(c, "queue") == queue
+                            && cmp.get(c, "metric") == metric
+                    })
+                    .unwrap_or_else(|| panic!("no compare row for interval {i} {queue} {metric}"));
+                assert_eq!(
+                    cmp.get(found, col),
+                    run.get(row, run_col),
+                    "interval {i} {queue} {metric}: compare's {col} against {side}'s intervals.csv"
+                );
+                checked += usize::from(!run.get(row, run_col).is_empty());
+            }
+        }
+    }
+    assert!(checked > 100, "too few values to compare: {checked}");
+}
+
+/// The coverage of compare_intervals.csv's intervals on a stationary case
+/// with a known difference: an M/M/c queue (15 Erlangs) on 17 agents (A)
+/// and 18 (B), hours of 2 days after a 2-hour warm-up, against the exact
+/// Erlang C difference of service level (20 s), ASA and occupancy, on
+/// three seeds at 20 and at 60 replications. An interval is either given
+/// and covers the exact difference in at least 90% of the intervals of each
+/// metric, or withheld with the replications Cochran's rule asks for. The
+/// figures are in docs/model.md §14, per-interval differences.
+#[test]
+fn compare_intervals_cover_the_exact_difference() {
+    let scenario = r#"
+name = "mmc"
+horizon = "2d"
+warmup = "2h"
+interval = "1h"
+[[queue]]
+name = "calls"
+sl_threshold = "20s"
+arrivals = { per_hour = 300 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[team]]
+name = "t"
+queues = ["calls"]
+[[agents]]
+name = "a"
+team = "t"
+count = 17
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mmc.toml");
+    std::fs::write(&file, scenario).unwrap();
+    let exact = |agents: u32| routesim::erlang::erlang_c(300.0 / 3600.0, 180.0, agents, 20.0).unwrap();
+    let (a, b) = (exact(17), exact(18));
+    let truth = |metric: routesim::stats::Metric| match metric {
+        routesim::stats::Metric::ServiceLevel => b.service_level - a.service_level,
+        routesim::stats::Metric::Asa => b.asa - a.asa,
+        routesim::stats::Metric::Occupancy => 15.0 / 18.0 - 15.0 / 17.0,
+        _ => f64::NAN,
+    };
+    // (replications, metric) -> (covered, given, withheld, least replications asked)
+    let mut seen: std::collections::BTreeMap<(u32, String), (u32, u32, u32, u64)> = Default::default();
+    for reps in [20, 60] {
+        for seed in [1, 2, 3] {
+            let set = [format!("seed={seed}"), format!("replications={reps}")];
+            let cmp = compare::load(&file, None, &["agents.a.count=18".into()], &set).unwrap();
+            let got = cmp.run(&routesim::driver::Workers::new(2).unwrap(), &|| {}).unwrap();
+            for row in got.intervals.iter().filter(|r| r.interval >= 2) {
+                let want = truth(row.metric);
+                if !want.is_finite() {
+                    continue;
+                }
+                let e = seen.entry((reps, row.metric.name().to_owned())).or_insert((0, 0, 0, u64::MAX));
+                match row.interval_needs {
+                    Some(need) => {
+                        assert!(need > u64::from(reps) && row.diff.low.is_nan() && !row.diff.significant);
+                        e.2 += 1;
+                        e.3 = e.3.min(need);
+                    }
+                    None => {
+                        e.1 += 1;
+                        e.0 += u32::from(row.diff.low <= want && want <= row.diff.high);
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("(replications, metric) -> (covered, given, withheld, least asked): {seen:?}");
+    for ((reps, metric), (covered, given, withheld, _)) in &seen {
+        assert_eq!(given + withheld, 138, "{reps} {metric}");
+        assert!(
+            f64::from(*covered) >= 0.90 * f64::from(*given),
+            "{reps} {metric}: {covered} of {given} cover it"
+        );
+    }
+    // The rule gives intervals where they hold: service level and occupancy at 60.
+    assert!(seen[&(60, "service_level".to_owned())].1 >= 120, "{seen:?}");
+    assert!(seen[&(60, "occupancy".to_owned())].1 >= 120, "{seen:?}");
+    // And withholds ASA's, whose skewed residuals need far more replications.
+    assert!(seen[&(60, "asa".to_owned())].2 >= 120, "{seen:?}");
 }

@@ -14,6 +14,7 @@ mod crn;
 mod erlang;
 mod forecast;
 mod honest;
+mod hours;
 mod input;
 mod layers;
 mod merge;
