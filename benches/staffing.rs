@@ -5,8 +5,12 @@
 //! - `swing-day`: one small group (`agents`, one queue, one team) of
 //!   scenarios/swing-day.toml, 100 replications per staffing.
 //! - `support-day`: group `early` of scenarios/support-day.toml (three
-//!   queues, two teams, statuses), 10 replications per staffing; the
-//!   README's figure (target: well within 30 s on 2 cores).
+//!   queues, two teams, statuses), 10 replications per staffing (target:
+//!   well within 30 s on 2 cores).
+//! - `week`: scenarios/week.toml staffed whole (no group: the chat and
+//!   email teams together, one array per team and half hour of the week,
+//!   its own targets), 20 replications per staffing; the README's figure
+//!   (target: well under a minute on 2 cores).
 //!
 //! ```text
 //! cargo bench --bench staffing
@@ -25,11 +29,27 @@ use routesim::staffing::{Judge, METHODS, Request, Study};
 fn job(file: &str, group: &str) -> Study {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
     let request = Request {
-        group: group.to_owned(),
+        group: Some(group.to_owned()),
+        teams: Vec::new(),
         targets: vec!["service_level>=0.8".parse().unwrap_or_else(|e| panic!("{e}"))],
         methods: METHODS.to_vec(),
         judge: Judge::Mean,
         paid_hours: None,
+    };
+    Study::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// Every team of `file` staffed whole, each queue judged against its own
+/// targets on the default judgement, as `routesim staff FILE` asks.
+fn whole_teams(file: &str) -> Study {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+    let request = Request {
+        group: None,
+        teams: Vec::new(),
+        targets: Vec::new(),
+        methods: METHODS.to_vec(),
+        judge: Judge::from_options(None, None, false).unwrap_or_else(|e| panic!("{e}")),
+        paid_hours: Some(37.5),
     };
     Study::new(&path, &[], request).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -45,6 +65,10 @@ fn staffing(c: &mut Criterion) {
     let support = job("support-day.toml", "early");
     g.bench_function("support-day", |b| {
         b.iter(|| black_box(&support).solve(&workers, &|_| ()).map(|a| a.methods.len()))
+    });
+    let week = whole_teams("week.toml");
+    g.bench_function("week", |b| {
+        b.iter(|| black_box(&week).solve(&workers, &|_| ()).map(|a| a.methods.len()))
     });
     g.finish();
 }

@@ -222,9 +222,12 @@ enum Command {
     Staff {
         /// Scenario file (TOML).
         file: PathBuf,
-        /// The agent group whose headcount is answered (it becomes a staffing array).
-        #[arg(long, value_name = "NAME")]
-        group: String,
+        /// One agent group whose headcount is answered (it becomes a staffing array) [default: whole teams, each team one staffing array, all searched together].
+        #[arg(long, value_name = "NAME", conflicts_with = "teams")]
+        group: Option<String>,
+        /// Without --group: a team to staff whole (repeatable) [default: every team that serves a queue and has an agent group].
+        #[arg(long = "team", value_name = "NAME")]
+        teams: Vec<String>,
         /// A target every queue of the group's team must meet in every interval, e.g. service_level>=0.8, asa<=30s (repeatable) [default: each queue's own sl_target, asa_target and abandon_target from the scenario].
         #[arg(long = "target", value_name = "EXPR")]
         targets: Vec<String>,
@@ -468,10 +471,23 @@ pub(crate) fn main() -> anyhow::Result<()> {
             let written = task.write(&target, merge.fold()?)?;
             finish(quiet, &mut stdout, &written.table, written.paths.len(), &dir)?;
         }
-        Command::Staff { file, group, targets, method, confidence, days, mean, paid_hours, out, sim } => {
+        Command::Staff {
+            file,
+            group,
+            teams,
+            targets,
+            method,
+            confidence,
+            days,
+            mean,
+            paid_hours,
+            out,
+            sim,
+        } => {
             let settings = sim.resolve()?;
             let request = staffing::Request {
                 group,
+                teams,
                 targets: targets.iter().map(|t| t.parse()).collect::<Result<_, _>>()?,
                 methods: staffing::Method::parse_list(&method)?,
                 judge: staffing::Judge::from_options(confidence, days, mean)?,
@@ -546,6 +562,7 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Vary => "--vary",
         Setting::CompareWith => "compare: B.toml or --with",
         Setting::Group => "--group",
+        Setting::Team => "--team",
         Setting::Target => "--target",
         Setting::Shard => "--shard",
         Setting::PaidHours => "--paid-hours",

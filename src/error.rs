@@ -354,6 +354,8 @@ pub enum Setting {
     CompareWith,
     /// The agent group whose headcount `staff` answers.
     Group,
+    /// The teams `staff` staffs whole.
+    Team,
     /// The targets `staff` judges by.
     Target,
     /// Which shard of a plan to run (`I/N`).
@@ -373,6 +375,7 @@ impl Setting {
             Setting::Vary => "vary",
             Setting::CompareWith => "compare",
             Setting::Group => "group",
+            Setting::Team => "team",
             Setting::Target => "target",
             Setting::Shard => "shard",
             Setting::PaidHours => "paid hours",

@@ -320,6 +320,35 @@ pub struct StaffingRecord {
     pub occupancy: Num,
 }
 
+/// The header of staffing.csv in the whole-team form (`staff` without
+/// `--group`): [`STAFFING_HEADER`] with the team after the start.
+pub const TEAM_STAFFING_HEADER: &str =
+    "start,team,method,agents,offered_erlangs,service_level,asa,abandon_rate,occupancy";
+
+/// One row of staffing.csv in the whole-team form: one team's staffing
+/// array in one interval under one method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamStaffingRecord {
+    /// The interval's start, `HH:MM` or `day D HH:MM`.
+    pub start: String,
+    /// The team staffed.
+    pub team: String,
+    /// The staffing method.
+    pub method: String,
+    /// Agents logged in the method staffs for the team.
+    pub agents: u32,
+    /// Offered load of the team's queues, Erlangs.
+    pub offered_erlangs: Num,
+    /// Lowest service level among the team's queues (fraction).
+    pub service_level: Num,
+    /// Highest ASA among the team's queues (seconds).
+    pub asa: Num,
+    /// Highest abandon rate among the team's queues (fraction).
+    pub abandon_rate: Num,
+    /// Highest occupancy among the team's queues (fraction).
+    pub occupancy: Num,
+}
+
 /// The header of erlang.csv: the keys of `routesim erlang --json`.
 pub const ERLANG_HEADER: [&str; 7] =
     ["agents", "p_wait", "service_level", "asa", "abandon_rate", "occupancy", "queue_length"];

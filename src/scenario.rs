@@ -16,6 +16,23 @@ mod warnings;
 
 pub use warnings::{Warning, warnings};
 
+/// A name given on the command line that the scenario does not have
+/// (`staff --team`): "unknown team `x`; did you mean `y`?" (the one "did you
+/// mean" rule of [`suggest`]), followed by every name the file has.
+pub fn unknown_name<'a>(
+    what: &str,
+    given: &str,
+    names: impl ExactSizeIterator<Item = &'a str> + Clone,
+) -> String {
+    let list: Vec<String> = names.clone().map(|n| format!("`{n}`")).collect();
+    let message = suggest::unknown_among(what, given, "", names);
+    if message.contains("did you mean") {
+        format!("{message} (the file's {what}s: {})", list.join(", "))
+    } else {
+        message
+    }
+}
+
 /// Reads and checks a forecast file on its own, without a scenario (for
 /// `erlang --forecast`); its errors name the file, row and column.
 pub(crate) fn read_forecast(path: &Path) -> Result<forecast::Forecast> {

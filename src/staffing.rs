@@ -18,3 +18,4 @@ pub mod search;
 pub use crate::target::{GOALS, Goal, Target};
 pub use plan::{Answer, METHODS, Method, Request, Study};
 pub use search::Judge;
+pub use search::StaffedArray;

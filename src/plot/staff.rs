@@ -24,6 +24,67 @@ struct StaffRow {
     values: [f64; 4],
 }
 
+/// The rows of the whole-team form added up per interval and method: the
+/// teams' agents and offered loads summed, the lowest service level and the
+/// highest ASA, abandon rate and occupancy.
+fn together(rows: Vec<StaffRow>) -> Vec<StaffRow> {
+    let mut out: Vec<StaffRow> = Vec::new();
+    let mut at: std::collections::HashMap<(u64, String), usize> = std::collections::HashMap::new();
+    for r in rows {
+        match at.get(&(r.start.to_bits(), r.method.clone())) {
+            Some(&k) => {
+                let o = &mut out[k];
+                o.agents += r.agents;
+                o.load += r.load;
+                let pick = |a: f64, b: f64, low: bool| match (a.is_nan(), b.is_nan()) {
+                    (true, _) => b,
+                    (_, true) => a,
+                    _ if low => a.min(b),
+                    _ => a.max(b),
+                };
+                for (c, v) in r.values.iter().enumerate() {
+                    o.values[c] = pick(o.values[c], *v, c == 0);
+                }
+            }
+            None => {
+                at.insert((r.start.to_bits(), r.method.clone()), out.len());
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// The FTE lines of summary.json's `fte` (one object, or one per team), as
+/// printed: `team T (group G): …` for whole teams, `group G (team T): …` for one group.
+fn fte_lines(fte: &serde_json::Value, whole_team: bool) -> Vec<String> {
+    let each: Vec<&serde_json::Value> = match fte {
+        serde_json::Value::Array(all) => all.iter().collect(),
+        serde_json::Value::Object(_) => vec![fte],
+        _ => Vec::new(),
+    };
+    each.into_iter()
+        .map(|f| {
+            let n = |key: &str| f[key].as_f64().unwrap_or(f64::NAN);
+            let (team, group) =
+                (f["team"].as_str().unwrap_or_default(), f["group"].as_str().unwrap_or_default());
+            let who = if whole_team {
+                format!("team {team} (group {group})")
+            } else {
+                format!("group {group} (team {team})")
+            };
+            format!(
+                "{who}: {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
+                 {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours).",
+                n("weekly_agent_hours"),
+                100.0 * n("shrinkage"),
+                n("fte"),
+                crate::format::number(n("paid_hours"))
+            )
+        })
+        .collect()
+}
+
 /// The charts and page of a staff folder.
 pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let records: Vec<StaffingRecord> = files.csv("staffing.csv")?.records()?;
@@ -42,6 +103,11 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         });
     }
     let summary = files.json("summary.json")?;
+    // The whole-team form has a row per team: the charts show the teams together.
+    let whole_team = summary["teams"].is_array();
+    if whole_team {
+        rows = together(rows);
+    }
     let mut targets = Vec::new();
     for t in summary["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str()) {
         targets.push(t.parse::<Target>()?);
@@ -120,11 +186,27 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             figure: Box::new(levels),
         },
     ];
-    let mut settings = vec![
-        ("group".to_owned(), summary["group"].as_str().unwrap_or_default().to_owned()),
-        ("team".to_owned(), summary["team"].as_str().unwrap_or_default().to_owned()),
-        ("targets".to_owned(), target_words.join(", ")),
-    ];
+    let staffed: Vec<String> = summary["teams"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            format!(
+                "{} (group {})",
+                t["team"].as_str().unwrap_or_default(),
+                t["group"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut settings = if whole_team {
+        vec![("teams".to_owned(), staffed.join(", ")), ("targets".to_owned(), target_words.join(", "))]
+    } else {
+        vec![
+            ("group".to_owned(), summary["group"].as_str().unwrap_or_default().to_owned()),
+            ("team".to_owned(), summary["team"].as_str().unwrap_or_default().to_owned()),
+            ("targets".to_owned(), target_words.join(", ")),
+        ]
+    };
     if let Some(r) = summary["replications"].as_u64() {
         settings.push(("replications per simulated staffing".into(), r.to_string()));
     }
@@ -141,7 +223,7 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             )
         })
         .collect();
-    let lead = cost
+    let mut lead: Vec<String> = cost
         .iter()
         .map(|(m, hours, misses, judged)| {
             let hours = crate::format::number(*hours);
@@ -152,6 +234,7 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             }
         })
         .collect();
+    lead.extend(fte_lines(&summary["fte"], whole_team));
     let methods_table = PageTable {
         heading: "Methods".into(),
         note: "Agent-hours each method's staffing costs, and the judged intervals where it misses a target."
@@ -203,11 +286,19 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     };
     let page = Page {
         title: format!("{} — staffing", summary["scenario"].as_str().unwrap_or_default()),
-        subtitle: format!(
-            "Required agents of group {} by interval, meeting {}.",
-            settings[0].1,
-            target_words.join(" and ")
-        ),
+        subtitle: if whole_team {
+            format!(
+                "Required agents of teams {} by interval (the teams together), meeting {}.",
+                staffed.join(", "),
+                target_words.join(" and ")
+            )
+        } else {
+            format!(
+                "Required agents of group {} by interval, meeting {}.",
+                settings[0].1,
+                target_words.join(" and ")
+            )
+        },
         lead,
         settings,
         tables: vec![methods_table, staffing_table],

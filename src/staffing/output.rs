@@ -1,5 +1,6 @@
 //! What `staff` writes and prints: staffing.csv, summary.json, the staffed
-//! scenario.toml and the table (docs/model.md §13.7).
+//! scenario.toml and the table (docs/model.md §13.7); the whole-team form
+//! (no `--group`) answers per team, its own functions after the group's.
 
 use std::fmt::Write as _;
 
@@ -8,9 +9,9 @@ use serde_json::{Value, json};
 use crate::calendar::Calendar;
 use crate::error::Result;
 use crate::format::{Num, number};
-use crate::rows::{self, StaffingRecord};
+use crate::rows::{self, StaffingRecord, TeamStaffingRecord};
 use crate::staffing::Goal;
-use crate::staffing::plan::{Answer, MethodAnswer};
+use crate::staffing::plan::{Answer, Fte, MethodAnswer};
 use crate::staffing::search::Judge;
 
 pub use crate::rows::STAFFING_HEADER;
@@ -31,8 +32,12 @@ pub fn files(answer: &Answer) -> Result<Vec<(&'static str, Vec<u8>)>> {
     Ok(files)
 }
 
-/// staffing.csv: one row per interval and method, intervals in order.
+/// staffing.csv: one row per interval and method, intervals in order (in
+/// the whole-team form, per interval, team and method).
 pub fn staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
+    if answer.whole_team {
+        return team_staffing_csv(answer);
+    }
     let n = answer.methods.first().map_or(0, |m| m.rows.len());
     let records = (0..n).flat_map(|i| {
         answer.methods.iter().map(move |m| {
@@ -117,7 +122,10 @@ pub fn summary_json(answer: &Answer) -> String {
             "met": c.met,
         })).collect::<Vec<_>>(),
     });
-    let fte = answer.fte.map(|f| {
+    if answer.whole_team {
+        return team_summary_json(answer, judge, search, validation);
+    }
+    let fte = answer.fte.first().map(|f| {
         json!({
             "group": answer.group,
             "team": answer.team,
@@ -160,6 +168,9 @@ fn num(x: f64) -> Value {
 
 /// The printed table: per method, agent-hours, worst interval and misses.
 pub fn table(answer: &Answer) -> String {
+    if answer.whole_team {
+        return team_table(answer);
+    }
     let mut out = String::new();
     let targets = if answer.from_scenario {
         let each: Vec<String> = answer
@@ -208,6 +219,16 @@ pub fn table(answer: &Answer) -> String {
     for r in &rows {
         out.push_str(&line([&r[0], &r[1], &r[2], &r[3]]));
     }
+    search_line(&mut out, answer);
+    validation_line(&mut out, answer);
+    if let Some(f) = answer.fte.first() {
+        let _ = writeln!(out, "{}", fte_line(&format!("group {} (team {})", answer.group, answer.team), f));
+    }
+    out
+}
+
+/// The line on how the search went, if the simulation method ran.
+fn search_line(out: &mut String, answer: &Answer) {
     if let Some(s) = &answer.search {
         let _ = writeln!(
             out,
@@ -225,6 +246,10 @@ pub fn table(answer: &Answer) -> String {
             }
         );
     }
+}
+
+/// The independent-seed line (docs/model.md §13.6).
+fn validation_line(out: &mut String, answer: &Answer) {
     let v = &answer.validation;
     let checks: Vec<String> = v
         .checks
@@ -239,20 +264,6 @@ pub fn table(answer: &Answer) -> String {
         v.replications,
         checks.join("; ")
     );
-    if let Some(f) = answer.fte {
-        let _ = writeln!(
-            out,
-            "group {} (team {}): {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
-             {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours)",
-            answer.group,
-            answer.team,
-            f.weekly_agent_hours,
-            100.0 * f.shrinkage,
-            f.fte,
-            number(f.paid_hours)
-        );
-    }
-    out
 }
 
 fn row(answer: &Answer, m: &MethodAnswer, goal: Goal) -> [String; 4] {
@@ -272,4 +283,262 @@ fn row(answer: &Answer, m: &MethodAnswer, goal: Goal) -> [String; 4] {
         worst,
         format!("{} of {}", m.misses, m.judged),
     ]
+}
+
+/// The header's words for the targets: each queue's own, or the `--target`s.
+fn targets_words(answer: &Answer) -> String {
+    if answer.from_scenario {
+        let each: Vec<String> = answer
+            .queue_targets
+            .iter()
+            .map(|(q, ts)| {
+                let ts: Vec<String> = ts.iter().map(ToString::to_string).collect();
+                format!("{q} {}", ts.join(", "))
+            })
+            .collect();
+        format!("each queue's own targets ({})", each.join("; "))
+    } else {
+        let ts: Vec<String> = answer.targets.iter().map(ToString::to_string).collect();
+        format!("targets {}", ts.join(", "))
+    }
+}
+
+/// staffing.csv in the whole-team form: one row per interval, team and method.
+fn team_staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
+    let n = answer.methods.first().map_or(0, |m| m.rows.len());
+    let records = (0..n).flat_map(|r| {
+        answer.methods.iter().map(move |m| {
+            let row = &m.rows[r];
+            let record = TeamStaffingRecord {
+                start: Calendar::UNDATED.label(row.start, answer.several_days),
+                team: answer.units.get(row.unit).map(|u| u.team.clone()).unwrap_or_default(),
+                method: m.method.name().to_owned(),
+                agents: row.agents,
+                offered_erlangs: Num(row.offered_erlangs),
+                service_level: Num(row.service_level),
+                asa: Num(row.asa),
+                abandon_rate: Num(row.abandon_rate),
+                occupancy: Num(row.occupancy),
+            };
+            (row.start, record)
+        })
+    });
+    let own: Vec<&str> = rows::TEAM_STAFFING_HEADER.split(',').collect();
+    rows::write_dated("staffing.csv", answer.calendar, &own, records)
+}
+
+/// One team's FTE object of summary.json.
+fn fte_json(f: &Fte, team: &str, group: &str) -> Value {
+    json!({
+        "group": group,
+        "team": team,
+        "paid_hours": num(f.paid_hours),
+        "weekly_agent_hours": num(f.weekly_agent_hours),
+        "shrinkage": num(f.shrinkage),
+        "productive_hours": num(f.productive_hours),
+        "fte": num(f.fte),
+        "formula": FTE_FORMULA,
+    })
+}
+
+/// summary.json in the whole-team form: `teams` (each team, the group whose
+/// statuses apply and the groups zeroed), per method the totals and per
+/// team its agent-hours, misses, peak and staffing array, and `fte` per team.
+fn team_summary_json(answer: &Answer, judge: Value, search: Option<Value>, validation: Value) -> String {
+    let steps = answer.steps.max(1);
+    let methods: Vec<Value> = answer
+        .methods
+        .iter()
+        .map(|m| {
+            let teams: Vec<Value> = answer
+                .units
+                .iter()
+                .zip(&m.units)
+                .enumerate()
+                .map(|(k, (u, t))| {
+                    json!({
+                        "team": u.team,
+                        "agent_hours": num(t.agent_hours),
+                        "misses": t.misses,
+                        "peak_agents": t.peak,
+                        "staffing": m.levels.get(k * steps..(k + 1) * steps).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            json!({
+                "method": m.method.name(),
+                "agent_hours": num(m.agent_hours),
+                "misses": m.misses,
+                "judged_intervals": m.judged,
+                "teams": teams,
+            })
+        })
+        .collect();
+    let teams: Vec<Value> = answer
+        .units
+        .iter()
+        .map(|u| json!({ "team": u.team, "group": u.group, "zeroed_groups": u.zeroed }))
+        .collect();
+    let fte: Vec<Value> =
+        answer.units.iter().zip(&answer.fte).map(|(u, f)| fte_json(f, &u.team, &u.group)).collect();
+    let doc = json!({
+        "scenario": answer.scenario,
+        "teams": teams,
+        "steps_per_team": answer.steps,
+        "seed": answer.seed,
+        "replications": answer.replications,
+        "routesim_version": env!("CARGO_PKG_VERSION"),
+        "overrides": answer.overrides,
+        "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "targets_from_scenario": answer.from_scenario,
+        "queue_targets": answer.queue_targets.iter().map(|(q, ts)| json!({
+            "queue": q,
+            "targets": ts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "judge": judge,
+        "methods": methods,
+        "search": search,
+        "validation": validation,
+        "fte": if answer.fte.is_empty() { Value::Null } else { Value::Array(fte) },
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Cells padded to their column's width, the first `left` columns aligned left.
+fn aligned(out: &mut String, header: &[String], rows: &[Vec<String>], left: usize) {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter().map(|r| r[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0)
+        })
+        .collect();
+    for cells in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let line: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, &w))| if c < left { format!("{cell:<w$}") } else { format!("{cell:>w$}") })
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+}
+
+/// The printed table in the whole-team form: per method and team, its
+/// agent-hours, worst interval and misses; then the chosen staffing per
+/// team and day (agent-hours, peak agents and when); the search, the
+/// independent seed and each team's FTE line.
+fn team_table(answer: &Answer) -> String {
+    let mut out = String::new();
+    let teams: Vec<String> = answer.units.iter().map(|u| format!("{} (group {})", u.team, u.group)).collect();
+    let _ = writeln!(
+        out,
+        "{} — teams {}; {}; {}, seed {}",
+        answer.scenario,
+        teams.join(", "),
+        targets_words(answer),
+        judge_words(answer.judge, answer.replications),
+        answer.seed
+    );
+    let goal = answer.targets.first().map_or(Goal::ServiceLevel, |t| t.goal);
+    let header: Vec<String> =
+        ["method", "team", "agent-hours", "worst interval", "intervals missing"].map(str::to_owned).to_vec();
+    let mut rows = Vec::new();
+    for m in &answer.methods {
+        for (k, (u, t)) in answer.units.iter().zip(&m.units).enumerate() {
+            let worst = m
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.unit == k)
+                .filter_map(|(n, r)| {
+                    let v = match goal {
+                        Goal::ServiceLevel => r.service_level,
+                        Goal::Asa => r.asa,
+                        Goal::AbandonRate => r.abandon_rate,
+                        Goal::Occupancy => r.occupancy,
+                    };
+                    let judged = r.start >= answer.warmup;
+                    (judged && !v.is_nan()).then_some((n, v))
+                })
+                .min_by(|a, b| {
+                    let t = answer.targets.first();
+                    let slack = |v: f64| t.map_or(v, |t| t.slack(v));
+                    slack(a.1).total_cmp(&slack(b.1))
+                });
+            let worst = worst.map_or("-".to_owned(), |(n, v)| worst_words(answer, m, goal, n, v));
+            rows.push(vec![
+                m.method.name().to_owned(),
+                u.team.clone(),
+                format!("{:.1}", t.agent_hours),
+                worst,
+                format!("{} of {}", t.misses, m.judged),
+            ]);
+        }
+    }
+    aligned(&mut out, &header, &rows, 2);
+    if let Some(m) = chosen(answer) {
+        let _ = writeln!(
+            out,
+            "{} staffing per team and day: agent-hours logged in (peak agents at)",
+            m.method.name()
+        );
+        let mut header = vec!["day".to_owned()];
+        header.extend(answer.units.iter().map(|u| u.team.clone()));
+        let days = m.rows.last().map_or(0, |r| (r.start / crate::time::DAY).floor() as u64 + 1);
+        let mut rows = Vec::new();
+        for day in 0..days {
+            let mut cells = vec![answer.calendar.day_name(day)];
+            for k in 0..answer.units.len() {
+                let of_day: Vec<&crate::staffing::plan::Row> = m
+                    .rows
+                    .iter()
+                    .filter(|r| r.unit == k && (r.start / crate::time::DAY).floor() as u64 == day)
+                    .collect();
+                let hours: f64 = of_day.iter().map(|r| f64::from(r.agents) * answer.interval / 3600.0).sum();
+                let peak = of_day.iter().copied().max_by_key(|r| (r.agents, std::cmp::Reverse(r.interval)));
+                cells.push(match peak {
+                    Some(p) if p.agents > 0 => {
+                        let (_, clock) = crate::format::day_clock(p.start);
+                        format!("{hours:.1} ({} at {clock})", p.agents)
+                    }
+                    _ => format!("{hours:.1}"),
+                });
+            }
+            rows.push(cells);
+        }
+        aligned(&mut out, &header, &rows, 1);
+    }
+    search_line(&mut out, answer);
+    validation_line(&mut out, answer);
+    for (u, f) in answer.units.iter().zip(&answer.fte) {
+        let _ = writeln!(out, "{}", fte_line(&format!("team {} (group {})", u.team, u.group), f));
+    }
+    out
+}
+
+/// The chosen method's answer: the simulation method's, else the first.
+fn chosen(answer: &Answer) -> Option<&MethodAnswer> {
+    answer.methods.iter().find(|m| m.method == answer.validation.method).or(answer.methods.first())
+}
+
+/// The FTE line of one staffing array, named `who`.
+fn fte_line(who: &str, f: &Fte) -> String {
+    format!(
+        "{who}: {:.1} agent-hours a week logged in, {:.1}% of it in planned statuses; \
+         {:.1} FTE at {} paid hours a week (FTE = agent-hours / paid hours)",
+        f.weekly_agent_hours,
+        100.0 * f.shrinkage,
+        f.fte,
+        number(f.paid_hours)
+    )
+}
+
+/// A worst interval in words: `Mon 07 Dec 10:30 service_level 78.1%`.
+fn worst_words(answer: &Answer, m: &MethodAnswer, goal: Goal, n: usize, v: f64) -> String {
+    let shown = match goal {
+        Goal::Asa => format!("{}s", number((v * 10.0).round() / 10.0)),
+        _ => format!("{:.1}%", v * 100.0),
+    };
+    format!("{} {} {shown}", answer.calendar.label(m.rows[n].start, answer.several_days), goal.name())
 }

@@ -1,16 +1,17 @@
-//! `routesim staff`: one group's headcount per interval by each method, every
-//! method's staffing re-simulated on the same seed so they compare on the
-//! same ground (docs/model.md §13).
+//! `routesim staff`: one group's headcount per interval (`--group`), or one
+//! staffing array per team for whole teams searched together, by each
+//! method, every method's staffing re-simulated on the same seed so they
+//! compare on the same ground (docs/model.md §13).
 
 use std::path::{Path, PathBuf};
 
 use crate::driver::{Plan, Workers, available_memory};
 use crate::error::{Error, Result, Setting};
-use crate::model::{GroupId, Scenario};
+use crate::model::{Scenario, TeamId};
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
-use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched};
+use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched, StaffedArray};
 use crate::time::DAY;
 
 /// The independent seed of the re-simulation is the scenario's seed plus
@@ -60,8 +61,12 @@ impl Method {
 /// What `staff` is asked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
-    /// The agent group whose headcount is answered.
-    pub group: String,
+    /// The agent group whose headcount is answered (`--group`); `None`:
+    /// whole teams, each team's groups replaced by one staffing array.
+    pub group: Option<String>,
+    /// Without a group, the teams staffed (`--team`, repeatable); empty:
+    /// every team that serves a queue and has an agent group.
+    pub teams: Vec<String>,
     /// All must hold for every queue of the group's team in every interval;
     /// empty: each queue is judged against its own targets in the scenario.
     pub targets: Vec<Target>,
@@ -89,7 +94,15 @@ pub struct Study {
     base: Scenario,
     /// The scenario as the file and overrides give it (for its warnings).
     loaded: Scenario,
-    group: GroupId,
+    /// The staffing arrays searched: one group, or one per team.
+    units: Vec<StaffedArray>,
+    /// Per unit: the name of the group carrying its array.
+    names: Vec<String>,
+    /// Groups of the staffed teams other than the one carrying the array:
+    /// their headcount is zero (docs/model.md §13.1).
+    zeroed: Vec<String>,
+    /// Steps of each unit's array.
+    steps: usize,
     /// Per queue (by index): the targets it is judged against.
     targets: Vec<Vec<Target>>,
 }
@@ -109,18 +122,43 @@ pub fn queue_targets(q: &crate::model::Queue) -> Vec<Target> {
 pub struct MethodAnswer {
     /// The method.
     pub method: Method,
-    /// Headcount per step of the day.
+    /// Headcount per step of the day (or week), unit by unit: unit `k`'s
+    /// step `s` is `levels[k * steps + s]`.
     pub levels: Vec<u32>,
-    /// One row per reporting interval of the horizon.
+    /// One row per reporting interval of the horizon and unit, interval by interval.
     pub rows: Vec<Row>,
-    /// Agent-hours logged in over the horizon.
+    /// Agent-hours logged in over the horizon, every unit together.
     pub agent_hours: f64,
+    /// Per unit, in the answer's order: its agent-hours and misses.
+    pub units: Vec<UnitTotals>,
     /// Judged intervals that miss some target (as re-simulated).
     pub misses: usize,
     /// Judged intervals (those starting at or after the warm-up).
     pub judged: usize,
-    /// The interval where the first target has least slack: (interval, value).
+    /// The row where the first target has least slack: (index into `rows`, value).
     pub worst: Option<(usize, f64)>,
+}
+
+/// One unit's share of a method's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitTotals {
+    /// Agent-hours logged in over the horizon.
+    pub agent_hours: f64,
+    /// Judged intervals where the unit's team misses some target.
+    pub misses: usize,
+    /// The highest headcount of any step.
+    pub peak: u32,
+}
+
+/// A staffing array of the answer: its team and the group that carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staffed {
+    /// The team whose queues judge it.
+    pub team: String,
+    /// The group whose headcount it is (and whose statuses apply).
+    pub group: String,
+    /// The team's other groups, at zero headcount in the whole-team form.
+    pub zeroed: Vec<String>,
 }
 
 /// One interval under one method: the staffing.csv row.
@@ -128,11 +166,13 @@ pub struct MethodAnswer {
 pub struct Row {
     /// Interval number from 0.
     pub interval: usize,
+    /// The unit (index into [`Answer::units`]).
+    pub unit: usize,
     /// Start, seconds from the start of day 0.
     pub start: f64,
-    /// The group's headcount.
+    /// The unit's group's headcount.
     pub agents: u32,
-    /// Offered load of the team's queues, Erlangs.
+    /// Offered load of the unit's team's queues, Erlangs.
     pub offered_erlangs: f64,
     /// Lowest service level among the team's queues (pooled over replications).
     pub service_level: f64,
@@ -154,7 +194,7 @@ pub struct Validation {
     pub seed: u64,
     /// Replications of the re-simulation (the scenario's).
     pub replications: u32,
-    /// Per queue of the team and target, in that order.
+    /// Per queue of the staffed teams and target, in that order.
     pub checks: Vec<Check>,
 }
 
@@ -191,10 +231,20 @@ pub struct Fte {
 pub struct Answer {
     /// The scenario's name.
     pub scenario: String,
-    /// The group staffed and its team.
+    /// The group staffed (the first unit's).
     pub group: String,
-    /// The group's team.
+    /// The group's team (the first unit's).
     pub team: String,
+    /// The whole-team form (no `--group`): one array per team.
+    pub whole_team: bool,
+    /// The staffing arrays answered, in order (one with `--group`).
+    pub units: Vec<Staffed>,
+    /// Steps of each unit's array.
+    pub steps: usize,
+    /// The reporting interval, seconds.
+    pub interval: f64,
+    /// The warm-up, seconds: intervals starting before it are not judged.
+    pub warmup: f64,
     /// Seed and replications every staffing was simulated with.
     pub seed: u64,
     /// Replications per simulated staffing.
@@ -217,8 +267,8 @@ pub struct Answer {
     pub several_days: bool,
     /// The chosen staffing re-simulated on an independent seed.
     pub validation: Validation,
-    /// Weekly agent-hours and FTE, when `--paid-hours` was given.
-    pub fte: Option<Fte>,
+    /// Per unit, weekly agent-hours and FTE, when `--paid-hours` was given (else empty).
+    pub fte: Vec<Fte>,
     /// Which date day 1 is, if known: staffing.csv's `date` and `weekday`
     /// columns and the printed labels.
     pub calendar: crate::calendar::Calendar,
@@ -239,18 +289,36 @@ impl Study {
                 message: "give one: erlang-c, erlang-a, simulation or all".into(),
             });
         }
+        if request.group.is_some() && !request.teams.is_empty() {
+            return Err(Error::Setting {
+                setting: Setting::Team,
+                value: request.teams.join(", "),
+                message: "--team staffs whole teams and --group one group: give one or the other".into(),
+            });
+        }
         let loaded = scenario::load_effective(path, overrides)?;
         let text = &loaded.source;
         let origin = path.display().to_string();
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let steps = search::staffing_steps(&loaded.scenario);
-        let staffed_text = scenario::with_staffing(text, &origin, &request.group, &vec![0; steps])?;
-        let group =
-            loaded.scenario.groups.position(|g| g.name == request.group).ok_or_else(|| Error::Setting {
-                setting: Setting::Group,
-                value: request.group.clone(),
-                message: "no agent group of that name".into(),
-            })?;
+        let sc = &loaded.scenario;
+        let (units, names, zeroed) = match &request.group {
+            Some(name) => {
+                // Refused by with_staffing first, naming the file's groups.
+                scenario::with_staffing(text, &origin, name, &[])?;
+                let group = sc.groups.position(|g| g.name == *name).ok_or_else(|| Error::Setting {
+                    setting: Setting::Group,
+                    value: name.clone(),
+                    message: "no agent group of that name".into(),
+                })?;
+                (vec![StaffedArray { group, team: sc.groups[group].team }], vec![name.clone()], Vec::new())
+            }
+            None => whole_teams(sc, &request.teams)?,
+        };
+        let mut staffed_text = text.clone();
+        for name in names.iter().chain(&zeroed) {
+            staffed_text = scenario::with_staffing(&staffed_text, &origin, name, &vec![0; steps])?;
+        }
         if let Some(h) = request.paid_hours
             && !(h > 0.0 && h <= 168.0)
         {
@@ -291,9 +359,12 @@ impl Study {
             attachments: loaded.attachments,
             base: loaded.scenario.clone(),
             loaded: loaded.scenario,
-            group,
+            zeroed,
+            steps,
+            units,
+            names,
         };
-        job.base = job.build(&vec![0; steps])?;
+        job.base = job.build(&vec![0; steps * job.units.len()])?;
         Ok(job)
     }
 
@@ -314,22 +385,24 @@ impl Study {
         let scenarios = std::slice::from_ref(&self.loaded);
         workers.check_fits(
             &Plan::new(scenarios),
-            &search::Measures::new(scenarios, self.loaded.groups[self.group].team),
+            &search::Measures::new(scenarios, self.units.iter().map(|u| u.team).collect()),
             available,
         )
     }
 
-    /// The validated scenario with the group's staffing array set to `levels`,
-    /// built through an override like any `--set`.
+    /// The validated scenario with each unit's staffing array set to its
+    /// part of `levels` (unit by unit), built through overrides like any `--set`.
     pub fn build(&self, levels: &[u32]) -> Result<Scenario> {
         self.build_seeded(levels, None)
     }
 
     /// [`Study::build`], on another seed when `seed` is given.
     fn build_seeded(&self, levels: &[u32], seed: Option<u64>) -> Result<Scenario> {
-        let list: Vec<String> = levels.iter().map(u32::to_string).collect();
         let mut overrides = self.overrides.clone();
-        overrides.push(format!("agents.{}.staffing=[{}]", key_segment(&self.request.group), list.join(",")));
+        for (name, part) in self.names.iter().zip(levels.chunks(self.steps.max(1))) {
+            let list: Vec<String> = part.iter().map(u32::to_string).collect();
+            overrides.push(format!("agents.{}.staffing=[{}]", key_segment(name), list.join(",")));
+        }
         overrides.extend(seed.map(|s| format!("seed={s}")));
         scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
     }
@@ -347,7 +420,7 @@ impl Study {
         let problem = Search {
             build: &build,
             base: &self.base,
-            group: self.group,
+            units: &self.units,
             targets: &self.targets,
             judge: self.request.judge,
             workers,
@@ -372,7 +445,7 @@ impl Study {
         let simulated = search.as_ref().map_or(0, |s| s.simulations);
         progress(Progress::Phase("re-simulating the answers", simulated));
         let tick = || progress(Progress::Replication);
-        let measured = search::measure(workers, &scenarios, problem.team(), &tick)?;
+        let measured = search::measure(workers, &scenarios, &problem.teams(), &tick)?;
         let methods: Vec<MethodAnswer> = self
             .request
             .methods
@@ -384,26 +457,50 @@ impl Study {
         // The folder's scenario carries the simulation method's staffing, else the first method's.
         let chosen = methods.iter().find(|m| m.method == Method::Simulation).or(methods.first());
         let chosen = chosen.map(|m| m.levels.as_slice()).unwrap_or_default();
-        let scenario_toml =
-            scenario::with_staffing(&self.effective_toml, &self.origin, &self.request.group, chosen)?;
+        let mut scenario_toml = self.effective_toml.clone();
+        for (name, part) in self.names.iter().zip(chosen.chunks(self.steps.max(1))) {
+            scenario_toml = scenario::with_staffing(&scenario_toml, &self.origin, name, part)?;
+        }
+        for name in &self.zeroed {
+            scenario_toml =
+                scenario::with_staffing(&scenario_toml, &self.origin, name, &vec![0; self.steps])?;
+        }
         progress(Progress::Phase("re-simulating on an independent seed", simulated + scenarios.len()));
         let chosen_method =
             methods.iter().find(|m| m.method == Method::Simulation).or(methods.first()).map(|m| m.method);
         let validation =
             self.validate(&problem, chosen_method.unwrap_or(Method::Simulation), chosen, &tick)?;
-        let fte = self.request.paid_hours.map(|h| self.fte(h, chosen));
+        let fte = match self.request.paid_hours {
+            Some(h) => (0..self.units.len()).map(|k| self.fte(h, k, chosen)).collect(),
+            None => Vec::new(),
+        };
         let sc = &self.base;
+        let units: Vec<Staffed> = self
+            .units
+            .iter()
+            .zip(&self.names)
+            .map(|(u, name)| Staffed {
+                team: sc.teams[u.team].name.clone(),
+                group: name.clone(),
+                zeroed: self.zeroed.iter().filter(|z| self.team_of(z) == Some(u.team)).cloned().collect(),
+            })
+            .collect();
         Ok(Answer {
             scenario: sc.name.clone(),
-            group: self.request.group.clone(),
-            team: sc.teams[problem.team()].name.clone(),
+            group: units.first().map(|u| u.group.clone()).unwrap_or_default(),
+            team: units.first().map(|u| u.team.clone()).unwrap_or_default(),
+            whole_team: self.request.group.is_none(),
+            units,
+            steps: self.steps,
+            interval: sc.interval,
+            warmup: sc.warmup,
             seed: sc.seed,
             replications: sc.replications,
             targets: self.all_targets(),
-            queue_targets: sc.teams[problem.team()]
-                .queues
-                .iter()
-                .map(|&q| (sc.queues[q].name.clone(), self.targets[q.index()].clone()))
+            queue_targets: self
+                .queues()
+                .into_iter()
+                .map(|q| (sc.queues[q].name.clone(), self.targets[q.index()].clone()))
                 .collect(),
             from_scenario: self.request.targets.is_empty(),
             judge: self.request.judge,
@@ -431,13 +528,13 @@ impl Study {
         let sc = &self.base;
         let seed = sc.seed.wrapping_add(VALIDATION_SEED_OFFSET) % (i64::MAX as u64);
         let other = self.build_seeded(levels, Some(seed))?;
-        let m = search::measure(problem.workers, std::slice::from_ref(&other), problem.team(), tick)?
+        let m = search::measure(problem.workers, std::slice::from_ref(&other), &problem.teams(), tick)?
             .pop()
             .ok_or_else(|| Error::Internal("the re-simulation gave no results".into()))?;
         let judged: Vec<usize> =
             (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
         let mut checks = Vec::new();
-        for &q in &sc.teams[problem.team()].queues {
+        for q in self.queues() {
             for target in &self.targets[q.index()] {
                 let values: Vec<f64> =
                     judged.iter().map(|&i| m.pooled(target.goal, i, q)).filter(|v| !v.is_nan()).collect();
@@ -452,14 +549,15 @@ impl Study {
         Ok(Validation { method, seed, replications: other.replications, checks })
     }
 
-    /// The FTE line for `levels`: logged-in agent-hours scaled to a week (a
-    /// horizon of a day or less stands for each of 7 days, a longer one is
-    /// scaled by 7 days over the horizon), the hours-weighted shrinkage of
-    /// the group's statuses, and hours over `paid_hours`.
-    fn fte(&self, paid_hours: f64, levels: &[u32]) -> Fte {
+    /// The FTE line of unit `k` for `levels` (every unit's): its logged-in
+    /// agent-hours scaled to a week (a horizon of a day or less stands for
+    /// each of 7 days, a longer one is scaled by 7 days over the horizon),
+    /// the hours-weighted shrinkage of its group's statuses, and hours over `paid_hours`.
+    fn fte(&self, paid_hours: f64, k: usize, levels: &[u32]) -> Fte {
         let sc = &self.base;
-        let g = &sc.groups[self.group];
-        let steps = levels.len().max(1);
+        let g = &sc.groups[self.units[k].group];
+        let steps = self.steps.max(1);
+        let levels = levels.get(k * steps..(k + 1) * steps).unwrap_or_default();
         let (mut hours, mut lost) = (0.0, 0.0);
         for i in 0..sc.interval_count() {
             let len = sc.interval_length(i);
@@ -479,11 +577,28 @@ impl Study {
         }
     }
 
-    /// Every target some queue of the team is judged against, each once, in order.
+    /// The queues of the staffed teams, each once, team by team.
+    fn queues(&self) -> Vec<crate::model::QueueId> {
+        let mut out = Vec::new();
+        for u in &self.units {
+            for &q in &self.base.teams[u.team].queues {
+                if !out.contains(&q) {
+                    out.push(q);
+                }
+            }
+        }
+        out
+    }
+
+    /// The team of the group named `name`.
+    fn team_of(&self, name: &str) -> Option<TeamId> {
+        self.base.groups.iter().find(|g| g.name == name).map(|g| g.team)
+    }
+
+    /// Every target some queue of the staffed teams is judged against, each once, in order.
     fn all_targets(&self) -> Vec<Target> {
         let mut all: Vec<Target> = Vec::new();
-        let team = self.base.groups[self.group].team;
-        for &q in &self.base.teams[team].queues {
+        for q in self.queues() {
             for t in &self.targets[q.index()] {
                 if !all.contains(t) {
                     all.push(*t);
@@ -501,36 +616,55 @@ impl Study {
         m: &Measured,
     ) -> MethodAnswer {
         let sc = &self.base;
-        let team = problem.team();
-        let queues = &sc.teams[team].queues;
-        let steps = levels.len().max(1);
-        let worst_of = |goal, pick: fn(f64, f64) -> f64, i| {
-            queues
-                .iter()
-                .map(|&q| m.pooled(goal, i, q))
-                .filter(|v| !v.is_nan())
-                .reduce(pick)
-                .unwrap_or(f64::NAN)
-        };
-        let rows: Vec<Row> = (0..sc.interval_count())
-            .map(|i| {
-                let start = i as f64 * sc.interval;
-                Row {
+        let steps = self.steps.max(1);
+        let level = |k: usize, i: usize| levels.get(k * steps + i % steps).copied().unwrap_or(0);
+        let mut rows = Vec::with_capacity(sc.interval_count() * self.units.len());
+        for i in 0..sc.interval_count() {
+            let start = i as f64 * sc.interval;
+            for (k, unit) in self.units.iter().enumerate() {
+                let queues = &sc.teams[unit.team].queues;
+                let worst_of = |goal, pick: fn(f64, f64) -> f64| {
+                    queues
+                        .iter()
+                        .map(|&q| m.pooled(goal, i, q))
+                        .filter(|v| !v.is_nan())
+                        .reduce(pick)
+                        .unwrap_or(f64::NAN)
+                };
+                rows.push(Row {
                     interval: i,
+                    unit: k,
                     start,
-                    agents: levels[i % steps],
-                    offered_erlangs: formula::offered_erlangs(sc, team, start, sc.interval),
-                    service_level: worst_of(super::Goal::ServiceLevel, f64::min, i),
-                    asa: worst_of(super::Goal::Asa, f64::max, i),
-                    abandon_rate: worst_of(super::Goal::AbandonRate, f64::max, i),
-                    occupancy: worst_of(super::Goal::Occupancy, f64::max, i),
-                }
+                    agents: level(k, i),
+                    offered_erlangs: formula::offered_erlangs(sc, unit.team, start, sc.interval),
+                    service_level: worst_of(super::Goal::ServiceLevel, f64::min),
+                    asa: worst_of(super::Goal::Asa, f64::max),
+                    abandon_rate: worst_of(super::Goal::AbandonRate, f64::max),
+                    occupancy: worst_of(super::Goal::Occupancy, f64::max),
+                });
+            }
+        }
+        let units: Vec<UnitTotals> = (0..self.units.len())
+            .map(|k| UnitTotals {
+                agent_hours: (0..sc.interval_count())
+                    .map(|i| f64::from(level(k, i)) * sc.interval_length(i))
+                    .sum::<f64>()
+                    / 3600.0,
+                misses: problem.unit_misses(m, k).len(),
+                peak: (0..steps).map(|s| level(k, s)).max().unwrap_or(0),
             })
             .collect();
-        let agent_hours = (0..sc.interval_count())
-            .map(|i| f64::from(levels[i % steps]) * sc.interval_length(i))
-            .sum::<f64>()
-            / 3600.0;
+        let agent_hours = if let [one] = units.as_slice() {
+            one.agent_hours
+        } else {
+            (0..sc.interval_count())
+                .map(|i| {
+                    let n: u32 = (0..self.units.len()).map(|k| level(k, i)).sum();
+                    f64::from(n) * sc.interval_length(i)
+                })
+                .sum::<f64>()
+                / 3600.0
+        };
         let judged: Vec<usize> =
             (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
         let misses = problem.misses(m).len();
@@ -541,26 +675,80 @@ impl Study {
                 levels,
                 rows,
                 agent_hours,
+                units,
                 misses,
                 judged: judged.len(),
                 worst: None,
             };
         };
-        let worst = judged
+        let worst = rows
             .iter()
-            .filter_map(|&i| {
+            .enumerate()
+            .filter(|(_, r)| r.start >= sc.warmup)
+            .filter_map(|(n, r)| {
                 let v = match first.goal {
-                    super::Goal::ServiceLevel => rows[i].service_level,
-                    super::Goal::Asa => rows[i].asa,
-                    super::Goal::AbandonRate => rows[i].abandon_rate,
-                    super::Goal::Occupancy => rows[i].occupancy,
+                    super::Goal::ServiceLevel => r.service_level,
+                    super::Goal::Asa => r.asa,
+                    super::Goal::AbandonRate => r.abandon_rate,
+                    super::Goal::Occupancy => r.occupancy,
                 };
-                (!v.is_nan()).then_some((i, v))
+                (!v.is_nan()).then_some((n, v))
             })
             .min_by(|a, b| first.slack(a.1).total_cmp(&first.slack(b.1)));
-        MethodAnswer { method, levels, rows, agent_hours, misses, judged: judged.len(), worst }
+        MethodAnswer { method, levels, rows, agent_hours, units, misses, judged: judged.len(), worst }
     }
 }
+
+/// The units of the whole-team form: each team named in `picked` (every
+/// team serving a queue and having an agent group when empty), its first
+/// group (in file order) carrying the team's staffing array and its other
+/// groups zeroed (docs/model.md §13.1). Returns (units, their groups' names,
+/// the zeroed groups' names).
+fn whole_teams(sc: &Scenario, picked: &[String]) -> Result<(Vec<StaffedArray>, Vec<String>, Vec<String>)> {
+    let has_group = |t: TeamId| sc.groups.iter().any(|g| g.team == t);
+    let teams: Vec<TeamId> = if picked.is_empty() {
+        sc.teams.keys().filter(|&t| !sc.teams[t].queues.is_empty() && has_group(t)).collect()
+    } else {
+        let mut out = Vec::new();
+        for name in picked {
+            let names: Vec<&str> = sc.teams.iter().map(|t| t.name.as_str()).collect();
+            let t = sc.teams.keys().find(|&t| sc.teams[t].name == *name).ok_or_else(|| Error::Setting {
+                setting: Setting::Team,
+                value: name.clone(),
+                message: scenario::unknown_name("team", name, names.iter().copied()),
+            })?;
+            if !has_group(t) {
+                return Err(Error::Setting {
+                    setting: Setting::Team,
+                    value: name.clone(),
+                    message: "the team has no agent group to staff".into(),
+                });
+            }
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    };
+    if teams.is_empty() {
+        return Err(Error::Setting {
+            setting: Setting::Team,
+            value: String::new(),
+            message: "no team both serves a queue and has an agent group to staff".into(),
+        });
+    }
+    let (mut units, mut names, mut zeroed) = (Vec::new(), Vec::new(), Vec::new());
+    for team in teams {
+        let mut groups = sc.groups.iter_enumerated().filter(|(_, g)| g.team == team);
+        if let Some((group, g)) = groups.next() {
+            units.push(StaffedArray { group, team });
+            names.push(g.name.clone());
+        }
+        zeroed.extend(groups.map(|(_, g)| g.name.clone()));
+    }
+    Ok((units, names, zeroed))
+}
+
 /// A name as one segment of an override's key path: quoted as in TOML
 /// when it holds a `.`, a quote or a `=` (docs/model.md §10), else as it is.
 fn key_segment(name: &str) -> String {
@@ -574,6 +762,27 @@ fn key_segment(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A library caller asking for one group and whole teams at once is
+    /// refused before the file is read, naming `--team`.
+    #[test]
+    fn one_group_and_whole_teams_are_not_asked_together() {
+        let request = Request {
+            group: Some("email".into()),
+            teams: vec!["chat".into()],
+            targets: Vec::new(),
+            methods: METHODS.to_vec(),
+            judge: Judge::Mean,
+            paid_hours: None,
+        };
+        let Err(Error::Setting { setting, value, message }) =
+            Study::new(Path::new("no-such-file.toml"), &[], request)
+        else {
+            panic!("accepted --group with --team");
+        };
+        assert_eq!((setting, value.as_str()), (Setting::Team, "chat"));
+        assert!(message.contains("give one or the other"), "{message}");
+    }
 
     #[test]
     fn a_group_name_is_quoted_in_the_staffing_override_only_when_it_must_be() {

@@ -12,12 +12,25 @@ use crate::staffing::formula::{self, Formula};
 use crate::staffing::{GOALS, Goal, Target};
 use crate::stats::Tally;
 
+/// One staffing array of the search: the group whose headcount is answered
+/// and the team whose queues judge it (docs/model.md §13.1). `staff --group`
+/// searches one; the whole-team form one per team, all in one search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffedArray {
+    /// The group carrying the staffing array.
+    pub group: GroupId,
+    /// Its team, whose queues are judged.
+    pub team: TeamId,
+}
+
 /// At most this many load-fitting (ISA) iterations.
 pub const MAX_ISA: usize = 8;
 /// At most this many rounds of raising the intervals that miss.
 pub const MAX_RAISE: usize = 60;
 /// At most this many rounds of lowering the intervals with room.
 pub const MAX_LOWER: usize = 60;
+/// At most this many rounds of lowering a week-long array, one simulation each.
+pub const MAX_LOWER_TOGETHER: usize = 120;
 
 /// The confidence level of the default judgement (docs/model.md §13.5): the
 /// one-sided 95% bound, so that the answer holds on seeds the search has not seen.
@@ -82,12 +95,18 @@ pub struct Measured {
     queues: usize,
     /// `[((r * intervals + i) * queues + q) * 4 + goal]`, goals in [`GOALS`] order.
     parts: Vec<(f64, f64)>,
-    /// Per interval: the team's agents holding work plus the conversations
-    /// waiting on its queues, time averages, mean over replications.
-    pub in_system: Vec<f64>,
+    /// Per team measured (in the order given to [`measure`]) and interval,
+    /// `[k * intervals + i]`: the team's agents holding work plus the
+    /// conversations waiting on its queues, time averages, mean over replications.
+    in_system: Vec<f64>,
 }
 
 impl Measured {
+    /// The number in system of the `k`-th team measured in interval `i` (see [`Measured`]).
+    pub fn in_system(&self, k: usize, i: usize) -> f64 {
+        self.in_system.get(k * self.intervals + i).copied().unwrap_or(0.0)
+    }
+
     /// The pooled value of `goal` for queue `q` in interval `i` (NaN: no traffic).
     pub fn pooled(&self, goal: Goal, i: usize, q: QueueId) -> f64 {
         let (x, y) = self.sums(goal, i, q);
@@ -156,24 +175,24 @@ fn normal_quantile(p: f64) -> f64 {
 /// Simulates every scenario of `candidates` (same shape: horizon, interval,
 /// queues, teams) for its replications on `workers`, all replications of
 /// all candidates in one plan; results in candidate order, independent of
-/// the number of threads.
+/// the number of threads; the number in system is kept for each of `teams`.
 /// `tick` is called once per replication simulated (for a progress display).
 pub fn measure(
     workers: &Workers,
     candidates: &[Scenario],
-    team: TeamId,
+    teams: &[TeamId],
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<Measured>> {
-    let measures = Measures::new(candidates, team);
+    let measures = Measures::new(candidates, teams.to_vec());
     let fold = workers.fold_all(&Plan::new(candidates), &measures, tick)?;
     measures.measured(fold)
 }
 
 /// The collector of the staffing search: every replication's ratio parts
-/// and the team's number in system per interval, by (candidate, replication).
+/// and each team's number in system per interval, by (candidate, replication).
 pub struct Measures<'a> {
     candidates: &'a [Scenario],
-    team: TeamId,
+    teams: Vec<TeamId>,
 }
 
 /// What [`Measures`] keeps: per candidate, per replication, its
@@ -182,9 +201,9 @@ pub struct Measures<'a> {
 pub struct MeasureFold(PerJob<RepParts>);
 
 impl<'a> Measures<'a> {
-    /// The collector for `candidates`, judged on team `team`'s queues.
-    pub fn new(candidates: &'a [Scenario], team: TeamId) -> Measures<'a> {
-        Measures { candidates, team }
+    /// The collector for `candidates`, keeping the number in system of each of `teams`.
+    pub fn new(candidates: &'a [Scenario], teams: Vec<TeamId>) -> Measures<'a> {
+        Measures { candidates, teams }
     }
 
     /// Each candidate's [`Measured`], from a fold of every job of the plan.
@@ -196,7 +215,7 @@ impl<'a> Measures<'a> {
                 let (n, nq) = (sc.interval_count(), sc.queues.len());
                 let reps = sc.replications as usize;
                 let mut parts = Vec::with_capacity(reps * n * nq * 4);
-                let mut in_system = vec![0.0; n];
+                let mut in_system = vec![0.0; n * self.teams.len()];
                 for (r, rep) in per_rep.into_iter().enumerate() {
                     let (p, load) = rep.ok_or_else(|| {
                         Error::Internal(format!("replication {r} of a staffing was not run"))
@@ -220,7 +239,7 @@ impl Collector for Measures<'_> {
     }
 
     fn add(&self, fold: &mut MeasureFold, job: Job, sc: &Scenario, tally: &Tally) {
-        fold.0.set(job, extract(sc, self.team, tally));
+        fold.0.set(job, extract(sc, &self.teams, tally));
     }
 
     fn merge(&self, fold: &mut MeasureFold, other: MeasureFold) {
@@ -237,23 +256,23 @@ impl Collector for Measures<'_> {
             .candidates
             .iter()
             .map(|sc| {
-                let per = sc.interval_count() * (sc.queues.len() * 4 * 16 + 8);
+                let per = sc.interval_count() * (sc.queues.len() * 4 * 16 + 8 * self.teams.len());
                 u64::from(sc.replications) * per as u64
             })
             .sum::<u64>()
     }
 }
 
-/// One replication's ratio parts (as in [`Measured`]) and the team's number in system per interval.
+/// One replication's ratio parts (as in [`Measured`]) and each team's
+/// number in system per interval (`[k * intervals + i]`).
 type RepParts = (Vec<(f64, f64)>, Vec<f64>);
 
 /// One replication's [`RepParts`].
-fn extract(sc: &Scenario, team: TeamId, tally: &Tally) -> RepParts {
+fn extract(sc: &Scenario, teams: &[TeamId], tally: &Tally) -> RepParts {
     let (n, nq) = (sc.interval_count(), sc.queues.len());
     let mut parts = Vec::with_capacity(n * nq * 4);
-    let mut in_system = Vec::with_capacity(n);
+    let mut in_system = Vec::with_capacity(n * teams.len());
     for i in 0..n {
-        let len = sc.interval_length(i);
         for q in sc.queues.keys() {
             let it = tally.interval(i, q);
             let c = &it.counts;
@@ -269,8 +288,13 @@ fn extract(sc: &Scenario, team: TeamId, tally: &Tally) -> RepParts {
                 });
             }
         }
-        let waiting: f64 = sc.teams[team].queues.iter().map(|&q| tally.interval(i, q).queue_area).sum();
-        in_system.push((tally.team_interval(i, team).holding_secs + waiting) / len);
+    }
+    for &team in teams {
+        for i in 0..n {
+            let len = sc.interval_length(i);
+            let waiting: f64 = sc.teams[team].queues.iter().map(|&q| tally.interval(i, q).queue_area).sum();
+            in_system.push((tally.team_interval(i, team).holding_secs + waiting) / len);
+        }
     }
     (parts, in_system)
 }
@@ -289,15 +313,17 @@ pub fn staffing_steps(sc: &Scenario) -> usize {
     if sc.horizon > crate::time::DAY && longer { 7 * per_day } else { per_day }
 }
 
-/// The staffing search: one group's headcount per step
-/// of the day, judged on its team's queues.
+/// The staffing search: the [`StaffedArray`]s (each a group's headcount
+/// per step), each judged on its team's queues, all searched
+/// together on the same simulations. Levels are one flat vector, unit by
+/// unit: unit `k`'s step `s` is `levels[k * steps + s]`.
 pub struct Search<'a> {
-    /// Builds the validated scenario for a staffing (one level per step of the day).
+    /// Builds the validated scenario for a staffing (every unit's levels, flat).
     pub build: &'a (dyn Fn(&[u32]) -> Result<Scenario> + Sync),
-    /// The scenario as loaded, the group's staffing aside.
+    /// The scenario as loaded, the units' staffing aside.
     pub base: &'a Scenario,
-    /// The group staffed.
-    pub group: GroupId,
+    /// The staffing arrays searched, each on its own team.
+    pub units: &'a [StaffedArray],
     /// Per queue (by index): all of these must hold for it.
     pub targets: &'a [Vec<Target>],
     /// How a target is judged.
@@ -318,13 +344,13 @@ pub enum Progress {
 }
 
 impl Search<'_> {
-    /// The team whose queues are judged.
-    pub fn team(&self) -> TeamId {
-        self.base.groups[self.group].team
+    /// The teams whose queues are judged, one per unit, in order.
+    pub fn teams(&self) -> Vec<TeamId> {
+        self.units.iter().map(|u| u.team).collect()
     }
 
-    /// Steps of the staffing array: of the day, or of the week when the
-    /// arrivals follow a longer pattern ([`staffing_steps`]).
+    /// Steps of each unit's staffing array: of the day, or of the week when
+    /// the arrivals follow a longer pattern ([`staffing_steps`]).
     pub fn steps(&self) -> usize {
         staffing_steps(self.base)
     }
@@ -334,66 +360,85 @@ impl Search<'_> {
         (0..self.base.interval_count()).filter(|&i| i as f64 * self.base.interval >= self.base.warmup)
     }
 
-    /// Whether every target holds for every queue of the team in interval
-    /// `i` (a queue closed throughout it is not judged, docs/model.md §10.13).
-    pub fn interval_ok(&self, m: &Measured, i: usize) -> bool {
-        self.base.teams[self.team()].queues.iter().all(|&q| {
+    /// Whether every target holds for every queue of unit `k`'s team in
+    /// interval `i` (a queue closed throughout it is not judged, docs/model.md §10.13).
+    pub fn unit_ok(&self, m: &Measured, k: usize, i: usize) -> bool {
+        self.base.teams[self.units[k].team].queues.iter().all(|&q| {
             !self.base.open_in_interval(q, i)
                 || self.targets[q.index()].iter().all(|t| m.holds(self.judge, t, i, q))
         })
     }
 
-    /// The judged intervals that miss some target.
+    /// Whether every target holds for every queue of every unit's team in interval `i`.
+    pub fn interval_ok(&self, m: &Measured, i: usize) -> bool {
+        (0..self.units.len()).all(|k| self.unit_ok(m, k, i))
+    }
+
+    /// The judged intervals that miss some target (on some unit's team).
     pub fn misses(&self, m: &Measured) -> Vec<usize> {
         self.judged().filter(|&i| !self.interval_ok(m, i)).collect()
     }
 
-    /// The pointwise formula's staffing: each step of the day from its own
-    /// offered load (times `scale[i]` where given), net of the other groups,
-    /// grossed up for shrinkage; a step covering several days takes the
-    /// largest answer.
+    /// The judged intervals where unit `k`'s team misses some target.
+    pub fn unit_misses(&self, m: &Measured, k: usize) -> Vec<usize> {
+        self.judged().filter(|&i| !self.unit_ok(m, k, i)).collect()
+    }
+
+    /// The pointwise formula's staffing: each unit's step of the day from
+    /// its team's offered load (times `scale[k * intervals + i]` where
+    /// given), net of the team's other groups, grossed up for the unit's
+    /// group's shrinkage; a step covering several days takes the largest answer.
     pub fn pointwise(&self, formula: Formula, scale: Option<&[f64]>) -> Result<Vec<u32>> {
         let sc = self.base;
         let steps = self.steps();
-        let mut levels = vec![0; steps];
-        let days = sc.interval_count().div_ceil(steps).max(1);
-        for (k, level) in levels.iter_mut().enumerate() {
-            for d in 0..days {
-                let i = d * steps + k;
-                if d > 0 && i >= sc.interval_count() {
-                    break;
+        let n = sc.interval_count();
+        let mut levels = vec![0; steps * self.units.len()];
+        let days = n.div_ceil(steps).max(1);
+        for (k, unit) in self.units.iter().enumerate() {
+            for (s, level) in levels[k * steps..(k + 1) * steps].iter_mut().enumerate() {
+                for d in 0..days {
+                    let i = d * steps + s;
+                    if d > 0 && i >= n {
+                        break;
+                    }
+                    let (t0, len) = (i as f64 * sc.interval, sc.interval);
+                    let classes = formula::classes(sc, unit.team, t0, len);
+                    let x = scale.and_then(|x| x.get(k * n + i).copied()).unwrap_or(1.0);
+                    let needed =
+                        formula::agents_needed(&classes, formula, sc.metrics.service_level, self.targets, x)?;
+                    let g = &sc.groups[unit.group];
+                    let more = formula::gross(
+                        f64::from(needed),
+                        formula::others(sc, unit.group, t0, len),
+                        formula::shrinkage(g, t0, len),
+                    );
+                    *level = (*level).max(more);
                 }
-                let (t0, len) = (i as f64 * sc.interval, sc.interval);
-                let classes = formula::classes(sc, self.team(), t0, len);
-                let s = scale.and_then(|s| s.get(i).copied()).unwrap_or(1.0);
-                let needed =
-                    formula::agents_needed(&classes, formula, sc.metrics.service_level, self.targets, s)?;
-                let g = &sc.groups[self.group];
-                let n = formula::gross(
-                    f64::from(needed),
-                    formula::others(sc, self.group, t0, len),
-                    formula::shrinkage(g, t0, len),
-                );
-                *level = (*level).max(n);
             }
         }
         Ok(levels)
     }
 
-    /// Steps whose intervals include a judged one that misses.
+    /// Steps (flat, as in the levels) whose intervals include a judged one
+    /// where their unit's team misses.
     fn missing_steps(&self, m: &Measured) -> Vec<usize> {
-        let mut steps: Vec<usize> = self.misses(m).into_iter().map(|i| i % self.steps()).collect();
-        steps.sort_unstable();
-        steps.dedup();
-        steps
+        let steps = self.steps();
+        let mut out: Vec<usize> = (0..self.units.len())
+            .flat_map(|k| self.unit_misses(m, k).into_iter().map(move |i| k * steps + i % steps))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
-    /// Steps that some judged interval falls in.
+    /// Steps (flat) that some judged interval falls in.
     fn live_steps(&self) -> Vec<usize> {
-        let mut steps: Vec<usize> = self.judged().map(|i| i % self.steps()).collect();
-        steps.sort_unstable();
-        steps.dedup();
-        steps
+        let steps = self.steps();
+        let mut out: Vec<usize> =
+            (0..self.units.len()).flat_map(|k| self.judged().map(move |i| k * steps + i % steps)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The simulation method (docs/model.md §13.4): from the Erlang A
@@ -402,19 +447,25 @@ impl Search<'_> {
     /// none does, then lower steps one agent at a time while nothing misses.
     pub fn simulate(&self, start: Vec<u32>) -> Result<Searched> {
         let sc = self.base;
-        let team = self.team();
+        let teams = self.teams();
+        let n = sc.interval_count();
         let mut levels = start;
         let mut log = Searched::default();
         // 1. Load fitting: the interval's offered load is read from the simulated system.
         for _ in 0..MAX_ISA {
             (self.progress)(Progress::Phase("load fitting", log.simulations));
             let m = self.measure_one(&levels, &mut log)?;
-            let scale: Vec<f64> = (0..sc.interval_count())
-                .map(|i| {
-                    let (t0, len) = (i as f64 * sc.interval, sc.interval);
-                    let agent_load: f64 =
-                        formula::classes(sc, team, t0, len).last().map_or(0.0, |c| c.rate * c.agent_work);
-                    if agent_load > 0.0 { m.in_system[i] / agent_load } else { 1.0 }
+            let scale: Vec<f64> = teams
+                .iter()
+                .enumerate()
+                .flat_map(|(k, &team)| {
+                    let m = &m;
+                    (0..n).map(move |i| {
+                        let (t0, len) = (i as f64 * sc.interval, sc.interval);
+                        let agent_load: f64 =
+                            formula::classes(sc, team, t0, len).last().map_or(0.0, |c| c.rate * c.agent_work);
+                        if agent_load > 0.0 { m.in_system(k, i) / agent_load } else { 1.0 }
+                    })
                 })
                 .collect();
             let next = self.pointwise(Formula::ErlangA, Some(&scale))?;
@@ -443,6 +494,9 @@ impl Search<'_> {
             log.unmet = true;
             return Ok(Searched { levels, ..log });
         }
+        if self.steps() > sc.intervals_per_day() {
+            return self.lower_together(levels, log);
+        }
         // 3. Lower: try each step one agent down (all tries in one parallel
         // batch); keep the ones that miss nothing. A step whose lowering
         // missed is not tried again: lowering others only adds load.
@@ -467,7 +521,7 @@ impl Search<'_> {
                 .collect();
             let scs = tries.iter().map(|l| (self.build)(l)).collect::<Result<Vec<_>>>()?;
             log.simulations += scs.len();
-            let measured = measure(self.workers, &scs, team, &|| (self.progress)(Progress::Replication))?;
+            let measured = measure(self.workers, &scs, &teams, &|| (self.progress)(Progress::Replication))?;
             let passing: Vec<usize> = candidates
                 .iter()
                 .zip(&measured)
@@ -498,10 +552,66 @@ impl Search<'_> {
         Ok(Searched { levels, ..log })
     }
 
+    /// The lowering phase for week-long arrays (docs/model.md §13.4): every
+    /// candidate step one agent down in a single simulation; if nothing
+    /// misses, keep it all and go on; else the steps of the intervals that
+    /// miss, and the nearest candidate steps before and after each of them
+    /// on the same unit, stop being candidates, and the rest is tried
+    /// again. When no candidate is left, a new pass starts from every step
+    /// with agents, until a pass lowers nothing. One simulation per round
+    /// instead of one per step: a week has hundreds of steps. At most
+    /// [`MAX_LOWER_TOGETHER`] rounds.
+    fn lower_together(&self, mut levels: Vec<u32>, mut log: Searched) -> Result<Searched> {
+        let steps = self.steps();
+        let live = self.live_steps();
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut pass_lowered = true;
+        for round in 0..=MAX_LOWER_TOGETHER {
+            if candidates.is_empty() {
+                if !pass_lowered {
+                    break;
+                }
+                pass_lowered = false;
+                candidates = live.iter().copied().filter(|&k| levels[k] > 0).collect();
+                if candidates.is_empty() {
+                    break;
+                }
+            }
+            (self.progress)(Progress::Phase("lowering", log.simulations));
+            if round == MAX_LOWER_TOGETHER {
+                log.lower_capped = true;
+                break;
+            }
+            let mut trial = levels.clone();
+            for &k in &candidates {
+                trial[k] -= 1;
+            }
+            let m = self.measure_one(&trial, &mut log)?;
+            let missing = self.missing_steps(&m);
+            if missing.is_empty() {
+                levels = trial;
+                log.lowered += 1;
+                pass_lowered = true;
+                candidates.retain(|&k| levels[k] > 0);
+                continue;
+            }
+            let mut blamed = Vec::new();
+            for &k in &missing {
+                let (unit, s) = (k / steps, k % steps);
+                let same: Vec<usize> = candidates.iter().copied().filter(|&c| c / steps == unit).collect();
+                blamed.push(k);
+                blamed.extend(same.iter().copied().filter(|&c| c % steps < s).max());
+                blamed.extend(same.iter().copied().filter(|&c| c % steps > s).min());
+            }
+            candidates.retain(|k| !blamed.contains(k));
+        }
+        Ok(Searched { levels, ..log })
+    }
+
     fn measure_one(&self, levels: &[u32], log: &mut Searched) -> Result<Measured> {
         let sc = (self.build)(levels)?;
         log.simulations += 1;
-        measure(self.workers, std::slice::from_ref(&sc), self.team(), &|| {
+        measure(self.workers, std::slice::from_ref(&sc), &self.teams(), &|| {
             (self.progress)(Progress::Replication)
         })?
         .pop()

@@ -986,6 +986,17 @@ fn staffing_csv_columns_are_all_in_the_ledger() {
     assert_eq!(header, super::staff::CHECKED);
 }
 
+/// staffing.csv of the whole-team form (`routesim staff` without
+/// `--group`): every column is checked by name in
+/// `team::the_week_is_staffed_per_team_and_half_hour` (the calendar's
+/// `date` and `weekday` ahead of the file's own, the week being dated).
+#[test]
+fn team_staffing_csv_columns_are_all_in_the_ledger() {
+    let mut header = vec!["date", "weekday"];
+    header.extend(routesim::rows::TEAM_STAFFING_HEADER.split(','));
+    assert_eq!(header, super::team::TEAM_COLUMNS);
+}
+
 /// waits.csv (docs/model.md §11.9): for the total and each queue, on the
 /// grid (every point of `WAIT_GRID` up to the first at or past the longest
 /// wait, and each queue's threshold), the share of counted answered

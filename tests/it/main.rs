@@ -24,4 +24,5 @@ mod rules;
 mod shard;
 mod staff;
 mod sweep;
+mod team;
 mod theory;

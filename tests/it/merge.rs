@@ -107,7 +107,7 @@ proptest! {
     ) {
         let r = format!("replications={reps}");
         let candidates = [parse(&text, &[&r]), parse(&text, &[&r, "seed=3"])];
-        split_and_merge(&Measures::new(&candidates, TeamId(0)), &Plan::new(&candidates), parts, &part_of, &order);
+        split_and_merge(&Measures::new(&candidates, vec![TeamId(0)]), &Plan::new(&candidates), parts, &part_of, &order);
     }
 }
 
