@@ -536,8 +536,13 @@ impl Study {
         let mut checks = Vec::new();
         for q in self.queues() {
             for target in &self.targets[q.index()] {
-                let values: Vec<f64> =
-                    judged.iter().map(|&i| m.pooled(target.goal, i, q)).filter(|v| !v.is_nan()).collect();
+                // A queue closed throughout an interval is not judged there (docs/model.md §10.13).
+                let values: Vec<f64> = judged
+                    .iter()
+                    .filter(|&&i| sc.open_in_interval(q, i))
+                    .map(|&i| m.pooled(target.goal, i, q))
+                    .filter(|v| !v.is_nan())
+                    .collect();
                 checks.push(Check {
                     queue: sc.queues[q].name.clone(),
                     target: *target,
