@@ -569,7 +569,7 @@ pub struct Waits {
 impl Waits {
     /// Records a wait of `ms` milliseconds. The engine records only before
     /// the waits are read (between [`Tally::clear`] and reading the tally).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record(&mut self, ms: u64) {
         debug_assert!(self.read.get().is_none(), "a wait recorded after the waits were read");
         if ms == 0 {

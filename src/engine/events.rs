@@ -231,7 +231,7 @@ impl EventQueue {
     }
 
     /// Schedules `event` at `time`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, time: Time, event: Event) {
         let key = order_key(time, self.next_seq());
         if self.popped {
