@@ -37,7 +37,7 @@ use agents::{Floor, Phase};
 use clock::Clock;
 use conversations::{Conv, ConvKey, ConvState, Conversations};
 use draws::QueueStreams;
-use events::{Agenda, Due, Event, key_time};
+use events::{Agenda, Due, Event, key_time, order_key};
 use router::Router;
 
 /// Simulates replication `replication` of `sc` and returns what it measured.
@@ -279,13 +279,12 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// deadlines and the next arrivals, until the end of the run or, past
     /// the horizon, until nothing that arrived before it waits unanswered.
     fn run(&mut self) {
-        let end = Time(self.clock.end);
+        // The least key due at or after the end: times order like their keys,
+        // so one integer comparison also stops at the sentinel (nothing left).
+        let end = order_key(Time(self.clock.end), 0);
         loop {
             let (first, due) = self.agenda.peek();
-            if first == u128::MAX
-                || key_time(first) >= end
-                || (self.clock.draining && self.convs.unanswered == 0)
-            {
+            if first >= end || (self.clock.draining && self.convs.unanswered == 0) {
                 break;
             }
             self.clock.now = key_time(first);

@@ -71,6 +71,7 @@ impl Books {
     /// Adjusts the count of waiting conversations in `q`, integrating queue
     /// length over time. Returns whether the queue went from empty to
     /// holding something or back.
+    #[inline(always)]
     pub(super) fn change_waiting(&mut self, clock: &Clock, sc: &Scenario, q: QueueId, delta: i32) -> bool {
         self.flush_queue(clock, sc, q);
         let w = &mut self.waiting[q];
@@ -85,6 +86,7 @@ impl Books {
     }
 
     /// Books queue `q`'s length since its last change.
+    #[inline(always)]
     pub(super) fn flush_queue(&mut self, clock: &Clock, sc: &Scenario, q: QueueId) {
         let now = clock.secs();
         let (len, since) = self.waiting[q];
@@ -290,6 +292,7 @@ impl Books {
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Adjusts the count of waiting conversations in `q` (the books), and
     /// whether it holds something (the router's non-empty sets).
+    #[inline(always)]
     pub(super) fn change_waiting(&mut self, q: QueueId, delta: i32) {
         if self.books.change_waiting(&self.clock, self.sc, q, delta) {
             self.router.nonempty.set(q, self.books.waiting(q) > 0);
