@@ -85,7 +85,8 @@ impl Books {
         (was == 0) != (len == 0)
     }
 
-    /// Books queue `q`'s length since its last change.
+    /// Books queue `q`'s length since its last change (an empty queue's
+    /// time adds 0: [`Books::flush_all`] skips it, however many there are).
     #[inline(always)]
     pub(super) fn flush_queue(&mut self, clock: &Clock, sc: &Scenario, q: QueueId) {
         let now = clock.secs();
@@ -179,7 +180,10 @@ impl Books {
             self.flush_agent(clock, sc, ag);
         }
         for q in sc.queues.keys() {
-            self.flush_queue(clock, sc, q);
+            // An empty queue has nothing to book (its next change starts a new segment).
+            if self.waiting[q].0 > 0 {
+                self.flush_queue(clock, sc, q);
+            }
         }
         for t in sc.teams.keys() {
             self.flush_work(clock, sc, t);
@@ -193,8 +197,10 @@ impl Books {
                 break;
             }
             let len = self.waiting[q].0;
-            let it = self.tally.interval_mut(clock.interval, q);
-            it.queue_max = it.queue_max.max(u64::from(len));
+            if len > 0 {
+                let it = self.tally.interval_mut(clock.interval, q);
+                it.queue_max = it.queue_max.max(u64::from(len));
+            }
         }
     }
 
