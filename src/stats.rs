@@ -2,7 +2,7 @@
 //! summary metrics.
 //!
 //! [`Tally`] is filled by the engine: counters, sums and the waits of each
-//! queue ([`Waits`]: the values while few, a histogram of bounded size once
+//! queue ([`QueueWaits`]: the values while few, a histogram of bounded size once
 //! many; and their total when there are several queues), so memory does
 //! not grow with the horizon (only per-interval rows do), and a queue with
 //! little traffic costs little.
@@ -466,7 +466,7 @@ pub struct QueueTally {
     /// Conversations waiting × seconds, from the warm-up to the horizon.
     pub queue_area: f64,
     /// Waits of answered conversations, milliseconds.
-    pub waits: Waits,
+    pub waits: QueueWaits,
     /// Offers made (accept mode).
     pub offers: u64,
     /// Offers that timed out.
@@ -487,7 +487,7 @@ impl QueueTally {
             completed: 0,
             work_sum: 0.0,
             queue_area: 0.0,
-            waits: Waits::default(),
+            waits: QueueWaits::default(),
             offers: 0,
             missed_offers: 0,
             accepted: 0,
@@ -549,13 +549,13 @@ const FEW_WAITS: usize = 2048;
 /// [`wait_histogram`]'s layout once there are many (it widens to the
 /// longest wait seen, so its size does not grow with the horizon).
 ///
-/// Read as that histogram ([`Waits::histogram`], or through `Deref` and
+/// Read as that histogram ([`QueueWaits::histogram`], or through `Deref` and
 /// `Borrow`), built the first time a replication's waits are read: the
 /// engine never pays for a histogram per queue, and what a reader pays is
 /// the histogram it asks for. The counts, extremes and total are those of
 /// recording every wait in one histogram of that layout.
 #[derive(Debug, Clone, Default)]
-pub struct Waits {
+pub struct QueueWaits {
     /// Waits of 0 ms.
     zeros: u64,
     /// Non-zero waits, as recorded, while there are at most [`FEW_WAITS`] (and none in `many`).
@@ -566,7 +566,7 @@ pub struct Waits {
     read: OnceLock<Histogram<u64>>,
 }
 
-impl Waits {
+impl QueueWaits {
     /// Records a wait of `ms` milliseconds. The engine records only before
     /// the waits are read (between [`Tally::clear`] and reading the tally).
     #[inline(always)]
@@ -599,7 +599,7 @@ impl Waits {
     }
 
     /// Adds another queue's waits (for the total scope).
-    fn add(&mut self, other: &Waits) {
+    fn add(&mut self, other: &QueueWaits) {
         self.zeros += other.zeros;
         if let Some(theirs) = &other.many
             && let Some(mine) = self.spill()
@@ -643,7 +643,7 @@ impl Waits {
     }
 }
 
-/// Records `ms` in a histogram that widens itself (see [`Waits::spill`]).
+/// Records `ms` in a histogram that widens itself (see [`QueueWaits::spill`]).
 #[inline]
 fn record_wait(h: &mut Histogram<u64>, ms: u64) {
     // Widening fails only past the memory a `usize` can count; keep the
@@ -653,17 +653,17 @@ fn record_wait(h: &mut Histogram<u64>, ms: u64) {
     }
 }
 
-impl Deref for Waits {
+impl Deref for QueueWaits {
     type Target = Histogram<u64>;
 
-    /// [`Waits::histogram`].
+    /// [`QueueWaits::histogram`].
     fn deref(&self) -> &Histogram<u64> {
         self.histogram()
     }
 }
 
-impl Borrow<Histogram<u64>> for &Waits {
-    /// [`Waits::histogram`], so the waits can be added to a histogram.
+impl Borrow<Histogram<u64>> for &QueueWaits {
+    /// [`QueueWaits::histogram`], so the waits can be added to a histogram.
     fn borrow(&self) -> &Histogram<u64> {
         self.histogram()
     }
@@ -1016,7 +1016,7 @@ mod tests {
     #[test]
     fn waits_read_as_one_histogram_of_every_wait_few_or_many() {
         // Below, at and past the count kept as values, into a reused tally's waits.
-        let mut waits = Waits::default();
+        let mut waits = QueueWaits::default();
         for (k, n) in [0, 1, 10, FEW_WAITS, FEW_WAITS + 1, 3 * FEW_WAITS, 5].into_iter().enumerate() {
             let values = some_waits(n, k as u64);
             waits.clear();
@@ -1024,7 +1024,7 @@ mod tests {
                 waits.record(ms);
             }
             assert_eq!(held(waits.histogram()), held(&reference(&values)), "{n} waits");
-            let mut fresh = Waits::default();
+            let mut fresh = QueueWaits::default();
             for &ms in &values {
                 fresh.record(ms);
             }
@@ -1035,10 +1035,10 @@ mod tests {
     #[test]
     fn the_total_of_waits_holds_every_queues_waits() {
         let parts = [some_waits(3, 1), some_waits(3 * FEW_WAITS, 2), some_waits(FEW_WAITS - 1, 3)];
-        let mut total = Waits::default();
+        let mut total = QueueWaits::default();
         let mut all = Vec::new();
         for values in &parts {
-            let mut queue = Waits::default();
+            let mut queue = QueueWaits::default();
             for &ms in values {
                 queue.record(ms);
             }
