@@ -7,7 +7,7 @@
 //!   cut to a 1-day horizon with no warm-up, through `engine::run`.
 //!   Throughput is conversations offered.
 //! - `erlang-a/yardstick`: the same queue simulated as fast as an honest
-//!   M/M/c+M FCFS simulation can be ([`yardstick`]: the wait recursion over a
+//!   M/M/c+M FCFS simulation can be (`benches/shared/yardstick.rs`: the wait recursion over a
 //!   min-heap of agent free times, no event list, no statuses, no routing).
 //!   Throughput is conversations offered.
 //! - `erlang-a/3000-agents`: the same queue at ten times the traffic (18 000
@@ -39,18 +39,17 @@
 // A benchmark's printed figures are its result.
 #![allow(clippy::print_stdout)]
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use rand::SeedableRng;
-use rand_distr::{Distribution, Exp};
-use rand_xoshiro::Xoshiro256PlusPlus;
-use routesim::model::{GroupId, QueueId, TeamId};
+use routesim::model::QueueId;
 use routesim::{Scenario, engine, replicate, scenario};
+
+#[path = "shared/yardstick.rs"]
+mod yardstick;
+use yardstick::{Outcome, Params, yardstick};
 
 /// Exact Erlang A values for erlang-a.toml (from the scenario's header).
 const EXACT_SL: f64 = 0.8726;
@@ -76,112 +75,6 @@ fn erlang_a_with(overrides: &[&str]) -> Scenario {
         .expect("scenarios/erlang-a.toml loads with the overrides");
     sc.warmup = 0.0;
     sc
-}
-
-/// The M/M/c+M parameters of a one-queue, one-group scenario.
-#[derive(Debug, Clone, Copy)]
-struct Params {
-    /// Arrivals per second.
-    lambda: f64,
-    /// Mean handle time, seconds.
-    handle: f64,
-    /// Mean patience, seconds.
-    patience: f64,
-    /// Agents (capacity 1 each).
-    agents: usize,
-    /// Service-level threshold, seconds.
-    threshold: f64,
-    /// Simulated seconds.
-    horizon: f64,
-    seed: u64,
-}
-
-impl Params {
-    fn of(sc: &Scenario) -> Params {
-        assert!(
-            sc.queues.len() == 1
-                && sc.groups.len() == 1
-                && sc.teams.len() == 1
-                && sc.teams[TeamId(0)].capacity == 1
-                && sc.queues[QueueId(0)].arrivals.rates().len() == 1
-                && sc.queues[QueueId(0)].wrap_up.is_none(),
-            "the yardstick needs a plain M/M/c+M scenario"
-        );
-        let q = &sc.queues[QueueId(0)];
-        Params {
-            lambda: q.arrivals.rates()[0],
-            handle: q.handle_time.mean(),
-            patience: q.patience.as_ref().expect("erlang-a has patience").mean(),
-            agents: sc.groups[GroupId(0)].size(),
-            threshold: q.sl_threshold,
-            horizon: sc.horizon,
-            seed: sc.seed,
-        }
-    }
-}
-
-/// What one run measured.
-#[derive(Debug, Clone, Copy, Default)]
-struct Outcome {
-    offered: u64,
-    answered: u64,
-    abandoned: u64,
-    /// Answered with wait ≤ the threshold.
-    within: u64,
-    /// Sum of waits of answered, seconds.
-    wait_sum: f64,
-}
-
-impl Outcome {
-    /// Service level, "offered" formula: answered within / (answered + abandoned).
-    fn service_level(&self) -> f64 {
-        self.within as f64 / (self.answered + self.abandoned) as f64
-    }
-    fn abandon_rate(&self) -> f64 {
-        self.abandoned as f64 / (self.answered + self.abandoned) as f64
-    }
-    fn asa(&self) -> f64 {
-        self.wait_sum / self.answered as f64
-    }
-}
-
-/// M/M/c+M FCFS by the wait recursion: the heap holds each agent's next free
-/// time (non-negative `f64` bits order like the numbers). An arrival at `t`
-/// looks at the earliest free time `f`; its wait is `max(0, f - t)`; if that
-/// exceeds its patience it abandons and no agent is used, otherwise that
-/// agent is busy until `max(t, f) + service`. Exact for FCFS with
-/// abandonment, because an abandoning customer never delays anyone.
-fn yardstick(p: &Params) -> Outcome {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(p.seed);
-    let gap = Exp::new(p.lambda).expect("positive rate");
-    let service = Exp::new(1.0 / p.handle).expect("positive mean");
-    let patience = Exp::new(1.0 / p.patience).expect("positive mean");
-    let mut free: BinaryHeap<Reverse<u64>> = (0..p.agents).map(|_| Reverse(0)).collect();
-    let mut out = Outcome::default();
-    let mut t = 0.0;
-    loop {
-        t += gap.sample(&mut rng);
-        if t >= p.horizon {
-            break;
-        }
-        out.offered += 1;
-        let s = service.sample(&mut rng);
-        let limit = patience.sample(&mut rng);
-        let mut top = free.peek_mut().expect("at least one agent");
-        let f = f64::from_bits(top.0);
-        let start = f.max(t);
-        let wait = start - t;
-        if wait > limit {
-            // Reading through PeekMut without writing leaves the heap as it was.
-            out.abandoned += 1;
-        } else {
-            out.answered += 1;
-            out.within += u64::from(wait <= p.threshold);
-            out.wait_sum += wait;
-            *top = Reverse((start + s).to_bits());
-        }
-    }
-    out
 }
 
 /// One replication of `sc` through the engine.

@@ -3,7 +3,7 @@
 //! the hot loop without allocation.
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp, Gamma, LogNormal, Uniform};
+use rand_distr::{Distribution, Exp, Exp1, Gamma, LogNormal, Uniform};
 
 use crate::streams;
 
@@ -17,7 +17,12 @@ pub struct Dist {
 #[derive(Debug, Clone)]
 enum Shape {
     Constant(f64),
-    Exponential(Exp<f64>),
+    /// A standard exponential draw ([`Exp1`]) times `scale`, which is what
+    /// [`Exp::sample`] computes for `Exp::new(1 / mean)`: `scale` is its
+    /// `1 / lambda`, the same number.
+    Exponential {
+        scale: f64,
+    },
     LogNormal(LogNormal<f64>),
     Gamma(Gamma<f64>),
     Uniform(Uniform<f64>),
@@ -37,8 +42,11 @@ impl Dist {
         if mean == 0.0 {
             return Dist::constant(0.0);
         }
-        let exp = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
-        Ok(Dist { kind: Shape::Exponential(exp), mean })
+        let lambda = 1.0 / mean;
+        Exp::new(lambda).map_err(|e| e.to_string())?;
+        // As `Exp::new` stores it, so a draw is the same number `Exp` gives.
+        let scale = 1.0 / lambda;
+        Ok(Dist { kind: Shape::Exponential { scale }, mean })
     }
 
     /// Lognormal given the mean and standard deviation of the variable itself.
@@ -103,7 +111,7 @@ impl Dist {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
             Shape::Constant(v) => *v,
-            Shape::Exponential(d) => d.sample(rng),
+            Shape::Exponential { scale } => Distribution::<f64>::sample(&Exp1, rng) * scale,
             Shape::LogNormal(d) => d.sample(rng),
             Shape::Gamma(d) => d.sample(rng),
             Shape::Uniform(d) => d.sample(rng),
@@ -113,10 +121,22 @@ impl Dist {
 }
 
 impl Dist {
-    /// One draw from one of the engine's streams ([`Dist::sample`] on the
-    /// engine's generator, so the call is monomorphic and inlined).
+    /// One draw from one of the engine's streams: [`Dist::sample`] on the
+    /// engine's generator, with the common shapes (exponential, constant)
+    /// inlined at the call, `rand_distr`'s exponential sampler included,
+    /// and the others behind one call.
     #[inline(always)]
     pub(crate) fn draw(&self, rng: &mut streams::Rng) -> f64 {
+        match self.kind {
+            Shape::Exponential { scale } => Distribution::<f64>::sample(&Exp1, rng) * scale,
+            Shape::Constant(v) => v,
+            _ => self.draw_other(rng),
+        }
+    }
+
+    /// [`Dist::draw`] for the shapes it does not inline.
+    #[inline(never)]
+    fn draw_other(&self, rng: &mut streams::Rng) -> f64 {
         self.sample(rng)
     }
 }

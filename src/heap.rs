@@ -166,46 +166,60 @@ impl<V: Copy> QuadHeap<V> {
     /// Places an entry at or above position `i`, moving greater parents down.
     #[inline(always)]
     fn sift_up(&mut self, mut i: usize, key: u128, value: V, track: &mut impl Track<V>) {
+        // Slices of the entries, so the compiler sees every index is in bounds.
+        let (keys, values) = (&mut self.keys[..=i], &mut self.values[..=i]);
         while i > 0 {
             let parent = (i - 1) / ARITY;
-            let up = self.keys[parent];
+            let up = keys[parent];
             if up <= key {
                 break;
             }
-            self.place(i, up, self.values[parent], track);
+            place(keys, values, i, up, values[parent], track);
             i = parent;
         }
-        self.place(i, key, value, track);
+        place(keys, values, i, key, value, track);
     }
 
     /// Places an entry at or below position `i`, moving lesser children up.
     /// The least of the four children is picked by selects, not branches.
     #[inline(always)]
     fn sift_down(&mut self, mut i: usize, key: u128, value: V, track: &mut impl Track<V>) {
+        let len = self.len;
+        // The entries and the sentinels after them: a node with a first
+        // child has all four in these slices, which the compiler can see.
+        let (keys, values) = (&mut self.keys[..len + ARITY], &mut self.values[..len + ARITY]);
         loop {
             let first = ARITY * i + 1;
-            if first >= self.len {
+            if first >= len {
                 break;
             }
-            let Some(&[k0, k1, k2, k3]) = self.keys.get(first..first + ARITY) else { break };
+            let Some(&[k0, k1, k2, k3]) = keys.get(first..first + ARITY) else { break };
             let (c01, k01) = if k1 < k0 { (first + 1, k1) } else { (first, k0) };
             let (c23, k23) = if k3 < k2 { (first + 3, k3) } else { (first + 2, k2) };
             let (child, least) = if k23 < k01 { (c23, k23) } else { (c01, k01) };
             if key <= least {
                 break;
             }
-            self.place(i, least, self.values[child], track);
+            place(keys, values, i, least, values[child], track);
             i = child;
         }
-        self.place(i, key, value, track);
+        place(keys, values, i, key, value, track);
     }
+}
 
-    #[inline(always)]
-    fn place(&mut self, i: usize, key: u128, value: V, track: &mut impl Track<V>) {
-        self.keys[i] = key;
-        self.values[i] = value;
-        track.placed(key, value, i);
-    }
+/// Puts `(key, value)` at position `i` and reports it.
+#[inline(always)]
+fn place<V: Copy>(
+    keys: &mut [u128],
+    values: &mut [V],
+    i: usize,
+    key: u128,
+    value: V,
+    track: &mut impl Track<V>,
+) {
+    keys[i] = key;
+    values[i] = value;
+    track.placed(key, value, i);
 }
 
 #[cfg(test)]

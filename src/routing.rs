@@ -234,7 +234,7 @@ impl AgentPool {
     }
 
     /// Removes agent `a` (pooled).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn remove(&mut self, a: AgentId, mut st: &mut TiSlice<AgentId, RouteState>, units: &[u32]) {
         debug_assert!(st[a].pooled());
         let i = st[a].pos as usize;
@@ -481,14 +481,19 @@ impl<K: Copy> WaitQueue<K> {
 
     /// Adds a conversation, keeping age order: O(1) for a new arrival, a
     /// binary search for a requeued one that keeps its original age.
+    #[inline(always)]
     pub(crate) fn push(&mut self, w: Waiting<K>) {
         match self.entries.back() {
-            Some(last) if last.since > w.since => {
-                let at = self.entries.partition_point(|e| e.since <= w.since);
-                self.entries.insert(at, w);
-            }
+            Some(last) if last.since > w.since => self.insert_by_age(w),
             _ => self.entries.push_back(w),
         }
+    }
+
+    /// [`WaitQueue::push`] for a conversation older than the newest waiting.
+    #[cold]
+    fn insert_by_age(&mut self, w: Waiting<K>) {
+        let at = self.entries.partition_point(|e| e.since <= w.since);
+        self.entries.insert(at, w);
     }
 
     /// The oldest live conversation, discarding dead ones on the way.

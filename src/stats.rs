@@ -1,12 +1,18 @@
 //! Per-replication measurement in streaming form, and the one typed list of
 //! summary metrics.
 //!
-//! [`Tally`] is filled by the engine: counters, sums and one fixed-size wait
-//! histogram per queue (and one for their total when there are several), so
-//! memory does not grow with the horizon (only per-interval rows do).
+//! [`Tally`] is filled by the engine: counters, sums and the waits of each
+//! queue ([`QueueWaits`]: the values while few, a histogram of bounded size once
+//! many; and their total when there are several queues), so memory does
+//! not grow with the horizon (only per-interval rows do), and a queue with
+//! little traffic costs little.
 //! [`Metric`] owns every summary metric's name, unit and formula, and
 //! [`layout`] says which metrics each scope reports, so a label can never
 //! drift from its value. Definitions: docs/model.md §7.
+
+use std::borrow::Borrow;
+use std::ops::Deref;
+use std::sync::OnceLock;
 
 use hdrhistogram::Histogram;
 use typed_index_collections::TiVec;
@@ -304,7 +310,7 @@ impl Metric {
             }
             Metric::Asa => c.asa(),
             Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99 => {
-                self.quantile().map_or(f64::NAN, |p| percentile(&q.waits, p))
+                self.quantile().map_or(f64::NAN, |p| percentile(q.waits.histogram(), p))
             }
             Metric::AbandonRate => c.abandon_rate(),
             Metric::QueueAvg => ratio(q.queue_area, counted_secs),
@@ -460,7 +466,7 @@ pub struct QueueTally {
     /// Conversations waiting × seconds, from the warm-up to the horizon.
     pub queue_area: f64,
     /// Waits of answered conversations, milliseconds.
-    pub waits: Histogram<u64>,
+    pub waits: QueueWaits,
     /// Offers made (accept mode).
     pub offers: u64,
     /// Offers that timed out.
@@ -472,12 +478,7 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
-    /// Nothing counted. The wait histogram starts small and the engine
-    /// widens it ([`grow_waits`]) when a longer wait comes (it is reset,
-    /// not shrunk, between replications); its buckets are those of [`wait_histogram`] (the
-    /// layout depends on the lowest value and the digits only), so it
-    /// holds the same counts. A histogram sized for the horizon up front
-    /// is about 150 KB per queue, which made many queues costly in memory.
+    /// Nothing counted.
     fn empty() -> QueueTally {
         QueueTally {
             counts: Counts::default(),
@@ -486,7 +487,7 @@ impl QueueTally {
             completed: 0,
             work_sum: 0.0,
             queue_area: 0.0,
-            waits: growing_wait_histogram(),
+            waits: QueueWaits::default(),
             offers: 0,
             missed_offers: 0,
             accepted: 0,
@@ -494,7 +495,7 @@ impl QueueTally {
         }
     }
 
-    /// Back to nothing counted, keeping the histogram's buckets.
+    /// Back to nothing counted, keeping the buffers of the waits.
     fn clear(&mut self) {
         // Exhaustive, so a new field cannot be forgotten here.
         let QueueTally {
@@ -517,10 +518,7 @@ impl QueueTally {
         *work_sum = 0.0;
         *queue_area = 0.0;
         *accept_wait_sum = 0.0;
-        // A reset writes every bucket: skip it when there is nothing to undo.
-        if !waits.is_empty() {
-            waits.reset();
-        }
+        waits.clear();
     }
 
     /// Adds another queue's tally (for the total scope).
@@ -535,32 +533,140 @@ impl QueueTally {
         self.missed_offers += q.missed_offers;
         self.accepted += q.accepted;
         self.accept_wait_sum += q.accept_wait_sum;
-        if q.waits.high() > self.waits.high() {
-            // A queue's histogram grew past the total's: widen the total first.
-            let high = q.waits.high();
-            grow_waits(&mut self.waits, high, high);
-        }
-        // Bounds as wide on this side, so adding cannot fail.
-        let _ = self.waits.add(&q.waits);
+        self.waits.add(&q.waits);
     }
 }
 
-/// An empty wait histogram of [`wait_histogram`]'s layout, for waits up
-/// to 2 ms; [`grow_waits`] widens it.
-fn growing_wait_histogram() -> Histogram<u64> {
-    wait_histogram(2)
+/// Waits up to this many non-zero values are kept as they are; past it, in
+/// a histogram. 16 KB, the size of the smallest histogram of
+/// [`wait_histogram`]'s layout.
+const FEW_WAITS: usize = 2048;
+
+/// The waits of a queue's answered conversations in one replication,
+/// milliseconds, kept at the cost of the traffic the queue has: waits of
+/// 0 counted; others as the values themselves while there are few (a
+/// queue among a thousand answers a handful a day), and in a histogram of
+/// [`wait_histogram`]'s layout once there are many (it widens to the
+/// longest wait seen, so its size does not grow with the horizon).
+///
+/// Read as that histogram ([`QueueWaits::histogram`], or through `Deref` and
+/// `Borrow`), built the first time a replication's waits are read: the
+/// engine never pays for a histogram per queue, and what a reader pays is
+/// the histogram it asks for. The counts, extremes and total are those of
+/// recording every wait in one histogram of that layout.
+#[derive(Debug, Clone, Default)]
+pub struct QueueWaits {
+    /// Waits of 0 ms.
+    zeros: u64,
+    /// Non-zero waits, as recorded, while there are at most [`FEW_WAITS`] (and none in `many`).
+    few: Vec<u64>,
+    /// Non-zero waits once there have been more (it stays, emptied, when the waits are cleared).
+    many: Option<Histogram<u64>>,
+    /// The histogram as read, built on first read.
+    read: OnceLock<Histogram<u64>>,
 }
 
-/// Widens `waits` (of [`wait_histogram`]'s layout) to hold `ms`: to 16
-/// times that, at most `max_ms`, so a histogram grows a few times per
-/// worker, not at every new longest wait. The counts are kept (same
-/// buckets: the layout depends on the lowest value and the digits only).
-#[cold]
-pub(crate) fn grow_waits(waits: &mut Histogram<u64>, ms: u64, max_ms: u64) {
-    let mut wider = wait_histogram(ms.saturating_mul(16).min(max_ms).max(ms));
-    // The wider histogram holds every value of the narrower one.
-    let _ = wider.add(&*waits);
-    *waits = wider;
+impl QueueWaits {
+    /// Records a wait of `ms` milliseconds. The engine records only before
+    /// the waits are read (between [`Tally::clear`] and reading the tally).
+    #[inline(always)]
+    pub(crate) fn record(&mut self, ms: u64) {
+        debug_assert!(self.read.get().is_none(), "a wait recorded after the waits were read");
+        if ms == 0 {
+            self.zeros += 1;
+        } else if let Some(many) = &mut self.many {
+            record_wait(many, ms);
+        } else if self.few.len() < FEW_WAITS {
+            self.few.push(ms);
+        } else if let Some(many) = self.spill() {
+            record_wait(many, ms);
+        }
+    }
+
+    /// Moves the few waits into a histogram sized for them (widened as
+    /// longer waits come), from now on where waits are recorded.
+    #[cold]
+    fn spill(&mut self) -> Option<&mut Histogram<u64>> {
+        if self.many.is_none() {
+            let mut many = wait_histogram(self.few.iter().copied().max().unwrap_or(0));
+            many.auto(true);
+            for ms in self.few.drain(..) {
+                record_wait(&mut many, ms);
+            }
+            self.many = Some(many);
+        }
+        self.many.as_mut()
+    }
+
+    /// Adds another queue's waits (for the total scope).
+    fn add(&mut self, other: &QueueWaits) {
+        self.zeros += other.zeros;
+        if let Some(theirs) = &other.many
+            && let Some(mine) = self.spill()
+        {
+            // Widens as needed (it resizes automatically), so adding cannot fail.
+            let _ = mine.add(theirs);
+        }
+        for &ms in &other.few {
+            self.record(ms);
+        }
+    }
+
+    /// Back to no waits, keeping the buffers.
+    fn clear(&mut self) {
+        self.zeros = 0;
+        self.few.clear();
+        if let Some(many) = &mut self.many
+            && !many.is_empty()
+        {
+            many.reset();
+        }
+        self.read.take();
+    }
+
+    /// The waits as a histogram of [`wait_histogram`]'s layout, bounds wide
+    /// enough for the longest (built on the first call after recording).
+    pub fn histogram(&self) -> &Histogram<u64> {
+        self.read.get_or_init(|| {
+            let mut h = match &self.many {
+                Some(many) => many.clone(),
+                None => wait_histogram(self.few.iter().copied().max().unwrap_or(0)),
+            };
+            for &ms in &self.few {
+                h.saturating_record(ms);
+            }
+            if self.zeros > 0 {
+                h.saturating_record_n(0, self.zeros);
+            }
+            h
+        })
+    }
+}
+
+/// Records `ms` in a histogram that widens itself (see [`QueueWaits::spill`]).
+#[inline]
+fn record_wait(h: &mut Histogram<u64>, ms: u64) {
+    // Widening fails only past the memory a `usize` can count; keep the
+    // wait at the histogram's top then, as a bounded histogram would.
+    if h.record(ms).is_err() {
+        h.saturating_record(ms);
+    }
+}
+
+impl Deref for QueueWaits {
+    type Target = Histogram<u64>;
+
+    /// [`QueueWaits::histogram`].
+    fn deref(&self) -> &Histogram<u64> {
+        self.histogram()
+    }
+}
+
+impl Borrow<Histogram<u64>> for &QueueWaits {
+    /// [`QueueWaits::histogram`], so the waits can be added to a histogram.
+    fn borrow(&self) -> &Histogram<u64> {
+        self.histogram()
+    }
 }
 
 /// An empty wait histogram for waits from 1 ms to `max_ms`, 3 significant digits.
@@ -877,5 +983,73 @@ mod tests {
         assert_eq!(Metric::WaitP99.unit().name(), "seconds");
         assert_eq!(Metric::LoggedIn.unit().name(), "agent_seconds");
         assert_eq!(Unit::Fraction.range(), (0.0, 1.0));
+    }
+
+    /// What a histogram holds: every bucket's count, the total and the extremes.
+    fn held(h: &Histogram<u64>) -> (Vec<(u64, u64)>, u64, u64, u64) {
+        let buckets = h.iter_recorded().map(|v| (v.value_iterated_to(), v.count_at_value())).collect();
+        (buckets, h.len(), h.min_nz(), h.max())
+    }
+
+    /// `n` waits, about a third of them 0, the others spread over 1 ms to about 3 hours.
+    fn some_waits(n: usize, seed: u64) -> Vec<u64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                // SplitMix64 steps: any spread will do.
+                x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let z = (x ^ (x >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                if z.is_multiple_of(3) { 0 } else { (z >> 20) % (1 << (z % 24)) }
+            })
+            .collect()
+    }
+
+    /// Every wait recorded in one histogram of the layout, sized for them all.
+    fn reference(waits: &[u64]) -> Histogram<u64> {
+        let mut h = wait_histogram(waits.iter().copied().max().unwrap_or(0));
+        for &ms in waits {
+            h.record(ms).unwrap();
+        }
+        h
+    }
+
+    #[test]
+    fn waits_read_as_one_histogram_of_every_wait_few_or_many() {
+        // Below, at and past the count kept as values, into a reused tally's waits.
+        let mut waits = QueueWaits::default();
+        for (k, n) in [0, 1, 10, FEW_WAITS, FEW_WAITS + 1, 3 * FEW_WAITS, 5].into_iter().enumerate() {
+            let values = some_waits(n, k as u64);
+            waits.clear();
+            for &ms in &values {
+                waits.record(ms);
+            }
+            assert_eq!(held(waits.histogram()), held(&reference(&values)), "{n} waits");
+            let mut fresh = QueueWaits::default();
+            for &ms in &values {
+                fresh.record(ms);
+            }
+            assert_eq!(held(&fresh), held(&waits), "{n} waits, fresh against reused");
+        }
+    }
+
+    #[test]
+    fn the_total_of_waits_holds_every_queues_waits() {
+        let parts = [some_waits(3, 1), some_waits(3 * FEW_WAITS, 2), some_waits(FEW_WAITS - 1, 3)];
+        let mut total = QueueWaits::default();
+        let mut all = Vec::new();
+        for values in &parts {
+            let mut queue = QueueWaits::default();
+            for &ms in values {
+                queue.record(ms);
+            }
+            total.add(&queue);
+            all.extend_from_slice(values);
+            assert_eq!(held(total.histogram()), held(&reference(&all)));
+            total.read.take();
+        }
+        // Added to a histogram of the layout like any histogram.
+        let mut pooled = wait_histogram(1 << 24);
+        pooled.add(&total).unwrap();
+        assert_eq!(held(&pooled), held(&reference(&all)));
     }
 }

@@ -14,7 +14,7 @@ use super::conversations::{ConvState, Conversations};
 use super::events::Event;
 use super::{Sim, Trace};
 use crate::model::{AgentId, QueueId, Scenario, StatusKind, TeamId};
-use crate::stats::{self, Tally};
+use crate::stats::Tally;
 
 /// What a replication records, and the running integrals behind it.
 pub(super) struct Books {
@@ -25,10 +25,6 @@ pub(super) struct Books {
     work: TiVec<TeamId, TeamWork>,
     /// Waiting (and offered) conversations per queue, and when that count last changed.
     waiting: TiVec<QueueId, (u32, f64)>,
-    /// Answered conversations per queue that did not wait (counted).
-    zero_waits: TiVec<QueueId, u64>,
-    /// The longest wait a wait histogram must hold, milliseconds.
-    max_wait_ms: u64,
 }
 
 /// Work held by one team's agents in productive statuses, for occupancy.
@@ -63,8 +59,6 @@ impl Books {
             tally,
             work: vec![TeamWork::default(); sc.teams.len()].into(),
             waiting: vec![(0, 0.0); nq].into(),
-            zero_waits: vec![0; nq].into(),
-            max_wait_ms: stats::max_wait_ms(sc),
         }
     }
 
@@ -77,6 +71,7 @@ impl Books {
     /// Adjusts the count of waiting conversations in `q`, integrating queue
     /// length over time. Returns whether the queue went from empty to
     /// holding something or back.
+    #[inline(always)]
     pub(super) fn change_waiting(&mut self, clock: &Clock, sc: &Scenario, q: QueueId, delta: i32) -> bool {
         self.flush_queue(clock, sc, q);
         let w = &mut self.waiting[q];
@@ -90,7 +85,9 @@ impl Books {
         (was == 0) != (len == 0)
     }
 
-    /// Books queue `q`'s length since its last change.
+    /// Books queue `q`'s length since its last change (an empty queue's
+    /// time adds 0: [`Books::flush_all`] skips it, however many there are).
+    #[inline(always)]
     pub(super) fn flush_queue(&mut self, clock: &Clock, sc: &Scenario, q: QueueId) {
         let now = clock.secs();
         let (len, since) = self.waiting[q];
@@ -183,7 +180,10 @@ impl Books {
             self.flush_agent(clock, sc, ag);
         }
         for q in sc.queues.keys() {
-            self.flush_queue(clock, sc, q);
+            // An empty queue has nothing to book (its next change starts a new segment).
+            if self.waiting[q].0 > 0 {
+                self.flush_queue(clock, sc, q);
+            }
         }
         for t in sc.teams.keys() {
             self.flush_work(clock, sc, t);
@@ -197,8 +197,10 @@ impl Books {
                 break;
             }
             let len = self.waiting[q].0;
-            let it = self.tally.interval_mut(clock.interval, q);
-            it.queue_max = it.queue_max.max(u64::from(len));
+            if len > 0 {
+                let it = self.tally.interval_mut(clock.interval, q);
+                it.queue_max = it.queue_max.max(u64::from(len));
+            }
         }
     }
 
@@ -235,16 +237,7 @@ impl Books {
             qt.counts.answered += 1;
             qt.counts.answered_within += u64::from(within);
             qt.counts.wait_sum += wait;
-            if wait > 0.0 {
-                let ms = (wait * 1000.0).round() as u64;
-                if ms > qt.waits.high() {
-                    // Rare (the histogram is kept across replications).
-                    stats::grow_waits(&mut qt.waits, ms, self.max_wait_ms);
-                }
-                qt.waits.saturating_record(ms);
-            } else {
-                self.zero_waits[q] += 1; // added to the histogram at the end, in one go
-            }
+            qt.waits.record(if wait > 0.0 { (wait * 1000.0).round() as u64 } else { 0 });
             self.tally.teams[team].answered += 1;
         }
     }
@@ -278,12 +271,8 @@ impl Books {
         }
     }
 
-    /// Closes the books when the run ends: answers without a wait, and the
-    /// conversations still open (stranded with an Offline agent, or unresolved).
+    /// Closes the books when the run ends: the conversations still open (stranded with an Offline agent, or unresolved).
     pub(super) fn close(mut self, convs: &Conversations) -> Tally {
-        for (q, &n) in self.zero_waits.iter_enumerated() {
-            self.tally.queues[q].waits.saturating_record_n(0, n);
-        }
         for c in convs.live() {
             let q = c.queue;
             // An offer still standing is as unanswered as a conversation in the queue.
@@ -309,6 +298,7 @@ impl Books {
 impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Adjusts the count of waiting conversations in `q` (the books), and
     /// whether it holds something (the router's non-empty sets).
+    #[inline(always)]
     pub(super) fn change_waiting(&mut self, q: QueueId, delta: i32) {
         if self.books.change_waiting(&self.clock, self.sc, q, delta) {
             self.router.nonempty.set(q, self.books.waiting(q) > 0);

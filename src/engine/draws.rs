@@ -21,6 +21,10 @@ pub(super) struct QueueStreams {
     accept: TiVec<QueueId, Rng>,
     /// Day-level volume multipliers, `day_volume[q][day]` (empty: 1 every day).
     day_volume: TiVec<QueueId, Vec<f64>>,
+    /// Per queue: its arrival rate when it is one constant (one step that
+    /// repeats, no day-level volume), else NaN; read at every arrival, so
+    /// kept dense rather than behind the queue's pattern.
+    constant_rate: TiVec<QueueId, f64>,
 }
 
 /// What a conversation is drawn at arrival, seconds.
@@ -37,6 +41,13 @@ pub(super) struct ConvDraws {
 impl QueueStreams {
     /// The streams of replication `replication` of `sc`.
     pub(super) fn new(sc: &Scenario, replication: u32) -> QueueStreams {
+        let day_volume = day_volume(sc, replication);
+        let constant_rate = (sc.queues.iter().zip(&day_volume))
+            .map(|(queue, volume)| match queue.arrivals.rates() {
+                &[rate] if queue.arrivals.repeats() && volume.is_empty() => rate,
+                _ => f64::NAN,
+            })
+            .collect();
         QueueStreams {
             arrival: queue_streams(sc, replication, Purpose::Arrivals),
             handle: queue_streams(sc, replication, Purpose::Handle),
@@ -47,7 +58,8 @@ impl QueueStreams {
             } else {
                 TiVec::new()
             },
-            day_volume: day_volume(sc, replication),
+            day_volume,
+            constant_rate,
         }
     }
 
@@ -58,12 +70,10 @@ impl QueueStreams {
     /// after it; nothing arrives at or after the horizon.
     #[inline(always)]
     pub(super) fn next_arrival(&mut self, sc: &Scenario, q: QueueId, from: f64) -> Option<f64> {
-        let arrivals = &sc.queues[q].arrivals;
         let need: f64 = Exp1.sample(&mut self.arrival[q]);
-        let rates = arrivals.rates();
         // A constant rate (the common case) needs no walk over steps.
-        if rates.len() == 1 && arrivals.repeats() && self.day_volume[q].is_empty() {
-            let rate = rates[0];
+        let rate = self.constant_rate[q];
+        if !rate.is_nan() {
             return Some(from + need / rate).filter(|&t| rate > 0.0 && t < sc.horizon);
         }
         self.next_arrival_stepped(sc, q, from, need)

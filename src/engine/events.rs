@@ -231,7 +231,7 @@ impl EventQueue {
     }
 
     /// Schedules `event` at `time`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, time: Time, event: Event) {
         let key = order_key(time, self.next_seq());
         if self.popped {
@@ -310,6 +310,7 @@ impl Default for Deadlines {
 
 impl Deadlines {
     /// Adds the deadline of conversation `key` (which has none).
+    #[inline(always)]
     pub(crate) fn push(&mut self, time: Time, seq: u64, key: ConvKey) {
         let slot = key.slot();
         if slot >= self.pos.0.len() {
@@ -332,7 +333,7 @@ impl Deadlines {
     }
 
     /// Drops the deadline of the conversation in `key`'s slot, if it has one.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn remove(&mut self, key: ConvKey) {
         let Some(&i) = self.pos.0.get(key.slot()) else { return };
         if i == NO_DEADLINE {

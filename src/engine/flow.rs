@@ -198,7 +198,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// capacity (a synced call also stops keeping the agent Busy; the
     /// caller settles the status).
     /// Returns whether it was a synced call (§R14).
-    #[inline]
+    #[inline(always)]
     pub(super) fn release(&mut self, a: AgentId, key: ConvKey, q: QueueId) -> bool {
         let now = self.clock.secs();
         let queue = &self.sc.queues[q];

@@ -149,7 +149,7 @@ impl Router {
     /// queue `q`, by the selection rule (docs/model.md §R12; round robin: the
     /// nearest pooled agent at or after the one after the last assigned from
     /// this queue, wrapping).
-    #[inline]
+    #[inline(always)]
     pub(super) fn better_of(&self, best: Option<AgentId>, t: TeamId, q: QueueId) -> Option<AgentId> {
         let class = self.fit_class[self.team_queue(t, q)];
         let found = if self.selection == Selection::RoundRobin {

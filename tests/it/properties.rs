@@ -209,7 +209,7 @@ proptest! {
         let rest = |t: &routesim::stats::Tally| {
             let mut t = t.clone();
             for q in &mut t.queues {
-                q.waits = hdrhistogram::Histogram::new(3).unwrap();
+                q.waits = routesim::stats::QueueWaits::default();
             }
             format!("{:?} {:?} {:?} {:?}", t.queues, t.teams, t.intervals, t.team_intervals)
                 + &format!("{:?}", t.interval_status_secs)
