@@ -55,9 +55,9 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// Schedules, for conversation `key` of queue `q` waiting since `since`,
     /// an `Eligible` event at each delay it has not reached yet.
     pub(super) fn schedule_eligible(&mut self, key: ConvKey, q: QueueId, since: f64) {
-        let age = self.clock.secs() - since;
+        let now = self.clock.secs();
         for &(t, delay) in self.router.delayed(q) {
-            if delay > age {
+            if since + delay > now {
                 self.agenda.schedule(&self.clock, since + delay, Event::Eligible { conv: key, team: t });
             }
         }

@@ -178,10 +178,11 @@ impl Router {
         if delayed.is_empty() {
             return (best, false);
         }
-        let age = now - since;
         let mut later = false;
         for &(t, delay) in delayed {
-            if delay > age {
+            // Reached at `since + delay`, the instant its Eligible event
+            // is for (not `now - since`, which rounds differently).
+            if since + delay > now {
                 later = true;
             } else {
                 best = self.better_of(best, t, q);
@@ -226,7 +227,7 @@ impl Router {
                     continue;
                 };
                 // The oldest has not waited the team's delay: none has.
-                if now - w.since < profile.delays[i] {
+                if w.since + profile.delays[i] > now {
                     continue;
                 }
                 let p = profile.priorities[i];

@@ -76,10 +76,6 @@ pub struct Seen {
     pub contested: u64,
 }
 
-/// Rounding allowed when a queue age is compared with a profile's delay: an
-/// age computed as `now - arrival` at `arrival + delay` can fall short by an ulp.
-const DELAY_EPS: f64 = 1e-6;
-
 /// Replays a trace against the routing rules.
 pub struct Checker<'s> {
     sc: &'s Scenario,
@@ -172,13 +168,13 @@ impl<'s> Checker<'s> {
     }
 
     /// docs/model.md §R8, §R15: agent `a` may take a conversation of queue
-    /// `q` that has waited `age` seconds: Available, holding no offer, on a
-    /// team whose profile serves `q` with a delay of at most `age`, with
-    /// room for it.
-    fn eligible(&self, a: AgentId, q: QueueId, age: f64) -> bool {
+    /// `q` that arrived at `since`, at `now`: Available, holding no offer, on
+    /// a team whose profile serves `q` with a delay reached by `now` (at the
+    /// instant `since + delay`, as the engine schedules it), with room for it.
+    fn eligible(&self, a: AgentId, q: QueueId, since: f64, now: f64) -> bool {
         self.kind(a) == StatusKind::Available
             && self.agents[a].offer.is_none()
-            && self.sc.serve(self.agents[a].team, q).is_some_and(|(_, delay)| age >= delay - DELAY_EPS)
+            && self.sc.serve(self.agents[a].team, q).is_some_and(|(_, delay)| since + delay <= now)
             && self.fits(a, q)
     }
 
@@ -219,7 +215,7 @@ impl<'s> Checker<'s> {
             .serve(team, queue)
             .unwrap_or_else(|| panic!("t={time}: agent {agent}'s team {team} does not serve queue {queue}"));
         assert!(
-            age >= delay - DELAY_EPS,
+            c.arrival + delay <= time,
             "t={time}: team {team} took {id} after {age} s, before its delay of {delay} s (§R15)"
         );
         assert!(self.fits(agent, queue), "t={time}: agent {agent} lacks capacity for {id}");
@@ -230,8 +226,7 @@ impl<'s> Checker<'s> {
             let mine = rank(&c);
             let mut others = false;
             for (&oid, o) in &self.convs {
-                if oid == id || o.state != State::Waiting || !self.eligible(agent, o.queue, time - o.arrival)
-                {
+                if oid == id || o.state != State::Waiting || !self.eligible(agent, o.queue, o.arrival, time) {
                     continue;
                 }
                 others = true;
@@ -249,7 +244,7 @@ impl<'s> Checker<'s> {
         }
         // docs/model.md §R12, for conversations being routed (arrival, requeue, moved-on offer).
         if self.routing == Some(id) {
-            let want = self.expected_agent(queue, age);
+            let want = self.expected_agent(queue, c.arrival, time);
             assert_eq!(
                 want,
                 Some(agent),
@@ -263,10 +258,10 @@ impl<'s> Checker<'s> {
     }
 
     /// docs/model.md §R12: the agent the selection rule picks for queue `q`
-    /// among those eligible for a conversation that has waited `age`.
-    fn expected_agent(&self, q: QueueId, age: f64) -> Option<AgentId> {
+    /// among those eligible for a conversation that arrived at `since`, at `now`.
+    fn expected_agent(&self, q: QueueId, since: f64, now: f64) -> Option<AgentId> {
         let n = self.agents.len();
-        let eligible = self.agents.keys().filter(|&a| self.eligible(a, q, age));
+        let eligible = self.agents.keys().filter(|&a| self.eligible(a, q, since, now));
         let cap = |a: AgentId| self.sc.teams[self.agents[a].team].capacity;
         match self.sc.routing.selection {
             Selection::RoundRobin => {
