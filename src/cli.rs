@@ -79,16 +79,33 @@ impl Settings {
     /// and checked: refuse what cannot fit in memory (`fits`), then an
     /// unusable output folder, before simulating; warn of what an
     /// interrupted run left; then a progress bar of `jobs` replications.
+    /// `sources` are the scenario files the results come from (none for a
+    /// shard's part): a folder holding another file's results is warned of.
     fn prepare(
         &self,
         dir: &Path,
+        sources: &[&Path],
         jobs: u64,
         fits: impl FnOnce(&Workers, Option<u64>) -> routesim::Result<()>,
     ) -> anyhow::Result<(report::Destination, ProgressBar)> {
         fits(&self.workers, available_memory())?;
-        let target = report::prepare(dir)?;
+        let mut target = report::prepare(dir)?;
         for leftover in target.leftovers() {
             writeln!(std::io::stderr(), "warning: cannot remove what an interrupted run left: {leftover}")?;
+        }
+        if !sources.is_empty() {
+            let source = report::source_of(sources);
+            if let Some(previous) = report::previous_source(dir).filter(|p| *p != source) {
+                writeln!(
+                    std::io::stderr(),
+                    "warning: {} holds the results of {}; they are replaced with those of {} \
+                     (give --out to keep both)",
+                    dir.display(),
+                    previous.replace('\n', " and "),
+                    source.replace('\n', " and ")
+                )?;
+            }
+            target.set_source(source);
         }
         Ok((target, progress_bar(jobs, self.quiet)))
     }
@@ -122,7 +139,9 @@ fn simulate(
         warn(&task.warnings());
         let dir = out.unwrap_or_else(|| task.default_out());
         let jobs = task.jobs();
-        let (target, bar) = settings.prepare(&dir, jobs.len() as u64, |w, mem| task.check_fits(w, mem))?;
+        let sources = task.request().files();
+        let (target, bar) =
+            settings.prepare(&dir, &sources, jobs.len() as u64, |w, mem| task.check_fits(w, mem))?;
         let fold = task.fold(&settings.workers, &jobs, &|| bar.inc(1))?;
         bar.finish_and_clear();
         let written = task.write(&target, fold)?;
@@ -146,7 +165,7 @@ fn simulate(
         return Ok(());
     }
     let jobs = part.jobs().len() as u64;
-    let (target, bar) = settings.prepare(&dir, jobs, |w, mem| part.task().check_fits(w, mem))?;
+    let (target, bar) = settings.prepare(&dir, &[], jobs, |w, mem| part.task().check_fits(w, mem))?;
     part.run(&settings.workers, &target, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if !settings.quiet {
@@ -501,7 +520,8 @@ pub(crate) fn main() -> anyhow::Result<()> {
                     .collect::<Vec<_>>(),
             );
             let dir = out.unwrap_or_else(|| report::out_dir::staff(&job.scenario().name));
-            let (target, _) = settings.prepare(&dir, 0, |w, mem| job.check_fits(w, mem))?;
+            let (target, _) =
+                settings.prepare(&dir, &[file.as_path()], 0, |w, mem| job.check_fits(w, mem))?;
             let bar = search_bar(settings.quiet);
             let answer = job.solve(&settings.workers, &|p| match p {
                 staffing::search::Progress::Replication => bar.inc(1),

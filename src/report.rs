@@ -25,7 +25,9 @@ use crate::replicate::Results;
 pub use crate::rows::{INTERVALS_HEADER, REPLICATIONS_HEADER, STATUSES_HEADER, SUMMARY_HEADER, WAITS_HEADER};
 pub(crate) use csv_files::summary_record;
 pub use describe::describe;
-pub use folder::{Destination, OWNED, interrupt, prepare, wait_if_interrupted};
+pub use folder::{
+    Destination, OWNED, SOURCE_MARK, interrupt, prepare, previous_source, source_of, wait_if_interrupted,
+};
 pub(crate) use table::summary_row;
 pub use table::table;
 

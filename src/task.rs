@@ -69,6 +69,14 @@ impl TaskSpec {
         }
     }
 
+    /// The scenario files the task reads, in order (A then B for compare).
+    pub fn files(&self) -> Vec<&Path> {
+        match self {
+            TaskSpec::Run { file, .. } | TaskSpec::Sweep { file, .. } => vec![Path::new(file)],
+            TaskSpec::Compare { a, b, .. } => std::iter::once(a).chain(b).map(Path::new).collect(),
+        }
+    }
+
     /// The overrides of every variant (`--set`, `--replications`, `--seed`).
     pub fn set(&self) -> &[String] {
         match self {

@@ -71,6 +71,42 @@ pub const OWNED: &[&str] = &[
     "fold.bin",
 ];
 
+/// The hidden file beside a result folder `NAME` (`.NAME.source`) that
+/// names the scenario file(s) its results come from (absolute paths, one a
+/// line), so that a later command writing into the folder from another file
+/// warns before replacing it. Beside the folder, not in it: the folder's
+/// bytes stay those of the results alone (a merged folder is the unsharded
+/// run's, whatever paths the parts were run from).
+pub const SOURCE_MARK: &str = "source";
+
+/// `.NAME.source` beside folder `dir` ([`SOURCE_MARK`]).
+fn source_path(dir: &Path) -> Option<PathBuf> {
+    let name = dir.file_name()?;
+    let mut mark = OsString::from(".");
+    mark.push(name);
+    mark.push(".");
+    mark.push(SOURCE_MARK);
+    Some(dir.with_file_name(mark))
+}
+
+/// The scenario file(s) `dir` holds the results of, as its
+/// [`SOURCE_MARK`] names them; `None` when it has none (a folder of an
+/// older version, or no folder).
+pub fn previous_source(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(source_path(dir)?).ok()?;
+    Some(text.trim_end().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// How [`SOURCE_MARK`] names scenario files: each absolute (as given when it
+/// cannot be resolved), one a line.
+pub fn source_of(files: &[&Path]) -> String {
+    let lines: Vec<String> = files
+        .iter()
+        .map(|f| fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf()).display().to_string())
+        .collect();
+    lines.join("\n")
+}
+
 /// Kinds of sibling folder a run creates beside the target.
 const KINDS: [&str; 2] = ["staging", "old"];
 
@@ -85,6 +121,8 @@ pub struct Destination {
     name: OsString,
     /// Leftovers of earlier runs that could not be removed, with why.
     leftovers: Vec<String>,
+    /// The scenario file(s) the results come from ([`SOURCE_MARK`]).
+    source: Option<String>,
     /// Whether the staging folder is this target's (made by [`prepare`],
     /// not yet swapped in), to be removed if the target is dropped unused.
     armed: AtomicBool,
@@ -178,6 +216,7 @@ pub fn prepare(dir: &Path) -> Result<Destination> {
         parent,
         name,
         leftovers: Vec::new(),
+        source: None,
         armed: AtomicBool::new(false),
     };
     if fs::metadata(target.path()).is_ok_and(|m| !m.is_dir()) {
@@ -270,6 +309,12 @@ impl Destination {
         &self.shown
     }
 
+    /// Names the scenario file(s) the results come from, written beside
+    /// them as [`SOURCE_MARK`] ([`source_of`] makes the text).
+    pub fn set_source(&mut self, source: String) {
+        self.source = Some(source);
+    }
+
     /// Leftovers of interrupted runs that [`prepare`] found but could not
     /// remove, each with the reason (for a warning).
     pub fn leftovers(&self) -> &[String] {
@@ -316,6 +361,10 @@ impl Destination {
         let swapped = self.swap(ops, scenario, &staging, had_previous, &not_saved);
         drop(list);
         swapped?;
+        // Only a warning rests on it, so a mark that cannot be written is let be.
+        if let (Some(source), Some(path)) = (&self.source, source_path(&target)) {
+            let _ = fs::write(path, format!("{source}\n"));
+        }
         Ok(written)
     }
 

@@ -1466,3 +1466,51 @@ fn the_readme_file_counts_are_what_the_commands_print() {
         assert!(readme.contains(&want), "README lacks `{want}` (the command printed `{printed}`)");
     }
 }
+
+/// A copied scenario that keeps its `name` writes into the original's
+/// default folder: the command warns, naming both files, before replacing
+/// the original's results; the same file again, or another folder, is not
+/// warned of (issue 21). The mark sits beside the folder, not in it.
+#[test]
+fn a_folder_of_another_scenario_file_is_warned_of() {
+    let dir = tempdir();
+    let text = fs::read_to_string(fixture("small.toml")).unwrap();
+    fs::write(dir.path().join("original.toml"), &text).unwrap();
+    fs::write(dir.path().join("copy.toml"), &text).unwrap();
+    let run = |file: &str| routesim_ok(dir.path(), &["run", file, "-q", "--no-report"]).stderr;
+    let first = run("original.toml");
+    assert!(!first.contains("holds the results of"), "{first}");
+    let name = text.lines().find_map(|l| l.strip_prefix("name = ")).unwrap().trim_matches('"').to_owned();
+    let out = dir.path().join("output").join(&name);
+    assert!(out.join("summary.csv").exists());
+    let listed: Vec<String> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(listed.iter().all(|f| !f.starts_with('.')), "a hidden file in the folder: {listed:?}");
+    let again = run("original.toml");
+    assert!(!again.contains("holds the results of"), "the same file is not warned of: {again}");
+    let copy = run("copy.toml");
+    let canonical = |f: &str| fs::canonicalize(dir.path().join(f)).unwrap().display().to_string();
+    let want = format!(
+        "warning: output/{name} holds the results of {}; they are replaced with those of {} (give --out to keep both)",
+        canonical("original.toml"),
+        canonical("copy.toml")
+    );
+    assert!(copy.contains(&want), "{copy}\nwanted: {want}");
+    // compare names both of its files.
+    let cmp = ["compare", "original.toml", "copy.toml", "-r", "2", "-q", "--no-report", "--out", "c"];
+    routesim_ok(dir.path(), &cmp);
+    let swapped = routesim_ok(
+        dir.path(),
+        &["compare", "copy.toml", "original.toml", "-r", "2", "-q", "--no-report", "--out", "c"],
+    )
+    .stderr;
+    let both = |a: &str, b: &str| format!("{} and {}", canonical(a), canonical(b));
+    assert!(
+        swapped.contains(&format!(
+            "c holds the results of {}; they are replaced with those of {}",
+            both("original.toml", "copy.toml"),
+            both("copy.toml", "original.toml")
+        )),
+        "{swapped}"
+    );
+}
