@@ -176,10 +176,13 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// File names in `dir`, sorted.
+/// The names in `dir`, sorted, without the `.NAME.source` marks that name
+/// the scenario file beside each result folder (checked on their own).
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .expect("read dir")
         .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !(n.starts_with('.') && n.ends_with(".source")))
         .collect();
     v.sort();
     v
@@ -705,6 +708,15 @@ fn run_writes_exactly_five_files_into_default_folder() {
     assert_eq!(names_in(&dir.path().join("output")), ["small"]);
     assert_eq!(names_in(&dir.path().join("output/small")), RESULT_FILES);
     assert!(run.stdout.contains("wrote 18 files to output/small"), "{}", run.stdout);
+    // Beside the folder, the mark naming its scenario file, and nothing else.
+    let marks: Vec<String> = fs::read_dir(dir.path().join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert_eq!(marks, [".small.source"]);
+    let canonical = fs::canonicalize(&file).unwrap().display().to_string();
+    assert_eq!(read(&dir.path().join("output/.small.source")), format!("{canonical}\n"));
     for label in ["chat", "email", "total"] {
         assert!(
             run.stdout.lines().any(|l| l.starts_with(label)),
