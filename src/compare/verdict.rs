@@ -29,7 +29,8 @@ pub struct QueueVerdict {
     pub asa: Option<Diff>,
     /// Abandon rate (fraction 0-1), paired.
     pub abandon_rate: Option<Diff>,
-    /// Intervals with traffic in A or B (pooled over the replications).
+    /// Intervals with traffic in A or B (pooled over the replications),
+    /// leaving out those a side's queue is closed throughout (§10.13).
     pub judged: usize,
     /// Of those, A's intervals whose pooled service level misses A's target.
     pub a_missing: usize,
@@ -90,13 +91,17 @@ pub fn verdict(c: &Comparison, compared: &Compared) -> Verdict {
     let (a, b) = (&c.a.scenario, &c.b.scenario);
     let queues = a
         .queues
-        .iter()
-        .filter_map(|q| {
-            let qb = b.queues.iter().find(|x| x.name == q.name)?;
+        .iter_enumerated()
+        .filter_map(|(ia, q)| {
+            let (ib, qb) = b.queues.iter_enumerated().find(|(_, x)| x.name == q.name)?;
             let cells = compared.pooled.iter().filter(|p| p.queue == q.name);
             let (mut judged, mut a_missing, mut b_missing) = (0, 0, 0);
             for p in cells {
-                let (sa, sb) = (p.a_sl(), p.b_sl());
+                // An interval a side's queue is closed throughout is not judged there (§10.13).
+                let open = |sc: &crate::Scenario, id, v: f64| {
+                    if sc.open_in_interval(id, p.interval) { v } else { f64::NAN }
+                };
+                let (sa, sb) = (open(a, ia, p.a_sl()), open(b, ib, p.b_sl()));
                 if sa.is_finite() || sb.is_finite() {
                     judged += 1;
                 }
