@@ -162,7 +162,12 @@ fn effective_text(
         doc.insert("start_date", toml_edit::value(crate::calendar::iso(start)));
     }
     let mut attachments = Vec::new();
-    if let Some(forecast) = doc.get("forecast").and_then(toml_edit::Item::as_str) {
+    // The copy is the file as given, byte for byte; a table form keeps its
+    // `columns` and `date_format`, which read the copy as they read the file.
+    let named = doc.get("forecast").and_then(|item| {
+        item.as_str().or_else(|| item.as_table_like()?.get("file")?.as_str()).map(str::to_owned)
+    });
+    if let Some(forecast) = named {
         let path = base.join(forecast);
         let bytes = files.read(&path, crate::input::MAX_FORECAST_BYTES).map_err(|e| Error::Forecast {
             file: path.display().to_string(),
@@ -171,7 +176,14 @@ fn effective_text(
             message: e.words("forecast file"),
         })?;
         attachments.push((FORECAST_COPY.to_owned(), bytes));
-        doc.insert("forecast", toml_edit::value(FORECAST_COPY));
+        match doc.get_mut("forecast").and_then(toml_edit::Item::as_table_like_mut) {
+            Some(table) => {
+                table.insert("file", toml_edit::value(FORECAST_COPY));
+            }
+            None => {
+                doc.insert("forecast", toml_edit::value(FORECAST_COPY));
+            }
+        }
     }
     Ok((doc.to_string(), attachments))
 }
@@ -294,22 +306,28 @@ fn parse_from(
         return Err(Error::Invalid { origin: origin.to_owned(), problems });
     }
     suggest::reset_suggestions();
+    // A `forecast` the shape check removes is reported there; the queues
+    // that take their arrivals from it are not blamed again.
+    let named_forecast = doc.contains_key("forecast");
     let mut found = schema::check(&mut doc);
     let shaped = found.is_empty();
     match toml::from_str::<raw::RawScenario>(&doc.to_string()) {
         Ok(raw) => {
-            let forecast = match raw.forecast.as_deref() {
+            // A problem in how the scenario says to read its forecast (a
+            // column the file lacks, a bad date format) is the scenario's,
+            // on its key; queues without `arrivals` are then not blamed.
+            let forecast = match &raw.forecast {
                 None => None,
-                Some(file) if file.trim().is_empty() => {
+                Some(spec) if spec.file().trim().is_empty() => {
                     found.push(validate::Invalid {
-                        key: "forecast".into(),
+                        key: spec.file_key().into(),
                         message: "names no file; give the forecast CSV's path, relative to the scenario"
                             .into(),
                     });
                     None
                 }
-                Some(file) => {
-                    let path = dir.join(file);
+                Some(spec) => {
+                    let path = dir.join(spec.file());
                     let shown = path.display().to_string();
                     let at = |e: forecast::ForecastError| Error::Forecast {
                         file: shown.clone(),
@@ -317,12 +335,28 @@ fn parse_from(
                         column: e.column,
                         message: e.message,
                     };
-                    let f = forecast::load(files, &path).map_err(at)?;
-                    f.check_queues(raw.queue.iter().map(|q| q.name.as_str())).map_err(at)?;
-                    Some(f)
+                    let queues: Vec<&str> = raw.queue.iter().map(|q| q.name.as_str()).collect();
+                    let read = forecast_layout(spec)
+                        .and_then(|layout| forecast::load_as(files, &path, &layout, Some(&queues)));
+                    match read {
+                        Ok(f) => {
+                            f.check_queues(queues.iter().copied()).map_err(at)?;
+                            Some(f)
+                        }
+                        Err(forecast::ForecastError { key: Some(key), message, .. }) => {
+                            found.push(validate::Invalid { key: key.into(), message });
+                            None
+                        }
+                        Err(e) => return Err(at(e)),
+                    }
                 }
             };
-            match validate::validate(raw, default_name, forecast.as_ref()) {
+            let input = match &forecast {
+                Some(f) => validate::ForecastInput::Read(f),
+                None if named_forecast => validate::ForecastInput::Unread,
+                None => validate::ForecastInput::None,
+            };
+            match validate::validate(raw, default_name, input) {
                 Ok(sc) if found.is_empty() && shaped && unapplied.is_empty() => return Ok(sc),
                 Ok(_) => {}
                 // Problems under a key already reported come from its placeholder.
@@ -362,6 +396,20 @@ fn parse_from(
     };
     problems.sort_by_key(order);
     Err(Error::Invalid { origin: origin.to_owned(), problems })
+}
+
+/// How to read the forecast `spec` names: routesim's own layout for a
+/// plain file name, else its `columns` and `date_format`.
+fn forecast_layout(
+    spec: &raw::RawForecast,
+) -> std::result::Result<forecast::Layout, forecast::ForecastError> {
+    match spec {
+        raw::RawForecast::File(_) => Ok(forecast::Layout::default()),
+        raw::RawForecast::Mapped(t) => forecast::Layout::new(
+            t.columns.iter().flatten().map(|(ours, theirs)| (ours.as_str(), theirs.as_str())),
+            t.date_format.as_deref(),
+        ),
+    }
 }
 
 /// Whether dotted `key` is `parent` or lies under it.

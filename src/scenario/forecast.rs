@@ -21,6 +21,12 @@
 //! `rate_cv` is the queue's day-level volume uncertainty (docs/model.md
 //! §C18): one value per queue, on any of its rows (the others empty or equal).
 //! Rows are numbered as a spreadsheet shows them: the header is row 1.
+//!
+//! A WFM tool's export is read through a [`Layout`] (the scenario's
+//! `forecast = { file, columns, date_format }`): its header names for our
+//! columns, a strftime format for the date part of `start`. An `aht` cell
+//! may also be written `mm:ss` or `h:mm:ss`, and a queue name that matches
+//! the scenario's in all but case is read as the scenario's, with a note.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -56,6 +62,9 @@ pub(crate) struct Forecast {
     pub step: f64,
     /// Queues in order of first appearance.
     pub queues: Vec<ForecastQueue>,
+    /// Queue names read as a scenario queue spelt in other case, one note
+    /// per distinct spelling: `forecast.csv row 2: queue `chat` read as `Chat``.
+    pub renamed: Vec<String>,
 }
 
 /// One queue's rows, on the forecast's grid.
@@ -85,6 +94,10 @@ pub(crate) struct ForecastError {
     pub row: Option<usize>,
     /// Column name, when one column is at fault.
     pub column: Option<&'static str>,
+    /// The scenario's key at fault (`forecast.columns.aht`,
+    /// `forecast.date_format`), when the problem lies in how the scenario
+    /// says to read the file rather than in the file.
+    pub key: Option<&'static str>,
     /// What is wrong and what would be accepted.
     pub message: String,
 }
@@ -92,18 +105,169 @@ pub(crate) struct ForecastError {
 type Result<T> = std::result::Result<T, ForecastError>;
 
 fn fail<T>(row: Option<usize>, column: Option<&'static str>, message: impl Into<String>) -> Result<T> {
-    Err(ForecastError { row, column, message: message.into() })
+    Err(ForecastError { row, column, key: None, message: message.into() })
+}
+
+/// A problem with the scenario's key `key` (how to read the file).
+fn fail_key<T>(key: &'static str, message: impl Into<String>) -> Result<T> {
+    Err(ForecastError { row: None, column: None, key: Some(key), message: message.into() })
 }
 
 const COLUMNS: [&str; 5] = ["start", "queue", "offered", "aht", "rate_cv"];
 
+/// The scenario's key mapping each of [`COLUMNS`] to the file's header.
+const COLUMN_KEYS: [&str; 5] = [
+    "forecast.columns.start",
+    "forecast.columns.queue",
+    "forecast.columns.offered",
+    "forecast.columns.aht",
+    "forecast.columns.rate_cv",
+];
+
+/// The scenario's key giving the date format.
+const DATE_FORMAT_KEY: &str = "forecast.date_format";
+
+/// How to read a file whose layout is not routesim's own: the file's header
+/// for each of our columns that it names otherwise, and the format of the
+/// date part of its `start` cells. The default reads routesim's layout.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// The file's header for each of [`COLUMNS`], where mapped.
+    columns: [Option<String>; 5],
+    /// strftime format of the date part of `start` (the time stays `HH:MM`).
+    date_format: Option<String>,
+}
+
+/// strftime conversions of a time of day, refused in `date_format`.
+const TIME_CONVERSIONS: [char; 12] = ['H', 'I', 'k', 'l', 'M', 'S', 'T', 'R', 'p', 'P', 'f', 'N'];
+
+impl Layout {
+    /// The layout of `forecast = { columns, date_format }`: `columns` maps
+    /// our column names to the file's headers (the schema has checked the
+    /// names). Refuses an empty or doubly used header and a date format
+    /// that does not write and read back a date.
+    pub(crate) fn new<'a>(
+        columns: impl IntoIterator<Item = (&'a str, &'a str)>,
+        date_format: Option<&str>,
+    ) -> Result<Layout> {
+        let mut layout = Layout::default();
+        for (ours, theirs) in columns {
+            let Some(c) = COLUMNS.iter().position(|c| *c == ours) else {
+                let hint = super::suggest::unknown("column", ours, "in `forecast.columns`", &COLUMNS);
+                return fail_key("forecast.columns", hint);
+            };
+            if theirs.trim().is_empty() {
+                return fail_key(
+                    COLUMN_KEYS[c],
+                    "is empty; give the header of the file's column, e.g. `\"Volumen\"`",
+                );
+            }
+            layout.columns[c] = Some(theirs.trim().to_owned());
+        }
+        for c in 0..COLUMNS.len() {
+            let Some(name) = &layout.columns[c] else { continue };
+            // The later of two mapped columns is blamed, or the mapped one.
+            let clash = |o: usize| {
+                o != c
+                    && (o < c || layout.columns[o].is_none())
+                    && layout.wanted(o).to_lowercase() == name.to_lowercase()
+            };
+            if let Some(other) = (0..COLUMNS.len()).find(|&o| clash(o)) {
+                let by = if layout.columns[other].is_some() {
+                    format!("`{}` names it too", COLUMN_KEYS[other])
+                } else {
+                    format!("it is the name of the column `{}`, which is not mapped", COLUMNS[other])
+                };
+                return fail_key(
+                    COLUMN_KEYS[c],
+                    format!(
+                        "maps `{}` to the header `{name}`, but {by}; give each column its own header",
+                        COLUMNS[c]
+                    ),
+                );
+            }
+        }
+        if let Some(format) = date_format {
+            check_date_format(format)?;
+            layout.date_format = Some(format.to_owned());
+        }
+        Ok(layout)
+    }
+
+    /// The header our column `c` is read from.
+    fn wanted(&self, c: usize) -> &str {
+        self.columns[c].as_deref().unwrap_or(COLUMNS[c])
+    }
+
+    /// Whether any column is mapped.
+    fn mapped(&self) -> bool {
+        self.columns.iter().any(Option::is_some)
+    }
+}
+
+/// Checks a `date_format`: known conversions, a whole date (year, month,
+/// day) that reads back as written, and no time of day.
+fn check_date_format(format: &str) -> Result<()> {
+    let example = "such as \"%d.%m.%Y\" for 07.12.2026 or \"%m/%d/%Y\" for 12/07/2026";
+    let mut chars = format.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            continue;
+        }
+        // Flags and widths (`%-d`, `%_m`, `%02d`) come before the conversion.
+        let conversion = chars.by_ref().find(|c| !matches!(c, '-' | '_' | '0'..='9' | '^' | '#'));
+        if let Some(c) = conversion
+            && TIME_CONVERSIONS.contains(&c)
+        {
+            return fail_key(
+                DATE_FORMAT_KEY,
+                format!(
+                    "`{format}` holds a time of day (`%{c}`); it is the format of the date alone, and the \
+                     time after it stays HH:MM (`07.12.2026 10:00` is read with \"%d.%m.%Y\")"
+                ),
+            );
+        }
+    }
+    let probes = [Date::constant(2026, 12, 7), Date::constant(1999, 1, 23)];
+    for date in probes {
+        let written = jiff::fmt::strtime::format(format, date).map_err(|e| ForecastError {
+            row: None,
+            column: None,
+            key: Some(DATE_FORMAT_KEY),
+            message: format!("`{format}` is not a date format ({e}); write a strftime format {example}"),
+        })?;
+        if calendar::parse_date_as(&written, format) != Some(date) {
+            return fail_key(
+                DATE_FORMAT_KEY,
+                format!(
+                    "`{format}` does not give a whole date (it writes {} as `{written}`, which does not read \
+                     back); give the year, month and day, {example}",
+                    calendar::iso(date)
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Reads and checks the forecast at `path` (a regular file of at most
-/// [`crate::input::MAX_FORECAST_BYTES`]).
+/// [`crate::input::MAX_FORECAST_BYTES`]) in routesim's own layout.
 pub(crate) fn load(files: &dyn crate::input::Source, path: &Path) -> Result<Forecast> {
+    load_as(files, path, &Layout::default(), None)
+}
+
+/// [`load`] through `layout`; with `queues` (the scenario's), a queue name
+/// that matches one of them in all but case is read as it ([`parse_as`]).
+pub(crate) fn load_as(
+    files: &dyn crate::input::Source,
+    path: &Path,
+    layout: &Layout,
+    queues: Option<&[&str]>,
+) -> Result<Forecast> {
     let bytes = files
         .read(path, crate::input::MAX_FORECAST_BYTES)
         .or_else(|e| fail(None, None, e.words("forecast file")))?;
-    parse(&bytes, &path.display().to_string())
+    parse_as(&bytes, &path.display().to_string(), layout, queues)
 }
 
 /// A parsed start time: which format, and seconds from the start of its day
@@ -125,8 +289,36 @@ impl Start {
     }
 }
 
-/// Parses forecast `bytes`; `file` names it in the result.
+/// Parses forecast `bytes` in routesim's own layout; `file` names it in the result.
+#[cfg(test)]
 pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
+    parse_as(bytes, file, &Layout::default(), None)
+}
+
+/// Parses forecast `bytes` through `layout`; `file` names it in the result.
+/// With `queues` (the scenario's queue names), a queue the file spells in
+/// other case is read as the scenario's when only one matches (noted in
+/// [`Forecast::renamed`]); when two scenario queues match, it is an error.
+/// A bad cell of a column the file names otherwise says so.
+pub(crate) fn parse_as(
+    bytes: &[u8],
+    file: &str,
+    layout: &Layout,
+    queues: Option<&[&str]>,
+) -> Result<Forecast> {
+    read(bytes, file, layout, queues).map_err(|mut e| {
+        if let (Some(row), Some(c)) = (e.row, e.column)
+            && row > 1
+            && let Some(i) = COLUMNS.iter().position(|n| *n == c)
+            && let Some(theirs) = &layout.columns[i]
+        {
+            e.message = format!("{} (the file's column `{theirs}`)", e.message);
+        }
+        e
+    })
+}
+
+fn read(bytes: &[u8], file: &str, layout: &Layout, queues: Option<&[&str]>) -> Result<Forecast> {
     let text = std::str::from_utf8(bytes)
         .or_else(|e| fail(None, None, format!("is not UTF-8 text ({e}); save it as CSV UTF-8")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -147,25 +339,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         .from_reader(text.as_bytes());
     let header =
         reader.headers().or_else(|e| fail(Some(1), None, format!("cannot read the header: {e}")))?.clone();
-    let mut at = [None; COLUMNS.len()];
-    for (i, name) in header.iter().enumerate() {
-        let lower = name.to_ascii_lowercase();
-        let Some(c) = COLUMNS.iter().position(|c| *c == lower) else {
-            let hint = super::suggest::nearest(&lower, COLUMNS.iter().copied())
-                .map_or(String::new(), |n| format!("did you mean `{n}`? "));
-            return fail(
-                Some(1),
-                None,
-                format!(
-                    "unknown column `{name}`; {hint}the columns are start, queue, offered and optionally aht and rate_cv"
-                ),
-            );
-        };
-        if at[c].is_some() {
-            return fail(Some(1), Some(COLUMNS[c]), "this column appears twice in the header");
-        }
-        at[c] = Some(i);
-    }
+    let at = header_columns(&header, file, layout)?;
     for c in 0..3 {
         if at[c].is_none() {
             return fail(
@@ -190,8 +364,13 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
         rate_cv: Option<f64>,
     }
     let mut rows: Vec<Line> = Vec::new();
+    // Queue names as the scenario spells them → index into `order`, and
+    // each spelling in the file → the same index.
     let mut names: HashMap<String, usize> = HashMap::new();
+    let mut spellings: HashMap<String, usize> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
+    let matcher = queues.map(QueueMatcher::new);
+    let mut renamed = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut last_line = 1;
     loop {
@@ -228,7 +407,11 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
             );
         }
         let cell = |c: usize| at[c].and_then(|i| record.get(i)).unwrap_or("");
-        let start = parse_start(cell(0)).or_else(|m| fail(Some(row), Some("start"), m))?;
+        let start = match &layout.date_format {
+            None => parse_start(cell(0)),
+            Some(format) => parse_formatted_start(cell(0), format),
+        }
+        .or_else(|m| fail(Some(row), Some("start"), m))?;
         if let Some(first) = rows.first()
             && std::mem::discriminant(&first.start) != std::mem::discriminant(&start)
         {
@@ -264,12 +447,12 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
             );
         }
         let aht = if has_aht {
-            number(cell(3), semicolon).or_else(|m| fail(Some(row), Some("aht"), m))?
+            handle_time(cell(3), semicolon).or_else(|m| fail(Some(row), Some("aht"), m))?
         } else {
             None
         };
         if aht.is_some_and(|a| a > DAY) {
-            return fail(Some(row), Some("aht"), "is more than a day; give the AHT in seconds");
+            return fail(Some(row), Some("aht"), "is more than a day; give the AHT in seconds or as mm:ss");
         }
         let rate_cv = number(cell(4), semicolon).or_else(|m| fail(Some(row), Some("rate_cv"), m))?;
         if rate_cv.is_some_and(|cv| cv > super::limits::MAX_RATE_CV) {
@@ -282,22 +465,34 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
                 ),
             );
         }
-        let queue = match names.get(queue) {
+        let queue = match spellings.get(queue) {
             Some(&i) => i,
             None => {
-                if names.len() == super::limits::MAX_QUEUES {
-                    return fail(
-                        Some(row),
-                        Some("queue"),
-                        format!(
-                            "`{queue}` is one queue too many: a scenario has at most {} queues",
-                            super::limits::MAX_QUEUES
-                        ),
-                    );
-                }
-                names.insert(queue.to_owned(), names.len());
-                order.push(queue.to_owned());
-                names.len() - 1
+                let name = match &matcher {
+                    Some(m) => m.resolve(queue, row, file, &mut renamed)?,
+                    None => queue,
+                };
+                let i = names.get(name).copied();
+                let i = match i {
+                    Some(i) => i,
+                    None => {
+                        if names.len() == super::limits::MAX_QUEUES {
+                            return fail(
+                                Some(row),
+                                Some("queue"),
+                                format!(
+                                    "`{queue}` is one queue too many: a scenario has at most {} queues",
+                                    super::limits::MAX_QUEUES
+                                ),
+                            );
+                        }
+                        names.insert(name.to_owned(), names.len());
+                        order.push(name.to_owned());
+                        names.len() - 1
+                    }
+                };
+                spellings.insert(queue.to_owned(), i);
+                i
             }
         };
         rows.push(Line { row, start, queue, offered, aht, rate_cv });
@@ -460,7 +655,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Forecast> {
             q.missing = (lo..=hi).filter(|&k| starts[k] && !seen.contains_key(&(qi, k))).collect();
         }
     }
-    Ok(Forecast { file: file.to_owned(), pattern, step: step as f64, queues })
+    Ok(Forecast { file: file.to_owned(), pattern, step: step as f64, queues, renamed })
 }
 
 impl Forecast {
@@ -554,6 +749,198 @@ impl Forecast {
         match &self.pattern {
             Pattern::Dated { days, .. } => Some(*days as f64 * DAY),
             _ => None,
+        }
+    }
+}
+
+/// Where each of [`COLUMNS`] is in `header`, read through `layout`: a
+/// column answers to its mapped header, else to its own name, in any case.
+/// A mapped header the file lacks is the scenario's problem (its key); an
+/// unknown or repeated header, or a missing required column, the file's.
+fn header_columns(header: &csv::StringRecord, file: &str, layout: &Layout) -> Result<[Option<usize>; 5]> {
+    let mut at = [None; COLUMNS.len()];
+    let mut unknown = None;
+    for (i, name) in header.iter().enumerate() {
+        let lower = name.to_lowercase();
+        let Some(c) = (0..COLUMNS.len()).find(|&c| layout.wanted(c).to_lowercase() == lower) else {
+            unknown = unknown.or(Some(name));
+            continue;
+        };
+        if at[c].is_some() {
+            return fail(Some(1), Some(COLUMNS[c]), "this column appears twice in the header");
+        }
+        at[c] = Some(i);
+    }
+    for c in 0..COLUMNS.len() {
+        let (Some(theirs), None) = (&layout.columns[c], at[c]) else { continue };
+        let hint = super::suggest::nearest(theirs, header.iter())
+            .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+        let list: Vec<String> = header.iter().map(|h| format!("`{h}`")).collect();
+        return fail_key(
+            COLUMN_KEYS[c],
+            format!("the forecast {file} has no column `{theirs}`; {hint}its header is {}", list.join(", ")),
+        );
+    }
+    let columns_are = || {
+        if layout.mapped() {
+            let list: Vec<String> = (0..COLUMNS.len())
+                .map(|c| match &layout.columns[c] {
+                    Some(theirs) => format!("`{theirs}` ({})", COLUMNS[c]),
+                    None => format!("`{}`", COLUMNS[c]),
+                })
+                .collect();
+            format!(
+                "the columns, as `forecast.columns` maps them, are {} (aht and rate_cv optional)",
+                list.join(", ")
+            )
+        } else {
+            "the columns are start, queue, offered and optionally aht and rate_cv".to_owned()
+        }
+    };
+    if let Some(name) = unknown {
+        let wanted: Vec<&str> = (0..COLUMNS.len()).map(|c| layout.wanted(c)).collect();
+        let hint = super::suggest::nearest(&name.to_lowercase(), wanted.iter().copied())
+            .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+        return fail(Some(1), None, format!("unknown column `{name}`; {hint}{}", columns_are()));
+    }
+    if let Some(c) = (0..3).find(|&c| at[c].is_none()) {
+        return fail(
+            Some(1),
+            None,
+            format!("the header has no `{}` column; {}", layout.wanted(c), columns_are()),
+        );
+    }
+    Ok(at)
+}
+
+/// Parses a start cell written `<date> HH:MM`, the date in `format`
+/// (`date_format`), into a dated start.
+fn parse_formatted_start(cell: &str, format: &str) -> std::result::Result<Start, String> {
+    let example = jiff::fmt::strtime::format(format, Date::constant(2026, 12, 7))
+        .map_or(String::new(), |d| format!(", e.g. `{d} 10:00`"));
+    let hint = format!("with date_format \"{format}\", write the date then the time HH:MM{example}");
+    if cell.is_empty() {
+        return Err(format!("empty; {hint}"));
+    }
+    let Some((date, clock)) = cell.trim().rsplit_once(' ') else {
+        return Err(format!("`{cell}` is not a start time; {hint}"));
+    };
+    let secs = clock_secs(clock.trim())
+        .ok_or_else(|| format!("`{clock}` is not a time of day in `{cell}`; {hint}"))?;
+    let date = calendar::parse_date_as(date.trim(), format)
+        .ok_or_else(|| format!("`{}` is not a date written \"{format}\"; {hint}", date.trim()))?;
+    Ok(Start::Dated { day: calendar::days_between(epoch(), date), secs })
+}
+
+/// An AHT cell: seconds as a number (`521`, `412,5` in `;` files), or a
+/// duration `mm:ss` / `h:mm:ss` as WFM tools export it (`8:41` = 521 s);
+/// empty → `None`.
+fn handle_time(cell: &str, decimal_comma: bool) -> std::result::Result<Option<f64>, String> {
+    if !cell.contains(':') {
+        return number(cell, decimal_comma).map_err(|m| format!("{m}, or a duration mm:ss such as 8:41"));
+    }
+    let bad = || {
+        format!(
+            "`{cell}` is not a handle time; write seconds (521), minutes and seconds mm:ss (8:41) or \
+             hours, minutes and seconds h:mm:ss (1:02:03)"
+        )
+    };
+    let parts: Vec<&str> = cell.split(':').collect();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit());
+    let (lead, middle, last) = match parts.as_slice() {
+        [m, s] => (*m, None, *s),
+        [h, m, s] => (*h, Some(*m), *s),
+        _ => return Err(bad()),
+    };
+    if !digits(lead) {
+        return Err(bad());
+    }
+    let lead: f64 = lead.parse().map_err(|_| bad())?;
+    let minutes = match middle {
+        None => lead,
+        Some(m) if m.len() == 2 && digits(m) => {
+            let m: f64 = m.parse().map_err(|_| bad())?;
+            if m >= 60.0 {
+                return Err(bad());
+            }
+            lead * 60.0 + m
+        }
+        Some(_) => return Err(bad()),
+    };
+    // Seconds: two digits, optionally a fraction after `.` (or `,`).
+    let (whole, fraction) = match last.split_once(['.', ',']) {
+        Some((w, f)) if digits(f) => (w, Some(f)),
+        Some(_) => return Err(bad()),
+        None => (last, None),
+    };
+    if whole.len() != 2 || !digits(whole) {
+        return Err(bad());
+    }
+    let seconds: f64 = match fraction {
+        Some(f) => format!("{whole}.{f}").parse().map_err(|_| bad())?,
+        None => whole.parse().map_err(|_| bad())?,
+    };
+    if seconds >= 60.0 {
+        return Err(bad());
+    }
+    Ok(Some(minutes * 60.0 + seconds))
+}
+
+/// The scenario's queue names, for reading a forecast's queue names in any case.
+struct QueueMatcher<'a> {
+    /// Exact names.
+    exact: std::collections::HashSet<&'a str>,
+    /// Lower-case name → the scenario's names that lower to it.
+    folded: HashMap<String, Vec<&'a str>>,
+}
+
+impl<'a> QueueMatcher<'a> {
+    fn new(names: &[&'a str]) -> QueueMatcher<'a> {
+        let mut folded: HashMap<String, Vec<&'a str>> = HashMap::new();
+        for &n in names {
+            let entry = folded.entry(n.to_lowercase()).or_default();
+            if !entry.contains(&n) {
+                entry.push(n);
+            }
+        }
+        QueueMatcher { exact: names.iter().copied().collect(), folded }
+    }
+
+    /// The name `given` (first seen on `row`) is read as: itself when the
+    /// scenario has it or nothing like it, else the one scenario queue
+    /// spelt the same in other case (noted in `renamed`). Two such queues
+    /// are an error naming both.
+    fn resolve<'g>(
+        &self,
+        given: &'g str,
+        row: usize,
+        file: &str,
+        renamed: &mut Vec<String>,
+    ) -> Result<&'g str>
+    where
+        'a: 'g,
+    {
+        if self.exact.contains(given) {
+            return Ok(given);
+        }
+        match self.folded.get(&given.to_lowercase()).map(Vec::as_slice) {
+            Some([one]) => {
+                renamed.push(format!("{file} row {row}: queue `{given}` read as `{one}`"));
+                Ok(one)
+            }
+            Some(several @ [_, _, ..]) => {
+                let list: Vec<String> = several.iter().map(|n| format!("`{n}`")).collect();
+                fail(
+                    Some(row),
+                    Some("queue"),
+                    format!(
+                        "queue `{given}` matches the scenario's queues {} in all but case, so it is ambiguous; \
+                         write the name exactly as the scenario does",
+                        list.join(" and ")
+                    ),
+                )
+            }
+            _ => Ok(given),
         }
     }
 }
@@ -812,5 +1199,95 @@ mod tests {
         assert_eq!((e.row, e.column), (Some(3), Some("queue")));
         assert!(e.message.contains("`chta`") && e.message.contains("did you mean `chat`"), "{}", e.message);
         assert!(f.check_queues(["chat", "chta"].into_iter()).is_ok());
+    }
+
+    fn german(text: &str, queues: Option<&[&str]>) -> Result<Forecast> {
+        let columns =
+            [("start", "Beginn"), ("queue", "Warteschlange"), ("offered", "Volumen"), ("aht", "AHT")];
+        let layout = Layout::new(columns, Some("%d.%m.%Y"))?;
+        parse_as(text.as_bytes(), "de.csv", &layout, queues)
+    }
+
+    #[test]
+    fn aht_may_be_written_mm_ss_or_h_mm_ss() {
+        assert_eq!(handle_time("8:41", false), Ok(Some(521.0)));
+        assert_eq!(handle_time("08:41", true), Ok(Some(521.0)));
+        assert_eq!(handle_time("1:02:03", false), Ok(Some(3723.0)));
+        assert_eq!(handle_time("75:00", false), Ok(Some(4500.0)), "minutes past the hour in mm:ss");
+        assert_eq!(handle_time("0:41,5", true), Ok(Some(41.5)));
+        assert_eq!(handle_time("521", false), Ok(Some(521.0)));
+        assert_eq!(handle_time("", false), Ok(None));
+        for bad in ["8:4", "8:61", "8:4x", ":41", "1:2:03", "1:60:00", "1:02:03:04", "-8:41"] {
+            assert!(handle_time(bad, false).is_err(), "{bad} accepted");
+        }
+        let e = err("start;queue;offered;aht\n08:00;chat;1;8:41\n08:30;chat;2;8:4x\n");
+        assert_eq!((e.row, e.column), (Some(3), Some("aht")));
+        assert!(e.message.contains("`8:4x`") && e.message.contains("mm:ss"), "{}", e.message);
+        let f = ok("start;queue;offered;aht\n08:00;chat;1;8:41\n08:30;chat;2;1:00:00\n");
+        assert_eq!(&f.queue("chat").unwrap().aht.as_ref().unwrap()[16..18], &[Some(521.0), Some(3600.0)]);
+    }
+
+    #[test]
+    fn a_mapped_export_reads_as_the_same_forecast_in_our_layout() {
+        let de = german(
+            "Beginn;Warteschlange;Volumen;AHT\n07.12.2026 10:00;Chat;47,1;8:41\n07.12.2026 10:30;Chat;40;\n",
+            None,
+        )
+        .unwrap();
+        let own = ok("start;queue;offered;aht\n2026-12-07 10:00;Chat;47,1;521\n2026-12-07 10:30;Chat;40;\n");
+        assert_eq!(de.pattern, own.pattern);
+        assert_eq!(de.step, own.step);
+        let (a, b) = (de.queue("Chat").unwrap(), own.queue("Chat").unwrap());
+        assert_eq!((&a.offered, &a.aht), (&b.offered, &b.aht));
+        assert_eq!(a.offered[20], 47.1);
+    }
+
+    #[test]
+    fn a_mapped_layout_refuses_what_does_not_fit_on_its_key() {
+        let text = "Beginn;Warteschlange;Volumen\n07.12.2026 10:00;Chat;1\n07.12.2026 10:30;Chat;2\n";
+        let layout =
+            Layout::new([("start", "Beginn"), ("queue", "Warteschlange"), ("offered", "Volume")], None)
+                .unwrap();
+        let e = parse_as(text.as_bytes(), "de.csv", &layout, None).unwrap_err();
+        assert_eq!(e.key, Some("forecast.columns.offered"));
+        assert!(e.message.contains("no column `Volume`; did you mean `Volumen`?"), "{}", e.message);
+        let e = Layout::new([("start", "Beginn"), ("aht", "beginn")], None).unwrap_err();
+        assert_eq!(e.key, Some("forecast.columns.aht"), "{e:?}");
+        let e = Layout::new([("offered", "aht")], None).unwrap_err();
+        assert_eq!(e.key, Some("forecast.columns.offered"), "{e:?}");
+        for bad in ["%d.%m.%", "%d.%m", "%d.%m.%Y %H:%M", "%Q"] {
+            let e = Layout::new([], Some(bad)).unwrap_err();
+            assert_eq!(e.key, Some("forecast.date_format"), "{bad}: {e:?}");
+        }
+        assert!(Layout::new([], Some("%m/%d/%y")).is_ok());
+        // A date in another format is the file's problem, on its row and column.
+        let e = german("Beginn;Warteschlange;Volumen;AHT\n2026-12-07 10:00;Chat;1;8:41\n", None).unwrap_err();
+        assert_eq!((e.row, e.column, e.key), (Some(2), Some("start"), None));
+        assert!(e.message.contains("e.g. `07.12.2026 10:00`"), "{}", e.message);
+        assert!(e.message.contains("the file's column `Beginn`"), "{}", e.message);
+    }
+
+    #[test]
+    fn queue_names_match_in_other_case_when_one_queue_fits() {
+        let text = "start;queue;offered\n10:00;chat;1\n10:30;Chat;2\n11:00;CHAT;3\n10:00;Email;1\n";
+        let f = parse_as(text.as_bytes(), "f.csv", &Layout::default(), Some(&["Chat", "Email"])).unwrap();
+        assert_eq!(f.queues.len(), 2, "three spellings, one queue");
+        assert_eq!(&f.queue("Chat").unwrap().offered[20..23], &[1.0, 2.0, 3.0]);
+        assert_eq!(
+            f.renamed,
+            ["f.csv row 2: queue `chat` read as `Chat`", "f.csv row 4: queue `CHAT` read as `Chat`"]
+        );
+        // Two spellings of one queue at one start are one queue's duplicate rows.
+        let text = "start;queue;offered\n10:00;chat;1\n10:00;Chat;2\n10:30;Chat;2\n";
+        let e = parse_as(text.as_bytes(), "f.csv", &Layout::default(), Some(&["Chat"])).unwrap_err();
+        assert_eq!((e.row, e.column), (Some(3), Some("start")), "{e:?}");
+        // Ambiguous: two scenario queues differ only in case.
+        let text = "start;queue;offered\n10:00;chat;1\n10:30;chat;2\n";
+        let e = parse_as(text.as_bytes(), "f.csv", &Layout::default(), Some(&["Chat", "CHAT"])).unwrap_err();
+        assert_eq!((e.row, e.column), (Some(2), Some("queue")));
+        assert!(e.message.contains("`Chat` and `CHAT`"), "{}", e.message);
+        // The exact spelling wins over other case.
+        let f = parse_as(text.as_bytes(), "f.csv", &Layout::default(), Some(&["Chat", "chat"])).unwrap();
+        assert!(f.renamed.is_empty() && f.queue("chat").is_some());
     }
 }

@@ -18,7 +18,7 @@ pub(crate) struct RawScenario {
     pub drain: Option<String>,
     pub interval: Option<String>,
     pub replications: Option<i64>,
-    pub forecast: Option<String>,
+    pub forecast: Option<RawForecast>,
     pub start_date: Option<String>,
     pub forecast_gaps: Option<String>,
     pub routing: Option<RawRouting>,
@@ -31,6 +31,44 @@ pub(crate) struct RawScenario {
     pub team: Vec<RawTeam>,
     #[serde(default)]
     pub agents: Vec<RawAgents>,
+}
+
+/// `forecast = "x.csv"`, or a table naming the file and how its layout
+/// differs from routesim's own.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawForecast {
+    File(String),
+    Mapped(RawForecastTable),
+}
+
+/// `forecast = { file = "x.csv", columns = { start = "Beginn" }, date_format = "%d.%m.%Y" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawForecastTable {
+    pub file: String,
+    /// Our column name (start, queue, offered, aht, rate_cv) → the file's header.
+    pub columns: Option<BTreeMap<String, String>>,
+    /// strftime format of the date part of `start`.
+    pub date_format: Option<String>,
+}
+
+impl RawForecast {
+    /// The file named, relative to the scenario's folder.
+    pub(crate) fn file(&self) -> &str {
+        match self {
+            RawForecast::File(f) => f,
+            RawForecast::Mapped(t) => &t.file,
+        }
+    }
+
+    /// The dotted key naming the file: `forecast` or `forecast.file`.
+    pub(crate) fn file_key(&self) -> &'static str {
+        match self {
+            RawForecast::File(_) => "forecast",
+            RawForecast::Mapped(_) => "forecast.file",
+        }
+    }
 }
 
 /// `[routing]`.

@@ -17,6 +17,9 @@ enum ValueKind {
     Str,
     /// A file name, in quotes.
     File,
+    /// A file name, or a table with these keys naming the file and how to
+    /// read it (`forecast`); a table with any problem is removed whole.
+    FileOrTable(&'static [Field]),
     /// Anything: checked later, in `validate` (arrival rates: a number or a list).
     Any,
     /// A whole number.
@@ -74,7 +77,7 @@ const TOP: &[Field] = &[
     req("horizon", ValueKind::Str, "horizon = \"1d\""),
     opt("warmup", ValueKind::Str, "warmup = \"2h\""),
     opt("drain", ValueKind::Str, "drain = \"1d\""),
-    bare("forecast", ValueKind::File, "forecast = \"forecast.csv\""),
+    bare("forecast", ValueKind::FileOrTable(FORECAST), "forecast = \"forecast.csv\""),
     opt("start_date", ValueKind::Str, "start_date = \"2026-12-07\""),
     opt("forecast_gaps", ValueKind::Str, "forecast_gaps = \"error\""),
     opt("interval", ValueKind::Str, "interval = \"30m\""),
@@ -85,6 +88,33 @@ const TOP: &[Field] = &[
     opt("queue", ValueKind::Tables(QUEUE), "[[queue]]"),
     opt("team", ValueKind::Tables(TEAM), "[[team]]"),
     opt("agents", ValueKind::Tables(AGENTS), "[[agents]]"),
+];
+
+/// `forecast = { file, columns, date_format }`: the file's own layout.
+const FORECAST: &[Field] = &[
+    // Required, but no placeholder: a file the user did not name is not read.
+    Field {
+        name: "file",
+        kind: ValueKind::File,
+        required: true,
+        example: "file = \"forecast.csv\"",
+        placeholder: false,
+    },
+    opt(
+        "columns",
+        ValueKind::Table(FORECAST_COLUMNS),
+        "columns = { start = \"Beginn\", queue = \"Warteschlange\", offered = \"Volumen\", aht = \"AHT\" }",
+    ),
+    opt("date_format", ValueKind::Str, "date_format = \"%d.%m.%Y\""),
+];
+
+/// `forecast.columns`: our column names, each mapped to the file's header.
+const FORECAST_COLUMNS: &[Field] = &[
+    opt("start", ValueKind::Str, "start = \"Beginn\""),
+    opt("queue", ValueKind::Str, "queue = \"Warteschlange\""),
+    opt("offered", ValueKind::Str, "offered = \"Volumen\""),
+    opt("aht", ValueKind::Str, "aht = \"AHT\""),
+    opt("rate_cv", ValueKind::Str, "rate_cv = \"CV\""),
 ];
 
 const ROUTING: &[Field] = &[
@@ -303,6 +333,22 @@ fn check_item(item: &mut Item, field: &Field, key: &str, out: &mut Vec<Invalid>)
             value.is_some_and(Value::is_str)
                 || wrong(out, "a file name (text in quotes)", field.example, item)
         }
+        ValueKind::FileOrTable(fields) => match item.as_table_like_mut() {
+            Some(t) => {
+                let before = out.len();
+                check_table(t, fields, key, out);
+                out.len() == before
+            }
+            None => {
+                item.is_str()
+                    || wrong(
+                        out,
+                        "a file name (text in quotes) or a table",
+                        "forecast = { file = \"x.csv\", columns = { start = \"Beginn\" } }",
+                        item,
+                    )
+            }
+        },
         ValueKind::Any => true,
         ValueKind::Int => {
             value.is_some_and(Value::is_integer) || wrong(out, "a whole number", field.example, item)
@@ -520,7 +566,9 @@ mod tests {
                     assert_eq!(k.trim(), f.name);
                     assert!(v.trim().parse::<Value>().is_ok(), "{}", f.example);
                 }
-                if let ValueKind::Table(inner) | ValueKind::Tables(inner) = f.kind {
+                if let ValueKind::Table(inner) | ValueKind::Tables(inner) | ValueKind::FileOrTable(inner) =
+                    f.kind
+                {
                     walk(inner);
                 }
             }

@@ -54,11 +54,28 @@ impl Problems {
     }
 }
 
+/// The scenario's forecast as `validate` sees it.
+#[derive(Clone, Copy)]
+pub(super) enum ForecastInput<'a> {
+    /// The scenario names no forecast.
+    None,
+    /// The scenario names one that could not be read for a problem already
+    /// reported: queues without `arrivals` are not blamed for it.
+    Unread,
+    /// The forecast, read.
+    Read(&'a Forecast),
+}
+
 pub(super) fn validate(
     raw: RawScenario,
     default_name: &str,
-    forecast: Option<&Forecast>,
+    input: ForecastInput<'_>,
 ) -> std::result::Result<Scenario, Vec<Invalid>> {
+    let forecast = match input {
+        ForecastInput::Read(f) => Some(f),
+        ForecastInput::None | ForecastInput::Unread => None,
+    };
+    let unread = matches!(input, ForecastInput::Unread);
     let mut e = Problems::default();
     let name = raw.name.clone().unwrap_or_else(|| default_name.to_owned());
     let folder_safe = !name.trim().is_empty()
@@ -134,6 +151,9 @@ pub(super) fn validate(
         }
     };
     let mut skipped = Vec::new();
+    for note in forecast.map(|f| f.renamed.clone()).unwrap_or_default() {
+        skipped.push(("forecast".to_owned(), note));
+    }
     for gap in forecast.map(Forecast::gaps).unwrap_or_default() {
         if gaps_are_errors {
             e.add("forecast", format!("{gap}; `forecast_gaps = \"error\"` makes a missing row an error"));
@@ -168,7 +188,7 @@ pub(super) fn validate(
             &key,
             routing.as_ref().unwrap_or(&default_routing),
             interval,
-            forecast,
+            input,
             &mut channels,
             &mut e,
         );
@@ -288,6 +308,9 @@ pub(super) fn validate(
     })();
     match built {
         Some(sc) if e.0.is_empty() => Ok(sc),
+        // Queues left unbuilt for want of the forecast: its problem is the
+        // one the caller has already found.
+        _ if e.0.is_empty() && unread => Err(Vec::new()),
         // A part left unbuilt always comes with its problem; this guards the rule.
         _ if e.0.is_empty() => {
             Err(vec![Invalid { key: String::new(), message: "the scenario is incomplete".into() }])
@@ -482,7 +505,7 @@ fn queue(
     key: &str,
     routing: &Routing,
     interval: Option<f64>,
-    forecast: Option<&Forecast>,
+    forecast: ForecastInput<'_>,
     channels: &mut Channels,
     e: &mut Problems,
 ) -> Option<Queue> {
@@ -531,7 +554,10 @@ fn queue(
         ok = false;
     }
     let handle_time = e.take(dist(&q.handle_time, &format!("{key}.handle_time")));
-    let from_file = forecast.and_then(|f| f.queue(&q.name).map(|fq| (f, fq)));
+    let from_file = match forecast {
+        ForecastInput::Read(f) => f.queue(&q.name).map(|fq| (f, fq)),
+        ForecastInput::None | ForecastInput::Unread => None,
+    };
     let arrivals = match (&q.arrivals, from_file) {
         (Some(_), Some((f, _))) => e.take(invalid(
             format!("{key}.arrivals"),
@@ -540,6 +566,8 @@ fn queue(
                 f.file
             ),
         )),
+        // The forecast's own problem is reported; the queue's arrivals may be in it.
+        (None, None) if matches!(forecast, ForecastInput::Unread) => None,
         (None, None) => e.take(invalid(
             format!("{key}.arrivals"),
             "is missing: give `arrivals = { per_hour = 30 }` (or one value per interval of the day), \

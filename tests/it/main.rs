@@ -13,6 +13,7 @@ mod compare;
 mod crn;
 mod erlang;
 mod forecast;
+mod forecast_map;
 mod honest;
 mod hours;
 mod input;
