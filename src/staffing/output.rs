@@ -125,38 +125,19 @@ pub fn summary_json(answer: &Answer) -> String {
     if answer.whole_team {
         return team_summary_json(answer, judge, search, validation);
     }
-    let fte = answer.fte.first().map(|f| {
-        json!({
-            "group": answer.group,
-            "team": answer.team,
-            "paid_hours": num(f.paid_hours),
-            "weekly_agent_hours": num(f.weekly_agent_hours),
-            "shrinkage": num(f.shrinkage),
-            "productive_hours": num(f.productive_hours),
-            "fte": num(f.fte),
-            "formula": FTE_FORMULA,
-        })
-    });
-    let doc = json!({
-        "scenario": answer.scenario,
-        "group": answer.group,
-        "team": answer.team,
-        "seed": answer.seed,
-        "replications": answer.replications,
-        "routesim_version": env!("CARGO_PKG_VERSION"),
-        "overrides": answer.overrides,
-        "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "targets_from_scenario": answer.from_scenario,
-        "queue_targets": answer.queue_targets.iter().map(|(q, ts)| json!({
-            "queue": q,
-            "targets": ts.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "judge": judge,
-        "methods": methods,
-        "search": search,
-        "validation": validation,
-        "fte": fte,
-    });
+    let fte = answer.fte.first().map(|f| fte_json(f, &answer.team, &answer.group));
+    let doc = summary_doc(
+        answer,
+        [
+            ("group", json!(answer.group)),
+            ("team", json!(answer.team)),
+            ("judge", judge),
+            ("methods", json!(methods)),
+            ("search", json!(search)),
+            ("validation", validation),
+            ("fte", json!(fte)),
+        ],
+    );
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
@@ -328,6 +309,29 @@ fn team_staffing_csv(answer: &Answer) -> Result<Vec<u8>> {
 }
 
 /// One team's FTE object of summary.json.
+/// summary.json's keys both forms share (the scenario, seed, replications,
+/// version, overrides and targets), with the form's own `fields` added.
+fn summary_doc<const N: usize>(answer: &Answer, fields: [(&str, Value); N]) -> Value {
+    let mut doc = json!({
+        "scenario": answer.scenario,
+        "seed": answer.seed,
+        "replications": answer.replications,
+        "routesim_version": env!("CARGO_PKG_VERSION"),
+        "overrides": answer.overrides,
+        "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "targets_from_scenario": answer.from_scenario,
+        "queue_targets": answer.queue_targets.iter().map(|(q, ts)| json!({
+            "queue": q,
+            "targets": ts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    if let Value::Object(map) = &mut doc {
+        map.extend(fields.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    }
+    doc
+}
+
+/// One FTE object of summary.json: the team and group, the figures and the formula.
 fn fte_json(f: &Fte, team: &str, group: &str) -> Value {
     json!({
         "group": group,
@@ -381,26 +385,18 @@ fn team_summary_json(answer: &Answer, judge: Value, search: Option<Value>, valid
         .collect();
     let fte: Vec<Value> =
         answer.units.iter().zip(&answer.fte).map(|(u, f)| fte_json(f, &u.team, &u.group)).collect();
-    let doc = json!({
-        "scenario": answer.scenario,
-        "teams": teams,
-        "steps_per_team": answer.steps,
-        "seed": answer.seed,
-        "replications": answer.replications,
-        "routesim_version": env!("CARGO_PKG_VERSION"),
-        "overrides": answer.overrides,
-        "targets": answer.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "targets_from_scenario": answer.from_scenario,
-        "queue_targets": answer.queue_targets.iter().map(|(q, ts)| json!({
-            "queue": q,
-            "targets": ts.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "judge": judge,
-        "methods": methods,
-        "search": search,
-        "validation": validation,
-        "fte": if answer.fte.is_empty() { Value::Null } else { Value::Array(fte) },
-    });
+    let doc = summary_doc(
+        answer,
+        [
+            ("teams", json!(teams)),
+            ("steps_per_team", json!(answer.steps)),
+            ("judge", judge),
+            ("methods", json!(methods)),
+            ("search", json!(search)),
+            ("validation", validation),
+            ("fte", if answer.fte.is_empty() { Value::Null } else { Value::Array(fte) }),
+        ],
+    );
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
