@@ -537,6 +537,31 @@ count = 4
         assert!(e.contains("s.toml:5:"), "{e}");
     }
 
+    /// A staffing array has a level per step of the day, of the week, or,
+    /// on a run longer than a week, of each of its days (docs/model.md §10.7).
+    #[test]
+    fn a_staffing_array_covers_a_day_a_week_or_each_day_of_a_long_run() {
+        let with = |horizon: &str, n: usize| {
+            let levels = vec!["3"; n].join(", ");
+            MINIMAL
+                .replace("horizon = \"1d\"", &format!("horizon = \"{horizon}\""))
+                .replace("count = 4", &format!("staffing = [{levels}]"))
+        };
+        for (horizon, n) in
+            [("1d", 48), ("1d", 7 * 48), ("14d", 48), ("14d", 7 * 48), ("14d", 14 * 48), ("10d", 10 * 48)]
+        {
+            let s =
+                parse(&with(horizon, n), "s.toml", "s", &[]).unwrap_or_else(|e| panic!("{horizon} {n}: {e}"));
+            assert_eq!(s.groups[GroupId(0)].size(), 3, "{horizon} {n}");
+        }
+        // Each day of the run is a form only for runs longer than a week.
+        let e = err(&with("3d", 3 * 48));
+        assert!(e.contains("has 144 values; give exactly one headcount per step of the day (48) or of the week from Monday (336), the step"), "{e}");
+        let e = err(&with("14d", 100));
+        assert!(e.contains("has 100 values; give exactly one headcount per step of the day (48) or of the week from Monday (336), or of each of the run's 14 days (672)"), "{e}");
+        assert!(e.contains("`agents.g.staffing`"), "{e}");
+    }
+
     #[test]
     fn the_effective_text_has_the_overrides_and_the_name() {
         let dir = tempfile::tempdir().unwrap();

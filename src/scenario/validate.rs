@@ -280,7 +280,16 @@ pub(super) fn validate(
             groups.push(None);
             continue;
         }
-        groups.push(group(g, &key, &raw.team, &statuses, &index, interval, &mut e, &mut skipped));
+        groups.push(group(
+            g,
+            &key,
+            &raw.team,
+            &statuses,
+            &index,
+            interval.zip(horizon),
+            &mut e,
+            &mut skipped,
+        ));
     }
     if groups.iter().flatten().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
         e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
@@ -904,7 +913,7 @@ fn group(
     teams: &[RawTeam],
     statuses: &TiSlice<StatusId, Status>,
     index: &Index,
-    interval: Option<f64>,
+    frame: Option<(f64, f64)>,
     e: &mut Problems,
     skipped: &mut Vec<(String, String)>,
 ) -> Option<AgentGroup> {
@@ -920,7 +929,7 @@ fn group(
             ok = false;
         }
     }
-    let headcount = interval.and_then(|i| e.take(headcount(g, key, i)));
+    let headcount = frame.and_then(|(i, h)| e.take(headcount(g, key, i, h)));
     let shift = e.take(g.shift.as_ref().map(|s| shift(s, key)).transpose());
     let mut schedule = Vec::new();
     let mut switches = Vec::new();
@@ -1146,7 +1155,7 @@ fn switch(
 }
 
 /// `count` or `staffing`, one of them.
-fn headcount(g: &RawAgents, key: &str, interval: f64) -> Result<Headcount> {
+fn headcount(g: &RawAgents, key: &str, interval: f64, horizon: f64) -> Result<Headcount> {
     match (g.count, &g.staffing) {
         (Some(_), Some(_)) => {
             invalid(format!("{key}.staffing"), "give either `count` or `staffing`, not both")
@@ -1177,12 +1186,18 @@ fn headcount(g: &RawAgents, key: &str, interval: f64) -> Result<Headcount> {
             }
             let step = step(&format!("{key}.staffing_step"), g.staffing_step.as_deref(), interval)?;
             let per_day = (DAY / step).round() as usize;
-            if v.len() != per_day && v.len() != 7 * per_day {
+            // A run longer than a week may give one headcount per step of each of its days (§10.7).
+            let days = (horizon / DAY).ceil() as usize;
+            let run = (days > 7).then_some(days * per_day);
+            if v.len() != per_day && v.len() != 7 * per_day && Some(v.len()) != run {
+                let each_day =
+                    run.map_or(String::new(), |n| format!(", or of each of the run's {days} days ({n})"));
                 return invalid(
                     skey,
                     format!(
                         "has {} values; give exactly one headcount per step of the day ({per_day}) or of the \
-                         week from Monday ({}), the step being `staffing_step` or else the reporting `interval` ({} s)",
+                         week from Monday ({}){each_day}, the step being `staffing_step` or else the reporting \
+                         `interval` ({} s)",
                         v.len(),
                         7 * per_day,
                         step

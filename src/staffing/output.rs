@@ -364,6 +364,7 @@ fn team_summary_json(answer: &Answer, judge: Value, search: Option<Value>, valid
                         "team": u.team,
                         "agent_hours": num(t.agent_hours),
                         "misses": t.misses,
+                        "judged_intervals": t.judged,
                         "peak_agents": t.peak,
                         "staffing": m.levels.get(k * steps..(k + 1) * steps).unwrap_or_default(),
                     })
@@ -454,8 +455,7 @@ fn team_table(answer: &Answer) -> String {
                         Goal::AbandonRate => r.abandon_rate,
                         Goal::Occupancy => r.occupancy,
                     };
-                    let judged = r.start >= answer.warmup;
-                    (judged && !v.is_nan()).then_some((n, v))
+                    (r.judged && !v.is_nan()).then_some((n, v))
                 })
                 .min_by(|a, b| {
                     let t = answer.targets.first();
@@ -468,7 +468,7 @@ fn team_table(answer: &Answer) -> String {
                 u.team.clone(),
                 format!("{:.1}", t.agent_hours),
                 worst,
-                format!("{} of {}", t.misses, m.judged),
+                format!("{} of {}", t.misses, t.judged),
             ]);
         }
     }

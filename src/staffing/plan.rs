@@ -133,7 +133,8 @@ pub struct MethodAnswer {
     pub units: Vec<UnitTotals>,
     /// Judged intervals that miss some target (as re-simulated).
     pub misses: usize,
-    /// Judged intervals (those starting at or after the warm-up).
+    /// Judged intervals: those starting at or after the warm-up in which some
+    /// queue of a staffed team is open.
     pub judged: usize,
     /// The row where the first target has least slack: (index into `rows`, value).
     pub worst: Option<(usize, f64)>,
@@ -146,6 +147,8 @@ pub struct UnitTotals {
     pub agent_hours: f64,
     /// Judged intervals where the unit's team misses some target.
     pub misses: usize,
+    /// Intervals judged for the unit's team: after the warm-up, some queue open.
+    pub judged: usize,
     /// The highest headcount of any step.
     pub peak: u32,
 }
@@ -172,6 +175,9 @@ pub struct Row {
     pub start: f64,
     /// The unit's group's headcount.
     pub agents: u32,
+    /// Whether the interval is judged for the unit's team (after the
+    /// warm-up, some queue of the team open: [`Search::unit_judges`]).
+    pub judged: bool,
     /// Offered load of the unit's team's queues, Erlangs.
     pub offered_erlangs: f64,
     /// Lowest service level among the team's queues (pooled over replications).
@@ -641,6 +647,7 @@ impl Study {
                     unit: k,
                     start,
                     agents: level(k, i),
+                    judged: problem.unit_judges(k, i),
                     offered_erlangs: formula::offered_erlangs(sc, unit.team, start, sc.interval),
                     service_level: worst_of(super::Goal::ServiceLevel, f64::min),
                     asa: worst_of(super::Goal::Asa, f64::max),
@@ -656,6 +663,7 @@ impl Study {
                     .sum::<f64>()
                     / 3600.0,
                 misses: problem.unit_misses(m, k).len(),
+                judged: problem.unit_judged(k),
                 peak: (0..steps).map(|s| level(k, s)).max().unwrap_or(0),
             })
             .collect();
@@ -670,26 +678,16 @@ impl Study {
                 .sum::<f64>()
                 / 3600.0
         };
-        let judged: Vec<usize> =
-            (0..sc.interval_count()).filter(|&i| i as f64 * sc.interval >= sc.warmup).collect();
+        let judged = problem.judged_count();
         let misses = problem.misses(m).len();
         let all = self.all_targets();
         let Some(&first) = all.first() else {
-            return MethodAnswer {
-                method,
-                levels,
-                rows,
-                agent_hours,
-                units,
-                misses,
-                judged: judged.len(),
-                worst: None,
-            };
+            return MethodAnswer { method, levels, rows, agent_hours, units, misses, judged, worst: None };
         };
         let worst = rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.start >= sc.warmup)
+            .filter(|(_, r)| r.judged)
             .filter_map(|(n, r)| {
                 let v = match first.goal {
                     super::Goal::ServiceLevel => r.service_level,
@@ -700,7 +698,7 @@ impl Study {
                 (!v.is_nan()).then_some((n, v))
             })
             .min_by(|a, b| first.slack(a.1).total_cmp(&first.slack(b.1)));
-        MethodAnswer { method, levels, rows, agent_hours, units, misses, judged: judged.len(), worst }
+        MethodAnswer { method, levels, rows, agent_hours, units, misses, judged, worst }
     }
 }
 

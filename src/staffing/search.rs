@@ -299,18 +299,24 @@ fn extract(sc: &Scenario, teams: &[TeamId], tally: &Tally) -> RepParts {
     (parts, in_system)
 }
 
-/// Steps of the staffing array `staff` answers (docs/model.md §13.1): one
-/// per reporting interval of the week from day 0 when the horizon is longer
-/// than a day and some queue's arrivals follow a pattern longer than a day
-/// (a weekly or dated forecast, a week's array), else one per interval of
-/// the day.
+/// Steps of the staffing array `staff` answers (docs/model.md §13.1): when
+/// the horizon is longer than a day and some queue's arrivals follow a
+/// pattern longer than a day (a weekly or dated forecast, a week's array),
+/// one per reporting interval of the week from day 0, or of each day of the
+/// run when the run is longer than a week and some queue's dated arrivals
+/// cover more than a week; else one per interval of the day.
 pub fn staffing_steps(sc: &Scenario) -> usize {
+    use crate::time::DAY;
     let per_day = sc.intervals_per_day();
-    let longer = sc.queues.iter().any(|q| {
-        let a = &q.arrivals;
-        a.rates().len() as f64 * a.step() > crate::time::DAY + 0.5
-    });
-    if sc.horizon > crate::time::DAY && longer { 7 * per_day } else { per_day }
+    let span = |a: &crate::model::Arrivals| a.rates().len() as f64 * a.step();
+    let longer = sc.queues.iter().any(|q| span(&q.arrivals) > DAY + 0.5);
+    let dated = sc.queues.iter().any(|q| !q.arrivals.repeats() && span(&q.arrivals) > 7.0 * DAY + 0.5);
+    let days = (sc.horizon / DAY).ceil() as usize;
+    match (sc.horizon > DAY && longer, dated && days > 7) {
+        (false, _) => per_day,
+        (true, false) => 7 * per_day,
+        (true, true) => days * per_day,
+    }
 }
 
 /// The staffing search: the [`StaffedArray`]s (each a group's headcount
@@ -372,6 +378,25 @@ impl Search<'_> {
     /// Whether every target holds for every queue of every unit's team in interval `i`.
     pub fn interval_ok(&self, m: &Measured, i: usize) -> bool {
         (0..self.units.len()).all(|k| self.unit_ok(m, k, i))
+    }
+
+    /// Whether interval `i` is judged for unit `k`: it starts at or after the
+    /// warm-up and some queue of the unit's team is open in it (docs/model.md §10.13).
+    pub fn unit_judges(&self, k: usize, i: usize) -> bool {
+        i as f64 * self.base.interval >= self.base.warmup
+            && self.base.teams[self.units[k].team].queues.iter().any(|&q| self.base.open_in_interval(q, i))
+    }
+
+    /// How many intervals are judged for unit `k` ([`Search::unit_judges`]).
+    pub fn unit_judged(&self, k: usize) -> usize {
+        (0..self.base.interval_count()).filter(|&i| self.unit_judges(k, i)).count()
+    }
+
+    /// How many intervals are judged for some unit: the denominator of [`Search::misses`].
+    pub fn judged_count(&self) -> usize {
+        (0..self.base.interval_count())
+            .filter(|&i| (0..self.units.len()).any(|k| self.unit_judges(k, i)))
+            .count()
     }
 
     /// The judged intervals that miss some target (on some unit's team).

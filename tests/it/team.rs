@@ -120,6 +120,9 @@ fn the_week_is_staffed_per_team_and_half_hour() {
         close(t["agent_hours"].as_f64().expect("hours"), hours, "agent_hours");
         assert_eq!(t["peak_agents"].as_u64(), l.iter().max().copied());
         assert_eq!(t["misses"], 0);
+        // Chat is open all week; email Mon-Fri 08:00-18:00 and Sat 10:00-14:00
+        // (5 × 20 + 8 half hours): closed intervals are not judged (§10.13).
+        assert_eq!(t["judged_intervals"], [336, 108][k], "{team}'s judged half hours");
         total += hours;
         per_team.push(l);
     }
@@ -306,4 +309,74 @@ fn team_picks_teams_and_refuses_what_it_cannot_staff() {
         assert!(stderr.contains(wanted), "{args:?}: {stderr}");
         assert!(!tmp.path().join("refused").exists(), "{args:?} wrote nothing");
     }
+}
+
+/// A dated forecast longer than a week (docs/model.md §13.1): the week's
+/// forecast and a second week at 1.4 times its volume, over a 14-day
+/// horizon. `staff` answers one level per half hour of each of the 14
+/// days, not one week folded onto the other: the busier second week gets
+/// more agent-hours than the first, day by day; staffing.csv carries each
+/// date; the folder's scenario.toml (a 672-value array) runs again.
+#[test]
+fn a_forecast_of_two_weeks_is_staffed_per_date() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let text =
+        std::fs::read_to_string(Path::new(CRATE).join("scenarios/week-forecast.csv")).expect("forecast");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let second: Vec<String> = lines[1..]
+        .iter()
+        .map(|row| {
+            let cells: Vec<&str> = row.split(';').collect();
+            let day: u32 = cells[0][8..10].parse().expect("day of month");
+            let offered: f64 = cells[2].replace(',', ".").parse().expect("offered");
+            let volume = format!("{:.1}", offered * 1.4).replace('.', ",");
+            format!("2026-12-{:02}{};{};{volume};{}", day + 7, &cells[0][10..], cells[1], cells[3])
+        })
+        .collect();
+    lines.extend(second);
+    std::fs::write(tmp.path().join("fort-forecast.csv"), lines.join("\n") + "\n").expect("write");
+    let week = std::fs::read_to_string(week()).expect("week.toml");
+    let fort = week
+        .replace("horizon = \"7d\"", "horizon = \"14d\"")
+        .replace("week-forecast.csv", "fort-forecast.csv")
+        .replace("name = \"week\"", "name = \"fort\"");
+    assert_ne!(fort, week);
+    std::fs::write(tmp.path().join("fort.toml"), fort).expect("write");
+
+    routesim_ok(tmp.path(), &["staff", "fort.toml", "--out", "out"]);
+    let out = tmp.path().join("out");
+    let summary = json(&out.join("summary.json"));
+    assert_eq!(summary["steps_per_team"], 14 * 48, "one step per half hour of each date");
+    let sim = &summary["methods"][2];
+    assert_eq!(sim["method"], "simulation");
+    assert_eq!(sim["misses"], 0);
+    for (k, team) in ["chat", "email"].iter().enumerate() {
+        let t = &sim["teams"][k];
+        assert_eq!(t["team"], *team);
+        assert_eq!(t["judged_intervals"], [672, 216][k], "{team}: two weeks of judged half hours");
+        let l = levels(&t["staffing"]);
+        assert_eq!(l.len(), 14 * 48);
+        let day = |d: usize| l[d * 48..(d + 1) * 48].iter().sum::<u64>();
+        let (first, second): (u64, u64) = ((0..7).map(day).sum(), (7..14).map(day).sum());
+        assert!(
+            second > first,
+            "{team}: the second week carries 1.4 times the volume ({first} against {second})"
+        );
+        // Monday to Friday, each weekday of the busier week needs at least as much as its twin.
+        for d in 0..5 {
+            assert!(day(d + 7) >= day(d), "{team} day {d}: {} against {}", day(d + 7), day(d));
+        }
+    }
+    let (_, rows) = table(&out.join("staffing.csv"));
+    let simulated: Vec<_> =
+        rows.iter().filter(|r| r["method"] == "simulation" && r["team"] == "chat").collect();
+    assert_eq!(simulated.len(), 672);
+    assert_eq!((simulated[0]["date"].as_str(), simulated[0]["weekday"].as_str()), ("2026-12-07", "Mon"));
+    assert_eq!((simulated[671]["date"].as_str(), simulated[671]["weekday"].as_str()), ("2026-12-20", "Sun"));
+    let chat = levels(&sim["teams"][0]["staffing"]);
+    for (i, r) in simulated.iter().enumerate() {
+        assert_eq!(num(r, "agents"), chat[i] as f64, "staffing.csv row {i} is the array's level");
+    }
+    // The folder's scenario holds the 672-value arrays and runs as it is.
+    routesim_ok(&out, &["run", "scenario.toml", "-r", "1", "--out", "rerun"]);
 }
