@@ -160,8 +160,9 @@ pub fn per_pattern(s: &Schedule) -> Vec<(String, String, usize, f64)> {
     out
 }
 
+/// A number as summary.json writes it: [`number`]'s 6 decimals, as a JSON number (null for NaN).
 fn num(x: f64) -> Value {
-    serde_json::to_value(Num(x)).unwrap_or(Value::Null)
+    number(x).parse::<f64>().ok().map_or(Value::Null, |v| json!(v))
 }
 
 /// summary.json.
