@@ -366,11 +366,16 @@ pub fn table(s: &Schedule) -> String {
     let p = &s.solved;
     let _ = writeln!(
         out,
-        "integer program: {} variables, {} constraints, solved in {:.1} s ({}), gap {} against the LP relaxation's {:.1} paid hours",
+        "integer program: {} variables, {} constraints, {:.1} s: {:.1} paid hours ({}), gap {} against the LP relaxation's {:.1}",
         p.variables,
         p.constraints,
         p.seconds,
-        if p.optimal { "optimal" } else { "time limit reached" },
+        p.objective,
+        if p.optimal {
+            "proven optimal".to_owned()
+        } else {
+            format!("relax-and-fix, not proven optimal within {} s", number(s.time_limit))
+        },
         pct(p.gap),
         p.lower_bound
     );
