@@ -189,6 +189,7 @@ pub fn summary_json(s: &Schedule) -> String {
             "lower_bound": num(s.solved.lower_bound),
             "gap": num(s.solved.gap),
             "optimal": s.solved.optimal,
+            "found_by": s.solved.found_by.words(),
             "seconds": num(s.solved.seconds),
             "time_limit": num(s.time_limit),
         },
@@ -372,9 +373,9 @@ pub fn table(s: &Schedule) -> String {
         p.seconds,
         p.objective,
         if p.optimal {
-            "proven optimal".to_owned()
+            p.found_by.words().to_owned()
         } else {
-            format!("relax-and-fix, not proven optimal within {} s", number(s.time_limit))
+            format!("{}, not proven optimal within {} s", p.found_by.words(), number(s.time_limit))
         },
         pct(p.gap),
         p.lower_bound

@@ -40,6 +40,28 @@ enum Rule {
     LeastFractional,
 }
 
+/// Where the answer taken comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// The solver's branch and bound, which proved it optimal.
+    Proven,
+    /// The solver's best when its time ran out (not proven optimal).
+    SolverAtLimit,
+    /// A relax-and-fix dive (cheaper than anything the solver found in time).
+    Dive,
+}
+
+impl Found {
+    /// In words, for the printed answer and summary.json.
+    pub fn words(self) -> &'static str {
+        match self {
+            Found::Proven => "proven optimal",
+            Found::SolverAtLimit => "the solver's best at its time limit",
+            Found::Dive => "relax-and-fix",
+        }
+    }
+}
+
 /// The program's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solved {
@@ -53,6 +75,8 @@ pub struct Solved {
     pub gap: f64,
     /// Whether the solver proved `counts` optimal (else its time ran out first).
     pub optimal: bool,
+    /// Where `counts` comes from.
+    pub found_by: Found,
     /// Wall time of both solves, seconds.
     pub seconds: f64,
     /// Variables in the program.
@@ -76,34 +100,46 @@ impl Program {
     }
 
     /// Solves the relaxation (the lower bound), dives from it for integer
-    /// answers by each [`Rule`] ([`Program::dive`], half the time at most),
-    /// then the integer program itself in the time left: its answer is
-    /// taken when the solver proves it optimal, else the cheapest dive's.
+    /// answers by each [`Rule`] ([`Program::dive`], within the time limit),
+    /// then the integer program itself in the time left: the cheaper of
+    /// its answer and the dives' is taken.
     pub fn solve(&self, time_limit: f64) -> Result<Solved> {
         let started = Instant::now();
-        let relaxed = self.run(false, time_limit, &[])?;
+        let relaxed = self.run(false, time_limit, &[], &[])?;
         let lower_bound = self.objective(&relaxed.0);
         // The solver starts from scratch (a start handed to microlp held it
         // at that start on the week scenario).
         let dives: Vec<Vec<u32>> = [Rule::MostFractional, Rule::Largest, Rule::LeastFractional]
             .into_iter()
-            .filter_map(|rule| self.dive(&relaxed.0, rule, started, time_limit / 2.0))
+            .filter_map(|rule| self.dive(&relaxed.0, rule, started, time_limit))
             .collect();
         let fallback = dives
             .into_iter()
             .min_by(|a, b| self.cost_of(a).total_cmp(&self.cost_of(b)))
             .or_else(|| self.rounded(&relaxed.0));
         let left = (time_limit - started.elapsed().as_secs_f64()).max(0.1);
-        let solved = self.run(true, left, &[]);
-        // A proven optimum is taken; otherwise the dives' answer, which does
-        // not depend on how fast the machine is (the solver's best at its
-        // time limit would), unless there is none.
-        let (counts, optimal) = match (solved, fallback) {
-            (Ok((values, true)), _) => (values.iter().map(|x| x.round().max(0.0) as u32).collect(), true),
-            (_, Some(f)) => (f, false),
-            (Ok((values, _)), None) => (values.iter().map(|x| x.round().max(0.0) as u32).collect(), false),
+        let solved = self.run(true, left, &[], &[]);
+        // The cheaper of the solver's answer (its best when the time ran
+        // out) and the dives'; optimal only when the solver proved its own.
+        let whole =
+            |values: Vec<f64>| -> Vec<u32> { values.iter().map(|x| x.round().max(0.0) as u32).collect() };
+        let (counts, found_by) = match (solved, fallback) {
+            (Ok((values, optimal)), Some(f)) => {
+                let mine = whole(values);
+                if optimal {
+                    (mine, Found::Proven)
+                } else if self.cost_of(&mine) < self.cost_of(&f) - 1e-9 {
+                    (mine, Found::SolverAtLimit)
+                } else {
+                    (f, Found::Dive)
+                }
+            }
+            (Ok((values, true)), None) => (whole(values), Found::Proven),
+            (Ok((values, false)), None) => (whole(values), Found::SolverAtLimit),
+            (Err(_), Some(f)) => (f, Found::Dive),
             (Err(e), None) => return Err(e),
         };
+        let optimal = found_by == Found::Proven;
         let objective = self.objective(&counts.iter().map(|&c| f64::from(c)).collect::<Vec<_>>());
         let gap = if objective > 0.0 { ((objective - lower_bound) / objective).max(0.0) } else { 0.0 };
         Ok(Solved {
@@ -112,6 +148,7 @@ impl Program {
             lower_bound,
             gap,
             optimal,
+            found_by,
             seconds: started.elapsed().as_secs_f64(),
             variables: self.cost.len(),
             constraints: self.rows().len() + self.caps.len(),
@@ -150,7 +187,7 @@ impl Program {
             if left <= 0.0 {
                 return None;
             }
-            x = self.run(false, left, &lower).ok()?.0;
+            x = self.run(false, left, &lower, &[]).ok()?.0;
         }
     }
 
@@ -236,12 +273,15 @@ impl Program {
 
     /// One solve: integer or continuous variables; the values and whether the solver proved them optimal.
     /// `lower` (when not empty) gives each variable's lower bound.
-    fn run(&self, integer: bool, seconds: f64, lower: &[f64]) -> Result<(Vec<f64>, bool)> {
+    /// `upper` (when not empty) each variable's upper bound (infinite for none).
+    fn run(&self, integer: bool, seconds: f64, lower: &[f64], upper: &[f64]) -> Result<(Vec<f64>, bool)> {
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = (0..self.cost.len())
             .map(|v| {
                 let min = lower.get(v).copied().unwrap_or(0.0);
-                vars.add(if integer { variable().integer().min(min) } else { variable().min(min) })
+                let max = upper.get(v).copied().unwrap_or(f64::INFINITY);
+                let def = if integer { variable().integer() } else { variable() };
+                vars.add(def.min(min).max(max))
             })
             .collect();
         let objective: Expression = x.iter().zip(&self.cost).map(|(&v, &c)| c * v).sum();

@@ -142,55 +142,39 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
         assert!(dir.join(name).is_file(), "{name} missing");
     }
 
-    // The patterns as the file gives them.
-    let file: toml::Value = toml::from_str(&std::fs::read_to_string(&week).expect("week")).expect("toml");
-    let patterns = file["shift"].as_array().expect("[[shift]]");
-    let pattern = |name: &str| patterns.iter().find(|p| p["name"].as_str() == Some(name)).expect("pattern");
-
     // roster.csv: every row obeys its pattern.
     let roster = rows(&dir.join("roster.csv"));
-    assert!(!roster.is_empty());
-    let mut days: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    for row in &roster {
-        let p = pattern(&row["shift"]);
-        assert_eq!(row["team"], p["team"].as_str().expect("team"), "{row:?}");
-        let (start, end) = (minutes(&row["start"]), minutes(&row["end"]));
-        let length = (end - start).rem_euclid(24 * 60);
-        let lengths: Vec<i64> = p["lengths"]
-            .as_array()
-            .expect("lengths")
+    let days = obeys_patterns(&roster, &week);
+    // With the part-time email pattern capped, full-time agents come in, with their lunches.
+    let capped = routesim(
+        tmp.path(),
+        &[
+            "schedule",
+            week.to_str().expect("path"),
+            "--team",
+            "email",
+            "--set",
+            "shift.email-part.max_agents=3",
+            "--time-limit",
+            "5",
+            "--out",
+            "capped",
+            "-q",
+        ],
+    );
+    assert!(capped.status.success(), "{}", String::from_utf8_lossy(&capped.stderr));
+    let capped = rows(&tmp.path().join("capped/roster.csv"));
+    obeys_patterns(&capped, &week);
+    assert!(
+        capped
             .iter()
-            .map(|l| duration_minutes(l.as_str().expect("length")))
-            .collect();
-        assert!(lengths.contains(&length), "{row:?}: length {length} min not in {lengths:?}");
-        let (first, last) = p["start"].as_str().expect("start").split_once('-').expect("range");
-        let (first, last) = (minutes(first), minutes(last));
-        assert!((first..=last).contains(&start) && (start - first) % 30 == 0, "{row:?}: start off the grid");
-        match p.get("schedule").and_then(|s| s.as_array()).and_then(|s| s.first()) {
-            Some(lunch) => {
-                let (a, b) = lunch["after"].as_str().expect("after").split_once('-').expect("window");
-                let d = duration_minutes(lunch["duration"].as_str().expect("duration"));
-                let at = (minutes(&row["Lunch"]) - start).rem_euclid(24 * 60);
-                assert!(
-                    at >= duration_minutes(a) && at + d <= duration_minutes(b),
-                    "{row:?}: lunch outside its window"
-                );
-            }
-            None => assert_eq!(row["Lunch"], "", "{row:?}: a pattern without a lunch has none"),
-        }
-        let d = WEEKDAYS.iter().position(|w| *w == row["weekday"]).expect("weekday");
-        assert_eq!(row["date"], format!("2026-12-{:02}", 7 + d), "{row:?}");
-        days.entry(row["agent"].clone()).or_default().push(d);
-    }
-    for (agent, worked) in &days {
-        assert_eq!(worked.len(), 5, "{agent} works {worked:?}");
-        let off: Vec<usize> = (0..7).filter(|d| !worked.contains(d)).collect();
-        assert!(
-            off.len() == 2 && (off[1] == off[0] + 1 || (off[0] == 0 && off[1] == 6)),
-            "{agent}: days off {off:?} not together"
-        );
-    }
+            .filter(|r| r["shift"] == "email-part")
+            .map(|r| &r["agent"])
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            <= 3
+    );
+    assert!(capped.iter().any(|r| !r["Lunch"].is_empty()), "no lunch placed");
 
     // summary.json: the independent seed, the bound on paid hours, the program's figures.
     let summary: serde_json::Value =
@@ -210,9 +194,8 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
     let paid = summary["paid_hours"].as_f64().expect("paid");
     let need = summary["requirement_agent_hours"].as_f64().expect("need");
     assert_eq!(need, 555.5, "the requirement staff answers for the week");
-    // The issue asks for 20% at most; the LP relaxation of these patterns
-    // alone needs 12% and the roster found is about 25% above (README).
-    assert!(paid <= 1.3 * need, "paid {paid} against {need}");
+    // The issue's bound: paid hours at most 20% above the requirement's agent-hours.
+    assert!(paid <= 1.2 * need, "paid {paid} against {need}");
     assert!(paid >= summary["program"]["lower_bound"].as_f64().expect("bound") - 1e-6);
     assert_eq!(summary["agents"].as_u64().map(|n| n as usize), Some(days.len()));
     let hours: f64 = roster
@@ -274,4 +257,62 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
             .expect("service level row");
         assert_eq!(row["mean"].parse::<f64>().ok(), q["service_level"].as_f64(), "{name}");
     }
+}
+
+/// Checks every row of a roster against its pattern in `week` (team,
+/// length, start on the grid, the lunch inside its window, the date of its
+/// weekday) and every agent's five days with the two days off together;
+/// returns each agent's working days (0 Monday … 6 Sunday).
+fn obeys_patterns(
+    roster: &[std::collections::BTreeMap<String, String>],
+    week: &Path,
+) -> std::collections::BTreeMap<String, Vec<usize>> {
+    // The patterns as the file gives them.
+    let file: toml::Value = toml::from_str(&std::fs::read_to_string(week).expect("week")).expect("toml");
+    let patterns = file["shift"].as_array().expect("[[shift]]");
+    let pattern = |name: &str| patterns.iter().find(|p| p["name"].as_str() == Some(name)).expect("pattern");
+    assert!(!roster.is_empty());
+    let mut days: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for row in roster {
+        let p = pattern(&row["shift"]);
+        assert_eq!(row["team"], p["team"].as_str().expect("team"), "{row:?}");
+        let (start, end) = (minutes(&row["start"]), minutes(&row["end"]));
+        let length = (end - start).rem_euclid(24 * 60);
+        let lengths: Vec<i64> = p["lengths"]
+            .as_array()
+            .expect("lengths")
+            .iter()
+            .map(|l| duration_minutes(l.as_str().expect("length")))
+            .collect();
+        assert!(lengths.contains(&length), "{row:?}: length {length} min not in {lengths:?}");
+        let (first, last) = p["start"].as_str().expect("start").split_once('-').expect("range");
+        let (first, last) = (minutes(first), minutes(last));
+        assert!((first..=last).contains(&start) && (start - first) % 30 == 0, "{row:?}: start off the grid");
+        match p.get("schedule").and_then(|s| s.as_array()).and_then(|s| s.first()) {
+            Some(lunch) => {
+                let (a, b) = lunch["after"].as_str().expect("after").split_once('-').expect("window");
+                let d = duration_minutes(lunch["duration"].as_str().expect("duration"));
+                let at = (minutes(&row["Lunch"]) - start).rem_euclid(24 * 60);
+                assert!(
+                    at >= duration_minutes(a) && at + d <= duration_minutes(b),
+                    "{row:?}: lunch outside its window"
+                );
+            }
+            None => assert_eq!(row["Lunch"], "", "{row:?}: a pattern without a lunch has none"),
+        }
+        let d = WEEKDAYS.iter().position(|w| *w == row["weekday"]).expect("weekday");
+        assert_eq!(row["date"], format!("2026-12-{:02}", 7 + d), "{row:?}");
+        days.entry(row["agent"].clone()).or_default().push(d);
+    }
+    for (agent, worked) in &days {
+        assert_eq!(worked.len(), 5, "{agent} works {worked:?}");
+        let off: Vec<usize> = (0..7).filter(|d| !worked.contains(d)).collect();
+        assert!(
+            off.len() == 2 && (off[1] == off[0] + 1 || (off[0] == 0 && off[1] == 6)),
+            "{agent}: days off {off:?} not together"
+        );
+    }
+
+    days
 }
