@@ -562,7 +562,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
         }
         Command::Schedule { file, teams, paid_hours, time_limit, out, sim } => {
             let settings = sim.resolve()?;
-            let request = routesim::schedule::Request { teams, paid_hours, time_limit };
+            let request = routesim::schedule::ScheduleRequest { teams, paid_hours, time_limit };
             let planner = routesim::schedule::Planner::new(&file, &settings.overrides, request)?;
             warn(
                 &scenario::warnings(planner.loaded())
@@ -581,7 +581,8 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 }
             })?;
             bar.finish_and_clear();
-            let files = routesim::schedule::output::files(&schedule)?;
+            let owned = routesim::schedule::output::files(&schedule)?;
+            let files: Vec<(&str, Vec<u8>)> = owned.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
             let written = report::write_files(&target, &schedule.scenario.name, &files)?;
             settings.finish(
                 &mut stdout,

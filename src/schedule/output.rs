@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde_json::{Value, json};
 
-use super::{Agent, Schedule};
+use super::{RosterAgent, Schedule};
 use crate::error::{Error, Result};
 use crate::format::{Num, number};
 use crate::rows::{self, CoverageRecord, ROSTER_COLUMNS, RosterRecord};
@@ -17,20 +17,34 @@ use crate::time::DAY;
 /// Monday, docs/model.md §10.13).
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-/// The result folder's files, (name, bytes).
-pub fn files(s: &Schedule) -> Result<Vec<(&'static str, Vec<u8>)>> {
+/// The result folder's files, (name, bytes): the CSV files, the roster's
+/// scenario, summary.json, schedule.xlsx, the forecast's copy and the
+/// coverage chart (`charts/coverage.svg`, `.png`).
+pub fn files(s: &Schedule) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![
-        ("roster.csv", roster_csv(s)?),
-        ("coverage.csv", coverage_csv(s)?),
-        ("scenario.toml", s.scenario_toml.clone().into_bytes()),
-        ("summary.json", summary_json(s).into_bytes()),
-        ("schedule.xlsx", xlsx(s)?),
+        ("roster.csv".to_owned(), roster_csv(s)?),
+        ("coverage.csv".to_owned(), coverage_csv(s)?),
+        ("scenario.toml".to_owned(), s.scenario_toml.clone().into_bytes()),
+        ("summary.json".to_owned(), summary_json(s).into_bytes()),
+        ("schedule.xlsx".to_owned(), xlsx(s)?),
     ];
     for (name, bytes) in &s.attachments {
         if name == crate::scenario::FORECAST_COPY {
-            files.push((crate::scenario::FORECAST_COPY, bytes.clone()));
+            files.push((crate::scenario::FORECAST_COPY.to_owned(), bytes.clone()));
         }
     }
+    let teams = s
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(k, r)| crate::plot::TeamCover {
+            team: r.name.clone(),
+            required: r.logged_in.iter().map(|&n| f64::from(n)).collect(),
+            scheduled: s.cover.logged[k].clone(),
+        })
+        .collect();
+    let chart = crate::plot::coverage_chart(teams, s.week.interval / 3600.0, s.scenario.calendar);
+    files.extend(crate::plot::render_all(&[chart], crate::plot::SIZE)?.files);
     Ok(files)
 }
 
@@ -73,7 +87,7 @@ fn status_columns(s: &Schedule) -> Vec<String> {
 }
 
 /// One agent's shift cells: (start, end, per status column its start or empty).
-fn shift_cells(s: &Schedule, a: &Agent, columns: &[String]) -> (String, String, Vec<String>) {
+fn shift_cells(s: &Schedule, a: &RosterAgent, columns: &[String]) -> (String, String, Vec<String>) {
     let c = &s.combinations[a.combination];
     let p = &s.patterns[c.pattern];
     let mut cells = vec![String::new(); columns.len()];
@@ -149,7 +163,7 @@ pub fn coverage_csv(s: &Schedule) -> Result<Vec<u8>> {
 pub fn per_pattern(s: &Schedule) -> Vec<(String, String, usize, f64)> {
     let mut out = Vec::new();
     for (i, p) in s.patterns.iter().enumerate() {
-        let agents: Vec<&Agent> =
+        let agents: Vec<&RosterAgent> =
             s.agents.iter().filter(|a| s.combinations[a.combination].pattern == i).collect();
         if agents.is_empty() {
             continue;

@@ -136,10 +136,22 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{printed}\n{}", String::from_utf8_lossy(&out.stderr));
     let dir = tmp.path().join("sched");
-    for name in
-        ["roster.csv", "coverage.csv", "scenario.toml", "summary.json", "schedule.xlsx", "forecast.csv"]
-    {
+    for name in [
+        "roster.csv",
+        "coverage.csv",
+        "scenario.toml",
+        "summary.json",
+        "schedule.xlsx",
+        "forecast.csv",
+        "charts/coverage.png",
+    ] {
         assert!(dir.join(name).is_file(), "{name} missing");
+    }
+
+    // The coverage chart: a panel per team, over the dated week.
+    let svg = std::fs::read_to_string(dir.join("charts/coverage.svg")).expect("coverage.svg");
+    for text in ["team chat", "team email", "Mon 07 Dec", "under the requirement"] {
+        assert!(svg.contains(text), "coverage.svg lacks {text:?}");
     }
 
     // roster.csv: every row obeys its pattern.
