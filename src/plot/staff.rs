@@ -55,8 +55,13 @@ fn together(rows: Vec<StaffRow>) -> Vec<StaffRow> {
     out
 }
 
+/// A JSON array of names (summary.json's `groups`) as strings.
+fn json_names(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array().into_iter().flatten().filter_map(serde_json::Value::as_str).collect()
+}
+
 /// The FTE lines of summary.json's `fte` (one object, or one per team), as
-/// printed: `team T (group G): …` for whole teams, `group G (team T): …` for one group.
+/// printed: `team T (groups G, H): …` for whole teams, `group G (team T): …` for one group.
 fn fte_lines(fte: &serde_json::Value, whole_team: bool) -> Vec<String> {
     let each: Vec<&serde_json::Value> = match fte {
         serde_json::Value::Array(all) => all.iter().collect(),
@@ -69,7 +74,7 @@ fn fte_lines(fte: &serde_json::Value, whole_team: bool) -> Vec<String> {
             let (team, group) =
                 (f["team"].as_str().unwrap_or_default(), f["group"].as_str().unwrap_or_default());
             let who = if whole_team {
-                format!("team {team} (group {group})")
+                format!("team {team} ({})", crate::format::groups_words(&json_names(&f["groups"])))
             } else {
                 format!("group {group} (team {team})")
             };
@@ -192,9 +197,9 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         .flatten()
         .map(|t| {
             format!(
-                "{} (group {})",
+                "{} ({})",
                 t["team"].as_str().unwrap_or_default(),
-                t["group"].as_str().unwrap_or_default()
+                crate::format::groups_words(&json_names(&t["groups"]))
             )
         })
         .collect();
