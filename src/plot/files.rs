@@ -120,6 +120,12 @@ impl Files {
             .map_err(|e| Error::Records { path: name.into(), problem: format!("not JSON: {e}") })
     }
 
+    /// The calendar of the folder's scenario file `name` (`scenario.toml`,
+    /// or compare's `a.toml`): its `start_date`, if it has one.
+    pub(super) fn calendar(&self, name: &str) -> crate::calendar::Calendar {
+        crate::calendar::of_scenario_text(self.text(name))
+    }
+
     /// The `name` of the folder's scenario.toml (empty without one).
     pub(super) fn scenario_name(&self) -> String {
         self.text("scenario.toml")

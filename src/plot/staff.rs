@@ -113,6 +113,8 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         targets.push(t.parse::<Target>()?);
     }
     let multi = records.iter().any(|r| r.start.starts_with('d'));
+    // The dates come back from the folder's scenario (docs/model.md §10.12).
+    let calendar = files.calendar("scenario.toml");
     let mut methods: Vec<String> = Vec::new();
     let mut starts: Vec<f64> = Vec::new();
     for r in &rows {
@@ -145,9 +147,19 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             !v.is_finite() || t.holds(v)
         })
     };
+    // Multi-day charts say over how many days (docs/model.md §10.12).
+    let over = if multi {
+        format!(" {}", crate::calendar::over(((span.1 - span.0) / 24.0).round() as u64))
+    } else {
+        String::new()
+    };
+    let agents_title = format!("Required agents by interval{over}, over the offered load");
+    let levels_title = format!("Service level each method's staffing achieves{over}");
     let agents = StaffAgents {
         span,
         multi,
+        calendar,
+        title: agents_title.clone(),
         length,
         load,
         methods: methods
@@ -159,6 +171,8 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let levels = StaffLevels {
         span,
         multi,
+        calendar,
+        title: levels_title.clone(),
         target: sl_target,
         methods: methods
             .iter()
@@ -175,13 +189,13 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let charts = vec![
         Chart {
             name: "staff_agents",
-            title: "Required agents by interval, over the offered load".into(),
+            title: agents_title,
             about: "The agents each method says the group needs, interval by interval, over the offered load in Erlangs (grey): the gap between the two is the headroom the targets cost.",
             figure: Box::new(agents),
         },
         Chart {
             name: "staff_service_level",
-            title: "Service level each method's staffing achieves".into(),
+            title: levels_title,
             about: "The service level each method's staffing achieves by interval, against the target (dashed): where a method falls below the target, the shortfall is shaded in its colour; a dot meets every target, a cross misses one (judged on the interval's figures as staffing.csv holds them).",
             figure: Box::new(levels),
         },
@@ -271,7 +285,7 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .iter()
             .map(|r| {
                 let mut row: Vec<Cell> = vec![
-                    crate::calendar::Calendar::UNDATED.label(r.start * 3600.0, multi).into(),
+                    calendar.label(r.start * 3600.0, multi).into(),
                     r.method.as_str().into(),
                     crate::format::number(r.agents).into(),
                     crate::format::number((r.load * 100.0).round() / 100.0).into(),
@@ -311,6 +325,8 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
 struct StaffAgents {
     span: (f64, f64),
     multi: bool,
+    calendar: crate::calendar::Calendar,
+    title: String,
     length: f64,
     load: Vec<(f64, f64)>,
     methods: Vec<(String, Vec<(f64, f64)>)>,
@@ -346,14 +362,9 @@ impl Draw for StaffAgents {
             .chain(self.load.iter().map(|p| p.1))
             .filter(|v| v.is_finite())
             .fold(0.0, fmax);
-        let x = Axis::time(
-            self.span,
-            self.multi,
-            crate::calendar::Calendar::UNDATED,
-            axis_width(plot.dim_in_pixel().0, false),
-        );
+        let x = Axis::time(self.span, self.multi, self.calendar, axis_width(plot.dim_in_pixel().0, false));
         let mut chart = ChartBuilder::on(&plot)
-            .caption("Required agents by interval, over the offered load", (FAMILY, TITLE))
+            .caption(self.title.as_str(), (FAMILY, TITLE))
             .margin(MARGIN)
             .x_label_area_size(X_AREA)
             .y_label_area_size(Y_AREA)
@@ -387,6 +398,8 @@ type Level = (f64, f64, bool);
 struct StaffLevels {
     span: (f64, f64),
     multi: bool,
+    calendar: crate::calendar::Calendar,
+    title: String,
     target: Option<f64>,
     /// Per method: (interval mid-point, service level %, met every target).
     methods: Vec<(String, Vec<Level>)>,
@@ -437,14 +450,9 @@ impl Draw for StaffLevels {
         legend.push(("misses a target".into(), Swatch::Cross(BLACK)));
         let plot = with_legend(area, &legend, LEGEND)?;
         let (a, b) = self.span;
-        let x = Axis::time(
-            self.span,
-            self.multi,
-            crate::calendar::Calendar::UNDATED,
-            axis_width(plot.dim_in_pixel().0, false),
-        );
+        let x = Axis::time(self.span, self.multi, self.calendar, axis_width(plot.dim_in_pixel().0, false));
         let mut chart = ChartBuilder::on(&plot)
-            .caption("Service level each method's staffing achieves", (FAMILY, TITLE))
+            .caption(self.title.as_str(), (FAMILY, TITLE))
             .margin(MARGIN)
             .x_label_area_size(X_AREA)
             .y_label_area_size(Y_AREA)
