@@ -582,7 +582,13 @@ pub(crate) fn main() -> anyhow::Result<()> {
             })?;
             bar.finish_and_clear();
             let files = routesim::schedule::output::files(&schedule)?;
-            let written = report::write_files(&target, &schedule.scenario.name, &files)?;
+            let written = report::write_with_charts(
+                &target,
+                &schedule.scenario.name,
+                plot::Kind::Schedule,
+                &files,
+                settings.report,
+            )?;
             settings.finish(
                 &mut stdout,
                 &routesim::schedule::output::table(&schedule),
