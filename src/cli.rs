@@ -271,6 +271,26 @@ enum Command {
         #[command(flatten)]
         sim: SimOptions,
     },
+    /// A week's roster from the scenario's [[shift]] patterns: the requirement as staff answers it, an integer program over (shift, length, start, days off), statuses placed, simulated on an independent seed and repaired; write roster.csv, coverage.csv, scenario.toml, summary.json and schedule.xlsx.
+    #[command(display_order = 5)]
+    Schedule {
+        /// Scenario file (TOML) with [[shift]] patterns.
+        file: PathBuf,
+        /// A team to schedule (repeatable) [default: every team that serves a queue and has an agent group].
+        #[arg(long = "team", value_name = "NAME")]
+        teams: Vec<String>,
+        /// Hours one full-time agent is paid per week, e.g. 37.5: adds the FTE the roster means.
+        #[arg(long, value_name = "H")]
+        paid_hours: Option<f64>,
+        /// Seconds the solver may spend on the integer program; past it, the best roster found is taken and its gap reported.
+        #[arg(long, value_name = "S", default_value_t = routesim::schedule::DEFAULT_TIME_LIMIT)]
+        time_limit: f64,
+        /// Output folder, replaced whole [default: output/<scenario name>-schedule].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        sim: SimOptions,
+    },
     /// Merge the part folders of a sharded run, sweep or compare (written with --shard I/N) into the folder the unsharded command writes.
     #[command(display_order = 7)]
     Merge {
@@ -540,6 +560,42 @@ pub(crate) fn main() -> anyhow::Result<()> {
             )?;
             settings.finish(&mut stdout, &staffing::output::table(&answer), written.len(), &dir)?;
         }
+        Command::Schedule { file, teams, paid_hours, time_limit, out, sim } => {
+            let settings = sim.resolve()?;
+            let request = routesim::schedule::Request { teams, paid_hours, time_limit };
+            let planner = routesim::schedule::Planner::new(&file, &settings.overrides, request)?;
+            warn(
+                &scenario::warnings(planner.loaded())
+                    .iter()
+                    .map(|w| format!("{}: {w}", file.display()))
+                    .collect::<Vec<_>>(),
+            );
+            let dir = out.unwrap_or_else(|| report::out_dir::schedule(&planner.loaded().name));
+            let (target, _) =
+                settings.prepare(&dir, &[file.as_path()], 0, |w, mem| planner.check_fits(w, mem))?;
+            let bar = search_bar(settings.quiet);
+            let schedule = planner.solve(&settings.workers, &|p| match p {
+                staffing::search::Progress::Replication => bar.inc(1),
+                staffing::search::Progress::Phase(phase, simulated) => {
+                    bar.set_message(format!("{phase}, {simulated} simulated"));
+                }
+            })?;
+            bar.finish_and_clear();
+            let files = routesim::schedule::output::files(&schedule)?;
+            let written = report::write_with_charts(
+                &target,
+                &schedule.scenario.name,
+                plot::Kind::Schedule,
+                &files,
+                settings.report,
+            )?;
+            settings.finish(
+                &mut stdout,
+                &routesim::schedule::output::table(&schedule),
+                written.len(),
+                &dir,
+            )?;
+        }
     }
     stdout.flush()?;
     Ok(())
@@ -586,6 +642,7 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Target => "--target",
         Setting::Shard => "--shard",
         Setting::PaidHours => "--paid-hours",
+        Setting::TimeLimit => "--time-limit",
     }
 }
 

@@ -184,6 +184,11 @@ pub enum Error {
     /// a target no headcount meets). Nothing was written.
     #[error("{0}")]
     Staffing(String),
+    /// `schedule` was asked for something it cannot answer (no shift
+    /// pattern for a team, patterns that cannot cover an interval that
+    /// needs agents, the solver finding no roster in its time). Nothing was written.
+    #[error("{0}")]
+    Schedule(String),
     /// A `--target` could not be read. Nothing was computed or written.
     #[error("target {text}: {problem}")]
     Target {
@@ -362,6 +367,8 @@ pub enum Setting {
     Shard,
     /// Hours one full-time agent is paid per week (`staff`'s FTE line).
     PaidHours,
+    /// The seconds `schedule`'s solver may take.
+    TimeLimit,
 }
 
 impl Setting {
@@ -379,6 +386,7 @@ impl Setting {
             Setting::Target => "target",
             Setting::Shard => "shard",
             Setting::PaidHours => "paid hours",
+            Setting::TimeLimit => "time limit",
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod report;
 pub(crate) mod routing;
 pub mod rows;
 pub mod scenario;
+pub mod schedule;
 pub mod shard;
 pub mod staffing;
 pub mod stats;

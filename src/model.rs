@@ -8,9 +8,11 @@ use crate::dist::Dist;
 
 mod hours;
 mod ids;
+mod shift;
 
 pub use hours::{Hours, Week};
 pub use ids::{AgentId, GroupId, QueueId, StatusId, TeamId};
+pub use shift::{ShiftPattern, ShiftStatus};
 
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
@@ -47,6 +49,9 @@ pub struct Scenario {
     pub teams: TiVec<TeamId, Team>,
     /// Agent groups in file order.
     pub groups: TiVec<GroupId, AgentGroup>,
+    /// Shift patterns (`[[shift]]`) in file order: read by `schedule` only,
+    /// never by the engine (docs/model.md §10.14).
+    pub shifts: Vec<ShiftPattern>,
     /// What validation noted for the warnings, as (dotted key, why): a
     /// forecast's missing rows, and schedule and unplanned entries left out
     /// because their status is disabled (docs/model.md §R1).

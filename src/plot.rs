@@ -22,6 +22,7 @@ mod files;
 pub(crate) mod labels;
 mod records;
 mod run;
+mod schedule;
 mod staff;
 mod sweep;
 

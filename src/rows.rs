@@ -398,6 +398,74 @@ pub struct RequirementRecord {
     pub occupancy: Num,
 }
 
+/// The columns of roster.csv before one column per planned status.
+pub const ROSTER_COLUMNS: [&str; 7] = ["agent", "team", "shift", "date", "weekday", "start", "end"];
+
+/// One row of roster.csv (`schedule`): one agent on one working day; the
+/// planned statuses' starts follow as columns of their own ([`write_trailed`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterRecord {
+    /// The agent, `agent-1` …
+    pub agent: String,
+    /// The agent's team.
+    pub team: String,
+    /// The shift pattern worked.
+    pub shift: String,
+    /// The working day's date, `YYYY-MM-DD` (empty without a calendar).
+    pub date: String,
+    /// The working day, `Mon` … `Sun`.
+    pub weekday: String,
+    /// The shift's start, `HH:MM`.
+    pub start: String,
+    /// The shift's end, `HH:MM` (on the next day when before the start).
+    pub end: String,
+}
+
+/// One row of coverage.csv (`schedule`): one team in one interval of the week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageRecord {
+    /// The team.
+    pub team: String,
+    /// The interval's date, `YYYY-MM-DD` (empty without a calendar).
+    pub date: String,
+    /// The interval's weekday, `Mon` … `Sun`.
+    pub weekday: String,
+    /// The interval's start, `HH:MM`.
+    pub start: String,
+    /// Agents the requirement asks logged in (as `staff` answers).
+    pub required: u32,
+    /// Agents the requirement asks available: logged in × (1 − its shrinkage).
+    pub required_available: Num,
+    /// Agents the roster has logged in (time-averaged over the interval).
+    pub scheduled: Num,
+    /// Agents the roster has logged in and not in a planned status.
+    pub available: Num,
+    /// `available − required_available`: above 0 over, below 0 under.
+    pub net: Num,
+}
+
+/// Writes the CSV file `file` with the row type's own columns (`own`) then
+/// `trail` columns, each row its record and its trailing values
+/// (roster.csv: one column per planned status).
+pub fn write_trailed<T: Serialize>(
+    file: &str,
+    own: &[&str],
+    trail: &[String],
+    rows: impl IntoIterator<Item = (T, Vec<String>)>,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
+        let header: Vec<&str> = own.iter().copied().chain(trail.iter().map(String::as_str)).collect();
+        w.write_record(&header).map_err(|e| write_error(file, e))?;
+        for row in rows {
+            w.serialize(row).map_err(|e| write_error(file, e))?;
+        }
+        w.flush().map_err(|source| Error::Write { path: file.into(), source })?;
+    }
+    Ok(out)
+}
+
 /// The error of a CSV file that could not be written.
 fn write_error(file: &str, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
     Error::Write { path: file.into(), source: std::io::Error::other(e) }

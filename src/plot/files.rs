@@ -24,6 +24,8 @@ pub enum Kind {
     Erlang,
     /// `routesim compare`: compare.csv, compare_intervals.csv, compare.json.
     Compare,
+    /// `routesim schedule`: roster.csv, coverage.csv.
+    Schedule,
 }
 
 impl Kind {
@@ -32,6 +34,8 @@ impl Kind {
     pub fn of(has: impl Fn(&str) -> bool) -> Kind {
         if has("compare.csv") {
             Kind::Compare
+        } else if has("roster.csv") {
+            Kind::Schedule
         } else if has("sweep.csv") {
             Kind::Sweep
         } else if has("staffing.csv") {
@@ -51,6 +55,7 @@ impl Kind {
             Kind::Staff => &["staffing.csv", "summary.json", "scenario.toml"],
             Kind::Erlang => &["erlang.csv", "erlang.json"],
             Kind::Compare => &["compare.csv", "compare_intervals.csv", "compare.json", "a.toml", "b.toml"],
+            Kind::Schedule => &["coverage.csv", "summary.json", "scenario.toml"],
         }
     }
 
@@ -61,6 +66,7 @@ impl Kind {
             Kind::Staff => "staff",
             Kind::Erlang => "erlang --out",
             Kind::Compare => "compare",
+            Kind::Schedule => "schedule",
         }
     }
 }

@@ -35,6 +35,11 @@ pub fn staff(name: &str) -> PathBuf {
     PathBuf::from(OUTPUT).join(format!("{name}-staff"))
 }
 
+/// `routesim schedule`: `output/<name>-schedule/`.
+pub fn schedule(name: &str) -> PathBuf {
+    PathBuf::from(OUTPUT).join(format!("{name}-schedule"))
+}
+
 /// 8 hex digits of FNV-1a over the overrides in order (each trimmed, then
 /// a newline), folded to 32 bits: fixed, so a folder name does not change
 /// between versions.

@@ -24,15 +24,19 @@ pub(crate) const MAX_QUEUES: usize = 1000;
 pub(crate) const MAX_TEAMS: usize = 1000;
 /// Most `[[agents]]` groups: one per agent for a 10,000-seat centre.
 pub(crate) const MAX_GROUPS: usize = 10_000;
+/// Most `[[shift]]` patterns: each brings its (length, start, days off)
+/// combinations into `schedule`'s integer program.
+pub(crate) const MAX_SHIFTS: usize = 1000;
 
 /// The lists of a scenario whose length is limited: key, what one element
 /// is called (plural) and the limit. Checked on the document before
 /// anything looks at an element, so an over-long list is refused at once.
-pub(crate) const LIST_LIMITS: [(&str, &str, usize); 4] = [
+pub(crate) const LIST_LIMITS: [(&str, &str, usize); 5] = [
     ("status", "statuses", MAX_STATUSES),
     ("queue", "queues", MAX_QUEUES),
     ("team", "teams", MAX_TEAMS),
     ("agents", "agent groups", MAX_GROUPS),
+    ("shift", "shift patterns", MAX_SHIFTS),
 ];
 
 /// Largest `rate_cv` accepted: a day-to-day spread of 200% is already far

@@ -31,6 +31,8 @@ pub(crate) struct RawScenario {
     pub team: Vec<RawTeam>,
     #[serde(default)]
     pub agents: Vec<RawAgents>,
+    #[serde(default)]
+    pub shift: Vec<RawShiftPattern>,
 }
 
 /// `forecast = "x.csv"`, or a table naming the file and how its layout
@@ -234,4 +236,29 @@ pub(crate) struct RawUnplanned {
     pub status: String,
     pub per_hour: f64,
     pub duration: RawDist,
+}
+
+/// `[[shift]]`: a shift pattern a team's agents may work (`routesim schedule`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawShiftPattern {
+    pub name: String,
+    pub team: String,
+    pub length: Option<String>,
+    pub lengths: Option<Vec<String>>,
+    pub start: String,
+    pub start_step: Option<String>,
+    pub days: Option<i64>,
+    #[serde(default)]
+    pub schedule: Vec<RawShiftStatus>,
+    pub max_agents: Option<i64>,
+}
+
+/// One planned status of a shift pattern: `{ status, after = "3h-5h", duration }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawShiftStatus {
+    pub status: String,
+    pub after: String,
+    pub duration: String,
 }

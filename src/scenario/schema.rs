@@ -88,6 +88,7 @@ const TOP: &[Field] = &[
     opt("queue", ValueKind::Tables(QUEUE), "[[queue]]"),
     opt("team", ValueKind::Tables(TEAM), "[[team]]"),
     opt("agents", ValueKind::Tables(AGENTS), "[[agents]]"),
+    opt("shift", ValueKind::Tables(SHIFT_PATTERN), "[[shift]]"),
 ];
 
 /// `forecast = { file, columns, date_format }`: the file's own layout.
@@ -201,6 +202,30 @@ const SHIFT: &[Field] = &[
     req("end", ValueKind::Str, "end = \"16:30\""),
     opt("ready_delay", ValueKind::Str, "ready_delay = \"5m\""),
     opt("wind_down", ValueKind::Str, "wind_down = \"10m\""),
+];
+
+/// `[[shift]]`: a shift pattern for `routesim schedule` (docs/model.md §10.14).
+const SHIFT_PATTERN: &[Field] = &[
+    req("name", ValueKind::Str, "name = \"day\""),
+    req("team", ValueKind::Str, "team = \"tier1\""),
+    opt("length", ValueKind::Str, "length = \"8h30m\""),
+    opt("lengths", ValueKind::StrList, "lengths = [\"6h\", \"8h30m\"]"),
+    req("start", ValueKind::Str, "start = \"06:30-12:00\""),
+    opt("start_step", ValueKind::Str, "start_step = \"30m\""),
+    opt("days", ValueKind::Int, "days = 5"),
+    opt(
+        "schedule",
+        ValueKind::Tables(SHIFT_STATUS),
+        "schedule = [{ status = \"Lunch\", after = \"3h-5h\", duration = \"30m\" }]",
+    ),
+    opt("max_agents", ValueKind::Int, "max_agents = 40"),
+];
+
+/// One planned status of a shift pattern.
+const SHIFT_STATUS: &[Field] = &[
+    req("status", ValueKind::Str, "status = \"Lunch\""),
+    req("after", ValueKind::Str, "after = \"3h-5h\""),
+    req("duration", ValueKind::Str, "duration = \"30m\""),
 ];
 
 // `status` and `duration` for an episode, or `team` for a team switch:

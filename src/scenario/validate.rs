@@ -5,15 +5,17 @@
 
 use super::forecast::{Forecast, ForecastQueue};
 use super::limits::*;
-use super::raw::{RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawServe, RawShift, RawTeam};
+use super::raw::{
+    RawAgents, RawArrivals, RawDist, RawQueue, RawScenario, RawServe, RawShift, RawShiftPattern, RawTeam,
+};
 use super::suggest::unknown;
 use super::units::{parse_clock, parse_duration, parse_window};
 use crate::calendar::{self, Calendar};
 use crate::dist::Dist;
 use crate::model::{
     AgentGroup, ArrivalSource, Arrivals, GroupId, Headcount, Hours, MetricSettings, Offers, Planned, Queue,
-    QueueId, Routing, Scenario, Selection, Shift, SlFormula, Staffing, Status, StatusId, StatusKind, Switch,
-    Team, TeamId, Unplanned, Week,
+    QueueId, Routing, Scenario, Selection, Shift, ShiftPattern, ShiftStatus, SlFormula, Staffing, Status,
+    StatusId, StatusKind, Switch, Team, TeamId, Unplanned, Week,
 };
 use crate::time::DAY;
 use std::collections::{HashMap, HashSet};
@@ -286,6 +288,19 @@ pub(super) fn validate(
         e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
     }
 
+    let mut shifts = Vec::new();
+    let mut pattern_names: HashSet<&str> = HashSet::new();
+    for (i, p) in raw.shift.iter().enumerate() {
+        if !pattern_names.insert(p.name.as_str()) {
+            e.add(format!("shift.{i}.name"), format!("shift pattern `{}` is defined twice", p.name));
+            continue;
+        }
+        let key = format!("shift.{}", p.name);
+        shifts.push(
+            interval.and_then(|step| shift_pattern(p, &key, &raw.team, &statuses, &index, step, &mut e)),
+        );
+    }
+
     let built = (|| {
         Some(Scenario {
             name,
@@ -303,6 +318,7 @@ pub(super) fn validate(
             queues: queues.into_iter().collect::<Option<_>>()?,
             teams: teams.into_iter().collect::<Option<_>>()?,
             groups: groups.into_iter().collect::<Option<_>>()?,
+            shifts: shifts.into_iter().collect::<Option<_>>()?,
             skipped,
         })
     })();
@@ -1232,6 +1248,216 @@ fn shift(s: &RawShift, key: &str) -> Result<Shift> {
         );
     }
     Ok(Shift { start: start % DAY, length, ready_delay, wind_down })
+}
+
+/// One `[[shift]]` (docs/model.md §10.14): its team known, its lengths
+/// above zero and at most a day, its starts a forward range on the step
+/// grid, its days 1 to 7, and each planned status a custom status whose
+/// window fits inside the shortest length and holds its duration.
+fn shift_pattern(
+    p: &RawShiftPattern,
+    key: &str,
+    teams: &[RawTeam],
+    statuses: &TiSlice<StatusId, Status>,
+    index: &Index,
+    interval: f64,
+    e: &mut Problems,
+) -> Option<ShiftPattern> {
+    let k = |f: &str| format!("{key}.{f}");
+    let mut ok = true;
+    if p.name.trim().is_empty() || p.name.contains('.') {
+        e.add(k("name"), "a shift pattern needs a name without dots");
+        ok = false;
+    }
+    let team = match index.teams.get(p.team.as_str()) {
+        Some(&t) => Some(t),
+        None => {
+            e.add(k("team"), unknown_name("team", &p.team, teams.iter().map(|t| &t.name)));
+            None
+        }
+    };
+    let length = |key: String, text: &str| {
+        duration(&key, text).and_then(|d| {
+            if d <= 0.0 || d > DAY {
+                invalid(key, format!("`{text}` must be longer than zero and at most a day (24h)"))
+            } else {
+                Ok(d)
+            }
+        })
+    };
+    let lengths: Option<Vec<f64>> = match (&p.length, &p.lengths) {
+        (Some(l), None) => e.take(length(k("length"), l)).map(|l| vec![l]),
+        (None, Some(ls)) if ls.is_empty() => {
+            e.add(k("lengths"), "give at least one length, e.g. `lengths = [\"6h\", \"8h30m\"]`");
+            None
+        }
+        (None, Some(ls)) => {
+            let read: Vec<Option<f64>> =
+                ls.iter().enumerate().map(|(i, l)| e.take(length(k(&format!("lengths.{i}")), l))).collect();
+            read.into_iter().collect::<Option<Vec<f64>>>().map(|mut v| {
+                v.sort_by(f64::total_cmp);
+                v.dedup();
+                v
+            })
+        }
+        (Some(_), Some(_)) => {
+            e.add(k("lengths"), "give `length` (one) or `lengths` (several), not both");
+            None
+        }
+        (None, None) => {
+            e.add(
+                key,
+                "say how long its shifts are: `length = \"8h30m\"` or `lengths = [\"6h\", \"8h30m\"]`",
+            );
+            None
+        }
+    };
+    let start_step = match &p.start_step {
+        None => Some(interval),
+        Some(text) => e.take(duration(&k("start_step"), text).and_then(|d| {
+            if d < 60.0 || d.fract() != 0.0 || d > DAY {
+                invalid(k("start_step"), "must be a whole number of seconds from 1m to 24h, e.g. \"30m\"")
+            } else {
+                Ok(d)
+            }
+        })),
+    };
+    let starts = e.take(
+        p.start
+            .split_once('-')
+            .map_or_else(
+                || parse_clock(&p.start).map(|a| (a, a)),
+                |(a, b)| Ok((parse_clock(a)?, parse_clock(b)?)),
+            )
+            .or_else(|m| {
+                invalid(k("start"), format!("{m}; write the earliest and latest start, e.g. \"06:30-12:00\""))
+            })
+            .and_then(|(a, b)| {
+                if a >= DAY || b >= DAY {
+                    invalid(k("start"), format!("`{}`: a shift starts before 24:00", p.start))
+                } else if a > b {
+                    invalid(
+                        k("start"),
+                        format!(
+                            "`{}` is reversed: write the earliest start first, e.g. \"06:30-12:00\"",
+                            p.start
+                        ),
+                    )
+                } else {
+                    Ok((a, b))
+                }
+            }),
+    );
+    let starts = match (starts, start_step) {
+        (Some((a, b)), Some(step)) if ((b - a) / step).fract().abs() > 1e-9 => {
+            e.add(
+                k("start"),
+                format!(
+                    "the latest start of `{}` is not on the grid of starts {} apart from the earliest; \
+                     move it or change `start_step`",
+                    p.start,
+                    crate::format::duration(step)
+                ),
+            );
+            None
+        }
+        (s, _) => s,
+    };
+    let days = match p.days.unwrap_or(5) {
+        d @ 1..=7 => Some(d as u32),
+        d => {
+            e.add(k("days"), format!("working days per week must be 1 to 7, got {d}"));
+            None
+        }
+    };
+    let max_agents = match p.max_agents {
+        None => Some(None),
+        Some(n) if (0..=MAX_AGENTS as i64).contains(&n) => Some(Some(n as u32)),
+        Some(n) => {
+            e.add(k("max_agents"), format!("must be from 0 to {MAX_AGENTS}, got {n}"));
+            None
+        }
+    };
+    if p.schedule.len() > MAX_ENTRIES {
+        e.add(k("schedule"), format!("has {} entries; at most {MAX_ENTRIES} are allowed", p.schedule.len()));
+        ok = false;
+    }
+    let shortest = lengths.as_ref().and_then(|l| l.first().copied());
+    let mut schedule = Vec::new();
+    for (i, entry) in p.schedule.iter().enumerate() {
+        let k = |f: &str| format!("{key}.schedule.{i}.{f}");
+        let status = e.take(status_ref(&entry.status, &k("status"), statuses, index).and_then(|s| {
+            if s.index() <= StatusId::OFFLINE.index() {
+                invalid(
+                    k("status"),
+                    format!(
+                        "`{}` is a built-in status; a shift plans one of the scenario's own [[status]] entries, e.g. Lunch",
+                        entry.status
+                    ),
+                )
+            } else {
+                Ok(s)
+            }
+        }));
+        let length =
+            e.take(duration(&k("duration"), &entry.duration).and_then(|d| {
+                if d <= 0.0 { invalid(k("duration"), "must be longer than zero") } else { Ok(d) }
+            }));
+        let window = e.take(
+            entry
+                .after
+                .split_once('-')
+                .ok_or_else(|| format!("`{}` is not a window", entry.after))
+                .and_then(|(a, b)| Ok((super::units::parse_duration(a)?, super::units::parse_duration(b)?)))
+                .or_else(|m| {
+                    invalid(
+                        k("after"),
+                        format!("{m}; write the window after the shift's start, e.g. \"3h-5h\""),
+                    )
+                }),
+        );
+        match (status, length, window) {
+            (Some(status), Some(d), Some((a, b))) => {
+                if b - a < d {
+                    e.add(
+                        k("after"),
+                        format!(
+                            "window `{}` is shorter than the status ({})",
+                            entry.after,
+                            crate::format::duration(d)
+                        ),
+                    );
+                    ok = false;
+                } else if shortest.is_some_and(|l| b > l) {
+                    e.add(
+                        k("after"),
+                        format!(
+                            "window `{}` ends after the shift does ({} long); it must fit inside every length",
+                            entry.after,
+                            crate::format::duration(shortest.unwrap_or(0.0))
+                        ),
+                    );
+                    ok = false;
+                } else {
+                    schedule.push(ShiftStatus { status, window_start: a, window_end: b, duration: d });
+                }
+            }
+            _ => ok = false,
+        }
+    }
+    let (team, lengths, (first_start, last_start), start_step, days, max_agents) =
+        (team?, lengths?, starts?, start_step?, days?, max_agents?);
+    ok.then(|| ShiftPattern {
+        name: p.name.clone(),
+        team,
+        lengths,
+        first_start,
+        last_start,
+        start_step,
+        days,
+        schedule,
+        max_agents,
+    })
 }
 
 /// For an episode in a status that exists but is switched off: why it is

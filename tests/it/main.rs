@@ -22,6 +22,7 @@ mod merge;
 mod names;
 mod properties;
 mod rules;
+mod schedule;
 mod shard;
 mod staff;
 mod sweep;
