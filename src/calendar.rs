@@ -101,6 +101,15 @@ fn day_and_minute(secs: f64) -> (u64, u64) {
     (day as u64 + in_day / 1440, in_day % 1440)
 }
 
+/// The calendar a result folder's scenario text gives (its `start_date`,
+/// written there by every command, docs/model.md §10.12): what charts and
+/// report.html read the dates back from.
+pub fn of_scenario_text(text: &str) -> Calendar {
+    let doc = text.parse::<toml_edit::DocumentMut>().ok();
+    let start = doc.as_ref().and_then(|d| d.get("start_date")).and_then(|v| v.as_str()).and_then(parse_date);
+    start.map_or(Calendar::UNDATED, Calendar::dated)
+}
+
 /// `Mon 07 Dec`.
 fn day_words(date: Date) -> String {
     date.strftime("%a %d %b").to_string()

@@ -581,9 +581,14 @@ pub(crate) fn main() -> anyhow::Result<()> {
                 }
             })?;
             bar.finish_and_clear();
-            let owned = routesim::schedule::output::files(&schedule)?;
-            let files: Vec<(&str, Vec<u8>)> = owned.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-            let written = report::write_files(&target, &schedule.scenario.name, &files)?;
+            let files = routesim::schedule::output::files(&schedule)?;
+            let written = report::write_with_charts(
+                &target,
+                &schedule.scenario.name,
+                plot::Kind::Schedule,
+                &files,
+                settings.report,
+            )?;
             settings.finish(
                 &mut stdout,
                 &routesim::schedule::output::table(&schedule),

@@ -124,6 +124,17 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
+/// The groups carrying a staffing array, in words: `group a`, or `groups a, b`
+/// when a team's groups share it (docs/model.md §13.1); the printed answer
+/// and report.html both say it this way.
+pub fn groups_words<S: AsRef<str>>(groups: &[S]) -> String {
+    let names: Vec<&str> = groups.iter().map(AsRef::as_ref).collect();
+    match names.as_slice() {
+        [one] => format!("group {one}"),
+        many => format!("groups {}", many.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

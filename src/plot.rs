@@ -16,13 +16,13 @@ mod axes;
 mod capacity;
 mod colours;
 mod compare;
-mod coverage;
 mod curves;
 mod erlang;
 mod files;
 pub(crate) mod labels;
 mod records;
 mod run;
+mod schedule;
 mod staff;
 mod sweep;
 
@@ -34,7 +34,6 @@ use crate::error::{Error, Result};
 
 pub use crate::rows::ERLANG_HEADER;
 pub use capacity::capacity_charts;
-pub use coverage::{TeamCover, coverage_chart};
 pub use files::{Cell, Files, Kind, Page, PageTable};
 pub use records::{QueueInfo, QueueSlot, Records, Slot, SummaryLine, TeamSlot, WaitCurve};
 pub use run::run_charts;

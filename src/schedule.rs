@@ -19,6 +19,7 @@ use crate::model::{GroupId, QueueId, Scenario, ShiftPattern, TeamId};
 use crate::scenario::{self, Attachment};
 use crate::staffing::plan::{VALIDATION_SEED_OFFSET, queue_targets};
 use crate::staffing::search::{self, Judge, Measured, Progress, Search, StaffedArray};
+use crate::staffing::split::Split;
 use crate::staffing::{Method, Study, Target};
 use crate::time::DAY;
 
@@ -281,7 +282,11 @@ impl Planner {
             let team = sc.teams.keys().find(|&t| sc.teams[t].name == unit.team).ok_or_else(|| {
                 Error::Internal(format!("staff answered for an unknown team {}", unit.team))
             })?;
-            let group = sc.groups.iter().find(|g| g.name == unit.group);
+            // The requirement's shrinkage: each of the team's groups' on its
+            // share of the array, as staff found it (docs/model.md §13.1).
+            let groups: Vec<GroupId> =
+                unit.groups.iter().filter_map(|n| sc.groups.position(|g| g.name == *n)).collect();
+            let split = (!groups.is_empty()).then(|| Split::of_team(sc, groups, answer.steps.max(1)));
             let part = levels.get(k * answer.steps..(k + 1) * answer.steps).unwrap_or_default();
             let logged_in: Vec<u32> =
                 (0..week.steps).map(|t| part.get(t % answer.steps.max(1)).copied().unwrap_or(0)).collect();
@@ -289,8 +294,9 @@ impl Planner {
                 .iter()
                 .enumerate()
                 .map(|(t, &n)| {
-                    let s = group.map_or(0.0, |g| {
-                        crate::staffing::formula::shrinkage(g, t as f64 * week.interval, week.interval)
+                    let s = split.as_ref().map_or(0.0, |split| {
+                        let step = t % answer.steps.max(1);
+                        split.shrinkage(sc, step, t as f64 * week.interval, week.interval)
                     });
                     f64::from(n) * (1.0 - s)
                 })
@@ -515,8 +521,8 @@ impl Planner {
                 }
             }
         }
-        // The unplanned episodes of each team's first group (whose statuses the
-        // requirement was found with) go on with the roster's agents.
+        // The unplanned episodes of each team's first group go on with the
+        // roster's agents (the requirement counted them as shrinkage).
         let unplanned = |team: TeamId| {
             let first = sc.groups.iter().find(|g| g.team == team)?;
             doc.get("agents")?
@@ -625,9 +631,9 @@ fn queues_of(sc: &Scenario, teams: &[TeamId]) -> Vec<QueueId> {
 fn judge_units(sc: &Scenario, teams: &[TeamId]) -> Vec<StaffedArray> {
     teams
         .iter()
-        .map(|&team| StaffedArray {
-            group: sc.groups.keys().find(|&g| sc.groups[g].team == team).unwrap_or(GroupId(0)),
-            team,
+        .map(|&team| {
+            let group = sc.groups.keys().find(|&g| sc.groups[g].team == team).unwrap_or(GroupId(0));
+            StaffedArray { group, team, split: Split::single(group) }
         })
         .collect()
 }

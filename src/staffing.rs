@@ -14,6 +14,7 @@ pub mod output;
 pub mod plan;
 pub mod requirement;
 pub mod search;
+pub mod split;
 
 pub use crate::target::{GOALS, Goal, Target};
 pub use plan::{Answer, METHODS, Method, Request, Study};

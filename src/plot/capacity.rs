@@ -5,7 +5,7 @@
 
 use super::Chart;
 use super::files::{Files, Kind, Page};
-use super::{compare, erlang, staff, sweep};
+use super::{compare, erlang, schedule, staff, sweep};
 use crate::error::{Error, Result};
 
 /// The charts (in report order) and the page of a sweep, staff, erlang or compare folder.
@@ -15,9 +15,10 @@ pub fn capacity_charts(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         Some(Kind::Staff) => staff::staff(files),
         Some(Kind::Erlang) => erlang::erlang(files),
         Some(Kind::Compare) => compare::compare(files),
+        Some(Kind::Schedule) => schedule::schedule(files),
         _ => Err(Error::Records {
             path: ".".into(),
-            problem: "not a sweep, staff, erlang or compare folder".into(),
+            problem: "not a sweep, staff, erlang, compare or schedule folder".into(),
         }),
     }
 }
@@ -33,6 +34,7 @@ mod tests {
         assert_eq!(Kind::of(|n| n == "staffing.csv"), Kind::Staff);
         assert_eq!(Kind::of(|n| n == "erlang.csv"), Kind::Erlang);
         assert_eq!(Kind::of(|n| n == "compare.csv"), Kind::Compare);
+        assert_eq!(Kind::of(|n| n == "roster.csv" || n == "coverage.csv"), Kind::Schedule);
         assert_eq!(Kind::of(|_| false), Kind::Run);
     }
 

@@ -114,7 +114,12 @@ pub(super) fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         .as_array()
         .map(|xs| xs.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
-    let title = "Service level by interval: B − A".to_owned();
+    let title = if multi_day {
+        let days = ((span.1 - span.0) / 24.0).round() as u64;
+        format!("Service level by interval {}: B − A", crate::calendar::over(days))
+    } else {
+        "Service level by interval: B − A".to_owned()
+    };
     let charts = vec![Chart {
         name: "compare_service_level",
         title: title.clone(),
@@ -127,7 +132,7 @@ pub(super) fn compare(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
                 "time of day (interval mid-point)".into()
             },
             y_desc: "service level, B − A (points)".into(),
-            x: Ticks::Time { span, multi_day, calendar: crate::calendar::Calendar::UNDATED },
+            x: Ticks::Time { span, multi_day, calendar: files.calendar("a.toml") },
             y_min: -reach,
             y_max: reach,
             percent: false,

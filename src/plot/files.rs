@@ -24,6 +24,8 @@ pub enum Kind {
     Erlang,
     /// `routesim compare`: compare.csv, compare_intervals.csv, compare.json.
     Compare,
+    /// `routesim schedule`: roster.csv, coverage.csv.
+    Schedule,
 }
 
 impl Kind {
@@ -32,6 +34,8 @@ impl Kind {
     pub fn of(has: impl Fn(&str) -> bool) -> Kind {
         if has("compare.csv") {
             Kind::Compare
+        } else if has("roster.csv") {
+            Kind::Schedule
         } else if has("sweep.csv") {
             Kind::Sweep
         } else if has("staffing.csv") {
@@ -51,6 +55,7 @@ impl Kind {
             Kind::Staff => &["staffing.csv", "summary.json", "scenario.toml"],
             Kind::Erlang => &["erlang.csv", "erlang.json"],
             Kind::Compare => &["compare.csv", "compare_intervals.csv", "compare.json", "a.toml", "b.toml"],
+            Kind::Schedule => &["coverage.csv", "summary.json", "scenario.toml"],
         }
     }
 
@@ -61,6 +66,7 @@ impl Kind {
             Kind::Staff => "staff",
             Kind::Erlang => "erlang --out",
             Kind::Compare => "compare",
+            Kind::Schedule => "schedule",
         }
     }
 }
@@ -118,6 +124,12 @@ impl Files {
     pub(super) fn json(&self, name: &str) -> Result<serde_json::Value> {
         serde_json::from_str(self.text(name))
             .map_err(|e| Error::Records { path: name.into(), problem: format!("not JSON: {e}") })
+    }
+
+    /// The calendar of the folder's scenario file `name` (`scenario.toml`,
+    /// or compare's `a.toml`): its `start_date`, if it has one.
+    pub(super) fn calendar(&self, name: &str) -> crate::calendar::Calendar {
+        crate::calendar::of_scenario_text(self.text(name))
     }
 
     /// The `name` of the folder's scenario.toml (empty without one).

@@ -215,9 +215,7 @@ impl Records {
     pub fn finish(&mut self) {
         if let Ok(doc) = self.scenario_toml.parse::<toml_edit::DocumentMut>() {
             self.scenario = doc.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let start = doc.get("start_date").and_then(|v| v.as_str()).and_then(crate::calendar::parse_date);
-            self.calendar =
-                start.map_or(crate::calendar::Calendar::UNDATED, crate::calendar::Calendar::dated);
+            self.calendar = crate::calendar::of_scenario_text(&self.scenario_toml);
         }
     }
 

@@ -55,8 +55,13 @@ fn together(rows: Vec<StaffRow>) -> Vec<StaffRow> {
     out
 }
 
+/// A JSON array of names (summary.json's `groups`) as strings.
+fn json_names(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array().into_iter().flatten().filter_map(serde_json::Value::as_str).collect()
+}
+
 /// The FTE lines of summary.json's `fte` (one object, or one per team), as
-/// printed: `team T (group G): …` for whole teams, `group G (team T): …` for one group.
+/// printed: `team T (groups G, H): …` for whole teams, `group G (team T): …` for one group.
 fn fte_lines(fte: &serde_json::Value, whole_team: bool) -> Vec<String> {
     let each: Vec<&serde_json::Value> = match fte {
         serde_json::Value::Array(all) => all.iter().collect(),
@@ -69,7 +74,7 @@ fn fte_lines(fte: &serde_json::Value, whole_team: bool) -> Vec<String> {
             let (team, group) =
                 (f["team"].as_str().unwrap_or_default(), f["group"].as_str().unwrap_or_default());
             let who = if whole_team {
-                format!("team {team} (group {group})")
+                format!("team {team} ({})", crate::format::groups_words(&json_names(&f["groups"])))
             } else {
                 format!("group {group} (team {team})")
             };
@@ -113,6 +118,8 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         targets.push(t.parse::<Target>()?);
     }
     let multi = records.iter().any(|r| r.start.starts_with('d'));
+    // The dates come back from the folder's scenario (docs/model.md §10.12).
+    let calendar = files.calendar("scenario.toml");
     let mut methods: Vec<String> = Vec::new();
     let mut starts: Vec<f64> = Vec::new();
     for r in &rows {
@@ -145,9 +152,19 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             !v.is_finite() || t.holds(v)
         })
     };
+    // Multi-day charts say over how many days (docs/model.md §10.12).
+    let over = if multi {
+        format!(" {}", crate::calendar::over(((span.1 - span.0) / 24.0).round() as u64))
+    } else {
+        String::new()
+    };
+    let agents_title = format!("Required agents by interval{over}, over the offered load");
+    let levels_title = format!("Service level each method's staffing achieves{over}");
     let agents = StaffAgents {
         span,
         multi,
+        calendar,
+        title: agents_title.clone(),
         length,
         load,
         methods: methods
@@ -159,6 +176,8 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let levels = StaffLevels {
         span,
         multi,
+        calendar,
+        title: levels_title.clone(),
         target: sl_target,
         methods: methods
             .iter()
@@ -175,13 +194,13 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
     let charts = vec![
         Chart {
             name: "staff_agents",
-            title: "Required agents by interval, over the offered load".into(),
+            title: agents_title,
             about: "The agents each method says the group needs, interval by interval, over the offered load in Erlangs (grey): the gap between the two is the headroom the targets cost.",
             figure: Box::new(agents),
         },
         Chart {
             name: "staff_service_level",
-            title: "Service level each method's staffing achieves".into(),
+            title: levels_title,
             about: "The service level each method's staffing achieves by interval, against the target (dashed): where a method falls below the target, the shortfall is shaded in its colour; a dot meets every target, a cross misses one (judged on the interval's figures as staffing.csv holds them).",
             figure: Box::new(levels),
         },
@@ -192,9 +211,9 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
         .flatten()
         .map(|t| {
             format!(
-                "{} (group {})",
+                "{} ({})",
                 t["team"].as_str().unwrap_or_default(),
-                t["group"].as_str().unwrap_or_default()
+                crate::format::groups_words(&json_names(&t["groups"]))
             )
         })
         .collect();
@@ -271,7 +290,7 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
             .iter()
             .map(|r| {
                 let mut row: Vec<Cell> = vec![
-                    crate::calendar::Calendar::UNDATED.label(r.start * 3600.0, multi).into(),
+                    calendar.label(r.start * 3600.0, multi).into(),
                     r.method.as_str().into(),
                     crate::format::number(r.agents).into(),
                     crate::format::number((r.load * 100.0).round() / 100.0).into(),
@@ -311,6 +330,8 @@ pub(super) fn staff(files: &Files) -> Result<(Vec<Chart<'static>>, Page)> {
 struct StaffAgents {
     span: (f64, f64),
     multi: bool,
+    calendar: crate::calendar::Calendar,
+    title: String,
     length: f64,
     load: Vec<(f64, f64)>,
     methods: Vec<(String, Vec<(f64, f64)>)>,
@@ -346,14 +367,9 @@ impl Draw for StaffAgents {
             .chain(self.load.iter().map(|p| p.1))
             .filter(|v| v.is_finite())
             .fold(0.0, fmax);
-        let x = Axis::time(
-            self.span,
-            self.multi,
-            crate::calendar::Calendar::UNDATED,
-            axis_width(plot.dim_in_pixel().0, false),
-        );
+        let x = Axis::time(self.span, self.multi, self.calendar, axis_width(plot.dim_in_pixel().0, false));
         let mut chart = ChartBuilder::on(&plot)
-            .caption("Required agents by interval, over the offered load", (FAMILY, TITLE))
+            .caption(self.title.as_str(), (FAMILY, TITLE))
             .margin(MARGIN)
             .x_label_area_size(X_AREA)
             .y_label_area_size(Y_AREA)
@@ -387,6 +403,8 @@ type Level = (f64, f64, bool);
 struct StaffLevels {
     span: (f64, f64),
     multi: bool,
+    calendar: crate::calendar::Calendar,
+    title: String,
     target: Option<f64>,
     /// Per method: (interval mid-point, service level %, met every target).
     methods: Vec<(String, Vec<Level>)>,
@@ -437,14 +455,9 @@ impl Draw for StaffLevels {
         legend.push(("misses a target".into(), Swatch::Cross(BLACK)));
         let plot = with_legend(area, &legend, LEGEND)?;
         let (a, b) = self.span;
-        let x = Axis::time(
-            self.span,
-            self.multi,
-            crate::calendar::Calendar::UNDATED,
-            axis_width(plot.dim_in_pixel().0, false),
-        );
+        let x = Axis::time(self.span, self.multi, self.calendar, axis_width(plot.dim_in_pixel().0, false));
         let mut chart = ChartBuilder::on(&plot)
-            .caption("Service level each method's staffing achieves", (FAMILY, TITLE))
+            .caption(self.title.as_str(), (FAMILY, TITLE))
             .margin(MARGIN)
             .x_label_area_size(X_AREA)
             .y_label_area_size(Y_AREA)

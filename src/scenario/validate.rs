@@ -282,16 +282,7 @@ pub(super) fn validate(
             groups.push(None);
             continue;
         }
-        groups.push(group(
-            g,
-            &key,
-            &raw.team,
-            &statuses,
-            &index,
-            interval.zip(horizon),
-            &mut e,
-            &mut skipped,
-        ));
+        groups.push(group(g, &key, &raw.team, &statuses, &index, interval, horizon, &mut e, &mut skipped));
     }
     if groups.iter().flatten().map(AgentGroup::size).sum::<usize>() > MAX_AGENTS {
         e.add("agents", format!("more than {MAX_AGENTS} agents in all"));
@@ -929,7 +920,8 @@ fn group(
     teams: &[RawTeam],
     statuses: &TiSlice<StatusId, Status>,
     index: &Index,
-    frame: Option<(f64, f64)>,
+    interval: Option<f64>,
+    horizon: Option<f64>,
     e: &mut Problems,
     skipped: &mut Vec<(String, String)>,
 ) -> Option<AgentGroup> {
@@ -945,7 +937,7 @@ fn group(
             ok = false;
         }
     }
-    let headcount = frame.and_then(|(i, h)| e.take(headcount(g, key, i, h)));
+    let headcount = interval.and_then(|i| e.take(headcount(g, key, i, horizon)));
     let shift = e.take(g.shift.as_ref().map(|s| shift(s, key)).transpose());
     let mut schedule = Vec::new();
     let mut switches = Vec::new();
@@ -1171,7 +1163,9 @@ fn switch(
 }
 
 /// `count` or `staffing`, one of them.
-fn headcount(g: &RawAgents, key: &str, interval: f64, horizon: f64) -> Result<Headcount> {
+/// A group's headcount; `horizon`, where valid, allows a staffing array
+/// with one value per step of each of the run's days (§10.7).
+fn headcount(g: &RawAgents, key: &str, interval: f64, horizon: Option<f64>) -> Result<Headcount> {
     match (g.count, &g.staffing) {
         (Some(_), Some(_)) => {
             invalid(format!("{key}.staffing"), "give either `count` or `staffing`, not both")
@@ -1203,7 +1197,7 @@ fn headcount(g: &RawAgents, key: &str, interval: f64, horizon: f64) -> Result<He
             let step = step(&format!("{key}.staffing_step"), g.staffing_step.as_deref(), interval)?;
             let per_day = (DAY / step).round() as usize;
             // A run longer than a week may give one headcount per step of each of its days (§10.7).
-            let days = (horizon / DAY).ceil() as usize;
+            let days = horizon.map_or(0, |h| (h / DAY).ceil() as usize);
             let run = (days > 7).then_some(days * per_day);
             if v.len() != per_day && v.len() != 7 * per_day && Some(v.len()) != run {
                 let each_day =

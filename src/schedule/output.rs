@@ -18,33 +18,21 @@ use crate::time::DAY;
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// The result folder's files, (name, bytes): the CSV files, the roster's
-/// scenario, summary.json, schedule.xlsx, the forecast's copy and the
-/// coverage chart (`charts/coverage.svg`, `.png`).
-pub fn files(s: &Schedule) -> Result<Vec<(String, Vec<u8>)>> {
+/// scenario, summary.json, schedule.xlsx and the forecast's copy (the
+/// coverage chart and report.html are drawn from them, `plot::Kind::Schedule`).
+pub fn files(s: &Schedule) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![
-        ("roster.csv".to_owned(), roster_csv(s)?),
-        ("coverage.csv".to_owned(), coverage_csv(s)?),
-        ("scenario.toml".to_owned(), s.scenario_toml.clone().into_bytes()),
-        ("summary.json".to_owned(), summary_json(s).into_bytes()),
-        ("schedule.xlsx".to_owned(), xlsx(s)?),
+        ("roster.csv", roster_csv(s)?),
+        ("coverage.csv", coverage_csv(s)?),
+        ("scenario.toml", s.scenario_toml.clone().into_bytes()),
+        ("summary.json", summary_json(s).into_bytes()),
+        ("schedule.xlsx", xlsx(s)?),
     ];
     for (name, bytes) in &s.attachments {
         if name == crate::scenario::FORECAST_COPY {
-            files.push((crate::scenario::FORECAST_COPY.to_owned(), bytes.clone()));
+            files.push((crate::scenario::FORECAST_COPY, bytes.clone()));
         }
     }
-    let teams = s
-        .requirements
-        .iter()
-        .enumerate()
-        .map(|(k, r)| crate::plot::TeamCover {
-            team: r.name.clone(),
-            required: r.logged_in.iter().map(|&n| f64::from(n)).collect(),
-            scheduled: s.cover.logged[k].clone(),
-        })
-        .collect();
-    let chart = crate::plot::coverage_chart(teams, s.week.interval / 3600.0, s.scenario.calendar);
-    files.extend(crate::plot::render_all(&[chart], crate::plot::SIZE)?.files);
     Ok(files)
 }
 

@@ -246,7 +246,7 @@ pub fn others(sc: &Scenario, group: GroupId, t0: f64, len: f64) -> f64 {
 }
 
 /// Time-average number of group `g`'s agents logged in and working during `[t0, t0 + len)`.
-fn working(g: &AgentGroup, t0: f64, len: f64) -> f64 {
+pub(crate) fn working(g: &AgentGroup, t0: f64, len: f64) -> f64 {
     let mut sum = 0.0;
     for s in 0..SAMPLES {
         let t = t0 + (s as f64 + 0.5) / SAMPLES as f64 * len;

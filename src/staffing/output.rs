@@ -125,7 +125,7 @@ pub fn summary_json(answer: &Answer) -> String {
     if answer.whole_team {
         return team_summary_json(answer, judge, search, validation);
     }
-    let fte = answer.fte.first().map(|f| fte_json(f, &answer.team, &answer.group));
+    let fte = answer.fte.first().map(|f| fte_json(f, &answer.team, ("group", json!(answer.group))));
     let doc = summary_doc(
         answer,
         [
@@ -332,9 +332,8 @@ fn summary_doc<const N: usize>(answer: &Answer, fields: [(&str, Value); N]) -> V
 }
 
 /// One FTE object of summary.json: the team and group, the figures and the formula.
-fn fte_json(f: &Fte, team: &str, group: &str) -> Value {
-    json!({
-        "group": group,
+fn fte_json(f: &Fte, team: &str, carrier: (&str, Value)) -> Value {
+    let mut v = json!({
         "team": team,
         "paid_hours": num(f.paid_hours),
         "weekly_agent_hours": num(f.weekly_agent_hours),
@@ -342,11 +341,13 @@ fn fte_json(f: &Fte, team: &str, group: &str) -> Value {
         "productive_hours": num(f.productive_hours),
         "fte": num(f.fte),
         "formula": FTE_FORMULA,
-    })
+    });
+    v[carrier.0] = carrier.1;
+    v
 }
 
-/// summary.json in the whole-team form: `teams` (each team, the group whose
-/// statuses apply and the groups zeroed), per method the totals and per
+/// summary.json in the whole-team form: `teams` (each team and the groups
+/// sharing its array, each with its own statuses), per method the totals and per
 /// team its agent-hours, misses, peak and staffing array, and `fte` per team.
 fn team_summary_json(answer: &Answer, judge: Value, search: Option<Value>, validation: Value) -> String {
     let steps = answer.steps.max(1);
@@ -379,13 +380,14 @@ fn team_summary_json(answer: &Answer, judge: Value, search: Option<Value>, valid
             })
         })
         .collect();
-    let teams: Vec<Value> = answer
+    let teams: Vec<Value> =
+        answer.units.iter().map(|u| json!({ "team": u.team, "groups": u.groups })).collect();
+    let fte: Vec<Value> = answer
         .units
         .iter()
-        .map(|u| json!({ "team": u.team, "group": u.group, "zeroed_groups": u.zeroed }))
+        .zip(&answer.fte)
+        .map(|(u, f)| fte_json(f, &u.team, ("groups", json!(u.groups))))
         .collect();
-    let fte: Vec<Value> =
-        answer.units.iter().zip(&answer.fte).map(|(u, f)| fte_json(f, &u.team, &u.group)).collect();
     let doc = summary_doc(
         answer,
         [
@@ -427,7 +429,11 @@ fn aligned(out: &mut String, header: &[String], rows: &[Vec<String>], left: usiz
 /// independent seed and each team's FTE line.
 fn team_table(answer: &Answer) -> String {
     let mut out = String::new();
-    let teams: Vec<String> = answer.units.iter().map(|u| format!("{} (group {})", u.team, u.group)).collect();
+    let teams: Vec<String> = answer
+        .units
+        .iter()
+        .map(|u| format!("{} ({})", u.team, crate::format::groups_words(&u.groups)))
+        .collect();
     let _ = writeln!(
         out,
         "{} — teams {}; {}; {}, seed {}",
@@ -508,7 +514,11 @@ fn team_table(answer: &Answer) -> String {
     search_line(&mut out, answer);
     validation_line(&mut out, answer);
     for (u, f) in answer.units.iter().zip(&answer.fte) {
-        let _ = writeln!(out, "{}", fte_line(&format!("team {} (group {})", u.team, u.group), f));
+        let _ = writeln!(
+            out,
+            "{}",
+            fte_line(&format!("team {} ({})", u.team, crate::format::groups_words(&u.groups)), f)
+        );
     }
     out
 }

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use crate::driver::{Plan, Workers, available_memory};
 use crate::error::{Error, Result, Setting};
-use crate::model::{Scenario, TeamId};
+use crate::model::{GroupId, Scenario, TeamId};
 use crate::scenario::{self, Attachment};
 use crate::staffing::Target;
 use crate::staffing::formula::{self, Formula};
 use crate::staffing::search::{self, Judge, Measured, Progress, Search, Searched, StaffedArray};
+use crate::staffing::split::Split;
 use crate::time::DAY;
 
 /// The independent seed of the re-simulation is the scenario's seed plus
@@ -96,11 +97,9 @@ pub struct Study {
     loaded: Scenario,
     /// The staffing arrays searched: one group, or one per team.
     units: Vec<StaffedArray>,
-    /// Per unit: the name of the group carrying its array.
-    names: Vec<String>,
-    /// Groups of the staffed teams other than the one carrying the array:
-    /// their headcount is zero (docs/model.md §13.1).
-    zeroed: Vec<String>,
+    /// Per unit: the names of the groups sharing its array, in the order of
+    /// its [`Split`] (docs/model.md §13.1).
+    names: Vec<Vec<String>>,
     /// Steps of each unit's array.
     steps: usize,
     /// Per queue (by index): the targets it is judged against.
@@ -153,15 +152,16 @@ pub struct UnitTotals {
     pub peak: u32,
 }
 
-/// A staffing array of the answer: its team and the group that carries it.
+/// A staffing array of the answer: its team and the groups that carry it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Staffed {
     /// The team whose queues judge it.
     pub team: String,
-    /// The group whose headcount it is (and whose statuses apply).
+    /// The first group carrying it (`--group`'s group).
     pub group: String,
-    /// The team's other groups, at zero headcount in the whole-team form.
-    pub zeroed: Vec<String>,
+    /// Every group sharing it, in file order (the whole-team form: the
+    /// team's groups, each taking its share with its own statuses).
+    pub groups: Vec<String>,
 }
 
 /// One interval under one method: the staffing.csv row.
@@ -308,7 +308,7 @@ impl Study {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let steps = search::staffing_steps(&loaded.scenario);
         let sc = &loaded.scenario;
-        let (units, names, zeroed) = match &request.group {
+        let (units, names) = match &request.group {
             Some(name) => {
                 // Refused by with_staffing first, naming the file's groups.
                 scenario::with_staffing(text, &origin, name, &[])?;
@@ -317,12 +317,13 @@ impl Study {
                     value: name.clone(),
                     message: "no agent group of that name".into(),
                 })?;
-                (vec![StaffedArray { group, team: sc.groups[group].team }], vec![name.clone()], Vec::new())
+                let unit = StaffedArray { group, team: sc.groups[group].team, split: Split::single(group) };
+                (vec![unit], vec![vec![name.clone()]])
             }
-            None => whole_teams(sc, &request.teams)?,
+            None => whole_teams(sc, &request.teams, steps)?,
         };
         let mut staffed_text = text.clone();
-        for name in names.iter().chain(&zeroed) {
+        for name in names.iter().flatten() {
             staffed_text = scenario::with_staffing(&staffed_text, &origin, name, &vec![0; steps])?;
         }
         if let Some(h) = request.paid_hours
@@ -365,7 +366,6 @@ impl Study {
             attachments: loaded.attachments,
             base: loaded.scenario.clone(),
             loaded: loaded.scenario,
-            zeroed,
             steps,
             units,
             names,
@@ -405,9 +405,12 @@ impl Study {
     /// [`Study::build`], on another seed when `seed` is given.
     fn build_seeded(&self, levels: &[u32], seed: Option<u64>) -> Result<Scenario> {
         let mut overrides = self.overrides.clone();
-        for (name, part) in self.names.iter().zip(levels.chunks(self.steps.max(1))) {
-            let list: Vec<String> = part.iter().map(u32::to_string).collect();
-            overrides.push(format!("agents.{}.staffing=[{}]", key_segment(name), list.join(",")));
+        for ((unit, names), part) in self.units.iter().zip(&self.names).zip(levels.chunks(self.steps.max(1)))
+        {
+            for (name, array) in names.iter().zip(unit.split.arrays(part)) {
+                let list: Vec<String> = array.iter().map(u32::to_string).collect();
+                overrides.push(format!("agents.{}.staffing=[{}]", key_segment(name), list.join(",")));
+            }
         }
         overrides.extend(seed.map(|s| format!("seed={s}")));
         scenario::parse_in(&self.staffed_text, &self.origin, &self.stem, &overrides, &self.dir)
@@ -464,12 +467,11 @@ impl Study {
         let chosen = methods.iter().find(|m| m.method == Method::Simulation).or(methods.first());
         let chosen = chosen.map(|m| m.levels.as_slice()).unwrap_or_default();
         let mut scenario_toml = self.effective_toml.clone();
-        for (name, part) in self.names.iter().zip(chosen.chunks(self.steps.max(1))) {
-            scenario_toml = scenario::with_staffing(&scenario_toml, &self.origin, name, part)?;
-        }
-        for name in &self.zeroed {
-            scenario_toml =
-                scenario::with_staffing(&scenario_toml, &self.origin, name, &vec![0; self.steps])?;
+        for ((unit, names), part) in self.units.iter().zip(&self.names).zip(chosen.chunks(self.steps.max(1)))
+        {
+            for (name, array) in names.iter().zip(unit.split.arrays(part)) {
+                scenario_toml = scenario::with_staffing(&scenario_toml, &self.origin, name, &array)?;
+            }
         }
         progress(Progress::Phase("re-simulating on an independent seed", simulated + scenarios.len()));
         let chosen_method =
@@ -485,10 +487,10 @@ impl Study {
             .units
             .iter()
             .zip(&self.names)
-            .map(|(u, name)| Staffed {
+            .map(|(u, names)| Staffed {
                 team: sc.teams[u.team].name.clone(),
-                group: name.clone(),
-                zeroed: self.zeroed.iter().filter(|z| self.team_of(z) == Some(u.team)).cloned().collect(),
+                group: names.first().cloned().unwrap_or_default(),
+                groups: names.clone(),
             })
             .collect();
         Ok(Answer {
@@ -563,18 +565,23 @@ impl Study {
     /// The FTE line of unit `k` for `levels` (every unit's): its logged-in
     /// agent-hours scaled to a week (a horizon of a day or less stands for
     /// each of 7 days, a longer one is scaled by 7 days over the horizon),
-    /// the hours-weighted shrinkage of its group's statuses, and hours over `paid_hours`.
+    /// the hours-weighted shrinkage of its groups' statuses (each group's
+    /// on its share), and hours over `paid_hours`.
     fn fte(&self, paid_hours: f64, k: usize, levels: &[u32]) -> Fte {
         let sc = &self.base;
-        let g = &sc.groups[self.units[k].group];
+        let split = &self.units[k].split;
         let steps = self.steps.max(1);
         let levels = levels.get(k * steps..(k + 1) * steps).unwrap_or_default();
         let (mut hours, mut lost) = (0.0, 0.0);
         for i in 0..sc.interval_count() {
             let len = sc.interval_length(i);
-            let h = f64::from(levels.get(i % steps).copied().unwrap_or(0)) * len / 3600.0;
-            hours += h;
-            lost += h * formula::shrinkage(g, i as f64 * sc.interval, len);
+            let s = i % steps;
+            let shares = split.share(s, levels.get(s).copied().unwrap_or(0));
+            for (&g, n) in split.groups().iter().zip(shares) {
+                let h = f64::from(n) * len / 3600.0;
+                hours += h;
+                lost += h * formula::shrinkage(&sc.groups[g], i as f64 * sc.interval, len);
+            }
         }
         let shrinkage = if hours > 0.0 { lost / hours } else { 0.0 };
         let week = if sc.horizon <= DAY { 7.0 } else { 7.0 * DAY / sc.horizon };
@@ -599,11 +606,6 @@ impl Study {
             }
         }
         out
-    }
-
-    /// The team of the group named `name`.
-    fn team_of(&self, name: &str) -> Option<TeamId> {
-        self.base.groups.iter().find(|g| g.name == name).map(|g| g.team)
     }
 
     /// Every target some queue of the staffed teams is judged against, each once, in order.
@@ -703,11 +705,15 @@ impl Study {
 }
 
 /// The units of the whole-team form: each team named in `picked` (every
-/// team serving a queue and having an agent group when empty), its first
-/// group (in file order) carrying the team's staffing array and its other
-/// groups zeroed (docs/model.md §13.1). Returns (units, their groups' names,
-/// the zeroed groups' names).
-fn whole_teams(sc: &Scenario, picked: &[String]) -> Result<(Vec<StaffedArray>, Vec<String>, Vec<String>)> {
+/// team serving a queue and having an agent group when empty), its groups
+/// (in file order) sharing the team's staffing array of `steps` steps
+/// ([`Split::of_team`], docs/model.md §13.1). Returns (units, per unit the
+/// names of its groups).
+fn whole_teams(
+    sc: &Scenario,
+    picked: &[String],
+    steps: usize,
+) -> Result<(Vec<StaffedArray>, Vec<Vec<String>>)> {
     let has_group = |t: TeamId| sc.groups.iter().any(|g| g.team == t);
     let teams: Vec<TeamId> = if picked.is_empty() {
         sc.teams.keys().filter(|&t| !sc.teams[t].queues.is_empty() && has_group(t)).collect()
@@ -740,16 +746,15 @@ fn whole_teams(sc: &Scenario, picked: &[String]) -> Result<(Vec<StaffedArray>, V
             message: "no team both serves a queue and has an agent group to staff".into(),
         });
     }
-    let (mut units, mut names, mut zeroed) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut units, mut names) = (Vec::new(), Vec::new());
     for team in teams {
-        let mut groups = sc.groups.iter_enumerated().filter(|(_, g)| g.team == team);
-        if let Some((group, g)) = groups.next() {
-            units.push(StaffedArray { group, team });
-            names.push(g.name.clone());
+        let groups: Vec<GroupId> = sc.groups.keys().filter(|&g| sc.groups[g].team == team).collect();
+        if let Some(&group) = groups.first() {
+            names.push(groups.iter().map(|&g| sc.groups[g].name.clone()).collect());
+            units.push(StaffedArray { group, team, split: Split::of_team(sc, groups, steps) });
         }
-        zeroed.extend(groups.map(|(_, g)| g.name.clone()));
     }
-    Ok((units, names, zeroed))
+    Ok((units, names))
 }
 
 /// A name as one segment of an override's key path: quoted as in TOML

@@ -12,15 +12,18 @@ use crate::staffing::formula::{self, Formula};
 use crate::staffing::{GOALS, Goal, Target};
 use crate::stats::Tally;
 
-/// One staffing array of the search: the group whose headcount is answered
+/// One staffing array of the search: the groups whose headcount is answered
 /// and the team whose queues judge it (docs/model.md §13.1). `staff --group`
-/// searches one; the whole-team form one per team, all in one search.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// searches one group's; the whole-team form one per team, shared among the
+/// team's groups, all in one search.
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaffedArray {
-    /// The group carrying the staffing array.
+    /// The first group carrying the staffing array.
     pub group: GroupId,
     /// Its team, whose queues are judged.
     pub team: TeamId,
+    /// How the array is shared among the groups carrying it.
+    pub split: crate::staffing::split::Split,
 }
 
 /// At most this many load-fitting (ISA) iterations.
@@ -431,11 +434,10 @@ impl Search<'_> {
                     let x = scale.and_then(|x| x.get(k * n + i).copied()).unwrap_or(1.0);
                     let needed =
                         formula::agents_needed(&classes, formula, sc.metrics.service_level, self.targets, x)?;
-                    let g = &sc.groups[unit.group];
                     let more = formula::gross(
                         f64::from(needed),
                         formula::others(sc, unit.group, t0, len),
-                        formula::shrinkage(g, t0, len),
+                        unit.split.shrinkage(sc, s, t0, len),
                     );
                     *level = (*level).max(more);
                 }

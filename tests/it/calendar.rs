@@ -156,6 +156,29 @@ fn compare_and_staff_files_carry_the_calendar_columns() {
     assert_eq!(rows[0]["date"], "2026-12-07");
     assert_eq!(rows[0]["weekday"], "Mon");
     assert_eq!(rows.last().unwrap()["weekday"], "Sun");
+
+    // Their charts and pages read the dates back from the folder's scenario:
+    // day ticks and titles over the week, intervals by weekday and date.
+    for (chart, title) in [
+        ("cmp/charts/compare_service_level.svg", "Service level by interval over the week: B − A"),
+        ("staff/charts/staff_agents.svg", "Required agents by interval over the week, over the offered load"),
+        (
+            "staff/charts/staff_service_level.svg",
+            "Service level each method&apos;s staffing achieves over the week",
+        ),
+    ] {
+        let svg = std::fs::read_to_string(tmp.path().join(chart)).unwrap();
+        for day in ["Mon 07 Dec", "Wed 09 Dec", "Sun 13 Dec"] {
+            assert!(svg.contains(day), "{chart} lacks {day}");
+        }
+        assert!(!svg.contains("day 1"), "{chart}: dates, not day numbers");
+        assert!(svg.contains(title), "{chart}: title {title}");
+    }
+    let html = std::fs::read_to_string(tmp.path().join("staff/report.html")).unwrap();
+    assert!(
+        html.contains("Mon 07 Dec 10:00") && !html.contains("day 1 10:00"),
+        "staff's table by weekday and date"
+    );
 }
 
 #[test]
