@@ -562,7 +562,7 @@ pub(crate) fn main() -> anyhow::Result<()> {
         }
         Command::Schedule { file, teams, paid_hours, time_limit, out, sim } => {
             let settings = sim.resolve()?;
-            let request = routesim::schedule::Request { teams, paid_hours, time_limit };
+            let request = routesim::schedule::ScheduleRequest { teams, paid_hours, time_limit };
             let planner = routesim::schedule::Planner::new(&file, &settings.overrides, request)?;
             warn(
                 &scenario::warnings(planner.loaded())

@@ -24,7 +24,7 @@ use crate::staffing::{Method, Study, Target};
 use crate::time::DAY;
 
 pub use program::{Program, Solved};
-pub use roster::{Agent, Combination, Cover, Layout, Week};
+pub use roster::{Combination, Cover, RosterAgent, RosterLayout, RosterWeek};
 
 /// The solver's time limit when `--time-limit` is not given, seconds.
 pub const DEFAULT_TIME_LIMIT: f64 = 30.0;
@@ -35,7 +35,7 @@ pub const MAX_REPAIR_ROUNDS: usize = 20;
 
 /// What `schedule` is asked.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Request {
+pub struct ScheduleRequest {
     /// The teams scheduled (`--team`, repeatable); empty: every team `staff`
     /// would staff whole. Each needs a `[[shift]]` pattern.
     pub teams: Vec<String>,
@@ -47,7 +47,7 @@ pub struct Request {
 
 /// A loaded, checked scheduling question, ready to [`Planner::solve`].
 pub struct Planner {
-    request: Request,
+    request: ScheduleRequest,
     /// The requirement's question: whole teams, each queue's own targets, the default judgement.
     study: Study,
     /// The scenario file's text as read (the roster's scenario is built on it).
@@ -63,7 +63,7 @@ pub struct Planner {
 
 /// One team's requirement over the week.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Requirement {
+pub struct TeamRequirement {
     /// The team.
     pub team: TeamId,
     /// The team's name.
@@ -76,9 +76,9 @@ pub struct Requirement {
     pub available: Vec<f64>,
 }
 
-impl Requirement {
+impl TeamRequirement {
     /// Agent-hours logged in over the week.
-    pub fn agent_hours(&self, week: &Week) -> f64 {
+    pub fn agent_hours(&self, week: &RosterWeek) -> f64 {
         self.logged_in.iter().map(|&n| f64::from(n)).sum::<f64>() * week.interval / 3600.0
     }
 }
@@ -119,11 +119,11 @@ pub struct Schedule {
     /// The scenario as the roster runs it (the independent seed).
     pub scenario: Scenario,
     /// The week of reporting intervals.
-    pub week: Week,
+    pub week: RosterWeek,
     /// The scenario's shift patterns.
     pub patterns: Vec<ShiftPattern>,
     /// The requirement per team scheduled, in order.
-    pub requirements: Vec<Requirement>,
+    pub requirements: Vec<TeamRequirement>,
     /// The program's combinations.
     pub combinations: Vec<Combination>,
     /// Per combination: its team's index among the requirements.
@@ -133,7 +133,7 @@ pub struct Schedule {
     /// The solver's time limit, seconds.
     pub time_limit: f64,
     /// The roster: the program's agents, then those the repair added.
-    pub agents: Vec<Agent>,
+    pub agents: Vec<RosterAgent>,
     /// The roster's cover of the week.
     pub cover: Cover,
     /// How the repair went.
@@ -157,7 +157,7 @@ impl Schedule {
     }
 
     /// One agent's paid hours a week.
-    pub fn agent_paid_hours(&self, a: &Agent) -> f64 {
+    pub fn agent_paid_hours(&self, a: &RosterAgent) -> f64 {
         let c = &self.combinations[a.combination];
         c.paid_hours(&self.patterns[c.pattern])
     }
@@ -185,7 +185,7 @@ impl Planner {
     /// Loads `path` with `overrides` and checks the request: the
     /// requirement's question as `staff` asks it, a shift pattern for every
     /// team scheduled; every problem is found here, before any folder is touched.
-    pub fn new(path: &Path, overrides: &[String], request: Request) -> Result<Planner> {
+    pub fn new(path: &Path, overrides: &[String], request: ScheduleRequest) -> Result<Planner> {
         if !(request.time_limit > 0.0 && request.time_limit <= 86_400.0) {
             return Err(Error::Setting {
                 setting: Setting::TimeLimit,
@@ -273,7 +273,7 @@ impl Planner {
     /// its repair; `progress` hears of each phase and replication.
     pub fn solve(&self, workers: &Workers, progress: &(dyn Fn(Progress) + Sync)) -> Result<Schedule> {
         let sc = self.loaded();
-        let week = Week::new(sc.interval);
+        let week = RosterWeek::new(sc.interval);
         progress(Progress::Phase("finding the requirement", 0));
         let answer = self.study.solve(workers, progress)?;
         let levels = answer.methods.first().map(|m| m.levels.as_slice()).unwrap_or_default();
@@ -301,7 +301,7 @@ impl Planner {
                     f64::from(n) * (1.0 - s)
                 })
                 .collect();
-            requirements.push(Requirement { team, name: unit.team.clone(), logged_in, available });
+            requirements.push(TeamRequirement { team, name: unit.team.clone(), logged_in, available });
         }
         let teams: Vec<TeamId> = requirements.iter().map(|r| r.team).collect();
         let combinations = Combination::all(&sc.shifts, &teams);
@@ -322,7 +322,8 @@ impl Planner {
         }
         progress(Progress::Phase("solving the integer program", 0));
         let solved = program.solve(self.request.time_limit)?;
-        let layout = Layout { patterns: &sc.shifts, combinations: &combinations, team_of: &team_of, week };
+        let layout =
+            RosterLayout { patterns: &sc.shifts, combinations: &combinations, team_of: &team_of, week };
         let mut cover = Cover {
             logged: vec![vec![0.0; week.steps]; requirements.len()],
             available: vec![vec![0.0; week.steps]; requirements.len()],
@@ -364,7 +365,7 @@ impl Planner {
                 let Some(c) = self.best_addition(&layout, &solved.counts, &repair.added, k, missed) else {
                     continue;
                 };
-                let mut agent = Agent { combination: c, statuses: Vec::new() };
+                let mut agent = RosterAgent { combination: c, statuses: Vec::new() };
                 layout.log_in(&mut cover, &agent);
                 layout.place(&mut cover, &mut agent);
                 agents.push(agent);
@@ -399,10 +400,10 @@ impl Planner {
     /// share; each pattern with `max_agents` capped.
     fn program(
         &self,
-        requirements: &[Requirement],
+        requirements: &[TeamRequirement],
         combinations: &[Combination],
         team_of: &[usize],
-        week: &Week,
+        week: &RosterWeek,
     ) -> Program {
         let sc = self.loaded();
         let cover = combinations
@@ -441,7 +442,7 @@ impl Planner {
     /// first; none when every pattern of the team is at its `max_agents`.
     fn best_addition(
         &self,
-        layout: &Layout<'_>,
+        layout: &RosterLayout<'_>,
         counts: &[u32],
         added: &[usize],
         k: usize,
@@ -479,7 +480,13 @@ impl Planner {
     /// agents working the same combination with the same planned statuses,
     /// a week-long `staffing` array of its logged-in steps and one schedule
     /// entry per planned status whose window is exactly its slot; `seed` set.
-    fn roster_text(&self, base: &str, layout: &Layout<'_>, agents: &[Agent], seed: u64) -> Result<String> {
+    fn roster_text(
+        &self,
+        base: &str,
+        layout: &RosterLayout<'_>,
+        agents: &[RosterAgent],
+        seed: u64,
+    ) -> Result<String> {
         let sc = self.loaded();
         let mut doc: toml_edit::DocumentMut = base.parse().map_err(|e: toml_edit::TomlError| {
             Error::Syntax { origin: self.origin.clone(), message: e.to_string() }
@@ -497,7 +504,7 @@ impl Planner {
             .collect();
         let dropped: Vec<&str> = scheduled.iter().map(|&g| sc.groups[g].name.as_str()).collect();
         let step = roster_step(layout);
-        let mut groups: Vec<(&Agent, u32)> = Vec::new();
+        let mut groups: Vec<(&RosterAgent, u32)> = Vec::new();
         for a in agents {
             match groups.iter_mut().find(|(b, _)| b.combination == a.combination && b.statuses == a.statuses)
             {
@@ -674,7 +681,7 @@ fn judged(sc: &Scenario, teams: &[TeamId]) -> Vec<usize> {
 
 /// The step of the roster's staffing arrays, seconds: the largest that
 /// every shift's start and end and the reporting interval fall on.
-fn roster_step(layout: &Layout<'_>) -> f64 {
+fn roster_step(layout: &RosterLayout<'_>) -> f64 {
     fn gcd(a: u64, b: u64) -> u64 {
         if b == 0 { a } else { gcd(b, a % b) }
     }

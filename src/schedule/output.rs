@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde_json::{Value, json};
 
-use super::{Agent, Schedule};
+use super::{RosterAgent, Schedule};
 use crate::error::{Error, Result};
 use crate::format::{Num, number};
 use crate::rows::{self, CoverageRecord, ROSTER_COLUMNS, RosterRecord};
@@ -17,7 +17,11 @@ use crate::time::DAY;
 /// Monday, docs/model.md §10.13).
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-/// The result folder's files, (name, bytes).
+/// The result folder's files, (name, bytes): the CSV files, the roster's
+/// scenario, summary.json, schedule.xlsx and the forecast's copy; the
+/// coverage chart and report.html are drawn from them
+/// (`report::write_with_charts`, `plot::Kind::Schedule`), so `routesim plot
+/// DIR` redraws them.
 pub fn files(s: &Schedule) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![
         ("roster.csv", roster_csv(s)?),
@@ -73,7 +77,7 @@ fn status_columns(s: &Schedule) -> Vec<String> {
 }
 
 /// One agent's shift cells: (start, end, per status column its start or empty).
-fn shift_cells(s: &Schedule, a: &Agent, columns: &[String]) -> (String, String, Vec<String>) {
+fn shift_cells(s: &Schedule, a: &RosterAgent, columns: &[String]) -> (String, String, Vec<String>) {
     let c = &s.combinations[a.combination];
     let p = &s.patterns[c.pattern];
     let mut cells = vec![String::new(); columns.len()];
@@ -149,7 +153,7 @@ pub fn coverage_csv(s: &Schedule) -> Result<Vec<u8>> {
 pub fn per_pattern(s: &Schedule) -> Vec<(String, String, usize, f64)> {
     let mut out = Vec::new();
     for (i, p) in s.patterns.iter().enumerate() {
-        let agents: Vec<&Agent> =
+        let agents: Vec<&RosterAgent> =
             s.agents.iter().filter(|a| s.combinations[a.combination].pattern == i).collect();
         if agents.is_empty() {
             continue;
@@ -160,8 +164,9 @@ pub fn per_pattern(s: &Schedule) -> Vec<(String, String, usize, f64)> {
     out
 }
 
+/// A number as summary.json writes it: [`number`]'s 6 decimals, as a JSON number (null for NaN).
 fn num(x: f64) -> Value {
-    serde_json::to_value(Num(x)).unwrap_or(Value::Null)
+    number(x).parse::<f64>().ok().map_or(Value::Null, |v| json!(v))
 }
 
 /// summary.json.
@@ -188,6 +193,7 @@ pub fn summary_json(s: &Schedule) -> String {
             "lower_bound": num(s.solved.lower_bound),
             "gap": num(s.solved.gap),
             "optimal": s.solved.optimal,
+            "found_by": s.solved.found_by.words(),
             "seconds": num(s.solved.seconds),
             "time_limit": num(s.time_limit),
         },
@@ -365,11 +371,16 @@ pub fn table(s: &Schedule) -> String {
     let p = &s.solved;
     let _ = writeln!(
         out,
-        "integer program: {} variables, {} constraints, solved in {:.1} s ({}), gap {} against the LP relaxation's {:.1} paid hours",
+        "integer program: {} variables, {} constraints, {:.1} s: {:.1} paid hours ({}), gap {} against the LP relaxation's {:.1}",
         p.variables,
         p.constraints,
         p.seconds,
-        if p.optimal { "optimal" } else { "time limit reached" },
+        p.objective,
+        if p.optimal {
+            p.found_by.words().to_owned()
+        } else {
+            format!("{}, not proven optimal within {} s", p.found_by.words(), number(s.time_limit))
+        },
         pct(p.gap),
         p.lower_bound
     );

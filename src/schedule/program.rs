@@ -29,6 +29,39 @@ pub struct Program {
     pub caps: Vec<(Vec<usize>, u32)>,
 }
 
+/// Which fractional value a dive rounds up next ([`Program::dive`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// The one with the largest fractional part.
+    MostFractional,
+    /// The largest value.
+    Largest,
+    /// The one with the smallest fractional part.
+    LeastFractional,
+}
+
+/// Where the answer taken comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// The solver's branch and bound, which proved it optimal.
+    Proven,
+    /// The solver's best when its time ran out (not proven optimal).
+    SolverAtLimit,
+    /// A relax-and-fix dive (cheaper than anything the solver found in time).
+    Dive,
+}
+
+impl Found {
+    /// In words, for the printed answer and summary.json.
+    pub fn words(self) -> &'static str {
+        match self {
+            Found::Proven => "proven optimal",
+            Found::SolverAtLimit => "the solver's best at its time limit",
+            Found::Dive => "relax-and-fix",
+        }
+    }
+}
+
 /// The program's answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solved {
@@ -42,6 +75,8 @@ pub struct Solved {
     pub gap: f64,
     /// Whether the solver proved `counts` optimal (else its time ran out first).
     pub optimal: bool,
+    /// Where `counts` comes from.
+    pub found_by: Found,
     /// Wall time of both solves, seconds.
     pub seconds: f64,
     /// Variables in the program.
@@ -64,30 +99,47 @@ impl Program {
         (0..self.need.len()).filter(|&r| self.need[r] > 1e-9 && !covered[r]).collect()
     }
 
-    /// Solves the relaxation, then the integer program started from the
-    /// relaxation rounded up, within `time_limit` seconds in all.
+    /// Solves the relaxation (the lower bound), dives from it for integer
+    /// answers by each [`Rule`] ([`Program::dive`], within the time limit),
+    /// then the integer program itself in the time left: the cheaper of
+    /// its answer and the dives' is taken.
     pub fn solve(&self, time_limit: f64) -> Result<Solved> {
         let started = Instant::now();
-        let relaxed = self.run(false, time_limit)?;
+        let relaxed = self.run(false, time_limit, &[], &[])?;
         let lower_bound = self.objective(&relaxed.0);
         // The solver starts from scratch (a start handed to microlp held it
-        // at that start on the week scenario); the rounded relaxation is
-        // kept should the solver end, at its time limit, with a dearer answer.
-        let fallback = self.rounded(&relaxed.0);
+        // at that start on the week scenario).
+        let dives: Vec<Vec<u32>> = [Rule::MostFractional, Rule::Largest, Rule::LeastFractional]
+            .into_iter()
+            .filter_map(|rule| self.dive(&relaxed.0, rule, started, time_limit))
+            .collect();
+        let fallback = dives
+            .into_iter()
+            .min_by(|a, b| self.cost_of(a).total_cmp(&self.cost_of(b)))
+            .or_else(|| self.rounded(&relaxed.0));
         let left = (time_limit - started.elapsed().as_secs_f64()).max(0.1);
-        let solved = self.run(true, left);
-        let (mut counts, mut optimal) = match (solved, &fallback) {
-            (Ok((values, optimal)), _) => {
-                (values.iter().map(|x| x.round().max(0.0) as u32).collect(), optimal)
+        let solved = self.run(true, left, &[], &[]);
+        // The cheaper of the solver's answer (its best when the time ran
+        // out) and the dives'; optimal only when the solver proved its own.
+        let whole =
+            |values: Vec<f64>| -> Vec<u32> { values.iter().map(|x| x.round().max(0.0) as u32).collect() };
+        let (counts, found_by) = match (solved, fallback) {
+            (Ok((values, optimal)), Some(f)) => {
+                let mine = whole(values);
+                if optimal {
+                    (mine, Found::Proven)
+                } else if self.cost_of(&mine) < self.cost_of(&f) - 1e-9 {
+                    (mine, Found::SolverAtLimit)
+                } else {
+                    (f, Found::Dive)
+                }
             }
-            (Err(_), Some(f)) => (f.clone(), false),
+            (Ok((values, true)), None) => (whole(values), Found::Proven),
+            (Ok((values, false)), None) => (whole(values), Found::SolverAtLimit),
+            (Err(_), Some(f)) => (f, Found::Dive),
             (Err(e), None) => return Err(e),
         };
-        if let Some(f) = fallback
-            && self.cost_of(&f) < self.cost_of(&counts) - 1e-9
-        {
-            (counts, optimal) = (f, false);
-        }
+        let optimal = found_by == Found::Proven;
         let objective = self.objective(&counts.iter().map(|&c| f64::from(c)).collect::<Vec<_>>());
         let gap = if objective > 0.0 { ((objective - lower_bound) / objective).max(0.0) } else { 0.0 };
         Ok(Solved {
@@ -96,10 +148,47 @@ impl Program {
             lower_bound,
             gap,
             optimal,
+            found_by,
             seconds: started.elapsed().as_secs_f64(),
             variables: self.cost.len(),
             constraints: self.rows().len() + self.caps.len(),
         })
+    }
+
+    /// Relax and fix: the relaxation's integer parts become lower bounds
+    /// and its most fractional value is rounded up into one, then the
+    /// relaxation is solved again with those bounds, until its answer is
+    /// whole (each round fixes at least one more unit, so it ends) or
+    /// `budget` seconds from `started` have passed (then `None`). A
+    /// heuristic for a first answer, not a search: nothing is undone.
+    fn dive(&self, relaxed: &[f64], rule: Rule, started: Instant, budget: f64) -> Option<Vec<u32>> {
+        let mut x = relaxed.to_vec();
+        let mut lower = vec![0.0; x.len()];
+        loop {
+            let frac = |v: f64| v - (v + 1e-6).floor();
+            let key = |v: usize| match rule {
+                Rule::MostFractional => frac(x[v]),
+                Rule::Largest => x[v],
+                Rule::LeastFractional => -frac(x[v]),
+            };
+            let most = (0..x.len())
+                .filter(|&v| frac(x[v]) > 1e-6)
+                .max_by(|&a, &b| key(a).total_cmp(&key(b)).then(b.cmp(&a)));
+            let Some(v) = most else {
+                let mut whole: Vec<u32> = x.iter().map(|v| v.round().max(0.0) as u32).collect();
+                self.prune(&mut whole);
+                return Some(whole);
+            };
+            for (l, &xv) in lower.iter_mut().zip(&x) {
+                *l = (xv + 1e-6).floor();
+            }
+            lower[v] = x[v].ceil();
+            let left = budget - started.elapsed().as_secs_f64();
+            if left <= 0.0 {
+                return None;
+            }
+            x = self.run(false, left, &lower, &[]).ok()?.0;
+        }
     }
 
     /// A feasible answer from the relaxation's values: each rounded down,
@@ -183,12 +272,17 @@ impl Program {
     }
 
     /// One solve: integer or continuous variables; the values and whether the solver proved them optimal.
-    fn run(&self, integer: bool, seconds: f64) -> Result<(Vec<f64>, bool)> {
+    /// `lower` (when not empty) gives each variable's lower bound.
+    /// `upper` (when not empty) each variable's upper bound (infinite for none).
+    fn run(&self, integer: bool, seconds: f64, lower: &[f64], upper: &[f64]) -> Result<(Vec<f64>, bool)> {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Variable> = self
-            .cost
-            .iter()
-            .map(|_| vars.add(if integer { variable().integer().min(0) } else { variable().min(0) }))
+        let x: Vec<Variable> = (0..self.cost.len())
+            .map(|v| {
+                let min = lower.get(v).copied().unwrap_or(0.0);
+                let max = upper.get(v).copied().unwrap_or(f64::INFINITY);
+                let def = if integer { variable().integer() } else { variable() };
+                vars.add(def.min(min).max(max))
+            })
             .collect();
         let objective: Expression = x.iter().zip(&self.cost).map(|(&v, &c)| c * v).sum();
         let mut by_row: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.need.len()];

@@ -10,17 +10,17 @@ use crate::time::DAY;
 /// after the seventh day (a shift that runs past Sunday midnight covers
 /// Monday's first hours, as a week-long staffing array repeats).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Week {
+pub struct RosterWeek {
     /// Length of a reporting interval, seconds.
     pub interval: f64,
     /// Reporting intervals in the week (7 × a day's).
     pub steps: usize,
 }
 
-impl Week {
+impl RosterWeek {
     /// The week of reporting intervals of `interval` seconds.
-    pub fn new(interval: f64) -> Week {
-        Week { interval, steps: (7.0 * DAY / interval).round() as usize }
+    pub fn new(interval: f64) -> RosterWeek {
+        RosterWeek { interval, steps: (7.0 * DAY / interval).round() as usize }
     }
 
     /// Adds `weight` × the share of each interval that the span from `a` to
@@ -81,7 +81,7 @@ impl Combination {
     }
 
     /// The share of each interval of the week one agent is logged in.
-    pub fn logged(&self, p: &ShiftPattern, week: &Week) -> Vec<f64> {
+    pub fn logged(&self, p: &ShiftPattern, week: &RosterWeek) -> Vec<f64> {
         let mut out = vec![0.0; week.steps];
         for d in self.days(p) {
             let a = f64::from(d) * DAY + self.start;
@@ -93,7 +93,7 @@ impl Combination {
     /// The share of each interval one agent is logged in and not in a
     /// planned status, each status counted at its expected share: its start
     /// spread evenly over its window (docs/model.md §16.2).
-    pub fn expected_available(&self, p: &ShiftPattern, week: &Week) -> Vec<f64> {
+    pub fn expected_available(&self, p: &ShiftPattern, week: &RosterWeek) -> Vec<f64> {
         const SAMPLES: usize = 60;
         let mut out = self.logged(p, week);
         for d in self.days(p) {
@@ -115,7 +115,7 @@ impl Combination {
 /// status of its pattern, its start in seconds after the shift's start
 /// (the same on every working day).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Agent {
+pub struct RosterAgent {
     /// Index into the combinations.
     pub combination: usize,
     /// Per planned status of the pattern, in order: its start after the shift's.
@@ -137,7 +137,7 @@ pub struct Cover {
 
 /// What the placement reads: the patterns, the combinations, each
 /// combination's team (its index among the teams scheduled) and the week.
-pub struct Layout<'a> {
+pub struct RosterLayout<'a> {
     /// The scenario's shift patterns.
     pub patterns: &'a [ShiftPattern],
     /// The program's combinations.
@@ -145,22 +145,22 @@ pub struct Layout<'a> {
     /// Per combination: the index of its team among those scheduled.
     pub team_of: &'a [usize],
     /// The week.
-    pub week: Week,
+    pub week: RosterWeek,
 }
 
-impl Layout<'_> {
+impl RosterLayout<'_> {
     /// One agent per unit of `counts`, combination by combination, with no
     /// status placed yet.
-    pub fn expand(&self, counts: &[u32]) -> Vec<Agent> {
+    pub fn expand(&self, counts: &[u32]) -> Vec<RosterAgent> {
         counts
             .iter()
             .enumerate()
-            .flat_map(|(c, &n)| (0..n).map(move |_| Agent { combination: c, statuses: Vec::new() }))
+            .flat_map(|(c, &n)| (0..n).map(move |_| RosterAgent { combination: c, statuses: Vec::new() }))
             .collect()
     }
 
     /// Adds `agent`'s logged-in time to `cover` (its statuses unplaced).
-    pub fn log_in(&self, cover: &mut Cover, agent: &Agent) {
+    pub fn log_in(&self, cover: &mut Cover, agent: &RosterAgent) {
         let c = &self.combinations[agent.combination];
         let logged = c.logged(&self.patterns[c.pattern], &self.week);
         let k = self.team_of[agent.combination];
@@ -175,7 +175,7 @@ impl Layout<'_> {
     /// summed over the slot on every working day, is highest (ties: the
     /// earliest), not overlapping the agent's statuses already placed and
     /// not crossing midnight; takes the status's time out of `cover`.
-    pub fn place(&self, cover: &mut Cover, agent: &mut Agent) {
+    pub fn place(&self, cover: &mut Cover, agent: &mut RosterAgent) {
         let c = self.combinations[agent.combination];
         let p = &self.patterns[c.pattern];
         let k = self.team_of[agent.combination];
@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_span_past_the_week_wraps_to_monday() {
-        let week = Week::new(1800.0);
+        let week = RosterWeek::new(1800.0);
         let mut out = vec![0.0; week.steps];
         week.add_span(&mut out, 7.0 * DAY - 900.0, 7.0 * DAY + 2700.0, 1.0);
         assert_eq!(out[week.steps - 1], 0.5);
@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn a_combination_covers_its_working_days_and_expects_its_lunch_over_the_window() {
-        let week = Week::new(1800.0);
+        let week = RosterWeek::new(1800.0);
         let p = pattern();
         // Days off Saturday and Sunday (5, 6): Monday to Friday, 08:00-12:00.
         let c = Combination { pattern: 0, length: p.lengths[0], start: p.first_start, first_off: 5 };
@@ -291,12 +291,12 @@ mod tests {
     /// the cover loses each lunch; the placement repeats exactly.
     #[test]
     fn lunches_go_where_the_cover_has_most_to_spare_and_spread() {
-        let week = Week::new(1800.0);
+        let week = RosterWeek::new(1800.0);
         let patterns = vec![pattern()];
         let combos =
             vec![Combination { pattern: 0, length: 4.0 * 3600.0, start: 8.0 * 3600.0, first_off: 5 }];
         let team_of = vec![0];
-        let layout = Layout { patterns: &patterns, combinations: &combos, team_of: &team_of, week };
+        let layout = RosterLayout { patterns: &patterns, combinations: &combos, team_of: &team_of, week };
         let mut need = vec![0.0; week.steps];
         for d in 0..5 {
             for t in [18, 19, 21] {

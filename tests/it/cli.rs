@@ -1263,13 +1263,25 @@ fn commands(dir: &Path) -> Vec<String> {
 }
 
 /// `routesim --help` lists the commands in the order of a planner's work:
-/// check the scenario, a first figure, run, staff, sweep, compare; then the tools.
+/// check the scenario, a first figure, run, staff, schedule, sweep, compare; then the tools.
 #[test]
 fn help_lists_commands_in_the_order_of_the_work() {
     let dir = tempdir();
     assert_eq!(
         commands(dir.path()),
-        ["check", "erlang", "run", "staff", "sweep", "compare", "merge", "plot", "completions", "man"]
+        [
+            "check",
+            "erlang",
+            "run",
+            "staff",
+            "schedule",
+            "sweep",
+            "compare",
+            "merge",
+            "plot",
+            "completions",
+            "man"
+        ]
     );
 }
 

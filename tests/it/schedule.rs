@@ -75,3 +75,277 @@ schedule = [{ status = "Lunch", after = "3h-5h", duration = "30m" }]
         assert!(!tmp.path().join("output").exists(), "{command} wrote something");
     }
 }
+
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Minutes after midnight of `HH:MM`.
+fn minutes(clock: &str) -> i64 {
+    let (h, m) = clock.split_once(':').expect("HH:MM");
+    h.parse::<i64>().expect("hours") * 60 + m.parse::<i64>().expect("minutes")
+}
+
+/// Minutes of a duration written as the week scenario writes them (`3h`, `30m`, `8h`).
+fn duration_minutes(text: &str) -> i64 {
+    let mut total = 0;
+    let mut num = String::new();
+    for c in text.chars() {
+        match c {
+            'h' => total += num.drain(..).as_str().parse::<i64>().expect("hours") * 60,
+            'm' => total += num.drain(..).as_str().parse::<i64>().expect("minutes"),
+            d => num.push(d),
+        }
+    }
+    total
+}
+
+fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("read csv");
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+    reader
+        .records()
+        .map(|r| header.iter().cloned().zip(r.expect("record").iter().map(str::to_owned)).collect())
+        .collect()
+}
+
+/// The week: `schedule` on scenarios/week.toml gives a roster in
+/// which every row obeys its pattern (length, start window and step, five
+/// days with the two days off together, Sunday to Monday counting, the
+/// lunch inside its window); re-simulated on the independent seed with 20
+/// replications each queue meets its target in at least 95% of the
+/// intervals it is judged in; paid hours stay within a bound of the
+/// requirement's agent-hours; schedule.xlsx reads back with its three
+/// sheets matching roster.csv and coverage.csv; and `routesim run` on the
+/// folder's scenario.toml reproduces the service levels summary.json gives.
+#[test]
+fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let week = Path::new(CRATE).join("scenarios/week.toml");
+    let out = routesim(
+        tmp.path(),
+        &[
+            "schedule",
+            week.to_str().expect("path"),
+            "--paid-hours",
+            "37.5",
+            "--time-limit",
+            "5",
+            "--out",
+            "sched",
+        ],
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{printed}\n{}", String::from_utf8_lossy(&out.stderr));
+    let dir = tmp.path().join("sched");
+    for name in [
+        "roster.csv",
+        "coverage.csv",
+        "scenario.toml",
+        "summary.json",
+        "schedule.xlsx",
+        "forecast.csv",
+        "charts/coverage.png",
+    ] {
+        assert!(dir.join(name).is_file(), "{name} missing");
+    }
+
+    // The coverage chart: a panel per team, over the dated week.
+    let svg = std::fs::read_to_string(dir.join("charts/coverage.svg")).expect("coverage.svg");
+    for text in ["Coverage over the week", "team chat", "team email", "Mon 07 Dec", "under the requirement"] {
+        assert!(svg.contains(text), "coverage.svg lacks {text:?}");
+    }
+    // report.html: the chart and the page drawn from the folder's files.
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
+            .expect("json");
+    for text in [
+        "week — schedule".to_owned(),
+        "Agents per shift pattern".to_owned(),
+        format!(
+            "{} agents, {:.1} paid hours a week",
+            summary["agents"],
+            summary["paid_hours"].as_f64().expect("paid")
+        ),
+        "Mon 07 Dec 10:00".to_owned(),
+    ] {
+        assert!(html.contains(&text), "report.html lacks {text:?}");
+    }
+    // `routesim plot` redraws the chart from the folder alone, byte for byte.
+    let plot = Command::new(BIN).args(["plot", "sched"]).current_dir(tmp.path()).output().expect("plot");
+    assert!(plot.status.success(), "{}", String::from_utf8_lossy(&plot.stderr));
+    assert_eq!(std::fs::read_to_string(dir.join("charts/coverage.svg")).expect("redrawn"), svg);
+
+    // roster.csv: every row obeys its pattern.
+    let roster = rows(&dir.join("roster.csv"));
+    let days = obeys_patterns(&roster, &week);
+    // With the part-time email pattern capped, full-time agents come in, with their lunches.
+    let capped = routesim(
+        tmp.path(),
+        &[
+            "schedule",
+            week.to_str().expect("path"),
+            "--team",
+            "email",
+            "--set",
+            "shift.email-part.max_agents=3",
+            "--time-limit",
+            "5",
+            "--out",
+            "capped",
+            "-q",
+        ],
+    );
+    assert!(capped.status.success(), "{}", String::from_utf8_lossy(&capped.stderr));
+    let capped = rows(&tmp.path().join("capped/roster.csv"));
+    obeys_patterns(&capped, &week);
+    assert!(
+        capped
+            .iter()
+            .filter(|r| r["shift"] == "email-part")
+            .map(|r| &r["agent"])
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            <= 3
+    );
+    assert!(capped.iter().any(|r| !r["Lunch"].is_empty()), "no lunch placed");
+
+    // summary.json: the independent seed, the bound on paid hours, the program's figures.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("json"))
+            .expect("json");
+    assert_eq!(summary["validation"]["seed"], 11 + 1_000_003);
+    assert_eq!(summary["validation"]["replications"], 20);
+    let queues = summary["validation"]["queues"].as_array().expect("queues");
+    assert_eq!(queues.len(), 2);
+    for q in queues {
+        let (met, judged) =
+            (q["met"].as_f64().expect("met"), q["judged_intervals"].as_f64().expect("judged"));
+        assert!(judged > 0.0 && met >= 0.95 * judged, "{q}");
+        let shown = format!("meets it in {} of {} judged intervals", q["met"], q["judged_intervals"]);
+        assert!(printed.contains(&shown), "{shown} not printed:\n{printed}");
+    }
+    let paid = summary["paid_hours"].as_f64().expect("paid");
+    let need = summary["requirement_agent_hours"].as_f64().expect("need");
+    assert_eq!(need, 438.0 + 141.0, "the requirement staff answers for the week (chat, email: the README)");
+    // The bound: paid hours at most 20% above the requirement's agent-hours.
+    assert!(paid <= 1.2 * need, "paid {paid} against {need}");
+    assert!(paid >= summary["program"]["lower_bound"].as_f64().expect("bound") - 1e-6);
+    assert_eq!(summary["agents"].as_u64().map(|n| n as usize), Some(days.len()));
+    let hours: f64 = roster
+        .iter()
+        .map(|r| ((minutes(&r["end"]) - minutes(&r["start"])).rem_euclid(1440)) as f64 / 60.0)
+        .sum();
+    assert!((hours - paid).abs() < 1e-9, "roster.csv's hours {hours} against summary's {paid}");
+    assert!(printed.contains(&format!("{:.1} FTE at 37.5 paid hours a week", paid / 37.5)), "{printed}");
+
+    // schedule.xlsx: the three sheets, the roster grid and coverage cells as the CSV files give them.
+    use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(dir.join("schedule.xlsx")).expect("open schedule.xlsx");
+    assert_eq!(book.sheet_names(), vec!["Requirement", "Roster", "Coverage"]);
+    let grid = book.worksheet_range("Roster").expect("Roster");
+    let text = |r: &calamine::Range<Data>, row: u32, col: u32| {
+        r.get_value((row, col)).map(ToString::to_string).unwrap_or_default()
+    };
+    assert_eq!(text(&grid, 0, 0), "agent");
+    assert_eq!(text(&grid, 0, 3), "Mon 07 Dec");
+    for (i, (agent, worked)) in
+        [("agent-1", &days["agent-1"]), ("agent-2", &days["agent-2"])].into_iter().enumerate()
+    {
+        let row = i as u32 + 1;
+        assert_eq!(text(&grid, row, 0), agent);
+        let first = roster.iter().find(|r| r["agent"] == agent).expect("agent's rows");
+        assert_eq!(text(&grid, row, 2), first["shift"]);
+        for d in 0..7 {
+            let want = if worked.contains(&d) {
+                format!("{}-{}", first["start"], first["end"])
+            } else {
+                "off".into()
+            };
+            assert_eq!(text(&grid, row, 3 + d as u32), want, "{agent}, day {d}");
+        }
+    }
+    let coverage = rows(&dir.join("coverage.csv"));
+    assert_eq!(coverage.len(), 2 * 336, "two teams, 336 half hours");
+    let sheet = book.worksheet_range("Coverage").expect("Coverage");
+    let requirement = book.worksheet_range("Requirement").expect("Requirement");
+    for (i, c) in coverage.iter().enumerate().filter(|(i, _)| i % 97 == 20) {
+        let row = i as u32 + 1;
+        assert_eq!(text(&sheet, row, 0), c["team"]);
+        assert_eq!(text(&sheet, row, 3), c["start"]);
+        assert_eq!(text(&sheet, row, 4), c["required"]);
+        assert_eq!(text(&requirement, row, 4), c["required"]);
+        let scheduled: f64 = c["scheduled"].parse().expect("scheduled");
+        assert_eq!(sheet.get_value((row, 6)).and_then(|d| d.as_f64()), Some(scheduled));
+    }
+
+    // The folder's scenario.toml, run as it is, gives the service levels summary.json reports.
+    let run = routesim(&dir, &["run", "scenario.toml", "-q", "--out", "run"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run_summary = rows(&dir.join("run/summary.csv"));
+    for q in queues {
+        let name = q["queue"].as_str().expect("queue");
+        let row = run_summary
+            .iter()
+            .find(|r| r["scope"] == "queue" && r["name"] == name && r["metric"] == "service_level")
+            .expect("service level row");
+        assert_eq!(row["mean"].parse::<f64>().ok(), q["service_level"].as_f64(), "{name}");
+    }
+}
+
+/// Checks every row of a roster against its pattern in `week` (team,
+/// length, start on the grid, the lunch inside its window, the date of its
+/// weekday) and every agent's five days with the two days off together;
+/// returns each agent's working days (0 Monday … 6 Sunday).
+fn obeys_patterns(
+    roster: &[std::collections::BTreeMap<String, String>],
+    week: &Path,
+) -> std::collections::BTreeMap<String, Vec<usize>> {
+    // The patterns as the file gives them.
+    let file: toml::Value = toml::from_str(&std::fs::read_to_string(week).expect("week")).expect("toml");
+    let patterns = file["shift"].as_array().expect("[[shift]]");
+    let pattern = |name: &str| patterns.iter().find(|p| p["name"].as_str() == Some(name)).expect("pattern");
+    assert!(!roster.is_empty());
+    let mut days: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for row in roster {
+        let p = pattern(&row["shift"]);
+        assert_eq!(row["team"], p["team"].as_str().expect("team"), "{row:?}");
+        let (start, end) = (minutes(&row["start"]), minutes(&row["end"]));
+        let length = (end - start).rem_euclid(24 * 60);
+        let lengths: Vec<i64> = p["lengths"]
+            .as_array()
+            .expect("lengths")
+            .iter()
+            .map(|l| duration_minutes(l.as_str().expect("length")))
+            .collect();
+        assert!(lengths.contains(&length), "{row:?}: length {length} min not in {lengths:?}");
+        let (first, last) = p["start"].as_str().expect("start").split_once('-').expect("range");
+        let (first, last) = (minutes(first), minutes(last));
+        assert!((first..=last).contains(&start) && (start - first) % 30 == 0, "{row:?}: start off the grid");
+        match p.get("schedule").and_then(|s| s.as_array()).and_then(|s| s.first()) {
+            Some(lunch) => {
+                let (a, b) = lunch["after"].as_str().expect("after").split_once('-').expect("window");
+                let d = duration_minutes(lunch["duration"].as_str().expect("duration"));
+                let at = (minutes(&row["Lunch"]) - start).rem_euclid(24 * 60);
+                assert!(
+                    at >= duration_minutes(a) && at + d <= duration_minutes(b),
+                    "{row:?}: lunch outside its window"
+                );
+            }
+            None => assert_eq!(row["Lunch"], "", "{row:?}: a pattern without a lunch has none"),
+        }
+        let d = WEEKDAYS.iter().position(|w| *w == row["weekday"]).expect("weekday");
+        assert_eq!(row["date"], format!("2026-12-{:02}", 7 + d), "{row:?}");
+        days.entry(row["agent"].clone()).or_default().push(d);
+    }
+    for (agent, worked) in &days {
+        assert_eq!(worked.len(), 5, "{agent} works {worked:?}");
+        let off: Vec<usize> = (0..7).filter(|d| !worked.contains(d)).collect();
+        assert!(
+            off.len() == 2 && (off[1] == off[0] + 1 || (off[0] == 0 && off[1] == 6)),
+            "{agent}: days off {off:?} not together"
+        );
+    }
+
+    days
+}
