@@ -79,7 +79,7 @@ fn staffing(c: &mut Criterion) {
     g.finish();
 }
 
-/// `routesim schedule scenarios/week.toml --paid-hours 37.5`, whole.
+/// `routesim schedule scenarios/week.toml --paid-hours 37.5 --time-limit 5`, whole.
 fn schedule(c: &mut Criterion) {
     let mut g = c.benchmark_group("schedule");
     g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(60));

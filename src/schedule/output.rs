@@ -18,8 +18,10 @@ use crate::time::DAY;
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// The result folder's files, (name, bytes): the CSV files, the roster's
-/// scenario, summary.json, schedule.xlsx and the forecast's copy (the
-/// coverage chart and report.html are drawn from them, `plot::Kind::Schedule`).
+/// scenario, summary.json, schedule.xlsx and the forecast's copy; the
+/// coverage chart and report.html are drawn from them
+/// (`report::write_with_charts`, `plot::Kind::Schedule`), so `routesim plot
+/// DIR` redraws them.
 pub fn files(s: &Schedule) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![
         ("roster.csv", roster_csv(s)?),

@@ -150,9 +150,30 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
 
     // The coverage chart: a panel per team, over the dated week.
     let svg = std::fs::read_to_string(dir.join("charts/coverage.svg")).expect("coverage.svg");
-    for text in ["team chat", "team email", "Mon 07 Dec", "under the requirement"] {
+    for text in ["Coverage over the week", "team chat", "team email", "Mon 07 Dec", "under the requirement"] {
         assert!(svg.contains(text), "coverage.svg lacks {text:?}");
     }
+    // report.html: the chart and the page drawn from the folder's files.
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
+            .expect("json");
+    for text in [
+        "week — schedule".to_owned(),
+        "Agents per shift pattern".to_owned(),
+        format!(
+            "{} agents, {:.1} paid hours a week",
+            summary["agents"],
+            summary["paid_hours"].as_f64().expect("paid")
+        ),
+        "Mon 07 Dec 10:00".to_owned(),
+    ] {
+        assert!(html.contains(&text), "report.html lacks {text:?}");
+    }
+    // `routesim plot` redraws the chart from the folder alone, byte for byte.
+    let plot = Command::new(BIN).args(["plot", "sched"]).current_dir(tmp.path()).output().expect("plot");
+    assert!(plot.status.success(), "{}", String::from_utf8_lossy(&plot.stderr));
+    assert_eq!(std::fs::read_to_string(dir.join("charts/coverage.svg")).expect("redrawn"), svg);
 
     // roster.csv: every row obeys its pattern.
     let roster = rows(&dir.join("roster.csv"));
@@ -205,6 +226,7 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
     }
     let paid = summary["paid_hours"].as_f64().expect("paid");
     let need = summary["requirement_agent_hours"].as_f64().expect("need");
+    assert_eq!(need, 438.0 + 141.0, "the requirement staff answers for the week (chat, email: the README)");
     let per_team: f64 = summary["requirement"]["teams"]
         .as_array()
         .expect("teams")
