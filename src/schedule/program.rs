@@ -105,7 +105,7 @@ impl Program {
     /// its answer and the dives' is taken.
     pub fn solve(&self, time_limit: f64) -> Result<Solved> {
         let started = Instant::now();
-        let relaxed = self.run(false, time_limit, &[], &[])?;
+        let relaxed = self.run(false, time_limit, &[])?;
         let lower_bound = self.objective(&relaxed.0);
         // The solver starts from scratch (a start handed to microlp held it
         // at that start on the week scenario).
@@ -118,7 +118,7 @@ impl Program {
             .min_by(|a, b| self.cost_of(a).total_cmp(&self.cost_of(b)))
             .or_else(|| self.rounded(&relaxed.0));
         let left = (time_limit - started.elapsed().as_secs_f64()).max(0.1);
-        let solved = self.run(true, left, &[], &[]);
+        let solved = self.run(true, left, &[]);
         // The cheaper of the solver's answer (its best when the time ran
         // out) and the dives'; optimal only when the solver proved its own.
         let whole =
@@ -187,7 +187,7 @@ impl Program {
             if left <= 0.0 {
                 return None;
             }
-            x = self.run(false, left, &lower, &[]).ok()?.0;
+            x = self.run(false, left, &lower).ok()?.0;
         }
     }
 
@@ -273,15 +273,13 @@ impl Program {
 
     /// One solve: integer or continuous variables; the values and whether the solver proved them optimal.
     /// `lower` (when not empty) gives each variable's lower bound.
-    /// `upper` (when not empty) each variable's upper bound (infinite for none).
-    fn run(&self, integer: bool, seconds: f64, lower: &[f64], upper: &[f64]) -> Result<(Vec<f64>, bool)> {
+    fn run(&self, integer: bool, seconds: f64, lower: &[f64]) -> Result<(Vec<f64>, bool)> {
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = (0..self.cost.len())
             .map(|v| {
                 let min = lower.get(v).copied().unwrap_or(0.0);
-                let max = upper.get(v).copied().unwrap_or(f64::INFINITY);
                 let def = if integer { variable().integer() } else { variable() };
-                vars.add(def.min(min).max(max))
+                vars.add(def.min(min))
             })
             .collect();
         let objective: Expression = x.iter().zip(&self.cost).map(|(&v, &c)| c * v).sum();
