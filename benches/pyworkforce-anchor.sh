@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-scenarios/week.toml}
 work=${WORK:-target/pyworkforce-anchor}
-venv=target/pyworkforce-venv
+venv=${VENV:-target/pyworkforce-venv}
 cargo build --release -q
 routesim=$PWD/target/release/routesim
 if [ ! -x "$venv/bin/python" ]; then

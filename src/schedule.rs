@@ -372,6 +372,18 @@ impl Planner {
                 repair.added.push(c);
             }
         };
+        // The figures a planner reads come from a seed the repair has not
+        // seen (docs/model.md §16.4): the roster re-simulated once more.
+        let _ = (roster_sc, measured);
+        let seed = sc.seed.wrapping_add(2 * VALIDATION_SEED_OFFSET) % (i64::MAX as u64);
+        progress(Progress::Phase("re-simulating the roster on a fresh seed", repair.rounds));
+        let text = self.roster_text(&self.source, &layout, &agents, seed)?;
+        let mut overrides = self.overrides.clone();
+        overrides.push(format!("seed={seed}"));
+        let roster_sc = scenario::parse_in(&text, &self.origin, &self.stem, &overrides, &self.dir)?;
+        let measured = search::measure(workers, std::slice::from_ref(&roster_sc), &teams, &tick)?
+            .pop()
+            .ok_or_else(|| Error::Internal("the roster's simulation gave no results".into()))?;
         let checks = self.checks(&roster_sc, &teams, &targets, &measured, workers, &tick)?;
         let scenario_toml = self.roster_text(&self.effective_toml, &layout, &agents, seed)?;
         Ok(Schedule {

@@ -211,6 +211,7 @@ pub fn summary_json(s: &Schedule) -> String {
             "formula": "FTE = the roster's paid hours a week / paid hours of one full-time agent",
         })),
         "repair": {
+            "seed": repair_seed(s),
             "rounds": s.repair.rounds,
             "round_limit": super::MAX_REPAIR_ROUNDS,
             "agents_added": s.repair.added.len(),
@@ -386,7 +387,8 @@ pub fn table(s: &Schedule) -> String {
     );
     let _ = writeln!(
         out,
-        "repair: {} simulation{}, {} agent{} added; {}",
+        "repair on seed {}: {} simulation{}, {} agent{} added; {}",
+        repair_seed(s),
         s.repair.rounds,
         if s.repair.rounds == 1 { "" } else { "s" },
         s.repair.added.len(),
@@ -401,7 +403,11 @@ pub fn table(s: &Schedule) -> String {
             )
         }
     );
-    let _ = writeln!(out, "on the independent seed {} ({} replications):", sc.seed, sc.replications);
+    let _ = writeln!(
+        out,
+        "on a fresh seed {}, which neither the search nor the repair has seen ({} replications):",
+        sc.seed, sc.replications
+    );
     for c in &s.checks {
         let _ = writeln!(
             out,
@@ -414,4 +420,11 @@ pub fn table(s: &Schedule) -> String {
         );
     }
     out
+}
+
+/// The seed the repair simulated the roster on (docs/model.md §16.4): the
+/// scenario's plus [`crate::staffing::plan::VALIDATION_SEED_OFFSET`], as
+/// `staff`'s independent seed; the printed figures come from twice the offset.
+fn repair_seed(s: &Schedule) -> u64 {
+    s.search_seed.wrapping_add(crate::staffing::plan::VALIDATION_SEED_OFFSET) % (i64::MAX as u64)
 }
