@@ -89,7 +89,7 @@ def shifts_of(scenario, team, interval):
 def solve(scenario, need, interval):
     """pyworkforce's answer per team: [(shift, start, length, pattern, counts per day)], its wall time."""
     periods = int(86400 // interval)
-    answer, spent = {}, 0.0
+    answer, spent, statuses = {}, 0.0, {}
     for team, week in need.items():
         shifts = shifts_of(scenario, team, interval)
         coverage = {}
@@ -113,13 +113,14 @@ def solve(scenario, need, interval):
         started = time.perf_counter()
         solution = problem.solve()
         spent += time.perf_counter() - started
+        statuses[team] = solution["status"]
         if solution["status"] not in ("OPTIMAL", "FEASIBLE"):
             sys.exit(f"pyworkforce found no roster for team {team}: {solution['status']}")
         counts = {}
         for r in solution["resources_shifts"]:
             counts.setdefault(r["shift"], [0] * days)[r["day"]] = r["resources"]
         answer[team] = [(n, s, l, p, counts.get(n, [0] * days)) for n, s, l, p in shifts]
-    return answer, spent
+    return answer, spent, statuses
 
 
 def roster_scenario(scenario, answer, interval, path):
@@ -181,7 +182,7 @@ def main():
         scenario = tomllib.load(f)
     interval = seconds(scenario.get("interval", "30m"))
     need = requirement(folder)
-    answer, pwf_seconds = solve(scenario, need, interval)
+    answer, pwf_seconds, statuses = solve(scenario, need, interval)
     os.makedirs(work, exist_ok=True)
     # The roster scenario reads the forecast beside it, as the original does.
     here = os.path.dirname(os.path.abspath(scenario_path))
@@ -219,6 +220,13 @@ def main():
     for r in [head] + rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print(f"(simulated by routesim on seed {seed}, 20 replications; judged half hours per queue)")
+    print("pyworkforce's CP-SAT status per team: " + ", ".join(f"{t} {s}" for t, s in statuses.items()))
+    program = ours["program"]
+    print(
+        f"routesim's program: {float(program['paid_hours']):.1f} paid hours against its LP bound "
+        f"{float(program['lower_bound']):.1f} (gap {100 * float(program['gap']):.1f}%), "
+        f"{'proven optimal' if program['optimal'] else 'not proven optimal'}"
+    )
 
 
 if __name__ == "__main__":
