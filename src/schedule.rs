@@ -341,9 +341,9 @@ impl Planner {
         let tick = || progress(Progress::Replication);
         let mut repair =
             Repair { rounds: 0, added: Vec::new(), met: false, misses: Vec::new(), judged: Vec::new() };
-        let (roster_sc, measured) = loop {
-            progress(Progress::Phase("simulating the roster on an independent seed", repair.rounds));
-            let text = self.roster_text(&self.source, &layout, &agents, seed)?;
+        // The roster as a scenario on `seed`, simulated.
+        let simulate = |agents: &[RosterAgent], seed: u64| -> Result<(Scenario, Measured)> {
+            let text = self.roster_text(&self.source, &layout, agents, seed)?;
             let mut overrides = self.overrides.clone();
             overrides.push(format!("seed={seed}"));
             let roster_sc = scenario::parse_in(&text, &self.origin, &self.stem, &overrides, &self.dir)?;
@@ -351,13 +351,18 @@ impl Planner {
                 search::measure(workers, std::slice::from_ref(&roster_sc), &teams, &tick)?
                     .pop()
                     .ok_or_else(|| Error::Internal("the roster's simulation gave no results".into()))?;
+            Ok((roster_sc, measured))
+        };
+        loop {
+            progress(Progress::Phase("simulating the roster on an independent seed", repair.rounds));
+            let (roster_sc, measured) = simulate(&agents, seed)?;
             repair.rounds += 1;
             let misses = misses(&roster_sc, &teams, &targets, workers, &measured);
             repair.misses = misses.iter().map(Vec::len).collect();
             repair.judged = judged(&roster_sc, &teams);
             repair.met = misses.iter().all(Vec::is_empty);
             if repair.met || repair.rounds >= MAX_REPAIR_ROUNDS {
-                break (roster_sc, measured);
+                break;
             }
             // One agent per team that misses: the combination covering most
             // of its missed intervals, the cheapest among equals.
@@ -371,19 +376,12 @@ impl Planner {
                 agents.push(agent);
                 repair.added.push(c);
             }
-        };
+        }
         // The figures a planner reads come from a seed the repair has not
         // seen (docs/model.md §16.4): the roster re-simulated once more.
-        let _ = (roster_sc, measured);
         let seed = sc.seed.wrapping_add(2 * VALIDATION_SEED_OFFSET) % (i64::MAX as u64);
         progress(Progress::Phase("re-simulating the roster on a fresh seed", repair.rounds));
-        let text = self.roster_text(&self.source, &layout, &agents, seed)?;
-        let mut overrides = self.overrides.clone();
-        overrides.push(format!("seed={seed}"));
-        let roster_sc = scenario::parse_in(&text, &self.origin, &self.stem, &overrides, &self.dir)?;
-        let measured = search::measure(workers, std::slice::from_ref(&roster_sc), &teams, &tick)?
-            .pop()
-            .ok_or_else(|| Error::Internal("the roster's simulation gave no results".into()))?;
+        let (roster_sc, measured) = simulate(&agents, seed)?;
         let checks = self.checks(&roster_sc, &teams, &targets, &measured, workers, &tick)?;
         let scenario_toml = self.roster_text(&self.effective_toml, &layout, &agents, seed)?;
         Ok(Schedule {
