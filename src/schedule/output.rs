@@ -254,18 +254,22 @@ pub fn xlsx(s: &Schedule) -> Result<Vec<u8>> {
     let bold = Format::new().set_bold();
     let coverage = coverage_rows(s);
 
+    // Requirement and Coverage share coverage.csv's first five columns.
+    let lead = ["team", "date", "weekday", "start", "required"];
+    let write_lead = |sheet: &mut rust_xlsxwriter::Worksheet, row: u32, r: &CoverageRecord| {
+        for (col, text) in [&r.team, &r.date, &r.weekday, &r.start].into_iter().enumerate() {
+            sheet.write_string(row, col as u16, text)?;
+        }
+        sheet.write_number(row, 4, f64::from(r.required)).map(|_| ())
+    };
+
     let sheet = book.add_worksheet();
     sheet.set_name("Requirement").map_err(xlsx_error)?;
-    for (col, h) in ["team", "date", "weekday", "start", "required"].iter().enumerate() {
+    for (col, h) in lead.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *h, &bold).map_err(xlsx_error)?;
     }
     for (row, r) in coverage.iter().enumerate() {
-        let row = row as u32 + 1;
-        sheet.write_string(row, 0, &r.team).map_err(xlsx_error)?;
-        sheet.write_string(row, 1, &r.date).map_err(xlsx_error)?;
-        sheet.write_string(row, 2, &r.weekday).map_err(xlsx_error)?;
-        sheet.write_string(row, 3, &r.start).map_err(xlsx_error)?;
-        sheet.write_number(row, 4, f64::from(r.required)).map_err(xlsx_error)?;
+        write_lead(sheet, row as u32 + 1, r).map_err(xlsx_error)?;
     }
 
     let sheet = book.add_worksheet();
@@ -299,27 +303,13 @@ pub fn xlsx(s: &Schedule) -> Result<Vec<u8>> {
 
     let sheet = book.add_worksheet();
     sheet.set_name("Coverage").map_err(xlsx_error)?;
-    let columns = [
-        "team",
-        "date",
-        "weekday",
-        "start",
-        "required",
-        "required_available",
-        "scheduled",
-        "available",
-        "net",
-    ];
-    for (col, h) in columns.iter().enumerate() {
+    let columns = lead.iter().chain(&["required_available", "scheduled", "available", "net"]);
+    for (col, h) in columns.enumerate() {
         sheet.write_string_with_format(0, col as u16, *h, &bold).map_err(xlsx_error)?;
     }
     for (row, r) in coverage.iter().enumerate() {
         let row = row as u32 + 1;
-        sheet.write_string(row, 0, &r.team).map_err(xlsx_error)?;
-        sheet.write_string(row, 1, &r.date).map_err(xlsx_error)?;
-        sheet.write_string(row, 2, &r.weekday).map_err(xlsx_error)?;
-        sheet.write_string(row, 3, &r.start).map_err(xlsx_error)?;
-        sheet.write_number(row, 4, f64::from(r.required)).map_err(xlsx_error)?;
+        write_lead(sheet, row, r).map_err(xlsx_error)?;
         for (col, v) in [r.required_available, r.scheduled, r.available, r.net].iter().enumerate() {
             sheet.write_number(row, 5 + col as u16, v.written()).map_err(xlsx_error)?;
         }

@@ -291,6 +291,55 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
         assert_eq!(sheet.get_value((row, 6)).and_then(|d| d.as_f64()), Some(scheduled));
     }
 
+    // Every other number of coverage.csv and summary.json, by name, from the files.
+    let coverage = rows(&dir.join("coverage.csv"));
+    let (mut over, mut under) = (0.0, 0.0);
+    for c in &coverage {
+        let v = |k: &str| -> f64 { c[k].parse().unwrap_or_else(|_| panic!("{k}={}", c[k])) };
+        assert!((v("net") - (v("available") - v("required_available"))).abs() < 1e-5, "net of {c:?}");
+        assert!(v("available") <= v("scheduled") + 1e-9, "available within scheduled: {c:?}");
+        assert!(v("required_available") <= v("required") + 1e-9, "required_available within required: {c:?}");
+        let d = v("scheduled") - v("required");
+        if d > 0.0 { over += d * 0.5 } else { under -= d * 0.5 }
+    }
+    let num = |v: &serde_json::Value| v.as_f64().unwrap_or_else(|| panic!("{v}"));
+    assert!((num(&summary["hours_over"]) - over).abs() < 1e-3, "hours_over {over}");
+    assert!((num(&summary["hours_under"]) - under).abs() < 1e-3, "hours_under {under}");
+    assert!(
+        printed.contains(&format!("logged in over the requirement {over:.1} h, under it {under:.1} h")),
+        "{printed}"
+    );
+    let program = &summary["program"];
+    let (found, bound) = (num(&program["paid_hours"]), num(&program["lower_bound"]));
+    assert!((num(&program["gap"]) - (found - bound) / found).abs() < 1e-6, "gap");
+    assert!(printed.contains(&format!(
+        "integer program: {} variables, {} constraints",
+        program["variables"], program["constraints"]
+    )));
+    assert!(paid >= found, "the repair only adds agents");
+    assert!((num(&summary["fte"]["fte"]) - paid / 37.5).abs() < 1e-6);
+    assert_eq!(summary["fte"]["paid_hours_per_fte"], 37.5);
+    let patterns = summary["patterns"].as_array().expect("patterns");
+    for p in patterns {
+        let shift = p["shift"].as_str().expect("shift");
+        let agents: std::collections::BTreeSet<&str> =
+            roster.iter().filter(|r| r["shift"] == shift).map(|r| r["agent"].as_str()).collect();
+        assert_eq!(p["agents"].as_u64(), Some(agents.len() as u64), "{shift}'s agents in roster.csv");
+        let hours: f64 = roster
+            .iter()
+            .filter(|r| r["shift"] == shift)
+            .map(|r| ((minutes(&r["end"]) - minutes(&r["start"])).rem_euclid(1440)) as f64 / 60.0)
+            .sum();
+        assert!((num(&p["paid_hours"]) - hours).abs() < 1e-9, "{shift}'s paid hours");
+    }
+    let (rounds, added) = (&summary["repair"]["rounds"], &summary["repair"]["agents_added"]);
+    let s = |n: &serde_json::Value| if n == 1 { "" } else { "s" };
+    let line =
+        format!("repair on seed 1000014: {rounds} simulation{}, {added} agent{} added", s(rounds), s(added));
+    assert!(printed.contains(&line), "{line}\n{printed}");
+    assert_eq!(summary["repair"]["round_limit"], 20);
+    assert_eq!(summary["repair"]["met"], true);
+
     // The folder's scenario.toml, run as it is, gives the service levels summary.json reports.
     let run = routesim(&dir, &["run", "scenario.toml", "-q", "--out", "run"]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
