@@ -233,11 +233,25 @@ fn queues_child(arg: &str) {
         best = best.min(start.elapsed());
     }
     let ns = best.as_nanos() as f64 / offered.max(1) as f64;
-    println!("{QUEUES_ENV} ns={ns:.1} peak_kib={} offered={offered}", peak_kib().unwrap_or(0));
+    // As the driver runs a worker's replications: one tally's buffers
+    // reused (cleared, not allocated and paged in again).
+    let mut tally = routesim::stats::Tally::new(&sc);
+    let mut reused = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        tally = black_box(engine::run_reusing(black_box(&sc), 0, tally));
+        reused = reused.min(start.elapsed());
+    }
+    let reused_ns = reused.as_nanos() as f64 / offered.max(1) as f64;
+    println!(
+        "{QUEUES_ENV} ns={ns:.1} reused_ns={reused_ns:.1} peak_kib={} offered={offered}",
+        peak_kib().unwrap_or(0)
+    );
 }
 
-/// Runs the queue-scaling child for `queues` in a fresh process: (ns per conversation, peak KiB).
-fn queues_run(queues: u32, conversations: f64, runs: u32) -> Option<(f64, u64)> {
+/// Runs the queue-scaling child for `queues` in a fresh process: ns per
+/// conversation with a new tally and with a reused one, and peak KiB.
+fn queues_run(queues: u32, conversations: f64, runs: u32) -> Option<(f64, f64, u64)> {
     let exe = std::env::current_exe().ok()?;
     let out = std::process::Command::new(exe)
         .env(QUEUES_ENV, format!("{queues},{conversations},{runs}"))
@@ -246,29 +260,32 @@ fn queues_run(queues: u32, conversations: f64, runs: u32) -> Option<(f64, u64)> 
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout.lines().find(|l| l.starts_with(QUEUES_ENV))?;
     let field = |name: &str| line.split_whitespace().find_map(|w| w.strip_prefix(name)?.strip_prefix('='));
-    Some((field("ns")?.parse().ok()?, field("peak_kib")?.parse().ok()?))
+    Some((field("ns")?.parse().ok()?, field("reused_ns")?.parse().ok()?, field("peak_kib")?.parse().ok()?))
 }
 
 /// 100 agents over 1, 100 and 1,000 queues, each in a fresh process:
-/// nanoseconds per conversation and peak memory. Target: 1,000 queues at
-/// most twice the cost of one.
+/// nanoseconds per conversation (`engine::run`, a new tally; and
+/// `engine::run_reusing`, a worker's tally reused, as the driver runs
+/// replications) and peak memory. Target: 1,000 queues at most twice the
+/// cost of one.
 fn queue_scaling(conversations: f64, runs: u32) {
     println!();
     println!("queue scaling: 100 agents, load 0.9, one replication (engine::run), fresh process each:");
-    println!("{:<10} {:>16} {:>12}", "queues", "ns/conversation", "peak MiB");
+    println!("{:<10} {:>16} {:>22} {:>12}", "queues", "ns/conversation", "ns, tally reused", "peak MiB");
     let mut one = None;
     for queues in [1, 100, 1_000] {
         match queues_run(queues, conversations, runs) {
-            Some((ns, kib)) => {
-                println!("{queues:<10} {ns:>16.0} {:>12.1}", kib as f64 / 1024.0);
+            Some((ns, reused, kib)) => {
+                println!("{queues:<10} {ns:>16.0} {reused:>22.0} {:>12.1}", kib as f64 / 1024.0);
                 if queues == 1 {
-                    one = Some(ns);
+                    one = Some((ns, reused));
                 } else if queues == 1_000
-                    && let Some(base) = one
+                    && let Some((base, base_reused)) = one
                 {
                     let ratio = ns / base;
                     println!(
-                        "1,000 queues / 1 queue: {ratio:.2}x (target <= 2x): {}",
+                        "1,000 queues / 1 queue: {ratio:.2}x, tally reused {:.2}x (target <= 2x): {}",
+                        reused / base_reused,
                         if ratio <= 2.0 { "PASS" } else { "MISS" }
                     );
                 }
