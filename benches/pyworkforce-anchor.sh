@@ -20,8 +20,8 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 rm -rf "$work" && mkdir -p "$work"
 start=$(date +%s%N)
-"$routesim" schedule "$scenario" --out "$work/schedule" -q
+"$routesim" schedule "$scenario" --out "$work/schedule" >"$work/schedule.txt"
 end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))
 echo "routesim schedule $scenario: $((ms / 1000)).$(printf %03d $((ms % 1000))) s wall (requirement, program, simulation and repair)"
-"$venv/bin/python" benches/pyworkforce_anchor.py "$routesim" "$scenario" "$work/schedule" "$work"
+"$venv/bin/python" benches/pyworkforce_anchor.py "$routesim" "$scenario" "$work/schedule" "$work" "$work/schedule.txt"

@@ -25,6 +25,7 @@ Usage: pyworkforce_anchor.py ROUTESIM SCENARIO SCHEDULE_FOLDER WORK_DIR
 
 import csv
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -177,7 +178,7 @@ def simulated(routesim, scenario_path, seed, out):
 
 
 def main():
-    routesim, scenario_path, folder, work = sys.argv[1:5]
+    routesim, scenario_path, folder, work, printed = sys.argv[1:6]
     with open(scenario_path, "rb") as f:
         scenario = tomllib.load(f)
     interval = seconds(scenario.get("interval", "30m"))
@@ -202,7 +203,10 @@ def main():
         ours = json.load(f)
     seed = ours["validation"]["seed"]
     ours_paid = float(ours["paid_hours"])
-    ours_seconds = float(ours["program"]["seconds"])
+    # The solve time is printed, not written (it differs from run to run).
+    with open(printed) as f:
+        found = re.search(r"branch-and-bound nodes, ([0-9.]+) s:", f.read())
+    ours_seconds = float(found.group(1)) if found else float("nan")
     ours_met = simulated(routesim, os.path.join(folder, "scenario.toml"), seed, os.path.join(work, "ours"))
     pwf_met = simulated(routesim, pwf_path, seed, os.path.join(work, "pyworkforce"))
     required_hours = sum(sum(w) for w in need.values()) * interval / 3600.0
@@ -225,7 +229,8 @@ def main():
     print(
         f"routesim's program: {float(program['paid_hours']):.1f} paid hours against its LP bound "
         f"{float(program['lower_bound']):.1f} (gap {100 * float(program['gap']):.1f}%), "
-        f"{'proven optimal' if program['optimal'] else 'not proven optimal'}"
+        f"{'proven optimal' if program['optimal'] else 'not proven optimal'} "
+        f"(stopped by its {program['stopped_by']} after {program['nodes']} branch-and-bound nodes)"
     )
 
 

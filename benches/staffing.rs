@@ -12,11 +12,9 @@
 //!   its own targets), 20 replications per staffing; the README's figure
 //!   (target: well under a minute on 2 cores).
 //! - `schedule/week`: `routesim schedule scenarios/week.toml --paid-hours
-//!   37.5 --time-limit 5` as `Planner::solve` runs it (the requirement, the
-//!   integer program, the placement, the simulation and the repair); the
-//!   default time limit (30 s) adds 25 s of the solver's branch and bound
-//!   that does not change the week's roster (target: within two minutes on
-//!   2 cores).
+//!   37.5` as `Planner::solve` runs it (the requirement, the integer
+//!   program with the default 2,000 branch-and-bound nodes, the placement,
+//!   the simulation and the repair; target: within two minutes on 2 cores).
 //!
 //! ```text
 //! cargo bench --bench staffing
@@ -79,14 +77,18 @@ fn staffing(c: &mut Criterion) {
     g.finish();
 }
 
-/// `routesim schedule scenarios/week.toml --paid-hours 37.5 --time-limit 5`, whole.
+/// `routesim schedule scenarios/week.toml --paid-hours 37.5`, whole.
 fn schedule(c: &mut Criterion) {
     let mut g = c.benchmark_group("schedule");
     g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(60));
     let workers = Workers::new(0).unwrap_or_else(|e| panic!("{e}"));
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/week.toml");
-    let request =
-        routesim::schedule::ScheduleRequest { teams: Vec::new(), paid_hours: Some(37.5), time_limit: 5.0 };
+    let request = routesim::schedule::ScheduleRequest {
+        teams: Vec::new(),
+        paid_hours: Some(37.5),
+        nodes: routesim::schedule::DEFAULT_NODES,
+        time_limit: routesim::schedule::DEFAULT_TIME_LIMIT,
+    };
     let planner = routesim::schedule::Planner::new(&path, &[], request).unwrap_or_else(|e| panic!("{e}"));
     g.bench_function("week", |b| {
         b.iter(|| black_box(&planner).solve(&workers, &|_| ()).map(|s| s.agents.len()))

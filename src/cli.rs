@@ -282,7 +282,10 @@ enum Command {
         /// Hours one full-time agent is paid per week, e.g. 37.5: adds the FTE the roster means.
         #[arg(long, value_name = "H")]
         paid_hours: Option<f64>,
-        /// Seconds the solver may spend on the integer program; past it, the best roster found is taken and its gap reported.
+        /// Branch-and-bound nodes the solver may solve: a budget of work, so every machine gives the same roster; past it, the best roster found is taken and its gap reported.
+        #[arg(long, value_name = "N", default_value_t = routesim::schedule::DEFAULT_NODES)]
+        nodes: u64,
+        /// Seconds the whole search may take, a safety net: a roster it cuts short is flagged, as another machine may give another.
         #[arg(long, value_name = "S", default_value_t = routesim::schedule::DEFAULT_TIME_LIMIT)]
         time_limit: f64,
         /// Output folder, replaced whole [default: output/<scenario name>-schedule].
@@ -560,9 +563,9 @@ pub(crate) fn main() -> anyhow::Result<()> {
             )?;
             settings.finish(&mut stdout, &staffing::output::table(&answer), written.len(), &dir)?;
         }
-        Command::Schedule { file, teams, paid_hours, time_limit, out, sim } => {
+        Command::Schedule { file, teams, paid_hours, nodes, time_limit, out, sim } => {
             let settings = sim.resolve()?;
-            let request = routesim::schedule::ScheduleRequest { teams, paid_hours, time_limit };
+            let request = routesim::schedule::ScheduleRequest { teams, paid_hours, nodes, time_limit };
             let planner = routesim::schedule::Planner::new(&file, &settings.overrides, request)?;
             warn(
                 &scenario::warnings(planner.loaded())
@@ -643,6 +646,7 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Shard => "--shard",
         Setting::PaidHours => "--paid-hours",
         Setting::TimeLimit => "--time-limit",
+        Setting::Nodes => "--nodes",
     }
 }
 

@@ -369,6 +369,8 @@ pub enum Setting {
     PaidHours,
     /// The seconds `schedule`'s solver may take.
     TimeLimit,
+    /// The branch-and-bound nodes `schedule`'s solver may solve.
+    Nodes,
 }
 
 impl Setting {
@@ -387,6 +389,7 @@ impl Setting {
             Setting::Shard => "shard",
             Setting::PaidHours => "paid hours",
             Setting::TimeLimit => "time limit",
+            Setting::Nodes => "node budget",
         }
     }
 }

@@ -23,11 +23,22 @@ use crate::staffing::split::Split;
 use crate::staffing::{Method, Study, Target};
 use crate::time::DAY;
 
-pub use program::{Program, Solved};
+pub use program::{Found, Limits, Program, Solved, Stop};
 pub use roster::{Combination, Cover, RosterAgent, RosterLayout, RosterWeek};
 
-/// The solver's time limit when `--time-limit` is not given, seconds.
-pub const DEFAULT_TIME_LIMIT: f64 = 30.0;
+/// The solver's branch-and-bound node budget when `--nodes` is not given
+/// (docs/model.md §16.2).
+pub const DEFAULT_NODES: u64 = 2_000;
+
+/// The most `--nodes` accepted (the memory check comes first for large programs).
+pub const MAX_NODES: u64 = 10_000_000;
+
+/// The search's time limit when `--time-limit` is not given, seconds: a
+/// safety net well above what the default node budget takes.
+pub const DEFAULT_TIME_LIMIT: f64 = 600.0;
+
+/// Bytes in a GiB, for messages.
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// The repair loop stops after this many rounds of simulation, whether or
 /// not every judged interval meets its target (docs/model.md §16.4).
@@ -41,7 +52,9 @@ pub struct ScheduleRequest {
     pub teams: Vec<String>,
     /// Hours one full-time agent is paid per week, for the FTE figure (`--paid-hours`).
     pub paid_hours: Option<f64>,
-    /// Seconds the solver may take for the integer program (`--time-limit`).
+    /// Branch-and-bound nodes the solver may solve (`--nodes`).
+    pub nodes: u64,
+    /// Seconds the whole search may take (`--time-limit`), a safety net.
     pub time_limit: f64,
 }
 
@@ -130,8 +143,8 @@ pub struct Schedule {
     pub team_of: Vec<usize>,
     /// The integer program's answer (before the repair).
     pub solved: Solved,
-    /// The solver's time limit, seconds.
-    pub time_limit: f64,
+    /// The solver's limits.
+    pub limits: Limits,
     /// The roster: the program's agents, then those the repair added.
     pub agents: Vec<RosterAgent>,
     /// The roster's cover of the week.
@@ -190,7 +203,14 @@ impl Planner {
             return Err(Error::Setting {
                 setting: Setting::TimeLimit,
                 value: request.time_limit.to_string(),
-                message: "give the solver's seconds, above 0 and at most 86400, e.g. 30".into(),
+                message: "give the search's seconds, above 0 and at most 86400, e.g. 600".into(),
+            });
+        }
+        if request.nodes > MAX_NODES {
+            return Err(Error::Setting {
+                setting: Setting::Nodes,
+                value: request.nodes.to_string(),
+                message: format!("give at most {MAX_NODES} branch-and-bound nodes, e.g. {DEFAULT_NODES}"),
             });
         }
         let study = Study::new(
@@ -245,7 +265,22 @@ impl Planner {
 
     /// Refuses, before anything is written, a run that would not fit in memory.
     pub fn check_fits(&self, workers: &Workers, available: Option<u64>) -> Result<()> {
-        self.study.check_fits(workers, available)
+        self.study.check_fits(workers, available)?;
+        let variables = Combination::all(&self.loaded().shifts, &self.teams()).len();
+        let tree = program::tree_bytes(self.request.nodes, variables);
+        match available {
+            Some(free) if tree > free => Err(Error::Setting {
+                setting: Setting::Nodes,
+                value: self.request.nodes.to_string(),
+                message: format!(
+                    "the solver's search tree of that many nodes over {variables} variables needs about \
+                     {:.1} GiB of memory and {:.1} GiB is available; give fewer nodes",
+                    tree as f64 / GIB,
+                    free as f64 / GIB
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The teams scheduled, in the requirement's order (as `staff` picks them).
@@ -321,7 +356,7 @@ impl Planner {
             )));
         }
         progress(Progress::Phase("solving the integer program", 0));
-        let solved = program.solve(self.request.time_limit)?;
+        let solved = program.solve(Limits { nodes: self.request.nodes, seconds: self.request.time_limit })?;
         let layout =
             RosterLayout { patterns: &sc.shifts, combinations: &combinations, team_of: &team_of, week };
         let mut cover = Cover {
@@ -392,7 +427,7 @@ impl Planner {
             combinations: combinations.clone(),
             team_of: team_of.clone(),
             solved,
-            time_limit: self.request.time_limit,
+            limits: Limits { nodes: self.request.nodes, seconds: self.request.time_limit },
             agents,
             cover,
             repair,

@@ -100,11 +100,15 @@ fn page(files: &Files, summary: &serde_json::Value, teams: &[TeamCover], calenda
     }
     let program = &summary["program"];
     lead.push(format!(
-        "Integer program: {} variables, {} constraints, {} in {} s, gap {:.1}% against the LP relaxation.",
+        "Integer program: {} variables, {} constraints, {} after {} branch-and-bound nodes, gap {:.1}% against the LP relaxation.",
         program["variables"],
         program["constraints"],
-        if program["optimal"] == true { "solved to optimality" } else { "stopped at its time limit" },
-        figure(&program["seconds"]),
+        if program["optimal"] == true {
+            "solved to optimality".to_owned()
+        } else {
+            format!("stopped by its {}", text(&program["stopped_by"]))
+        },
+        program["nodes"],
         100.0 * program["gap"].as_f64().unwrap_or(f64::NAN)
     ));
     for q in summary["validation"]["queues"].as_array().into_iter().flatten() {
@@ -167,6 +171,7 @@ fn page(files: &Files, summary: &serde_json::Value, teams: &[TeamCover], calenda
         settings: vec![
             ("teams".into(), teams.iter().map(|t| t.team.as_str()).collect::<Vec<_>>().join(", ")),
             ("solver".into(), text(&program["solver"])),
+            ("node limit".into(), program["node_limit"].to_string()),
             ("time limit".into(), format!("{} s", figure(&program["time_limit"]))),
         ],
         tables: vec![patterns, coverage],

@@ -194,8 +194,11 @@ pub fn summary_json(s: &Schedule) -> String {
             "gap": num(s.solved.gap),
             "optimal": s.solved.optimal,
             "found_by": s.solved.found_by.words(),
-            "seconds": num(s.solved.seconds),
-            "time_limit": num(s.time_limit),
+            "stopped_by": s.solved.stopped_by.words(),
+            "nodes": s.solved.nodes,
+            "node_limit": s.limits.nodes,
+            "time_limit": num(s.limits.seconds),
+            "cut_by_time": s.solved.cut_by_time,
         },
         "patterns": per_pattern(s).into_iter().map(|(name, team, agents, hours)| json!({
             "shift": name, "team": team, "agents": agents, "paid_hours": num(hours),
@@ -362,19 +365,30 @@ pub fn table(s: &Schedule) -> String {
     let p = &s.solved;
     let _ = writeln!(
         out,
-        "integer program: {} variables, {} constraints, {:.1} s: {:.1} paid hours ({}), gap {} against the LP relaxation's {:.1}",
+        "integer program: {} variables, {} constraints, {} branch-and-bound nodes, {:.1} s: {:.1} paid hours ({}), gap {} against the LP relaxation's {:.1}",
         p.variables,
         p.constraints,
+        p.nodes,
         p.seconds,
         p.objective,
         if p.optimal {
             p.found_by.words().to_owned()
+        } else if p.stopped_by == super::Stop::Time {
+            format!("{}, not proven optimal within {} s", p.found_by.words(), number(s.limits.seconds))
         } else {
-            format!("{}, not proven optimal within {} s", p.found_by.words(), number(s.time_limit))
+            format!("{}, not proven optimal within {} nodes", p.found_by.words(), s.limits.nodes)
         },
         pct(p.gap),
         p.lower_bound
     );
+    if p.cut_by_time {
+        let _ = writeln!(
+            out,
+            "warning: the time limit ({} s) cut the search short, so another machine may give another roster; \
+             raise --time-limit, or lower --nodes, for a roster every machine repeats",
+            number(s.limits.seconds)
+        );
+    }
     let _ = writeln!(
         out,
         "repair on seed {}: {} simulation{}, {} agent{} added; {}",

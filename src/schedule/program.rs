@@ -1,16 +1,16 @@
 //! The integer program of `routesim schedule` (docs/model.md §16.2): how
 //! many agents work each combination of (pattern, length, start, days off)
 //! so that every interval's requirement is covered at the fewest paid
-//! hours. Built and solved through `good_lp` on its pure-Rust `microlp`
-//! backend, with a time limit; the same model's LP relaxation gives the
-//! lower bound the optimality gap is measured against.
+//! hours. Built through `good_lp` and solved by its pure-Rust `microlp`
+//! backend, whose branch and bound stops after a number of nodes (the same
+//! answer on every machine) or, as a safety net, a time limit; the same
+//! model's LP relaxation gives the lower bound the optimality gap is
+//! measured against.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel, Variable,
-    WithTimeLimit, constraint, microlp, variable,
-};
+use good_lp::{Expression, ProblemVariables, SolverModel, Variable, constraint, microlp, variable};
+use microlp::{SolveOptions, TerminationReason};
 
 use crate::error::{Error, Result};
 
@@ -40,14 +40,35 @@ enum Rule {
     LeastFractional,
 }
 
+/// How long the search may go on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Branch-and-bound nodes the solver may solve: a budget of work, so
+    /// the answer is the same on every machine.
+    pub nodes: u64,
+    /// Wall-clock seconds for the whole search, a safety net: an answer it
+    /// cuts short can depend on the machine's speed.
+    pub seconds: f64,
+}
+
+/// Bytes microlp's branch-and-bound tree holds for `nodes` nodes over
+/// `variables` variables, about: 16 per node and variable (measured on the
+/// week, 1,344 variables: 100,000 nodes peaked at 1.66 GB, 12.3 bytes per
+/// node and variable, with everything else the command holds).
+pub fn tree_bytes(nodes: u64, variables: usize) -> u64 {
+    nodes.saturating_mul(variables as u64).saturating_mul(16)
+}
+
 /// Where the answer taken comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// The solver's branch and bound, which proved it optimal.
     Proven,
-    /// The solver's best when its time ran out (not proven optimal).
-    SolverAtLimit,
-    /// A relax-and-fix dive (cheaper than anything the solver found in time).
+    /// The solver's best when its node budget ran out (not proven optimal).
+    SolverAtNodes,
+    /// The solver's best when the time limit cut it short (not proven optimal).
+    SolverAtTime,
+    /// A relax-and-fix dive (cheaper than anything the solver found).
     Dive,
 }
 
@@ -56,10 +77,41 @@ impl Found {
     pub fn words(self) -> &'static str {
         match self {
             Found::Proven => "proven optimal",
-            Found::SolverAtLimit => "the solver's best at its time limit",
+            Found::SolverAtNodes => "the solver's best within its node budget",
+            Found::SolverAtTime => "the solver's best when the time limit cut it short",
             Found::Dive => "relax-and-fix",
         }
     }
+}
+
+/// What stopped the solver's branch and bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// It proved its answer optimal.
+    Proof,
+    /// Its node budget ran out.
+    Nodes,
+    /// The time limit.
+    Time,
+}
+
+impl Stop {
+    /// In words, for summary.json.
+    pub fn words(self) -> &'static str {
+        match self {
+            Stop::Proof => "proof",
+            Stop::Nodes => "node limit",
+            Stop::Time => "time limit",
+        }
+    }
+}
+
+/// One solve's values (none when a limit stopped it before it found any),
+/// what stopped it and the nodes it solved.
+struct Outcome {
+    values: Option<Vec<f64>>,
+    stop: Stop,
+    nodes: u64,
 }
 
 /// The program's answer.
@@ -77,7 +129,15 @@ pub struct Solved {
     pub optimal: bool,
     /// Where `counts` comes from.
     pub found_by: Found,
-    /// Wall time of both solves, seconds.
+    /// What stopped the branch and bound.
+    pub stopped_by: Stop,
+    /// Branch-and-bound nodes solved.
+    pub nodes: u64,
+    /// Whether the time limit cut any step short (the dives or the branch
+    /// and bound): then another machine may give another answer.
+    pub cut_by_time: bool,
+    /// Wall time of the whole search, seconds (printed, not written: it
+    /// differs from run to run).
     pub seconds: f64,
     /// Variables in the program.
     pub variables: usize,
@@ -100,44 +160,65 @@ impl Program {
     }
 
     /// Solves the relaxation (the lower bound), dives from it for integer
-    /// answers by each [`Rule`] ([`Program::dive`], within the time limit),
-    /// then the integer program itself in the time left: the cheaper of
-    /// its answer and the dives' is taken.
-    pub fn solve(&self, time_limit: f64) -> Result<Solved> {
+    /// answers by each [`Rule`] ([`Program::dive`]), then the integer
+    /// program itself within `limits.nodes` branch-and-bound nodes: the
+    /// cheaper of its answer and the dives' is taken. Every step but the
+    /// time limit is deterministic, so the answer is the same on every
+    /// machine unless [`Solved::cut_by_time`].
+    pub fn solve(&self, limits: Limits) -> Result<Solved> {
         let started = Instant::now();
-        let relaxed = self.run(false, time_limit, &[])?;
-        let lower_bound = self.objective(&relaxed.0);
+        let left = || limits.seconds - started.elapsed().as_secs_f64();
+        let relaxed = self.run(false, None, limits.seconds, &[])?;
+        let Some(relaxed) = relaxed.values else {
+            return Err(Error::Schedule(
+                "the time limit ran out before the solver solved the relaxation; give it more time with --time-limit"
+                    .into(),
+            ));
+        };
+        let mut cut_by_time = false;
+        let lower_bound = self.objective(&relaxed);
         // The solver starts from scratch (a start handed to microlp held it
         // at that start on the week scenario).
-        let dives: Vec<Vec<u32>> = [Rule::MostFractional, Rule::Largest, Rule::LeastFractional]
-            .into_iter()
-            .filter_map(|rule| self.dive(&relaxed.0, rule, started, time_limit))
-            .collect();
+        let mut dives = Vec::new();
+        for rule in [Rule::MostFractional, Rule::Largest, Rule::LeastFractional] {
+            dives.extend(self.dive(&relaxed, rule, &left, &mut cut_by_time));
+        }
         let fallback = dives
             .into_iter()
             .min_by(|a, b| self.cost_of(a).total_cmp(&self.cost_of(b)))
-            .or_else(|| self.rounded(&relaxed.0));
-        let left = (time_limit - started.elapsed().as_secs_f64()).max(0.1);
-        let solved = self.run(true, left, &[]);
-        // The cheaper of the solver's answer (its best when the time ran
-        // out) and the dives'; optimal only when the solver proved its own.
+            .or_else(|| self.rounded(&relaxed));
+        let solved = self.run(true, Some(limits.nodes), left().max(0.1), &[]);
+        // The cheaper of the solver's answer (its best when a limit stopped
+        // it) and the dives'; optimal only when the solver proved its own.
         let whole =
             |values: Vec<f64>| -> Vec<u32> { values.iter().map(|x| x.round().max(0.0) as u32).collect() };
-        let (counts, found_by) = match (solved, fallback) {
-            (Ok((values, optimal)), Some(f)) => {
-                let mine = whole(values);
-                if optimal {
-                    (mine, Found::Proven)
-                } else if self.cost_of(&mine) < self.cost_of(&f) - 1e-9 {
-                    (mine, Found::SolverAtLimit)
-                } else {
-                    (f, Found::Dive)
-                }
+        // An error here is the solver's own; the dives' answer still stands.
+        let (stopped_by, nodes, values) = match solved {
+            Ok(o) => (o.stop, o.nodes, o.values),
+            Err(_) if fallback.is_some() => (Stop::Nodes, 0, None),
+            Err(e) => return Err(e),
+        };
+        cut_by_time |= stopped_by == Stop::Time;
+        let found = match stopped_by {
+            Stop::Proof => Found::Proven,
+            Stop::Nodes => Found::SolverAtNodes,
+            Stop::Time => Found::SolverAtTime,
+        };
+        let (counts, found_by) = match (values.map(whole), fallback) {
+            (Some(mine), _) if found == Found::Proven => (mine, found),
+            (Some(mine), Some(f)) if self.cost_of(&mine) >= self.cost_of(&f) - 1e-9 => (f, Found::Dive),
+            (Some(mine), _) => (mine, found),
+            (None, Some(f)) => (f, Found::Dive),
+            (None, None) => {
+                return Err(Error::Schedule(match stopped_by {
+                    Stop::Time => "the time limit ran out before the solver found a roster; give it more \
+                         time with --time-limit"
+                        .into(),
+                    _ => "the node budget ran out before the solver found a roster; give it more nodes \
+                         with --nodes"
+                        .into(),
+                }));
             }
-            (Ok((values, true)), None) => (whole(values), Found::Proven),
-            (Ok((values, false)), None) => (whole(values), Found::SolverAtLimit),
-            (Err(_), Some(f)) => (f, Found::Dive),
-            (Err(e), None) => return Err(e),
         };
         let optimal = found_by == Found::Proven;
         let objective = self.objective(&counts.iter().map(|&c| f64::from(c)).collect::<Vec<_>>());
@@ -149,6 +230,9 @@ impl Program {
             gap,
             optimal,
             found_by,
+            stopped_by,
+            nodes,
+            cut_by_time,
             seconds: started.elapsed().as_secs_f64(),
             variables: self.cost.len(),
             constraints: self.rows().len() + self.caps.len(),
@@ -158,10 +242,17 @@ impl Program {
     /// Relax and fix: the relaxation's integer parts become lower bounds
     /// and its most fractional value is rounded up into one, then the
     /// relaxation is solved again with those bounds, until its answer is
-    /// whole (each round fixes at least one more unit, so it ends) or
-    /// `budget` seconds from `started` have passed (then `None`). A
-    /// heuristic for a first answer, not a search: nothing is undone.
-    fn dive(&self, relaxed: &[f64], rule: Rule, started: Instant, budget: f64) -> Option<Vec<u32>> {
+    /// whole (each round fixes at least one more unit, so it ends). `None`
+    /// when a round has no answer, or when the time `left` runs out first
+    /// (then `timed_out` is set). A heuristic for a first answer, not a
+    /// search: nothing is undone.
+    fn dive(
+        &self,
+        relaxed: &[f64],
+        rule: Rule,
+        left: &dyn Fn() -> f64,
+        timed_out: &mut bool,
+    ) -> Option<Vec<u32>> {
         let mut x = relaxed.to_vec();
         let mut lower = vec![0.0; x.len()];
         loop {
@@ -183,11 +274,24 @@ impl Program {
                 *l = (xv + 1e-6).floor();
             }
             lower[v] = x[v].ceil();
-            let left = budget - started.elapsed().as_secs_f64();
-            if left <= 0.0 {
-                return None;
+            let seconds = left();
+            let o = if seconds > 0.0 {
+                self.run(false, None, seconds, &lower)
+            } else {
+                Err(Error::Schedule(String::new()))
+            };
+            match o {
+                Ok(Outcome { values: Some(values), stop: Stop::Proof | Stop::Nodes, .. }) => x = values,
+                Ok(_) => {
+                    *timed_out = true;
+                    return None;
+                }
+                Err(_) if seconds <= 0.0 || left() <= 0.0 => {
+                    *timed_out = true;
+                    return None;
+                }
+                Err(_) => return None,
             }
-            x = self.run(false, left, &lower).ok()?.0;
         }
     }
 
@@ -271,9 +375,10 @@ impl Program {
         self.cost.iter().zip(x).map(|(c, x)| c * x).sum()
     }
 
-    /// One solve: integer or continuous variables; the values and whether the solver proved them optimal.
-    /// `lower` (when not empty) gives each variable's lower bound.
-    fn run(&self, integer: bool, seconds: f64, lower: &[f64]) -> Result<(Vec<f64>, bool)> {
+    /// One solve: integer or continuous variables, at most `nodes`
+    /// branch-and-bound nodes (an integer program) and `seconds` of wall
+    /// time. `lower` (when not empty) gives each variable's lower bound.
+    fn run(&self, integer: bool, nodes: Option<u64>, seconds: f64, lower: &[f64]) -> Result<Outcome> {
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = (0..self.cost.len())
             .map(|v| {
@@ -291,7 +396,7 @@ impl Program {
                 }
             }
         }
-        let mut model = vars.minimise(objective).using(microlp).with_time_limit(seconds);
+        let mut model = vars.minimise(objective).using(microlp);
         for row in self.rows() {
             let lhs: Expression = by_row[row].iter().map(|&(v, a)| a * x[v]).sum();
             model = model.with(constraint!(lhs >= self.need[row]));
@@ -300,16 +405,27 @@ impl Program {
             let lhs: Expression = members.iter().map(|&v| x[v]).sum();
             model = model.with(constraint!(lhs <= f64::from(*most)));
         }
-        let solution = model.solve().map_err(|e| {
+        // microlp itself: good_lp does not pass a node limit on.
+        let mut options = SolveOptions::default();
+        options.node_limit = nodes;
+        options.time_limit = Some(Duration::from_secs_f64(seconds.max(0.0)));
+        let outcome = model.as_inner().solve_with(options).map_err(|e| {
             Error::Schedule(match e {
-                ResolutionError::Infeasible => "no roster covers the requirement within the shift patterns' \
+                microlp::Error::Infeasible => "no roster covers the requirement within the shift patterns' \
                      max_agents; raise max_agents or add a pattern"
                     .into(),
-                other => format!("the solver found no roster: {other}; give it more time with --time-limit"),
+                other => format!("the solver found no roster: {other}"),
             })
         })?;
-        let optimal = matches!(solution.status(), SolutionStatus::Optimal);
-        Ok((x.iter().map(|&v| solution.value(v)).collect(), optimal))
+        let stop = match outcome.termination_reason() {
+            TerminationReason::ProvenOptimal => Stop::Proof,
+            TerminationReason::TimeLimit => Stop::Time,
+            // A node budget, or (not asked here) a gap: work done, not time.
+            _ => Stop::Nodes,
+        };
+        let nodes = outcome.stats().nodes_solved;
+        let values = outcome.into_solution().ok().map(|s| s.iter().map(|(_, v)| v).collect());
+        Ok(Outcome { values, stop, nodes })
     }
 }
 
@@ -345,7 +461,7 @@ mod tests {
     #[test]
     fn a_tiny_covering_problem_has_its_known_optimum_and_gap() {
         let p = triangle();
-        let s = p.solve(10.0).expect("solves");
+        let s = p.solve(Limits { nodes: 10_000, seconds: 10.0 }).expect("solves");
         assert!(covers(&p, &s.counts), "{:?}", s.counts);
         assert!((s.objective - 2.0).abs() < 1e-9, "{}", s.objective);
         assert!((s.lower_bound - 1.5).abs() < 1e-6, "{}", s.lower_bound);
@@ -366,7 +482,7 @@ mod tests {
             need: vec![2.0, 3.0, 1.0],
             caps: Vec::new(),
         };
-        let s = p.solve(10.0).expect("solves");
+        let s = p.solve(Limits { nodes: 10_000, seconds: 10.0 }).expect("solves");
         let best = (0..5u32)
             .flat_map(|a| (0..5u32).map(move |b| [a, b]))
             .filter(|c| covers(&p, c))
@@ -382,11 +498,35 @@ mod tests {
     fn caps_bind_and_an_impossible_cap_is_refused() {
         let mut p = triangle();
         p.caps = vec![(vec![0], 0)];
-        let s = p.solve(10.0).expect("solves");
+        let s = p.solve(Limits { nodes: 10_000, seconds: 10.0 }).expect("solves");
         assert_eq!(s.counts, vec![0, 1, 1]);
         p.caps = vec![(vec![0, 1, 2], 1)];
-        let Err(Error::Schedule(message)) = p.solve(10.0) else { panic!("an impossible cap was solved") };
+        let Err(Error::Schedule(message)) = p.solve(Limits { nodes: 10_000, seconds: 10.0 }) else {
+            panic!("an impossible cap was solved")
+        };
         assert!(message.contains("max_agents"), "{message}");
+    }
+
+    /// With no branch-and-bound nodes the dives' answer is taken, the node
+    /// budget (not the time) is what stopped the search, and a second solve
+    /// gives the same answer: nothing depends on the machine's speed.
+    #[test]
+    fn a_node_budget_stops_the_search_and_repeats() {
+        let p = triangle();
+        let limits = Limits { nodes: 0, seconds: 60.0 };
+        let s = p.solve(limits).expect("solves");
+        assert!(covers(&p, &s.counts), "{:?}", s.counts);
+        assert_eq!((s.found_by, s.stopped_by, s.nodes, s.cut_by_time), (Found::Dive, Stop::Nodes, 0, false));
+        assert!(!s.optimal);
+        assert!((s.objective - 2.0).abs() < 1e-9, "{}", s.objective);
+        let again = p.solve(limits).expect("solves again");
+        assert_eq!(Solved { seconds: s.seconds, ..again }, s);
+        // With nodes to spare the solver proves the optimum.
+        let proven = p.solve(Limits { nodes: 10_000, seconds: 60.0 }).expect("solves");
+        assert_eq!(
+            (proven.found_by, proven.stopped_by, proven.cut_by_time),
+            (Found::Proven, Stop::Proof, false)
+        );
     }
 
     #[test]

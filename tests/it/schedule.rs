@@ -122,16 +122,7 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
     let week = Path::new(CRATE).join("scenarios/week.toml");
     let out = routesim(
         tmp.path(),
-        &[
-            "schedule",
-            week.to_str().expect("path"),
-            "--paid-hours",
-            "37.5",
-            "--time-limit",
-            "5",
-            "--out",
-            "sched",
-        ],
+        &["schedule", week.to_str().expect("path"), "--paid-hours", "37.5", "--out", "sched"],
     );
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{printed}\n{}", String::from_utf8_lossy(&out.stderr));
@@ -188,8 +179,6 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
             "email",
             "--set",
             "shift.email-part.max_agents=3",
-            "--time-limit",
-            "5",
             "--out",
             "capped",
             "-q",
@@ -313,9 +302,18 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
     let (found, bound) = (num(&program["paid_hours"]), num(&program["lower_bound"]));
     assert!((num(&program["gap"]) - (found - bound) / found).abs() < 1e-6, "gap");
     assert!(printed.contains(&format!(
-        "integer program: {} variables, {} constraints",
-        program["variables"], program["constraints"]
+        "integer program: {} variables, {} constraints, {} branch-and-bound nodes",
+        program["variables"], program["constraints"], program["nodes"]
     )));
+    // The default node budget, not the time, stopped the search: the
+    // roster is the same on every machine (and no wall time is written).
+    assert_eq!(program["node_limit"], 2000);
+    assert_eq!(program["nodes"], 2000);
+    assert_eq!(program["stopped_by"], "node limit");
+    assert_eq!(program["cut_by_time"], false);
+    assert_eq!(program["time_limit"], 600.0);
+    assert!(program.get("seconds").is_none(), "{program}");
+    assert!(!printed.contains("warning: the time limit"), "{printed}");
     assert!(paid >= found, "the repair only adds agents");
     assert!((num(&summary["fte"]["fte"]) - paid / 37.5).abs() < 1e-6);
     assert_eq!(summary["fte"]["paid_hours_per_fte"], 37.5);
@@ -410,4 +408,61 @@ fn obeys_patterns(
     }
 
     days
+}
+
+/// The roster is a function of the scenario and the node budget, not of
+/// the machine: two runs (with different thread counts) write the same
+/// bytes in every file, the workbook and the charts included; a node
+/// budget the machine's memory cannot hold is refused before anything runs.
+#[test]
+fn a_schedule_writes_the_same_bytes_on_every_run() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let week = Path::new(CRATE).join("scenarios/week.toml");
+    let week = week.to_str().expect("path");
+    for (out, threads) in [("one", "1"), ("two", "2")] {
+        let run = routesim(
+            tmp.path(),
+            &["schedule", week, "--team", "email", "--nodes", "300", "-j", threads, "-q", "--out", out],
+        );
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![tmp.path().join("one")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { stack.push(path) } else { files.push(path) }
+        }
+    }
+    assert!(files.len() >= 9, "{files:?}");
+    for one in files {
+        let rel = one.strip_prefix(tmp.path().join("one")).expect("inside");
+        let two = tmp.path().join("two").join(rel);
+        assert_eq!(
+            std::fs::read(&one).expect("one"),
+            std::fs::read(&two).expect("two"),
+            "{} differs",
+            rel.display()
+        );
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("one/summary.json")).expect("json"))
+            .expect("json");
+    assert_eq!(summary["program"]["node_limit"], 300);
+
+    // 10,000,000 nodes over 1,344 variables: about 200 GiB.
+    let huge = routesim(
+        tmp.path(),
+        &["schedule", week, "--nodes", "10000000", "--time-limit", "1", "--out", "huge"],
+    );
+    let err = String::from_utf8_lossy(&huge.stderr);
+    assert_eq!(huge.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--nodes 10000000") && err.contains("GiB") && err.contains("give fewer nodes"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("huge").exists());
+    let over = routesim(tmp.path(), &["schedule", week, "--nodes", "20000000", "--out", "over"]);
+    assert_eq!(over.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&over.stderr).contains("give at most 10000000 branch-and-bound nodes"));
 }
