@@ -58,7 +58,8 @@ pub fn run_reusing(sc: &Scenario, replication: u32, mut tally: Tally) -> Tally {
             && tally.intervals.len() == sc.interval_count() * sc.queues.len(),
         "a tally of another scenario"
     );
-    tally.clear();
+    // The per-interval rows are zeroed as each interval opens.
+    tally.clear_but_intervals();
     simulate(sc, replication, tally)
 }
 
@@ -234,6 +235,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
     /// Seeds the event list: first arrivals, interval ticks, shifts, episodes, staffing.
     fn start(&mut self) {
         let sc = self.sc;
+        self.books.tally.clear_interval(0);
         self.agenda.schedule_first(&self.clock, sc.horizon, 0, Event::Horizon);
         for q in sc.queues.keys() {
             let t = self.streams.next_arrival(sc, q, 0.0);

@@ -796,6 +796,42 @@ impl Tally {
         team_intervals.fill(TeamInterval::default());
     }
 
+    /// [`Tally::clear`] but for the per-interval queue rows, which the engine
+    /// zeroes interval by interval as each opens ([`Tally::clear_interval`]):
+    /// a replication on a reused tally writes each row while it is in use
+    /// instead of sweeping them all first (with many queues and intervals,
+    /// megabytes that would leave the cache before their interval came).
+    pub(crate) fn clear_but_intervals(&mut self) {
+        let Tally {
+            queues,
+            total,
+            teams,
+            intervals: _,
+            interval_status_secs,
+            team_intervals,
+            n_queues: _,
+            n_teams: _,
+            n_statuses: _,
+        } = self;
+        for q in queues.iter_mut().chain(total) {
+            q.clear();
+        }
+        for t in teams {
+            t.clear();
+        }
+        interval_status_secs.fill(0.0);
+        team_intervals.fill(TeamInterval::default());
+    }
+
+    /// Zeroes the queue rows of interval `i` (nothing past the last interval).
+    #[inline]
+    pub(crate) fn clear_interval(&mut self, i: usize) {
+        let n = self.n_queues;
+        if let Some(rows) = self.intervals.get_mut(i * n..(i + 1) * n) {
+            rows.fill(IntervalTally::default());
+        }
+    }
+
     /// Sums the queues into [`Tally::total`]. The engine calls it when a
     /// replication ends; call it again after changing `queues` by hand.
     pub fn close(&mut self) {
@@ -940,6 +976,30 @@ pub fn ratio(num: f64, den: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `clear_interval` zeroes exactly one interval's queue rows (nothing
+    /// past the last interval); `clear_but_intervals` clears everything else.
+    #[test]
+    fn intervals_are_cleared_one_at_a_time() {
+        let text = "horizon = \"2h\"\ninterval = \"30m\"\n[[queue]]\nname = \"a\"\narrivals = { per_hour = 10 }\n\
+                    handle_time = { dist = \"constant\", value = \"1m\" }\n[[queue]]\nname = \"b\"\n\
+                    arrivals = { per_hour = 10 }\nhandle_time = { dist = \"constant\", value = \"1m\" }\n\
+                    [[team]]\nname = \"t\"\nqueues = [\"a\", \"b\"]\n[[agents]]\nname = \"g\"\nteam = \"t\"\ncount = 1\n";
+        let sc = crate::scenario::parse(text, "c.toml", "c", &[]).expect("valid");
+        let mut t = Tally::new(&sc);
+        assert_eq!(t.intervals.len(), 4 * 2);
+        for row in &mut t.intervals {
+            row.counts.offered = 7;
+        }
+        t.queues[QueueId(0)].counts.offered = 9;
+        t.clear_interval(1);
+        t.clear_interval(4);
+        let offered: Vec<u64> = t.intervals.iter().map(|r| r.counts.offered).collect();
+        assert_eq!(offered, vec![7, 7, 0, 0, 7, 7, 7, 7]);
+        t.clear_but_intervals();
+        assert_eq!(t.queues[QueueId(0)].counts.offered, 0);
+        assert_eq!(t.intervals[0].counts.offered, 7);
+    }
 
     #[test]
     fn service_level_formulas_count_unresolved_as_misses() {

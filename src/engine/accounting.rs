@@ -190,8 +190,11 @@ impl Books {
         }
     }
 
-    /// A new interval opens: it counts what is already waiting in its queue peak.
+    /// A new interval opens: its queue rows are zeroed
+    /// ([`Tally::clear_interval`]) and it counts what is already waiting in
+    /// its queue peak.
     pub(super) fn open_interval(&mut self, clock: &Clock, sc: &Scenario) {
+        self.tally.clear_interval(clock.interval);
         for q in sc.queues.keys() {
             if clock.draining {
                 break;
