@@ -773,27 +773,8 @@ impl Tally {
     /// Empties the tally for another replication of the same scenario,
     /// keeping its buffers: the same as [`Tally::new`], without allocating.
     pub fn clear(&mut self) {
-        // Exhaustive, so a new field cannot be forgotten here.
-        let Tally {
-            queues,
-            total,
-            teams,
-            intervals,
-            interval_status_secs,
-            team_intervals,
-            n_queues: _,
-            n_teams: _,
-            n_statuses: _,
-        } = self;
-        for q in queues.iter_mut().chain(total) {
-            q.clear();
-        }
-        for t in teams {
-            t.clear();
-        }
-        intervals.fill(IntervalTally::default());
-        interval_status_secs.fill(0.0);
-        team_intervals.fill(TeamInterval::default());
+        self.clear_but_intervals();
+        self.intervals.fill(IntervalTally::default());
     }
 
     /// [`Tally::clear`] but for the per-interval queue rows, which the engine
@@ -802,6 +783,7 @@ impl Tally {
     /// instead of sweeping them all first (with many queues and intervals,
     /// megabytes that would leave the cache before their interval came).
     pub(crate) fn clear_but_intervals(&mut self) {
+        // Exhaustive, so a new field cannot be forgotten here.
         let Tally {
             queues,
             total,

@@ -93,6 +93,8 @@ pub enum Stop {
     Nodes,
     /// The time limit.
     Time,
+    /// An error of the solver's own (the dives' answer is taken).
+    Failed,
 }
 
 impl Stop {
@@ -102,6 +104,7 @@ impl Stop {
             Stop::Proof => "proof",
             Stop::Nodes => "node limit",
             Stop::Time => "time limit",
+            Stop::Failed => "solver error",
         }
     }
 }
@@ -195,14 +198,14 @@ impl Program {
         // An error here is the solver's own; the dives' answer still stands.
         let (stopped_by, nodes, values) = match solved {
             Ok(o) => (o.stop, o.nodes, o.values),
-            Err(_) if fallback.is_some() => (Stop::Nodes, 0, None),
+            Err(_) if fallback.is_some() => (Stop::Failed, 0, None),
             Err(e) => return Err(e),
         };
         cut_by_time |= stopped_by == Stop::Time;
         let found = match stopped_by {
             Stop::Proof => Found::Proven,
-            Stop::Nodes => Found::SolverAtNodes,
             Stop::Time => Found::SolverAtTime,
+            Stop::Nodes | Stop::Failed => Found::SolverAtNodes,
         };
         let (counts, found_by) = match (values.map(whole), fallback) {
             (Some(mine), _) if found == Found::Proven => (mine, found),
@@ -275,21 +278,18 @@ impl Program {
             }
             lower[v] = x[v].ceil();
             let seconds = left();
-            let o = if seconds > 0.0 {
-                self.run(false, None, seconds, &lower)
-            } else {
-                Err(Error::Schedule(String::new()))
-            };
-            match o {
-                Ok(Outcome { values: Some(values), stop: Stop::Proof | Stop::Nodes, .. }) => x = values,
-                Ok(_) => {
+            if seconds <= 0.0 {
+                *timed_out = true;
+                return None;
+            }
+            match self.run(false, None, seconds, &lower) {
+                Ok(Outcome { values: Some(values), .. }) => x = values,
+                // An LP is cut short only by the time limit.
+                Ok(Outcome { values: None, .. }) => {
                     *timed_out = true;
                     return None;
                 }
-                Err(_) if seconds <= 0.0 || left() <= 0.0 => {
-                    *timed_out = true;
-                    return None;
-                }
+                // This round has no answer: the dive ends without one.
                 Err(_) => return None,
             }
         }
@@ -527,6 +527,17 @@ mod tests {
             (proven.found_by, proven.stopped_by, proven.cut_by_time),
             (Found::Proven, Stop::Proof, false)
         );
+    }
+
+    /// A time limit too short for the search is never silent: the answer
+    /// is flagged as cut short, or refused naming `--time-limit`.
+    #[test]
+    fn a_time_limit_that_cuts_the_search_is_reported() {
+        match triangle().solve(Limits { nodes: 10_000, seconds: 0.0 }) {
+            Ok(s) => assert!(s.cut_by_time, "{s:?}"),
+            Err(Error::Schedule(message)) => assert!(message.contains("--time-limit"), "{message}"),
+            Err(e) => panic!("{e}"),
+        }
     }
 
     #[test]

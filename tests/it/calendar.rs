@@ -6,10 +6,11 @@
 //! a warning naming queue and weekday-date-time, and `forecast_gaps =
 //! "error"` makes it an error.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
+
+use crate::files::rows;
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 
@@ -88,16 +89,6 @@ fn routesim_ok(dir: &Path, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-/// A CSV file as rows of column name → value.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).expect("read csv");
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| header.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect())
-        .collect()
 }
 
 /// Every row's `date` and `weekday` agree with its `start_seconds` from Monday 2026-12-07.

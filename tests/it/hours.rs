@@ -14,6 +14,8 @@ use routesim::engine::{self, Trace};
 use routesim::erlang;
 use routesim::model::{QueueId, Scenario};
 
+use crate::files::rows;
+
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 const H: f64 = 3600.0;
 const DAY: f64 = 86_400.0;
@@ -189,16 +191,6 @@ fn routesim_ok(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN).args(args).current_dir(dir).output().expect("start routesim");
     assert!(out.status.success(), "routesim {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A CSV file as rows of column name → value.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).expect("read csv");
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| header.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect())
-        .collect()
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod columns;
 mod compare;
 mod crn;
 mod erlang;
+mod files;
 mod forecast;
 mod forecast_map;
 mod honest;

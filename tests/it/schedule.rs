@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::files::rows;
+
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 
 fn routesim(dir: &Path, args: &[&str]) -> Output {
@@ -96,15 +98,6 @@ fn duration_minutes(text: &str) -> i64 {
         }
     }
     total
-}
-
-fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).expect("read csv");
-    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
-    reader
-        .records()
-        .map(|r| header.iter().cloned().zip(r.expect("record").iter().map(str::to_owned)).collect())
-        .collect()
 }
 
 /// The week: `schedule` on scenarios/week.toml gives a roster in
@@ -313,6 +306,16 @@ fn the_week_is_rostered_and_the_roster_holds_on_the_independent_seed() {
     assert_eq!(program["cut_by_time"], false);
     assert_eq!(program["time_limit"], 600.0);
     assert!(program.get("seconds").is_none(), "{program}");
+    // Where the answer came from, as written, printed and on the report's page.
+    let found_by = program["found_by"].as_str().expect("found_by");
+    assert!(
+        printed.contains(&format!("paid hours ({found_by}, not proven optimal within 2000 nodes)")),
+        "{printed}"
+    );
+    assert!(
+        html.contains("stopped by its node limit after 2000 branch-and-bound nodes"),
+        "report.html's lead"
+    );
     assert!(!printed.contains("warning: the time limit"), "{printed}");
     assert!(paid >= found, "the repair only adds agents");
     assert!((num(&summary["fte"]["fte"]) - paid / 37.5).abs() < 1e-6);
@@ -413,7 +416,8 @@ fn obeys_patterns(
 /// The roster is a function of the scenario and the node budget, not of
 /// the machine: two runs (with different thread counts) write the same
 /// bytes in every file, the workbook and the charts included; a node
-/// budget the machine's memory cannot hold is refused before anything runs.
+/// budget above the most accepted is refused with exit 2, naming `--nodes`,
+/// before anything is written.
 #[test]
 fn a_schedule_writes_the_same_bytes_on_every_run() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -450,19 +454,42 @@ fn a_schedule_writes_the_same_bytes_on_every_run() {
             .expect("json");
     assert_eq!(summary["program"]["node_limit"], 300);
 
-    // 10,000,000 nodes over 1,344 variables: about 200 GiB.
-    let huge = routesim(
-        tmp.path(),
-        &["schedule", week, "--nodes", "10000000", "--time-limit", "1", "--out", "huge"],
-    );
-    let err = String::from_utf8_lossy(&huge.stderr);
-    assert_eq!(huge.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("--nodes 10000000") && err.contains("GiB") && err.contains("give fewer nodes"),
-        "{err}"
-    );
-    assert!(!tmp.path().join("huge").exists());
     let over = routesim(tmp.path(), &["schedule", week, "--nodes", "20000000", "--out", "over"]);
     assert_eq!(over.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&over.stderr).contains("give at most 10000000 branch-and-bound nodes"));
+    let err = String::from_utf8_lossy(&over.stderr);
+    assert!(err.contains("--nodes 20000000: give at most 10000000 branch-and-bound nodes"), "{err}");
+    assert!(!tmp.path().join("over").exists());
+}
+
+/// The memory check of `--nodes`, against a given amount of memory (so the
+/// test does not depend on the machine's): the default budget's tree fits
+/// in 4 GiB on the week, a million nodes' (about 20 GiB) does not, and the
+/// refusal names the setting, the variables and both sizes.
+#[test]
+fn a_node_budget_whose_tree_would_not_fit_is_refused() {
+    let week = Path::new(CRATE).join("scenarios/week.toml");
+    let workers = routesim::driver::Workers::new(1).expect("one worker");
+    let planner = |nodes| {
+        let request = routesim::schedule::ScheduleRequest {
+            teams: Vec::new(),
+            paid_hours: None,
+            nodes,
+            time_limit: 600.0,
+        };
+        routesim::schedule::Planner::new(&week, &[], request).expect("the week loads")
+    };
+    let four_gib = 4 << 30;
+    assert!(planner(2_000).check_fits(&workers, Some(four_gib)).is_ok());
+    match planner(1_000_000).check_fits(&workers, Some(four_gib)) {
+        Err(routesim::Error::Setting { setting: routesim::error::Setting::Nodes, value, message }) => {
+            assert_eq!(value, "1000000");
+            assert!(
+                message.contains("1344 variables")
+                    && message.contains("20.0 GiB")
+                    && message.contains("4.0 GiB"),
+                "{message}"
+            );
+        }
+        other => panic!("not refused as expected: {other:?}"),
+    }
 }

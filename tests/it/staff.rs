@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::files::rows;
+
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -53,16 +55,6 @@ fn routesim_ok(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A CSV file as rows of column name → value.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).expect("read csv");
-    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
-    reader
-        .records()
-        .map(|r| header.iter().cloned().zip(r.expect("record").iter().map(str::to_owned)).collect())
-        .collect()
 }
 
 fn num(row: &BTreeMap<String, String>, col: &str) -> f64 {
