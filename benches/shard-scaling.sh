@@ -7,9 +7,11 @@
 #    speed-up, the merge's time against the run, and that the merged folder
 #    is the unsharded one byte for byte.
 # 2. The size of a part (fold.bin and part.json) of the same sweep over
-#    4 hours, at 10 and at 1,000 replications: no per-replication values
-#    (exact sums); the wait histograms' counts fill more buckets as
-#    replications add waits, so it grows slowly and levels off.
+#    4 hours, at 1, 10 and 1,000 replications, for the whole plan as one
+#    part and for each of 2 shards: fixed per variant held (every number
+#    at a fixed width, every histogram whole), so it does not grow with
+#    the replications; a shard's size changes only with the variants its
+#    split gives it.
 #
 # usage: benches/shard-scaling.sh   (run it alone, on a quiet machine: two
 # shards in parallel need both cores to themselves)
@@ -58,10 +60,16 @@ awk -v w="$whole" -v s="$sharded" -v m="$merge" -v cw="$(field "$work/t-whole" 2
 }'
 echo "merged folder: byte-identical to the unsharded one"
 
-echo "bytes per part (shard 0/2 of the sweep over 4 hours):"
-for r in 10 1000; do
-  "$bin" sweep scenarios/erlang-c.toml --vary agents.all.count=95..102 --set horizon=4h -r "$r" -q \
-    --shard 0/2 --out "$work/size-$r"
-  printf "  %5s replications: fold.bin %s bytes, part.json %s bytes\n" "$r" \
-    "$(stat -c %s "$work/size-$r/fold.bin")" "$(stat -c %s "$work/size-$r/part.json")"
+echo "bytes per part (the same sweep over 4 hours; docs/model.md §15.1):"
+variants() { grep -o '"variant": *[0-9]*' "$1/part.json" | sort -u | wc -l; }
+for shard in 0/1 0/2 1/2; do
+  for r in 1 10 1000; do
+    dir="$work/size-${shard/\//of}-$r"
+    "$bin" sweep scenarios/erlang-c.toml --vary agents.all.count=95..102 --set horizon=4h -r "$r" -q \
+      --shard "$shard" --out "$dir"
+    bytes=$(stat -c %s "$dir/fold.bin")
+    held=$(variants "$dir")
+    printf "  shard %s, %4s replications: fold.bin %s bytes, %s variants held (%s bytes each), part.json %s bytes\n" \
+      "$shard" "$r" "$bytes" "$held" "$((bytes / held))" "$(stat -c %s "$dir/part.json")"
+  done
 done

@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use serde_with::{As, Same};
 
 use crate::driver::{Collector, Job, Plan, Workers};
 use crate::error::{Error, Result, Setting};
@@ -31,6 +32,7 @@ use crate::report::{self, Destination};
 use crate::rows::{self, CompareIntervalRecord, CompareRecord, ScopeKind};
 use crate::scenario::{self, Loaded};
 use crate::stats::{self, Metric, Scope, Tally, Unit};
+use crate::wire::Le;
 use ratio::RatioPair;
 
 mod ratio;
@@ -661,7 +663,12 @@ pub struct PairFold {
     ratios: Vec<[RatioPair; 4]>,
     /// Per one-sided row: its side's values.
     one_sided: Vec<Moments>,
+    /// Replications whose B is not folded here yet (empty in a shard's
+    /// part: a replication's A and B go to the same shard).
+    #[serde(with = "As::<BTreeMap<Le, Same>>")]
     waiting_a: BTreeMap<u32, Side>,
+    /// Replications whose A is not folded here yet.
+    #[serde(with = "As::<BTreeMap<Le, Same>>")]
     waiting_b: BTreeMap<u32, Side>,
 }
 
@@ -670,6 +677,7 @@ pub struct PairFold {
 struct Side {
     values: Vec<f64>,
     /// Per interval and queue, each headline metric's numerator and denominator.
+    #[serde(with = "As::<Vec<[(Le, Le); 4]>>")]
     intervals: Vec<[(i128, i128); 4]>,
 }
 

@@ -17,6 +17,10 @@
 //! interval's variance numerator n·S2 − S1² is computed exactly and
 //! rounded once, so a constant series has a variance of exactly 0 (a
 //! point interval) and the variance is never negative.
+//!
+//! On the wire (a shard's part) a [`Dyadic`] takes a fixed
+//! [`DYADIC_LIMBS`] limbs whatever its value ([`crate::wire`]), so a part's
+//! size does not depend on the sums it holds.
 
 use std::cmp::Ordering;
 
@@ -24,14 +28,25 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_integer::Integer;
 use num_traits::{ToPrimitive, Zero};
 use serde::{Deserialize, Serialize};
+use serde_with::As;
+
+use crate::wire::{Le, Limbs};
+
+/// The 64-bit limbs a [`Dyadic`]'s integer takes on the wire: 4,288 bits,
+/// enough for any sum of up to 2^64 squares (or products) of `f64` values.
+/// A square is below 2^2048 and a whole multiple of 2^-2148, so such a sum
+/// is below 2^2112 in steps of 2^-2148: 4,260 bits.
+pub const DYADIC_LIMBS: usize = 67;
 
 /// An exact dyadic rational `mant`·2^`exp`: any finite `f64`, and any sum,
 /// difference or product of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dyadic {
     /// Odd, or zero.
+    #[serde(with = "As::<Limbs<DYADIC_LIMBS>>")]
     mant: BigInt,
     /// 0 when `mant` is zero.
+    #[serde(with = "As::<Le>")]
     exp: i64,
 }
 
@@ -168,6 +183,7 @@ fn scale(mut x: f64, mut e: i64) -> f64 {
 /// split across any parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
+    #[serde(with = "As::<Le>")]
     n: u64,
     sum: Dyadic,
     squares: Dyadic,
@@ -363,8 +379,29 @@ mod tests {
         }
         let bytes = postcard::to_stdvec(&whole).unwrap();
         assert_eq!(postcard::from_bytes::<Moments>(&bytes).unwrap(), whole);
-        // The part stays small: its size does not grow with the count.
+        // On the wire its size is fixed: it does not grow with the count or the values.
         let many = Moments::of(&values.iter().cycle().take(5000).copied().collect::<Vec<_>>());
-        assert!(postcard::to_stdvec(&many).unwrap().len() < 2 * bytes.len() + 16);
+        assert_eq!(postcard::to_stdvec(&many).unwrap().len(), bytes.len());
+        assert_eq!(postcard::to_stdvec(&Moments::default()).unwrap().len(), bytes.len());
+    }
+    #[test]
+    fn the_widest_sums_of_squares_fit_their_fixed_width_on_the_wire() {
+        // The extremes of §17.3's bound: the largest and the smallest
+        // (subnormal) doubles, squared and summed, in one state.
+        let mut m = Moments::default();
+        for x in [f64::MAX, -f64::MAX, f64::from_bits(1), 1.0 / 3.0, -7.5e-300] {
+            for _ in 0..3 {
+                m.add(x);
+            }
+        }
+        let bytes = postcard::to_stdvec(&m).unwrap();
+        assert_eq!(bytes.len(), postcard::to_stdvec(&Moments::default()).unwrap().len());
+        assert_eq!(postcard::from_bytes::<Moments>(&bytes).unwrap(), m);
+        // A value wider than the limbs is refused, not cut.
+        let wide = Dyadic { mant: BigInt::from(1) << (64 * DYADIC_LIMBS as u64), exp: 0 };
+        assert!(postcard::to_stdvec(&wide).is_err());
+        let widest = Dyadic { mant: (BigInt::from(1) << (64 * DYADIC_LIMBS as u64)) - 1, exp: -5 };
+        let bytes = postcard::to_stdvec(&widest).unwrap();
+        assert_eq!(postcard::from_bytes::<Dyadic>(&bytes).unwrap(), widest);
     }
 }

@@ -35,6 +35,7 @@ pub mod sweep;
 pub mod target;
 pub mod task;
 pub(crate) mod time;
+pub mod wire;
 
 pub use error::{Error, Problem, Result};
 pub use model::Scenario;

@@ -7,19 +7,25 @@
 //! micro- or milliseconds) and, for each summary row, the exact count, sum
 //! and sum of squares of its values ([`Moments`]), so the result is the
 //! same bytes whatever the number of threads, the shards or the order
-//! replications finish in, and a fold state does not grow with the
-//! replication count. Only `run` keeps each replication's summary values
-//! too, by replication number, for `replications.csv`.
+//! replications finish in. A fold state's layout is fixed by the scenario
+//! (every wait histogram and section allocated up front, every integer at
+//! full width on the wire: [`crate::wire`]), so its size does not grow
+//! with the replication count or the values folded. Only `run` keeps each
+//! replication's summary values too, by replication number, for
+//! `replications.csv`.
 
 use hdrhistogram::Histogram;
-use hdrhistogram::serialization::{Deserializer as HistogramReader, Serializer as _, V2Serializer};
+use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::ser::SerializeTuple;
 use serde::{Deserialize, Serialize};
+use serde_with::As;
 
 use crate::driver::{self, Collector, Job, Plan, Workers};
 use crate::error::{Error, Result};
 use crate::exact::Moments;
 use crate::model::{Scenario, StatusKind, TeamId};
 use crate::stats::{self, Counts, Metric, Scope, Tally, t975};
+use crate::wire::Le;
 
 /// Most sections the wait percentiles' confidence intervals are taken from.
 pub const MAX_SECTIONS: u32 = 10;
@@ -346,7 +352,7 @@ fn fold_bytes(sc: &Scenario, rows: bool) -> u64 {
     let (n, nq, nt, ns) =
         (sc.interval_count() as u64, sc.queues.len() as u64, sc.teams.len() as u64, sc.statuses.len() as u64);
     let hist = driver::histogram_bytes(sc);
-    let sections = u64::from(sc.replications.min(MAX_SECTIONS)) * (nq + 1) * hist / 8;
+    let sections = u64::from(MAX_SECTIONS) * (nq + 1) * hist / 8;
     let layout = stats::layout(sc).len() as u64;
     n * (nq * size_of::<IntervalSums>() as u64 + nt * (24 + ns * 8))
         + (nq + 1) * hist
@@ -437,10 +443,14 @@ pub(crate) const HEADLINE_UNITS: [(f64, f64); 4] = [(1.0, 1.0), (1e6, 1.0), (1.0
 struct IntervalSums {
     counts: Counts,
     /// Sum of waits, microseconds (`counts.wait_sum` is unused here).
+    #[serde(with = "As::<Le>")]
     wait_us: i128,
+    #[serde(with = "As::<Le>")]
     queue_area_us: i128,
+    #[serde(with = "As::<Le>")]
     queue_max: u64,
     /// Service level numerator and denominator: sums of x, y, x², y², xy over replications.
+    #[serde(with = "As::<[Le; 5]>")]
     sl: [u128; 5],
 }
 
@@ -466,16 +476,22 @@ struct VariantFold {
     values: Vec<Vec<f64>>,
     intervals: Vec<IntervalSums>,
     /// Per interval and team: logged-in, holding and spare agent-milliseconds.
+    #[serde(with = "As::<Vec<[Le; 3]>>")]
     teams: Vec<[i64; 3]>,
     /// Per interval, team and status: agent-milliseconds.
+    #[serde(with = "As::<Vec<Le>>")]
     status: Vec<i64>,
     /// The answered waits of every replication (total, then each queue), at
     /// full precision, for the pooled percentiles.
-    pooled: Option<Vec<WaitCounts>>,
-    /// The same per section (replication r in section r mod S, at 2
-    /// significant digits: they only size the percentiles' interval).
-    sections: Vec<Option<Vec<WaitCounts>>>,
+    pooled: Vec<WaitCounts>,
+    /// The same per section: replication r in section r mod S, S the
+    /// replications up to [`MAX_SECTIONS`] (the sections past S stay empty),
+    /// at 2 significant digits: they only size the percentiles' interval.
+    sections: Vec<Vec<WaitCounts>>,
 }
+
+/// Significant digits of the pooled histograms (as a tally's: [`stats::wait_histogram`]).
+const POOLED_DIGITS: u8 = 3;
 
 /// Significant digits of the section histograms.
 const SECTION_DIGITS: u8 = 2;
@@ -483,14 +499,17 @@ const SECTION_DIGITS: u8 = 2;
 impl VariantFold {
     fn new(sc: &Scenario, layout: &[(Scope, Metric)], rows: bool) -> VariantFold {
         let n = sc.interval_count();
+        let max_ms = stats::max_wait_ms(sc);
+        let scopes = sc.queues.len() + 1;
+        let histograms = |digits| (0..scopes).map(|_| WaitCounts::new(max_ms, digits)).collect::<Vec<_>>();
         VariantFold {
             moments: vec![Moments::default(); layout.len()],
             values: if rows { vec![Vec::new(); sc.replications as usize] } else { Vec::new() },
             intervals: vec![IntervalSums::default(); n * sc.queues.len()],
             teams: vec![[0; 3]; n * sc.teams.len()],
             status: vec![0; n * sc.teams.len() * sc.statuses.len()],
-            pooled: None,
-            sections: vec![None; sc.replications.min(MAX_SECTIONS) as usize],
+            pooled: histograms(POOLED_DIGITS),
+            sections: (0..MAX_SECTIONS).map(|_| histograms(SECTION_DIGITS)).collect(),
         }
     }
 
@@ -522,24 +541,9 @@ impl VariantFold {
         for (acc, &s) in self.status.iter_mut().zip(&tally.interval_status_secs) {
             *acc += to_millis(s);
         }
-        let max_ms = stats::max_wait_ms(sc);
-        let scopes = sc.queues.len() + 1;
-        let pooled = self
-            .pooled
-            .get_or_insert_with(|| (0..scopes).map(|_| WaitCounts(stats::wait_histogram(max_ms))).collect());
-        let sections = self.sections.len().max(1);
-        let section = self.sections[r as usize % sections].get_or_insert_with(|| {
-            (0..scopes)
-                .map(|_| {
-                    WaitCounts(
-                        Histogram::new_with_bounds(1, max_ms.max(2), SECTION_DIGITS)
-                            .expect("bounds 1..max_ms with 2 digits are valid"),
-                    )
-                })
-                .collect()
-        });
+        let section = &mut self.sections[(r % sc.replications.clamp(1, MAX_SECTIONS)) as usize];
         let waits = std::iter::once(&tally.total().waits).chain(tally.queues.iter().map(|q| &q.waits));
-        for ((p, s), w) in pooled.iter_mut().zip(section.iter_mut()).zip(waits) {
+        for ((p, s), w) in self.pooled.iter_mut().zip(section.iter_mut()).zip(waits) {
             // Same or wider bounds on both sides, so adding cannot fail.
             let _ = p.0.add(w);
             let _ = s.0.add(w);
@@ -567,8 +571,8 @@ impl VariantFold {
         for (a, b) in self.status.iter_mut().zip(&other.status) {
             *a += b;
         }
-        merge_waits(&mut self.pooled, other.pooled);
-        for (a, b) in self.sections.iter_mut().zip(other.sections) {
+        merge_waits(&mut self.pooled, &other.pooled);
+        for (a, b) in self.sections.iter_mut().zip(&other.sections) {
             merge_waits(a, b);
         }
     }
@@ -576,10 +580,9 @@ impl VariantFold {
     /// The variant's results, once all its replications are folded in.
     fn finish(mut self, sc: &Scenario, layout: &[(Scope, Metric)]) -> Results {
         let pooled = Pooled {
-            pooled: self.pooled.take().map(|p| p.into_iter().map(|w| w.0).collect()).unwrap_or_default(),
+            pooled: std::mem::take(&mut self.pooled).into_iter().map(|w| w.0).collect(),
             sections: std::mem::take(&mut self.sections)
                 .into_iter()
-                .flatten()
                 .map(|s| s.into_iter().map(|w| w.0).collect())
                 .collect(),
         };
@@ -749,39 +752,82 @@ fn ratio_ci(sums: &[u128; 5], n: u32) -> (f64, f64) {
     ((r - half).clamp(0.0, 1.0), (r + half).clamp(0.0, 1.0))
 }
 
-/// A wait histogram in a fold state: serialized in HdrHistogram's V2 format
-/// (its bucket counts, exact), so a fold read back merges to the same counts.
+/// A wait histogram in a fold state, written whole on the wire: its
+/// bounds and significant digits, then the count of every bucket at full
+/// width, so its size is fixed by its layout (not by the waits it holds)
+/// and a fold read back merges to the same counts.
 #[derive(Debug, Clone, PartialEq)]
 struct WaitCounts(Histogram<u64>);
 
+impl WaitCounts {
+    /// An empty histogram of waits from 1 ms to `max_ms`, at `digits` significant digits.
+    fn new(max_ms: u64, digits: u8) -> WaitCounts {
+        WaitCounts(
+            Histogram::new_with_bounds(1, max_ms.max(2), digits)
+                .expect("bounds 1..max_ms with 2 or 3 digits are valid"),
+        )
+    }
+}
+
 impl Serialize for WaitCounts {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut bytes = Vec::new();
-        V2Serializer::new().serialize(&self.0, &mut bytes).map_err(serde::ser::Error::custom)?;
-        s.serialize_bytes(&bytes)
+        let h = &self.0;
+        let mut t = s.serialize_tuple(3 + h.distinct_values())?;
+        t.serialize_element(&h.high().to_le_bytes())?;
+        t.serialize_element(&h.sigfig())?;
+        t.serialize_element(&(h.distinct_values() as u64).to_le_bytes())?;
+        for bucket in h.iter_all() {
+            t.serialize_element(&bucket.count_at_value().to_le_bytes())?;
+        }
+        t.end()
     }
 }
 
 impl<'de> Deserialize<'de> for WaitCounts {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<WaitCounts, D::Error> {
-        let bytes: Vec<u8> = serde::Deserialize::deserialize(d)?;
-        let h =
-            HistogramReader::new().deserialize(&mut bytes.as_slice()).map_err(serde::de::Error::custom)?;
-        Ok(WaitCounts(h))
+        /// Reads the header, then the counts the header's layout has.
+        struct Buckets;
+        impl<'de> Visitor<'de> for Buckets {
+            type Value = WaitCounts;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a wait histogram's bounds and bucket counts")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<WaitCounts, A::Error> {
+                let short = || A::Error::custom("a wait histogram ends early");
+                let high = u64::from_le_bytes(seq.next_element()?.ok_or_else(short)?);
+                let digits: u8 = seq.next_element()?.ok_or_else(short)?;
+                let buckets = u64::from_le_bytes(seq.next_element()?.ok_or_else(short)?);
+                let mut h = Histogram::new_with_bounds(1, high.max(2), digits)
+                    .map_err(|e| A::Error::custom(format!("a wait histogram's bounds: {e:?}")))?;
+                if buckets != h.distinct_values() as u64 {
+                    return Err(A::Error::custom(
+                        "a wait histogram's bucket count does not match its bounds",
+                    ));
+                }
+                // One step of `next_non_equivalent` is one bucket, in the order `iter_all` wrote them.
+                let mut value = 0;
+                for _ in 0..buckets {
+                    let count = u64::from_le_bytes(seq.next_element()?.ok_or_else(short)?);
+                    if count > 0 {
+                        h.record_n(value, count).map_err(|e| A::Error::custom(format!("{e:?}")))?;
+                    }
+                    value = h.next_non_equivalent(value);
+                }
+                Ok(WaitCounts(h))
+            }
+        }
+        // The length covers the longest layout: the visitor reads what the header says.
+        d.deserialize_tuple(usize::MAX, Buckets)
     }
 }
 
 /// Adds the histograms `part` holds to `acc` (each scope to its own).
-fn merge_waits(acc: &mut Option<Vec<WaitCounts>>, part: Option<Vec<WaitCounts>>) {
-    match (acc.as_mut(), part) {
-        (_, None) => {}
-        (None, Some(part)) => *acc = Some(part),
-        (Some(acc), Some(part)) => {
-            for (a, p) in acc.iter_mut().zip(&part) {
-                // Same bounds on both sides, so adding cannot fail.
-                let _ = a.0.add(&p.0);
-            }
-        }
+fn merge_waits(acc: &mut [WaitCounts], part: &[WaitCounts]) {
+    for (a, p) in acc.iter_mut().zip(part) {
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = a.0.add(&p.0);
     }
 }
 
@@ -849,6 +895,35 @@ impl Pooled {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_histogram_is_written_whole_and_read_back_the_same() {
+        let max_ms = 4 * 3_600_000;
+        let mut filled = WaitCounts::new(max_ms, POOLED_DIGITS);
+        for (i, ms) in
+            [0u64, 1, 2, 999, 1_000, 2_047, 2_048, 65_537, 1_234_567, max_ms].into_iter().enumerate()
+        {
+            filled.0.record_n(ms, i as u64 + 1).unwrap();
+        }
+        filled.0.record_n(31_000, u64::MAX / 4).unwrap();
+        let empty = WaitCounts::new(max_ms, POOLED_DIGITS);
+        let (a, b) = (postcard::to_stdvec(&filled).unwrap(), postcard::to_stdvec(&empty).unwrap());
+        // Every bucket at 8 bytes after the 17-byte header, full or empty.
+        assert_eq!(a.len(), 17 + 8 * filled.0.distinct_values());
+        assert_eq!(a.len(), b.len());
+        assert_eq!(postcard::from_bytes::<WaitCounts>(&a).unwrap(), filled);
+        assert_eq!(postcard::from_bytes::<WaitCounts>(&b).unwrap(), empty);
+        // A section histogram (2 digits) too.
+        let mut section = WaitCounts::new(max_ms, SECTION_DIGITS);
+        section.0.record(45_678).unwrap();
+        let back: WaitCounts = postcard::from_bytes(&postcard::to_stdvec(&section).unwrap()).unwrap();
+        assert_eq!((back.0.sigfig(), back.0.count_at(45_678)), (SECTION_DIGITS, 1));
+        // A cut or foreign header is refused, not misread.
+        assert!(postcard::from_bytes::<WaitCounts>(&a[..a.len() - 1]).is_err());
+        let mut other = a.clone();
+        other[9..17].copy_from_slice(&7u64.to_le_bytes());
+        assert!(postcard::from_bytes::<WaitCounts>(&other).is_err());
+    }
 
     #[test]
     fn ratio_interval_matches_the_textbook_formula() {

@@ -15,9 +15,11 @@ use std::ops::Deref;
 use std::sync::OnceLock;
 
 use hdrhistogram::Histogram;
+use serde_with::As;
 use typed_index_collections::TiVec;
 
 use crate::model::{QueueId, Scenario, SlFormula, StatusId, StatusKind, TeamId};
+use crate::wire::Le;
 
 /// Every metric of summary.csv: its name, unit and formula live here only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -378,22 +380,29 @@ pub fn percentile(waits: &Histogram<u64>, p: f64) -> f64 {
 }
 
 /// How the conversations of one queue (or one interval of it) ended: the
-/// counts every rate is made of.
+/// counts every rate is made of (at full width in a fold state: [`crate::wire`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Conversations that arrived.
+    #[serde(with = "As::<Le>")]
     pub offered: u64,
     /// Of those, answered (first assignment).
+    #[serde(with = "As::<Le>")]
     pub answered: u64,
     /// Answered with a wait at most the queue's threshold.
+    #[serde(with = "As::<Le>")]
     pub answered_within: u64,
     /// Abandoned while waiting.
+    #[serde(with = "As::<Le>")]
     pub abandoned: u64,
     /// Abandoned with a wait at most the threshold.
+    #[serde(with = "As::<Le>")]
     pub abandoned_within: u64,
     /// Abandoned with a wait shorter than the short-abandon threshold.
+    #[serde(with = "As::<Le>")]
     pub abandoned_short: u64,
     /// Still waiting, never answered, when the drain ended.
+    #[serde(with = "As::<Le>")]
     pub unresolved: u64,
     /// Sum of the waits of answered conversations, seconds.
     pub wait_sum: f64,

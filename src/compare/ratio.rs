@@ -12,10 +12,12 @@
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use serde::{Deserialize, Serialize};
+use serde_with::As;
 
 use super::{Diff, replications_needed};
 use crate::replicate::{HEADLINE_UNITS, headline_value};
 use crate::stats;
+use crate::wire::{Le, Limbs};
 
 /// The sums of one headline metric of one interval and queue over paired
 /// replications: `s` holds Σx_A, Σy_A, Σx_B, Σy_B, `p` the sums of the
@@ -23,11 +25,20 @@ use crate::stats;
 /// and `t` three at a time (see [`TRIPLES`]), for the residuals' skewness.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct RatioPair {
+    #[serde(with = "As::<Le>")]
     n: u32,
+    #[serde(with = "As::<[Le; 4]>")]
     s: [i128; 4],
+    #[serde(with = "As::<[Le; 10]>")]
     p: [i128; 10],
-    t: Vec<BigInt>,
+    #[serde(with = "As::<[Limbs<TRIPLE_LIMBS>; 20]>")]
+    t: [BigInt; 20],
 }
+
+/// The 64-bit limbs a sum of triple products takes on the wire: each
+/// product of three `i128` values is below 2^381, and a sum of up to 2^32
+/// of them below 2^413 (docs/model.md §15.1).
+const TRIPLE_LIMBS: usize = 7;
 
 /// The products of three of (x_A, y_A, x_B, y_B), `i <= j <= k`, in `t`'s
 /// order, with how many orderings each stands for.
@@ -84,9 +95,6 @@ impl RatioPair {
                 *p = p.saturating_add(v[i].saturating_mul(v[j]));
             }
         }
-        if self.t.is_empty() {
-            self.t = vec![BigInt::ZERO; TRIPLES.len()];
-        }
         for (t, &(i, j, k, _)) in self.t.iter_mut().zip(&TRIPLES) {
             *t += BigInt::from(v[i]) * v[j] * v[k];
         }
@@ -101,12 +109,8 @@ impl RatioPair {
         for (a, b) in self.p.iter_mut().zip(other.p) {
             *a = a.saturating_add(b);
         }
-        if self.t.is_empty() {
-            self.t = other.t.clone();
-        } else {
-            for (a, b) in self.t.iter_mut().zip(&other.t) {
-                *a += b;
-            }
+        for (a, b) in self.t.iter_mut().zip(&other.t) {
+            *a += b;
         }
     }
 
@@ -117,7 +121,7 @@ impl RatioPair {
     /// G1² = n·(ΣD³)² / (ΣD²)³, from the exact sums.
     pub(super) fn skewness_squared(&self) -> f64 {
         let [xa, ya, xb, yb] = self.s.map(BigInt::from);
-        if self.n < 3 || ya == BigInt::ZERO || yb == BigInt::ZERO || self.t.len() != TRIPLES.len() {
+        if self.n < 3 || ya == BigInt::ZERO || yb == BigInt::ZERO {
             return f64::NAN;
         }
         let c = [-(&yb * &yb * &ya), &yb * &yb * &xa, &ya * &ya * &yb, -(&ya * &ya * &xb)];
@@ -305,7 +309,6 @@ mod tests {
         let reps = [((8, 10), (6, 10)), ((6, 10), (5, 11)), ((9, 12), (7, 12))];
         let mut whole = RatioPair::default();
         reps.iter().for_each(|&(a, b)| whole.add(a, b));
-        assert_eq!(whole.t.len(), TRIPLES.len());
         let (mut x, mut y) = (RatioPair::default(), RatioPair::default());
         x.add(reps[2].0, reps[2].1);
         y.add(reps[0].0, reps[0].1);

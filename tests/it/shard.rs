@@ -123,6 +123,28 @@ fn shards_merged_give_the_unsharded_folder_byte_for_byte() {
     assert_same_tree(&root.path().join("run-whole"), &merged, "run merged without its files");
 }
 
+/// docs/model.md §15.1: a part holds the same number of bytes whether its
+/// jobs are 2 replications or 24 (past the 10 sections), for `sweep` and
+/// `compare`, though the bytes themselves differ.
+#[test]
+fn a_parts_size_does_not_grow_with_its_replications() {
+    let root = tempfile::tempdir().unwrap();
+    let src = sources(root.path());
+    for (name, args) in commands().into_iter().filter(|(name, _)| *name != "run") {
+        let fold = |reps: &str| {
+            let mut a = args.clone();
+            let r = a.iter().position(|x| *x == "-r").unwrap();
+            a[r + 1] = reps;
+            let part = root.path().join(format!("{name}-{reps}"));
+            routesim_ok(&src, &[&a[..], &["--shard", "0/1", "--out", &part.display().to_string()]].concat());
+            fs::read(part.join("fold.bin")).unwrap()
+        };
+        let (few, many) = (fold("2"), fold("24"));
+        assert_eq!(few.len(), many.len(), "{name}: fold.bin at 2 and at 24 replications");
+        assert_ne!(few, many, "{name}: the parts hold different sums");
+    }
+}
+
 #[test]
 fn a_part_already_there_is_not_run_again() {
     let root = tempfile::tempdir().unwrap();
