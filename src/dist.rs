@@ -139,6 +139,26 @@ impl Dist {
     fn draw_other(&self, rng: &mut streams::Rng) -> f64 {
         self.sample(rng)
     }
+
+    /// The shape as [`Dist::draw`] inlines it: exponential with its scale
+    /// (a standard exponential draw times it), constant with its value (no
+    /// draw), or `None` for the other shapes.
+    pub(crate) fn inlined(&self) -> Option<Inlined> {
+        match self.kind {
+            Shape::Exponential { scale } => Some(Inlined::Exponential(scale)),
+            Shape::Constant(v) => Some(Inlined::Constant(v)),
+            _ => None,
+        }
+    }
+}
+
+/// The shapes [`Dist::draw`] inlines, with their one parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Inlined {
+    /// A standard exponential draw times this scale.
+    Exponential(f64),
+    /// This value, with no draw.
+    Constant(f64),
 }
 
 fn check_non_negative(key: &str, v: f64) -> Result<(), String> {

@@ -22,6 +22,7 @@ mod conversations;
 mod draws;
 mod events;
 mod flow;
+mod hot;
 mod offers;
 mod phone;
 mod profiles;
@@ -38,6 +39,7 @@ use clock::Clock;
 use conversations::{Conv, ConvKey, ConvState, Conversations};
 use draws::QueueStreams;
 use events::{Agenda, Due, Event, key_time, order_key};
+use hot::HotQueues;
 use router::Router;
 
 /// Simulates replication `replication` of `sc` and returns what it measured.
@@ -205,6 +207,8 @@ struct Sim<'s, O> {
     convs: Conversations,
     floor: Floor,
     router: Router,
+    /// What every conversation reads of its queue, a line per queue.
+    queues: HotQueues,
     streams: QueueStreams,
     books: Books,
     observe: O,
@@ -220,6 +224,7 @@ impl<'s, O: FnMut(&Trace)> Sim<'s, O> {
             convs: Conversations::with_capacity(1024),
             router: Router::new(sc, &floor.agents),
             floor,
+            queues: hot::hot_queues(sc),
             streams: QueueStreams::new(sc, replication),
             books: Books::new(sc, tally),
             observe,

@@ -21,6 +21,7 @@ pub(crate) mod heap;
 pub mod input;
 pub mod model;
 pub mod plot;
+mod ragged;
 pub mod replicate;
 pub mod report;
 pub(crate) mod routing;

@@ -17,6 +17,7 @@ use typed_index_collections::{TiSlice, TiVec};
 
 use crate::heap::{Positions as Slots, QuadHeap, Track};
 use crate::model::{AgentId, QueueId, Selection, TeamId};
+use crate::ragged::Ragged;
 
 /// Marker for "not in any pool".
 const NOT_POOLED: u32 = u32::MAX;
@@ -411,7 +412,7 @@ pub(crate) struct NonEmpty {
     /// Per team: the bits, by place in its queue list.
     words: TiVec<TeamId, Vec<u64>>,
     /// Per queue: (team, place) of every team whose list holds it.
-    places: TiVec<QueueId, Vec<(TeamId, u32)>>,
+    places: Ragged<QueueId, (TeamId, u32)>,
 }
 
 impl NonEmpty {
@@ -427,13 +428,13 @@ impl NonEmpty {
                 vec![0u64; list.len().div_ceil(64)]
             })
             .collect();
-        NonEmpty { words, places }
+        NonEmpty { words, places: Ragged::from_lists(places) }
     }
 
     /// Marks queue `q` as holding something (`true`) or nothing, in every team serving it.
     #[inline]
     pub(crate) fn set(&mut self, q: QueueId, waiting: bool) {
-        for &(t, i) in &self.places[q] {
+        for &(t, i) in self.places.get(q) {
             let word = &mut self.words[t][i as usize >> 6];
             let bit = 1u64 << (i & 63);
             if waiting {

@@ -217,20 +217,21 @@ impl Books {
         }
     }
 
-    /// A conversation of queue `q` that arrived in interval `interval` is
-    /// answered for the first time after waiting `wait` seconds by team
-    /// `team` (`counted`: after the warm-up).
+    /// A conversation of queue `q` (service-level threshold `sl_threshold`)
+    /// that arrived in interval `interval` is answered for the first time
+    /// after waiting `wait` seconds by team `team` (`counted`: after the
+    /// warm-up).
     #[inline(always)]
     pub(super) fn answered(
         &mut self,
-        sc: &Scenario,
+        sl_threshold: f64,
         q: QueueId,
         interval: usize,
         wait: f64,
         team: TeamId,
         counted: bool,
     ) {
-        let within = wait <= sc.queues[q].sl_threshold;
+        let within = wait <= sl_threshold;
         let it = &mut self.tally.interval_mut(interval, q).counts;
         it.answered += 1;
         it.answered_within += u64::from(within);

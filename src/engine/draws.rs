@@ -6,7 +6,8 @@
 use rand_distr::{Distribution, Exp1};
 use typed_index_collections::TiVec;
 
-use crate::model::{Offers, Queue, QueueId, Scenario};
+use super::hot::{DrawFor, DrawKind, HotQueue};
+use crate::model::{Offers, QueueId, Scenario};
 use crate::streams::{self, Purpose, Rng};
 use crate::time::DAY;
 
@@ -113,19 +114,41 @@ impl QueueStreams {
         None
     }
 
-    /// Draws a conversation of `queue` (queue `q`) arriving at `now`.
+    /// Draws a conversation of queue `q` (whose hot line is `hot`) arriving
+    /// at `now`: the common shapes from the hot line, the others through
+    /// the scenario's queue.
     #[inline(always)]
-    pub(super) fn conversation(&mut self, queue: &Queue, q: QueueId, now: f64) -> ConvDraws {
-        // A forecast's `aht` scales the draw, keeping the distribution's shape.
-        let handle = queue.handle_time.draw(&mut self.handle[q]) * queue.arrivals.handle_scale_at(now);
-        let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.draw(&mut self.wrap[q]));
-        let patience = queue.patience.as_ref().map_or(f64::INFINITY, |d| d.draw(&mut self.patience[q]));
+    pub(super) fn conversation(&mut self, sc: &Scenario, hot: &HotQueue, q: QueueId, now: f64) -> ConvDraws {
+        let queue = || &sc.queues[q];
+        let mut handle =
+            draw(hot.draw(DrawFor::Handle), &mut self.handle[q], |r| queue().handle_time.draw(r));
+        if hot.scaled_handle {
+            // A forecast's `aht` scales the draw, keeping the distribution's shape.
+            handle *= queue().arrivals.handle_scale_at(now);
+        }
+        let wrap = draw(hot.draw(DrawFor::Wrap), &mut self.wrap[q], |r| {
+            queue().wrap_up.as_ref().map_or(0.0, |d| d.draw(r))
+        });
+        let patience = draw(hot.draw(DrawFor::Patience), &mut self.patience[q], |r| {
+            queue().patience.as_ref().map_or(f64::INFINITY, |d| d.draw(r))
+        });
         ConvDraws { handle, wrap, patience }
     }
 
     /// Draws how long the agent takes to accept an offer of queue `q` (§R13).
     pub(super) fn accept_delay(&mut self, offers: &Offers, q: QueueId) -> f64 {
         offers.accept_delay.sample(&mut self.accept[q])
+    }
+}
+
+/// One draw made as `how` says, from `rng`; `other` draws the shapes the
+/// hot line does not hold. The same numbers as [`crate::dist::Dist::draw`].
+#[inline(always)]
+fn draw(how: (DrawKind, f64), rng: &mut Rng, other: impl FnOnce(&mut Rng) -> f64) -> f64 {
+    match how {
+        (DrawKind::Exponential, scale) => Distribution::<f64>::sample(&Exp1, rng) * scale,
+        (DrawKind::Fixed, value) => value,
+        (DrawKind::Other, _) => other(rng),
     }
 }
 
@@ -168,4 +191,48 @@ fn day_volume(sc: &Scenario, replication: u32) -> TiVec<QueueId, Vec<f64>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::hot::hot_queues;
+    use super::*;
+
+    /// Draws through the hot line are the scenario's own draws, bit for bit,
+    /// on every bundled scenario (exponential, constant, lognormal and gamma
+    /// shapes; absent wrap-up and patience; forecast-day's handle-time
+    /// scale; business hours in week).
+    #[test]
+    fn hot_line_draws_are_the_scenarios_draws() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut shapes = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let sc = crate::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let hot = hot_queues(&sc);
+            let (mut fast, mut slow) = (QueueStreams::new(&sc, 7), QueueStreams::new(&sc, 7));
+            for (q, queue) in sc.queues.iter_enumerated() {
+                shapes.insert(format!("{:?}", hot[q].draw(DrawFor::Handle).0));
+                shapes.insert(format!("{:?}", hot[q].draw(DrawFor::Patience).0));
+                for k in 0..300 {
+                    let now = f64::from(k) * 97.0;
+                    let got = fast.conversation(&sc, &hot[q], q, now);
+                    let handle =
+                        queue.handle_time.draw(&mut slow.handle[q]) * queue.arrivals.handle_scale_at(now);
+                    let wrap = queue.wrap_up.as_ref().map_or(0.0, |d| d.draw(&mut slow.wrap[q]));
+                    let patience =
+                        queue.patience.as_ref().map_or(f64::INFINITY, |d| d.draw(&mut slow.patience[q]));
+                    let what = format!("{} queue {q} at {now}", path.display());
+                    assert_eq!(got.handle.to_bits(), handle.to_bits(), "handle, {what}");
+                    assert_eq!(got.wrap.to_bits(), wrap.to_bits(), "wrap-up, {what}");
+                    assert_eq!(got.patience.to_bits(), patience.to_bits(), "patience, {what}");
+                }
+            }
+        }
+        // Every way of drawing was met.
+        assert_eq!(shapes.len(), 3, "{shapes:?}");
+    }
 }

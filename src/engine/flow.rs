@@ -20,8 +20,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let now = self.clock.secs();
         let next = self.streams.next_arrival(sc, q, now);
         self.agenda.set_next_arrival(q, next);
-        let queue = &sc.queues[q];
-        let drawn = self.streams.conversation(queue, q, now);
+        let drawn = self.streams.conversation(sc, &self.queues[q], q, now);
         let (handle, wrap, patience) = (drawn.handle, drawn.wrap, drawn.patience);
         let counted = now >= sc.warmup;
         let id = self.convs.new_id();
@@ -46,14 +45,21 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         // Patience runs while the conversation waits, and while it is offered;
         // with business hours, only while the queue is open (docs/model.md §10.13).
         if !self.route_conversation(key) && patience.is_finite() {
-            let deadline = match &queue.hours {
-                None => now + patience,
-                Some(h) => h.after(now, patience),
+            let deadline = match &sc.queues[q].hours {
+                Some(h) if !self.queues[q].always_open => h.after(now, patience),
+                _ => now + patience,
             };
             if deadline < self.clock.end {
                 self.agenda.add_deadline(Time(deadline), key);
             }
         }
+    }
+
+    /// How long a conversation of queue `q` waited from `from` to `to`: open
+    /// time only, with business hours (docs/model.md §10.13).
+    #[inline(always)]
+    pub(super) fn wait_between(&self, q: QueueId, from: f64, to: f64) -> f64 {
+        if self.queues[q].always_open { to - from } else { self.sc.queues[q].wait_between(from, to) }
     }
 
     /// Routes a conversation that has just entered (or re-entered) its queue:
@@ -110,7 +116,6 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     /// call puts the agent in Busy (§R14).
     #[inline(always)]
     pub(super) fn assign(&mut self, key: ConvKey, a: AgentId) {
-        let sc = self.sc;
         let now = self.clock.secs();
         let key = self.convs.renew(key);
         let Some(c) = self.convs.get_mut(key) else {
@@ -124,14 +129,15 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let (end, first, counted, interval, id, arrival) =
             (c.handle_end, !c.answered, c.counted, c.interval as usize, c.id, c.arrival);
         c.answered = true;
-        let queue = &sc.queues[q];
+        let queue = self.queues[q];
         let team = self.floor.agents[a].team;
         if first {
             self.convs.unanswered -= 1;
             // The wait that counts: open time only, with business hours (§10.13).
-            self.books.answered(sc, q, interval, queue.wait_between(arrival, now), team, counted);
+            let wait = self.wait_between(q, arrival, now);
+            self.books.answered(queue.sl_threshold, q, interval, wait, team, counted);
         }
-        let size = queue.held_size();
+        let size = queue.held_size;
         let held = self.router.hold(a, team, q, size, queue.channel, now);
         self.floor.agents[a].open.push(key);
         // Only Available agents are assigned work, so the work counts toward occupancy.
@@ -201,8 +207,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     #[inline(always)]
     pub(super) fn release(&mut self, a: AgentId, key: ConvKey, q: QueueId) -> bool {
         let now = self.clock.secs();
-        let queue = &self.sc.queues[q];
-        let size = queue.held_size();
+        let queue = &self.queues[q];
+        let size = queue.held_size;
         let team = self.floor.agents[a].team;
         let freed = self.router.free(a, team, size, queue.channel);
         if self.floor.kind(a).is_productive() {
@@ -258,7 +264,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             self.close_offer(c.agent, c.id, OfferOutcome::Abandoned);
         }
         let q = c.queue;
-        let wait = self.sc.queues[q].wait_between(c.arrival, self.clock.secs());
+        let wait = self.wait_between(q, c.arrival, self.clock.secs());
         self.convs.unanswered -= 1;
         self.books.abandoned(self.sc, q, c.interval as usize, wait, c.counted);
         self.change_waiting(q, -1);

@@ -10,13 +10,15 @@ use super::conversations::{ConvKey, ConvState};
 use super::events::Event;
 use super::{Sim, Trace};
 use crate::model::{QueueId, Scenario, TeamId};
+use crate::ragged::Ragged;
 
-/// Per queue, the teams that serve it, split by whether they wait a delay.
+/// Per queue, the teams that serve it, split by whether they wait a delay
+/// (each split in one allocation: [`Ragged`]).
 pub(super) struct Profiles {
     /// Teams serving each queue at once (no delay in their profile).
-    at_once: TiVec<QueueId, Vec<TeamId>>,
+    at_once: Ragged<QueueId, TeamId>,
     /// Teams serving each queue only after a delay: (team, delay in seconds).
-    delayed: TiVec<QueueId, Vec<(TeamId, f64)>>,
+    delayed: Ragged<QueueId, (TeamId, f64)>,
 }
 
 impl Profiles {
@@ -35,19 +37,19 @@ impl Profiles {
                 }
             }
         }
-        Profiles { at_once, delayed }
+        Profiles { at_once: Ragged::from_lists(at_once), delayed: Ragged::from_lists(delayed) }
     }
 
     /// The teams that take queue `q`'s conversations as soon as they arrive.
     #[inline]
     pub(super) fn at_once(&self, q: QueueId) -> &[TeamId] {
-        &self.at_once[q]
+        self.at_once.get(q)
     }
 
     /// The teams that take queue `q`'s conversations after a delay: (team, delay in seconds).
     #[inline]
     pub(super) fn delayed(&self, q: QueueId) -> &[(TeamId, f64)] {
-        &self.delayed[q]
+        self.delayed.get(q)
     }
 }
 
