@@ -5,7 +5,7 @@
 //! both exist.
 //!
 //! At the bottom of the crate: it depends on nothing in it but
-//! [`crate::time`], and on `jiff` for dates, weekdays and their formats.
+//! `crate::time`, and on `jiff` for dates, weekdays and their formats.
 //!
 //! The rule (docs/model.md §10.12, "The calendar"): simulated time starts at
 //! midnight of day 1. With a start date, day 1 is that date and a label is

@@ -1,17 +1,18 @@
 //! One replication of a scenario: the discrete-event loop.
 //!
-//! [`run`] builds a [`Sim`] from a validated scenario and a replication
+//! [`run`] builds a `Sim` from a validated scenario and a replication
 //! number, pops events in (time, sequence) order and applies the routing
 //! rules of docs/model.md §1-§3, recording into a [`Tally`]. The loop does no I/O,
 //! cannot fail, and allocates nothing per event once its buffers are warm:
 //! conversations live in a reusable slab, routing state in per-team heaps,
 //! and names were resolved to typed ids when the scenario was loaded.
 //!
-//! A [`Sim`] is a composition of parts, one per concept, each in its own
-//! file with the rules that own it: the [`Clock`], the [`Agenda`] of what
-//! is scheduled, the [`Conversations`] in flight, the [`Floor`] of agents,
-//! the [`Router`], each queue's random draws ([`QueueStreams`]), and the
-//! [`Books`] that record. A rule borrows the parts it changes; the rules
+//! A `Sim` is a composition of parts, one per concept, each in its own
+//! file with the rules that own it: the `Clock`, the `Agenda` of what
+//! is scheduled, the `Conversations` in flight, the `Floor` of agents,
+//! the `Router`, what every conversation reads of its queue (`HotQueues`,
+//! a cache line per queue), each queue's random draws (`QueueStreams`),
+//! and the `Books` that record. A rule borrows the parts it changes; the rules
 //! that cross concepts (a status change, an assignment) are `Sim` methods
 //! that hand each part its share.
 

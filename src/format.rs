@@ -2,7 +2,7 @@
 //! every result file, chart and printed table takes them from, so the
 //! same value is never written two ways.
 //!
-//! At the bottom of the crate: it depends on nothing in it but [`crate::time`].
+//! At the bottom of the crate: it depends on nothing in it but `crate::time`.
 //! [`Num`] is a number of a result file's typed row: it serializes through
 //! [`number`] and reads an empty field back as "no value" (NaN).
 

@@ -8,9 +8,9 @@
 //! Sans font built into the binary, so every machine draws the same
 //! pixels). Colours are the Okabe-Ito palette (distinct for colour-blind
 //! readers and in grey print), and each agent status keeps one colour in
-//! every chart ([`colours`]); legends sit in a panel beside the plot, so
+//! every chart (`colours`); legends sit in a panel beside the plot, so
 //! they never cover data, and a series drawn over an identical one says
-//! so there. Axes choose their ticks by the room they have ([`axes`]).
+//! so there. Axes choose their ticks by the room they have (`axes`).
 
 mod axes;
 mod capacity;

@@ -2,7 +2,7 @@
 //!
 //! Each output format is an [`Exporter`] that renders [`Results`] (and the
 //! run's [`Provenance`]) to bytes, so formats are tested without touching
-//! disk; [`write_all`] does the file I/O through [`folder`], which replaces
+//! disk; [`write_all`] does the file I/O through `folder`, which replaces
 //! the whole result folder at once: the folder holds either the complete
 //! previous set or the complete new one, never a mix.
 
@@ -87,7 +87,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 }
 
 /// Renders every exporter, the charts and `report.html`, and replaces the
-/// folder `target` with the files, whole (see [`folder`]); returns the
+/// folder `target` with the files, whole (see `folder`); returns the
 /// paths written. On failure the error says which set the folder holds.
 pub fn write_all(target: &Destination, results: &Results, provenance: &Provenance) -> Result<Vec<PathBuf>> {
     write_all_with(target, results, provenance, true)
@@ -142,7 +142,7 @@ pub fn records_of(results: &Results, provenance: &Provenance) -> Result<plot::Re
 }
 
 /// Replaces the folder `target` with `files` (name, bytes), whole (see
-/// [`folder`]), for the scenario named `scenario`: for commands whose files
+/// `folder`), for the scenario named `scenario`: for commands whose files
 /// are not [`Exporter`]s of one run (`sweep`, `staff`). Returns the paths written.
 pub fn write_files(target: &Destination, scenario: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     target.replace(scenario, files)

@@ -302,7 +302,7 @@ pub const STAFFING_HEADER: &str =
 /// One row of staffing.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffingRecord {
-    /// The interval's start, `HH:MM` or `dD HH:MM` ([`crate::format::day_label`]).
+    /// The interval's start, `HH:MM` or `dD HH:MM` ([`crate::format::day_clock`], with [`crate::calendar::Calendar`] for the day).
     pub start: String,
     /// The staffing method.
     pub method: String,
@@ -484,7 +484,7 @@ pub fn write<T: Serialize>(
     w.flush().map_err(|source| Error::Write { path: file.into(), source })
 }
 
-/// [`write`] into memory.
+/// [`write()`] into memory.
 pub fn to_bytes<T: Serialize>(file: &str, rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     write(file, &mut out, rows)?;

@@ -1,6 +1,6 @@
 //! Loading a scenario: TOML text → `--set` overrides → shape check
-//! ([`schema`]) → serde mirror ([`raw`]) → checked [`Scenario`]
-//! ([`validate`]). Every problem of a file is reported at once, each naming
+//! (`schema`) → serde mirror (`raw`) → checked [`Scenario`]
+//! (`validate`). Every problem of a file is reported at once, each naming
 //! the key and its line in the file (or the `--set` that wrote it); what is
 //! legal but suspicious comes out as [`warnings`].
 
@@ -18,7 +18,7 @@ pub use warnings::{Warning, warnings};
 
 /// A name given on the command line that the scenario does not have
 /// (`staff --team`): "unknown team `x`; did you mean `y`?" (the one "did you
-/// mean" rule of [`suggest`]), followed by every name the file has.
+/// mean" rule of `suggest`), followed by every name the file has.
 pub fn unknown_name<'a>(
     what: &str,
     given: &str,

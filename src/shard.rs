@@ -10,7 +10,7 @@
 //!   consecutive jobs keeps a variant's replications together, so a part
 //!   holds few variants' fold states.
 //! - **A part folder** holds `fold.bin`, the shard's fold state
-//!   (postcard), and `part.json` ([`manifest`]): the version, the plan's
+//!   (postcard), and `part.json` (`manifest`): the version, the plan's
 //!   hash, I and N, the jobs, the fold file's size and hash, and the
 //!   request with the text of every file read, so the merge needs none of
 //!   the original files. It is written whole or not at all, through the

@@ -8,7 +8,7 @@ const OUTPUT: &str = "output";
 
 /// `routesim run`: `output/<name>/` for the scenario as written,
 /// `output/<name>--<hash>/` for a what-if (any override), where the hash
-/// ([`tag`]) is stable, so the same what-if lands in the same folder.
+/// (`tag`) is stable, so the same what-if lands in the same folder.
 pub fn run(name: &str, overrides: &[String]) -> PathBuf {
     let base = PathBuf::from(OUTPUT);
     if overrides.is_empty() { base.join(name) } else { base.join(format!("{name}--{}", tag(overrides))) }

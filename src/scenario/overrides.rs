@@ -318,7 +318,7 @@ pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
 
 /// The 1-based lines where `keys` (dotted paths) and the tables above them
 /// are written in `text`: each key that is written maps to its line, as
-/// [`line_of`] finds it one at a time. One parse and one walk of the
+/// `line_of` (the tests' reference) finds it one at a time. One parse and one walk of the
 /// document for all of them, visiting only the paths that lead to a key
 /// asked for, so the cost grows with the text and the keys, not their product.
 pub(super) fn lines_of(text: &str, keys: &[&str]) -> HashMap<String, usize> {

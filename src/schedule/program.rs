@@ -163,7 +163,7 @@ impl Program {
     }
 
     /// Solves the relaxation (the lower bound), dives from it for integer
-    /// answers by each [`Rule`] ([`Program::dive`]), then the integer
+    /// answers by each `Rule` (`Program::dive`), then the integer
     /// program itself within `limits.nodes` branch-and-bound nodes: the
     /// cheaper of its answer and the dives' is taken. Every step but the
     /// time limit is deterministic, so the answer is the same on every

@@ -199,7 +199,7 @@ pub struct Measures<'a> {
 }
 
 /// What [`Measures`] keeps: per candidate, per replication, its
-/// [`RepParts`] (None: not folded here). Merging disjoint folds is exact.
+/// `RepParts` (None: not folded here). Merging disjoint folds is exact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeasureFold(PerJob<RepParts>);
 
