@@ -384,9 +384,10 @@ mod tests {
         assert_eq!(postcard::to_stdvec(&many).unwrap().len(), bytes.len());
         assert_eq!(postcard::to_stdvec(&Moments::default()).unwrap().len(), bytes.len());
     }
+
     #[test]
     fn the_widest_sums_of_squares_fit_their_fixed_width_on_the_wire() {
-        // The extremes of §17.3's bound: the largest and the smallest
+        // The extremes of docs/model.md §15.1's bound: the largest and the smallest
         // (subnormal) doubles, squared and summed, in one state.
         let mut m = Moments::default();
         for x in [f64::MAX, -f64::MAX, f64::from_bits(1), 1.0 / 3.0, -7.5e-300] {

@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 #[derive(Debug, Clone)]
 pub(crate) struct Ragged<I, T> {
     /// List `i` is `items[starts[i]..starts[i + 1]]`; `n + 1` offsets.
-    starts: Vec<u32>,
+    starts: Vec<usize>,
     items: Vec<T>,
     ids: PhantomData<fn(I)>,
 }
@@ -21,12 +21,11 @@ pub(crate) struct Ragged<I, T> {
 impl<I: Into<usize>, T> Ragged<I, T> {
     /// The lists in id order (list `i` for id `i`).
     pub(crate) fn from_lists(lists: impl IntoIterator<Item = Vec<T>>) -> Ragged<I, T> {
-        let mut starts = vec![0u32];
+        let mut starts = vec![0];
         let mut items = Vec::new();
         for list in lists {
             items.extend(list);
-            // The scenario's limits keep every list, and all of them, far below 2^32 items.
-            starts.push(u32::try_from(items.len()).unwrap_or(u32::MAX));
+            starts.push(items.len());
         }
         Ragged { starts, items, ids: PhantomData }
     }
@@ -35,7 +34,7 @@ impl<I: Into<usize>, T> Ragged<I, T> {
     #[inline(always)]
     pub(crate) fn get(&self, i: I) -> &[T] {
         let i: usize = i.into();
-        let (start, end) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+        let (start, end) = (self.starts[i], self.starts[i + 1]);
         &self.items[start..end]
     }
 }

@@ -490,8 +490,8 @@ struct VariantFold {
     sections: Vec<Vec<WaitCounts>>,
 }
 
-/// Significant digits of the pooled histograms (as a tally's: [`stats::wait_histogram`]).
-const POOLED_DIGITS: u8 = 3;
+/// Significant digits of the pooled histograms: a tally's.
+const POOLED_DIGITS: u8 = stats::WAIT_DIGITS;
 
 /// Significant digits of the section histograms.
 const SECTION_DIGITS: u8 = 2;

@@ -45,10 +45,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         // Patience runs while the conversation waits, and while it is offered;
         // with business hours, only while the queue is open (docs/model.md §10.13).
         if !self.route_conversation(key) && patience.is_finite() {
-            let deadline = match &sc.queues[q].hours {
-                Some(h) if !self.queues[q].always_open => h.after(now, patience),
-                _ => now + patience,
-            };
+            let deadline = self.patience_end(q, now, patience);
             if deadline < self.clock.end {
                 self.agenda.add_deadline(Time(deadline), key);
             }
@@ -56,10 +53,22 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     }
 
     /// How long a conversation of queue `q` waited from `from` to `to`: open
-    /// time only, with business hours (docs/model.md §10.13).
+    /// time only, with business hours (docs/model.md §10.13). Only a queue
+    /// with hours reads the scenario's queue.
     #[inline(always)]
     pub(super) fn wait_between(&self, q: QueueId, from: f64, to: f64) -> f64 {
         if self.queues[q].always_open { to - from } else { self.sc.queues[q].wait_between(from, to) }
+    }
+
+    /// When the patience `patience` of a conversation of queue `q` that
+    /// starts waiting at `from` runs out: counted in open time only, with
+    /// business hours (docs/model.md §10.13).
+    #[inline(always)]
+    fn patience_end(&self, q: QueueId, from: f64, patience: f64) -> f64 {
+        if self.queues[q].always_open {
+            return from + patience;
+        }
+        self.sc.queues[q].hours.as_ref().map_or(from + patience, |h| h.after(from, patience))
     }
 
     /// Routes a conversation that has just entered (or re-entered) its queue:
@@ -129,16 +138,17 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let (end, first, counted, interval, id, arrival) =
             (c.handle_end, !c.answered, c.counted, c.interval as usize, c.id, c.arrival);
         c.answered = true;
-        let queue = self.queues[q];
+        let queue = &self.queues[q];
+        let (sl_threshold, size, channel, synced) =
+            (queue.sl_threshold, queue.held_size, queue.channel, queue.busy_while_handling);
         let team = self.floor.agents[a].team;
         if first {
             self.convs.unanswered -= 1;
             // The wait that counts: open time only, with business hours (§10.13).
             let wait = self.wait_between(q, arrival, now);
-            self.books.answered(queue.sl_threshold, q, interval, wait, team, counted);
+            self.books.answered(sl_threshold, q, interval, wait, team, counted);
         }
-        let size = queue.held_size;
-        let held = self.router.hold(a, team, q, size, queue.channel, now);
+        let held = self.router.hold(a, team, q, size, channel, now);
         self.floor.agents[a].open.push(key);
         // Only Available agents are assigned work, so the work counts toward occupancy.
         debug_assert!(self.floor.is_available(a), "assignment to an agent who is not Available");
@@ -156,7 +166,7 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
             channel_units: held.channel_units,
         });
         self.agenda.push(Time(end), Event::HandleDone(key));
-        if queue.busy_while_handling {
+        if synced {
             self.start_call(a);
         }
     }
