@@ -7,7 +7,11 @@ Run through benches/pyworkforce-anchor.sh, which installs pyworkforce into
 a virtual environment and runs `routesim schedule` first. Not run in CI
 (it needs OR-Tools from PyPI).
 
-Usage: pyworkforce_anchor.py ROUTESIM SCENARIO SCHEDULE_FOLDER WORK_DIR
+Usage: pyworkforce_anchor.py ROUTESIM SCENARIO SCHEDULE_FOLDER WORK_DIR PRINTED
+
+- PRINTED is the text `routesim schedule` printed for SCHEDULE_FOLDER: the
+  solve time is read from it (summary.json holds no seconds, so that the
+  folder is the same bytes on every run).
 
 - The requirement is `coverage.csv`'s `required` column of the schedule
   folder: agents logged in per team and half hour of the week, as `staff`

@@ -270,7 +270,10 @@ fn queues_run(queues: u32, conversations: f64, runs: u32) -> Option<(f64, f64, u
 /// cost of one.
 fn queue_scaling(conversations: f64, runs: u32) {
     println!();
-    println!("queue scaling: 100 agents, load 0.9, one replication (engine::run), fresh process each:");
+    println!(
+        "queue scaling: 100 agents, load 0.9, one replication (engine::run, and engine::run_reusing), \
+         fresh process each:"
+    );
     println!("{:<10} {:>16} {:>22} {:>12}", "queues", "ns/conversation", "ns, tally reused", "peak MiB");
     let mut one = None;
     for queues in [1, 100, 1_000] {

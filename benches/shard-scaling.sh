@@ -69,7 +69,10 @@ for shard in 0/1 0/2 1/2; do
       --shard "$shard" --out "$dir"
     bytes=$(stat -c %s "$dir/fold.bin")
     held=$(variants "$dir")
-    printf "  shard %s, %4s replications: fold.bin %s bytes, %s variants held (%s bytes each), part.json %s bytes\n" \
-      "$shard" "$r" "$bytes" "$held" "$((bytes / held))" "$(stat -c %s "$dir/part.json")"
+    # postcard's header: the list's length (1 byte), then each of the 8 variants' tag (held or not).
+    body=$((bytes - 1 - 8))
+    [ $((body % held)) -eq 0 ] || { echo "FAIL: shard $shard at $r replications: $body bytes over $held variants"; exit 1; }
+    printf "  shard %s, %4s replications: fold.bin %s bytes = 9 + %s variants held x %s bytes, part.json %s bytes\n" \
+      "$shard" "$r" "$bytes" "$held" "$((body / held))" "$(stat -c %s "$dir/part.json")"
   done
 done
