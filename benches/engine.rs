@@ -17,6 +17,13 @@
 //! - `support-day/10-replications`: `replicate::run` of
 //!   `scenarios/support-day.toml`, 10 replications on one thread.
 //!   Throughput is replications.
+//! - `event-list/quad-heap` and `event-list/binary-heap`: the hold
+//!   operation (take the earliest, schedule a new one an exponential 3
+//!   minutes later) on 92 pending entries, erlang-a's busy agents: the
+//!   engine's event list (`src/heap.rs`, compiled into this bench, keys
+//!   made as the engine makes them) against `std`'s `BinaryHeap` as the
+//!   yardstick uses it. Both pop the same sequence. Throughput is hold
+//!   operations.
 //!
 //! After criterion, a timing loop of its own prints routesim's and the
 //! yardstick's nanoseconds per conversation, measured as the difference
@@ -44,11 +51,19 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Exp1};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use routesim::model::QueueId;
 use routesim::{Scenario, engine, replicate, scenario};
 
 #[path = "shared/yardstick.rs"]
 mod yardstick;
+
+// The engine's heap is crate-private; the bench compiles its source.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../src/heap.rs"]
+mod heap;
 use yardstick::{Outcome, Params, yardstick};
 
 /// Exact Erlang A values for erlang-a.toml (from the scenario's header).
@@ -117,6 +132,131 @@ fn benches(c: &mut Criterion) {
         b.iter(|| replicate::run(black_box(&day), 1, &|| {}).expect("one thread starts"))
     });
     g.finish();
+
+    assert_eq!(hold_quad_heap(1_000), hold_binary_heap(1_000), "both event lists pop the same sequence");
+    let mut g = c.benchmark_group("event-list");
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    g.throughput(Throughput::Elements(HOLDS));
+    g.bench_function("quad-heap", |b| b.iter(|| hold_quad_heap(black_box(HOLDS))));
+    g.bench_function("binary-heap", |b| b.iter(|| hold_binary_heap(black_box(HOLDS))));
+    g.finish();
+}
+
+/// Hold operations per `event-list` iteration.
+const HOLDS: u64 = 100_000;
+/// Pending entries: erlang-a's agents.
+const PENDING: u32 = 92;
+
+/// An event list's payload, the size of the engine's `Event` (16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Payload {
+    /// A conversation's handle time ends (slot, generation).
+    Done(u32, u32),
+    /// Never scheduled here: gives the enum the engine's `Event` layout
+    /// (a tag, then up to 12 bytes), so entries move as many bytes.
+    #[expect(dead_code, reason = "only its layout matters")]
+    Other { slot: u32, generation: u32, team: u32 },
+}
+
+const _: () = assert!(std::mem::size_of::<Payload>() == 16, "the engine's Event is 16 bytes");
+
+/// The engine's order key: time bits, then sequence number.
+fn order_key(time: f64, seq: u64) -> u128 {
+    (u128::from(time.to_bits()) << 64) | u128::from(seq)
+}
+
+/// What both event lists are given: the same entries at the start, then
+/// for each entry taken out the same new one.
+struct Holds {
+    rng: Xoshiro256PlusPlus,
+    seq: u64,
+}
+
+impl Holds {
+    fn new() -> Holds {
+        Holds { rng: Xoshiro256PlusPlus::seed_from_u64(2026), seq: 0 }
+    }
+
+    /// An entry ending an exponential 3 minutes after `now`, keyed as the engine keys it.
+    #[inline(always)]
+    fn entry(&mut self, now: f64, payload: Payload) -> (u128, Payload) {
+        self.seq += 1;
+        let end = now + 180.0 * Distribution::<f64>::sample(&Exp1, &mut self.rng);
+        (order_key(end, self.seq), payload)
+    }
+
+    /// The entry that follows the one taken out (`key`, `payload`), and its time.
+    #[inline(always)]
+    fn after(&mut self, key: u128, payload: Payload) -> (f64, (u128, Payload)) {
+        let now = f64::from_bits((key >> 64) as u64);
+        let next = match payload {
+            Payload::Done(slot, generation) => Payload::Done(slot, generation + 1),
+            other => other,
+        };
+        (now, self.entry(now, next))
+    }
+}
+
+/// `holds` hold operations on the engine's 4-ary heap; returns the sum of
+/// the times taken out (so both lists can be checked against each other).
+#[inline(never)]
+fn hold_quad_heap(holds: u64) -> f64 {
+    let mut h = Holds::new();
+    let mut list = heap::QuadHeap::with_capacity(PENDING as usize, Payload::Done(0, 0));
+    for slot in 0..PENDING {
+        let (key, payload) = h.entry(0.0, Payload::Done(slot, 0));
+        list.push(key, payload, &mut heap::Untracked);
+    }
+    let mut sum = 0.0;
+    for _ in 0..holds {
+        let Some((key, payload)) = list.top() else { break };
+        let (now, (key, payload)) = h.after(key, payload);
+        sum += now;
+        list.replace_at(0, key, payload, &mut heap::Untracked);
+    }
+    sum
+}
+
+/// The same on `std::collections::BinaryHeap`, replacing the top through
+/// `peek_mut` as the yardstick does.
+#[inline(never)]
+fn hold_binary_heap(holds: u64) -> f64 {
+    use std::cmp::{Ordering, Reverse};
+    use std::collections::BinaryHeap;
+    /// An entry ordered by its key alone.
+    #[derive(Debug, Clone, Copy)]
+    struct Entry(u128, Payload);
+    impl PartialEq for Entry {
+        fn eq(&self, other: &Entry) -> bool {
+            self.0 == other.0
+        }
+    }
+    impl Eq for Entry {}
+    impl PartialOrd for Entry {
+        fn partial_cmp(&self, other: &Entry) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Entry {
+        fn cmp(&self, other: &Entry) -> Ordering {
+            self.0.cmp(&other.0)
+        }
+    }
+    let mut h = Holds::new();
+    let mut list = BinaryHeap::with_capacity(PENDING as usize);
+    for slot in 0..PENDING {
+        let (key, payload) = h.entry(0.0, Payload::Done(slot, 0));
+        list.push(Reverse(Entry(key, payload)));
+    }
+    let mut sum = 0.0;
+    for _ in 0..holds {
+        let Some(mut top) = list.peek_mut() else { break };
+        let Entry(key, payload) = top.0;
+        let (now, (key, payload)) = h.after(key, payload);
+        sum += now;
+        *top = Reverse(Entry(key, payload));
+    }
+    sum
 }
 
 /// Routesim against the yardstick per conversation, by a timing loop of
