@@ -127,11 +127,7 @@ impl Dist {
     /// and the others behind one call.
     #[inline(always)]
     pub(crate) fn draw(&self, rng: &mut streams::Rng) -> f64 {
-        match self.kind {
-            Shape::Exponential { scale } => Distribution::<f64>::sample(&Exp1, rng) * scale,
-            Shape::Constant(v) => v,
-            _ => self.draw_other(rng),
-        }
+        draw_as(self.inlined(), rng, |r| self.draw_other(r))
     }
 
     /// [`Dist::draw`] for the shapes it does not inline.
@@ -140,25 +136,47 @@ impl Dist {
         self.sample(rng)
     }
 
-    /// The shape as [`Dist::draw`] inlines it: exponential with its scale
-    /// (a standard exponential draw times it), constant with its value (no
-    /// draw), or `None` for the other shapes.
-    pub(crate) fn inlined(&self) -> Option<Inlined> {
+    /// How [`Dist::draw`] makes a draw of this shape, and its parameter:
+    /// exponential with its scale, constant with its value, or another
+    /// shape (parameter NaN, unused).
+    #[inline(always)]
+    pub(crate) fn inlined(&self) -> (DrawKind, f64) {
         match self.kind {
-            Shape::Exponential { scale } => Some(Inlined::Exponential(scale)),
-            Shape::Constant(v) => Some(Inlined::Constant(v)),
-            _ => None,
+            Shape::Exponential { scale } => (DrawKind::Exponential, scale),
+            Shape::Constant(v) => (DrawKind::Fixed, v),
+            _ => (DrawKind::Other, f64::NAN),
         }
     }
 }
 
-/// The shapes [`Dist::draw`] inlines, with their one parameter.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Inlined {
-    /// A standard exponential draw times this scale.
-    Exponential(f64),
-    /// This value, with no draw.
-    Constant(f64),
+/// How a draw is made on the engine's hot path ([`draw_as`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum DrawKind {
+    /// A standard exponential draw times the parameter.
+    Exponential,
+    /// The parameter itself, with no draw: a constant, or the value the
+    /// engine gives an absent part (no wrap-up: 0; no patience: infinite).
+    Fixed,
+    /// Any other shape: through `other`.
+    Other,
+}
+
+/// One draw made as `how` (a kind and its parameter) says, from `rng`:
+/// the common shapes inline, `rand_distr`'s exponential sampler included;
+/// `other` draws the rest. [`Dist::draw`] and the engine's per-queue hot
+/// lines both draw through it, so both give the same numbers.
+#[inline(always)]
+pub(crate) fn draw_as(
+    how: (DrawKind, f64),
+    rng: &mut streams::Rng,
+    other: impl FnOnce(&mut streams::Rng) -> f64,
+) -> f64 {
+    match how {
+        (DrawKind::Exponential, scale) => Distribution::<f64>::sample(&Exp1, rng) * scale,
+        (DrawKind::Fixed, value) => value,
+        (DrawKind::Other, _) => other(rng),
+    }
 }
 
 fn check_non_negative(key: &str, v: f64) -> Result<(), String> {

@@ -287,6 +287,17 @@ impl Queue {
             Some(h) => h.between(from, to),
         }
     }
+
+    /// When a patience of `patience` seconds, starting to run at `from`,
+    /// runs out: counted in open time with business hours, else plainly
+    /// (the inverse of [`Queue::wait_between`]).
+    #[inline(always)]
+    pub fn patience_end(&self, from: f64, patience: f64) -> f64 {
+        match &self.hours {
+            None => from + patience,
+            Some(h) => h.after(from, patience),
+        }
+    }
 }
 
 impl Queue {

@@ -490,9 +490,6 @@ struct VariantFold {
     sections: Vec<Vec<WaitCounts>>,
 }
 
-/// Significant digits of the pooled histograms: a tally's.
-const POOLED_DIGITS: u8 = stats::WAIT_DIGITS;
-
 /// Significant digits of the section histograms.
 const SECTION_DIGITS: u8 = 2;
 
@@ -508,7 +505,7 @@ impl VariantFold {
             intervals: vec![IntervalSums::default(); n * sc.queues.len()],
             teams: vec![[0; 3]; n * sc.teams.len()],
             status: vec![0; n * sc.teams.len() * sc.statuses.len()],
-            pooled: histograms(POOLED_DIGITS),
+            pooled: histograms(stats::WAIT_DIGITS),
             sections: (0..MAX_SECTIONS).map(|_| histograms(SECTION_DIGITS)).collect(),
         }
     }
@@ -762,10 +759,7 @@ struct WaitCounts(Histogram<u64>);
 impl WaitCounts {
     /// An empty histogram of waits from 1 ms to `max_ms`, at `digits` significant digits.
     fn new(max_ms: u64, digits: u8) -> WaitCounts {
-        WaitCounts(
-            Histogram::new_with_bounds(1, max_ms.max(2), digits)
-                .expect("bounds 1..max_ms with 2 or 3 digits are valid"),
-        )
+        WaitCounts(stats::wait_histogram_with(max_ms, digits))
     }
 }
 
@@ -899,14 +893,14 @@ mod tests {
     #[test]
     fn a_wait_histogram_is_written_whole_and_read_back_the_same() {
         let max_ms = 4 * 3_600_000;
-        let mut filled = WaitCounts::new(max_ms, POOLED_DIGITS);
+        let mut filled = WaitCounts::new(max_ms, stats::WAIT_DIGITS);
         for (i, ms) in
             [0u64, 1, 2, 999, 1_000, 2_047, 2_048, 65_537, 1_234_567, max_ms].into_iter().enumerate()
         {
             filled.0.record_n(ms, i as u64 + 1).unwrap();
         }
         filled.0.record_n(31_000, u64::MAX / 4).unwrap();
-        let empty = WaitCounts::new(max_ms, POOLED_DIGITS);
+        let empty = WaitCounts::new(max_ms, stats::WAIT_DIGITS);
         let (a, b) = (postcard::to_stdvec(&filled).unwrap(), postcard::to_stdvec(&empty).unwrap());
         // Every bucket at 8 bytes after the 17-byte header, full or empty.
         assert_eq!(a.len(), 17 + 8 * filled.0.distinct_values());
@@ -922,6 +916,10 @@ mod tests {
         assert!(postcard::from_bytes::<WaitCounts>(&a[..a.len() - 1]).is_err());
         let mut other = a.clone();
         other[9..17].copy_from_slice(&7u64.to_le_bytes());
+        assert!(postcard::from_bytes::<WaitCounts>(&other).is_err());
+        // Bounds no histogram can have (9 significant digits) are refused too.
+        let mut other = a.clone();
+        other[8] = 9;
         assert!(postcard::from_bytes::<WaitCounts>(&other).is_err());
     }
 

@@ -684,8 +684,15 @@ pub const WAIT_DIGITS: u8 = 3;
 
 /// An empty wait histogram for waits from 1 ms to `max_ms`, [`WAIT_DIGITS`] significant digits.
 pub fn wait_histogram(max_ms: u64) -> Histogram<u64> {
-    Histogram::new_with_bounds(1, max_ms.max(2), WAIT_DIGITS)
-        .expect("bounds 1..max_ms with 3 digits are valid")
+    wait_histogram_with(max_ms, WAIT_DIGITS)
+}
+
+/// An empty wait histogram for waits from 1 ms to `max_ms` at `digits`
+/// significant digits (1 to 3: the fold's section histograms take 2).
+pub(crate) fn wait_histogram_with(max_ms: u64, digits: u8) -> Histogram<u64> {
+    debug_assert!((1..=WAIT_DIGITS).contains(&digits));
+    Histogram::new_with_bounds(1, max_ms.max(2), digits)
+        .expect("bounds 1..max_ms with 1 to 3 digits are valid")
 }
 
 /// Agent time and work for one team over the counted window.

@@ -100,3 +100,61 @@ impl<'de, const N: usize> DeserializeAs<'de, BigInt> for Limbs<N> {
         d.deserialize_tuple(N + 1, LimbsVisitor::<N>)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::{Deserialize, Serialize};
+    use serde_with::As;
+
+    /// A big integer in two limbs, as a fold state holds its sums.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Two(#[serde(with = "As::<Limbs<2>>")] BigInt);
+
+    /// Integers at full width, alone and in a vector.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Ints {
+        #[serde(with = "As::<Le>")]
+        count: u64,
+        #[serde(with = "As::<Vec<Le>>")]
+        signed: Vec<i64>,
+    }
+
+    #[test]
+    fn big_integers_take_their_limbs_whatever_their_value_and_read_back() {
+        let values = [
+            BigInt::from(0i32),
+            BigInt::from(-5i32),
+            BigInt::from(u64::MAX) * 3u32 + 1u32,
+            -(BigInt::from(1u32) << 127usize),
+        ];
+        for v in values {
+            let bytes = postcard::to_stdvec(&Two(v.clone())).expect("fits");
+            assert_eq!(bytes.len(), 1 + 2 * 8, "{v}");
+            assert_eq!(postcard::from_bytes::<Two>(&bytes).expect("reads"), Two(v));
+        }
+        // One bit past two limbs is refused, not cut.
+        assert!(postcard::to_stdvec(&Two(BigInt::from(1u32) << 128usize)).is_err());
+    }
+
+    #[test]
+    fn a_foreign_sign_byte_or_a_cut_big_integer_is_refused() {
+        let mut bytes = postcard::to_stdvec(&Two(BigInt::from(42u32))).expect("fits");
+        assert!(postcard::from_bytes::<Two>(&bytes[..bytes.len() - 1]).is_err());
+        bytes[0] = 3;
+        assert!(postcard::from_bytes::<Two>(&bytes).is_err(), "sign byte 3");
+        bytes[0] = 1;
+        assert_eq!(postcard::from_bytes::<Two>(&bytes).expect("reads"), Two(BigInt::from(42u32)));
+    }
+
+    #[test]
+    fn integers_are_written_at_full_width() {
+        let small = postcard::to_stdvec(&Ints { count: 1, signed: vec![0, -1] }).expect("writes");
+        let large =
+            postcard::to_stdvec(&Ints { count: u64::MAX, signed: vec![i64::MIN, i64::MAX] }).expect("writes");
+        // 8 bytes for the count, one for the vector's length, 8 for each element.
+        assert_eq!((small.len(), large.len()), (8 + 1 + 16, 8 + 1 + 16));
+        let back: Ints = postcard::from_bytes(&large).expect("reads");
+        assert_eq!(back, Ints { count: u64::MAX, signed: vec![i64::MIN, i64::MAX] });
+    }
+}

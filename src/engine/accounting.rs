@@ -258,10 +258,19 @@ impl Books {
         tt.work_sum += work;
     }
 
-    /// A conversation of queue `q` that arrived in interval `interval`
-    /// abandoned after waiting `wait` seconds (`counted`: after the warm-up).
-    pub(super) fn abandoned(&mut self, sc: &Scenario, q: QueueId, interval: usize, wait: f64, counted: bool) {
-        let within = wait <= sc.queues[q].sl_threshold;
+    /// A conversation of queue `q` (service-level threshold `sl_threshold`)
+    /// that arrived in interval `interval` abandoned after waiting `wait`
+    /// seconds (`counted`: after the warm-up).
+    pub(super) fn abandoned(
+        &mut self,
+        sc: &Scenario,
+        sl_threshold: f64,
+        q: QueueId,
+        interval: usize,
+        wait: f64,
+        counted: bool,
+    ) {
+        let within = wait <= sl_threshold;
         let short = wait < sc.metrics.short_abandon;
         let it = &mut self.tally.interval_mut(interval, q).counts;
         it.abandoned += 1;

@@ -6,7 +6,8 @@
 use rand_distr::{Distribution, Exp1};
 use typed_index_collections::TiVec;
 
-use super::hot::{DrawFor, DrawKind, HotQueue};
+use super::hot::{DrawFor, HotQueue};
+use crate::dist::draw_as;
 use crate::model::{Offers, QueueId, Scenario};
 use crate::streams::{self, Purpose, Rng};
 use crate::time::DAY;
@@ -121,15 +122,15 @@ impl QueueStreams {
     pub(super) fn conversation(&mut self, sc: &Scenario, hot: &HotQueue, q: QueueId, now: f64) -> ConvDraws {
         let queue = || &sc.queues[q];
         let mut handle =
-            draw(hot.draw(DrawFor::Handle), &mut self.handle[q], |r| queue().handle_time.draw(r));
+            draw_as(hot.draw(DrawFor::Handle), &mut self.handle[q], |r| queue().handle_time.draw(r));
         if hot.scaled_handle {
             // A forecast's `aht` scales the draw, keeping the distribution's shape.
             handle *= queue().arrivals.handle_scale_at(now);
         }
-        let wrap = draw(hot.draw(DrawFor::Wrap), &mut self.wrap[q], |r| {
+        let wrap = draw_as(hot.draw(DrawFor::Wrap), &mut self.wrap[q], |r| {
             queue().wrap_up.as_ref().map_or(0.0, |d| d.draw(r))
         });
-        let patience = draw(hot.draw(DrawFor::Patience), &mut self.patience[q], |r| {
+        let patience = draw_as(hot.draw(DrawFor::Patience), &mut self.patience[q], |r| {
             queue().patience.as_ref().map_or(f64::INFINITY, |d| d.draw(r))
         });
         ConvDraws { handle, wrap, patience }
@@ -138,17 +139,6 @@ impl QueueStreams {
     /// Draws how long the agent takes to accept an offer of queue `q` (§R13).
     pub(super) fn accept_delay(&mut self, offers: &Offers, q: QueueId) -> f64 {
         offers.accept_delay.sample(&mut self.accept[q])
-    }
-}
-
-/// One draw made as `how` says, from `rng`; `other` draws the shapes the
-/// hot line does not hold. The same numbers as [`crate::dist::Dist::draw`].
-#[inline(always)]
-fn draw(how: (DrawKind, f64), rng: &mut Rng, other: impl FnOnce(&mut Rng) -> f64) -> f64 {
-    match how {
-        (DrawKind::Exponential, scale) => Distribution::<f64>::sample(&Exp1, rng) * scale,
-        (DrawKind::Fixed, value) => value,
-        (DrawKind::Other, _) => other(rng),
     }
 }
 

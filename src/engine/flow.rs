@@ -66,9 +66,10 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
     #[inline(always)]
     fn patience_end(&self, q: QueueId, from: f64, patience: f64) -> f64 {
         if self.queues[q].always_open {
-            return from + patience;
+            from + patience
+        } else {
+            self.sc.queues[q].patience_end(from, patience)
         }
-        self.sc.queues[q].hours.as_ref().map_or(from + patience, |h| h.after(from, patience))
     }
 
     /// Routes a conversation that has just entered (or re-entered) its queue:
@@ -276,7 +277,8 @@ impl<O: FnMut(&Trace)> Sim<'_, O> {
         let q = c.queue;
         let wait = self.wait_between(q, c.arrival, self.clock.secs());
         self.convs.unanswered -= 1;
-        self.books.abandoned(self.sc, q, c.interval as usize, wait, c.counted);
+        let sl_threshold = self.queues[q].sl_threshold;
+        self.books.abandoned(self.sc, sl_threshold, q, c.interval as usize, wait, c.counted);
         self.change_waiting(q, -1);
         (self.observe)(&Trace::Abandoned { time: self.clock.secs(), id: c.id });
         self.convs.remove(key); // its queue entry goes stale and is dropped at the front

@@ -12,7 +12,7 @@
 
 use typed_index_collections::TiVec;
 
-use crate::dist::{Dist, Inlined};
+use crate::dist::{Dist, DrawKind};
 use crate::model::{Queue, QueueId, Scenario};
 
 /// Per queue, its [`HotQueue`].
@@ -45,19 +45,6 @@ pub(super) struct HotQueue {
     pub busy_while_handling: bool,
 }
 
-/// How one of a conversation's draws is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub(super) enum DrawKind {
-    /// A standard exponential draw times the parameter ([`Dist::draw`]'s).
-    Exponential,
-    /// The parameter itself, with no draw: a constant, or the value of an
-    /// absent part (no wrap-up: 0; no patience: infinite).
-    Fixed,
-    /// Any other shape: through the scenario's [`Dist`].
-    Other,
-}
-
 /// The three draws, by position in [`HotQueue`]'s arrays.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum DrawFor {
@@ -72,12 +59,7 @@ pub(super) enum DrawFor {
 impl HotQueue {
     /// The hot fields of `queue`.
     fn of(queue: &Queue) -> HotQueue {
-        let part = |d: Option<&Dist>, absent: f64| match d.map(Dist::inlined) {
-            None => (DrawKind::Fixed, absent),
-            Some(Some(Inlined::Exponential(scale))) => (DrawKind::Exponential, scale),
-            Some(Some(Inlined::Constant(v))) => (DrawKind::Fixed, v),
-            Some(None) => (DrawKind::Other, f64::NAN),
-        };
+        let part = |d: Option<&Dist>, absent: f64| d.map_or((DrawKind::Fixed, absent), Dist::inlined);
         let parts = [
             part(Some(&queue.handle_time), 0.0),
             part(queue.wrap_up.as_ref(), 0.0),

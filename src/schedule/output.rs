@@ -371,12 +371,15 @@ pub fn table(s: &Schedule) -> String {
         p.nodes,
         p.seconds,
         p.objective,
-        if p.optimal {
-            p.found_by.words().to_owned()
-        } else if p.stopped_by == super::Stop::Time {
-            format!("{}, not proven optimal within {} s", p.found_by.words(), number(s.limits.seconds))
-        } else {
-            format!("{}, not proven optimal within {} nodes", p.found_by.words(), s.limits.nodes)
+        match p.stopped_by {
+            _ if p.optimal => p.found_by.words().to_owned(),
+            super::Stop::Time => {
+                format!("{}, not proven optimal within {} s", p.found_by.words(), number(s.limits.seconds))
+            }
+            super::Stop::Failed => format!("{}, not proven optimal: the solver failed", p.found_by.words()),
+            super::Stop::Nodes | super::Stop::Proof => {
+                format!("{}, not proven optimal within {} nodes", p.found_by.words(), s.limits.nodes)
+            }
         },
         pct(p.gap),
         p.lower_bound

@@ -98,6 +98,18 @@ pub enum Stop {
 }
 
 impl Stop {
+    /// Where the answer taken comes from when the solver stopped this way
+    /// (before the dives' answers are weighed against it).
+    fn found(self) -> Found {
+        match self {
+            Stop::Proof => Found::Proven,
+            Stop::Time => Found::SolverAtTime,
+            Stop::Nodes => Found::SolverAtNodes,
+            // The solver gave nothing: the dives' answer is the one.
+            Stop::Failed => Found::Dive,
+        }
+    }
+
     /// In words, for summary.json.
     pub fn words(self) -> &'static str {
         match self {
@@ -109,8 +121,20 @@ impl Stop {
     }
 }
 
+/// The branch and bound's outcome, or, when the solver failed with its
+/// own error and the dives have an answer to stand on (`fallback`), an
+/// outcome with no values stopped by [`Stop::Failed`]. Without a fallback
+/// the error is the answer.
+fn or_fallback(solved: Result<Outcome>, fallback: bool) -> Result<Outcome> {
+    match solved {
+        Err(_) if fallback => Ok(Outcome { values: None, stop: Stop::Failed, nodes: 0 }),
+        other => other,
+    }
+}
+
 /// One solve's values (none when a limit stopped it before it found any),
 /// what stopped it and the nodes it solved.
+#[derive(Debug)]
 struct Outcome {
     values: Option<Vec<f64>>,
     stop: Stop,
@@ -195,18 +219,9 @@ impl Program {
         // it) and the dives'; optimal only when the solver proved its own.
         let whole =
             |values: Vec<f64>| -> Vec<u32> { values.iter().map(|x| x.round().max(0.0) as u32).collect() };
-        // An error here is the solver's own; the dives' answer still stands.
-        let (stopped_by, nodes, values) = match solved {
-            Ok(o) => (o.stop, o.nodes, o.values),
-            Err(_) if fallback.is_some() => (Stop::Failed, 0, None),
-            Err(e) => return Err(e),
-        };
+        let Outcome { values, stop: stopped_by, nodes } = or_fallback(solved, fallback.is_some())?;
         cut_by_time |= stopped_by == Stop::Time;
-        let found = match stopped_by {
-            Stop::Proof => Found::Proven,
-            Stop::Time => Found::SolverAtTime,
-            Stop::Nodes | Stop::Failed => Found::SolverAtNodes,
-        };
+        let found = stopped_by.found();
         let (counts, found_by) = match (values.map(whole), fallback) {
             (Some(mine), _) if found == Found::Proven => (mine, found),
             (Some(mine), Some(f)) if self.cost_of(&mine) >= self.cost_of(&f) - 1e-9 => (f, Found::Dive),
@@ -529,15 +544,49 @@ mod tests {
         );
     }
 
-    /// A time limit too short for the search is never silent: the answer
-    /// is flagged as cut short, or refused naming `--time-limit`.
+    /// A time limit too short for the search is never silent: with no
+    /// time at all even the relaxation is refused, naming `--time-limit`;
+    /// a dive that runs out of time says so and gives no answer.
     #[test]
     fn a_time_limit_that_cuts_the_search_is_reported() {
-        match triangle().solve(Limits { nodes: 10_000, seconds: 0.0 }) {
-            Ok(s) => assert!(s.cut_by_time, "{s:?}"),
+        let p = triangle();
+        match p.solve(Limits { nodes: 10_000, seconds: 0.0 }) {
             Err(Error::Schedule(message)) => assert!(message.contains("--time-limit"), "{message}"),
-            Err(e) => panic!("{e}"),
+            other => panic!("{other:?}"),
         }
+        let relaxed = p.run(false, None, 60.0, &[]).expect("solves").values.expect("has values");
+        // The triangle's relaxation is fractional (one half each), so the dive needs a round.
+        assert!(relaxed.iter().any(|v| v.fract() > 1e-6), "{relaxed:?}");
+        let mut cut = false;
+        assert_eq!(p.dive(&relaxed, Rule::MostFractional, &|| 0.0, &mut cut), None);
+        assert!(cut);
+        let mut cut = false;
+        assert!(p.dive(&relaxed, Rule::MostFractional, &|| 60.0, &mut cut).is_some());
+        assert!(!cut);
+    }
+
+    /// A solver error with a dive to fall back on is recorded as such
+    /// (summary.json's `stopped_by` "solver error", the dive's answer
+    /// taken); with nothing to fall back on the error is the answer.
+    #[test]
+    fn a_solver_error_falls_back_on_the_dives() {
+        let failed = || Err(Error::Schedule("the solver failed".into()));
+        let o = or_fallback(failed(), true).expect("falls back");
+        assert_eq!((o.values, o.stop, o.nodes), (None, Stop::Failed, 0));
+        assert_eq!((o.stop.words(), o.stop.found()), ("solver error", Found::Dive));
+        assert!(matches!(or_fallback(failed(), false), Err(Error::Schedule(m)) if m == "the solver failed"));
+        let ran = Outcome { values: Some(vec![1.0]), stop: Stop::Nodes, nodes: 7 };
+        let o = or_fallback(Ok(ran), true).expect("kept");
+        assert_eq!((o.values, o.stop, o.nodes), (Some(vec![1.0]), Stop::Nodes, 7));
+        let words: Vec<_> = [Stop::Proof, Stop::Nodes, Stop::Time].map(|s| (s.words(), s.found())).into();
+        assert_eq!(
+            words,
+            [
+                ("proof", Found::Proven),
+                ("node limit", Found::SolverAtNodes),
+                ("time limit", Found::SolverAtTime)
+            ]
+        );
     }
 
     #[test]

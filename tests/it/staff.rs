@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::files::rows;
+use crate::files::{num, rows};
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
@@ -55,11 +55,6 @@ fn routesim_ok(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn num(row: &BTreeMap<String, String>, col: &str) -> f64 {
-    let text = &row[col];
-    if text.is_empty() { f64::NAN } else { text.parse().unwrap_or_else(|_| panic!("{col}={text}")) }
 }
 
 /// staffing.csv's rows of one method.

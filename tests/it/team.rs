@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::files::{num, table};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_routesim");
@@ -48,22 +49,6 @@ fn routesim_ok(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A CSV file as rows of column name → value, and its header.
-fn table(path: &Path) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
-    let mut reader = csv::Reader::from_path(path).expect("read csv");
-    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
-    let rows = reader
-        .records()
-        .map(|r| header.iter().cloned().zip(r.expect("record").iter().map(str::to_owned)).collect())
-        .collect();
-    (header, rows)
-}
-
-fn num(row: &BTreeMap<String, String>, col: &str) -> f64 {
-    let text = &row[col];
-    if text.is_empty() { f64::NAN } else { text.parse().unwrap_or_else(|_| panic!("{col}={text}")) }
 }
 
 fn json(path: &Path) -> Value {
