@@ -575,6 +575,24 @@ pub struct QueueWaits {
     read: OnceLock<Histogram<u64>>,
 }
 
+/// A wait of `secs` seconds in whole milliseconds, as the wait histograms
+/// record it: `(secs * 1000.0).round() as u64` (half away from zero;
+/// 0 for a wait that is not positive or not a number, `u64::MAX` past it),
+/// computed without a call to libm's `round`, which the engine would make
+/// for every answered conversation on a baseline x86-64 target.
+#[inline(always)]
+pub(crate) fn wait_ms(secs: f64) -> u64 {
+    if secs > 0.0 {
+        let ms = secs * 1000.0;
+        // `as` truncates (and saturates); `ms - whole` is exact below 2^53
+        // and 0 at and above it, where every f64 is a whole number.
+        let whole = ms as u64;
+        if ms - whole as f64 >= 0.5 { whole.saturating_add(1) } else { whole }
+    } else {
+        0
+    }
+}
+
 impl QueueWaits {
     /// Records a wait of `ms` milliseconds. The engine records only before
     /// the waits are read (between [`Tally::clear`] and reading the tally).
@@ -979,6 +997,61 @@ pub fn ratio(num: f64, den: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the engine recorded before `wait_ms`: libm's `round`.
+    fn ms_by_round(secs: f64) -> u64 {
+        if secs > 0.0 { (secs * 1000.0).round() as u64 } else { 0 }
+    }
+
+    /// `wait_ms` is `round` on the halves, around 2^52 and 2^53 where
+    /// the fraction disappears, past `u64::MAX`, and on what is no wait.
+    #[test]
+    fn wait_ms_rounds_as_round_does() {
+        let edges = [
+            0.0005,
+            0.0005_f64.next_down(),
+            0.0005_f64.next_up(),
+            0.0015,
+            0.0025,
+            1.2345,
+            20.0005,
+            1e-300,
+            // 2^52 ms: halves still exist below it, none above 2^53 ms.
+            (2f64.powi(52) - 0.5) / 1000.0,
+            (2f64.powi(52) + 0.5) / 1000.0,
+            2f64.powi(53) / 1000.0,
+            (2f64.powi(53) + 2.0) / 1000.0,
+            // u64::MAX ms, where `as` saturates.
+            2f64.powi(64) / 1000.0,
+            1e300,
+            f64::INFINITY,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            0.0,
+            -0.0,
+            -1.0,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for secs in edges {
+            assert_eq!(wait_ms(secs), ms_by_round(secs), "wait {secs:e} s");
+        }
+        // Every half a millisecond, where rounding is decided.
+        for k in 0..200_000u32 {
+            let secs = (f64::from(k) + 0.5) / 1000.0;
+            assert_eq!(wait_ms(secs), ms_by_round(secs), "wait {secs:e} s");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any f64 at all, as bits: the same milliseconds as `round`.
+        #[test]
+        fn wait_ms_matches_round_on_any_value(bits in proptest::prelude::any::<u64>(), secs in 0.0..1e7f64) {
+            for x in [f64::from_bits(bits), secs] {
+                proptest::prop_assert_eq!(wait_ms(x), ms_by_round(x), "wait {:e} s", x);
+            }
+        }
+    }
 
     /// `clear_interval` zeroes exactly one interval's queue rows (nothing
     /// past the last interval); `clear_but_intervals` clears everything else.

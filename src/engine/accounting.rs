@@ -14,7 +14,7 @@ use super::conversations::{ConvState, Conversations};
 use super::events::Event;
 use super::{Sim, Trace};
 use crate::model::{AgentId, QueueId, Scenario, StatusKind, TeamId};
-use crate::stats::Tally;
+use crate::stats::{self, Tally};
 
 /// What a replication records, and the running integrals behind it.
 pub(super) struct Books {
@@ -241,7 +241,7 @@ impl Books {
             qt.counts.answered += 1;
             qt.counts.answered_within += u64::from(within);
             qt.counts.wait_sum += wait;
-            qt.waits.record(if wait > 0.0 { (wait * 1000.0).round() as u64 } else { 0 });
+            qt.waits.record(stats::wait_ms(wait));
             self.tally.teams[team].answered += 1;
         }
     }
