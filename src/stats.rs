@@ -575,7 +575,7 @@ pub struct QueueWaits {
     read: OnceLock<Histogram<u64>>,
 }
 
-/// A wait of `secs` seconds in whole milliseconds, as the wait histograms
+/// A wait of `secs` seconds in whole milliseconds, as the wait histograms (docs/model.md M9)
 /// record it: `(secs * 1000.0).round() as u64` (half away from zero;
 /// 0 for a wait that is not positive or not a number, `u64::MAX` past it),
 /// computed without a call to libm's `round`, which the engine would make
