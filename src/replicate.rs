@@ -858,7 +858,7 @@ impl Pooled {
         for (scope, waits) in self.pooled.iter().enumerate() {
             let n = waits.len();
             for &wait in &grid {
-                let within = waits.count_between(0, (wait * 1000.0).round() as u64);
+                let within = waits.count_between(0, stats::wait_ms(wait));
                 let fraction = if n == 0 { f64::NAN } else { within as f64 / n as f64 };
                 points.push(WaitPoint { queue: scope.checked_sub(1), wait, fraction });
             }
