@@ -50,16 +50,22 @@ pub fn describe(sc: &Scenario) -> String {
         let _ = writeln!(o, "custom statuses: {}", custom.join(", "));
     }
     let _ = writeln!(o, "\nqueues:");
+    // Columns as wide as the longest name in them, so long names keep the table aligned.
+    let width = |names: &mut dyn Iterator<Item = &str>, least: usize| {
+        names.map(|n| n.chars().count()).fold(least, usize::max)
+    };
+    let nw = width(&mut sc.queues.iter().map(|q| q.name.as_str()), 16);
+    let cw = width(&mut sc.queues.iter().map(|q| sc.channels[q.channel].as_str()), 8);
     let _ = writeln!(
         o,
-        "  {:<16} {:<8} {:>4} {:>5} {:>10} {:>10} {:>9} {:>12} {:>12}  arrivals from",
+        "  {:<nw$} {:<cw$} {:>4} {:>5} {:>10} {:>10} {:>9} {:>12} {:>12}  arrivals from",
         "name", "channel", "prio", "size", "per hour", "peak/h", "work (s)", "load (Erl)", "peak (Erl)"
     );
     for q in &sc.queues {
         let peak = q.arrivals.peak_rate();
         let _ = writeln!(
             o,
-            "  {:<16} {:<8} {:>4} {:>5} {:>10.1} {:>10.1} {:>9.1} {:>12.2} {:>12.2}  {}",
+            "  {:<nw$} {:<cw$} {:>4} {:>5} {:>10.1} {:>10.1} {:>9.1} {:>12.2} {:>12.2}  {}",
             q.name,
             sc.channels[q.channel],
             q.priority,
@@ -73,18 +79,19 @@ pub fn describe(sc: &Scenario) -> String {
         );
         if q.busy_while_handling {
             let load = if q.capacity_aware { "needing free capacity" } else { "whatever the agent's load" };
-            let _ = writeln!(o, "  {:<16} calls synced to Busy until their wrap-up ends, {load}", "");
+            let _ = writeln!(o, "  {:<nw$} calls synced to Busy until their wrap-up ends, {load}", "");
         }
         if q.arrivals.rate_cv() > 0.0 {
             let _ = writeln!(
                 o,
-                "  {:<16} each day's volume varies around these rates: gamma, mean 1, cv {} (shared by every queue's day)",
+                "  {:<nw$} each day's volume varies around these rates: gamma, mean 1, cv {} (shared by every queue's day)",
                 "",
                 q.arrivals.rate_cv()
             );
         }
     }
     let _ = writeln!(o, "\nteams:");
+    let tw = width(&mut sc.teams.iter().map(|t| t.name.as_str()), 16);
     for t in &sc.teams {
         // A routing profile's own priority or delay is shown beside the queue (R15).
         let queues: Vec<String> = t
@@ -115,9 +122,10 @@ pub fn describe(sc: &Scenario) -> String {
             .map(|(ch, c)| format!("{}={c}", sc.channels[ch]))
             .collect();
         let caps = if caps.is_empty() { String::new() } else { format!(", caps {}", caps.join(" ")) };
-        let _ = writeln!(o, "  {:<16} capacity {}{caps}; serves {}", t.name, t.capacity, queues.join(", "));
+        let _ = writeln!(o, "  {:<tw$} capacity {}{caps}; serves {}", t.name, t.capacity, queues.join(", "));
     }
     let _ = writeln!(o, "\nagent groups:");
+    let gw = width(&mut sc.groups.iter().map(|g| g.name.as_str()), 16);
     for g in &sc.groups {
         let head = match &g.headcount {
             Headcount::Fixed(n) => format!("{n} agents"),
@@ -140,7 +148,7 @@ pub fn describe(sc: &Scenario) -> String {
         );
         let _ = writeln!(
             o,
-            "  {:<16} team {}, {head}, {shift}, {} planned and {} unplanned episode sources",
+            "  {:<gw$} team {}, {head}, {shift}, {} planned and {} unplanned episode sources",
             g.name,
             sc.teams[g.team].name,
             g.schedule.len(),
@@ -150,7 +158,7 @@ pub fn describe(sc: &Scenario) -> String {
             let (_, from) = crate::format::day_clock(w.window_start);
             let (_, to) = crate::format::day_clock(w.last_start);
             let when = if from == to { format!("at {from}") } else { format!("between {from} and {to}") };
-            let _ = writeln!(o, "  {:<16} switches to team {} {when} every day", "", sc.teams[w.team].name);
+            let _ = writeln!(o, "  {:<gw$} switches to team {} {when} every day", "", sc.teams[w.team].name);
         }
     }
     o
@@ -211,5 +219,45 @@ mod tests {
         let text = describe(&crate::scenario::load(&plain, &[]).unwrap_or_else(|e| panic!("{e}")));
         assert!(text.contains("longest_idle, auto assignment,"), "{text}");
         assert!(!text.contains("synced") && !text.contains("switches"), "{text}");
+    }
+
+    /// Names longer than a column (and with commas, quotes and non-ASCII
+    /// letters) widen it: every row of the queue table puts each column
+    /// where the header does, counted in characters.
+    #[test]
+    fn long_names_keep_the_queue_table_aligned() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/awkward-names.toml");
+        let overrides = [r#"queue."e-mail; FR".channel=mail from Zürich, Genève and Bâle"#.to_owned()];
+        let sc = crate::scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{e}"));
+        let text = describe(&sc);
+        let table: Vec<&str> =
+            text.lines().skip_while(|l| *l != "queues:").skip(1).take_while(|l| !l.is_empty()).collect();
+        assert_eq!(table.len(), 3, "{text}");
+        // Where each column ends (the header's right-aligned titles) and where "arrivals from" starts.
+        let at = |line: &str, needle: &str| {
+            let byte = line.find(needle).unwrap_or_else(|| panic!("{needle:?} in {line:?}"));
+            line[..byte].chars().count() + needle.chars().count()
+        };
+        let header = table[0];
+        let ends = ["prio", "size", "per hour", "peak (Erl)"].map(|t| at(header, t));
+        let source = at(header, "arrivals from") - "arrivals from".len();
+        for (row, name) in table[1..].iter().zip([r#"chat, "EU""#, "e-mail; FR"]) {
+            assert!(row.starts_with(&format!("  {name} ")), "{row}");
+            let cells: Vec<(usize, &str)> = row
+                .match_indices(|c: char| !c.is_whitespace())
+                .map(|(b, _)| (row[..b].chars().count(), &row[b..]))
+                .collect();
+            // The last character of the size, prio, rate and peak load cells sits under their titles.
+            let ends_of_numbers: Vec<usize> = row
+                .char_indices()
+                .zip(row.chars().skip(1).chain([' ']))
+                .filter(|((_, c), next)| c.is_ascii_digit() && *next == ' ')
+                .map(|((b, _), _)| row[..b].chars().count() + 1)
+                .collect();
+            for end in ends {
+                assert!(ends_of_numbers.contains(&end), "a cell ending at {end} in {row:?}\n{header:?}");
+            }
+            assert!(cells.iter().any(|&(c, rest)| c == source && rest.starts_with("per_hour")), "{row}");
+        }
     }
 }
