@@ -7,7 +7,8 @@
 //!
 //! Below `report`, `plot`, `compare`, `sweep` and `staffing`: writers build
 //! these rows, charts read them back; this module depends only on
-//! [`crate::format`], [`crate::stats`] (the metric names) and the error type.
+//! [`crate::calendar`] (the date and weekday cells), [`crate::format`],
+//! [`crate::stats`] (the metric names) and the error type.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

@@ -584,8 +584,11 @@ pub struct QueueWaits {
 pub(crate) fn wait_ms(secs: f64) -> u64 {
     if secs > 0.0 {
         let ms = secs * 1000.0;
-        // `as` truncates (and saturates); `ms - whole` is exact below 2^53
-        // and 0 at and above it, where every f64 is a whole number.
+        // `as` truncates and saturates. Below 2^53, `ms - whole` is exact
+        // (Sterbenz: whole <= ms < 2 * whole, or whole = 0); from 2^53 to
+        // 2^64 every f64 is whole and it is 0; past u64::MAX it is at least
+        // 0.5 (or infinite) and `saturating_add` keeps u64::MAX, as `as` does
+        // for the rounded value.
         let whole = ms as u64;
         if ms - whole as f64 >= 0.5 { whole.saturating_add(1) } else { whole }
     } else {
@@ -1016,9 +1019,6 @@ mod tests {
             1.2345,
             20.0005,
             1e-300,
-            // 2^52 ms: halves still exist below it, none above 2^53 ms.
-            (2f64.powi(52) - 0.5) / 1000.0,
-            (2f64.powi(52) + 0.5) / 1000.0,
             2f64.powi(53) / 1000.0,
             (2f64.powi(53) + 2.0) / 1000.0,
             // u64::MAX ms, where `as` saturates.
@@ -1041,13 +1041,28 @@ mod tests {
             let secs = (f64::from(k) + 0.5) / 1000.0;
             assert_eq!(wait_ms(secs), ms_by_round(secs), "wait {secs:e} s");
         }
+        // Exact halves of a millisecond just below 2^51 and 2^52 ms, the
+        // largest magnitudes that still have them (checked to land there).
+        for (secs, ms) in
+            [(2251799813685.2485, 2f64.powi(51) + 0.5), (4503599627370.489, 2f64.powi(52) - 6.5)]
+        {
+            assert_eq!(secs * 1000.0, ms, "{secs} s is not {ms} ms");
+            assert_eq!(wait_ms(secs), ms_by_round(secs), "wait {secs:e} s");
+            assert_eq!(wait_ms(secs), ms.ceil() as u64, "wait {secs:e} s rounds up");
+        }
     }
 
     proptest::proptest! {
         /// Any f64 at all, as bits: the same milliseconds as `round`.
         #[test]
-        fn wait_ms_matches_round_on_any_value(bits in proptest::prelude::any::<u64>(), secs in 0.0..1e7f64) {
-            for x in [f64::from_bits(bits), secs] {
+        fn wait_ms_matches_round_on_any_value(
+            bits in proptest::prelude::any::<u64>(),
+            secs in 0.0..1e7f64,
+            half in 0..(1u64 << 52),
+        ) {
+            // An exact half a millisecond anywhere below 2^51 ms, and the floats beside it.
+            let on_half = (half as f64 / 2.0) / 1000.0;
+            for x in [f64::from_bits(bits), secs, on_half, on_half.next_up(), on_half.next_down()] {
                 proptest::prop_assert_eq!(wait_ms(x), ms_by_round(x), "wait {:e} s", x);
             }
         }

@@ -51,11 +51,8 @@ pub fn describe(sc: &Scenario) -> String {
     }
     let _ = writeln!(o, "\nqueues:");
     // Columns as wide as the longest name in them, so long names keep the table aligned.
-    let width = |names: &mut dyn Iterator<Item = &str>, least: usize| {
-        names.map(|n| n.chars().count()).fold(least, usize::max)
-    };
-    let nw = width(&mut sc.queues.iter().map(|q| q.name.as_str()), 16);
-    let cw = width(&mut sc.queues.iter().map(|q| sc.channels[q.channel].as_str()), 8);
+    let nw = column_width(sc.queues.iter().map(|q| q.name.as_str()), 16);
+    let cw = column_width(sc.queues.iter().map(|q| sc.channels[q.channel].as_str()), 8);
     let _ = writeln!(
         o,
         "  {:<nw$} {:<cw$} {:>4} {:>5} {:>10} {:>10} {:>9} {:>12} {:>12}  arrivals from",
@@ -91,7 +88,7 @@ pub fn describe(sc: &Scenario) -> String {
         }
     }
     let _ = writeln!(o, "\nteams:");
-    let tw = width(&mut sc.teams.iter().map(|t| t.name.as_str()), 16);
+    let tw = column_width(sc.teams.iter().map(|t| t.name.as_str()), 16);
     for t in &sc.teams {
         // A routing profile's own priority or delay is shown beside the queue (R15).
         let queues: Vec<String> = t
@@ -125,7 +122,7 @@ pub fn describe(sc: &Scenario) -> String {
         let _ = writeln!(o, "  {:<tw$} capacity {}{caps}; serves {}", t.name, t.capacity, queues.join(", "));
     }
     let _ = writeln!(o, "\nagent groups:");
-    let gw = width(&mut sc.groups.iter().map(|g| g.name.as_str()), 16);
+    let gw = column_width(sc.groups.iter().map(|g| g.name.as_str()), 16);
     for g in &sc.groups {
         let head = match &g.headcount {
             Headcount::Fixed(n) => format!("{n} agents"),
@@ -166,6 +163,11 @@ pub fn describe(sc: &Scenario) -> String {
 
 /// Where a queue's arrivals come from, in a few words: the key or the
 /// forecast file, the step and how the pattern repeats.
+/// The width of a column of `names`, in characters (as `format!` pads), at least `least`.
+fn column_width<'a>(names: impl IntoIterator<Item = &'a str>, least: usize) -> usize {
+    names.into_iter().map(|n| n.chars().count()).fold(least, usize::max)
+}
+
 fn source(a: &Arrivals) -> String {
     let steps = || {
         let days = a.rates().len() as f64 * a.step() / crate::time::DAY;
@@ -221,43 +223,63 @@ mod tests {
         assert!(!text.contains("synced") && !text.contains("switches"), "{text}");
     }
 
-    /// Names longer than a column (and with commas, quotes and non-ASCII
+    /// Names longer than their column (with commas, quotes and non-ASCII
     /// letters) widen it: every row of the queue table puts each column
-    /// where the header does, counted in characters.
+    /// where the header does, and team and group lines start their text in
+    /// one column, counted in characters.
     #[test]
-    fn long_names_keep_the_queue_table_aligned() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/awkward-names.toml");
-        let overrides = [r#"queue."e-mail; FR".channel=mail from Zürich, Genève and Bâle"#.to_owned()];
-        let sc = crate::scenario::load(&path, &overrides).unwrap_or_else(|e| panic!("{e}"));
+    fn long_names_keep_the_tables_aligned() {
+        let text = "horizon = \"1h\"\n\
+            [[queue]]\nname = \"chat, \\\"EU\\\" Zürich overflow\"\nchannel = \"mail from Genève and Bâle, 2nd line\"\n\
+            arrivals = { per_hour = 30 }\nhandle_time = { dist = \"constant\", value = \"4m\" }\n\
+            [[queue]]\nname = \"q\"\narrivals = { per_hour = 8 }\nhandle_time = { dist = \"constant\", value = \"5m\" }\n\
+            [[team]]\nname = \"Tier 1, Zürich and Genève\"\nqueues = [\"q\"]\n\
+            [[team]]\nname = \"t\"\nqueues = [\"q\", \"chat, \\\"EU\\\" Zürich overflow\"]\n\
+            [[agents]]\nname = \"crew, day (Café side), long\"\nteam = \"t\"\ncount = 2\n\
+            [[agents]]\nname = \"g\"\nteam = \"Tier 1, Zürich and Genève\"\ncount = 1\n";
+        let sc = crate::scenario::parse(text, "long.toml", "long", &[]).unwrap_or_else(|e| panic!("{e}"));
         let text = describe(&sc);
-        let table: Vec<&str> =
-            text.lines().skip_while(|l| *l != "queues:").skip(1).take_while(|l| !l.is_empty()).collect();
-        assert_eq!(table.len(), 3, "{text}");
-        // Where each column ends (the header's right-aligned titles) and where "arrivals from" starts.
-        let at = |line: &str, needle: &str| {
+        let section = |title: &str| -> Vec<&str> {
+            text.lines().skip_while(|l| *l != title).skip(1).take_while(|l| !l.is_empty()).collect()
+        };
+        // The character column where `needle` ends in `line`.
+        let end_of = |line: &str, needle: &str| {
             let byte = line.find(needle).unwrap_or_else(|| panic!("{needle:?} in {line:?}"));
             line[..byte].chars().count() + needle.chars().count()
         };
+        let table = section("queues:");
+        assert_eq!(table.len(), 3, "{text}");
         let header = table[0];
-        let ends = ["prio", "size", "per hour", "peak (Erl)"].map(|t| at(header, t));
-        let source = at(header, "arrivals from") - "arrivals from".len();
-        for (row, name) in table[1..].iter().zip([r#"chat, "EU""#, "e-mail; FR"]) {
+        // The rows' numbers, right-aligned: each ends under the end of its
+        // title, for the long names and for the short ones.
+        let rows = [
+            (
+                "chat, \"EU\" Zürich overflow",
+                "2nd line",
+                [("prio", "1"), ("size", "1"), ("per hour", "30.0"), ("work (s)", "240.0")],
+            ),
+            ("q", "q", [("prio", "1"), ("size", "1"), ("per hour", "8.0"), ("work (s)", "300.0")]),
+        ];
+        for (row, (name, channel_end, numbers)) in table[1..].iter().zip(rows) {
             assert!(row.starts_with(&format!("  {name} ")), "{row}");
-            let cells: Vec<(usize, &str)> = row
-                .match_indices(|c: char| !c.is_whitespace())
-                .map(|(b, _)| (row[..b].chars().count(), &row[b..]))
-                .collect();
-            // The last character of the size, prio, rate and peak load cells sits under their titles.
-            let ends_of_numbers: Vec<usize> = row
-                .char_indices()
-                .zip(row.chars().skip(1).chain([' ']))
-                .filter(|((_, c), next)| c.is_ascii_digit() && *next == ' ')
-                .map(|((b, _), _)| row[..b].chars().count() + 1)
-                .collect();
-            for end in ends {
-                assert!(ends_of_numbers.contains(&end), "a cell ending at {end} in {row:?}\n{header:?}");
+            // Past the name, then the channel's last word.
+            let past_name = 2 + name.chars().count();
+            let rest: String = row.chars().skip(past_name).collect();
+            let mut from = past_name + end_of(&rest, channel_end);
+            for (title, value) in numbers {
+                let rest: String = row.chars().skip(from).collect();
+                let end = from + end_of(&rest, value);
+                assert_eq!(end, end_of(header, title), "{title} in {row:?}\nunder {header:?}");
+                from = end;
             }
-            assert!(cells.iter().any(|&(c, rest)| c == source && rest.starts_with("per_hour")), "{row}");
+            assert_eq!(end_of(row, "per_hour") - 8, end_of(header, "arrivals from") - 13, "{row}");
         }
+        // Teams and groups: the text after the name starts in one column.
+        let teams = section("teams:");
+        let at: Vec<usize> = teams.iter().map(|l| end_of(l, " capacity ")).collect();
+        assert!(teams.len() == 2 && at[0] == at[1], "{teams:?}");
+        let groups = section("agent groups:");
+        let at: Vec<usize> = groups.iter().map(|l| end_of(l, " team ")).collect();
+        assert!(groups.len() == 2 && at[0] == at[1], "{groups:?}");
     }
 }

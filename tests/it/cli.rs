@@ -1224,8 +1224,9 @@ fn quick_start_command_works() {
 /// Regression: 1,500 statuses over 4,000 days passed `check`, then `run`
 /// aborted (exit 134) allocating its per-interval rows. Both now refuse it
 /// at once with exit 2 and a message giving the memory it would need. With
-/// 400 teams that is about 2,600 GiB per worker thread, more than any machine
-/// this runs on has (8 teams, about 17 GiB, would pass on a large host).
+/// 400 teams routesim's estimate is about 2,600 GiB per worker thread, more
+/// than any machine this runs on has (with 8 teams, this test's earlier
+/// form, about 52 GiB per thread, which a large host could pass).
 #[test]
 fn a_run_too_large_for_memory_is_refused_by_check_and_run() {
     let dir = tempdir();
