@@ -1006,8 +1006,9 @@ mod tests {
         if secs > 0.0 { (secs * 1000.0).round() as u64 } else { 0 }
     }
 
-    /// `wait_ms` is `round` on the halves, around 2^52 and 2^53 where
-    /// the fraction disappears, past `u64::MAX`, and on what is no wait.
+    /// `wait_ms` is `round` on the halves (up to just below 2^52 ms, the
+    /// last that has them), at 2^53 ms where every value is whole, past
+    /// `u64::MAX`, and on what is no wait.
     #[test]
     fn wait_ms_rounds_as_round_does() {
         let edges = [

@@ -161,13 +161,13 @@ pub fn describe(sc: &Scenario) -> String {
     o
 }
 
-/// Where a queue's arrivals come from, in a few words: the key or the
-/// forecast file, the step and how the pattern repeats.
 /// The width of a column of `names`, in characters (as `format!` pads), at least `least`.
 fn column_width<'a>(names: impl IntoIterator<Item = &'a str>, least: usize) -> usize {
     names.into_iter().map(|n| n.chars().count()).fold(least, usize::max)
 }
 
+/// Where a queue's arrivals come from, in a few words: the key or the
+/// forecast file, the step and how the pattern repeats.
 fn source(a: &Arrivals) -> String {
     let steps = || {
         let days = a.rates().len() as f64 * a.step() / crate::time::DAY;
